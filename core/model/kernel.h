@@ -1,0 +1,108 @@
+// The compute side of a node type. A graph node holds a type name and parameters;
+// the engine creates one Kernel per node at build time and drives it.
+//
+// Override contract (what the engine guarantees and what a kernel must do):
+//  1. build() is called once per engine build, after the constructor, with the node's
+//     parameters and the shapes of its connected inputs (unconnected optional inputs have
+//     features == -1). It allocates state, initialises weights from ctx.rng and returns one
+//     Shape per output port. Throw BuildError(port, message) for bad parameters or shapes; the
+//     message names the problem, the engine prefixes the node name.
+//  2. forward() is called once per step in topological order. in[i] is nullptr for an
+//     unconnected optional input. out has one Value per output port; keep its storage between
+//     steps (resize only when the batch changes) so steady-state steps do not allocate.
+//     ctx.phase says whether this is a training step, a test evaluation or a grid evaluation
+//     (decision-boundary field). Data sources choose what to emit from it.
+//  3. backward() is called in reverse order during training, only when differentiable().
+//     gradOut[i] is dL/d(out[i]) (an empty matrix when nothing downstream needs a gradient).
+//     Write dL/d(in[i]) into gradIn[i] for Tensor inputs (leave empty when not needed) and
+//     ACCUMULATE (+=) into the gradients returned by parameters(). Losses ignore gradOut and
+//     seed the chain with their own gradient.
+//  4. setParams() receives parameters marked `live` while running; apply at the next step.
+//  5. observe() fills what views show. It runs on the engine thread between steps, so it may
+//     read state freely; keep it cheap (it runs at publish rate, not every step).
+//  6. saveState()/loadState() carry learned state (weights) so a trained model round-trips.
+#pragma once
+
+#include "core/model/observables.h"
+#include "core/model/params.h"
+#include "core/model/types.h"
+
+#include <cstdint>
+#include <map>
+#include <random>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ganglion {
+
+using Rng = std::mt19937_64;
+
+/// Thrown by Kernel::build(); `port` is the input port name at fault, or "" for a parameter.
+struct BuildError : std::runtime_error {
+    BuildError(std::string port, const std::string& msg)
+        : std::runtime_error(msg), port(std::move(port)) {}
+    std::string port;
+};
+
+enum class Phase : std::uint8_t {
+    Train,  ///< a training (or simulation) step on a minibatch
+    Test,   ///< evaluate on held-out data; no learning, no state carried into training
+    Grid,   ///< evaluate a 2D data set's input plane for the decision-boundary view
+};
+
+struct BuildContext {
+    const ParamSet& params;
+    std::vector<Shape> inputs;  ///< one per input port
+    Rng& rng;
+    std::string nodeName;
+};
+
+struct StepContext {
+    Phase phase = Phase::Train;
+    std::uint64_t step = 0;  ///< training/simulation steps completed before this one
+    double dt = 1e-4;        ///< simulation time step in seconds (spiking / physics nodes)
+    Rng* rng = nullptr;      ///< this node's generator (deterministic for a seed)
+    bool learning = true;    ///< false: freeze weights (no plasticity, no optimiser)
+};
+
+/// A trainable tensor and its gradient, owned by the kernel.
+struct Parameter {
+    std::string name;
+    Matrix* value = nullptr;
+    Matrix* grad = nullptr;
+    /// Optional constraint applied after each optimiser update (sign constraints, masks…).
+    void (*project)(Matrix&, void* user) = nullptr;
+    void* user = nullptr;
+};
+
+/// Named learned state for save/load.
+using KernelState = std::map<std::string, Matrix>;
+
+class Kernel {
+public:
+    virtual ~Kernel() = default;
+
+    virtual std::vector<Shape> build(const BuildContext& ctx) = 0;
+    virtual void setParams(const ParamSet& /*params*/) {}
+    virtual void forward(const StepContext& ctx, std::span<const Value* const> in,
+                         std::span<Value> out) = 0;
+
+    virtual bool differentiable() const { return false; }
+    virtual void backward(const StepContext& /*ctx*/, std::span<const Value* const> /*in*/,
+                          std::span<const Value> /*out*/, std::span<const Matrix> /*gradOut*/,
+                          std::span<Matrix> /*gradIn*/) {}
+    virtual std::vector<Parameter> parameters() { return {}; }
+
+    /// Loss nodes: the scalar loss of the last forward() (engine reads it for reporting).
+    virtual double loss() const { return 0.0; }
+
+    virtual void observe(Observables& /*obs*/) const {}
+
+    virtual KernelState saveState() const { return {}; }
+    /// Throw std::runtime_error naming the entry when a stored matrix has the wrong shape.
+    virtual void loadState(const KernelState& /*state*/) {}
+};
+
+}  // namespace ganglion

@@ -1,0 +1,68 @@
+// Value types that flow along graph edges. No Qt here: core/ builds without it.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ganglion {
+
+/// Dense batch tensor: one column per sample, one row per feature (features x batch).
+using Matrix = Eigen::MatrixXf;
+using Vector = Eigen::VectorXf;
+
+/// What an edge carries. A connection is only legal between ports of the same type.
+enum class PortType : std::uint8_t {
+    Tensor,  ///< dense batch tensor (features x batch)
+    Spikes,  ///< spike frame: indices of neurons that fired in this step
+    Events,  ///< event-camera packet (x, y, t, polarity)
+    Scalar,  ///< a single number (stored as a 1x1 tensor)
+};
+
+const char* portTypeName(PortType t);
+
+/// One event-camera event. t in microseconds, p is 0 (OFF) or 1 (ON).
+struct Event {
+    std::int64_t t = 0;
+    std::uint16_t x = 0;
+    std::uint16_t y = 0;
+    std::uint8_t p = 0;
+};
+
+struct EventPacket {
+    int width = 0;
+    int height = 0;
+    std::int64_t tBegin = 0;  ///< time window covered by this packet, µs
+    std::int64_t tEnd = 0;
+    std::vector<Event> events;
+};
+
+/// Neurons that fired during one simulation step of a population.
+struct SpikeFrame {
+    int neurons = 0;
+    double t = 0.0;  ///< simulation time of the step, seconds
+    std::vector<std::int32_t> fired;
+};
+
+/// Static description of what a port produces, found by shape inference at build time.
+struct Shape {
+    int features = -1;  ///< Tensor rows / Spikes neuron count; -1 = unknown
+    int width = 0;      ///< Events sensor width (or image width for image tensors)
+    int height = 0;     ///< Events sensor height (or image height for image tensors)
+    int classes = 0;    ///< for label tensors: number of classes (0 = not labels)
+
+    static Shape tensor(int f) { Shape s; s.features = f; return s; }
+    static Shape labels(int classes) { Shape s; s.features = 1; s.classes = classes; return s; }
+    bool operator==(const Shape&) const = default;
+};
+
+/// The value of one output port after a step.
+struct Value {
+    PortType type = PortType::Tensor;
+    Matrix tensor;       ///< Tensor and Scalar
+    SpikeFrame spikes;   ///< Spikes
+    EventPacket events;  ///< Events
+};
+
+}  // namespace ganglion
