@@ -1,0 +1,80 @@
+// A document: the graph (single source of truth), its undo stack, the file it lives in, and the
+// engine running a copy of it on a worker thread. Views poll snapshot() on a timer.
+#pragma once
+
+#include "core/engine/metric_history.h"
+#include "core/engine/runner.h"
+#include "core/engine/snapshot.h"
+#include "core/graph/graph.h"
+
+#include <QObject>
+#include <QString>
+#include <QUndoStack>
+
+#include <memory>
+
+namespace ganglion {
+
+class Session : public QObject {
+    Q_OBJECT
+public:
+    explicit Session(QObject* parent = nullptr);
+    ~Session() override;
+
+    Graph& graph() { return graph_; }
+    const Graph& graph() const { return graph_; }
+    QUndoStack* undoStack() { return &undo_; }
+
+    // --- file ---
+    QString filePath() const { return path_; }
+    bool isModified() const { return !undo_.isClean(); }
+    /// Loads a graph file, replacing the document. On failure returns false and sets *error;
+    /// the current document is left untouched.
+    bool open(const QString& path, QString* error);
+    /// Atomic write (QSaveFile). Marks clean on success.
+    bool save(const QString& path, QString* error);
+    void newDocument();
+
+    // --- engine ---
+    SnapshotPtr snapshot() const;              ///< latest published, never blocks on the engine
+    const MetricHistory& metrics() const;      ///< curves (thread-safe reads)
+    EngineRunner& runner() { return *runner_; }
+    bool isRunning() const;
+    void play();
+    void pause();
+    void step();
+    void resetEngine();
+    /// Steps per second limit; 0 = as fast as possible.
+    void setSpeed(double stepsPerSecond);
+    /// Rebuild the engine from the current graph (structural edit). Pauses, rebuilds, resumes
+    /// if it was running; emits engineMessage with what happened.
+    void rebuild();
+    QString engineError() const { return engineError_; }
+
+    // --- selection (shared by canvas, inspector and views) ---
+    NodeId selectedNode() const { return selected_; }
+    void setSelectedNode(NodeId id);
+
+signals:
+    void selectionChanged(ganglion::NodeId id);
+    void documentReplaced();          ///< open/new: views reset their state
+    void runningChanged(bool running);
+    void engineMessage(const QString& text);  ///< status-bar text: rebuilt, errors, …
+    void modifiedChanged(bool modified);
+    void filePathChanged(const QString& path);
+
+private:
+    class GraphListener;
+    void onGraphChanged(bool structural, NodeId node, const std::string& param);
+
+    Graph graph_;
+    QUndoStack undo_;
+    QString path_;
+    std::unique_ptr<EngineRunner> runner_;
+    std::unique_ptr<GraphListener> listener_;
+    NodeId selected_ = 0;
+    QString engineError_;
+    bool rebuildPending_ = false;
+};
+
+}  // namespace ganglion

@@ -1,0 +1,5 @@
+// The one list of dock views: one line per view, naming a factory
+//   QWidget* fn(ganglion::Session* session, QWidget* parent)
+// defined in the view's own .cpp (namespace ganglion), the dock title, and its default area
+// (Qt::LeftDockWidgetArea, Qt::RightDockWidgetArea, Qt::BottomDockWidgetArea).
+// No include guard: included with different macro definitions by views/view_registry.cpp.
