@@ -1,0 +1,85 @@
+// Executes a graph: builds one kernel per node, runs steps in topological order (inference or
+// training), back-propagates from loss nodes, applies optimisers, evaluates on test data and
+// makes snapshots. Synchronous and single-threaded; EngineRunner puts it on a worker thread.
+#pragma once
+
+#include "core/engine/metric_history.h"
+#include "core/engine/snapshot.h"
+#include "core/graph/graph.h"
+#include "core/graph/validate.h"
+#include "core/model/kernel.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ganglion {
+
+class Optimizer;
+
+struct EngineOptions {
+    std::uint64_t seed = 1;
+    int evalEvery = 100;  ///< test evaluation every N training steps (0 = never)
+    double dt = 1e-4;     ///< simulation step, seconds
+    int gridSize = 48;    ///< decision-boundary field resolution (Grid phase)
+};
+
+class Engine {
+public:
+    Engine();
+    ~Engine();
+
+    /// Validates and builds from a copy of `g`. Returns the problems found; when any is an
+    /// error the engine is left empty (ok() == false) and step() does nothing.
+    std::vector<GraphIssue> build(const Graph& g, const EngineOptions& opt = {});
+    bool ok() const { return built_; }
+    const EngineOptions& options() const { return opt_; }
+
+    /// One training/simulation step. Returns false when the model diverged (non-finite loss),
+    /// in which case error() says which node and the engine stops stepping until reset().
+    bool step();
+    /// Runs the Test phase over every node and records test metrics.
+    void evaluate();
+    /// Re-creates every kernel from the graph with the seed: weights and state as at build.
+    void reset();
+
+    /// A live parameter change; returns false when the parameter is not live (rebuild needed).
+    bool setParam(NodeId id, const std::string& name, const ParamValue& v);
+
+    std::uint64_t stepCount() const { return step_; }
+    double simTime() const { return double(step_) * opt_.dt; }
+    const std::string& error() const { return error_; }
+
+    /// Observables of every node (runs a Grid evaluation first when a 2D data set is present).
+    /// Appends every scalar to `history` when given.
+    SnapshotPtr makeSnapshot(MetricHistory* history = nullptr);
+
+    /// Latest scalars of every node, keyed "<node name>/<scalar>" (CLI report, tests).
+    std::map<std::string, double> scalars() const;
+
+    Kernel* kernel(NodeId id) const;
+    const Graph& graph() const { return graph_; }
+
+    /// Learned state of every node keyed by node name (save/load of trained models).
+    std::map<std::string, KernelState> saveState() const;
+    void loadState(const std::map<std::string, KernelState>& state);
+
+private:
+    struct Slot;
+    void runForward(Phase phase);
+    void runBackward();
+    void createKernels();
+
+    Graph graph_;
+    EngineOptions opt_;
+    std::vector<std::unique_ptr<Slot>> slots_;  // topological order
+    std::vector<std::unique_ptr<Optimizer>> optimizers_;
+    bool built_ = false;
+    std::uint64_t step_ = 0;
+    std::uint64_t buildId_ = 0;
+    std::string error_;
+};
+
+}  // namespace ganglion

@@ -1,0 +1,78 @@
+// Puts an Engine on its own std::thread. Callers post commands (non-blocking); the thread
+// applies them between steps, runs at the requested speed and publishes snapshots at most every
+// publishInterval. Nothing here blocks the caller beyond a short mutex hold.
+#pragma once
+
+#include "core/engine/engine.h"
+#include "core/engine/metric_history.h"
+#include "core/engine/snapshot.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace ganglion {
+
+class EngineRunner {
+public:
+    /// Events reported to the listener, called ON THE ENGINE THREAD (marshal to your thread).
+    enum class Event { Built, BuildFailed, Started, Paused, Diverged, Reset };
+    using Listener = std::function<void(Event, const std::string& message)>;
+
+    EngineRunner();
+    ~EngineRunner();  ///< stops and joins the thread
+
+    void setListener(Listener l);
+    /// Rebuild from a copy of the graph (keeps running state: paused stays paused).
+    void load(const Graph& g, const EngineOptions& opt = {});
+    void play();
+    void pause();
+    void stepOnce(int steps = 1);
+    void reset();
+    void setSpeed(double stepsPerSecond);  ///< 0 = unlimited
+    void setPublishInterval(std::chrono::milliseconds ms);
+    /// Live parameter edit, applied before the next step. Non-live ones trigger no change here
+    /// (the session rebuilds instead).
+    void setParam(NodeId id, const std::string& name, const ParamValue& v);
+    /// Runs `fn` on the engine thread between steps (e.g. KAN pruning, symbolic snapping).
+    void post(std::function<void(Engine&)> fn);
+
+    SnapshotPtr snapshot() const;
+    const MetricHistory& metrics() const { return history_; }
+    bool running() const { return running_.load(); }
+    std::uint64_t steps() const { return steps_.load(); }
+    std::string error() const;
+
+    /// Blocks until every command posted so far has been applied (tests and CLI only).
+    void sync();
+
+private:
+    void loop();
+    void publish();
+
+    Engine engine_;
+    MetricHistory history_;
+    std::thread thread_;
+    mutable std::mutex mutex_;
+    std::condition_variable cv_;
+    std::deque<std::function<void()>> commands_;
+    std::uint64_t posted_ = 0, applied_ = 0;
+    std::condition_variable appliedCv_;
+    SnapshotPtr snapshot_;
+    std::string error_;
+    Listener listener_;
+    std::atomic<bool> running_{false};
+    std::atomic<bool> quit_{false};
+    std::atomic<std::uint64_t> steps_{0};
+    int pendingSteps_ = 0;
+    double speed_ = 0.0;
+    std::chrono::milliseconds publishInterval_{33};
+    std::chrono::steady_clock::time_point lastPublish_{};
+};
+
+}  // namespace ganglion
