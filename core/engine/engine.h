@@ -19,21 +19,17 @@ namespace ganglion {
 
 class Optimizer;
 
-struct EngineOptions {
-    std::uint64_t seed = 1;
-    int evalEvery = 100;  ///< test evaluation every N training steps (0 = never)
-    double dt = 1e-4;     ///< simulation step, seconds
-    int gridSize = 48;    ///< decision-boundary field resolution (Grid phase)
-};
+/// Engine options come from the graph's settings (seed, evalEvery, dt, gridSize).
+using EngineOptions = GraphSettings;
 
 class Engine {
 public:
     Engine();
     ~Engine();
 
-    /// Validates and builds from a copy of `g`. Returns the problems found; when any is an
+    /// Validates and builds from a copy of `g` (options from g.settings()). Returns the problems found; when any is an
     /// error the engine is left empty (ok() == false) and step() does nothing.
-    std::vector<GraphIssue> build(const Graph& g, const EngineOptions& opt = {});
+    std::vector<GraphIssue> build(const Graph& g);
     bool ok() const { return built_; }
     const EngineOptions& options() const { return opt_; }
 

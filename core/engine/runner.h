@@ -29,7 +29,7 @@ public:
 
     void setListener(Listener l);
     /// Rebuild from a copy of the graph (keeps running state: paused stays paused).
-    void load(const Graph& g, const EngineOptions& opt = {});
+    void load(const Graph& g);
     void play();
     void pause();
     void stepOnce(int steps = 1);

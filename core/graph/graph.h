@@ -51,6 +51,17 @@ public:
     virtual void reset() {}  ///< everything replaced (load, clear)
 };
 
+/// Document-level settings saved with the graph (JSON "settings").
+struct GraphSettings {
+    std::string title;        ///< shown in the example gallery / window
+    std::string description;  ///< what the example teaches
+    std::uint64_t seed = 1;   ///< engine seed: same seed, same results
+    int evalEvery = 100;      ///< test evaluation every N training steps (0 = never)
+    double dt = 1e-4;         ///< simulation step, seconds (spiking / physics nodes)
+    int gridSize = 48;        ///< decision-boundary field resolution
+    bool operator==(const GraphSettings&) const = default;
+};
+
 class Graph {
 public:
     Graph() = default;
@@ -90,6 +101,9 @@ public:
     const Edge* edgeIntoPort(const Endpoint& to) const;
     const NodeSpec* spec(NodeId id) const;  ///< nullptr for unknown node
 
+    GraphSettings& settings() { return settings_; }
+    const GraphSettings& settings() const { return settings_; }
+
     void clear();
     bool empty() const { return nodes_.empty(); }
     NodeId nextId() const { return nextId_; }
@@ -108,6 +122,7 @@ private:
     std::vector<Edge> edges_;
     std::uint64_t nextId_ = 1;  // shared by nodes and edges: ids are unique across both
     std::vector<GraphObserver*> observers_;
+    GraphSettings settings_;
 };
 
 }  // namespace ganglion
