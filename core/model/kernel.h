@@ -14,7 +14,8 @@
 //     (decision-boundary field). Data sources choose what to emit from it.
 //  3. backward() is called in reverse order during training, only when differentiable().
 //     gradOut[i] is dL/d(out[i]) (an empty matrix when nothing downstream needs a gradient).
-//     Write dL/d(in[i]) into gradIn[i] for Tensor inputs (leave empty when not needed) and
+//     gradIn[i] arrives already sized like in[i] when the engine wants dL/d(in[i]), and empty
+//     (0x0) when not (e.g. the input comes straight from a data set): fill it only when sized.
 //     ACCUMULATE (+=) into the gradients returned by parameters(). Losses ignore gradOut and
 //     seed the chain with their own gradient.
 //  4. setParams() receives parameters marked `live` while running; apply at the next step.
@@ -99,6 +100,10 @@ public:
     virtual double loss() const { return 0.0; }
 
     virtual void observe(Observables& /*obs*/) const {}
+
+    /// Data sources whose input is a 2D plane return true; the engine then runs a Phase::Grid
+    /// forward pass at publish time so views can draw decision boundaries / neuron fields.
+    virtual bool supportsGrid() const { return false; }
 
     virtual KernelState saveState() const { return {}; }
     /// Throw std::runtime_error naming the entry when a stored matrix has the wrong shape.

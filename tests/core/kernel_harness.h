@@ -52,6 +52,8 @@ struct KernelRig {
         std::vector<const Value*> in;
         for (auto& v : inputs) in.push_back(&v);
         std::vector<Matrix> gradIn(inputs.size());
+        for (size_t i = 0; i < inputs.size(); ++i)
+            if (inputs[i].type == PortType::Tensor) gradIn[i].setZero(inputs[i].tensor.rows(), inputs[i].tensor.cols());
         kernel->backward(ctx, in, outputs, gradOut, gradIn);
         return gradIn;
     }
