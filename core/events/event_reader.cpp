@@ -1,0 +1,369 @@
+#include "core/events/event_reader.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace ganglion::events {
+
+namespace {
+constexpr std::size_t kBufferBytes = 1 << 20;
+constexpr std::size_t kInferEvents = 1 << 20;
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+std::string extensionOf(const std::string& path) {
+    const auto slash = path.find_last_of('/');
+    const auto dot = path.find_last_of('.');
+    if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return {};
+    return lower(path.substr(dot + 1));
+}
+}  // namespace
+
+// --- ByteSource ---------------------------------------------------------------------------
+
+ByteSource::~ByteSource() {
+    if (f_) std::fclose(f_);
+}
+
+bool ByteSource::open(const std::string& path, std::string* error) {
+    if (f_) std::fclose(f_);
+    f_ = std::fopen(path.c_str(), "rb");
+    if (!f_) {
+        if (error) *error = "cannot open '" + path + "': " + std::strerror(errno);
+        return false;
+    }
+    std::fseek(f_, 0, SEEK_END);
+    size_ = std::uint64_t(std::ftell(f_));
+    std::fseek(f_, 0, SEEK_SET);
+    buf_.resize(kBufferBytes);
+    pos_ = end_ = 0;
+    offset_ = 0;
+    return true;
+}
+
+void ByteSource::seek(std::uint64_t offset) {
+    // Stay inside the buffer when possible (cheap backward/forward moves within a chunk).
+    const std::uint64_t bufStart = offset_ - pos_;
+    if (offset >= bufStart && offset <= bufStart + end_) {
+        pos_ = std::size_t(offset - bufStart);
+        offset_ = offset;
+        return;
+    }
+    std::fseek(f_, long(offset), SEEK_SET);
+    pos_ = end_ = 0;
+    offset_ = offset;
+}
+
+std::size_t ByteSource::require(std::size_t n) {
+    if (end_ - pos_ >= n || !f_) return end_ - pos_;
+    // Move the unread tail to the front, then top up from the file.
+    const std::size_t tail = end_ - pos_;
+    if (n > buf_.size()) buf_.resize(n);
+    std::memmove(buf_.data(), buf_.data() + pos_, tail);
+    pos_ = 0;
+    end_ = tail;
+    std::fseek(f_, long(offset_ + tail), SEEK_SET);
+    while (end_ < buf_.size()) {
+        const std::size_t got = std::fread(buf_.data() + end_, 1, buf_.size() - end_, f_);
+        if (got == 0) break;
+        end_ += got;
+    }
+    return end_ - pos_;
+}
+
+// --- header helpers -----------------------------------------------------------------------
+
+std::vector<std::string> readHeaderLines(ByteSource& src, char marker) {
+    std::vector<std::string> lines;
+    for (;;) {
+        const std::size_t avail = src.require(4096);
+        if (avail == 0 || src.data()[0] != std::uint8_t(marker)) break;
+        const auto* d = reinterpret_cast<const char*>(src.data());
+        const void* nl = std::memchr(d, '\n', avail);
+        if (!nl) break;  // binary data that happens to start with the marker byte
+        const std::size_t len = std::size_t(static_cast<const char*>(nl) - d) + 1;
+        std::string line(d + 1, len - 1);
+        while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+        src.consume(len);
+        const bool end = line == " end" || line == "end";
+        lines.push_back(std::move(line));
+        if (end) break;
+    }
+    return lines;
+}
+
+int headerInt(const std::vector<std::string>& lines, const char* key) {
+    const std::size_t klen = std::strlen(key);
+    for (const auto& l : lines) {
+        std::size_t i = 0;
+        while (i < l.size() && l[i] == ' ') ++i;
+        if (l.compare(i, klen, key) == 0) {
+            const char* rest = l.c_str() + i + klen;
+            char* endp = nullptr;
+            const long v = std::strtol(rest, &endp, 10);
+            if (endp != rest) return int(v);
+        }
+    }
+    return 0;
+}
+
+bool headerSensorSize(const std::vector<std::string>& lines, int* w, int* h) {
+    int gw = 0, gh = 0;
+    for (const auto& l : lines) {
+        if (std::sscanf(l.c_str(), " geometry %dx%d", &gw, &gh) == 2 && gw > 0 && gh > 0) {
+            *w = gw;
+            *h = gh;
+            return true;
+        }
+        const auto f = lower(l);
+        const auto hp = f.find("height="), wp = f.find("width=");
+        if (f.find("format") != std::string::npos && hp != std::string::npos &&
+            wp != std::string::npos) {
+            gh = std::atoi(f.c_str() + hp + 7);
+            gw = std::atoi(f.c_str() + wp + 6);
+            if (gw > 0 && gh > 0) {
+                *w = gw;
+                *h = gh;
+                return true;
+            }
+        }
+    }
+    gw = headerInt(lines, "Width");
+    gh = headerInt(lines, "Height");
+    if (gw > 0 && gh > 0) {
+        *w = gw;
+        *h = gh;
+        return true;
+    }
+    return false;
+}
+
+// --- EventReader --------------------------------------------------------------------------
+
+bool EventReader::open(const std::string& path) {
+    path_ = path;
+    error_.clear();
+    index_.clear();
+    pending_.clear();
+    pendingPos_ = 0;
+    ended_ = false;
+    width_ = height_ = 0;
+    if (!src_.open(path, &error_)) return false;
+    if (!openImpl()) return false;
+    start_ = checkpoint();
+    if (width_ <= 0 || height_ <= 0) inferSensorSize();
+    return true;
+}
+
+bool EventReader::fail(std::string message, std::uint64_t offset) {
+    error_ = std::move(message);
+    errorOffset_ = offset;
+    return false;
+}
+
+void EventReader::inferSensorSize() {
+    std::vector<Event> tmp;
+    int mx = -1, my = -1;
+    std::size_t n = 0;
+    while (n < kInferEvents) {
+        tmp.clear();
+        const bool more = decodeChunk(tmp);
+        for (const auto& e : tmp) {
+            mx = std::max(mx, int(e.x));
+            my = std::max(my, int(e.y));
+        }
+        n += tmp.size();
+        if (!more) break;
+    }
+    width_ = mx + 1;
+    height_ = my + 1;
+    error_.clear();  // reported again when the caller reaches that point
+    restore(start_);
+}
+
+bool EventReader::fill() {
+    pending_.clear();
+    pendingPos_ = 0;
+    while (pending_.empty() && !ended_) {
+        Checkpoint c = checkpoint();
+        const bool more = decodeChunk(pending_);
+        if (!pending_.empty()) {
+            c.t = pending_.front().t;
+            if (index_.empty() || c.offset > index_.back().offset) index_.push_back(c);
+        }
+        if (!more) ended_ = true;
+    }
+    return !pending_.empty();
+}
+
+std::size_t EventReader::read(std::vector<Event>& out, std::size_t maxEvents) {
+    std::size_t n = 0;
+    while (n < maxEvents) {
+        if (pendingPos_ >= pending_.size() && !fill()) break;
+        const std::size_t take = std::min(maxEvents - n, pending_.size() - pendingPos_);
+        out.insert(out.end(), pending_.begin() + std::ptrdiff_t(pendingPos_),
+                   pending_.begin() + std::ptrdiff_t(pendingPos_ + take));
+        pendingPos_ += take;
+        n += take;
+    }
+    return n;
+}
+
+std::size_t EventReader::readUntil(std::vector<Event>& out, std::int64_t tEnd) {
+    std::size_t n = 0;
+    for (;;) {
+        if (pendingPos_ >= pending_.size() && !fill()) break;
+        std::size_t i = pendingPos_;
+        while (i < pending_.size() && pending_[i].t < tEnd) ++i;
+        out.insert(out.end(), pending_.begin() + std::ptrdiff_t(pendingPos_),
+                   pending_.begin() + std::ptrdiff_t(i));
+        n += i - pendingPos_;
+        pendingPos_ = i;
+        if (i < pending_.size()) break;
+    }
+    return n;
+}
+
+void EventReader::seek(std::int64_t t) {
+    // Resume from the last checkpoint whose first event is strictly before t.
+    const Checkpoint* from = &start_;
+    for (auto it = index_.rbegin(); it != index_.rend(); ++it)
+        if (it->t < t) {
+            from = &*it;
+            break;
+        }
+    restore(*from);
+    error_.clear();
+    ended_ = false;
+    pending_.clear();
+    pendingPos_ = 0;
+    while (fill()) {
+        while (pendingPos_ < pending_.size() && pending_[pendingPos_].t < t) ++pendingPos_;
+        if (pendingPos_ < pending_.size()) return;
+    }
+}
+
+bool EventReader::atEnd() {
+    return pendingPos_ >= pending_.size() && !fill();
+}
+
+std::int64_t EventReader::peekTime() {
+    if (atEnd()) return INT64_MAX;
+    return pending_[pendingPos_].t;
+}
+
+// --- format detection and factory ---------------------------------------------------------
+
+const char* formatName(FileFormat f) {
+    switch (f) {
+    case FileFormat::NMnistBin: return "N-MNIST .bin";
+    case FileFormat::PropheseeDat: return "Prophesee .dat";
+    case FileFormat::Evt2: return "Prophesee EVT 2.0";
+    case FileFormat::Evt3: return "Prophesee EVT 3.0";
+    case FileFormat::Aedat2: return "AEDAT 2.0";
+    case FileFormat::Aedat4: return "AEDAT 4.0";
+    case FileFormat::Text: return "text (t x y p)";
+    case FileFormat::Unknown: break;
+    }
+    return "unknown";
+}
+
+FileFormat detectFormat(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return FileFormat::Unknown;
+    char head[4096] = {};
+    const std::size_t n = std::fread(head, 1, sizeof(head) - 1, f);
+    std::fclose(f);
+    const std::string h(head, n);
+    const std::string hl = lower(h);
+    const std::string ext = extensionOf(path);
+    if (h.rfind("#!AER-DAT4", 0) == 0) return FileFormat::Aedat4;
+    if (h.rfind("#!AER-DAT2", 0) == 0 || h.rfind("#!AER-DAT1", 0) == 0) return FileFormat::Aedat2;
+    if (h.rfind("#!AER-DAT", 0) == 0) return FileFormat::Unknown;  // AEDAT 3.x: not supported
+    if (!h.empty() && h[0] == '%') {
+        if (hl.find("evt 3.0") != std::string::npos || hl.find("format evt3") != std::string::npos)
+            return FileFormat::Evt3;
+        if (hl.find("evt 2.0") != std::string::npos || hl.find("format evt2") != std::string::npos)
+            return FileFormat::Evt2;
+        if (ext == "dat" || hl.find("data file containing") != std::string::npos)
+            return FileFormat::PropheseeDat;
+        if (ext == "raw") return FileFormat::Evt2;
+    }
+    if (ext == "bin") return FileFormat::NMnistBin;
+    if (ext == "dat") return FileFormat::PropheseeDat;
+    if (ext == "raw") return FileFormat::Evt2;
+    if (ext == "aedat4") return FileFormat::Aedat4;
+    if (ext == "aedat") return FileFormat::Aedat2;
+    if (ext == "txt" || ext == "csv") return FileFormat::Text;
+    // Sniff: text files are printable ASCII starting with a digit or a comment.
+    bool printable = n > 0;
+    for (std::size_t i = 0; i < n && printable; ++i) {
+        const unsigned char c = static_cast<unsigned char>(head[i]);
+        printable = c == '\n' || c == '\r' || c == '\t' || (c >= 32 && c < 127);
+    }
+    if (printable && (std::isdigit(static_cast<unsigned char>(head[0])) || head[0] == '#'))
+        return FileFormat::Text;
+    return FileFormat::Unknown;
+}
+
+std::unique_ptr<EventReader> makeNMnistReader();
+std::unique_ptr<EventReader> makeDatReader();
+std::unique_ptr<EventReader> makeAedat2Reader();
+std::unique_ptr<EventReader> makeEvt2Reader();
+std::unique_ptr<EventReader> makeEvt3Reader();
+std::unique_ptr<EventReader> makeAedat4Reader();
+std::unique_ptr<EventReader> makeTextReader();
+
+std::unique_ptr<EventReader> makeReader(FileFormat f) {
+    switch (f) {
+    case FileFormat::NMnistBin: return makeNMnistReader();
+    case FileFormat::PropheseeDat: return makeDatReader();
+    case FileFormat::Evt2: return makeEvt2Reader();
+    case FileFormat::Evt3: return makeEvt3Reader();
+    case FileFormat::Aedat2: return makeAedat2Reader();
+    case FileFormat::Aedat4: return makeAedat4Reader();
+    case FileFormat::Text: return makeTextReader();
+    case FileFormat::Unknown: break;
+    }
+    return nullptr;
+}
+
+std::unique_ptr<EventReader> openEventFile(const std::string& path, std::string* error) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) {
+        if (error) *error = "cannot open '" + path + "': " + std::strerror(errno);
+        return nullptr;
+    }
+    std::fclose(f);
+    const FileFormat fmt = detectFormat(path);
+    auto reader = makeReader(fmt);
+    if (!reader) {
+        if (error)
+            *error = "'" + path + "' is not a recognised event file (expected .bin, .dat, .raw "
+                     "EVT 2.0/3.0, .aedat/.aedat4 or text t x y p)";
+        return nullptr;
+    }
+    if (!reader->open(path)) {
+        if (error) *error = reader->error();
+        return nullptr;
+    }
+    return reader;
+}
+
+bool readAll(const std::string& path, EventPacket* out, std::string* error) {
+    auto r = openEventFile(path, error);
+    if (!r) return false;
+    out->events.clear();
+    while (r->read(out->events, 1 << 16) > 0) {
+    }
+    out->width = r->width();
+    out->height = r->height();
+    out->tBegin = out->events.empty() ? 0 : out->events.front().t;
+    out->tEnd = out->events.empty() ? 0 : out->events.back().t + 1;
+    if (error) *error = r->error();
+    return true;
+}
+
+}  // namespace ganglion::events

@@ -1,0 +1,101 @@
+#include "core/events/evt_codec.h"
+
+namespace ganglion::events {
+
+DecodeResult decodeEvt2(const std::uint32_t* words, std::size_t n, Evt2State& s, Event* out) {
+    DecodeResult r;
+    Event* o = out;
+    std::int64_t high = s.timeHigh;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t w = words[i];
+        const unsigned type = w >> 28;
+        if (type <= 1) {  // CD_OFF / CD_ON
+            o->t = high | ((w >> 22) & 0x3F);
+            o->x = std::uint16_t((w >> 11) & 0x7FF);
+            o->y = std::uint16_t(w & 0x7FF);
+            o->p = std::uint8_t(type);
+            ++o;
+        } else if (type == 0x8) {  // EVT_TIME_HIGH: bits 27..0 are t >> 6
+            const std::int64_t raw = w & 0x0FFFFFFF;
+            if (s.lastRaw >= 0 && raw < s.lastRaw - (std::int64_t(1) << 27)) ++s.wraps;
+            s.lastRaw = raw;
+            high = (raw + (s.wraps << 28)) << 6;
+        } else if (type == 0xA || type == 0xE || type == 0xF) {
+            // EXT_TRIGGER, OTHERS, CONTINUED: not camera events
+        } else {
+            r.words = i;
+            r.bad = true;
+            r.badType = type;
+            s.timeHigh = high;
+            r.events = std::size_t(o - out);
+            return r;
+        }
+    }
+    s.timeHigh = high;
+    r.words = n;
+    r.events = std::size_t(o - out);
+    return r;
+}
+
+DecodeResult decodeEvt3(const std::uint16_t* words, std::size_t n, Evt3State& s, Event* out) {
+    DecodeResult r;
+    Event* o = out;
+    auto now = [&s] { return (s.timeHigh << 12) | s.timeLow; };
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint16_t w = words[i];
+        switch (w >> 12) {
+        case 0x0:  // EVT_ADDR_Y
+            s.y = w & 0x7FF;
+            break;
+        case 0x2:  // EVT_ADDR_X: one event
+            o->t = now();
+            o->x = std::uint16_t(w & 0x7FF);
+            o->y = std::uint16_t(s.y);
+            o->p = std::uint8_t((w >> 11) & 1);
+            ++o;
+            break;
+        case 0x3:  // VECT_BASE_X
+            s.baseX = w & 0x7FF;
+            s.polarity = (w >> 11) & 1;
+            break;
+        case 0x4:    // VECT_12
+        case 0x5: {  // VECT_8
+            const int bits = (w >> 12) == 0x4 ? 12 : 8;
+            const std::int64_t t = now();
+            for (int b = 0; b < bits; ++b)
+                if (w & (1u << b)) {
+                    o->t = t;
+                    o->x = std::uint16_t(s.baseX + b);
+                    o->y = std::uint16_t(s.y);
+                    o->p = std::uint8_t(s.polarity);
+                    ++o;
+                }
+            s.baseX += bits;
+            break;
+        }
+        case 0x6:  // EVT_TIME_LOW
+            s.timeLow = w & 0xFFF;
+            break;
+        case 0x8: {  // EVT_TIME_HIGH: 12-bit counter of t >> 12
+            const std::int64_t raw = w & 0xFFF;
+            if (s.lastRaw >= 0 && raw < s.lastRaw - 2048) ++s.wraps;
+            s.lastRaw = raw;
+            s.timeHigh = raw + (s.wraps << 12);
+            break;
+        }
+        case 0x7: case 0xA: case 0xE: case 0xF:  // CONTINUED_4, EXT_TRIGGER, OTHERS, CONTINUED_12
+            break;
+        default:
+            r.words = i;
+            r.bad = true;
+            r.badType = unsigned(w >> 12);
+            r.events = std::size_t(o - out);
+            return r;
+        }
+    }
+    r.words = n;
+    r.events = std::size_t(o - out);
+    return r;
+}
+
+}  // namespace ganglion::events
