@@ -58,6 +58,8 @@ struct BuildContext {
     std::vector<Shape> inputs;  ///< one per input port
     Rng& rng;
     std::string nodeName;
+    double dt = 1e-4;   ///< the graph's simulation step, seconds (GraphSettings::dt)
+    int gridSize = 48;  ///< side of the Phase::Grid plane (GraphSettings::gridSize)
 };
 
 struct StepContext {

@@ -1,0 +1,142 @@
+#include "app/cli.h"
+
+#include "app/workbench.h"
+#include "core/engine/engine.h"
+#include "core/graph/json_io.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFile>
+#include <QSaveFile>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+namespace ganglion {
+
+HeadlessResult runHeadless(const std::string& graphPath, long long steps, long long seed) {
+    HeadlessResult r;
+    Graph g;
+    try {
+        g = loadGraphFile(graphPath);
+    } catch (const std::exception& e) {
+        r.exitCode = ExitBadGraph;
+        r.message = std::string("cannot load graph: ") + e.what();
+        return r;
+    }
+    if (seed >= 0) g.settings().seed = std::uint64_t(seed);
+    Engine engine;
+    auto issues = engine.build(g);
+    if (!engine.ok()) {
+        r.exitCode = ExitBadGraph;
+        r.message = "invalid graph " + graphPath + ":\n" + formatIssues(issues);
+        if (issues.empty()) r.message += engine.error();
+        return r;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    bool diverged = false;
+    for (long long i = 0; i < steps; ++i)
+        if (!engine.step()) {
+            diverged = true;
+            break;
+        }
+    if (!diverged) engine.evaluate();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    nlohmann::json metrics = nlohmann::json::object();
+    for (const auto& [k, v] : engine.scalars())
+        if (std::isfinite(v)) metrics[k] = v;
+    nlohmann::json report = {{"graph", graphPath},
+                             {"steps", engine.stepCount()},
+                             {"seed", g.settings().seed},
+                             {"seconds", seconds},
+                             {"steps_per_second", seconds > 0 ? double(engine.stepCount()) / seconds : 0.0},
+                             {"diverged", diverged},
+                             {"metrics", metrics}};
+    if (diverged) report["error"] = engine.error();
+    r.reportJson = report.dump(2) + "\n";
+    if (diverged) {
+        r.exitCode = ExitDiverged;
+        r.message = engine.error();
+        return r;
+    }
+    r.message = "ran " + std::to_string(engine.stepCount()) + " steps in " + std::to_string(seconds) + " s";
+    for (const auto& [k, v] : metrics.items()) r.message += "\n  " + k + " = " + v.dump();
+    return r;
+}
+
+namespace {
+
+bool hasFlag(int argc, char** argv, const char* flag) {
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], flag) == 0) return true;
+    return false;
+}
+
+void addOptions(QCommandLineParser& p) {
+    p.setApplicationDescription(
+        "Ganglion — a workbench for bio-inspired neural networks.\n"
+        "Without options it opens the workbench (on FILE when given, else the last document or the spiral example).");
+    p.addHelpOption();
+    p.addVersionOption();
+    p.addPositionalArgument("file", "Graph file (.json) to open in the workbench.", "[FILE]");
+    p.addOption({"headless", "Run GRAPH without a window and exit (see --steps, --report, --seed).", "GRAPH"});
+    p.addOption({"steps", "Headless: number of engine steps to run (default 1000).", "N", "1000"});
+    p.addOption({"report", "Headless: write the final metrics (loss, accuracy by node name) as JSON to OUT.", "OUT"});
+    p.addOption({"seed", "Headless: override the graph's random seed.", "SEED"});
+    p.addOption({"node-docs", "Print the reference of every node type (Markdown, generated from the node specs) and exit."});
+    p.addOption({"example", "Open the bundled example whose file name contains NAME.", "NAME"});
+    p.addOption({"screenshot", "Workbench: run for a while, save a PNG of the window to PATH and exit.", "PATH"});
+    p.addOption({"screenshot-steps", "With --screenshot: engine steps to run before the capture (default 1500).", "N", "1500"});
+}
+
+}  // namespace
+
+int runGanglion(int argc, char** argv) {
+    const bool headless = hasFlag(argc, argv, "--headless") || hasFlag(argc, argv, "--help") ||
+                          hasFlag(argc, argv, "-h") || hasFlag(argc, argv, "--node-docs") ||
+                          hasFlag(argc, argv, "--version") || hasFlag(argc, argv, "-v");
+    if (!headless) return runWorkbench(argc, argv);
+
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName("ganglion");
+    QCoreApplication::setApplicationVersion(GANGLION_VERSION);
+    QCommandLineParser p;
+    addOptions(p);
+    p.process(app);  // handles --help / --version and exits on unknown options
+    if (p.isSet("node-docs")) {
+        std::fputs(NodeRegistry::instance().markdownReference().c_str(), stdout);
+        return ExitOk;
+    }
+    bool ok = false;
+    const long long steps = p.value("steps").toLongLong(&ok);
+    if (!ok || steps < 0) {
+        std::fprintf(stderr, "ganglion: --steps expects a non-negative integer, got '%s'\n", qPrintable(p.value("steps")));
+        return ExitUsage;
+    }
+    long long seed = -1;
+    if (p.isSet("seed")) {
+        seed = p.value("seed").toLongLong(&ok);
+        if (!ok || seed < 0) {
+            std::fprintf(stderr, "ganglion: --seed expects a non-negative integer, got '%s'\n", qPrintable(p.value("seed")));
+            return ExitUsage;
+        }
+    }
+    auto r = runHeadless(p.value("headless").toStdString(), steps, seed);
+    if (r.exitCode == ExitOk) std::printf("%s\n", r.message.c_str());
+    else std::fprintf(stderr, "ganglion: %s\n", r.message.c_str());
+    if (p.isSet("report") && !r.reportJson.empty()) {
+        QSaveFile f(p.value("report"));
+        if (!f.open(QIODevice::WriteOnly) || f.write(r.reportJson.data(), qint64(r.reportJson.size())) < 0 || !f.commit()) {
+            std::fprintf(stderr, "ganglion: cannot write report %s: %s\n", qPrintable(p.value("report")),
+                         qPrintable(f.errorString()));
+            return ExitIo;
+        }
+    }
+    return r.exitCode;
+}
+
+}  // namespace ganglion

@@ -1,0 +1,360 @@
+#include "core/engine/engine.h"
+
+#include "core/engine/optimizer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace ganglion {
+
+struct Engine::Slot {
+    NodeId id = 0;
+    std::string name;
+    const NodeSpec* spec = nullptr;
+    ParamSet params;
+    std::unique_ptr<Kernel> kernel;
+    Rng rng;
+    struct Source {
+        int slot = -1;  ///< index into slots_, -1 = unconnected
+        int port = 0;
+        bool delayed = false;
+    };
+    std::vector<Source> inputs;
+    std::vector<Value> outputs;
+    std::vector<Value> previous;  ///< outputs of the previous step (sources of delayed edges)
+    bool feedsDelayed = false;
+    bool reachesLoss = false;     ///< some loss is downstream: backward must run here
+    std::vector<bool> wantsGradIn;
+    std::vector<Matrix> gradOut;
+    std::vector<Matrix> gradIn;
+    std::vector<const Value*> inPtrs;
+};
+
+Engine::Engine() = default;
+Engine::~Engine() = default;
+
+namespace {
+Rng nodeRng(std::uint64_t seed, NodeId id) {
+    std::seed_seq seq{std::uint32_t(seed), std::uint32_t(seed >> 32), std::uint32_t(id), std::uint32_t(id >> 32)};
+    return Rng(seq);
+}
+}  // namespace
+
+std::vector<GraphIssue> Engine::build(const Graph& g) {
+    built_ = false;
+    error_.clear();
+    slots_.clear();
+    optimizers_.clear();
+    step_ = 0;
+    ++buildId_;
+    graph_ = g;
+    opt_ = g.settings();
+    auto issues = validateStructure(graph_);
+    if (hasErrors(issues)) {
+        error_ = formatIssues(issues);
+        return issues;
+    }
+    createKernels();  // records a build failure in error_ and leaves that slot's kernel null
+    for (const auto& s : slots_)
+        if (!s->kernel) {  // the first slot without a kernel is the one that failed
+            GraphIssue i;
+            i.node = s->id;
+            i.nodeName = s->name;
+            i.message = error_;
+            issues.push_back(i);
+            slots_.clear();
+            return issues;
+        }
+    built_ = true;
+    return issues;
+}
+
+void Engine::createKernels() {
+    slots_.clear();
+    optimizers_.clear();
+    const auto order = topologicalOrder(graph_);
+    std::map<NodeId, int> index;
+    for (NodeId id : order) {
+        auto s = std::make_unique<Slot>();
+        const Node* n = graph_.node(id);
+        s->id = id;
+        s->name = n->name;
+        s->spec = graph_.spec(id);
+        s->params = n->params;
+        s->rng = nodeRng(opt_.seed, id);
+        index[id] = int(slots_.size());
+        slots_.push_back(std::move(s));
+    }
+    // Wire inputs.
+    for (auto& s : slots_) {
+        s->inputs.resize(s->spec->inputs.size());
+        for (std::size_t i = 0; i < s->spec->inputs.size(); ++i) {
+            const Edge* e = graph_.edgeIntoPort({s->id, s->spec->inputs[i].name});
+            if (!e) continue;
+            auto& src = s->inputs[i];
+            src.slot = index[e->from.node];
+            src.port = graph_.spec(e->from.node)->outputIndex(e->from.port);
+            src.delayed = s->spec->inputs[i].delayed;
+            if (src.delayed) slots_[src.slot]->feedsDelayed = true;
+        }
+    }
+    // Shape inference in order; delayed inputs take the shape their source declares later,
+    // so they are built with unknown shape (features = -1) unless the source comes first.
+    std::vector<std::vector<Shape>> shapes(slots_.size());
+    for (std::size_t k = 0; k < slots_.size(); ++k) {
+        auto& s = *slots_[k];
+        std::vector<Shape> in(s.inputs.size());
+        for (std::size_t i = 0; i < s.inputs.size(); ++i) {
+            const auto& src = s.inputs[i];
+            if (src.slot >= 0 && std::size_t(src.slot) < k) in[i] = shapes[src.slot][src.port];
+        }
+        s.kernel = s.spec->create();
+        BuildContext ctx{s.params, in, s.rng, s.name, opt_.dt, opt_.gridSize};
+        try {
+            shapes[k] = s.kernel->build(ctx);
+        } catch (const BuildError& e) {
+            error_ = "node '" + s.name + "'" + (e.port.empty() ? "" : " input '" + e.port + "'") + ": " + e.what();
+            s.kernel.reset();
+            return;
+        } catch (const std::exception& e) {
+            error_ = "node '" + s.name + "': " + e.what();
+            s.kernel.reset();
+            return;
+        }
+        if (shapes[k].size() != s.spec->outputs.size()) {
+            error_ = "node '" + s.name + "': kernel returned " + std::to_string(shapes[k].size()) +
+                     " output shapes for " + std::to_string(s.spec->outputs.size()) + " ports";
+            s.kernel.reset();
+            return;
+        }
+        s.outputs.resize(s.spec->outputs.size());
+        for (std::size_t o = 0; o < s.outputs.size(); ++o) s.outputs[o].type = s.spec->outputs[o].type;
+        s.previous = s.outputs;
+        s.gradOut.resize(s.outputs.size());
+        s.gradIn.resize(s.inputs.size());
+        s.inPtrs.resize(s.inputs.size());
+        s.wantsGradIn.assign(s.inputs.size(), false);
+    }
+    // Which nodes need backward: ancestors of loss nodes through non-delayed edges.
+    for (auto it = slots_.rbegin(); it != slots_.rend(); ++it) {
+        auto& s = **it;
+        if (s.spec->role == NodeRole::Loss) s.reachesLoss = true;
+        if (!s.reachesLoss) continue;
+        for (std::size_t i = 0; i < s.inputs.size(); ++i) {
+            const auto& src = s.inputs[i];
+            if (src.slot < 0 || src.delayed) continue;
+            if (s.spec->inputs[i].type != PortType::Tensor) continue;
+            slots_[src.slot]->reachesLoss = true;
+        }
+    }
+    // Does any differentiable node sit upstream of an input? Then that input wants a gradient.
+    std::vector<bool> hasParamsUpstream(slots_.size(), false);
+    for (std::size_t k = 0; k < slots_.size(); ++k) {
+        auto& s = *slots_[k];
+        bool up = !s.kernel->parameters().empty();
+        for (std::size_t i = 0; i < s.inputs.size(); ++i) {
+            const auto& src = s.inputs[i];
+            if (src.slot < 0 || src.delayed) continue;
+            if (hasParamsUpstream[src.slot] && slots_[src.slot]->kernel->differentiable()) {
+                s.wantsGradIn[i] = s.spec->inputs[i].type == PortType::Tensor;
+                up = true;
+            }
+        }
+        hasParamsUpstream[k] = up;
+    }
+    // One optimiser per loss node over the parameters of its differentiable ancestors; a
+    // parameter reachable from several losses is updated by the first loss (graph order) only.
+    std::set<const Matrix*> owned;
+    for (std::size_t k = 0; k < slots_.size(); ++k) {
+        auto& loss = *slots_[k];
+        if (loss.spec->role != NodeRole::Loss) continue;
+        std::set<int> ancestors;
+        std::vector<int> stack{int(k)};
+        while (!stack.empty()) {
+            int j = stack.back();
+            stack.pop_back();
+            for (const auto& src : slots_[j]->inputs)
+                if (src.slot >= 0 && !src.delayed && ancestors.insert(src.slot).second) stack.push_back(src.slot);
+        }
+        std::vector<Parameter> params;
+        for (int j : ancestors) {
+            if (!slots_[j]->kernel->differentiable()) continue;
+            for (auto& p : slots_[j]->kernel->parameters())
+                if (owned.insert(p.value).second) params.push_back(p);
+        }
+        optimizers_.push_back(std::make_unique<Optimizer>(params, OptimizerConfig::fromParams(loss.params)));
+    }
+}
+
+void Engine::runForward(Phase phase) {
+    StepContext ctx;
+    ctx.phase = phase;
+    ctx.step = step_;
+    ctx.dt = opt_.dt;
+    ctx.learning = phase == Phase::Train;
+    for (auto& sp : slots_) {
+        auto& s = *sp;
+        for (std::size_t i = 0; i < s.inputs.size(); ++i) {
+            const auto& src = s.inputs[i];
+            if (src.slot < 0) s.inPtrs[i] = nullptr;
+            else if (src.delayed) s.inPtrs[i] = &slots_[src.slot]->previous[src.port];
+            else s.inPtrs[i] = &slots_[src.slot]->outputs[src.port];
+        }
+        ctx.rng = &s.rng;
+        s.kernel->forward(ctx, s.inPtrs, s.outputs);
+    }
+}
+
+void Engine::runBackward() {
+    StepContext ctx;
+    ctx.step = step_;
+    ctx.dt = opt_.dt;
+    for (auto& s : slots_)
+        for (auto& g : s->gradOut) g.resize(0, 0);
+    for (auto it = slots_.rbegin(); it != slots_.rend(); ++it) {
+        auto& s = **it;
+        if (!s.reachesLoss) continue;
+        const bool isLoss = s.spec->role == NodeRole::Loss;
+        bool any = isLoss;
+        for (const auto& g : s.gradOut) any = any || g.size() > 0;
+        if (!any || !(isLoss || s.kernel->differentiable())) continue;
+        for (std::size_t i = 0; i < s.inputs.size(); ++i) {
+            if (s.wantsGradIn[i] && s.inPtrs[i]) {
+                const Matrix& x = s.inPtrs[i]->tensor;
+                s.gradIn[i].setZero(x.rows(), x.cols());
+            } else {
+                s.gradIn[i].resize(0, 0);
+            }
+        }
+        ctx.rng = &s.rng;
+        s.kernel->backward(ctx, s.inPtrs, s.outputs, s.gradOut, s.gradIn);
+        for (std::size_t i = 0; i < s.inputs.size(); ++i) {
+            const auto& src = s.inputs[i];
+            if (src.slot < 0 || src.delayed || s.gradIn[i].size() == 0) continue;
+            Matrix& target = slots_[src.slot]->gradOut[src.port];
+            if (target.size() == 0) target = s.gradIn[i];
+            else target += s.gradIn[i];
+        }
+    }
+}
+
+bool Engine::step() {
+    if (!built_ || !error_.empty()) return false;
+    for (auto& o : optimizers_) o->zeroGrad();
+    runForward(Phase::Train);
+    for (auto& s : slots_) {
+        if (s->spec->role != NodeRole::Loss) continue;
+        double l = s->kernel->loss();
+        if (!std::isfinite(l)) {
+            std::ostringstream os;
+            os << "node '" << s->name << "': the loss became " << l << " at step " << step_ + 1
+               << " — the model diverged (try a smaller learning rate), reset to continue";
+            error_ = os.str();
+            return false;
+        }
+    }
+    if (!optimizers_.empty()) {
+        runBackward();
+        for (auto& o : optimizers_) o->step();
+    }
+    for (auto& s : slots_)
+        if (s->feedsDelayed) s->previous = s->outputs;
+    ++step_;
+    if (opt_.evalEvery > 0 && step_ % std::uint64_t(opt_.evalEvery) == 0 && !optimizers_.empty()) evaluate();
+    return true;
+}
+
+void Engine::evaluate() {
+    if (!built_) return;
+    runForward(Phase::Test);
+}
+
+void Engine::reset() {
+    if (!built_) return;
+    error_.clear();
+    step_ = 0;
+    createKernels();
+    if (!error_.empty()) built_ = false;
+}
+
+bool Engine::setParam(NodeId id, const std::string& name, const ParamValue& v) {
+    for (auto& s : slots_) {
+        if (s->id != id) continue;
+        const ParamSpec* ps = s->spec->param(name);
+        if (!ps || !ps->live || ps->check(v)) return false;
+        s->params.set(name, *ps->coerce(v));
+        graph_.setParam(id, name, v);
+        s->kernel->setParams(s->params);
+        if (s->spec->role == NodeRole::Loss) {
+            int k = 0;
+            for (auto& o : slots_) {
+                if (o->spec->role != NodeRole::Loss) continue;
+                if (o.get() == s.get()) optimizers_[k]->configure(OptimizerConfig::fromParams(s->params));
+                ++k;
+            }
+        }
+        return true;
+    }
+    return false;
+}
+
+SnapshotPtr Engine::makeSnapshot(MetricHistory* history) {
+    auto snap = std::make_shared<Snapshot>();
+    snap->step = step_;
+    snap->simTime = simTime();
+    snap->buildId = buildId_;
+    if (!built_) return snap;
+    bool grid = false;
+    for (auto& s : slots_) grid = grid || s->kernel->supportsGrid();
+    if (grid && !optimizers_.empty()) runForward(Phase::Grid);
+    snap->nodes.reserve(slots_.size());
+    for (auto& s : slots_) {
+        NodeSnapshot n;
+        n.id = s->id;
+        n.name = s->name;
+        n.type = s->spec->type;
+        s->kernel->observe(n.obs);
+        if (history)
+            for (const auto& [k, v] : n.obs.scalars)
+                if (std::isfinite(v)) history->append(s->name + "/" + k, step_, v);
+        snap->nodes.push_back(std::move(n));
+    }
+    return snap;
+}
+
+std::map<std::string, double> Engine::scalars() const {
+    std::map<std::string, double> out;
+    for (auto& s : slots_) {
+        Observables o;
+        s->kernel->observe(o);
+        for (const auto& [k, v] : o.scalars) out[s->name + "/" + k] = v;
+    }
+    return out;
+}
+
+Kernel* Engine::kernel(NodeId id) const {
+    for (auto& s : slots_)
+        if (s->id == id) return s->kernel.get();
+    return nullptr;
+}
+
+std::map<std::string, KernelState> Engine::saveState() const {
+    std::map<std::string, KernelState> out;
+    for (auto& s : slots_) {
+        auto st = s->kernel->saveState();
+        if (!st.empty()) out[s->name] = std::move(st);
+    }
+    return out;
+}
+
+void Engine::loadState(const std::map<std::string, KernelState>& state) {
+    for (auto& s : slots_) {
+        auto it = state.find(s->name);
+        if (it != state.end()) s->kernel->loadState(it->second);
+    }
+}
+
+}  // namespace ganglion

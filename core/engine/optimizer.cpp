@@ -1,0 +1,63 @@
+#include "core/engine/optimizer.h"
+
+#include <cmath>
+
+namespace ganglion {
+
+OptimizerConfig OptimizerConfig::fromParams(const ParamSet& p) {
+    OptimizerConfig c;
+    if (p.has("optimizer")) c.kind = p.getString("optimizer");
+    if (p.has("learning_rate")) c.learningRate = p.getFloat("learning_rate");
+    if (p.has("momentum")) c.momentum = p.getFloat("momentum");
+    if (p.has("weight_decay")) c.weightDecay = p.getFloat("weight_decay");
+    return c;
+}
+
+Optimizer::Optimizer(std::vector<Parameter> params, OptimizerConfig cfg)
+    : params_(std::move(params)), cfg_(std::move(cfg)) {
+    for (auto& p : params_) {
+        m_.push_back(Matrix::Zero(p.value->rows(), p.value->cols()));
+        v_.push_back(Matrix::Zero(p.value->rows(), p.value->cols()));
+        p.grad->setZero(p.value->rows(), p.value->cols());
+    }
+}
+
+void Optimizer::configure(const OptimizerConfig& cfg) {
+    if (cfg.kind != cfg_.kind) {  // switching algorithms restarts the moment estimates
+        for (auto& m : m_) m.setZero();
+        for (auto& v : v_) v.setZero();
+        t_ = 0;
+    }
+    cfg_ = cfg;
+}
+
+void Optimizer::zeroGrad() {
+    for (auto& p : params_) p.grad->setZero();
+}
+
+void Optimizer::step() {
+    ++t_;
+    const float lr = float(cfg_.learningRate);
+    const float wd = float(cfg_.weightDecay);
+    for (std::size_t i = 0; i < params_.size(); ++i) {
+        Matrix& w = *params_[i].value;
+        Matrix& g = *params_[i].grad;
+        if (wd != 0.f) g += wd * w;
+        if (cfg_.kind == "sgd") {
+            const float mu = float(cfg_.momentum);
+            m_[i] = mu * m_[i] + g;
+            w -= lr * m_[i];
+        } else {
+            const float b1 = float(cfg_.momentum), b2 = float(cfg_.beta2), eps = float(cfg_.epsilon);
+            m_[i] = b1 * m_[i] + (1.f - b1) * g;
+            v_[i] = b2 * v_[i] + (1.f - b2) * g.cwiseAbs2();
+            const float c1 = 1.f - std::pow(b1, float(t_));
+            const float c2 = 1.f - std::pow(b2, float(t_));
+            const float alpha = lr * std::sqrt(c2) / c1;
+            w.array() -= alpha * m_[i].array() / (v_[i].array().sqrt() + eps * std::sqrt(c2));
+        }
+        if (params_[i].project) params_[i].project(w, params_[i].user);
+    }
+}
+
+}  // namespace ganglion

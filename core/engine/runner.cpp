@@ -1,0 +1,192 @@
+#include "core/engine/runner.h"
+
+namespace ganglion {
+
+using Clock = std::chrono::steady_clock;
+
+EngineRunner::EngineRunner() : thread_([this] { loop(); }) {}
+
+EngineRunner::~EngineRunner() {
+    quit_ = true;
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void EngineRunner::setListener(Listener l) {
+    std::lock_guard lock(mutex_);
+    listener_ = std::move(l);
+}
+
+void EngineRunner::post(std::function<void(Engine&)> fn) {
+    {
+        std::lock_guard lock(mutex_);
+        commands_.push_back([this, fn = std::move(fn)] { fn(engine_); });
+        ++posted_;
+    }
+    cv_.notify_all();
+}
+
+void EngineRunner::load(const Graph& g) {
+    auto copy = std::make_shared<Graph>(g);
+    post([this, copy](Engine& e) {
+        auto issues = e.build(*copy);
+        history_.clear();
+        {
+            std::lock_guard lock(mutex_);
+            error_ = e.ok() ? std::string() : e.error();
+        }
+        steps_ = 0;
+        publish();
+        Listener l;
+        {
+            std::lock_guard lock(mutex_);
+            l = listener_;
+        }
+        if (l) l(e.ok() ? Event::Built : Event::BuildFailed, e.ok() ? "" : e.error());
+        if (!e.ok()) running_ = false;
+    });
+}
+
+void EngineRunner::play() {
+    post([this](Engine& e) {
+        if (!e.ok() || !e.error().empty()) return;
+        running_ = true;
+        Listener l;
+        {
+            std::lock_guard lock(mutex_);
+            l = listener_;
+        }
+        if (l) l(Event::Started, "");
+    });
+}
+
+void EngineRunner::pause() {
+    post([this](Engine&) {
+        bool was = running_.exchange(false);
+        pendingSteps_ = 0;
+        publish();
+        Listener l;
+        {
+            std::lock_guard lock(mutex_);
+            l = listener_;
+        }
+        if (was && l) l(Event::Paused, "");
+    });
+}
+
+void EngineRunner::stepOnce(int steps) {
+    post([this, steps](Engine&) { pendingSteps_ += steps; });
+}
+
+void EngineRunner::reset() {
+    post([this](Engine& e) {
+        e.reset();
+        history_.clear();
+        steps_ = 0;
+        {
+            std::lock_guard lock(mutex_);
+            error_ = e.ok() ? std::string() : e.error();
+        }
+        publish();
+        Listener l;
+        {
+            std::lock_guard lock(mutex_);
+            l = listener_;
+        }
+        if (l) l(Event::Reset, "");
+    });
+}
+
+void EngineRunner::setSpeed(double stepsPerSecond) {
+    post([this, stepsPerSecond](Engine&) { speed_ = stepsPerSecond; });
+}
+
+void EngineRunner::setPublishInterval(std::chrono::milliseconds ms) {
+    post([this, ms](Engine&) { publishInterval_ = ms; });
+}
+
+void EngineRunner::setParam(NodeId id, const std::string& name, const ParamValue& v) {
+    post([id, name, v](Engine& e) { e.setParam(id, name, v); });
+}
+
+SnapshotPtr EngineRunner::snapshot() const {
+    std::lock_guard lock(mutex_);
+    return snapshot_;
+}
+
+std::string EngineRunner::error() const {
+    std::lock_guard lock(mutex_);
+    return error_;
+}
+
+void EngineRunner::sync() {
+    std::unique_lock lock(mutex_);
+    const auto target = posted_;
+    appliedCv_.wait(lock, [&] { return applied_ >= target; });
+}
+
+void EngineRunner::publish() {
+    auto snap = engine_.makeSnapshot(&history_);
+    std::lock_guard lock(mutex_);
+    if (snapshot_ && snapshot_->step < snap->step) {
+        const double dt = std::chrono::duration<double>(Clock::now() - lastPublish_).count();
+        if (dt > 0) const_cast<Snapshot&>(*snap).stepsPerSecond = double(snap->step - snapshot_->step) / dt;
+    }
+    snapshot_ = std::move(snap);
+    lastPublish_ = Clock::now();
+}
+
+void EngineRunner::loop() {
+    auto nextStepAt = Clock::now();
+    while (!quit_) {
+        std::deque<std::function<void()>> todo;
+        {
+            std::unique_lock lock(mutex_);
+            const bool busy = running_ || pendingSteps_ > 0;
+            if (commands_.empty() && !busy) {
+                cv_.wait(lock, [&] { return quit_ || !commands_.empty(); });
+            } else if (commands_.empty() && running_ && speed_ > 0 && Clock::now() < nextStepAt) {
+                cv_.wait_until(lock, nextStepAt, [&] { return quit_ || !commands_.empty(); });
+            }
+            todo.swap(commands_);
+        }
+        if (quit_) break;
+        for (auto& c : todo) {
+            c();
+            std::lock_guard lock(mutex_);
+            ++applied_;
+        }
+        if (!todo.empty()) appliedCv_.notify_all();
+
+        const bool wantStep = pendingSteps_ > 0 || (running_ && (speed_ <= 0 || Clock::now() >= nextStepAt));
+        if (!wantStep || !engine_.ok()) {
+            if (pendingSteps_ > 0 && !engine_.ok()) pendingSteps_ = 0;
+            continue;
+        }
+        const bool manual = pendingSteps_ > 0 && !running_;
+        if (pendingSteps_ > 0) --pendingSteps_;
+        if (speed_ > 0) nextStepAt = std::max(nextStepAt + std::chrono::duration_cast<Clock::duration>(
+                                                               std::chrono::duration<double>(1.0 / speed_)),
+                                              Clock::now() - std::chrono::milliseconds(100));
+        if (!engine_.step()) {
+            running_ = false;
+            pendingSteps_ = 0;
+            {
+                std::lock_guard lock(mutex_);
+                error_ = engine_.error();
+            }
+            publish();
+            Listener l;
+            {
+                std::lock_guard lock(mutex_);
+                l = listener_;
+            }
+            if (l) l(Event::Diverged, engine_.error());
+            continue;
+        }
+        steps_ = engine_.stepCount();
+        if ((manual && pendingSteps_ == 0) || Clock::now() - lastPublish_ >= publishInterval_) publish();
+    }
+}
+
+}  // namespace ganglion

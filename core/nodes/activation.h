@@ -1,0 +1,31 @@
+// Element-wise non-linearity with activation-sparsity observables.
+#pragma once
+
+#include "core/model/kernel.h"
+
+namespace ganglion {
+
+enum class ActivationFn { ReLU, Tanh, Sigmoid, SiLU, Linear };
+ActivationFn activationFromName(const std::string& name);
+void applyActivation(ActivationFn f, const Matrix& x, Matrix& y);
+/// dL/dx given x, y = f(x) and dL/dy.
+void activationGradient(ActivationFn f, const Matrix& x, const Matrix& y, const Matrix& gy, Matrix& gx);
+
+class ActivationKernel : public Kernel {
+public:
+    std::vector<Shape> build(const BuildContext& ctx) override;
+    void setParams(const ParamSet& p) override;
+    void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override;
+    bool differentiable() const override { return true; }
+    void backward(const StepContext& ctx, std::span<const Value* const> in, std::span<const Value> out,
+                  std::span<const Matrix> gradOut, std::span<Matrix> gradIn) override;
+    void observe(Observables& obs) const override;
+
+private:
+    ActivationFn fn_ = ActivationFn::ReLU;
+    double eps_ = 1e-3;
+    double zeroFrac_ = 0, smallFrac_ = 0, runningZero_ = -1;
+    Matrix thumb_;
+};
+
+}  // namespace ganglion

@@ -1,0 +1,90 @@
+#include "core/nodes/dense.h"
+
+#include "core/model/node_spec.h"
+
+#include <cmath>
+
+namespace ganglion {
+
+std::vector<Shape> DenseKernel::build(const BuildContext& ctx) {
+    const int in = ctx.inputs[0].features;
+    if (in <= 0) throw BuildError("in", "input width is unknown (connect a data source first)");
+    const int units = int(ctx.params.getInt("units"));
+    useBias_ = ctx.params.getBool("bias");
+    const std::string init = ctx.params.getString("init");
+    // He for ReLU-family, Glorot (Xavier) for tanh/sigmoid, LeCun for SELU-like/linear.
+    double stddev = init == "he" ? std::sqrt(2.0 / in)
+                  : init == "xavier" ? std::sqrt(2.0 / (in + units))
+                                     : std::sqrt(1.0 / in);
+    std::normal_distribution<float> g(0.f, float(stddev));
+    W.resize(units, in);
+    for (Eigen::Index i = 0; i < W.size(); ++i) W(i) = g(ctx.rng);
+    b.setZero(units, 1);
+    dW.setZero(units, in);
+    db.setZero(units, 1);
+    return {Shape::tensor(units)};
+}
+
+void DenseKernel::forward(const StepContext&, std::span<const Value* const> in, std::span<Value> out) {
+    const Matrix& x = in[0]->tensor;
+    Matrix& y = out[0].tensor;
+    y.noalias() = W * x;
+    if (useBias_) y.colwise() += b.col(0);
+}
+
+void DenseKernel::backward(const StepContext&, std::span<const Value* const> in, std::span<const Value>,
+                           std::span<const Matrix> gradOut, std::span<Matrix> gradIn) {
+    const Matrix& x = in[0]->tensor;
+    const Matrix& g = gradOut[0];
+    if (g.size() == 0) return;
+    dW.noalias() += g * x.transpose();
+    if (useBias_) db.noalias() += g.rowwise().sum();
+    if (gradIn[0].size()) gradIn[0].noalias() = W.transpose() * g;
+}
+
+std::vector<Parameter> DenseKernel::parameters() {
+    std::vector<Parameter> p{{"weight", &W, &dW}};
+    if (useBias_) p.push_back({"bias", &b, &db});
+    return p;
+}
+
+void DenseKernel::observe(Observables& obs) const {
+    obs.scalars["weight_rms"] = W.size() ? std::sqrt(double(W.squaredNorm()) / double(W.size())) : 0.0;
+    obs.arrays["weights"] = W;
+}
+
+KernelState DenseKernel::saveState() const { return {{"weight", W}, {"bias", b}}; }
+
+void DenseKernel::loadState(const KernelState& s) {
+    auto take = [&](const char* key, Matrix& m) {
+        auto it = s.find(key);
+        if (it == s.end()) throw std::runtime_error(std::string("Dense state: missing '") + key + "'");
+        if (it->second.rows() != m.rows() || it->second.cols() != m.cols())
+            throw std::runtime_error(std::string("Dense state: '") + key + "' has shape " +
+                                     std::to_string(it->second.rows()) + "x" + std::to_string(it->second.cols()) +
+                                     ", expected " + std::to_string(m.rows()) + "x" + std::to_string(m.cols()));
+        m = it->second;
+    };
+    take("weight", W);
+    take("bias", b);
+}
+
+NodeSpec makeDenseSpec() {
+    NodeSpec s;
+    s.type = "Dense";
+    s.title = "Dense";
+    s.category = "Layers";
+    s.help = "Fully connected layer: out = W·in + b with W of size units x inputs.";
+    s.inputs = {{"in", PortType::Tensor, "features x batch"}};
+    s.outputs = {{"out", PortType::Tensor, "units x batch"}};
+    s.params = {
+        intParam("units", 8, 1, 65536, "Number of output neurons."),
+        boolParam("bias", true, "Learn a bias per neuron."),
+        enumParam("init", "xavier", {"he", "xavier", "lecun"},
+                  "Weight initialisation: He (ReLU), Xavier/Glorot (tanh, sigmoid) or LeCun (linear)."),
+    };
+    s.create = [] { return std::make_unique<DenseKernel>(); };
+    return s;
+}
+
+}  // namespace ganglion

@@ -1,0 +1,27 @@
+// Fully connected layer: out = W·in + b, W is units x inputs.
+#pragma once
+
+#include "core/model/kernel.h"
+
+namespace ganglion {
+
+class DenseKernel : public Kernel {
+public:
+    std::vector<Shape> build(const BuildContext& ctx) override;
+    void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override;
+    bool differentiable() const override { return true; }
+    void backward(const StepContext& ctx, std::span<const Value* const> in, std::span<const Value> out,
+                  std::span<const Matrix> gradOut, std::span<Matrix> gradIn) override;
+    std::vector<Parameter> parameters() override;
+    void observe(Observables& obs) const override;
+    KernelState saveState() const override;
+    void loadState(const KernelState& state) override;
+
+    Matrix W, b, dW, db;
+
+private:
+    bool useBias_ = true;
+    Matrix lastOut_;
+};
+
+}  // namespace ganglion

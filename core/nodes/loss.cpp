@@ -1,0 +1,106 @@
+#include "core/nodes/loss.h"
+
+#include "core/model/node_spec.h"
+
+#include <cmath>
+#include <limits>
+
+namespace ganglion {
+
+void softmaxColumns(const Matrix& logits, Matrix& probs) {
+    probs = (logits.rowwise() - logits.colwise().maxCoeff()).array().exp();
+    probs.array().rowwise() /= probs.colwise().sum().array();
+}
+
+std::vector<Shape> LossKernel::build(const BuildContext& ctx) {
+    crossEntropy_ = ctx.params.getString("loss") == "cross_entropy";
+    const Shape& pred = ctx.inputs[0];
+    const Shape& target = ctx.inputs[1];
+    if (pred.features <= 0) throw BuildError("pred", "prediction width is unknown");
+    if (crossEntropy_) {
+        if (target.features != 1)
+            throw BuildError("target", "cross-entropy needs class-index labels (1 row), got " +
+                                           std::to_string(target.features) + " rows");
+        if (target.classes > 0 && target.classes != pred.features)
+            throw BuildError("pred", "has " + std::to_string(pred.features) + " outputs but the labels have " +
+                                         std::to_string(target.classes) + " classes");
+        if (pred.features < 2) throw BuildError("pred", "cross-entropy needs at least 2 class scores");
+        classes_ = pred.features;
+    } else if (target.features != pred.features) {
+        throw BuildError("target", "MSE target has " + std::to_string(target.features) +
+                                       " rows but the prediction has " + std::to_string(pred.features));
+    }
+    return {};
+}
+
+void LossKernel::forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value>) {
+    if (ctx.phase == Phase::Grid) return;
+    const Matrix& p = in[0]->tensor;
+    const Matrix& t = in[1]->tensor;
+    double value = 0;
+    const double n = double(std::max<Eigen::Index>(p.cols(), 1));
+    if (crossEntropy_) {
+        softmaxColumns(p, probs_);
+        for (Eigen::Index j = 0; j < p.cols(); ++j) {
+            const int c = int(t(0, j));
+            if (c < 0 || c >= p.rows()) {  // a label outside the class range: make it visible
+                value = std::numeric_limits<double>::quiet_NaN();
+                break;
+            }
+            value -= std::log(std::max(double(probs_(c, j)), 1e-12));
+        }
+        value /= n;
+    } else {
+        value = double((p - t).squaredNorm()) / double(std::max<Eigen::Index>(p.size(), 1));
+    }
+    if (ctx.phase == Phase::Test) {
+        testLoss_ = value;
+    } else {
+        loss_ = value;
+        smooth_ = smooth_ < 0 || !std::isfinite(smooth_) ? value : 0.9 * smooth_ + 0.1 * value;
+    }
+}
+
+void LossKernel::backward(const StepContext&, std::span<const Value* const> in, std::span<const Value>,
+                          std::span<const Matrix>, std::span<Matrix> gradIn) {
+    if (gradIn[0].size() == 0) return;
+    const Matrix& p = in[0]->tensor;
+    const Matrix& t = in[1]->tensor;
+    if (crossEntropy_) {
+        gradIn[0] = probs_;
+        for (Eigen::Index j = 0; j < p.cols(); ++j) gradIn[0](int(t(0, j)), j) -= 1.f;
+        gradIn[0] /= float(p.cols());
+    } else {
+        gradIn[0] = (p - t) * (2.f / float(std::max<Eigen::Index>(p.size(), 1)));
+    }
+}
+
+void LossKernel::observe(Observables& obs) const {
+    obs.scalars["loss"] = smooth_ < 0 ? loss_ : smooth_;
+    if (testLoss_ >= 0) obs.scalars["test_loss"] = testLoss_;
+}
+
+NodeSpec makeLossSpec() {
+    NodeSpec s;
+    s.type = "Loss";
+    s.title = "Loss";
+    s.category = "Training";
+    s.role = NodeRole::Loss;
+    s.help = "Training objective. Back-propagation starts here and the optimiser chosen here updates "
+             "every trainable parameter upstream. Cross-entropy takes class scores (logits) and class "
+             "indices; MSE takes a prediction and a target of the same width.";
+    s.reference = "Adam: Kingma & Ba, ICLR 2015";
+    s.inputs = {{"pred", PortType::Tensor, "logits (cross-entropy) or prediction (MSE)"},
+                {"target", PortType::Tensor, "class indices (1 x batch) or target values"}};
+    s.params = {
+        enumParam("loss", "cross_entropy", {"cross_entropy", "mse"}, "Softmax cross-entropy or mean squared error."),
+        enumParam("optimizer", "adam", {"adam", "sgd"}, "Adam or SGD with momentum.", true),
+        floatParam("learning_rate", 0.01, 0.0, 10.0, "Step size of the optimiser (0 freezes the weights).", "", true),
+        floatParam("momentum", 0.9, 0.0, 0.9999, "SGD momentum; Adam's beta1.", "", true),
+        floatParam("weight_decay", 0.0, 0.0, 1.0, "L2 regularisation coefficient.", "", true),
+    };
+    s.create = [] { return std::make_unique<LossKernel>(); };
+    return s;
+}
+
+}  // namespace ganglion

@@ -1,0 +1,28 @@
+// Training objective: softmax cross-entropy over class indices, or mean squared error.
+// Its parameters also choose the optimiser that updates every parameter upstream of it.
+#pragma once
+
+#include "core/model/kernel.h"
+
+namespace ganglion {
+
+/// Column-wise softmax, numerically stable.
+void softmaxColumns(const Matrix& logits, Matrix& probs);
+
+class LossKernel : public Kernel {
+public:
+    std::vector<Shape> build(const BuildContext& ctx) override;
+    void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override;
+    void backward(const StepContext& ctx, std::span<const Value* const> in, std::span<const Value> out,
+                  std::span<const Matrix> gradOut, std::span<Matrix> gradIn) override;
+    double loss() const override { return loss_; }
+    void observe(Observables& obs) const override;
+
+private:
+    bool crossEntropy_ = true;
+    int classes_ = 0;
+    double loss_ = 0, testLoss_ = -1, smooth_ = -1;
+    Matrix probs_;
+};
+
+}  // namespace ganglion
