@@ -1,0 +1,95 @@
+#include "widgets/canvas/canvas_style.h"
+
+#include <QHash>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ganglion::canvas {
+
+QColor portColor(PortType t) {
+    switch (t) {
+    case PortType::Tensor: return QColor(0x4d, 0xa8, 0xff);  // blue
+    case PortType::Spikes: return QColor(0xff, 0x6b, 0x8a);  // rose
+    case PortType::Events: return QColor(0xb3, 0x88, 0xff);  // violet
+    case PortType::Scalar: return QColor(0x5c, 0xd6, 0x8d);  // green
+    }
+    return Qt::gray;
+}
+
+QColor categoryColor(const QString& category) {
+    static const QHash<QString, QColor> fixed = {
+        {QStringLiteral("Data"), QColor(0x1f, 0x9e, 0x89)},
+        {QStringLiteral("Layers"), QColor(0x3a, 0x6e, 0xc4)},
+        {QStringLiteral("Activations"), QColor(0xd9, 0x82, 0x2b)},
+        {QStringLiteral("Losses"), QColor(0xc2, 0x41, 0x4b)},
+        {QStringLiteral("Loss"), QColor(0xc2, 0x41, 0x4b)},
+        {QStringLiteral("Metrics"), QColor(0x4f, 0x9a, 0x3c)},
+        {QStringLiteral("Training"), QColor(0xc2, 0x41, 0x4b)},
+        {QStringLiteral("Spiking"), QColor(0xb0, 0x3a, 0x8c)},
+        {QStringLiteral("KAN"), QColor(0xb8, 0x9b, 0x1e)},
+        {QStringLiteral("Events"), QColor(0x7a, 0x52, 0xc7)},
+        {QStringLiteral("Connectome"), QColor(0x8c, 0x5a, 0x3c)},
+    };
+    auto it = fixed.find(category);
+    if (it != fixed.end()) return *it;
+    // Hash into hue; keep saturation/value in a band that reads well under white text.
+    const uint h = qHash(category, 0x9e3779b9u);
+    return QColor::fromHsv(int(h % 360), 150 + int((h >> 9) % 40), 170 + int((h >> 17) % 30));
+}
+
+QColor canvasBackground() { return QColor(0x1c, 0x1e, 0x24); }
+QColor gridMinor() { return QColor(0x25, 0x28, 0x30); }
+QColor gridMajor() { return QColor(0x2e, 0x32, 0x3c); }
+QColor nodeBody() { return QColor(0x2a, 0x2d, 0x36, 0xf2); }
+QColor nodeBorder() { return QColor(0x40, 0x45, 0x52); }
+QColor selectionColor() { return QColor(0xff, 0xb7, 0x3b); }
+QColor textColor() { return QColor(0xec, 0xee, 0xf2); }
+QColor dimTextColor() { return QColor(0xa4, 0xaa, 0xb8); }
+QColor warningColor() { return QColor(0xff, 0xc1, 0x2e); }
+QColor refuseColor() { return QColor(0xff, 0x4d, 0x4d); }
+
+QFont titleFont() {
+    QFont f;
+    f.setPointSizeF(9.5);
+    f.setBold(true);
+    return f;
+}
+
+QFont portFont() {
+    QFont f;
+    f.setPointSizeF(8.5);
+    return f;
+}
+
+QImage activationImage(const Matrix& m, int maxCols, int maxRows) {
+    if (m.size() == 0 || maxCols <= 0 || maxRows <= 0) return {};
+    const int rows = int(std::min<Eigen::Index>(m.rows(), maxRows));
+    const int cols = int(std::min<Eigen::Index>(m.cols(), maxCols));
+    float scale = 0.f;
+    for (Eigen::Index i = 0; i < m.size(); ++i)
+        if (std::isfinite(m.data()[i])) scale = std::max(scale, std::abs(m.data()[i]));
+    if (scale <= 0.f) scale = 1.f;
+    QImage img(cols, rows, QImage::Format_RGB32);
+    const QColor zero(0x20, 0x23, 0x2b), pos(0xff, 0x9f, 0x43), neg(0x4d, 0xa8, 0xff);
+    for (int r = 0; r < rows; ++r) {
+        const Eigen::Index sr = Eigen::Index(r) * m.rows() / rows;
+        auto* line = reinterpret_cast<QRgb*>(img.scanLine(r));
+        for (int c = 0; c < cols; ++c) {
+            const Eigen::Index sc = Eigen::Index(c) * m.cols() / cols;
+            float v = m(sr, sc);
+            if (!std::isfinite(v)) {
+                line[c] = qRgb(0xff, 0x00, 0xff);  // NaN/inf stand out
+                continue;
+            }
+            const float t = std::sqrt(std::min(1.f, std::abs(v) / scale));
+            const QColor& to = v >= 0 ? pos : neg;
+            line[c] = qRgb(int(zero.red() + t * (to.red() - zero.red())),
+                           int(zero.green() + t * (to.green() - zero.green())),
+                           int(zero.blue() + t * (to.blue() - zero.blue())));
+        }
+    }
+    return img;
+}
+
+}  // namespace ganglion::canvas

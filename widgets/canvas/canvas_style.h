@@ -1,0 +1,49 @@
+// Look of the node canvas: colours for port types and categories, metrics, fonts, and the
+// activation-thumbnail colour map. One place so the palette, canvas and docs agree.
+#pragma once
+
+#include "core/model/types.h"
+
+#include <QColor>
+#include <QFont>
+#include <QImage>
+#include <QString>
+
+namespace ganglion::canvas {
+
+struct Metrics {
+    static constexpr double nodeWidth = 184;
+    static constexpr double headerHeight = 28;
+    static constexpr double portRowHeight = 20;
+    static constexpr double portRadius = 5.5;
+    static constexpr double portHitRadius = 11;  ///< generous target for dragging
+    static constexpr double thumbHeight = 56;
+    static constexpr double padding = 8;
+    static constexpr double cornerRadius = 7;
+    static constexpr double gridStep = 24;
+};
+
+QColor portColor(PortType t);
+/// A stable, readable colour per palette category (well-known ones fixed, others hashed).
+QColor categoryColor(const QString& category);
+
+QColor canvasBackground();
+QColor gridMinor();
+QColor gridMajor();
+QColor nodeBody();
+QColor nodeBorder();
+QColor selectionColor();
+QColor textColor();
+QColor dimTextColor();
+QColor warningColor();
+QColor refuseColor();
+
+QFont titleFont();
+QFont portFont();
+
+/// Heat map of a features x batch activation matrix (rows = features, columns = samples),
+/// symmetric around zero (blue negative, dark zero, orange positive), at most maxCols x maxRows
+/// cells (extra rows/columns are subsampled). Null image for an empty matrix.
+QImage activationImage(const Matrix& m, int maxCols = 64, int maxRows = 32);
+
+}  // namespace ganglion::canvas

@@ -1,0 +1,110 @@
+#include "widgets/canvas/edge_item.h"
+
+#include "widgets/canvas/canvas_style.h"
+#include "widgets/canvas/graph_scene.h"
+
+#include <QPainter>
+#include <QPainterPathStroker>
+#include <QStyleOptionGraphicsItem>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ganglion {
+
+QPainterPath connectionPath(const QPointF& from, const QPointF& to) {
+    const double dx = std::max(40.0, std::abs(to.x() - from.x()) * 0.5);
+    QPainterPath path(from);
+    path.cubicTo(from + QPointF(dx, 0), to - QPointF(dx, 0), to);
+    return path;
+}
+
+EdgeItem::EdgeItem(GraphScene* scene, EdgeId id) : scene_(scene), id_(id) {
+    setFlags(ItemIsSelectable);
+    setAcceptHoverEvents(true);
+    setZValue(0);
+    updatePath();
+}
+
+void EdgeItem::updatePath() {
+    const Graph* g = scene_->graph();
+    const Edge* e = g ? g->edge(id_) : nullptr;
+    if (!e) return;
+    NodeItem* a = scene_->nodeItem(e->from.node);
+    NodeItem* b = scene_->nodeItem(e->to.node);
+    const NodeSpec* sa = g->spec(e->from.node);
+    const NodeSpec* sb = g->spec(e->to.node);
+    if (!a || !b || !sa || !sb) return;
+    const int oi = sa->outputIndex(e->from.port), ii = sb->inputIndex(e->to.port);
+    if (oi < 0 || ii < 0) return;
+    prepareGeometryChange();
+    path_ = connectionPath(a->portScenePos(true, oi), b->portScenePos(false, ii));
+    color_ = canvas::portColor(sa->outputs[oi].type);
+    QString tip = QStringLiteral("%1.%2 → %3.%4")
+                      .arg(QString::fromStdString(g->node(e->from.node)->name), QString::fromStdString(e->from.port),
+                           QString::fromStdString(g->node(e->to.node)->name), QString::fromStdString(e->to.port));
+    if (sb->inputs[ii].delayed) tip += QObject::tr(" (delayed: previous step)");
+    setToolTip(tip);
+    update();
+}
+
+QRectF EdgeItem::boundingRect() const { return path_.boundingRect().adjusted(-6, -6, 6, 6); }
+
+QPainterPath EdgeItem::shape() const {
+    QPainterPathStroker s;
+    s.setWidth(10);
+    s.setCapStyle(Qt::RoundCap);
+    return s.createStroke(path_);
+}
+
+void EdgeItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
+    p->setRenderHint(QPainter::Antialiasing);
+    const bool sel = isSelected();
+    if (sel || hovered_) {
+        QColor glow = sel ? canvas::selectionColor() : color_;
+        glow.setAlpha(sel ? 110 : 70);
+        p->setPen(QPen(glow, 7, Qt::SolidLine, Qt::RoundCap));
+        p->drawPath(path_);
+    }
+    // Dark casing under the colour line keeps edges readable where they cross nodes or grid.
+    p->setPen(QPen(QColor(0, 0, 0, 110), 4.2, Qt::SolidLine, Qt::RoundCap));
+    p->drawPath(path_);
+    p->setPen(QPen(sel ? canvas::selectionColor() : color_, 2.4, Qt::SolidLine, Qt::RoundCap));
+    p->drawPath(path_);
+}
+
+void EdgeItem::hoverEnterEvent(QGraphicsSceneHoverEvent*) {
+    hovered_ = true;
+    update();
+}
+
+void EdgeItem::hoverLeaveEvent(QGraphicsSceneHoverEvent*) {
+    hovered_ = false;
+    update();
+}
+
+DragEdgeItem::DragEdgeItem() : color_(Qt::white) { setZValue(3); }
+
+void DragEdgeItem::setEnds(const QPointF& anchor, bool anchorIsOutput, const QPointF& cursor) {
+    prepareGeometryChange();
+    path_ = anchorIsOutput ? connectionPath(anchor, cursor) : connectionPath(cursor, anchor);
+    update();
+}
+
+void DragEdgeItem::setRefused(bool refused) {
+    refused_ = refused;
+    update();
+}
+
+QRectF DragEdgeItem::boundingRect() const { return path_.boundingRect().adjusted(-6, -6, 6, 6); }
+
+void DragEdgeItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
+    p->setRenderHint(QPainter::Antialiasing);
+    p->setPen(QPen(QColor(0, 0, 0, 110), 4.2, Qt::SolidLine, Qt::RoundCap));
+    p->drawPath(path_);
+    QPen pen(refused_ ? canvas::refuseColor() : color_, 2.4, refused_ ? Qt::DashLine : Qt::SolidLine, Qt::RoundCap);
+    p->setPen(pen);
+    p->drawPath(path_);
+}
+
+}  // namespace ganglion

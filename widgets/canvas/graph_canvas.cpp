@@ -1,0 +1,342 @@
+// GraphCanvas: set-up, decorations, edit slots (clipboard, delete, duplicate), keyboard,
+// drag-and-drop and context menu. Mouse gestures live in graph_canvas_mouse.cpp.
+#include "widgets/canvas/graph_canvas.h"
+
+#include "widgets/canvas/canvas_style.h"
+#include "widgets/canvas/edge_item.h"
+#include "widgets/canvas/graph_clipboard.h"
+#include "widgets/canvas/quick_add_popup.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QContextMenuEvent>
+#include <QDragEnterEvent>
+#include <QKeyEvent>
+#include <QMenu>
+#include <QMimeData>
+#include <QScrollBar>
+
+#include <algorithm>
+#include <limits>
+
+namespace ganglion {
+
+GraphCanvas::GraphCanvas(Graph* graph, QWidget* parent) : QGraphicsView(parent) {
+    scene_ = new GraphScene(this);
+    setScene(scene_);
+    setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing | QPainter::SmoothPixmapTransform);
+    setViewportUpdateMode(FullViewportUpdate);
+    setDragMode(RubberBandDrag);
+    setRubberBandSelectionMode(Qt::IntersectsItemShape);
+    setTransformationAnchor(AnchorUnderMouse);
+    setResizeAnchor(AnchorViewCenter);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setFrameShape(QFrame::NoFrame);
+    setAcceptDrops(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(true);
+    setMinimumSize(200, 150);
+    centerOn(0, 0);
+
+    quickAdd_ = new QuickAddPopup(this);
+    connect(quickAdd_, &QuickAddPopup::typeChosen, this, [this](const QString& type, const QPointF& pos) {
+        selectNodesAddedBy([&] { emit requestAddNode(type, nodePlacement(pos)); });
+    });
+    connect(scene_, &QGraphicsScene::selectionChanged, this, &GraphCanvas::onSceneSelectionChanged);
+    setGraph(graph);
+}
+
+GraphCanvas::~GraphCanvas() {
+    // Detach before members die so the graph holds no dangling observer.
+    cancelConnection();
+    scene_->setGraph(nullptr);
+}
+
+void GraphCanvas::setGraph(Graph* graph) {
+    cancelConnection();
+    scene_->setGraph(graph);
+}
+
+QPointF GraphCanvas::nodePlacement(const QPointF& scenePos) {
+    return scenePos - QPointF(canvas::Metrics::nodeWidth / 2, canvas::Metrics::headerHeight / 2);
+}
+
+// --- decorations -----------------------------------------------------------------------------
+
+void GraphCanvas::setNodeThumbnail(NodeId id, const QImage& img) { scene_->setThumbnail(id, img); }
+
+void GraphCanvas::setNodeActivations(NodeId id, const Matrix& activations) {
+    scene_->setThumbnail(id, canvas::activationImage(activations));
+}
+
+void GraphCanvas::setNodeIssue(NodeId id, const QString& text) { scene_->setIssue(id, text); }
+void GraphCanvas::clearNodeIssues() { scene_->clearIssues(); }
+
+QString GraphCanvas::selectionJson() const {
+    if (!graph()) return {};
+    return selectionToJson(*graph(), selectedNodes());
+}
+
+// --- selection -------------------------------------------------------------------------------
+
+void GraphCanvas::onSceneSelectionChanged() {
+    const QList<NodeId> sel = scene_->selectedNodes();
+    const NodeId single = sel.size() == 1 ? sel.front() : 0;
+    if (single != lastSingle_) {
+        lastSingle_ = single;
+        emit selectedNodeChanged(single);
+    }
+}
+
+void GraphCanvas::selectNode(NodeId id) {
+    scene_->selectOnly(id ? QList<NodeId>{id} : QList<NodeId>{});
+    if (NodeItem* it = scene_->nodeItem(id)) ensureVisible(it, 40, 40);
+}
+
+void GraphCanvas::selectAll() {
+    for (QGraphicsItem* it : scene_->items()) it->setSelected(it->type() == NodeItem::Type);
+}
+
+template <class F>
+void GraphCanvas::selectNodesAddedBy(F emitter) {
+    QList<NodeId> before;
+    if (graph())
+        for (const Node& n : graph()->nodes()) before.push_back(n.id);
+    emitter();
+    if (!graph()) return;
+    QList<NodeId> added;
+    for (const Node& n : graph()->nodes())
+        if (!before.contains(n.id)) added.push_back(n.id);
+    if (!added.isEmpty()) scene_->selectOnly(added);
+}
+
+// --- edit slots ------------------------------------------------------------------------------
+
+void GraphCanvas::deleteSelection() {
+    const QList<NodeId> nodes = selectedNodes();
+    QList<EdgeId> edges;
+    // Edges touching a deleted node go with it; list only the independent ones.
+    for (EdgeId id : selectedEdges()) {
+        const Edge* e = graph() ? graph()->edge(id) : nullptr;
+        if (e && !nodes.contains(e->from.node) && !nodes.contains(e->to.node)) edges.push_back(id);
+    }
+    if (nodes.isEmpty() && edges.isEmpty()) return;
+    if (nodes.isEmpty() && edges.size() == 1) emit requestDisconnect(edges.front());
+    else emit requestDelete(nodes, edges);
+}
+
+void GraphCanvas::copySelection() {
+    if (selectedNodes().isEmpty()) {
+        emit statusMessage(tr("Nothing selected to copy."));
+        return;
+    }
+    const QString json = selectionJson();
+    auto* mime = new QMimeData;
+    mime->setData(kGraphMime, json.toUtf8());
+    mime->setText(json);
+    QApplication::clipboard()->setMimeData(mime);
+    emit statusMessage(tr("Copied %n node(s).", nullptr, int(selectedNodes().size())));
+}
+
+void GraphCanvas::cutSelection() {
+    if (selectedNodes().isEmpty()) return;
+    copySelection();
+    deleteSelection();
+}
+
+void GraphCanvas::paste() {
+    const QMimeData* mime = QApplication::clipboard()->mimeData();
+    QString json;
+    if (mime && mime->hasFormat(kGraphMime)) json = QString::fromUtf8(mime->data(kGraphMime));
+    else if (mime && mime->hasText() && mime->text().contains(QLatin1String("ganglion-graph"))) json = mime->text();
+    if (json.isEmpty()) {
+        emit statusMessage(tr("The clipboard holds no Ganglion nodes."));
+        return;
+    }
+    const QPointF at = nodePlacement(cursorScenePos());
+    selectNodesAddedBy([&] { emit requestPaste(json, at); });
+}
+
+void GraphCanvas::duplicateSelection() {
+    const QList<NodeId> nodes = selectedNodes();
+    if (nodes.isEmpty() || !graph()) return;
+    double minX = std::numeric_limits<double>::infinity(), minY = minX;
+    for (NodeId id : nodes) {
+        const Node* n = graph()->node(id);
+        minX = std::min(minX, n->x);
+        minY = std::min(minY, n->y);
+    }
+    const QString json = selectionJson();
+    selectNodesAddedBy([&] { emit requestPaste(json, QPointF(minX + 32, minY + 32)); });
+}
+
+// --- zoom / fit ------------------------------------------------------------------------------
+
+void GraphCanvas::setZoom(double factor, const QPoint& anchorViewPos) {
+    const double target = std::clamp(zoom() * factor, 0.15, 3.0);
+    factor = target / zoom();
+    if (std::abs(factor - 1.0) < 1e-9) return;
+    const QPointF before = mapToScene(anchorViewPos);
+    const ViewportAnchor old = transformationAnchor();
+    setTransformationAnchor(NoAnchor);
+    scale(factor, factor);
+    const QPointF after = mapToScene(anchorViewPos);
+    translate(after.x() - before.x(), after.y() - before.y());
+    setTransformationAnchor(old);
+}
+
+void GraphCanvas::zoomIn() { setZoom(1.25, viewport()->rect().center()); }
+void GraphCanvas::zoomOut() { setZoom(0.8, viewport()->rect().center()); }
+
+void GraphCanvas::fitToView() {
+    QRectF box;
+    for (QGraphicsItem* it : scene_->items())
+        if (it->type() == NodeItem::Type) box |= it->sceneBoundingRect();
+    if (box.isEmpty()) {
+        resetTransform();
+        centerOn(0, 0);
+        return;
+    }
+    box.adjust(-40, -40, 40, 40);
+    fitInView(box, Qt::KeepAspectRatio);
+    if (zoom() > 1.25) {  // a lone small node should not fill the screen
+        const QPointF c = box.center();
+        resetTransform();
+        scale(1.25, 1.25);
+        centerOn(c);
+    } else if (zoom() < 0.15) {
+        const QPointF c = box.center();
+        resetTransform();
+        scale(0.15, 0.15);
+        centerOn(c);
+    }
+}
+
+QPointF GraphCanvas::cursorScenePos() const {
+    const QPoint local = viewport()->mapFromGlobal(QCursor::pos());
+    if (viewport()->rect().contains(local)) return mapToScene(local);
+    return mapToScene(viewport()->rect().center());
+}
+
+void GraphCanvas::showQuickAdd(const QPointF& scenePos) {
+    const QPoint global = viewport()->mapToGlobal(mapFromScene(scenePos));
+    quickAdd_->popup(global, scenePos);
+}
+
+// --- keyboard --------------------------------------------------------------------------------
+
+bool GraphCanvas::event(QEvent* e) {
+    // Tab opens the quick-add popup instead of moving focus.
+    if (e->type() == QEvent::KeyPress) {
+        auto* k = static_cast<QKeyEvent*>(e);
+        if (k->key() == Qt::Key_Tab && !(k->modifiers() & (Qt::ControlModifier | Qt::AltModifier))) {
+            showQuickAdd(cursorScenePos());
+            return true;
+        }
+    }
+    return QGraphicsView::event(e);
+}
+
+void GraphCanvas::nudge(const QPointF& delta) {
+    const QList<NodeId> nodes = selectedNodes();
+    if (nodes.isEmpty() || !graph()) return;
+    Positions from, to;
+    for (NodeId id : nodes) {
+        const Node* n = graph()->node(id);
+        from.push_back({id, QPointF(n->x, n->y)});
+        to.push_back({id, QPointF(n->x, n->y) + delta});
+    }
+    emit requestMove(from, to);
+}
+
+void GraphCanvas::keyPressEvent(QKeyEvent* e) {
+    if (e->key() == Qt::Key_Space && !e->isAutoRepeat()) {
+        spaceHeld_ = true;
+        viewport()->setCursor(Qt::OpenHandCursor);
+        return;
+    }
+    if (e->key() == Qt::Key_Escape && dragEdge_) {
+        cancelConnection();
+        return;
+    }
+    if (e->key() == Qt::Key_Delete || e->key() == Qt::Key_Backspace) return deleteSelection();
+    if (e->matches(QKeySequence::Copy)) return copySelection();
+    if (e->matches(QKeySequence::Cut)) return cutSelection();
+    if (e->matches(QKeySequence::Paste)) return paste();
+    if (e->matches(QKeySequence::SelectAll)) return selectAll();
+    if (e->key() == Qt::Key_D && e->modifiers() == Qt::ControlModifier) return duplicateSelection();
+    if (e->key() == Qt::Key_F && e->modifiers() == Qt::NoModifier) return fitToView();
+    if ((e->key() == Qt::Key_Plus || e->key() == Qt::Key_Equal) && e->modifiers() & Qt::ControlModifier)
+        return zoomIn();
+    if (e->key() == Qt::Key_Minus && e->modifiers() & Qt::ControlModifier) return zoomOut();
+    const double step = e->modifiers() & Qt::ShiftModifier ? canvas::Metrics::gridStep : 4;
+    switch (e->key()) {
+    case Qt::Key_Left: return nudge({-step, 0});
+    case Qt::Key_Right: return nudge({step, 0});
+    case Qt::Key_Up: return nudge({0, -step});
+    case Qt::Key_Down: return nudge({0, step});
+    default: break;
+    }
+    QGraphicsView::keyPressEvent(e);
+}
+
+void GraphCanvas::keyReleaseEvent(QKeyEvent* e) {
+    if (e->key() == Qt::Key_Space && !e->isAutoRepeat()) {
+        spaceHeld_ = false;
+        if (!panning_) viewport()->unsetCursor();
+        return;
+    }
+    QGraphicsView::keyReleaseEvent(e);
+}
+
+// --- context menu ----------------------------------------------------------------------------
+
+void GraphCanvas::contextMenuEvent(QContextMenuEvent* e) {
+    const QPointF scenePos = mapToScene(e->pos());
+    if (QGraphicsItem* it = itemAt(e->pos()); it && !it->isSelected()) {
+        scene_->clearSelection();
+        it->setSelected(true);
+    }
+    const bool sel = !selectedNodes().isEmpty() || !selectedEdges().isEmpty();
+    QMenu menu(this);
+    menu.addAction(tr("Add node…"), this, [this, scenePos] { showQuickAdd(scenePos); });
+    menu.addSeparator();
+    menu.addAction(tr("Cut"), QKeySequence::Cut, this, &GraphCanvas::cutSelection)->setEnabled(!selectedNodes().isEmpty());
+    menu.addAction(tr("Copy"), QKeySequence::Copy, this, &GraphCanvas::copySelection)->setEnabled(!selectedNodes().isEmpty());
+    menu.addAction(tr("Paste"), QKeySequence::Paste, this, &GraphCanvas::paste);
+    menu.addAction(tr("Duplicate"), QKeySequence(Qt::CTRL | Qt::Key_D), this, &GraphCanvas::duplicateSelection)
+        ->setEnabled(!selectedNodes().isEmpty());
+    menu.addAction(tr("Delete"), QKeySequence::Delete, this, &GraphCanvas::deleteSelection)->setEnabled(sel);
+    menu.addSeparator();
+    menu.addAction(tr("Select all"), QKeySequence::SelectAll, this, &GraphCanvas::selectAll);
+    menu.addAction(tr("Fit to view"), QKeySequence(Qt::Key_F), this, &GraphCanvas::fitToView);
+    menu.exec(e->globalPos());
+}
+
+// --- drag and drop from the palette ----------------------------------------------------------
+
+void GraphCanvas::dragEnterEvent(QDragEnterEvent* e) {
+    if (e->mimeData()->hasFormat(kNodeTypeMime)) e->acceptProposedAction();
+    else e->ignore();
+}
+
+void GraphCanvas::dragMoveEvent(QDragMoveEvent* e) {
+    if (e->mimeData()->hasFormat(kNodeTypeMime)) e->acceptProposedAction();
+    else e->ignore();
+}
+
+void GraphCanvas::dropEvent(QDropEvent* e) {
+    if (!e->mimeData()->hasFormat(kNodeTypeMime)) return e->ignore();
+    const QString type = QString::fromUtf8(e->mimeData()->data(kNodeTypeMime));
+    if (!NodeRegistry::instance().find(type.toStdString())) {
+        emit statusMessage(tr("Unknown node type '%1'.").arg(type));
+        return e->ignore();
+    }
+    e->acceptProposedAction();
+    const QPointF pos = nodePlacement(mapToScene(e->position().toPoint()));
+    selectNodesAddedBy([&] { emit requestAddNode(type, pos); });
+    setFocus(Qt::OtherFocusReason);
+}
+
+}  // namespace ganglion

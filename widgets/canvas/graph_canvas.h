@@ -1,0 +1,126 @@
+// GraphCanvas: the node editor view over a ganglion::Graph.
+//
+// The canvas shows the graph (through GraphScene, a GraphObserver) and turns user gestures into
+// requests; it never edits the graph. The owner turns each request into an undo command
+// (app/commands/graph_commands.h) pushed on the document's QUndoStack; the graph then notifies
+// the scene, which updates the items. Gestures:
+//   drag a palette entry in / double-click or Tab on empty canvas (quick-add) → requestAddNode
+//   drag from a port to a port → requestConnect (refused pairs highlight red, message shown)
+//   drag nodes (one request per drag), arrow keys nudge → requestMove
+//   Delete/Backspace → requestDelete;  Ctrl+C / Ctrl+X / Ctrl+V / Ctrl+D → copy / cut /
+//   paste / duplicate (requestPaste);  wheel zoom, middle-drag or Space+drag pan, F fit-to-view.
+// The graph must outlive the canvas or be detached with setGraph(nullptr).
+#pragma once
+
+#include "core/graph/graph.h"
+#include "core/model/types.h"
+#include "widgets/canvas/graph_scene.h"
+
+#include <QGraphicsView>
+#include <QHash>
+#include <QList>
+#include <QPair>
+#include <QPointF>
+
+namespace ganglion {
+
+class DragEdgeItem;
+class QuickAddPopup;
+
+class GraphCanvas : public QGraphicsView {
+    Q_OBJECT
+public:
+    using Positions = QList<QPair<NodeId, QPointF>>;
+
+    explicit GraphCanvas(Graph* graph, QWidget* parent = nullptr);
+    ~GraphCanvas() override;
+
+    void setGraph(Graph* graph);
+    Graph* graph() const { return scene_->graph(); }
+    GraphScene* graphScene() const { return scene_; }
+    QuickAddPopup* quickAddPopup() const { return quickAdd_; }
+
+    // --- live decorations (view-only, not part of the graph) ---
+    void setNodeThumbnail(NodeId id, const QImage& img);
+    /// Heat-map thumbnail of a features x batch activation matrix.
+    void setNodeActivations(NodeId id, const Matrix& activations);
+    /// Warning badge with `text` as tooltip; "" removes it.
+    void setNodeIssue(NodeId id, const QString& text);
+    void clearNodeIssues();
+
+    QList<NodeId> selectedNodes() const { return scene_->selectedNodes(); }
+    QList<EdgeId> selectedEdges() const { return scene_->selectedEdges(); }
+    /// Graph JSON of the selected nodes and the edges between them.
+    QString selectionJson() const;
+    double zoom() const { return transform().m11(); }
+
+    /// Where a node dropped/quick-added at `scenePos` is placed (its header centred there).
+    static QPointF nodePlacement(const QPointF& scenePos);
+
+public slots:
+    void selectNode(NodeId id);  ///< select only this node (0 clears) and make it visible
+    void selectAll();
+    void deleteSelection();
+    void copySelection();
+    void cutSelection();
+    void paste();
+    void duplicateSelection();
+    void fitToView();
+    void zoomIn();
+    void zoomOut();
+    void showQuickAdd(const QPointF& scenePos);
+
+signals:
+    void requestAddNode(const QString& type, const QPointF& pos);
+    void requestConnect(const ganglion::Endpoint& from, const ganglion::Endpoint& to);
+    void requestDisconnect(ganglion::EdgeId edge);
+    void requestMove(const QList<QPair<ganglion::NodeId, QPointF>>& oldPositions,
+                     const QList<QPair<ganglion::NodeId, QPointF>>& newPositions);
+    void requestDelete(const QList<ganglion::NodeId>& nodes, const QList<ganglion::EdgeId>& edges);
+    /// Paste graph JSON so that the group's top-left lands at `topLeft` (paste and duplicate).
+    void requestPaste(const QString& json, const QPointF& topLeft);
+    /// The single selected node, or 0 when none or several are selected.
+    void selectedNodeChanged(ganglion::NodeId id);
+    /// One-line feedback for a status bar (refused connection and why, nothing to paste…).
+    void statusMessage(const QString& text);
+
+protected:
+    void mousePressEvent(QMouseEvent* e) override;
+    void mouseMoveEvent(QMouseEvent* e) override;
+    void mouseReleaseEvent(QMouseEvent* e) override;
+    void mouseDoubleClickEvent(QMouseEvent* e) override;
+    void wheelEvent(QWheelEvent* e) override;
+    void keyPressEvent(QKeyEvent* e) override;
+    void keyReleaseEvent(QKeyEvent* e) override;
+    bool event(QEvent* e) override;
+    void contextMenuEvent(QContextMenuEvent* e) override;
+    void dragEnterEvent(QDragEnterEvent* e) override;
+    void dragMoveEvent(QDragMoveEvent* e) override;
+    void dropEvent(QDropEvent* e) override;
+
+private:
+    std::optional<PortRef> portAt(const QPointF& scenePos, const PortRef* exclude = nullptr) const;
+    bool isEmptyAt(const QPoint& viewPos) const;
+    void beginConnection(const PortRef& origin, const QPointF& scenePos);
+    void updateConnection(const QPointF& scenePos, const QPoint& globalPos);
+    void finishConnection();
+    void cancelConnection();
+    void nudge(const QPointF& delta);
+    void setZoom(double factor, const QPoint& anchorViewPos);
+    QPointF cursorScenePos() const;
+    /// Runs `emitter`; selects the nodes that appeared meanwhile (direct connections).
+    template <class F> void selectNodesAddedBy(F emitter);
+    void onSceneSelectionChanged();
+
+    GraphScene* scene_;
+    QuickAddPopup* quickAdd_;
+    DragEdgeItem* dragEdge_ = nullptr;
+    PortRef dragOrigin_;
+    bool panning_ = false;
+    bool spaceHeld_ = false;
+    QPoint lastPanPos_;
+    QHash<NodeId, QPointF> pressPositions_;
+    NodeId lastSingle_ = 0;
+};
+
+}  // namespace ganglion
