@@ -1,0 +1,264 @@
+// LIFPopulation node: one population plus the projections into it (one per Spikes input).
+#include "core/model/node_spec.h"
+#include "core/snn/snn_nodes.h"
+
+#include <cmath>
+#include <optional>
+
+namespace ganglion {
+
+namespace {
+
+const char* kPorts[3] = {"exc", "inh", "rec"};
+
+class LifPopulationKernel : public Kernel {
+public:
+    std::vector<Shape> build(const BuildContext& ctx) override {
+        const auto& p = ctx.params;
+        n_ = int(p.getInt("neurons"));
+        seed_ = ctx.rng();
+        probes_ = parseIndexList(p.getString("probes"), "probes");
+        history_ = p.getFloat("history");
+        const std::string dale = p.getString("dale");
+        dale_ = dale == "excitatory" ? snn::Dale::Excitatory : dale == "inhibitory" ? snn::Dale::Inhibitory : snn::Dale::Any;
+        net_ = std::make_unique<snn::Network>();
+        try {
+            net_->addPopulation(snn::Population("pop", n_, neuronParams(p), dale_));
+            if (p.getFloat("threshold_jitter") > 0) {
+                std::normal_distribution<float> g(float(p.getFloat("v_threshold")), float(p.getFloat("threshold_jitter")));
+                snn::Heterogeneity h;
+                h.vThreshold.resize(n_);
+                for (auto& v : h.vThreshold) v = g(ctx.rng);
+                net_->population(0).setHeterogeneity(std::move(h));
+            }
+            for (int k = 0; k < 3; ++k) buildProjection(k, ctx);
+        } catch (const std::invalid_argument& e) {
+            throw BuildError("", e.what());
+        }
+        if (ctx.inputs[3].features > 0 && ctx.inputs[3].features != n_ && ctx.inputs[3].features != 1)
+            throw BuildError("current", "current input has " + std::to_string(ctx.inputs[3].features) +
+                                            " features; expected 1 or " + std::to_string(n_));
+        dt_ = 0;
+        return {Shape::tensor(n_), Shape::tensor(n_)};
+    }
+
+    void setParams(const ParamSet& p) override {
+        net_->population(0).setParams(neuronParams(p));
+        net_->setLearning(p.getBool("learning"));
+    }
+
+    void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override {
+        if (ctx.phase != Phase::Train) return;
+        if (std::abs(ctx.dt - dt_) > 1e-15) prepare(ctx.dt);
+        auto& pop = net_->population(0);
+        if (in[3]) {
+            auto& ext = pop.extCurrent();
+            const Matrix& x = in[3]->tensor;
+            for (int i = 0; i < n_; ++i) ext[i] = x.rows() == 1 ? x(0, 0) : x(i, 0);
+        }
+        const std::uint64_t step = net_->steps();
+        net_->step();
+        obs_.record(*net_);
+        const auto& fired = net_->fired(0);
+        for (int k = 0; k < 3; ++k) {
+            if (!proj_[k] || !in[k]) continue;
+            const auto& pre = in[k]->spikes.fired;
+            for (auto i : pre)
+                if (i < 0 || i >= int(proj_[k]->rowStart().size()) - 1) {
+                    error_ = std::string("spike index out of range on port ") + kPorts[k];
+                    return;
+                }
+            proj_[k]->deliver(pre, pop, step);
+            proj_[k]->flushDelayed(pop, step);
+            if (net_->learning()) proj_[k]->learn(pre, fired, step);
+        }
+        SpikeFrame& f = out[0].spikes;
+        f.neurons = n_;
+        f.t = net_->time();
+        f.fired = fired;
+        Matrix& v = out[1].tensor;
+        v.resize(n_, 1);
+        for (int i = 0; i < n_; ++i) v(i, 0) = pop.v()[i];
+    }
+
+    void observe(Observables& obs) const override {
+        if (!net_) return;
+        obs_.fill(obs, *net_);
+        for (int k = 0; k < 3; ++k)
+            if (proj_[k] && (proj_[k]->stdp().enabled || proj_[k]->homeostasis().enabled)) {
+                const auto& w = proj_[k]->weights();
+                obs.scalars[std::string("mean_weight_") + kPorts[k]] =
+                    w.empty() ? 0.0 : double(Eigen::Map<const Eigen::VectorXf>(w.data(), Eigen::Index(w.size())).mean());
+            }
+        if (!error_.empty()) obs.scalars["input_errors"] = 1.0;
+    }
+
+    KernelState saveState() const override {
+        KernelState s;
+        for (int k = 0; k < 3; ++k)
+            if (proj_[k]) {
+                const auto& w = proj_[k]->weights();
+                s[std::string("w_") + kPorts[k]] = Eigen::Map<const Matrix>(w.data(), 1, Eigen::Index(w.size()));
+            }
+        return s;
+    }
+    void loadState(const KernelState& state) override {
+        for (auto& [key, m] : state) {
+            int k = 0;
+            while (k < 3 && key != std::string("w_") + kPorts[k]) ++k;
+            if (k == 3 || !proj_[k]) throw std::runtime_error("LIFPopulation state: no projection for '" + key + "'");
+            if (std::size_t(m.size()) != proj_[k]->weights().size())
+                throw std::runtime_error("LIFPopulation state: '" + key + "' has " + std::to_string(m.size()) +
+                                         " weights, expected " + std::to_string(proj_[k]->weights().size()));
+            std::copy(m.data(), m.data() + m.size(), proj_[k]->weights().begin());
+        }
+    }
+
+private:
+    static snn::NeuronParams neuronParams(const ParamSet& p) {
+        snn::NeuronParams np;
+        np.model = snn::modelFromName(p.getString("model"));
+        np.tauMem = p.getFloat("tau_mem") * 1e-3;
+        np.tauExc = p.getFloat("tau_exc") * 1e-3;
+        np.tauInh = p.getFloat("tau_inh") * 1e-3;
+        np.r = p.getFloat("r");
+        np.vLeak = p.getFloat("v_leak");
+        np.vThreshold = p.getFloat("v_threshold");
+        np.vReset = p.getFloat("v_reset");
+        np.refractory = p.getFloat("refractory") * 1e-3;
+        np.bias = p.getFloat("bias");
+        np.tauAdapt = p.getFloat("tau_adapt") * 1e-3;
+        np.adaptIncrement = p.getFloat("adapt_increment");
+        return np;
+    }
+
+    void buildProjection(int k, const BuildContext& ctx) {
+        proj_[k].reset();
+        const int nPre = ctx.inputs[k].features;
+        if (nPre <= 0) return;
+        const std::string port = kPorts[k];
+        const auto& p = ctx.params;
+        const std::string rule = p.getString(port + "_rule");
+        double w = p.getFloat(port + "_weight");
+        snn::Dale preDale = snn::Dale::Excitatory;
+        if (k == 1) w = -std::abs(w), preDale = snn::Dale::Inhibitory;
+        if (k == 2) {
+            preDale = dale_;
+            if ((dale_ == snn::Dale::Excitatory && w < 0) || (dale_ == snn::Dale::Inhibitory && w > 0))
+                throw BuildError("rec", "rec_weight " + std::to_string(w) + " breaks Dale's law of this " +
+                                            p.getString("dale") + " population");
+        }
+        std::mt19937_64& rng = ctx.rng;
+        snn::Synapses syn;
+        const bool self = k != 2;
+        if (rule == "all_to_all") syn = snn::connect::allToAll(nPre, n_, float(w), self);
+        else if (rule == "one_to_one") {
+            if (nPre != n_)
+                throw BuildError(port, "one_to_one needs " + std::to_string(n_) + " presynaptic neurons, got " + std::to_string(nPre));
+            syn = snn::connect::oneToOne(n_, float(w));
+        } else if (rule == "fixed_probability")
+            syn = snn::connect::fixedProbability(nPre, n_, p.getFloat(port + "_p"), float(w), rng, self);
+        else {
+            const int kin = int(p.getInt(port + "_in_degree"));
+            if (kin > (self ? nPre : nPre - 1))
+                throw BuildError(port, port + "_in_degree " + std::to_string(kin) + " exceeds the " + std::to_string(nPre) + " presynaptic neurons");
+            syn = snn::connect::fixedInDegree(nPre, n_, kin, float(w), rng, self);
+        }
+        const auto delay = std::uint16_t(std::clamp<long>(std::lround(p.getFloat(port + "_delay") * 1e-3 / 1e-4), 0, 65535));
+        if (delay > 0) syn.delay.assign(syn.size(), delay);
+        const snn::Population pre("pre", nPre, snn::NeuronParams{snn::Model::Generator}, preDale);
+        proj_[k].emplace(std::string(port), -1, 0, pre, net_->population(0), syn,
+                         k == 1 ? snn::Channel::Inh : (w < 0 ? snn::Channel::Inh : snn::Channel::Exc));
+        snn::StdpParams sp;
+        sp.enabled = k == 0 && p.getBool("exc_stdp");
+        sp.wMax = p.getFloat("exc_w_max");
+        proj_[k]->setStdp(sp);
+        snn::HomeostasisParams hp;
+        hp.enabled = k == 0 && p.getBool("exc_homeostasis");
+        hp.targetRate = p.getFloat("target_rate");
+        proj_[k]->setHomeostasis(hp);
+        net_->setLearning(p.getBool("learning"));
+    }
+
+    void prepare(double dt) {
+        dt_ = dt;
+        net_->prepare(dt, seed_);
+        for (int k = 0; k < 3; ++k)
+            if (proj_[k]) proj_[k]->prepare(dt);
+        obs_.reset(*net_, dt, history_);
+        obs_.setProbes(*net_, probes_);
+    }
+
+    int n_ = 0;
+    std::uint64_t seed_ = 1;
+    snn::Dale dale_ = snn::Dale::Any;
+    std::unique_ptr<snn::Network> net_;
+    std::optional<snn::Projection> proj_[3];
+    SpikeObserver obs_;
+    std::vector<int> probes_;
+    double dt_ = 0, history_ = 2.0;
+    std::string error_;
+};
+
+std::vector<ParamSpec> projectionParams(const std::string& port, double weight, const std::string& help) {
+    return {
+        enumParam(port + "_rule", "fixed_probability", {"all_to_all", "one_to_one", "fixed_probability", "fixed_in_degree"},
+                  "Connectivity of the '" + port + "' projection (" + help + ")."),
+        floatParam(port + "_p", 0.1, 0.0, 1.0, "Connection probability (fixed_probability)."),
+        intParam(port + "_in_degree", 10, 0, 1000000, "Presynaptic partners per neuron (fixed_in_degree)."),
+        floatParam(port + "_weight", weight, -1e6, 1e6, "Synaptic weight (jump of the synaptic current, or of v for LIF/IF)."),
+        floatParam(port + "_delay", 0.0, 0.0, 6553.0, "Axonal delay (built for dt = 0.1 ms).", "ms"),
+    };
+}
+
+}  // namespace
+
+NodeSpec makeLifPopulationSpec() {
+    NodeSpec s;
+    s.type = "LIFPopulation";
+    s.title = "LIF population";
+    s.category = "Spiking";
+    s.help = "A population of integrate-and-fire neurons (LIF, CubaLIF, IF, LI readout, adaptive LIF) "
+             "integrated exactly over each step, with the projections into it: 'exc' and 'inh' spike "
+             "inputs and a delayed 'rec' input for recurrence, each with its own connectivity rule. "
+             "Optional per-neuron threshold jitter, STDP and homeostatic scaling on 'exc'.";
+    s.reference = "Gerstner, Kistler, Naud & Paninski, Neuronal Dynamics (2014); Song, Miller & Abbott 2000 (STDP); "
+                  "Turrigiano 2008 (synaptic scaling)";
+    s.inputs = {{"exc", PortType::Spikes, "excitatory presynaptic spikes", true},
+                {"inh", PortType::Spikes, "inhibitory presynaptic spikes", true},
+                {"rec", PortType::Spikes, "recurrent spikes (previous step)", true, true},
+                {"current", PortType::Tensor, "injected current (1 or neurons features; first sample)", true}};
+    s.outputs = {{"spikes", PortType::Spikes, "neurons that fired this step"},
+                 {"v", PortType::Tensor, "membrane potentials (neurons x 1)"}};
+    s.params = {
+        enumParam("model", "LIF", {"LIF", "CubaLIF", "IF", "LI", "AdaptiveLIF"}, "Neuron model."),
+        intParam("neurons", 100, 1, 10000000, "Population size."),
+        enumParam("dale", "excitatory", {"excitatory", "inhibitory", "any"}, "Sign of this population's outgoing weights (Dale's law, checked on 'rec')."),
+        floatParam("tau_mem", 20.0, 0.01, 1e5, "Membrane time constant.", "ms", true),
+        floatParam("tau_exc", 5.0, 0.01, 1e5, "Excitatory synaptic time constant (CubaLIF).", "ms", true),
+        floatParam("tau_inh", 10.0, 0.01, 1e5, "Inhibitory synaptic time constant (CubaLIF).", "ms", true),
+        floatParam("r", 1.0, 0.0, 1e9, "Resistance: drive = r·current.", "", true),
+        floatParam("v_leak", 0.0, -1e6, 1e6, "Leak (resting) potential.", "", true),
+        floatParam("v_threshold", 1.0, -1e6, 1e6, "Firing threshold.", "", true),
+        floatParam("v_reset", 0.0, -1e6, 1e6, "Reset potential.", "", true),
+        floatParam("refractory", 2.0, 0.0, 1e4, "Refractory period.", "ms", true),
+        floatParam("bias", 0.0, -1e6, 1e6, "Constant input current.", "", true),
+        floatParam("threshold_jitter", 0.0, 0.0, 1e6, "Per-neuron threshold heterogeneity (standard deviation)."),
+        floatParam("tau_adapt", 100.0, 0.01, 1e6, "Threshold adaptation time constant (AdaptiveLIF).", "ms", true),
+        floatParam("adapt_increment", 0.1, 0.0, 1e6, "Threshold increase per spike (AdaptiveLIF).", "", true),
+    };
+    for (auto& v : {projectionParams("exc", 0.2, "weight >= 0"), projectionParams("inh", 0.5, "magnitude, applied negative"),
+                    projectionParams("rec", 0.1, "signed, must obey 'dale'")})
+        s.params.insert(s.params.end(), v.begin(), v.end());
+    s.params.push_back(boolParam("exc_stdp", false, "Pair-based STDP on the 'exc' projection."));
+    s.params.push_back(floatParam("exc_w_max", 1.0, 0.0, 1e6, "Upper weight bound for STDP."));
+    s.params.push_back(boolParam("exc_homeostasis", false, "Homeostatic synaptic scaling of the 'exc' projection."));
+    s.params.push_back(floatParam("target_rate", 5.0, 0.0, 1000.0, "Homeostasis target rate.", "Hz"));
+    s.params.push_back(boolParam("learning", true, "Plasticity on.", true));
+    s.params.push_back(floatParam("history", 2.0, 0.05, 60.0, "Seconds of spikes kept for the raster.", "s"));
+    s.params.push_back(stringParam("probes", "0", "Neurons whose membrane potential is recorded."));
+    s.create = [] { return std::make_unique<LifPopulationKernel>(); };
+    return s;
+}
+
+}  // namespace ganglion

@@ -1,0 +1,82 @@
+// Graph nodes of the spiking simulator.
+//
+// How graph nodes map onto the simulator (core/snn/network.h):
+//  * Every engine step advances spiking nodes by one simulation step of length StepContext::dt
+//    (GraphSettings::dt). Spikes ports carry the SpikeFrame of that step.
+//  * "SpikingNetwork" holds a whole Network built from a preset (the CUBA benchmark, the STDP
+//    pattern demo) and runs it at full simulator speed; its "spikes" port carries every neuron
+//    (global indices, populations in order). Use it for big recurrent networks.
+//  * Fine-grained graphs: "PoissonInput" / "SpikeGenerator" are spike sources; "LIFPopulation"
+//    owns one Population plus the projections INTO it — one per connected Spikes input port
+//    ("exc", "inh", and "rec", a delayed port for recurrence). A projection's rule, probability,
+//    weight, delay and plasticity are parameters of the target population, because a graph edge
+//    carries spikes, not synapses. Spikes arriving on "exc"/"inh" at step n act on the update of
+//    step n+1 (as inside Network); "rec" sees the previous step's output, so a recurrent loop
+//    has one extra step of delay.
+//  * Stepping only happens in the Train phase (simulation); Test/Grid evaluations leave the
+//    state untouched and repeat the last output.
+//  * Observables: extra["spikes"] (SpikeRaster), extra["membrane"] (MembraneTraces of the
+//    neurons listed in the "probes" parameter or set with setProbes()), scalars "rate" and
+//    "rate_<population>" (Hz over the last publish interval), "sparsity" (mean fraction of
+//    silent neurons per step), "spikes_total".
+#pragma once
+
+#include "core/model/kernel.h"
+#include "core/snn/network.h"
+#include "core/snn/spike_history.h"
+
+#include <memory>
+#include <vector>
+
+namespace ganglion {
+
+/// Shared recording and statistics of a spiking kernel.
+class SpikeObserver {
+public:
+    void reset(const snn::Network& net, double dt, double historySeconds);
+    /// After net.step(): records spikes, probe potentials and rate statistics.
+    void record(const snn::Network& net);
+    void setProbes(const snn::Network& net, std::vector<int> globalNeurons);
+    /// Fills the observables and starts a new rate window.
+    void fill(Observables& obs, const snn::Network& net) const;
+    double dt() const { return dt_; }
+
+private:
+    snn::SpikeRecorder spikes_;
+    snn::TraceRecorder traces_;
+    std::vector<std::pair<int, int>> probeLoc_;  // (population, local index)
+    std::vector<float> probeValues_;
+    double dt_ = 1e-4;
+    // rate window (mutable: observe() is const and restarts the window)
+    mutable std::vector<std::uint64_t> windowSpikes_;
+    mutable std::uint64_t windowSteps_ = 0;
+    mutable double windowSilent_ = 0;
+};
+
+/// Parses "1, 5, 17" into indices; throws BuildError naming `param` on bad text.
+std::vector<int> parseIndexList(const std::string& text, const std::string& param);
+
+class SpikingNetworkKernel : public Kernel {
+public:
+    std::vector<Shape> build(const BuildContext& ctx) override;
+    void setParams(const ParamSet& params) override;
+    void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override;
+    void observe(Observables& obs) const override;
+    KernelState saveState() const override;
+    void loadState(const KernelState& state) override;
+
+    /// Membrane probes (global indices); called by views through the runner.
+    void setProbes(std::vector<int> globalNeurons);
+    const snn::Network& network() const { return *net_; }
+
+private:
+    void construct(double dt);
+    ParamSet params_;
+    std::uint64_t seed_ = 1;
+    std::unique_ptr<snn::Network> net_;
+    SpikeObserver obs_;
+    std::vector<int> probes_;
+    double dt_ = 0;
+};
+
+}  // namespace ganglion
