@@ -3,3 +3,5 @@
 // defined in the view's own .cpp (namespace ganglion), the dock title, and its default area
 // (Qt::LeftDockWidgetArea, Qt::RightDockWidgetArea, Qt::BottomDockWidgetArea).
 // No include guard: included with different macro definitions by views/view_registry.cpp.
+GANGLION_VIEW(makeCurvesView, "Training curves", Qt::RightDockWidgetArea)
+GANGLION_VIEW(makeBoundaryView, "Decision boundary", Qt::RightDockWidgetArea)

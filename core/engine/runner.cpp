@@ -34,6 +34,7 @@ void EngineRunner::load(const Graph& g) {
         {
             std::lock_guard lock(mutex_);
             error_ = e.ok() ? std::string() : e.error();
+            issues_ = std::move(issues);
         }
         steps_ = 0;
         publish();
@@ -112,6 +113,11 @@ void EngineRunner::setParam(NodeId id, const std::string& name, const ParamValue
 SnapshotPtr EngineRunner::snapshot() const {
     std::lock_guard lock(mutex_);
     return snapshot_;
+}
+
+std::vector<GraphIssue> EngineRunner::issues() const {
+    std::lock_guard lock(mutex_);
+    return issues_;
 }
 
 std::string EngineRunner::error() const {

@@ -47,6 +47,8 @@ public:
     bool running() const { return running_.load(); }
     std::uint64_t steps() const { return steps_.load(); }
     std::string error() const;
+    /// Problems found by the last build (empty when it built cleanly).
+    std::vector<GraphIssue> issues() const;
 
     /// Blocks until every command posted so far has been applied (tests and CLI only).
     void sync();
@@ -65,6 +67,7 @@ private:
     std::condition_variable appliedCv_;
     SnapshotPtr snapshot_;
     std::string error_;
+    std::vector<GraphIssue> issues_;
     Listener listener_;
     std::atomic<bool> running_{false};
     std::atomic<bool> quit_{false};

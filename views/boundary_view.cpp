@@ -1,0 +1,84 @@
+// Decision boundary of the first 2D data set + classifier pair, as TensorFlow Playground draws it.
+#include "app/session/session.h"
+#include "widgets/plots/decision_field.h"
+
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace ganglion {
+
+namespace {
+
+class BoundaryView : public QWidget {
+public:
+    BoundaryView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
+        auto* lay = new QVBoxLayout(this);
+        lay->setContentsMargins(2, 2, 2, 2);
+        field_ = new DecisionField(this);
+        info_ = new QLabel(this);
+        info_->setWordWrap(true);
+        auto* row = new QHBoxLayout;
+        auto* test = new QCheckBox(tr("Show test data"), this);
+        test->setChecked(true);
+        auto* disc = new QCheckBox(tr("Discretize output"), this);
+        row->addWidget(test);
+        row->addWidget(disc);
+        row->addStretch();
+        lay->addWidget(field_, 1);
+        lay->addLayout(row);
+        lay->addWidget(info_);
+        connect(test, &QCheckBox::toggled, field_, &DecisionField::setShowTest);
+        connect(disc, &QCheckBox::toggled, field_, &DecisionField::setDiscretize);
+        auto* timer = new QTimer(this);
+        connect(timer, &QTimer::timeout, this, [this] { poll(); });
+        timer->start(50);
+    }
+
+private:
+    void poll() {
+        auto snap = session_->snapshot();
+        if (!snap || (snap->step == lastStep_ && snap->buildId == lastBuild_)) return;
+        lastStep_ = snap->step;
+        lastBuild_ = snap->buildId;
+        const NodeSnapshot* data = nullptr;
+        const NodeSnapshot* cls = nullptr;
+        for (const auto& n : snap->nodes) {
+            if (!data && n.obs.arrays.count("train_points")) data = &n;
+            if (!cls && n.obs.arrays.count("grid_probs")) cls = &n;
+        }
+        if (!data) {
+            field_->clear();
+            info_->setText(tr("Add a 2D data set and a Classifier to see the decision boundary."));
+            return;
+        }
+        field_->setPoints(data->obs.arrays.at("train_points"), data->obs.arrays.at("test_points"));
+        const int g = int(data->obs.arrays.at("grid_size")(0, 0));
+        if (cls) {
+            const Matrix& probs = cls->obs.arrays.at("grid_probs");
+            if (probs.rows() >= 2 && probs.cols() == Eigen::Index(g) * g) field_->setField(probs.row(1).transpose(), g);
+            QString acc;
+            auto it = cls->obs.scalars.find("test_accuracy");
+            if (it != cls->obs.scalars.end()) acc = tr(" · test accuracy %1%").arg(it->second * 100, 0, 'f', 1);
+            info_->setText(tr("%1 → %2 · step %3%4")
+                               .arg(QString::fromStdString(data->name), QString::fromStdString(cls->name))
+                               .arg(snap->step)
+                               .arg(acc));
+        } else {
+            info_->setText(tr("Connect a Classifier to draw the predicted field."));
+        }
+    }
+
+    Session* session_;
+    DecisionField* field_;
+    QLabel* info_;
+    std::uint64_t lastStep_ = ~0ull, lastBuild_ = ~0ull;
+};
+
+}  // namespace
+
+QWidget* makeBoundaryView(Session* s, QWidget* parent) { return new BoundaryView(s, parent); }
+
+}  // namespace ganglion

@@ -1,0 +1,109 @@
+// Loss and accuracy curves of every loss / classifier node, live, plus any other metric on demand.
+#include "app/session/session.h"
+#include "widgets/plots/metric_chart.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <map>
+
+namespace ganglion {
+
+namespace {
+
+class CurvesView : public QWidget {
+public:
+    CurvesView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
+        auto* lay = new QVBoxLayout(this);
+        lay->setContentsMargins(2, 2, 2, 2);
+        status_ = new QLabel(this);
+        loss_ = new MetricChart(tr("Loss"), tr("loss"), this);
+        acc_ = new MetricChart(tr("Accuracy"), tr("accuracy"), this);
+        acc_->setFixedYRange(0, 1);
+        other_ = new QComboBox(this);
+        other_->setToolTip(tr("Plot any other metric the nodes publish"));
+        otherChart_ = new MetricChart(tr("Metric"), QString(), this);
+        otherChart_->setVisible(false);
+        lay->addWidget(status_);
+        lay->addWidget(loss_, 1);
+        lay->addWidget(acc_, 1);
+        lay->addWidget(other_);
+        lay->addWidget(otherChart_, 1);
+        connect(other_, &QComboBox::currentTextChanged, this, [this](const QString& t) {
+            otherChart_->clear();
+            fetched_.erase(("other:" + t).toStdString());
+            otherChart_->setVisible(!t.isEmpty() && t != tr("(more metrics)"));
+        });
+        connect(s, &Session::documentReplaced, this, [this] { restart(); });
+        auto* timer = new QTimer(this);
+        connect(timer, &QTimer::timeout, this, [this] { poll(); });
+        timer->start(100);
+    }
+
+private:
+    void restart() {
+        loss_->clear();
+        acc_->clear();
+        otherChart_->clear();
+        fetched_.clear();
+    }
+
+    void pull(MetricChart* chart, const std::string& key, const std::string& name) {
+        const std::size_t from = fetched_[key];
+        auto pts = session_->metrics().series(name, from);
+        if (pts.empty()) return;
+        fetched_[key] = from + pts.size();
+        std::vector<QPointF> q;
+        q.reserve(pts.size());
+        for (const auto& p : pts) q.emplace_back(double(p.step), p.value);
+        chart->appendPoints(QString::fromStdString(name), q);
+    }
+
+    void poll() {
+        const auto& m = session_->metrics();
+        if (m.generation() != generation_) {
+            generation_ = m.generation();
+            restart();
+        }
+        QStringList others;
+        for (const auto& name : m.names()) {
+            const auto slash = name.rfind('/');
+            const std::string metric = slash == std::string::npos ? name : name.substr(slash + 1);
+            if (metric == "loss" || metric == "test_loss") pull(loss_, name, name);
+            else if (metric == "accuracy" || metric == "test_accuracy") pull(acc_, name, name);
+            else others << QString::fromStdString(name);
+        }
+        if (others != otherNames_) {
+            otherNames_ = others;
+            const QString cur = other_->currentText();
+            QSignalBlocker block(other_);
+            other_->clear();
+            other_->addItem(tr("(more metrics)"));
+            other_->addItems(others);
+            other_->setCurrentText(cur.isEmpty() ? tr("(more metrics)") : cur);
+        }
+        const QString sel = other_->currentText();
+        if (otherNames_.contains(sel)) pull(otherChart_, ("other:" + sel).toStdString(), sel.toStdString());
+        if (auto snap = session_->snapshot())
+            status_->setText(tr("step %1 · %2 steps/s%3")
+                                 .arg(snap->step)
+                                 .arg(snap->stepsPerSecond, 0, 'f', 0)
+                                 .arg(session_->isRunning() ? tr(" · running") : tr(" · paused")));
+    }
+
+    Session* session_;
+    QLabel* status_;
+    MetricChart *loss_, *acc_, *otherChart_;
+    QComboBox* other_;
+    QStringList otherNames_;
+    std::map<std::string, std::size_t> fetched_;
+    std::uint64_t generation_ = ~0ull;
+};
+
+}  // namespace
+
+QWidget* makeCurvesView(Session* s, QWidget* parent) { return new CurvesView(s, parent); }
+
+}  // namespace ganglion

@@ -1,0 +1,100 @@
+#include "widgets/plots/metric_chart.h"
+
+#include <QLineSeries>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ganglion {
+
+namespace {
+const QColor kPalette[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44), QColor(214, 39, 40),
+                           QColor(148, 103, 189), QColor(140, 86, 75), QColor(227, 119, 194), QColor(127, 127, 127)};
+}
+
+MetricChart::MetricChart(const QString& title, const QString& yLabel, QWidget* parent) : QChartView(parent) {
+    auto* chart = new QChart();
+    chart->setTitle(title);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    chart->setBackgroundRoundness(0);
+    x_ = new QValueAxis(chart);
+    x_->setTitleText(tr("step"));
+    x_->setLabelFormat("%d");
+    y_ = new QValueAxis(chart);
+    y_->setTitleText(yLabel);
+    chart->addAxis(x_, Qt::AlignBottom);
+    chart->addAxis(y_, Qt::AlignLeft);
+    setChart(chart);
+    setRenderHint(QPainter::Antialiasing);
+    setMinimumHeight(160);
+}
+
+QLineSeries* MetricChart::seriesFor(const QString& name) {
+    auto it = series_.find(name);
+    if (it != series_.end()) return *it;
+    auto* s = new QLineSeries(chart());
+    s->setName(name);
+    QPen pen(kPalette[series_.size() % std::size(kPalette)]);
+    pen.setWidthF(name.contains("test") ? 2.0 : 1.4);
+    if (name.contains("test")) pen.setStyle(Qt::DashLine);
+    s->setPen(pen);
+    chart()->addSeries(s);
+    s->attachAxis(x_);
+    s->attachAxis(y_);
+    series_.insert(name, s);
+    return s;
+}
+
+void MetricChart::appendPoints(const QString& name, const std::vector<QPointF>& points) {
+    if (points.empty()) return;
+    QLineSeries* s = seriesFor(name);
+    QList<QPointF> list;
+    list.reserve(qsizetype(points.size()));
+    for (const auto& p : points) {
+        if (!std::isfinite(p.y())) continue;
+        list.append(p);
+        xMax_ = any_ ? std::max(xMax_, p.x()) : std::max(1.0, p.x());
+        yMin_ = any_ ? std::min(yMin_, p.y()) : p.y();
+        yMax_ = any_ ? std::max(yMax_, p.y()) : p.y();
+        any_ = true;
+    }
+    s->append(list);
+    rescale();
+}
+
+int MetricChart::pointCount(const QString& name) const {
+    auto it = series_.find(name);
+    return it == series_.end() ? 0 : int((*it)->count());
+}
+
+void MetricChart::clear() {
+    for (auto* s : series_) {
+        chart()->removeSeries(s);
+        delete s;
+    }
+    series_.clear();
+    any_ = false;
+    xMax_ = 1;
+    rescale();
+}
+
+void MetricChart::setFixedYRange(double lo, double hi) {
+    fixedY_ = true;
+    y_->setRange(lo, hi);
+}
+
+void MetricChart::rescale() {
+    x_->setRange(0, std::max(1.0, xMax_));
+    if (fixedY_) return;
+    if (!any_) {
+        y_->setRange(0, 1);
+        return;
+    }
+    double lo = std::min(0.0, yMin_), hi = yMax_;
+    if (hi - lo < 1e-9) hi = lo + 1.0;
+    y_->setRange(lo, hi * 1.05);
+}
+
+}  // namespace ganglion
