@@ -76,7 +76,9 @@ bool hasFlag(int argc, char** argv, const char* flag) {
     return false;
 }
 
-void addOptions(QCommandLineParser& p) {
+}  // namespace
+
+void addCommandLineOptions(QCommandLineParser& p) {
     p.setApplicationDescription(
         "Ganglion — a workbench for bio-inspired neural networks.\n"
         "Without options it opens the workbench (on FILE when given, else the last document or the spiral example).");
@@ -93,8 +95,6 @@ void addOptions(QCommandLineParser& p) {
     p.addOption({"screenshot-steps", "With --screenshot: engine steps to run before the capture (default 1500).", "N", "1500"});
 }
 
-}  // namespace
-
 int runGanglion(int argc, char** argv) {
     const bool headless = hasFlag(argc, argv, "--headless") || hasFlag(argc, argv, "--help") ||
                           hasFlag(argc, argv, "-h") || hasFlag(argc, argv, "--node-docs") ||
@@ -105,7 +105,7 @@ int runGanglion(int argc, char** argv) {
     QCoreApplication::setApplicationName("ganglion");
     QCoreApplication::setApplicationVersion(GANGLION_VERSION);
     QCommandLineParser p;
-    addOptions(p);
+    addCommandLineOptions(p);
     p.process(app);  // handles --help / --version and exits on unknown options
     if (p.isSet("node-docs")) {
         std::fputs(NodeRegistry::instance().markdownReference().c_str(), stdout);

@@ -85,7 +85,7 @@ void Session::onGraphChanged(bool structural, NodeId node, const std::string& pa
     });
 }
 
-bool Session::open(const QString& path, QString* error) {
+bool Session::open(const QString& path, QString* error, bool asTemplate) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         if (error) *error = tr("Cannot open %1: %2").arg(path, f.errorString());
@@ -103,7 +103,7 @@ bool Session::open(const QString& path, QString* error) {
     undo_.clear();
     undo_.setClean();
     setSelectedNode(0);
-    path_ = path;
+    path_ = asTemplate ? QString() : path;
     emit filePathChanged(path_);
     emit documentReplaced();
     emit modifiedChanged(false);

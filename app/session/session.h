@@ -30,7 +30,8 @@ public:
     bool isModified() const { return !undo_.isClean(); }
     /// Loads a graph file, replacing the document. On failure returns false and sets *error;
     /// the current document is left untouched.
-    bool open(const QString& path, QString* error);
+    /// asTemplate: the document starts untitled (examples: Save asks for a new path).
+    bool open(const QString& path, QString* error, bool asTemplate = false);
     /// Atomic write (QSaveFile). Marks clean on success.
     bool save(const QString& path, QString* error);
     void newDocument();

@@ -1,0 +1,449 @@
+#include "app/main_window.h"
+
+#include "app/commands/graph_commands.h"
+#include "core/graph/json_io.h"
+#include "views/view_registry.h"
+#include "widgets/canvas/graph_canvas.h"
+#include "widgets/inspector/inspector.h"
+#include "widgets/palette/node_palette.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QCoreApplication>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSlider>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+
+#include <cmath>
+
+namespace ganglion {
+
+namespace {
+constexpr int kMaxRecent = 8;
+const double kSpeeds[] = {1, 5, 20, 100, 500, 2000, 0};  // steps per second; 0 = unlimited
+QString speedText(int i) { return kSpeeds[i] == 0 ? QObject::tr("max") : QObject::tr("%1/s").arg(kSpeeds[i]); }
+}  // namespace
+
+MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent), session_(session) {
+    setObjectName("MainWindow");
+    setWindowIcon(QIcon(":/ganglion/icons/ganglion.svg"));
+    setDockOptions(AnimatedDocks | AllowNestedDocks | AllowTabbedDocks);
+    canvas_ = new GraphCanvas(&session_->graph(), this);
+    setCentralWidget(canvas_);
+    buildActions();
+    buildMenus();
+    buildDocks();
+    bindCanvas();
+    bindInspector();
+
+    stepLabel_ = new QLabel(this);
+    statusBar()->addPermanentWidget(stepLabel_);
+    connect(session_, &Session::engineMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
+    connect(session_, &Session::runningChanged, this, &MainWindow::refreshRunActions);
+    connect(session_, &Session::modifiedChanged, this, [this] { refreshTitle(); });
+    connect(session_, &Session::filePathChanged, this, [this] { refreshTitle(); });
+    connect(session_, &Session::documentReplaced, this, [this] {
+        inspector_->setNode(0);
+        QTimer::singleShot(0, canvas_, &GraphCanvas::fitToView);
+    });
+
+    QSettings st;
+    restoreGeometry(st.value("window/geometry").toByteArray());
+    if (!restoreState(st.value("window/state").toByteArray())) resize(1500, 920);
+    refreshTitle();
+    refreshRunActions(false);
+
+    auto* timer = new QTimer(this);
+    connect(timer, &QTimer::timeout, this, &MainWindow::pollEngine);
+    timer->start(100);
+}
+
+void MainWindow::buildActions() {
+    auto make = [this](const QString& text, const QKeySequence& key, const QString& icon = {}) {
+        auto* a = new QAction(QIcon::fromTheme(icon), text, this);
+        if (!key.isEmpty()) a->setShortcut(key);
+        return a;
+    };
+    newAct_ = make(tr("&New"), QKeySequence::New, "document-new");
+    openAct_ = make(tr("&Open…"), QKeySequence::Open, "document-open");
+    saveAct_ = make(tr("&Save"), QKeySequence::Save, "document-save");
+    saveAsAct_ = make(tr("Save &As…"), QKeySequence::SaveAs, "document-save-as");
+    quitAct_ = make(tr("&Quit"), QKeySequence::Quit, "application-exit");
+    undoAct_ = session_->undoStack()->createUndoAction(this, tr("&Undo"));
+    undoAct_->setShortcut(QKeySequence::Undo);
+    redoAct_ = session_->undoStack()->createRedoAction(this, tr("&Redo"));
+    redoAct_->setShortcut(QKeySequence::Redo);
+    cutAct_ = make(tr("Cu&t"), QKeySequence::Cut, "edit-cut");
+    copyAct_ = make(tr("&Copy"), QKeySequence::Copy, "edit-copy");
+    pasteAct_ = make(tr("&Paste"), QKeySequence::Paste, "edit-paste");
+    dupAct_ = make(tr("&Duplicate"), QKeySequence(Qt::CTRL | Qt::Key_D));
+    deleteAct_ = make(tr("De&lete"), QKeySequence::Delete, "edit-delete");
+    selectAllAct_ = make(tr("Select &All"), QKeySequence::SelectAll);
+    playAct_ = make(tr("&Play"), QKeySequence(Qt::Key_Space), "media-playback-start");
+    stepAct_ = make(tr("&Step"), QKeySequence(Qt::Key_F10), "media-skip-forward");
+    resetAct_ = make(tr("&Reset"), QKeySequence(Qt::CTRL | Qt::Key_R), "view-refresh");
+    fitAct_ = make(tr("&Fit Graph to View"), QKeySequence(Qt::Key_F));
+    zoomInAct_ = make(tr("Zoom &In"), QKeySequence::ZoomIn, "zoom-in");
+    zoomOutAct_ = make(tr("Zoom &Out"), QKeySequence::ZoomOut, "zoom-out");
+    // Canvas-local shortcuts only while the canvas has focus (typing Space in a field is text).
+    for (auto* a : {playAct_, fitAct_, deleteAct_, cutAct_, copyAct_, pasteAct_, dupAct_, selectAllAct_})
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    for (auto* a : {playAct_, fitAct_, deleteAct_, cutAct_, copyAct_, pasteAct_, dupAct_, selectAllAct_})
+        canvas_->addAction(a);
+
+    connect(newAct_, &QAction::triggered, this, [this] {
+        if (maybeSave()) session_->newDocument();
+    });
+    connect(openAct_, &QAction::triggered, this, [this] {
+        const QString dir = QSettings().value("lastDir", QDir::homePath()).toString();
+        const QString f = QFileDialog::getOpenFileName(this, tr("Open graph"), dir, tr("Ganglion graphs (*.json)"));
+        if (!f.isEmpty()) openFile(f);
+    });
+    connect(saveAct_, &QAction::triggered, this, &MainWindow::save);
+    connect(saveAsAct_, &QAction::triggered, this, &MainWindow::saveAs);
+    connect(quitAct_, &QAction::triggered, this, &QWidget::close);
+    connect(cutAct_, &QAction::triggered, canvas_, &GraphCanvas::cutSelection);
+    connect(copyAct_, &QAction::triggered, canvas_, &GraphCanvas::copySelection);
+    connect(pasteAct_, &QAction::triggered, canvas_, &GraphCanvas::paste);
+    connect(dupAct_, &QAction::triggered, canvas_, &GraphCanvas::duplicateSelection);
+    connect(deleteAct_, &QAction::triggered, canvas_, &GraphCanvas::deleteSelection);
+    connect(selectAllAct_, &QAction::triggered, canvas_, &GraphCanvas::selectAll);
+    connect(fitAct_, &QAction::triggered, canvas_, &GraphCanvas::fitToView);
+    connect(zoomInAct_, &QAction::triggered, canvas_, &GraphCanvas::zoomIn);
+    connect(zoomOutAct_, &QAction::triggered, canvas_, &GraphCanvas::zoomOut);
+    connect(playAct_, &QAction::triggered, this, [this] {
+        if (session_->isRunning()) session_->pause();
+        else session_->play();
+    });
+    connect(stepAct_, &QAction::triggered, session_, &Session::step);
+    connect(resetAct_, &QAction::triggered, session_, &Session::resetEngine);
+
+    auto* file = addToolBar(tr("File"));
+    file->setObjectName("FileToolBar");
+    file->addActions({newAct_, openAct_, saveAct_});
+    auto* edit = addToolBar(tr("Edit"));
+    edit->setObjectName("EditToolBar");
+    edit->addActions({undoAct_, redoAct_});
+    auto* run = addToolBar(tr("Run"));
+    run->setObjectName("RunToolBar");
+    run->addActions({playAct_, stepAct_, resetAct_});
+    speed_ = new QSlider(Qt::Horizontal, this);
+    speed_->setRange(0, int(std::size(kSpeeds)) - 1);
+    speed_->setValue(QSettings().value("run/speed", int(std::size(kSpeeds)) - 1).toInt());
+    speed_->setFixedWidth(140);
+    auto* speedLabel = new QLabel(speedText(speed_->value()), this);
+    speedLabel->setMinimumWidth(56);
+    speed_->setToolTip(tr("Engine speed (steps per second)"));
+    connect(speed_, &QSlider::valueChanged, this, [this, speedLabel](int v) {
+        speedLabel->setText(speedText(v));
+        session_->setSpeed(kSpeeds[v]);
+        QSettings().setValue("run/speed", v);
+    });
+    session_->setSpeed(kSpeeds[speed_->value()]);
+    run->addWidget(new QLabel(tr(" Speed "), this));
+    run->addWidget(speed_);
+    run->addWidget(speedLabel);
+}
+
+void MainWindow::buildMenus() {
+    auto* file = menuBar()->addMenu(tr("&File"));
+    file->addActions({newAct_, openAct_});
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    examplesMenu_ = file->addMenu(tr("&Examples"));
+    for (const QString& path : exampleFiles()) {
+        QString title = QFileInfo(path).completeBaseName();
+        try {
+            const Graph g = loadGraphFile(path.toStdString());
+            if (!g.settings().title.empty()) title = QString::fromStdString(g.settings().title);
+            auto* a = examplesMenu_->addAction(title);
+            a->setToolTip(QString::fromStdString(g.settings().description));
+            connect(a, &QAction::triggered, this, [this, path] { openFile(path, true); });
+        } catch (const std::exception& e) {
+            auto* a = examplesMenu_->addAction(tr("%1 (unreadable)").arg(title));
+            a->setEnabled(false);
+            a->setToolTip(QString::fromStdString(e.what()));
+        }
+    }
+    examplesMenu_->setToolTipsVisible(true);
+    rebuildRecentMenu();
+    file->addSeparator();
+    file->addActions({saveAct_, saveAsAct_});
+    file->addSeparator();
+    file->addAction(quitAct_);
+
+    auto* edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addActions({undoAct_, redoAct_});
+    edit->addSeparator();
+    edit->addActions({cutAct_, copyAct_, pasteAct_, dupAct_, deleteAct_});
+    edit->addSeparator();
+    edit->addAction(selectAllAct_);
+
+    viewMenu_ = menuBar()->addMenu(tr("&View"));
+    viewMenu_->addActions({fitAct_, zoomInAct_, zoomOutAct_});
+    viewMenu_->addSeparator();
+
+    auto* run = menuBar()->addMenu(tr("&Run"));
+    run->addActions({playAct_, stepAct_, resetAct_});
+
+    auto* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Ganglion"), this, [this] {
+        QMessageBox::about(this, tr("About Ganglion"),
+                           tr("<h3>Ganglion %1</h3><p>A workbench for bio-inspired neural networks: wire a "
+                              "graph, press Play, watch it learn.</p><p>Node reference: run "
+                              "<code>ganglion --node-docs</code>.</p>")
+                               .arg(QCoreApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::buildDocks() {
+    palette_ = new NodePalette(this);
+    auto* pd = new QDockWidget(tr("Nodes"), this);
+    pd->setObjectName("dock:palette");
+    pd->setWidget(palette_);
+    addDockWidget(Qt::LeftDockWidgetArea, pd);
+    connect(palette_, &NodePalette::nodeActivated, this, [this](const QString& type) {
+        const QPointF c = canvas_->mapToScene(canvas_->viewport()->rect().center());
+        session_->undoStack()->push(new AddNodeCommand(session_->graph(), type, c));
+    });
+
+    inspector_ = new Inspector(&session_->graph(), this);
+    auto* id = new QDockWidget(tr("Inspector"), this);
+    id->setObjectName("dock:inspector");
+    id->setWidget(inspector_);
+    addDockWidget(Qt::LeftDockWidgetArea, id);
+    splitDockWidget(pd, id, Qt::Vertical);
+    viewMenu_->addAction(pd->toggleViewAction());
+    viewMenu_->addAction(id->toggleViewAction());
+
+    QDockWidget* firstRight = nullptr;
+    QDockWidget* firstBottom = nullptr;
+    for (const auto& v : allViews()) {
+        auto* d = new QDockWidget(v.title, this);
+        d->setObjectName("dock:" + v.title);
+        d->setWidget(v.create(session_, d));
+        addDockWidget(v.area, d);
+        QDockWidget*& first = v.area == Qt::BottomDockWidgetArea ? firstBottom : firstRight;
+        if (v.area == Qt::RightDockWidgetArea || v.area == Qt::BottomDockWidgetArea) {
+            if (first) tabifyDockWidget(first, d);
+            else first = d;
+        }
+        viewMenu_->addAction(d->toggleViewAction());
+    }
+    // Default layout: curves and decision boundary side by side on the right.
+    const auto docks = findChildren<QDockWidget*>();
+    QDockWidget* curves = nullptr;
+    QDockWidget* boundary = nullptr;
+    for (auto* d : docks) {
+        if (d->objectName() == "dock:Training curves") curves = d;
+        if (d->objectName() == "dock:Decision boundary") boundary = d;
+    }
+    if (curves && boundary) {
+        splitDockWidget(curves, boundary, Qt::Vertical);
+        curves->raise();
+    }
+    resizeDocks({pd, id}, {300, 420}, Qt::Vertical);
+}
+
+void MainWindow::bindCanvas() {
+    Graph& g = session_->graph();
+    QUndoStack* undo = session_->undoStack();
+    connect(canvas_, &GraphCanvas::requestAddNode, this, [&g, undo](const QString& type, const QPointF& pos) {
+        undo->push(new AddNodeCommand(g, type, pos));
+    });
+    connect(canvas_, &GraphCanvas::requestConnect, this, [this, &g, undo](const Endpoint& from, const Endpoint& to) {
+        if (auto err = g.canConnect(from, to)) {
+            statusBar()->showMessage(tr("Cannot connect: %1").arg(QString::fromStdString(*err)), 6000);
+            return;
+        }
+        undo->push(new ConnectCommand(g, from, to));
+    });
+    connect(canvas_, &GraphCanvas::requestDisconnect, this, [&g, undo](EdgeId e) { undo->push(new DisconnectCommand(g, e)); });
+    connect(canvas_, &GraphCanvas::requestMove, this,
+            [&g, undo](const QList<QPair<NodeId, QPointF>>& from, const QList<QPair<NodeId, QPointF>>& to) {
+                undo->push(new MoveNodesCommand(g, from, to));
+            });
+    connect(canvas_, &GraphCanvas::requestDelete, this, [&g, undo](const QList<NodeId>& n, const QList<EdgeId>& e) {
+        if (!n.isEmpty() || !e.isEmpty()) undo->push(new RemoveItemsCommand(g, n, e));
+    });
+    connect(canvas_, &GraphCanvas::requestPaste, this, [this, &g, undo](const QString& json, const QPointF& at) {
+        auto* cmd = new PasteCommand(g, json, at);
+        undo->push(cmd);
+    });
+    connect(canvas_, &GraphCanvas::selectedNodeChanged, session_, &Session::setSelectedNode);
+    connect(canvas_, &GraphCanvas::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 6000); });
+}
+
+void MainWindow::bindInspector() {
+    connect(session_, &Session::selectionChanged, inspector_, &Inspector::setNode);
+    connect(inspector_, &Inspector::requestParamChange, this,
+            [this](NodeId node, const QString& param, const ParamValue& oldV, const ParamValue& newV) {
+                const NodeSpec* spec = session_->graph().spec(node);
+                const ParamSpec* ps = spec ? spec->param(param.toStdString()) : nullptr;
+                if (!ps) return;
+                if (auto err = ps->check(newV)) {
+                    inspector_->setParamError(param, QString::fromStdString(*err));
+                    return;
+                }
+                inspector_->setParamError(param, {});
+                session_->undoStack()->push(new SetParamCommand(session_->graph(), node, param.toStdString(), oldV, newV));
+            });
+    connect(inspector_, &Inspector::requestRename, this, [this](NodeId node, const QString& name) {
+        const Node* other = session_->graph().nodeByName(name.toStdString());
+        if (name.trimmed().isEmpty() || (other && other->id != node)) {
+            statusBar()->showMessage(name.trimmed().isEmpty() ? tr("A node name cannot be empty")
+                                                              : tr("Another node is already named '%1'").arg(name), 6000);
+            return;
+        }
+        session_->undoStack()->push(new RenameCommand(session_->graph(), node, name));
+    });
+}
+
+void MainWindow::pollEngine() {
+    auto snap = session_->snapshot();
+    if (!snap) return;
+    stepLabel_->setText(tr("step %1 · %2 steps/s").arg(snap->step).arg(snap->stepsPerSecond, 0, 'f', 0));
+    // Live activation thumbnails inside the nodes.
+    for (const auto& n : snap->nodes) {
+        auto it = n.obs.arrays.find("activations");
+        if (it != n.obs.arrays.end() && it->second.size()) canvas_->setNodeActivations(n.id, it->second);
+    }
+    if (snap->buildId != lastBuild_) {  // a new build: show its problems on the nodes
+        lastBuild_ = snap->buildId;
+        canvas_->clearNodeIssues();
+        for (const auto& issue : session_->runner().issues())
+            if (issue.node) canvas_->setNodeIssue(issue.node, QString::fromStdString(issue.message));
+        const QString err = session_->engineError();
+        if (!err.isEmpty() && session_->runner().issues().empty()) {
+            // Shape errors come from kernels: "node 'X' …" — find the node by its quoted name.
+            for (const auto& node : session_->graph().nodes())
+                if (err.contains("'" + QString::fromStdString(node.name) + "'")) canvas_->setNodeIssue(node.id, err.trimmed());
+        }
+    }
+}
+
+void MainWindow::refreshRunActions(bool running) {
+    playAct_->setText(running ? tr("&Pause") : tr("&Play"));
+    playAct_->setIcon(QIcon::fromTheme(running ? "media-playback-pause" : "media-playback-start"));
+    playAct_->setToolTip(running ? tr("Pause the engine (Space)") : tr("Run the engine (Space)"));
+    stepAct_->setEnabled(!running);
+}
+
+void MainWindow::refreshTitle() {
+    const QString name = session_->filePath().isEmpty() ? tr("Untitled") : QFileInfo(session_->filePath()).fileName();
+    setWindowTitle(tr("%1[*] — Ganglion").arg(name));
+    setWindowModified(session_->isModified());
+}
+
+bool MainWindow::openFile(const QString& path, bool asExample) {
+    if (!maybeSave()) return false;
+    QString error;
+    if (!session_->open(path, &error, asExample)) {
+        QMessageBox::warning(this, tr("Cannot open graph"), error);
+        return false;
+    }
+    if (!asExample) addRecent(path);
+    QSettings().setValue("lastFile", asExample ? QString("example:") + path : path);
+    QSettings().setValue("lastDir", QFileInfo(path).absolutePath());
+    statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(path)), 5000);
+    return true;
+}
+
+bool MainWindow::save() {
+    if (session_->filePath().isEmpty()) return saveAs();
+    QString error;
+    if (!session_->save(session_->filePath(), &error)) {
+        QMessageBox::warning(this, tr("Cannot save"), error);
+        return false;
+    }
+    statusBar()->showMessage(tr("Saved %1").arg(session_->filePath()), 4000);
+    return true;
+}
+
+bool MainWindow::saveAs() {
+    const QString dir = QSettings().value("lastDir", QDir::homePath()).toString();
+    QString f = QFileDialog::getSaveFileName(this, tr("Save graph"), dir, tr("Ganglion graphs (*.json)"));
+    if (f.isEmpty()) return false;
+    if (!f.endsWith(".json")) f += ".json";
+    QString error;
+    if (!session_->save(f, &error)) {
+        QMessageBox::warning(this, tr("Cannot save"), error);
+        return false;
+    }
+    addRecent(f);
+    QSettings().setValue("lastFile", f);
+    return true;
+}
+
+bool MainWindow::maybeSave() {
+    if (!session_->isModified()) return true;
+    const auto r = QMessageBox::warning(this, tr("Unsaved changes"),
+                                        tr("The graph has unsaved changes. Save them first?"),
+                                        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (r == QMessageBox::Save) return save();
+    return r == QMessageBox::Discard;
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+    if (!maybeSave()) {
+        e->ignore();
+        return;
+    }
+    session_->pause();
+    QSettings st;
+    st.setValue("window/geometry", saveGeometry());
+    st.setValue("window/state", saveState());
+    e->accept();
+}
+
+void MainWindow::addRecent(const QString& path) {
+    QSettings st;
+    QStringList list = st.value("recentFiles").toStringList();
+    list.removeAll(path);
+    list.prepend(path);
+    while (list.size() > kMaxRecent) list.removeLast();
+    st.setValue("recentFiles", list);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    recentMenu_->clear();
+    const QStringList list = QSettings().value("recentFiles").toStringList();
+    for (const QString& f : list) {
+        auto* a = recentMenu_->addAction(QFileInfo(f).fileName());
+        a->setToolTip(f);
+        connect(a, &QAction::triggered, this, [this, f] { openFile(f); });
+    }
+    recentMenu_->setEnabled(!list.isEmpty());
+}
+
+QStringList MainWindow::exampleFiles() {
+    QStringList dirs;
+    const QByteArray env = qgetenv("GANGLION_EXAMPLES");
+    if (!env.isEmpty()) dirs << QString::fromLocal8Bit(env);
+    dirs << QCoreApplication::applicationDirPath() + "/../../resources/examples" << QStringLiteral(GANGLION_EXAMPLES_DIR);
+    for (const QString& d : dirs) {
+        QDir dir(d);
+        if (!dir.exists()) continue;
+        QStringList out;
+        for (const QString& f : dir.entryList({"*.json"}, QDir::Files, QDir::Name)) out << dir.absoluteFilePath(f);
+        if (!out.isEmpty()) return out;
+    }
+    return {};
+}
+
+QString MainWindow::findExample(const QString& name) {
+    for (const QString& f : exampleFiles())
+        if (QFileInfo(f).fileName().contains(name, Qt::CaseInsensitive)) return f;
+    return {};
+}
+
+}  // namespace ganglion

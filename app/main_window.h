@@ -1,0 +1,70 @@
+// The workbench window: node canvas in the middle, palette, inspector and live views in docks,
+// menus/toolbar/shortcuts, run controls. Owns nothing of the model: everything goes through the
+// Session (graph + undo stack + engine thread).
+#pragma once
+
+#include "app/session/session.h"
+
+#include <QMainWindow>
+
+class QAction;
+class QLabel;
+class QMenu;
+class QSlider;
+
+namespace ganglion {
+
+class GraphCanvas;
+class Inspector;
+class NodePalette;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(Session* session, QWidget* parent = nullptr);
+
+    GraphCanvas* canvas() const { return canvas_; }
+    Inspector* inspector() const { return inspector_; }
+    Session* session() const { return session_; }
+
+    /// Opens a file (asks to save a modified document first). Examples open untitled.
+    bool openFile(const QString& path, bool asExample = false);
+    /// Bundled example whose file name contains `name` (case-insensitive); "" if none.
+    static QString findExample(const QString& name);
+    static QStringList exampleFiles();
+
+    bool maybeSave();  ///< true when it is fine to discard the current document
+
+protected:
+    void closeEvent(QCloseEvent* e) override;
+
+private:
+    void buildActions();
+    void buildMenus();
+    void buildDocks();
+    void bindCanvas();
+    void bindInspector();
+    void refreshTitle();
+    void refreshRunActions(bool running);
+    void addRecent(const QString& path);
+    void rebuildRecentMenu();
+    void pollEngine();
+    bool saveAs();
+    bool save();
+
+    Session* session_;
+    GraphCanvas* canvas_ = nullptr;
+    Inspector* inspector_ = nullptr;
+    NodePalette* palette_ = nullptr;
+    QMenu* viewMenu_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
+    QMenu* examplesMenu_ = nullptr;
+    QLabel* stepLabel_ = nullptr;
+    QSlider* speed_ = nullptr;
+    QAction *newAct_, *openAct_, *saveAct_, *saveAsAct_, *quitAct_;
+    QAction *undoAct_, *redoAct_, *cutAct_, *copyAct_, *pasteAct_, *dupAct_, *deleteAct_, *selectAllAct_;
+    QAction *playAct_, *stepAct_, *resetAct_, *fitAct_, *zoomInAct_, *zoomOutAct_;
+    std::uint64_t lastBuild_ = 0;
+};
+
+}  // namespace ganglion

@@ -1,0 +1,81 @@
+#include "app/workbench.h"
+
+#include "app/main_window.h"
+#include "widgets/vtk/vtk_widget.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QSettings>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace ganglion {
+
+namespace {
+
+/// --screenshot: play until `steps` engine steps are done (or 60 s pass), then save the window.
+void scheduleScreenshot(MainWindow* w, Session* s, const QString& path, qulonglong steps) {
+    s->play();
+    auto* timer = new QTimer(w);
+    auto started = std::make_shared<qint64>(0);
+    QObject::connect(timer, &QTimer::timeout, w, [=] {
+        *started += 200;
+        auto snap = s->snapshot();
+        if ((snap && snap->step >= steps) || *started > 60000) {
+            s->pause();
+            timer->stop();
+            QTimer::singleShot(800, w, [=] {  // let the views catch up with the last snapshot
+                const bool ok = w->grab().save(path);
+                std::fprintf(ok ? stdout : stderr, ok ? "screenshot saved to %s\n" : "cannot save screenshot %s\n",
+                             qPrintable(path));
+                qApp->exit(ok ? 0 : 4);
+            });
+        }
+    });
+    timer->start(200);
+}
+
+}  // namespace
+
+int runWorkbench(int argc, char** argv) {
+    setDefaultVtkSurfaceFormat();  // before QApplication: OpenGL 3.2 core for the 3D views
+    QApplication app(argc, argv);
+    QApplication::setApplicationName("Ganglion");
+    QApplication::setOrganizationName("Ganglion");
+    QApplication::setApplicationVersion(GANGLION_VERSION);
+    QCommandLineParser p;
+    addCommandLineOptions(p);
+    p.process(app);
+
+    Session session;
+    MainWindow w(&session);
+    w.show();
+
+    QString file;
+    bool asExample = false;
+    if (!p.positionalArguments().isEmpty()) {
+        file = p.positionalArguments().first();
+    } else if (p.isSet("example")) {
+        file = MainWindow::findExample(p.value("example"));
+        asExample = true;
+        if (file.isEmpty()) std::fprintf(stderr, "ganglion: no bundled example matches '%s'\n", qPrintable(p.value("example")));
+    } else {
+        QString last = QSettings().value("lastFile").toString();
+        if (last.startsWith("example:")) {
+            last = last.mid(8);
+            asExample = true;
+        }
+        if (!last.isEmpty() && QFileInfo::exists(last)) file = last;
+        else {
+            file = MainWindow::findExample("spiral");  // first start: the spiral classifier
+            asExample = true;
+        }
+    }
+    if (!file.isEmpty()) w.openFile(file, asExample);
+    if (p.isSet("screenshot")) scheduleScreenshot(&w, &session, p.value("screenshot"), p.value("screenshot-steps").toULongLong());
+    return app.exec();
+}
+
+}  // namespace ganglion
