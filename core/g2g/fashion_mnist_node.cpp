@@ -1,0 +1,106 @@
+// "FashionMNIST" node: training minibatches and a fixed test subset of Fashion-MNIST.
+#include "core/g2g/fashion_mnist.h"
+#include "core/model/node_spec.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace ganglion {
+namespace {
+
+using namespace g2g;
+
+constexpr int kPreview = 16;  // images published for the batch preview
+
+class FashionMnistKernel final : public Kernel {
+public:
+    std::vector<Shape> build(const BuildContext& ctx) override {
+        const auto& p = ctx.params;
+        try {
+            data_ = FashionMnist::load(p.getString("data_dir"));
+        } catch (const IdxError& e) {
+            throw BuildError("", e.what());
+        }
+        batch_ = int(p.getInt("batch_size"));
+        norm_ = parseNormalisation(p.getString("normalisation"));
+        int trainN = data_->train.size();
+        if (p.getInt("train_subset") > 0) trainN = std::min<int>(trainN, int(p.getInt("train_subset")));
+        if (batch_ > trainN)
+            throw BuildError("", "batch_size " + std::to_string(batch_) + " exceeds the " + std::to_string(trainN) +
+                                     " training samples");
+        sampler_.reset(trainN, std::uint64_t(p.getInt("seed")), p.getBool("shuffle"));
+        int testN = data_->test.size();
+        if (p.getInt("test_subset") > 0) testN = std::min<int>(testN, int(p.getInt("test_subset")));
+        testIdx_.resize(std::size_t(testN));
+        std::iota(testIdx_.begin(), testIdx_.end(), 0);
+        Shape x = Shape::tensor(kImagePixels);
+        x.width = x.height = kImageSide;
+        return {x, Shape::labels(kClasses)};
+    }
+
+    void setParams(const ParamSet& p) override {
+        if (p.has("batch_size")) batch_ = std::min<int>(int(p.getInt("batch_size")), sampler_.size());
+    }
+
+    void forward(const StepContext& ctx, std::span<const Value* const>, std::span<Value> out) override {
+        Matrix& x = out[0].tensor;
+        Matrix& y = out[1].tensor;
+        if (ctx.phase == Phase::Train) {
+            fillBatch(data_->train, sampler_.next(batch_), norm_, x, y);
+            const int n = std::min<int>(kPreview, int(x.cols()));
+            previewX_ = x.leftCols(n);
+            previewY_ = y.leftCols(n);
+        } else {
+            // Test and Grid: the fixed test subset (the same samples every evaluation).
+            fillBatch(data_->test, testIdx_, norm_, x, y);
+        }
+    }
+
+    void observe(Observables& obs) const override {
+        obs.arrays["images"] = previewX_;
+        obs.arrays["labels"] = previewY_;
+        obs.scalars["epoch"] = sampler_.epoch() + double(sampler_.position()) / std::max(1, sampler_.size());
+        obs.scalars["train_samples"] = sampler_.size();
+        obs.scalars["test_samples"] = double(testIdx_.size());
+    }
+
+private:
+    std::shared_ptr<const FashionMnist> data_;
+    EpochSampler sampler_;
+    std::vector<int> testIdx_;
+    int batch_ = 128;
+    Normalisation norm_ = Normalisation::MinusOneOne;
+    Matrix previewX_, previewY_;
+};
+
+}  // namespace
+
+NodeSpec makeFashionMnistSpec() {
+    NodeSpec s;
+    s.type = "FashionMNIST";
+    s.title = "Fashion-MNIST";
+    s.category = "Data";
+    s.help =
+        "28x28 greyscale clothing images in 10 classes (60,000 training, 10,000 test) from Debian's "
+        "dataset-fashion-mnist. Training steps emit a shuffled minibatch; test evaluations emit a fixed "
+        "test subset. x is 784 pixels x batch, y the class index (0..9) of each sample.";
+    s.reference = "Xiao, Rasul & Vollgraf, Fashion-MNIST: a Novel Image Dataset for Benchmarking Machine "
+                  "Learning Algorithms, arXiv:1708.07747 (2017)";
+    s.role = NodeRole::Source;
+    s.outputs = {{"x", PortType::Tensor, "784 pixels x batch, normalised"},
+                 {"y", PortType::Tensor, "1 x batch class labels (0..9 as floats)"}};
+    s.params = {
+        intParam("batch_size", 128, 1, 60000, "Training minibatch size.", true),
+        boolParam("shuffle", true, "Reshuffle the training set every epoch."),
+        intParam("seed", 0, 0, 1000000000, "Seed of the shuffling order."),
+        enumParam("normalisation", "-1..1", {"-1..1", "0..1", "standardise"},
+                  "Pixel scaling: [-1, 1], [0, 1], or zero mean / unit variance (training-set statistics)."),
+        intParam("train_subset", 0, 0, 60000, "Use only the first N training images (0 = all 60,000)."),
+        intParam("test_subset", 2000, 0, 10000, "Test evaluations use the first N test images (0 = all 10,000)."),
+        stringParam("data_dir", g2g::kFashionMnistDir, "Directory holding the four *-ubyte.gz idx files."),
+    };
+    s.create = [] { return std::make_unique<FashionMnistKernel>(); };
+    return s;
+}
+
+}  // namespace ganglion
