@@ -1,0 +1,232 @@
+// Graph model, validation (data-driven: each case names the node and port it must report),
+// JSON round trip and rejection of malformed files.
+#include "core/engine/engine.h"
+#include "core/graph/json_io.h"
+#include "core/graph/validate.h"
+
+#include <QtTest>
+
+using namespace ganglion;
+
+namespace {
+
+/// A tiny graph language for test cases: "Type:Name" nodes and "A.out>B.in" edges.
+Graph makeGraph(const QStringList& nodes, const QStringList& edges) {
+    Graph g;
+    for (const QString& n : nodes) {
+        const auto parts = n.split(':');
+        const NodeId id = g.addNode(parts[0].toStdString());
+        if (parts.size() > 1) g.rename(id, parts[1].toStdString());
+        for (int i = 2; i < parts.size(); ++i) {  // extra "param=value" items
+            const auto kv = parts[i].split('=');
+            bool isInt = false;
+            const qlonglong iv = kv[1].toLongLong(&isInt);
+            ParamValue v = isInt ? ParamValue(std::int64_t(iv)) : ParamValue(kv[1].toStdString());
+            if (auto err = g.setParam(id, kv[0].toStdString(), v)) throw std::runtime_error(*err);
+        }
+    }
+    for (const QString& e : edges) {
+        const auto ends = e.split('>');
+        const auto a = ends[0].split('.'), b = ends[1].split('.');
+        Edge edge;
+        edge.from = {g.nodeByName(a[0].toStdString())->id, a[1].toStdString()};
+        edge.to = {g.nodeByName(b[0].toStdString())->id, b[1].toStdString()};
+        edge.id = g.nextId();
+        g.insertEdge(edge);
+    }
+    return g;
+}
+
+/// All problems of a graph: structural ones, then what the engine's build (shapes) reports.
+QString problems(const Graph& g) {
+    Engine e;
+    auto issues = e.build(g);
+    QString s = QString::fromStdString(formatIssues(issues));
+    if (!e.ok() && issues.empty()) s += QString::fromStdString(e.error());
+    if (!e.ok() && !issues.empty() && !hasErrors(validateStructure(g))) s += QString::fromStdString(e.error());
+    return s;
+}
+
+}  // namespace
+
+class TstGraph : public QObject {
+    Q_OBJECT
+private slots:
+    void validation_data() {
+        QTest::addColumn<QStringList>("nodes");
+        QTest::addColumn<QStringList>("edges");
+        QTest::addColumn<QString>("expected");  // "" = valid; else substrings joined by '|'
+        const QStringList mlp{"PlaygroundData:D", "Dense:H:units=2", "Loss:L"};
+        QTest::newRow("valid") << mlp << QStringList{"D.x>H.in", "H.out>L.pred", "D.y>L.target"} << "";
+        QTest::newRow("missing required input")
+            << mlp << QStringList{"D.x>H.in", "H.out>L.pred"} << "'L'|required input 'target'";
+        QTest::newRow("unconnected layer") << QStringList{"Dense:H"} << QStringList{} << "'H'|required input 'in'";
+        QTest::newRow("class count mismatch")
+            << QStringList{"PlaygroundData:D", "Dense:H:units=3", "Loss:L"}
+            << QStringList{"D.x>H.in", "H.out>L.pred", "D.y>L.target"} << "'L'|'pred'|3 outputs|2 classes";
+        QTest::newRow("mse width mismatch")
+            << QStringList{"PlaygroundData:D", "Dense:H:units=3", "Loss:L:loss=mse"}
+            << QStringList{"D.x>H.in", "H.out>L.pred", "D.y>L.target"} << "'L'|'target'|1 rows|3";
+        QTest::newRow("cycle without recurrence")
+            << QStringList{"PlaygroundData:D", "Dense:A", "Dense:B", "Activation:R"}
+            << QStringList{"A.out>B.in", "B.out>R.in", "R.out>A.in"} << "cycle|'A'|'B'|'R'|recurrence";
+        QTest::newRow("classifier labels") << QStringList{"PlaygroundData:D", "Dense:H:units=4", "Classifier:C"}
+                                           << QStringList{"D.x>H.in", "H.out>C.logits", "D.y>C.labels"}
+                                           << "'C'|4 scores|2 classes";
+    }
+    void validation() {
+        QFETCH(QStringList, nodes);
+        QFETCH(QStringList, edges);
+        QFETCH(QString, expected);
+        const QString got = problems(makeGraph(nodes, edges));
+        if (expected.isEmpty()) {
+            QVERIFY2(got.isEmpty(), qPrintable(got));
+            return;
+        }
+        for (const QString& part : expected.split('|'))
+            QVERIFY2(got.contains(part), qPrintable(QString("'%1' not in: %2").arg(part, got)));
+    }
+
+    void connectRefusesIncompatiblePorts_data() {
+        QTest::addColumn<QString>("from");
+        QTest::addColumn<QString>("to");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("input as source") << "H.in" << "L.pred" << "is an input";
+        QTest::newRow("output as target") << "D.x" << "H.out" << "is an output";
+        QTest::newRow("unknown port") << "D.z" << "H.in" << "no output port 'z'";
+        QTest::newRow("self loop") << "H.out" << "H.in" << "itself";
+        QTest::newRow("taken input") << "D.y" << "L.target" << "already connected";
+    }
+    void connectRefusesIncompatiblePorts() {
+        QFETCH(QString, from);
+        QFETCH(QString, to);
+        QFETCH(QString, expected);
+        Graph g = makeGraph({"PlaygroundData:D", "Dense:H", "Loss:L"}, {"D.y>L.target"});
+        auto ep = [&](const QString& s) {
+            const auto p = s.split('.');
+            return Endpoint{g.nodeByName(p[0].toStdString())->id, p[1].toStdString()};
+        };
+        auto err = g.canConnect(ep(from), ep(to));
+        QVERIFY(err.has_value());
+        QVERIFY2(QString::fromStdString(*err).contains(expected), err->c_str());
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, g.connect(ep(from), ep(to)));
+    }
+
+    void parameterRangesEnforced() {
+        Graph g;
+        const NodeId d = g.addNode("Dense");
+        QVERIFY(g.setParam(d, "units", std::int64_t(0)).has_value());
+        QVERIFY(g.setParam(d, "units", std::string("ten")).has_value());
+        QVERIFY(g.setParam(d, "nonexistent", 1.0).has_value());
+        QVERIFY(!g.setParam(d, "units", 12.0).has_value());  // an integral double is accepted
+        QCOMPARE(g.node(d)->params.getInt("units"), std::int64_t(12));
+        const NodeId a = g.addNode("Activation");
+        auto err = g.setParam(a, "function", std::string("softsign"));
+        QVERIFY(err && err->find("relu") != std::string::npos);  // lists the choices
+    }
+
+    void removeNodeReturnsItsEdges() {
+        Graph g = makeGraph({"PlaygroundData:D", "Dense:H", "Loss:L"}, {"D.x>H.in", "H.out>L.pred", "D.y>L.target"});
+        auto removed = g.removeNode(g.nodeByName("H")->id);
+        QCOMPARE(removed.size(), std::size_t(2));
+        QCOMPARE(g.edges().size(), std::size_t(1));
+        QVERIFY(!g.nodeByName("H"));
+    }
+
+    void uniqueNames() {
+        Graph g;
+        g.addNode("Dense");
+        g.addNode("Dense");
+        QVERIFY(g.nodeByName("Dense") && g.nodeByName("Dense 2"));
+        QVERIFY(g.rename(g.nodeByName("Dense 2")->id, "Dense").has_value());
+    }
+
+    void jsonRoundTripIsExact() {
+        Graph g = loadGraphFile(GANGLION_SOURCE_DIR "/resources/examples/spiral_classifier.json");
+        g.setParam(g.nodeByName("Loss")->id, "learning_rate", 0.1 + 0.2);  // a double with a long expansion
+        g.setPosition(g.nodeByName("Spiral")->id, -1.0 / 3.0, 1e-17);
+        const std::string text = graphToJson(g);
+        const Graph back = graphFromJson(text);
+        QVERIFY(back.sameContent(g));
+        QCOMPARE(graphToJson(back), text);
+        QCOMPARE(back.nextId() >= g.nextId(), true);
+    }
+
+    void everyBundledExampleLoadsAndBuilds() {
+        QDir dir(GANGLION_SOURCE_DIR "/resources/examples");
+        const auto files = dir.entryList({"*.json"});
+        QVERIFY(files.size() >= 1);
+        for (const QString& f : files) {
+            Graph g;
+            try {
+                g = loadGraphFile(dir.filePath(f).toStdString());
+            } catch (const std::exception& e) {
+                QFAIL(qPrintable(f + ": " + e.what()));
+            }
+            Engine e;
+            auto issues = e.build(g);
+            QVERIFY2(e.ok(), qPrintable(f + ": " + QString::fromStdString(formatIssues(issues) + e.error())));
+        }
+    }
+
+    void malformedFilesRejected_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("syntax") << "{\n  \"format\": \"ganglion-graph\",\n  \"version\": 1,\n  \"nodes\": [,]\n}" << "line 4";
+        QTest::newRow("not a graph") << R"({"hello": 1})" << "format";
+        QTest::newRow("future version") << R"({"format":"ganglion-graph","version":99,"nodes":[]})" << "version 99";
+        QTest::newRow("unknown type")
+            << R"({"format":"ganglion-graph","version":1,"nodes":[{"id":1,"type":"Bogus"}]})" << "nodes[0].type";
+        QTest::newRow("bad param value")
+            << R"({"format":"ganglion-graph","version":1,"nodes":[{"id":1,"type":"Dense","params":{"units":-4}}]})"
+            << "nodes[0].params.units";
+        QTest::newRow("unknown param")
+            << R"({"format":"ganglion-graph","version":1,"nodes":[{"id":1,"type":"Dense","params":{"width":4}}]})"
+            << "nodes[0].params.width";
+        QTest::newRow("duplicate id")
+            << R"({"format":"ganglion-graph","version":1,"nodes":[{"id":1,"type":"Dense"},{"id":1,"type":"Dense"}]})"
+            << "nodes[1].id";
+        QTest::newRow("edge to missing node")
+            << R"({"format":"ganglion-graph","version":1,"nodes":[{"id":1,"type":"Dense"}],"edges":[{"id":2,"from":{"node":1,"port":"out"},"to":{"node":7,"port":"in"}}]})"
+            << "edges[0]";
+        QTest::newRow("edge type mismatch")
+            << R"({"format":"ganglion-graph","version":1,"nodes":[{"id":1,"type":"Dense"},{"id":2,"type":"Dense"}],"edges":[{"id":3,"from":{"node":1,"port":"in"},"to":{"node":2,"port":"in"}}]})"
+            << "is an input";
+        QTest::newRow("missing id") << R"({"format":"ganglion-graph","version":1,"nodes":[{"type":"Dense"}]})" << "nodes[0].id";
+    }
+    void malformedFilesRejected() {
+        QFETCH(QString, text);
+        QFETCH(QString, expected);
+        try {
+            graphFromJson(text.toStdString());
+            QFAIL("accepted a malformed file");
+        } catch (const GraphFormatError& e) {
+            QVERIFY2(QString(e.what()).contains(expected), e.what());
+        }
+    }
+
+    void atomicSaveLeavesNoTempFile() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("g.json").toStdString();
+        Graph g = makeGraph({"PlaygroundData:D"}, {});
+        saveGraphFile(g, path);
+        QVERIFY(loadGraphFile(path).sameContent(g));
+        QVERIFY(!QFile::exists(QString::fromStdString(path + ".tmp-save")));
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, saveGraphFile(g, dir.filePath("no/such/dir/g.json").toStdString()));
+    }
+
+    void nodeDocsCoverEveryType() {
+        const std::string md = NodeRegistry::instance().markdownReference();
+        for (const auto& s : NodeRegistry::instance().all()) {
+            QVERIFY2(md.find("`" + s.type + "`") != std::string::npos, s.type.c_str());
+            for (const auto& p : s.params) {
+                QVERIFY2(!p.help.empty(), (s.type + "." + p.name + " has no help text").c_str());
+                QVERIFY2(!p.check(p.def), (s.type + "." + p.name).c_str());
+            }
+            QVERIFY2(!s.help.empty() && !s.category.empty() && s.create, s.type.c_str());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TstGraph)
+#include "tst_graph.moc"
