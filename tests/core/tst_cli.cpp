@@ -1,0 +1,116 @@
+// The headless command line: exit codes, report contents, messages for bad input.
+#include <QtTest>
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+
+class TstCli : public QObject {
+    Q_OBJECT
+
+    struct Run {
+        int code = -1;
+        QString out, err;
+    };
+    Run run(const QStringList& args) {
+        QProcess p;
+        p.start(GANGLION_EXE, args);
+        if (!p.waitForFinished(120000)) return {};
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
+                QString::fromUtf8(p.readAllStandardError())};
+    }
+    QString example() const { return GANGLION_SOURCE_DIR "/resources/examples/spiral_classifier.json"; }
+
+private slots:
+    void helpListsEveryOption() {
+        const Run r = run({"--help"});
+        QCOMPARE(r.code, 0);
+        for (const char* opt : {"--headless", "--steps", "--report", "--seed", "--node-docs", "--example"})
+            QVERIFY2(r.out.contains(opt), opt);
+    }
+
+    void headlessRunWritesReport() {
+        QTemporaryDir dir;
+        const QString report = dir.filePath("report.json");
+        const Run r = run({"--headless", example(), "--steps", "1500", "--report", report});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QFile f(report);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const auto doc = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(doc["steps"].toInt(), 1500);
+        const auto metrics = doc["metrics"].toObject();
+        QVERIFY(metrics.contains("Loss/test_loss"));
+        QVERIFY2(metrics["Accuracy/test_accuracy"].toDouble() > 0.9, qPrintable(QJsonDocument(metrics).toJson()));
+    }
+
+    void sameSeedSameReport() {
+        QTemporaryDir dir;
+        auto metrics = [&](const QString& name, const QString& seed) {
+            run({"--headless", example(), "--steps", "200", "--seed", seed, "--report", dir.filePath(name)});
+            QFile f(dir.filePath(name));
+            f.open(QIODevice::ReadOnly);
+            return QJsonDocument::fromJson(f.readAll()).object()["metrics"].toObject();
+        };
+        QCOMPARE(metrics("a.json", "3"), metrics("b.json", "3"));
+        QVERIFY(metrics("c.json", "4") != metrics("a.json", "3"));
+    }
+
+    void badInputExitCodes_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("missing file") << QStringList{"--headless", "/nonexistent/g.json"} << 2 << "cannot open";
+        QTest::newRow("bad steps") << QStringList{"--headless", "x.json", "--steps", "many"} << 1 << "--steps";
+        QTest::newRow("bad seed") << QStringList{"--headless", "x.json", "--seed", "-3"} << 1 << "--seed";
+    }
+    void badInputExitCodes() {
+        QFETCH(QStringList, args);
+        QFETCH(int, code);
+        QFETCH(QString, message);
+        const Run r = run(args);
+        QCOMPARE(r.code, code);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    }
+
+    void invalidGraphNamesNodeAndPort() {
+        QTemporaryDir dir;
+        QFile f(dir.filePath("bad.json"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"format":"ganglion-graph","version":1,"nodes":[
+            {"id":1,"type":"PlaygroundData","name":"Data"},{"id":2,"type":"Dense","name":"Layer"},
+            {"id":3,"type":"Loss","name":"Objective"}],
+            "edges":[{"id":4,"from":{"node":1,"port":"x"},"to":{"node":2,"port":"in"}},
+                     {"id":5,"from":{"node":2,"port":"out"},"to":{"node":3,"port":"pred"}}]})");
+        f.close();
+        const Run r = run({"--headless", f.fileName(), "--steps", "10"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("'Objective'") && r.err.contains("'target'"), qPrintable(r.err));
+    }
+
+    void divergenceExitsWithThree() {
+        QTemporaryDir dir;
+        QFile in(example());
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QByteArray text = in.readAll();
+        text.replace(R"("optimizer": "adam", "learning_rate": 0.01)", R"("optimizer": "sgd", "learning_rate": 10.0, "momentum": 0.99)");
+        text.replace(R"("function": "relu")", R"("function": "linear")");
+        QFile out(dir.filePath("diverge.json"));
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(text);
+        out.close();
+        const Run r = run({"--headless", out.fileName(), "--steps", "3000", "--report", dir.filePath("r.json")});
+        QCOMPARE(r.code, 3);
+        QVERIFY2(r.err.contains("diverged"), qPrintable(r.err));
+        QVERIFY(QFile::exists(dir.filePath("r.json")));  // the report says what happened
+    }
+
+    void nodeDocs() {
+        const Run r = run({"--node-docs"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains("### Dense (`Dense`)"));
+        QVERIFY(r.out.contains("| learning_rate |"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstCli)
+#include "tst_cli.moc"
