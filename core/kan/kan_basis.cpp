@@ -1,0 +1,226 @@
+#include "core/kan/kan_basis.h"
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+namespace ganglion::kan {
+
+namespace {
+constexpr int kMaxOrder = 10;
+}
+
+BasisKind basisFromName(const std::string& name) {
+    if (name == "bspline") return BasisKind::BSpline;
+    if (name == "rbf") return BasisKind::Rbf;
+    if (name == "chebyshev") return BasisKind::Chebyshev;
+    if (name == "relu") return BasisKind::ReluKan;
+    throw std::invalid_argument("unknown KAN basis '" + name + "' (bspline, rbf, chebyshev, relu)");
+}
+
+const char* basisName(BasisKind k) {
+    switch (k) {
+    case BasisKind::BSpline: return "bspline";
+    case BasisKind::Rbf: return "rbf";
+    case BasisKind::Chebyshev: return "chebyshev";
+    case BasisKind::ReluKan: return "relu";
+    }
+    return "?";
+}
+
+std::vector<std::string> basisNames() { return {"bspline", "rbf", "chebyshev", "relu"}; }
+
+Basis::Basis(BasisKind kind, int inputs, int grid, int order, float lo, float hi)
+    : kind_(kind), in_(inputs), G_(grid), k_(order) {
+    if (inputs < 1) throw std::invalid_argument("KAN basis needs at least one input");
+    if (grid < 1) throw std::invalid_argument("KAN grid must have at least 1 interval");
+    if (order < 0 || order > kMaxOrder)
+        throw std::invalid_argument("KAN spline order must be in [0, " + std::to_string(kMaxOrder) + "]");
+    if (!(hi > lo)) throw std::invalid_argument("KAN grid range must satisfy min < max");
+    switch (kind) {
+    case BasisKind::BSpline:
+    case BasisKind::ReluKan: nb_ = G_ + k_; break;
+    case BasisKind::Rbf:
+    case BasisKind::Chebyshev: nb_ = G_ + 1; break;
+    }
+    pts_.resize(in_, G_ + 1);
+    for (int j = 0; j <= G_; ++j) pts_.col(j).setConstant(lo + (hi - lo) * float(j) / float(G_));
+    const bool extended = kind == BasisKind::BSpline || kind == BasisKind::ReluKan;
+    knots_.resize(in_, extended ? G_ + 2 * k_ + 1 : G_ + 1);
+    for (int i = 0; i < in_; ++i) rebuildKnots(i);
+}
+
+void Basis::setPoints(int i, const Eigen::RowVectorXf& pts) {
+    if (pts.size() != G_ + 1)
+        throw std::invalid_argument("KAN grid of input " + std::to_string(i) + " needs " +
+                                    std::to_string(G_ + 1) + " points");
+    for (int j = 0; j < G_; ++j)
+        if (!(pts(j + 1) > pts(j)) || !std::isfinite(pts(j)))
+            throw std::invalid_argument("KAN grid of input " + std::to_string(i) +
+                                        " is not strictly increasing at point " + std::to_string(j));
+    pts_.row(i) = pts;
+    rebuildKnots(i);
+}
+
+void Basis::rebuildKnots(int i) {
+    if (knots_.cols() == G_ + 1) {
+        knots_.row(i) = pts_.row(i);
+        return;
+    }
+    // pykan extend_grid: k extra knots each side with the spacing of the whole grid / G.
+    const float h = (pts_(i, G_) - pts_(i, 0)) / float(G_);
+    for (int j = 0; j < k_; ++j) {
+        knots_(i, j) = pts_(i, 0) - float(k_ - j) * h;
+        knots_(i, G_ + k_ + 1 + j) = pts_(i, G_) + float(j + 1) * h;
+    }
+    knots_.row(i).segment(k_, G_ + 1) = pts_.row(i);
+}
+
+// Cox–de Boor on the window of the k+1 functions that can be non-zero at x, matching pykan's
+// truncated recursion (functions whose support would leave the knot vector do not exist).
+void Basis::bspline(const float* t, int m, float x, float* v, float* d) const {
+    const int nb = nb_;
+    for (int j = 0; j < nb; ++j) v[j] = 0.f;
+    if (d)
+        for (int j = 0; j < nb; ++j) d[j] = 0.f;
+    if (!(x >= t[0] && x < t[m - 1])) return;
+    const int s = int(std::upper_bound(t, t + m, x) - t) - 1;  // t[s] <= x < t[s+1]
+    const int k = k_;
+    std::array<float, kMaxOrder + 2> N{}, P{};
+    N[k] = 1.f;  // N[r] = B_{s-k+r}^p
+    for (int p = 1; p <= k; ++p) {
+        if (p == k) P = N;
+        for (int r = k - p; r <= k; ++r) {
+            const int j = s - k + r;
+            if (j < 0 || j > m - 2 - p) {
+                N[r] = 0.f;
+                continue;
+            }
+            const float left = N[r], right = r + 1 <= k ? N[r + 1] : 0.f;
+            float val = 0.f;
+            if (left != 0.f) val += (x - t[j]) / (t[j + p] - t[j]) * left;
+            if (right != 0.f) val += (t[j + p + 1] - x) / (t[j + p + 1] - t[j + 1]) * right;
+            N[r] = val;
+        }
+    }
+    for (int r = 0; r <= k; ++r) {
+        const int j = s - k + r;
+        if (j < 0 || j >= nb) continue;
+        v[j] = N[r];
+        if (d && k > 0) {
+            const float a = P[r], b = r + 1 <= k ? P[r + 1] : 0.f;
+            float g = 0.f;
+            if (a != 0.f) g += a / (t[j + k] - t[j]);
+            if (b != 0.f) g -= b / (t[j + k + 1] - t[j + 1]);
+            d[j] = float(k) * g;
+        }
+    }
+}
+
+void Basis::evaluateOne(int i, float x, float* v, float* d) const {
+    const int m = int(knots_.cols());
+    std::vector<float> tk(static_cast<size_t>(m));  // a row of a col-major matrix is strided: copy
+    for (int j = 0; j < m; ++j) tk[size_t(j)] = knots_(i, j);
+    evalAt(tk.data(), m, x, v, d);
+}
+
+void Basis::evalAt(const float* t, int m, float x, float* v, float* d) const {
+    switch (kind_) {
+    case BasisKind::BSpline: bspline(t, m, x, v, d); return;
+    case BasisKind::Rbf: {
+        const float h = (t[G_] - t[0]) / float(G_);
+        const float inv = 1.f / (h * h);
+        for (int j = 0; j < nb_; ++j) {
+            const float u = x - t[j];
+            v[j] = std::exp(-u * u * inv);
+            if (d) d[j] = -2.f * u * inv * v[j];
+        }
+        return;
+    }
+    case BasisKind::Chebyshev: {
+        const float sc = 2.f / (t[G_] - t[0]);
+        const float u = std::tanh(sc * x - (t[G_] + t[0]) / (t[G_] - t[0]));
+        const float du = (1.f - u * u) * sc;
+        float T0 = 1.f, T1 = u, D0 = 0.f, D1 = 1.f;
+        for (int j = 0; j < nb_; ++j) {
+            float T, D;
+            if (j == 0) { T = T0; D = D0; }
+            else if (j == 1) { T = T1; D = D1; }
+            else {
+                T = 2.f * u * T1 - T0;
+                D = 2.f * T1 + 2.f * u * D1 - D0;
+                T0 = T1; T1 = T; D0 = D1; D1 = D;
+            }
+            v[j] = T;
+            if (d) d[j] = D * du;
+        }
+        return;
+    }
+    case BasisKind::ReluKan: {
+        for (int j = 0; j < nb_; ++j) {
+            const float s = t[j], e = t[j + k_ + 1];
+            const float w = e - s, norm = 16.f / (w * w * w * w);
+            const float r1 = std::max(e - x, 0.f), r2 = std::max(x - s, 0.f);
+            const float q = r1 * r2;
+            v[j] = norm * q * q;
+            if (d) {
+                const float dq = (x < e ? -r2 : 0.f) + (x > s ? r1 : 0.f);
+                d[j] = 2.f * norm * q * dq;
+            }
+        }
+        return;
+    }
+    }
+}
+
+void Basis::evaluate(const Matrix& x, Matrix& B, Matrix* dB) const {
+    if (x.rows() != in_)
+        throw std::invalid_argument("KAN basis expects " + std::to_string(in_) + " input rows, got " +
+                                    std::to_string(x.rows()));
+    const Eigen::Index n = x.cols();
+    B.resize(Eigen::Index(in_) * nb_, n);
+    if (dB) dB->resize(B.rows(), n);
+    // Knots copied once into a row-major buffer so each input's knots are contiguous.
+    const int m = int(knots_.cols());
+    std::vector<float> tk(size_t(in_) * m);
+    for (int i = 0; i < in_; ++i)
+        for (int j = 0; j < m; ++j) tk[size_t(i) * m + j] = knots_(i, j);
+    if (kind_ == BasisKind::BSpline) {
+        for (Eigen::Index b = 0; b < n; ++b) {
+            float* col = B.col(b).data();
+            float* dcol = dB ? dB->col(b).data() : nullptr;
+            for (int i = 0; i < in_; ++i)
+                bspline(tk.data() + size_t(i) * m, m, x(i, b), col + size_t(i) * nb_,
+                        dcol ? dcol + size_t(i) * nb_ : nullptr);
+        }
+        return;
+    }
+    for (Eigen::Index b = 0; b < n; ++b) {
+        float* col = B.col(b).data();
+        float* dcol = dB ? dB->col(b).data() : nullptr;
+        for (int i = 0; i < in_; ++i)
+            evalAt(tk.data() + size_t(i) * m, m, x(i, b), col + size_t(i) * nb_, dcol ? dcol + size_t(i) * nb_ : nullptr);
+    }
+}
+
+float Basis::anchor(int i, int j) const {
+    switch (kind_) {
+    case BasisKind::BSpline:
+    case BasisKind::ReluKan: {
+        if (k_ == 0) return 0.5f * (knots_(i, j) + knots_(i, j + 1));
+        float s = 0.f;  // Greville abscissa
+        for (int q = 1; q <= k_; ++q) s += knots_(i, j + q);
+        return s / float(k_);
+    }
+    case BasisKind::Rbf: return pts_(i, j);
+    case BasisKind::Chebyshev: {
+        // Chebyshev node of the mapped interval, inverted through the tanh warp.
+        const float lo = pts_(i, 0), hi = pts_(i, G_);
+        const float u = std::cos(float(M_PI) * (float(nb_ - 1 - j) + 0.5f) / float(nb_));
+        return 0.5f * (lo + hi) + 0.5f * (hi - lo) * std::atanh(std::clamp(u, -0.999f, 0.999f));
+    }
+    }
+    return 0.f;
+}
+
+}  // namespace ganglion::kan

@@ -1,0 +1,222 @@
+#include "core/kan/kan_layer.h"
+
+#include "core/kan/kan_symbolic.h"
+
+#include <Eigen/Dense>
+
+#include <cmath>
+#include <stdexcept>
+
+namespace ganglion::kan {
+
+Layer::Layer(const LayerConfig& cfg, Rng& rng)
+    : cfg_(cfg), basis_(cfg.basis, cfg.in, cfg.grid, cfg.order, cfg.lo, cfg.hi) {
+    if (cfg.out < 1) throw std::invalid_argument("KAN layer needs at least one output");
+    const int in = cfg.in, out = cfg.out, nb = basis_.count(), G = cfg.grid;
+    std::uniform_real_distribution<float> u01(0.f, 1.f);
+    const float isq = 1.f / std::sqrt(float(in));
+    scaleBase.resize(out, in);
+    for (Eigen::Index k = 0; k < scaleBase.size(); ++k)
+        scaleBase(k) = cfg.baseMu * isq + cfg.baseSigma * (u01(rng) * 2.f - 1.f) * isq;
+    scaleSp = Matrix::Constant(out, in, cfg.spScale * isq);
+    bias = Matrix::Zero(out, 1);
+    mask = Matrix::Ones(out, in);
+    symbolic.assign(size_t(in) * out, SymbolicEdge{});
+    coef.resize(out, Eigen::Index(in) * nb);
+    // pykan: noise curves sampled at the G+1 grid points, fitted (minimum-norm least squares).
+    Eigen::MatrixXf A(G + 1, nb), Y(G + 1, out);
+    std::vector<float> v(static_cast<size_t>(nb));
+    for (int i = 0; i < in; ++i) {
+        for (int p = 0; p <= G; ++p) {
+            basis_.evaluateOne(i, basis_.points(i)(p), v.data(), nullptr);
+            for (int j = 0; j < nb; ++j) A(p, j) = v[size_t(j)];
+            for (int o = 0; o < out; ++o) Y(p, o) = (u01(rng) - 0.5f) * cfg.noiseScale / float(G);
+        }
+        Eigen::MatrixXf c = A.completeOrthogonalDecomposition().solve(Y);  // nb x out
+        coef.middleCols(Eigen::Index(i) * nb, nb) = c.transpose();
+    }
+    allocGrads();
+}
+
+void Layer::allocGrads() {
+    gCoef.setZero(coef.rows(), coef.cols());
+    gScaleBase.setZero(scaleBase.rows(), scaleBase.cols());
+    gScaleSp.setZero(scaleSp.rows(), scaleSp.cols());
+    gBias.setZero(bias.rows(), bias.cols());
+}
+
+std::vector<Parameter> Layer::parameters() {
+    std::vector<Parameter> p = {{"coef", &coef, &gCoef},
+                                {"scale_base", &scaleBase, &gScaleBase},
+                                {"scale_sp", &scaleSp, &gScaleSp}};
+    if (cfg_.bias) p.push_back({"bias", &bias, &gBias});
+    return p;
+}
+
+void Layer::zeroGrad() {
+    gCoef.setZero();
+    gScaleBase.setZero();
+    gScaleSp.setZero();
+    gBias.setZero();
+}
+
+void Layer::forward(const Matrix& x, Matrix& y, bool train) {
+    if (x.rows() != cfg_.in)
+        throw std::invalid_argument("KAN layer expects " + std::to_string(cfg_.in) + " input features, got " +
+                                    std::to_string(x.rows()));
+    const int in = cfg_.in, nb = basis_.count();
+    x_ = x;
+    silu_.resize(x.rows(), x.cols());
+    for (Eigen::Index k = 0; k < x.size(); ++k) silu_(k) = silu(x(k));
+    basis_.evaluate(x, B_, train ? &dB_ : nullptr);
+    Wb_ = scaleBase.cwiseProduct(mask);
+    W_.resize(coef.rows(), coef.cols());
+    for (int i = 0; i < in; ++i) {
+        const Eigen::ArrayXf s = scaleSp.col(i).array() * mask.col(i).array();
+        W_.middleCols(Eigen::Index(i) * nb, nb) =
+            (coef.middleCols(Eigen::Index(i) * nb, nb).array().colwise() * s).matrix();
+    }
+    y.resize(cfg_.out, x.cols());
+    y.noalias() = W_ * B_;
+    y.noalias() += Wb_ * silu_;
+    if (cfg_.bias) y.colwise() += bias.col(0);
+    addSymbolic(x, y);
+}
+
+void Layer::addSymbolic(const Matrix& x, Matrix& y) const {
+    const auto& lib = symbolicLibrary();
+    for (int i = 0; i < cfg_.in; ++i)
+        for (int o = 0; o < cfg_.out; ++o) {
+            const SymbolicEdge& s = symbolic[size_t(i) * cfg_.out + o];
+            if (s.fn < 0) continue;
+            const auto f = lib[size_t(s.fn)].f;
+            for (Eigen::Index b = 0; b < x.cols(); ++b) y(o, b) += s.c * f(s.a * x(i, b) + s.b) + s.d;
+        }
+}
+
+void Layer::backward(const Matrix& gy, Matrix* gx, const RegConfig* reg) {
+    const int in = cfg_.in, out = cfg_.out, nb = basis_.count();
+    if (gy.rows() != out || gy.cols() != x_.cols())
+        throw std::invalid_argument("KAN layer backward: gradient shape does not match the last forward");
+    if (dB_.cols() != x_.cols()) throw std::logic_error("KAN layer backward without a training forward");
+    haveRegGx_ = false;
+    lastReg_ = 0;
+    if (reg && reg->active()) lastReg_ = regularize(*reg);
+
+    gW_.resize(out, coef.cols());
+    gW_.noalias() = gy * B_.transpose();
+    for (int i = 0; i < in; ++i) {
+        const Eigen::Index c0 = Eigen::Index(i) * nb;
+        const Eigen::ArrayXf s = scaleSp.col(i).array() * mask.col(i).array();
+        gCoef.middleCols(c0, nb).array() += gW_.middleCols(c0, nb).array().colwise() * s;
+        gScaleSp.col(i).array() +=
+            mask.col(i).array() *
+            (gW_.middleCols(c0, nb).array() * coef.middleCols(c0, nb).array()).rowwise().sum();
+    }
+    gScaleBase.noalias() += (gy * silu_.transpose()).cwiseProduct(mask);
+    if (cfg_.bias) gBias.col(0) += gy.rowwise().sum();
+
+    if (!gx) return;
+    gB_.resize(B_.rows(), B_.cols());
+    gB_.noalias() = W_.transpose() * gy;
+    gx->resize(in, x_.cols());
+    gx->noalias() = Wb_.transpose() * gy;
+    for (Eigen::Index b = 0; b < x_.cols(); ++b) {
+        const float* g = gB_.col(b).data();
+        const float* d = dB_.col(b).data();
+        for (int i = 0; i < in; ++i) {
+            float acc = 0.f;
+            const int r0 = i * nb;
+            for (int j = 0; j < nb; ++j) acc += g[r0 + j] * d[r0 + j];
+            (*gx)(i, b) = (*gx)(i, b) * siluGrad(x_(i, b)) + acc;
+        }
+    }
+    const auto& lib = symbolicLibrary();
+    for (int i = 0; i < in; ++i)
+        for (int o = 0; o < out; ++o) {
+            const SymbolicEdge& s = symbolic[size_t(i) * out + o];
+            if (s.fn < 0) continue;
+            const auto df = lib[size_t(s.fn)].df;
+            for (Eigen::Index b = 0; b < x_.cols(); ++b)
+                (*gx)(i, b) += gy(o, b) * s.c * s.a * df(s.a * x_(i, b) + s.b);
+        }
+    if (haveRegGx_) *gx += regGx_;
+}
+
+float Layer::splinePart(int i, int o, float x) const {
+    const int nb = basis_.count();
+    std::vector<float> v(static_cast<size_t>(nb));
+    basis_.evaluateOne(i, x, v.data(), nullptr);
+    float s = 0.f;
+    for (int j = 0; j < nb; ++j) s += coef(o, Eigen::Index(i) * nb + j) * v[size_t(j)];
+    return s;
+}
+
+bool Layer::edgeActive(int i, int o) const {
+    return mask(o, i) != 0.f || symbolic[size_t(i) * cfg_.out + o].fn >= 0;
+}
+
+float Layer::edge(int i, int o, float x) const {
+    float y = 0.f;
+    if (mask(o, i) != 0.f)
+        y += mask(o, i) * (scaleBase(o, i) * silu(x) + scaleSp(o, i) * splinePart(i, o, x));
+    const SymbolicEdge& s = symbolic[size_t(i) * cfg_.out + o];
+    if (s.fn >= 0) y += s.c * symbolicLibrary()[size_t(s.fn)].f(s.a * x + s.b) + s.d;
+    return y;
+}
+
+void Layer::setSymbolic(int i, int o, const SymbolicEdge& s) {
+    if (i < 0 || i >= cfg_.in || o < 0 || o >= cfg_.out)
+        throw std::out_of_range("KAN edge (" + std::to_string(i) + ", " + std::to_string(o) + ") out of range");
+    if (s.fn < 0 || s.fn >= int(symbolicLibrary().size()))
+        throw std::invalid_argument("unknown symbolic function index " + std::to_string(s.fn));
+    symbolic[size_t(i) * cfg_.out + o] = s;
+    mask(o, i) = 0.f;
+}
+
+KernelState Layer::saveState() const {
+    KernelState s;
+    s["coef"] = coef;
+    s["scale_base"] = scaleBase;
+    s["scale_sp"] = scaleSp;
+    s["bias"] = bias;
+    s["mask"] = mask;
+    Matrix grid(cfg_.in, cfg_.grid + 1);
+    for (int i = 0; i < cfg_.in; ++i) grid.row(i) = basis_.points(i);
+    s["grid"] = grid;
+    Matrix sym(Eigen::Index(symbolic.size()), 5);
+    for (size_t e = 0; e < symbolic.size(); ++e)
+        sym.row(Eigen::Index(e)) << float(symbolic[e].fn), symbolic[e].a, symbolic[e].b, symbolic[e].c,
+            symbolic[e].d;
+    s["symbolic"] = sym;
+    return s;
+}
+
+void Layer::loadState(const KernelState& s) {
+    auto get = [&](const char* name, Eigen::Index rows, Eigen::Index cols) -> const Matrix& {
+        auto it = s.find(name);
+        if (it == s.end()) throw std::runtime_error(std::string("KAN layer state lacks '") + name + "'");
+        if (it->second.rows() != rows || it->second.cols() != cols)
+            throw std::runtime_error(std::string("KAN layer state '") + name + "' is " +
+                                     std::to_string(it->second.rows()) + "x" + std::to_string(it->second.cols()) +
+                                     ", expected " + std::to_string(rows) + "x" + std::to_string(cols));
+        return it->second;
+    };
+    const Matrix& grid = get("grid", cfg_.in, cfg_.grid + 1);
+    const Matrix& sym = get("symbolic", Eigen::Index(symbolic.size()), 5);
+    coef = get("coef", coef.rows(), coef.cols());
+    scaleBase = get("scale_base", scaleBase.rows(), scaleBase.cols());
+    scaleSp = get("scale_sp", scaleSp.rows(), scaleSp.cols());
+    bias = get("bias", bias.rows(), bias.cols());
+    mask = get("mask", mask.rows(), mask.cols());
+    for (int i = 0; i < cfg_.in; ++i) basis_.setPoints(i, grid.row(i));
+    const int nfn = int(symbolicLibrary().size());
+    for (size_t e = 0; e < symbolic.size(); ++e) {
+        const int fn = int(std::lround(sym(Eigen::Index(e), 0)));
+        if (fn < -1 || fn >= nfn) throw std::runtime_error("KAN layer state 'symbolic' has an unknown function");
+        symbolic[e] = {fn, sym(Eigen::Index(e), 1), sym(Eigen::Index(e), 2), sym(Eigen::Index(e), 3),
+                       sym(Eigen::Index(e), 4), 0.0};
+    }
+}
+
+}  // namespace ganglion::kan

@@ -1,0 +1,116 @@
+// One Kolmogorov–Arnold layer in pykan's parametrisation (Liu et al. 2024, "KAN:
+// Kolmogorov-Arnold Networks", arXiv:2404.19756):
+//
+//   y_o = bias_o + Σ_i mask_oi · ( scale_base_oi · silu(x_i) + scale_sp_oi · Σ_j coef_o,i,j B_ij(x_i) )
+//              + Σ_i [edge (i,o) symbolic] · (c · f(a·x_i + b) + d)
+//
+// Batched evaluation: the basis is computed once per batch as a dense (in·nb) x batch matrix B,
+// then y = W·B + Wb·silu(X) with W = coef scaled per edge (out x in·nb) — two GEMMs. Backward is
+// exact (three GEMMs + the basis derivative). Edge (i, o) is element (o, i) of every out x in
+// matrix, i.e. linear index i·out + o.
+#pragma once
+
+#include "core/kan/kan_basis.h"
+#include "core/model/kernel.h"
+
+#include <vector>
+
+namespace ganglion::kan {
+
+struct LayerConfig {
+    int in = 2, out = 1;
+    BasisKind basis = BasisKind::BSpline;
+    int grid = 5, order = 3;
+    float lo = -1.f, hi = 1.f;
+    bool bias = true;
+    float noiseScale = 0.5f;  ///< pykan noise_scale: initial spline curves ~ U(-½,½)·noise/G
+    float baseMu = 0.f, baseSigma = 1.f;  ///< scale_base = (mu + sigma·U(-1,1)) / √in
+    float spScale = 1.f;                  ///< scale_sp = spScale / √in
+};
+
+/// An edge replaced by a formula c·f(a·x+b)+d (fn indexes symbolicLibrary(); -1 = numeric).
+struct SymbolicEdge {
+    int fn = -1;
+    float a = 1, b = 0, c = 1, d = 0;
+    double r2 = 0;
+};
+
+/// L1 and entropy regularisation of pykan (lamb_l1, lamb_entropy) on edge magnitudes
+/// A_oi = mean_b |φ_oi(x_b)|: R = l1·Σ A + entropy·H(A / Σ A).
+struct RegConfig {
+    double l1 = 0.0, entropy = 0.0;
+    bool active() const { return l1 > 0 || entropy > 0; }
+};
+
+class Layer {
+public:
+    Layer() = default;
+    Layer(const LayerConfig& cfg, Rng& rng);
+
+    const LayerConfig& config() const { return cfg_; }
+    const Basis& basis() const { return basis_; }
+    int in() const { return cfg_.in; }
+    int out() const { return cfg_.out; }
+    int nb() const { return basis_.count(); }
+
+    // Trainable tensors and their gradients (out x in·nb, out x in, out x in, out x 1).
+    Matrix coef, scaleBase, scaleSp, bias;
+    Matrix gCoef, gScaleBase, gScaleSp, gBias;
+    Matrix mask;  ///< out x in, 1 = numeric edge active (pruning and snapping set 0)
+    std::vector<SymbolicEdge> symbolic;  ///< in·out, index i·out + o
+
+    std::vector<Parameter> parameters();
+    void zeroGrad();
+
+    /// y (out x batch) from x (in x batch); caches what backward needs when `train`.
+    void forward(const Matrix& x, Matrix& y, bool train = true);
+    /// Accumulates parameter gradients from gy; writes dL/dx into *gx when non-null.
+    /// With `reg` active, adds the regulariser's gradients and stores its value (lastReg()).
+    void backward(const Matrix& gy, Matrix* gx, const RegConfig* reg = nullptr);
+    double lastReg() const { return lastReg_; }
+    /// The inputs of the last forward (in x batch).
+    const Matrix& lastInput() const { return x_; }
+
+    /// φ_oi at x: the edge's function (numeric or symbolic, 0 when pruned).
+    float edge(int i, int o, float x) const;
+    /// Spline part Σ_j coef B_j(x) of edge (i, o) (without scale_sp).
+    float splinePart(int i, int o, float x) const;
+    bool edgeActive(int i, int o) const;
+    /// Edge attribution: standard deviation of φ_oi over the samples x (in x n), out x in.
+    Matrix edgeScores(const Matrix& x) const;
+    /// Turns off every edge whose score on x is below `threshold`; returns how many it removed.
+    int pruneEdges(const Matrix& x, float threshold);
+
+    /// pykan update_grid_from_samples: grid points = eps·uniform + (1-eps)·percentiles of x,
+    /// coefficients refitted by least squares. Returns the max |Δφ| over the samples.
+    double updateGrid(const Matrix& x, float gridEps = 0.02f);
+    /// Grid extension G → newGrid (points interpolated from the current grid), coefficients
+    /// refitted by least squares on a dense sampling of each input's grid range (plus x when
+    /// given). Returns the max |Δφ| over the grid range.
+    double extendGrid(int newGrid, const Matrix* x = nullptr);
+
+    /// Replace edge (i, o) by a symbolic function (numeric part masked off).
+    void setSymbolic(int i, int o, const SymbolicEdge& s);
+
+    /// A layer keeping only the listed inputs and outputs (node pruning).
+    Layer subset(const std::vector<int>& keepIn, const std::vector<int>& keepOut) const;
+
+    KernelState saveState() const;
+    /// Throws std::runtime_error naming the entry on a shape mismatch.
+    void loadState(const KernelState& s);
+
+private:
+    void allocGrads();
+    void refit(const std::vector<Matrix>& xs, const std::vector<Matrix>& targets);
+    void addSymbolic(const Matrix& x, Matrix& y) const;
+    double regularize(const RegConfig& reg);
+
+    LayerConfig cfg_;
+    Basis basis_;
+    // caches (kept between steps so steady state does not allocate)
+    Matrix x_, silu_, B_, dB_, W_, Wb_, gW_, gB_, gx_, regGx_;
+    bool haveRegGx_ = false;
+    double lastReg_ = 0;
+};
+
+}  // namespace ganglion::kan
