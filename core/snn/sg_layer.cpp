@@ -1,0 +1,227 @@
+#include "core/snn/sg_layer.h"
+
+#include "core/model/node_spec.h"
+
+#include <cmath>
+
+namespace ganglion {
+
+// ------------------------------------------------------------------ LIFLayer
+
+std::vector<Shape> LifLayerKernel::build(const BuildContext& ctx) {
+    const auto& p = ctx.params;
+    T_ = int(p.getInt("steps"));
+    units_ = int(p.getInt("units"));
+    const int f = ctx.inputs[0].features;
+    if (f <= 0) throw BuildError("in", "input width is unknown (connect a SpikeEncoder or LIFLayer)");
+    if (f % T_ != 0)
+        throw BuildError("in", "input has " + std::to_string(f) + " rows, not a multiple of steps = " +
+                                   std::to_string(T_) + " (expected time-major steps x features)");
+    in_ = f / T_;
+    readout_ = p.getBool("readout");
+    smooth_ = p.getBool("smooth_forward");
+    useBias_ = p.getBool("bias");
+    setParams(p);
+    std::normal_distribution<float> g(0.f, float(p.getFloat("init_scale") / std::sqrt(double(in_))));
+    W.resize(units_, in_);
+    for (Eigen::Index i = 0; i < W.size(); ++i) W(i) = g(ctx.rng);
+    b.setZero(units_, 1);
+    dW.setZero(units_, in_);
+    db.setZero(units_, 1);
+    return {Shape::tensor(readout_ ? units_ : T_ * units_)};
+}
+
+void LifLayerKernel::setParams(const ParamSet& p) {
+    beta_ = float(p.getFloat("beta"));
+    theta_ = float(p.getFloat("threshold"));
+    k_ = float(p.getFloat("slope"));
+}
+
+float LifLayerKernel::spike(float u) const {
+    if (smooth_) return 0.5f * (1.f + k_ * u / (1.f + k_ * std::abs(u)));
+    return u > 0.f ? 1.f : 0.f;
+}
+
+float LifLayerKernel::surrogate(float u) const {
+    const float d = 1.f + k_ * std::abs(u);
+    return 0.5f * k_ / (d * d);
+}
+
+void LifLayerKernel::forward(const StepContext&, std::span<const Value* const> in, std::span<Value> out) {
+    const Matrix& x = in[0]->tensor;
+    const Eigen::Index B = x.cols();
+    U_.resize(T_ * units_, B);
+    S_.resize(readout_ ? 0 : T_ * units_, B);
+    Matrix& y = out[0].tensor;
+    if (readout_) y.setZero(units_, B);
+    else y.resize(T_ * units_, B);
+    Matrix u = Matrix::Zero(units_, B), cur(units_, B);
+    for (int t = 0; t < T_; ++t) {
+        cur.noalias() = W * x.middleRows(Eigen::Index(t) * in_, in_);
+        if (useBias_) cur.colwise() += b.col(0);
+        u = beta_ * u + cur;
+        if (!readout_ && t > 0) u -= theta_ * S_.middleRows(Eigen::Index(t - 1) * units_, units_);
+        U_.middleRows(Eigen::Index(t) * units_, units_) = u;
+        if (readout_) {
+            y += u / float(T_);
+        } else {
+            auto s = S_.middleRows(Eigen::Index(t) * units_, units_);
+            s = u.unaryExpr([this](float v) { return spike(v - theta_); });
+            y.middleRows(Eigen::Index(t) * units_, units_) = s;
+        }
+    }
+    if (!readout_ && S_.size()) {
+        rate_ = double(S_.mean());
+        const Eigen::Index cells = Eigen::Index(units_) * B;
+        Eigen::Index silent = 0;
+        for (Eigen::Index c = 0; c < B; ++c)
+            for (int j = 0; j < units_; ++j) {
+                bool any = false;
+                for (int t = 0; t < T_ && !any; ++t) any = S_(Eigen::Index(t) * units_ + j, c) > 0.5f;
+                silent += !any;
+            }
+        silent_ = cells ? double(silent) / double(cells) : 0.0;
+    }
+}
+
+void LifLayerKernel::backward(const StepContext&, std::span<const Value* const> in, std::span<const Value>,
+                              std::span<const Matrix> gradOut, std::span<Matrix> gradIn) {
+    const Matrix& g = gradOut[0];
+    if (g.size() == 0) return;
+    const Matrix& x = in[0]->tensor;
+    const Eigen::Index B = x.cols();
+    const bool wantIn = gradIn[0].size() != 0;
+    if (wantIn) gradIn[0].setZero(x.rows(), B);
+    Matrix dUnext = Matrix::Zero(units_, B), dU(units_, B);
+    for (int t = T_ - 1; t >= 0; --t) {
+        const auto rows = Eigen::Index(t) * units_;
+        if (readout_) {
+            dU = g / float(T_) + beta_ * dUnext;
+        } else {
+            // S_t feeds the output and, through the reset, U_{t+1} = … − θ S_t.
+            Matrix dS = g.middleRows(rows, units_);
+            if (t + 1 < T_) dS -= theta_ * dUnext;
+            const auto u = U_.middleRows(rows, units_);
+            dU = dS.cwiseProduct(u.unaryExpr([this](float v) { return surrogate(v - theta_); })) + beta_ * dUnext;
+        }
+        const auto xt = x.middleRows(Eigen::Index(t) * in_, in_);
+        dW.noalias() += dU * xt.transpose();
+        if (useBias_) db.noalias() += dU.rowwise().sum();
+        if (wantIn) gradIn[0].middleRows(Eigen::Index(t) * in_, in_).noalias() = W.transpose() * dU;
+        dUnext = dU;
+    }
+}
+
+std::vector<Parameter> LifLayerKernel::parameters() {
+    std::vector<Parameter> p{{"weight", &W, &dW}};
+    if (useBias_) p.push_back({"bias", &b, &db});
+    return p;
+}
+
+void LifLayerKernel::observe(Observables& obs) const {
+    obs.arrays["weights"] = W;
+    if (!readout_) {
+        obs.scalars["spike_rate"] = rate_;            // spikes per neuron per step
+        obs.scalars["spike_sparsity"] = silent_;      // fraction of neurons silent for a sample
+    }
+}
+
+KernelState LifLayerKernel::saveState() const { return {{"weight", W}, {"bias", b}}; }
+
+void LifLayerKernel::loadState(const KernelState& s) {
+    for (auto [key, m] : {std::pair<const char*, Matrix*>{"weight", &W}, {"bias", &b}}) {
+        auto it = s.find(key);
+        if (it == s.end()) throw std::runtime_error(std::string("LIFLayer state: missing '") + key + "'");
+        if (it->second.rows() != m->rows() || it->second.cols() != m->cols())
+            throw std::runtime_error(std::string("LIFLayer state: '") + key + "' has shape " +
+                                     std::to_string(it->second.rows()) + "x" + std::to_string(it->second.cols()) +
+                                     ", expected " + std::to_string(m->rows()) + "x" + std::to_string(m->cols()));
+        *m = it->second;
+    }
+}
+
+// --------------------------------------------------------------- SpikeEncoder
+
+std::vector<Shape> SpikeEncoderKernel::build(const BuildContext& ctx) {
+    f_ = ctx.inputs[0].features;
+    if (f_ <= 0) throw BuildError("in", "input width is unknown (connect a data source)");
+    T_ = int(ctx.params.getInt("steps"));
+    rate_ = ctx.params.getString("mode") == "rate";
+    setParams(ctx.params);
+    return {Shape::tensor(T_ * f_)};
+}
+
+void SpikeEncoderKernel::setParams(const ParamSet& p) { gain_ = float(p.getFloat("gain")); }
+
+void SpikeEncoderKernel::forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) {
+    const Matrix& x = in[0]->tensor;
+    Matrix& y = out[0].tensor;
+    y.resize(Eigen::Index(T_) * f_, x.cols());
+    if (!rate_) {
+        for (int t = 0; t < T_; ++t) y.middleRows(Eigen::Index(t) * f_, f_) = gain_ * x;
+        return;
+    }
+    Rng& rng = ctx.rng ? *ctx.rng : fallback_;
+    std::uniform_real_distribution<float> u(0.f, 1.f);
+    for (Eigen::Index c = 0; c < x.cols(); ++c)
+        for (int t = 0; t < T_; ++t)
+            for (int i = 0; i < f_; ++i)
+                y(Eigen::Index(t) * f_ + i, c) = u(rng) < std::clamp(gain_ * x(i, c), 0.f, 1.f) ? 1.f : 0.f;
+}
+
+void SpikeEncoderKernel::backward(const StepContext&, std::span<const Value* const> in, std::span<const Value>,
+                                  std::span<const Matrix> gradOut, std::span<Matrix> gradIn) {
+    // Direct coding is linear; rate coding passes the expected-value gradient (straight-through).
+    if (gradOut[0].size() == 0 || gradIn[0].size() == 0) return;
+    const Matrix& x = in[0]->tensor;
+    gradIn[0].setZero(x.rows(), x.cols());
+    for (int t = 0; t < T_; ++t) gradIn[0] += gain_ * gradOut[0].middleRows(Eigen::Index(t) * f_, f_);
+}
+
+NodeSpec makeSpikeEncoderSpec() {
+    NodeSpec s;
+    s.type = "SpikeEncoder";
+    s.title = "Spike encoder";
+    s.category = "Spiking";
+    s.help = "Turns a data tensor (features x batch) into a spike train tensor (steps·features x batch, "
+             "time-major) for LIF layers: 'rate' draws a spike with probability gain·x each step; "
+             "'direct' feeds gain·x as an input current every step.";
+    s.reference = "Neftci, Mostafa & Zenke, IEEE Signal Process. Mag. 2019";
+    s.inputs = {{"in", PortType::Tensor, "features x batch"}};
+    s.outputs = {{"out", PortType::Tensor, "steps·features x batch"}};
+    s.params = {
+        intParam("steps", 10, 1, 1000, "Time steps per sample."),
+        enumParam("mode", "direct", {"rate", "direct"}, "Rate (Bernoulli) or direct (current) coding."),
+        floatParam("gain", 1.0, 0.0, 1e6, "Scale applied to the input.", "", true),
+    };
+    s.create = [] { return std::make_unique<SpikeEncoderKernel>(); };
+    return s;
+}
+
+NodeSpec makeLifLayerSpec() {
+    NodeSpec s;
+    s.type = "LIFLayer";
+    s.title = "LIF layer (surrogate gradient)";
+    s.category = "Spiking";
+    s.help = "Dense layer of leaky integrate-and-fire neurons run for 'steps' time steps on a time-major "
+             "spike train, trained with back-propagation through time and a fast-sigmoid surrogate "
+             "gradient. As a readout (LI) it outputs the mean membrane potential: class scores for a Loss.";
+    s.reference = "Zenke & Ganguli, Neural Computation 2018 (SuperSpike); Neftci, Mostafa & Zenke 2019";
+    s.inputs = {{"in", PortType::Tensor, "steps·inputs x batch (time-major)"}};
+    s.outputs = {{"out", PortType::Tensor, "steps·units x batch spikes, or units x batch (readout)"}};
+    s.params = {
+        intParam("units", 32, 1, 65536, "Number of neurons."),
+        intParam("steps", 10, 1, 1000, "Time steps per sample (must match the encoder)."),
+        floatParam("beta", 0.9, 0.0, 1.0, "Membrane decay per step, exp(−dt/τ_mem).", "", true),
+        floatParam("threshold", 1.0, 1e-6, 1e6, "Firing threshold θ.", "", true),
+        floatParam("slope", 5.0, 0.01, 1000.0, "Surrogate slope k of σ'(u) = (k/2)/(1+k|u|)².", "", true),
+        boolParam("readout", false, "Leaky-integrator readout: output the mean membrane (no spikes)."),
+        boolParam("bias", true, "Learn a bias current per neuron."),
+        floatParam("init_scale", 1.0, 0.0, 100.0, "Initial weight standard deviation × 1/√inputs."),
+        boolParam("smooth_forward", false, "Use the smooth sigmoid as spike function (gradient checks)."),
+    };
+    s.create = [] { return std::make_unique<LifLayerKernel>(); };
+    return s;
+}
+
+}  // namespace ganglion

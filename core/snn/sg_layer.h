@@ -1,0 +1,70 @@
+// Surrogate-gradient training of spiking layers through time (BPTT).
+//
+// A spike train batch travels as a Tensor of (T·features) x batch, time-major: rows
+// t·features … t·features+features−1 hold step t. "SpikeEncoder" turns a data tensor into such a
+// train; "LIFLayer" is a dense layer of discrete-time LIF neurons run for T steps inside one
+// engine step, so the usual Loss node and optimiser train it:
+//     I_t = W x_t + b,   U_t = β U_{t−1} + I_t − θ S_{t−1},   S_t = H(U_t − θ)
+// (reset by subtraction). Backward replaces H' by the fast-sigmoid surrogate
+//     σ'(u) = (k/2) / (1 + k|u|)²,
+// the exact derivative of σ(u) = ½(1 + k u / (1 + k|u|)). With readout = true the layer is a
+// leaky integrator (LI, no spikes, no reset) whose output is the mean membrane over the T steps
+// (units x batch) — the usual readout for a classifier. The gradient is exact BPTT through the
+// membrane recurrence and the reset. smooth_forward = true uses σ itself as the spike function:
+// then forward and backward are consistent and a finite-difference gradient check applies
+// (used by the tests); for training keep it false.
+#pragma once
+
+#include "core/model/kernel.h"
+
+namespace ganglion {
+
+class LifLayerKernel : public Kernel {
+public:
+    std::vector<Shape> build(const BuildContext& ctx) override;
+    void setParams(const ParamSet& params) override;
+    void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override;
+    bool differentiable() const override { return true; }
+    void backward(const StepContext& ctx, std::span<const Value* const> in, std::span<const Value> out,
+                  std::span<const Matrix> gradOut, std::span<Matrix> gradIn) override;
+    std::vector<Parameter> parameters() override;
+    void observe(Observables& obs) const override;
+    KernelState saveState() const override;
+    void loadState(const KernelState& state) override;
+
+    int steps() const { return T_; }
+    int units() const { return units_; }
+    bool readout() const { return readout_; }
+    float beta() const { return beta_; }
+    float threshold() const { return theta_; }
+    Matrix W, b, dW, db;
+
+private:
+    float spike(float u) const;
+    float surrogate(float u) const;
+
+    int T_ = 10, in_ = 0, units_ = 0;
+    float beta_ = 0.9f, theta_ = 1.f, k_ = 5.f;
+    bool readout_ = false, smooth_ = false, useBias_ = true;
+    Matrix U_;  // (T·units) x batch membrane after input, before threshold
+    Matrix S_;  // (T·units) x batch spikes
+    double rate_ = 0, silent_ = 0;
+};
+
+class SpikeEncoderKernel : public Kernel {
+public:
+    std::vector<Shape> build(const BuildContext& ctx) override;
+    void setParams(const ParamSet& params) override;
+    void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override;
+    bool differentiable() const override { return true; }
+    void backward(const StepContext& ctx, std::span<const Value* const> in, std::span<const Value> out,
+                  std::span<const Matrix> gradOut, std::span<Matrix> gradIn) override;
+
+private:
+    int T_ = 10, f_ = 0;
+    bool rate_ = true;
+    float gain_ = 1.f;
+    Rng fallback_{1};
+};
+
+}  // namespace ganglion
