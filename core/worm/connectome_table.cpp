@@ -1,0 +1,302 @@
+#include "core/worm/connectome_table.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace ganglion::worm {
+
+const char* cellClassName(CellClass c) {
+    switch (c) {
+    case CellClass::Sensory: return "sensory";
+    case CellClass::Inter: return "inter";
+    case CellClass::Motor: return "motor";
+    case CellClass::Pharyngeal: return "pharyngeal";
+    case CellClass::Muscle: return "muscle";
+    case CellClass::Glia: return "glia";
+    case CellClass::Unknown: return "unknown";
+    }
+    return "?";
+}
+
+namespace {
+
+struct Stem {
+    const char* name;
+    CellClass cls;
+};
+
+// Neuron classes of the C. elegans hermaphrodite (WormAtlas functional classification; neurons
+// with mixed roles are listed under their main one).
+const Stem kStems[] = {
+    // sensory
+    {"ADE", CellClass::Sensory}, {"ADF", CellClass::Sensory}, {"ADL", CellClass::Sensory},
+    {"AFD", CellClass::Sensory}, {"ALM", CellClass::Sensory}, {"ALN", CellClass::Sensory},
+    {"AQR", CellClass::Sensory}, {"ASE", CellClass::Sensory}, {"ASG", CellClass::Sensory},
+    {"ASH", CellClass::Sensory}, {"ASI", CellClass::Sensory}, {"ASJ", CellClass::Sensory},
+    {"ASK", CellClass::Sensory}, {"AVM", CellClass::Sensory}, {"AWA", CellClass::Sensory},
+    {"AWB", CellClass::Sensory}, {"AWC", CellClass::Sensory}, {"BAG", CellClass::Sensory},
+    {"CEP", CellClass::Sensory}, {"FLP", CellClass::Sensory}, {"IL1", CellClass::Sensory},
+    {"IL2", CellClass::Sensory}, {"OLL", CellClass::Sensory}, {"OLQ", CellClass::Sensory},
+    {"PDE", CellClass::Sensory}, {"PHA", CellClass::Sensory}, {"PHB", CellClass::Sensory},
+    {"PHC", CellClass::Sensory}, {"PLM", CellClass::Sensory}, {"PLN", CellClass::Sensory},
+    {"PQR", CellClass::Sensory}, {"PVD", CellClass::Sensory}, {"PVM", CellClass::Sensory},
+    {"SDQ", CellClass::Sensory}, {"URX", CellClass::Sensory}, {"URY", CellClass::Sensory},
+    // interneurons
+    {"ADA", CellClass::Inter}, {"AIA", CellClass::Inter}, {"AIB", CellClass::Inter},
+    {"AIM", CellClass::Inter}, {"AIN", CellClass::Inter}, {"AIY", CellClass::Inter},
+    {"AIZ", CellClass::Inter}, {"ALA", CellClass::Inter}, {"AUA", CellClass::Inter},
+    {"AVA", CellClass::Inter}, {"AVB", CellClass::Inter}, {"AVD", CellClass::Inter},
+    {"AVE", CellClass::Inter}, {"AVF", CellClass::Inter}, {"AVG", CellClass::Inter},
+    {"AVH", CellClass::Inter}, {"AVJ", CellClass::Inter}, {"AVK", CellClass::Inter},
+    {"AVL", CellClass::Inter}, {"BDU", CellClass::Inter}, {"CAN", CellClass::Inter},
+    {"DVA", CellClass::Inter}, {"DVB", CellClass::Inter}, {"DVC", CellClass::Inter},
+    {"LUA", CellClass::Inter}, {"PVC", CellClass::Inter}, {"PVN", CellClass::Inter},
+    {"PVP", CellClass::Inter}, {"PVQ", CellClass::Inter}, {"PVR", CellClass::Inter},
+    {"PVT", CellClass::Inter}, {"PVW", CellClass::Inter}, {"RIA", CellClass::Inter},
+    {"RIB", CellClass::Inter}, {"RIC", CellClass::Inter}, {"RID", CellClass::Inter},
+    {"RIF", CellClass::Inter}, {"RIG", CellClass::Inter}, {"RIH", CellClass::Inter},
+    {"RIM", CellClass::Inter}, {"RIP", CellClass::Inter}, {"RIR", CellClass::Inter},
+    {"RIS", CellClass::Inter}, {"RIV", CellClass::Inter}, {"RMG", CellClass::Inter},
+    {"SAA", CellClass::Inter}, {"URB", CellClass::Inter},
+    // motor neurons
+    {"AS", CellClass::Motor}, {"DA", CellClass::Motor}, {"DB", CellClass::Motor},
+    {"DD", CellClass::Motor}, {"VA", CellClass::Motor}, {"VB", CellClass::Motor},
+    {"VC", CellClass::Motor}, {"VD", CellClass::Motor}, {"HSN", CellClass::Motor},
+    {"PDA", CellClass::Motor}, {"PDB", CellClass::Motor}, {"RMD", CellClass::Motor},
+    {"RME", CellClass::Motor}, {"RMF", CellClass::Motor}, {"RMH", CellClass::Motor},
+    {"SAB", CellClass::Motor}, {"SIA", CellClass::Motor}, {"SIB", CellClass::Motor},
+    {"SMB", CellClass::Motor}, {"SMD", CellClass::Motor}, {"URA", CellClass::Motor},
+    // pharyngeal nervous system
+    {"I1", CellClass::Pharyngeal}, {"I2", CellClass::Pharyngeal}, {"I3", CellClass::Pharyngeal},
+    {"I4", CellClass::Pharyngeal}, {"I5", CellClass::Pharyngeal}, {"I6", CellClass::Pharyngeal},
+    {"M1", CellClass::Pharyngeal}, {"M2", CellClass::Pharyngeal}, {"M3", CellClass::Pharyngeal},
+    {"M4", CellClass::Pharyngeal}, {"M5", CellClass::Pharyngeal}, {"MC", CellClass::Pharyngeal},
+    {"MI", CellClass::Pharyngeal}, {"NSM", CellClass::Pharyngeal},
+    // glia
+    {"GLR", CellClass::Glia}, {"CEPsh", CellClass::Glia}, {"AMsh", CellClass::Glia},
+    {"AMso", CellClass::Glia}, {"PHsh", CellClass::Glia}, {"PHso", CellClass::Glia},
+    {"ILsh", CellClass::Glia}, {"ILso", CellClass::Glia},
+};
+
+bool validSuffix(const std::string& s) {
+    static const std::set<std::string> sides = {"", "L", "R", "D", "V", "DL", "DR", "VL", "VR"};
+    if (sides.count(s)) return true;
+    if (s.size() > 2) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+bool isMuscleName(const std::string& n) {
+    auto digitsFrom = [&](size_t i) {
+        return i < n.size() && std::all_of(n.begin() + long(i), n.end(), [](char c) {
+                   return std::isdigit(static_cast<unsigned char>(c));
+               });
+    };
+    if (n == "LegacyBodyWallMuscles" || n == "MANAL" || n == "MVULVA") return true;
+    if (n.rfind("BWM", 0) == 0) return true;
+    // body wall muscles MDL01 .. MVR24
+    if (n.size() >= 4 && n[0] == 'M' && (n[1] == 'D' || n[1] == 'V') && (n[2] == 'L' || n[2] == 'R') &&
+        digitsFrom(3))
+        return true;
+    // pharyngeal, vulval and uterine muscles: pm1..pm8, vm1, um2 (optionally with side letters)
+    if (n.size() >= 3 && (n.rfind("pm", 0) == 0 || n.rfind("vm", 0) == 0 || n.rfind("um", 0) == 0) &&
+        std::isdigit(static_cast<unsigned char>(n[2])))
+        return true;
+    return false;
+}
+
+const Stem* findStem(const std::string& name) {
+    const Stem* bestStem = nullptr;
+    size_t bestLen = 0;
+    for (const auto& s : kStems) {
+        const std::string stem = s.name;
+        if (stem.size() <= bestLen || name.rfind(stem, 0) != 0) continue;
+        if (!validSuffix(name.substr(stem.size()))) continue;
+        bestStem = &s;
+        bestLen = stem.size();
+    }
+    return bestStem;
+}
+
+std::string trim(const std::string& s) {
+    size_t a = 0, b = s.size();
+    while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
+    while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
+    return s.substr(a, b - a);
+}
+
+std::string lower(std::string s) {
+    for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+}  // namespace
+
+CellClass classifyCell(const std::string& name) {
+    if (isMuscleName(name)) return CellClass::Muscle;
+    if (const Stem* s = findStem(name)) return s->cls;
+    return CellClass::Unknown;
+}
+
+std::string cellStem(const std::string& name) {
+    if (const Stem* s = findStem(name)) return s->name;
+    return name;
+}
+
+bool isInhibitoryNeuron(const std::string& name) {
+    const std::string s = cellStem(name);
+    return s == "DD" || s == "VD" || s == "RME" || s == "AVL" || s == "DVB" || s == "RIS";
+}
+
+int ConnectomeTable::indexOf(const std::string& name) const {
+    auto it = std::find(cells.begin(), cells.end(), name);
+    return it == cells.end() ? -1 : int(it - cells.begin());
+}
+
+int ConnectomeTable::errorCount() const {
+    return int(std::count_if(problems.begin(), problems.end(), [](const TableProblem& p) { return p.error; }));
+}
+
+int ConnectomeTable::countRows(SynapseType t) const {
+    return int(std::count_if(rows.begin(), rows.end(), [&](const ConnectomeRow& r) { return r.type == t; }));
+}
+
+long long ConnectomeTable::countSynapses(SynapseType t) const {
+    long long n = 0;
+    for (const auto& r : rows)
+        if (r.type == t) n += r.count;
+    return n;
+}
+
+int ConnectomeTable::countClass(CellClass c) const {
+    return int(std::count(classes.begin(), classes.end(), c));
+}
+
+int ConnectomeTable::presynapticCells() const {
+    std::set<int> pre;
+    for (const auto& r : rows) pre.insert(r.pre);
+    return int(pre.size());
+}
+
+std::string ConnectomeTable::problemSummary(int max) const {
+    std::vector<const TableProblem*> sorted;
+    for (const auto& p : problems) sorted.push_back(&p);
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const TableProblem* a, const TableProblem* b) { return a->error && !b->error; });
+    std::ostringstream os;
+    int shown = 0;
+    for (const auto* p : sorted) {
+        if (shown == max) {
+            os << "… and " << (sorted.size() - size_t(max)) << " more\n";
+            break;
+        }
+        os << "line " << p->line << ": " << p->message << "\n";
+        ++shown;
+    }
+    return os.str();
+}
+
+ConnectomeTable parseConnectome(std::istream& in) {
+    ConnectomeTable t;
+    std::unordered_map<std::string, int> index;
+    auto cellIndex = [&](const std::string& name, int line) {
+        auto it = index.find(name);
+        if (it != index.end()) return it->second;
+        const int id = int(t.cells.size());
+        index.emplace(name, id);
+        t.cells.push_back(name);
+        const CellClass c = classifyCell(name);
+        t.classes.push_back(c);
+        if (c == CellClass::Unknown)
+            t.problems.push_back({line, "unknown cell name '" + name + "' (kept, class unknown)", false});
+        return id;
+    };
+    std::string raw;
+    int line = 0;
+    bool sawData = false;
+    while (std::getline(in, raw)) {
+        ++line;
+        // strip spaces and CR but keep tabs: a leading tab means an empty first field
+        std::string text = raw;
+        while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\n')) text.pop_back();
+        while (!text.empty() && text.front() == ' ') text.erase(text.begin());
+        if (text.empty() || text[0] == '#') continue;
+        char sep = '\t';
+        if (text.find('\t') == std::string::npos)
+            sep = text.find(',') != std::string::npos ? ',' : (text.find(';') != std::string::npos ? ';' : ' ');
+        std::vector<std::string> f;
+        if (sep == ' ') {
+            std::istringstream ws(text);
+            std::string w;
+            while (ws >> w) f.push_back(w);
+        } else {
+            std::string cell;
+            std::istringstream fs(text);
+            while (std::getline(fs, cell, sep)) f.push_back(trim(cell));
+            if (!text.empty() && text.back() == sep) f.push_back("");
+        }
+        if (!sawData && !f.empty()) {
+            const std::string h = lower(f[0]);
+            if (h == "pre" || h == "source" || h == "origin" || h == "presynaptic" || h == "neuron1") {
+                sawData = true;
+                continue;
+            }
+        }
+        sawData = true;
+        if (f.size() != 4) {
+            t.problems.push_back({line, "expected 4 fields (pre, post, type, synapses), found " +
+                                            std::to_string(f.size()), true});
+            continue;
+        }
+        if (f[0].empty() || f[1].empty()) {
+            t.problems.push_back({line, "empty cell name", true});
+            continue;
+        }
+        const std::string ty = lower(f[2]);
+        SynapseType type;
+        if (ty == "chemical" || ty == "send" || ty == "s" || ty == "sp" || ty == "chem")
+            type = SynapseType::Chemical;
+        else if (ty == "electrical" || ty == "gapjunction" || ty == "gap_junction" || ty == "ej" ||
+                 ty == "gap")
+            type = SynapseType::Electrical;
+        else {
+            t.problems.push_back({line, "unknown synapse type '" + f[2] + "' (use chemical or electrical)", true});
+            continue;
+        }
+        int count = 0;
+        try {
+            size_t used = 0;
+            const long v = std::stol(f[3], &used);
+            if (used != f[3].size() || v < 1 || v > 1000000) throw std::invalid_argument("range");
+            count = int(v);
+        } catch (const std::exception&) {
+            t.problems.push_back({line, "synapse count '" + f[3] + "' is not a positive integer", true});
+            continue;
+        }
+        ConnectomeRow r;
+        r.line = line;
+        r.pre = cellIndex(f[0], line);
+        r.post = cellIndex(f[1], line);
+        r.type = type;
+        r.count = count;
+        t.rows.push_back(r);
+    }
+    return t;
+}
+
+ConnectomeTable parseConnectomeText(const std::string& text) {
+    std::istringstream in(text);
+    return parseConnectome(in);
+}
+
+ConnectomeTable loadConnectomeFile(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot open connectome table '" + path + "'");
+    return parseConnectome(in);
+}
+
+}  // namespace ganglion::worm
