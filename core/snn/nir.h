@@ -1,0 +1,96 @@
+// NIR (Neuromorphic Intermediate Representation) interchange: an in-memory graph, HDF5 read and
+// write with NIR's layout, validation, and a reference simulator.
+//
+// File layout (as written by NIR's Python package):
+//   /version                      string dataset, e.g. "1.0"
+//   /node/type                    "NIRGraph"
+//   /node/nodes/<name>/type       string dataset: node type
+//   /node/nodes/<name>/<param>    numeric datasets (float32 arrays; Flatten's dims int64)
+//   /node/edges                   N x 2 string dataset (source, target); a group with "src" and
+//                                 "dst" string datasets is accepted on import too
+// Supported node types and parameters (shapes: n = neurons, W is out x in):
+//   Input(shape) Output(shape) Affine(weight, bias) Linear(weight) Scale(scale)
+//   Threshold(threshold) Flatten(start_dim, end_dim, input_type)
+//   LIF(tau, r, v_leak, v_threshold[, v_reset]) CubaLIF(tau_syn, tau_mem, r, v_leak,
+//   v_threshold[, v_reset, w_in]) LI(tau, r, v_leak) IF(r, v_threshold[, v_reset])
+//   I (integrator; "Integrator" accepted on import) (r)
+// Anything else (Conv2d, Delay, nested NIRGraph, …) is rejected on import with its node name and
+// type; nothing is skipped silently.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ganglion::nir {
+
+struct NirError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// A numeric array (row-major, NumPy order).
+struct Array {
+    std::vector<double> data;
+    std::vector<std::size_t> shape;
+    bool integer = false;  ///< written as int64 (Flatten dims, shapes)
+
+    static Array vector(std::vector<double> v);
+    static Array matrix(std::size_t rows, std::size_t cols, std::vector<double> rowMajor);
+    static Array ints(std::vector<double> v);
+    static Array filled(std::size_t n, double value);
+    std::size_t size() const { return data.size(); }
+    double operator[](std::size_t i) const { return data[i]; }
+    bool operator==(const Array&) const = default;
+};
+
+struct Node {
+    std::string type;
+    std::map<std::string, Array> params;
+    bool operator==(const Node&) const = default;
+};
+
+struct Graph {
+    std::string version = "1.0";
+    std::map<std::string, Node> nodes;
+    std::vector<std::pair<std::string, std::string>> edges;
+    bool operator==(const Graph&) const = default;
+};
+
+const std::vector<std::string>& supportedTypes();
+
+/// Checks types, required parameters, parameter shapes and edges; throws NirError naming the
+/// node and the problem.
+void validate(const Graph& g);
+/// Number of elements a node produces (throws NirError when it cannot be derived).
+std::size_t outputSize(const Graph& g, const std::string& node);
+
+void write(const Graph& g, const std::string& path);
+/// Reads and validates. Throws NirError (message starts with the path).
+Graph read(const std::string& path);
+
+/// Discrete-time reference simulation of a validated graph with step dt. Each step every Input
+/// takes the vector given for it; nodes are evaluated in topological order (edges closing a cycle
+/// deliver the previous step's value); neuron states are integrated exactly with their input held
+/// over the step.
+class Simulator {
+public:
+    Simulator(const Graph& g, double dt);
+    /// Runs one step; `inputs` maps Input node names to vectors of their size.
+    void step(const std::map<std::string, std::vector<double>>& inputs);
+    const std::vector<double>& output(const std::string& node) const;
+    /// Names of spiking nodes (LIF, CubaLIF, IF, Threshold).
+    std::vector<std::string> spikingNodes() const;
+    void reset();
+
+private:
+    const Graph& g_;
+    double dt_;
+    std::vector<std::string> order_;
+    std::map<std::string, std::vector<std::string>> sources_;
+    std::map<std::string, std::vector<double>> out_, v_, isyn_;
+};
+
+}  // namespace ganglion::nir
