@@ -1,0 +1,160 @@
+#include "core/snn/nir_convert.h"
+
+#include <cmath>
+#include <optional>
+#include <set>
+
+namespace ganglion::nir {
+
+namespace {
+
+const ganglion::Node* next(const ganglion::Graph& g, const ganglion::Node& n) {
+    for (const auto* e : g.edgesFrom(n.id)) {
+        const auto* t = g.node(e->to.node);
+        if (t && t->type == "LIFLayer") return t;
+    }
+    return nullptr;
+}
+
+const Matrix& take(const std::map<std::string, KernelState>& state, const std::string& node, const char* key) {
+    auto it = state.find(node);
+    if (it == state.end() || !it->second.count(key))
+        throw NirError("NIR export: no learned '" + std::string(key) + "' for node '" + node + "'");
+    return it->second.at(key);
+}
+
+}  // namespace
+
+Graph exportLifChain(const ganglion::Graph& g, const std::map<std::string, KernelState>& state, double dt) {
+    const ganglion::Node* enc = nullptr;
+    for (const auto& n : g.nodes())
+        if (n.type == "SpikeEncoder") {
+            if (enc) throw NirError("NIR export: more than one SpikeEncoder ('" + enc->name + "', '" + n.name + "')");
+            enc = &n;
+        }
+    if (!enc) throw NirError("NIR export: the graph has no SpikeEncoder → LIFLayer chain");
+    Graph out;
+    std::string prev = "input";
+    const ganglion::Node* layer = next(g, *enc);
+    if (!layer) throw NirError("NIR export: SpikeEncoder '" + enc->name + "' feeds no LIFLayer");
+    std::set<NodeId> seen;
+    while (layer) {
+        if (!seen.insert(layer->id).second) throw NirError("NIR export: cycle at '" + layer->name + "'");
+        const Matrix& W = take(state, layer->name, "weight");
+        const Matrix& b = take(state, layer->name, "bias");
+        if (out.nodes.empty()) out.nodes["input"] = {"Input", {{"shape", Array::ints({double(W.cols())})}}};
+        const double beta = layer->params.getFloat("beta");
+        if (!(beta > 0 && beta < 1))
+            throw NirError("NIR export: layer '" + layer->name + "' has beta = " + std::to_string(beta) +
+                           "; NIR needs 0 < beta < 1 (a finite time constant)");
+        std::vector<double> w(std::size_t(W.size()));
+        for (Eigen::Index r = 0; r < W.rows(); ++r)
+            for (Eigen::Index c = 0; c < W.cols(); ++c) w[std::size_t(r * W.cols() + c)] = W(r, c);
+        const auto n = std::size_t(W.rows());
+        std::vector<double> bias(n);
+        for (std::size_t i = 0; i < n; ++i) bias[i] = layer->params.getBool("bias") ? b(Eigen::Index(i), 0) : 0.0;
+        const std::string fc = layer->name + ".affine";
+        out.nodes[fc] = {"Affine", {{"weight", Array::matrix(n, std::size_t(W.cols()), w)}, {"bias", Array::vector(bias)}}};
+        const double tau = -dt / std::log(beta), r = 1.0 / (1.0 - beta);
+        Node neuron;
+        if (layer->params.getBool("readout")) {
+            neuron = {"LI", {{"tau", Array::filled(n, tau)}, {"r", Array::filled(n, r)}, {"v_leak", Array::filled(n, 0.0)}}};
+        } else {
+            neuron = {"LIF", {{"tau", Array::filled(n, tau)}, {"r", Array::filled(n, r)}, {"v_leak", Array::filled(n, 0.0)},
+                              {"v_threshold", Array::filled(n, layer->params.getFloat("threshold"))},
+                              {"v_reset", Array::filled(n, 0.0)}}};
+        }
+        out.nodes[layer->name] = neuron;
+        out.edges.push_back({prev, fc});
+        out.edges.push_back({fc, layer->name});
+        prev = layer->name;
+        const ganglion::Node* nx = next(g, *layer);
+        if (layer->params.getBool("readout") && nx)
+            throw NirError("NIR export: readout layer '" + layer->name + "' feeds another LIFLayer");
+        layer = nx;
+    }
+    out.nodes["output"] = {"Output", {{"shape", Array::ints({double(outputSize(out, prev))})}}};
+    out.edges.push_back({prev, "output"});
+    validate(out);
+    return out;
+}
+
+ImportedChain importLifChain(const Graph& g, double dt, int steps) {
+    validate(g);
+    std::map<std::string, std::vector<std::string>> succ;
+    std::map<std::string, int> indeg;
+    for (const auto& [a, b] : g.edges) {
+        succ[a].push_back(b);
+        ++indeg[b];
+    }
+    std::string input;
+    for (const auto& [name, n] : g.nodes) {
+        if (n.type != "Input" && n.type != "Output" && n.type != "Affine" && n.type != "Linear" && n.type != "LIF" &&
+            n.type != "LI")
+            throw NirError("NIR import: node '" + name + "' of type '" + n.type +
+                           "' cannot be mapped onto LIF layers (supported here: Input, Affine, Linear, LIF, LI, Output)");
+        if (n.type == "Input") {
+            if (!input.empty()) throw NirError("NIR import: more than one Input ('" + input + "', '" + name + "')");
+            input = name;
+        }
+    }
+    if (input.empty()) throw NirError("NIR import: no Input node");
+    auto only = [&](const std::string& n) -> std::string {
+        auto it = succ.find(n);
+        if (it == succ.end() || it->second.empty()) throw NirError("NIR import: '" + n + "' has no successor");
+        if (it->second.size() > 1) throw NirError("NIR import: '" + n + "' branches; only chains are supported");
+        if (indeg[it->second[0]] > 1) throw NirError("NIR import: '" + it->second[0] + "' has several inputs");
+        return it->second[0];
+    };
+    ImportedChain res;
+    auto& G = res.graph;
+    const NodeId enc = G.addNode("SpikeEncoder", 0, 0);
+    G.setParam(enc, "steps", std::int64_t(steps));
+    G.setParam(enc, "mode", std::string("direct"));
+    NodeId prevId = enc;
+    std::string cur = only(input);
+    double x = 200;
+    while (g.nodes.at(cur).type != "Output") {
+        const Node& lin = g.nodes.at(cur);
+        if (lin.type != "Affine" && lin.type != "Linear")
+            throw NirError("NIR import: expected Affine or Linear at '" + cur + "', found " + lin.type);
+        const std::string neuronName = only(cur);
+        const Node& nn = g.nodes.at(neuronName);
+        if (nn.type != "LIF" && nn.type != "LI")
+            throw NirError("NIR import: expected LIF or LI after '" + cur + "', found " + nn.type + " '" + neuronName + "'");
+        const Array& Wa = lin.params.at("weight");
+        const auto rows = Eigen::Index(Wa.shape[0]), cols = Eigen::Index(Wa.shape[1]);
+        auto uniform = [&](const char* key) {
+            const Array& a = nn.params.at(key);
+            for (double v : a.data)
+                if (v != a.data[0]) throw NirError("NIR import: '" + neuronName + "' has per-neuron " + key + " (LIFLayer shares it)");
+            return a.data[0];
+        };
+        if (uniform("v_leak") != 0.0) throw NirError("NIR import: '" + neuronName + "' has v_leak != 0");
+        const double beta = std::exp(-dt / uniform("tau"));
+        const float gain = float(uniform("r") * (1.0 - beta));  // folds r into the weights
+        Matrix W(rows, cols), b = Matrix::Zero(rows, 1);
+        for (Eigen::Index r = 0; r < rows; ++r) {
+            for (Eigen::Index c = 0; c < cols; ++c) W(r, c) = gain * float(Wa.data[std::size_t(r * cols + c)]);
+            if (lin.type == "Affine") b(r, 0) = gain * float(lin.params.at("bias")[std::size_t(r)]);
+        }
+        const NodeId id = G.addNode("LIFLayer", x, 0);
+        x += 200;
+        auto check = [&](std::optional<std::string> err) {
+            if (err) throw NirError("NIR import: node '" + neuronName + "': " + *err);
+        };
+        check(G.rename(id, neuronName));
+        check(G.setParam(id, "units", std::int64_t(rows)));
+        check(G.setParam(id, "steps", std::int64_t(steps)));
+        check(G.setParam(id, "beta", beta));
+        check(G.setParam(id, "readout", nn.type == "LI"));
+        if (nn.type == "LIF") check(G.setParam(id, "threshold", uniform("v_threshold")));
+        G.connect({prevId, "out"}, {id, "in"});
+        res.state[neuronName] = {{"weight", W}, {"bias", b}};
+        prevId = id;
+        cur = only(neuronName);
+    }
+    return res;
+}
+
+}  // namespace ganglion::nir
