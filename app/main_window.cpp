@@ -6,6 +6,7 @@
 #include "widgets/canvas/graph_canvas.h"
 #include "widgets/inspector/inspector.h"
 #include "widgets/palette/node_palette.h"
+#include "widgets/plots/neuron_fields.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -246,8 +247,11 @@ void MainWindow::buildDocks() {
         if (d->objectName() == "dock:Training curves") curves = d;
         if (d->objectName() == "dock:Decision boundary") boundary = d;
     }
-    if (curves && boundary) {
+    if (curves && boundary) {  // the two TensorFlow-Playground views stay visible together
+        removeDockWidget(boundary);
+        addDockWidget(Qt::RightDockWidgetArea, boundary);
         splitDockWidget(curves, boundary, Qt::Vertical);
+        boundary->show();
         curves->raise();
     }
     resizeDocks({pd, id}, {300, 420}, Qt::Vertical);
@@ -311,10 +315,17 @@ void MainWindow::pollEngine() {
     auto snap = session_->snapshot();
     if (!snap) return;
     stepLabel_->setText(tr("step %1 · %2 steps/s").arg(snap->step).arg(snap->stepsPerSecond, 0, 'f', 0));
-    // Live activation thumbnails inside the nodes.
+    // Live activation thumbnails inside the nodes: over a 2D data set's plane, each neuron's
+    // field (as TensorFlow Playground draws them); otherwise the batch's activations.
+    int grid = 0;
+    for (const auto& n : snap->nodes)
+        if (auto it = n.obs.arrays.find("grid_size"); it != n.obs.arrays.end()) grid = int(it->second(0, 0));
     for (const auto& n : snap->nodes) {
         auto it = n.obs.arrays.find("activations");
-        if (it != n.obs.arrays.end() && it->second.size()) canvas_->setNodeActivations(n.id, it->second);
+        if (it == n.obs.arrays.end() || it->second.size() == 0) continue;
+        const QImage fields = neuronFieldsImage(it->second, grid);
+        if (!fields.isNull()) canvas_->setNodeThumbnail(n.id, fields);
+        else canvas_->setNodeActivations(n.id, it->second);
     }
     if (snap->buildId != lastBuild_) {  // a new build: show its problems on the nodes
         lastBuild_ = snap->buildId;

@@ -11,13 +11,17 @@
 
 #include <cstdio>
 
+// The app is a static library: its resources must be registered explicitly, from the global
+// namespace (Q_INIT_RESOURCE declares a global function).
+static void initGanglionResources() { Q_INIT_RESOURCE(resources); }
+
 namespace ganglion {
 
 namespace {
 
 /// --screenshot: play until `steps` engine steps are done (or 60 s pass), then save the window.
 void scheduleScreenshot(MainWindow* w, Session* s, const QString& path, qulonglong steps) {
-    s->play();
+    QTimer::singleShot(300, w, [s] { s->play(); });  // after the document's engine build
     auto* timer = new QTimer(w);
     auto started = std::make_shared<qint64>(0);
     QObject::connect(timer, &QTimer::timeout, w, [=] {
@@ -40,6 +44,7 @@ void scheduleScreenshot(MainWindow* w, Session* s, const QString& path, qulonglo
 }  // namespace
 
 int runWorkbench(int argc, char** argv) {
+    initGanglionResources();
     setDefaultVtkSurfaceFormat();  // before QApplication: OpenGL 3.2 core for the 3D views
     QApplication app(argc, argv);
     QApplication::setApplicationName("Ganglion");

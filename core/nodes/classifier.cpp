@@ -42,7 +42,10 @@ void ClassifierKernel::forward(const StepContext& ctx, std::span<const Value* co
 void ClassifierKernel::observe(Observables& obs) const {
     if (trainAcc_ >= 0) obs.scalars["accuracy"] = trainAcc_;
     if (testAcc_ >= 0) obs.scalars["test_accuracy"] = testAcc_;
-    if (gridProbs_.size()) obs.arrays["grid_probs"] = gridProbs_;
+    if (gridProbs_.size()) {
+        obs.arrays["grid_probs"] = gridProbs_;
+        obs.arrays["activations"] = gridProbs_;  // class probability fields as the node thumbnail
+    }
     if (lastPred_.size()) obs.arrays["predictions"] = lastPred_;
 }
 

@@ -25,11 +25,12 @@ std::vector<Shape> DenseKernel::build(const BuildContext& ctx) {
     return {Shape::tensor(units)};
 }
 
-void DenseKernel::forward(const StepContext&, std::span<const Value* const> in, std::span<Value> out) {
+void DenseKernel::forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) {
     const Matrix& x = in[0]->tensor;
     Matrix& y = out[0].tensor;
     y.noalias() = W * x;
     if (useBias_) y.colwise() += b.col(0);
+    if (ctx.phase == Phase::Grid) lastOut_ = y;  // each neuron's response over the input plane
 }
 
 void DenseKernel::backward(const StepContext&, std::span<const Value* const> in, std::span<const Value>,
@@ -51,6 +52,7 @@ std::vector<Parameter> DenseKernel::parameters() {
 void DenseKernel::observe(Observables& obs) const {
     obs.scalars["weight_rms"] = W.size() ? std::sqrt(double(W.squaredNorm()) / double(W.size())) : 0.0;
     obs.arrays["weights"] = W;
+    if (lastOut_.size()) obs.arrays["activations"] = lastOut_;
 }
 
 KernelState DenseKernel::saveState() const { return {{"weight", W}, {"bias", b}}; }

@@ -21,9 +21,16 @@ MetricChart::MetricChart(const QString& title, const QString& yLabel, QWidget* p
     chart->setBackgroundRoundness(0);
     x_ = new QValueAxis(chart);
     x_->setTitleText(tr("step"));
-    x_->setLabelFormat("%d");
+    x_->setLabelFormat("%.0f");
+    x_->setTickCount(4);
     y_ = new QValueAxis(chart);
     y_->setTitleText(yLabel);
+    y_->setTickCount(5);
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.8);
+    x_->setLabelsFont(small);
+    y_->setLabelsFont(small);
+    x_->setTitleVisible(false);
     chart->addAxis(x_, Qt::AlignBottom);
     chart->addAxis(y_, Qt::AlignLeft);
     setChart(chart);
