@@ -67,6 +67,10 @@ void Basis::rebuildKnots(int i) {
         knots_.row(i) = pts_.row(i);
         return;
     }
+    struct Refresh {  // rebuild the batched-evaluation tables once the knots are final
+        Basis* b; int i;
+        ~Refresh() { b->rebuildTable(i); }
+    } refresh{this, i};
     // pykan extend_grid: k extra knots each side with the spacing of the whole grid / G.
     const float h = (pts_(i, G_) - pts_(i, 0)) / float(G_);
     for (int j = 0; j < k_; ++j) {
@@ -74,6 +78,90 @@ void Basis::rebuildKnots(int i) {
         knots_(i, G_ + k_ + 1 + j) = pts_(i, G_) + float(j + 1) * h;
     }
     knots_.row(i).segment(k_, G_ + 1) = pts_.row(i);
+}
+
+void Basis::rebuildTable(int i) {
+    const int m = int(knots_.cols());
+    const size_t stride = size_t(m) * size_t(k_ + 1);
+    if (table_.size() != stride * size_t(in_)) {
+        table_.assign(stride * size_t(in_), 0.f);
+        t0_.assign(size_t(in_), 0.f);
+        invH_.assign(size_t(in_), 0.f);
+        uniform_.assign(size_t(in_), 0);
+    }
+    float* T = table_.data() + stride * size_t(i);
+    for (int j = 0; j < m; ++j) T[j] = knots_(i, j);
+    for (int p = 1; p <= k_; ++p)
+        for (int j = 0; j + p < m; ++j) T[size_t(p) * m + j] = 1.f / (T[j + p] - T[j]);
+    const float h = (T[m - 1] - T[0]) / float(m - 1);
+    bool uni = true;
+    for (int j = 0; j < m; ++j) uni = uni && std::abs(T[j] - (T[0] + h * float(j))) <= 1e-5f * std::abs(h);
+    uniform_[size_t(i)] = uni;
+    t0_[size_t(i)] = T[0];
+    invH_[size_t(i)] = 1.f / h;
+}
+
+// Batched B-splines: only the k+1 non-zero functions of each (input, sample) are computed,
+// with precomputed reciprocal knot spans; same recursion and result as bspline() below.
+void Basis::bsplineBatch(const Matrix& x, Matrix& B, Matrix* dB) const {
+    const int m = int(knots_.cols()), k = k_, nb = nb_;
+    const size_t stride = size_t(m) * size_t(k + 1);
+    B.setZero();
+    if (dB) dB->setZero();
+    for (Eigen::Index b = 0; b < x.cols(); ++b) {
+        float* col = B.col(b).data();
+        float* dcol = dB ? dB->col(b).data() : nullptr;
+        for (int i = 0; i < in_; ++i) {
+            const float xv = x(i, b);
+            const float* t = table_.data() + stride * size_t(i);
+            if (!(xv >= t[0] && xv < t[m - 1])) continue;
+            int s;
+            if (uniform_[size_t(i)]) {
+                s = std::min(int((xv - t0_[size_t(i)]) * invH_[size_t(i)]), m - 2);
+                if (xv < t[s]) --s;  // rounding at a knot
+                else if (xv >= t[s + 1]) ++s;
+            } else {
+                s = int(std::upper_bound(t, t + m, xv) - t) - 1;
+            }
+            float* v = col + size_t(i) * nb;
+            float* d = dcol ? dcol + size_t(i) * nb : nullptr;
+            if (k == 3 && uniform_[size_t(i)]) {
+                // Uniform cubic: the four non-zero B-splines are the cardinal pieces in u.
+                const float u = (xv - t[s]) * invH_[size_t(i)], u2 = u * u, u3 = u2 * u, w = 1.f - u;
+                const float val[4] = {w * w * w * (1.f / 6), (3 * u3 - 6 * u2 + 4) * (1.f / 6),
+                                      (-3 * u3 + 3 * u2 + 3 * u + 1) * (1.f / 6), u3 * (1.f / 6)};
+                const float ih = invH_[size_t(i)];
+                const float der[4] = {-0.5f * w * w * ih, (1.5f * u2 - 2 * u) * ih, (-1.5f * u2 + u + 0.5f) * ih,
+                                      0.5f * u2 * ih};
+                for (int r = 0; r < 4; ++r) {
+                    const int j = s - 3 + r;
+                    if (j < 0 || j >= nb) continue;
+                    v[j] = val[r];
+                    if (d) d[j] = der[r];
+                }
+                continue;
+            }
+            std::array<float, kMaxOrder + 2> N{}, P{};
+            N[size_t(k)] = 1.f;
+            for (int p = 1; p <= k; ++p) {
+                if (p == k) P = N;
+                const float* inv = t + size_t(p) * m;
+                for (int r = k - p; r <= k; ++r) {
+                    const int j = s - k + r;
+                    if (j < 0 || j > m - 2 - p) { N[size_t(r)] = 0.f; continue; }
+                    const float left = N[size_t(r)], right = r < k ? N[size_t(r + 1)] : 0.f;
+                    N[size_t(r)] = (xv - t[j]) * inv[j] * left + (t[j + p + 1] - xv) * inv[j + 1] * right;
+                }
+            }
+            const float* inv = t + size_t(k) * m;
+            for (int r = 0; r <= k; ++r) {
+                const int j = s - k + r;
+                if (j < 0 || j >= nb) continue;
+                v[j] = N[size_t(r)];
+                if (d && k > 0) d[j] = float(k) * (P[size_t(r)] * inv[j] - (r < k ? P[size_t(r + 1)] : 0.f) * inv[j + 1]);
+            }
+        }
+    }
 }
 
 // Cox–de Boor on the window of the k+1 functions that can be non-zero at x, matching pykan's
@@ -180,21 +268,15 @@ void Basis::evaluate(const Matrix& x, Matrix& B, Matrix* dB) const {
     const Eigen::Index n = x.cols();
     B.resize(Eigen::Index(in_) * nb_, n);
     if (dB) dB->resize(B.rows(), n);
+    if (kind_ == BasisKind::BSpline) {
+        bsplineBatch(x, B, dB);
+        return;
+    }
     // Knots copied once into a row-major buffer so each input's knots are contiguous.
     const int m = int(knots_.cols());
     std::vector<float> tk(size_t(in_) * m);
     for (int i = 0; i < in_; ++i)
         for (int j = 0; j < m; ++j) tk[size_t(i) * m + j] = knots_(i, j);
-    if (kind_ == BasisKind::BSpline) {
-        for (Eigen::Index b = 0; b < n; ++b) {
-            float* col = B.col(b).data();
-            float* dcol = dB ? dB->col(b).data() : nullptr;
-            for (int i = 0; i < in_; ++i)
-                bspline(tk.data() + size_t(i) * m, m, x(i, b), col + size_t(i) * nb_,
-                        dcol ? dcol + size_t(i) * nb_ : nullptr);
-        }
-        return;
-    }
     for (Eigen::Index b = 0; b < n; ++b) {
         float* col = B.col(b).data();
         float* dcol = dB ? dB->col(b).data() : nullptr;

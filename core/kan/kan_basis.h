@@ -56,13 +56,20 @@ public:
 
 private:
     void rebuildKnots(int i);
+    void rebuildTable(int i);
     void evalAt(const float* t, int m, float x, float* v, float* d) const;
+    void bsplineBatch(const Matrix& x, Matrix& B, Matrix* dB) const;
     void bspline(const float* t, int m, float x, float* v, float* d) const;
 
     BasisKind kind_ = BasisKind::BSpline;
     int in_ = 0, G_ = 0, k_ = 0, nb_ = 0;
     Eigen::MatrixXf pts_;    // in x (G+1)
     Eigen::MatrixXf knots_;  // in x (G+2k+1) or in x (G+1)
+    // Per input, contiguous: m knots then 1/(t[j+p]-t[j]) for p = 1..k (m each), for the
+    // batched B-spline path; uniform grids also get a direct span lookup.
+    std::vector<float> table_;
+    std::vector<float> t0_, invH_;
+    std::vector<char> uniform_;
 };
 
 /// SiLU and its derivative, the residual "base" function b(x) of pykan.

@@ -1,0 +1,185 @@
+// KAN benchmark: [784,64,10] on Fashion-MNIST batches of 128 (training and inference samples/s,
+// test accuracy after one epoch) and the [2,5,1] fit of exp(sin(πx)+y²) (steps/s, test RMSE),
+// then the efficient-kan style PyTorch peer (../shared/peers/torch_kan.py) and the ratios.
+// Usage: bench_kan [--batches N] [--no-peer] [--toy-steps N]
+#include "core/g2g/fashion_mnist.h"
+#include "core/kan/kan_net.h"
+#include "core/kan/kan_optim.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <numeric>
+#include <string>
+
+using namespace ganglion;
+using namespace ganglion::kan;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+
+struct Data {
+    Matrix trainX, trainY, testX, testY;
+    std::string source;
+};
+
+Data loadData() {
+    Data d;
+    try {
+        auto fm = g2g::FashionMnist::load();
+        std::vector<int> tr(size_t(fm->train.size())), te(size_t(fm->test.size()));
+        std::iota(tr.begin(), tr.end(), 0);
+        std::iota(te.begin(), te.end(), 0);
+        g2g::fillBatch(fm->train, tr, g2g::Normalisation::MinusOneOne, d.trainX, d.trainY);
+        g2g::fillBatch(fm->test, te, g2g::Normalisation::MinusOneOne, d.testX, d.testY);
+        d.source = std::string("Fashion-MNIST from ") + g2g::kFashionMnistDir;
+    } catch (const std::exception& e) {
+        Rng rng(7);
+        std::uniform_real_distribution<float> u(-1.f, 1.f);
+        std::uniform_int_distribution<int> c(0, 9);
+        auto fill = [&](Matrix& X, Matrix& Y, int n) {
+            X.resize(784, n);
+            Y.resize(1, n);
+            for (Eigen::Index k = 0; k < X.size(); ++k) X(k) = u(rng);
+            for (int k = 0; k < n; ++k) Y(0, k) = float(c(rng));
+        };
+        fill(d.trainX, d.trainY, 60000);
+        fill(d.testX, d.testY, 10000);
+        d.source = std::string("RANDOM data (Fashion-MNIST unavailable: ") + e.what() + ")";
+    }
+    return d;
+}
+
+std::map<std::string, double> runPeer(const std::string& args) {
+    std::map<std::string, double> figs;
+    const std::string script = std::string(GANGLION_SHARED_DIR) + "/peers/torch_kan.py";
+    if (!std::filesystem::exists(script)) {
+        std::printf("peer: %s not found\n", script.c_str());
+        return figs;
+    }
+    const std::string cmd = "python3 " + script + " " + args + " 2>&1";
+    std::printf("peer: %s\n", cmd.c_str());
+    std::fflush(stdout);
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return figs;
+    char line[4096];
+    while (std::fgets(line, sizeof line, p)) {
+        std::printf("  | %s", line);
+        if (std::strncmp(line, "figure: ", 8) == 0) {
+            const char* eq = std::strchr(line, '=');
+            if (eq) figs[std::string(line + 8, size_t(eq - line - 8))] = std::atof(eq + 1);
+        }
+    }
+    pclose(p);
+    return figs;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+    int batches = 469, toySteps = 2000;
+    bool peer = true;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--batches") && i + 1 < argc) batches = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--toy-steps") && i + 1 < argc) toySteps = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--no-peer")) peer = false;
+    }
+    std::printf("Eigen %d.%d.%d, threads: %d (single-threaded kernels)\n", EIGEN_WORLD_VERSION,
+                EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION, Eigen::nbThreads());
+
+    // --- [2,5,1] formula fit, full batch Adam(lr 1e-2) like the peer's default toy task ---
+    {
+        Rng rng(0);
+        std::uniform_real_distribution<float> u(-1.f, 1.f);
+        auto make = [&](Matrix& X, Matrix& Y) {
+            X.resize(2, 1000);
+            Y.resize(1, 1000);
+            for (int b = 0; b < 1000; ++b) {
+                X(0, b) = u(rng);
+                X(1, b) = u(rng);
+                Y(0, b) = std::exp(std::sin(float(M_PI) * X(0, b)) + X(1, b) * X(1, b));
+            }
+        };
+        Matrix Xtr, Ytr, Xte, Yte, g;
+        make(Xtr, Ytr);
+        make(Xte, Yte);
+        Net net({2, 5, 1}, LayerConfig{}, rng);
+        Adam opt(net.parameters(), 1e-2);
+        const auto t0 = Clock::now();
+        for (int s = 0; s < toySteps; ++s) {
+            opt.zeroGrad();
+            mseLoss(net.forward(Xtr), Ytr, &g);
+            net.backward(g);
+            opt.step();
+        }
+        const double dt = seconds(t0, Clock::now());
+        const double rmse = std::sqrt(mseLoss(net.forward(Xte, false), Yte, nullptr));
+        std::printf("toy: KAN[2,5,1] opt=adam steps=%d time=%.3f s (%.0f steps/s) test_rmse=%.4g\n", toySteps, dt,
+                    toySteps / dt, rmse);
+        std::printf("figure: kan_toy_test_rmse=%.4g\n", rmse);
+        std::printf("figure: kan_toy_steps_per_s=%.1f steps/s\n", toySteps / dt);
+    }
+
+    // --- [784,64,10] classifier ---
+    const Data d = loadData();
+    std::printf("data: %s (train %ld, test %ld)\n", d.source.c_str(), long(d.trainX.cols()), long(d.testX.cols()));
+    Rng rng(0);
+    Net net({784, 64, 10}, LayerConfig{}, rng);
+    long params = 0;
+    for (auto& p : net.parameters()) params += long(p.value->size());
+    Adam opt(net.parameters(), 1e-3);
+    g2g::EpochSampler sampler;
+    sampler.reset(int(d.trainX.cols()), 0, true);
+    const int batch = 128, warmup = 5;
+    Matrix xb(784, batch), yb(1, batch), g;
+    double loss = 0;
+    Clock::time_point tStart;
+    for (int b = 0; b < batches; ++b) {
+        if (b == warmup) tStart = Clock::now();
+        auto idx = sampler.next(batch);
+        for (int k = 0; k < batch; ++k) {
+            xb.col(k) = d.trainX.col(idx[size_t(k)]);
+            yb(0, k) = d.trainY(0, idx[size_t(k)]);
+        }
+        opt.zeroGrad();
+        loss = crossEntropyLoss(net.forward(xb), yb, &g, nullptr);
+        net.backward(g);
+        opt.step();
+    }
+    const double trainSps = double(batches - warmup) * batch / seconds(tStart, Clock::now());
+    std::vector<double> times;
+    int correct = 0;
+    for (int rep = 0; rep < 3; ++rep) {
+        const auto t0 = Clock::now();
+        correct = 0;
+        for (Eigen::Index s = 0; s < d.testX.cols(); s += batch) {
+            const Eigen::Index n = std::min<Eigen::Index>(batch, d.testX.cols() - s);
+            int c = 0;
+            crossEntropyLoss(net.forward(d.testX.middleCols(s, n), false), d.testY.middleCols(s, n), nullptr, &c);
+            correct += c;
+        }
+        times.push_back(seconds(t0, Clock::now()));
+    }
+    std::sort(times.begin(), times.end());
+    const double inferSps = double(d.testX.cols()) / times[1];
+    const double acc = double(correct) / double(d.testX.cols());
+    std::printf(" kan: params=%ld train=%.0f samples/s (%d batches x %d, last loss %.3f) infer=%.0f samples/s (batch %d) test_acc=%.4f\n",
+                params, trainSps, batches, batch, loss, inferSps, batch, acc);
+    std::printf("figure: kan_test_acc=%.4f\n", acc);
+    std::printf("figure: kan_infer_samples_per_s=%.0f samples/s\n", inferSps);
+    std::printf("figure: kan_train_samples_per_s=%.0f samples/s\n", trainSps);
+
+    if (!peer) return 0;
+    auto pf = runPeer("--models kan --batches " + std::to_string(batches) + " --toy-steps " + std::to_string(toySteps));
+    if (pf.count("kan_train_samples_per_s")) {
+        std::printf("figure: kan_train_ratio_vs_torch=%.2f x\n", trainSps / pf["kan_train_samples_per_s"]);
+        std::printf("figure: kan_infer_ratio_vs_torch=%.2f x\n", inferSps / pf["kan_infer_samples_per_s"]);
+        std::printf("figure: kan_test_acc_minus_torch=%.4f\n", acc - pf["kan_test_acc"]);
+    } else {
+        std::printf("peer: no figures (is python3-torch installed?)\n");
+    }
+    return 0;
+}
