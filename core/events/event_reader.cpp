@@ -179,6 +179,7 @@ void EventReader::inferSensorSize() {
     }
     width_ = mx + 1;
     height_ = my + 1;
+    adjustInferredSize(width_, height_);
     error_.clear();  // reported again when the caller reaches that point
     restore(start_);
 }

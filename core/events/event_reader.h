@@ -97,6 +97,9 @@ protected:
     virtual Checkpoint checkpoint() const = 0;
     virtual void restore(const Checkpoint& c) = 0;
 
+    /// Called after the sensor size was inferred from the largest coordinates (formats without
+    /// a header); a reader may round it up to the sensor its format implies.
+    virtual void adjustInferredSize(int& /*w*/, int& /*h*/) const {}
     bool fail(std::string message, std::uint64_t offset);
     void setSensor(int w, int h) { width_ = w; height_ = h; }
 

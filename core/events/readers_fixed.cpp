@@ -79,6 +79,11 @@ protected:
         unwrap_ = Unwrapper{23};
         return true;
     }
+    /// N-MNIST recordings come from a 34x34 crop of the ATIS sensor: a recording whose events
+    /// all fall inside it is taken as 34x34 (larger ones, e.g. N-Caltech101, keep the inferred size).
+    void adjustInferredSize(int& w, int& h) const override {
+        if (w <= 34 && h <= 34) w = h = 34;
+    }
     bool decodeRecord(const std::uint8_t* p, Event& e) override {
         e.x = p[0];
         e.y = p[1];

@@ -27,6 +27,13 @@ void SyntheticEventSource::configure(const SyntheticConfig& cfg) {
     lastSample_ = 0;
 }
 
+void SyntheticEventSource::restartAt(std::int64_t t) {
+    for (int y = 0; y < cfg_.height; ++y)
+        for (int x = 0; x < cfg_.width; ++x)
+            state_[std::size_t(y) * std::size_t(cfg_.width) + std::size_t(x)] = covered(x + 0.5, y + 0.5, double(t));
+    lastSample_ = t;
+}
+
 void SyntheticEventSource::setRates(double speed, double noiseRate, double hotRate) {
     cfg_.speed = speed;
     cfg_.noiseRate = noiseRate;

@@ -33,6 +33,8 @@ public:
     explicit SyntheticEventSource(const SyntheticConfig& cfg = {}) { configure(cfg); }
     /// Restarts at t = 0 with a new configuration (the hot-pixel set is drawn from the seed).
     void configure(const SyntheticConfig& cfg);
+    /// Continue from time t (µs): the pattern state is recomputed at t (used for seeking).
+    void restartAt(std::int64_t t);
     /// Change rates without restarting (live parameters).
     void setRates(double speed, double noiseRate, double hotRate);
     const SyntheticConfig& config() const { return cfg_; }

@@ -1,0 +1,324 @@
+// Event sources as graph nodes: a recording file, a synthetic generator and the image->event
+// emulator. Each engine step emits the slice of stream time [clock, clock + speed * dt).
+#include "core/events/emulator.h"
+#include "core/events/event_nodes.h"
+#include "core/events/event_reader.h"
+#include "core/events/synthetic.h"
+#include "core/model/node_spec.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+
+namespace ganglion {
+
+namespace ev = events;
+
+namespace events {
+
+std::string resolveDataPath(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (path.empty() || fs::exists(path, ec)) return path;
+    std::vector<fs::path> roots;
+    if (const char* env = std::getenv("GANGLION_RESOURCES")) roots.emplace_back(env);
+    // <repo>/core/events/event_source_nodes.cpp -> <repo>/resources
+    const fs::path self(__FILE__);
+    roots.push_back(self.parent_path().parent_path().parent_path() / "resources");
+    for (const auto& r : roots) {
+        const fs::path p = r / path;
+        if (fs::exists(p, ec)) return p.string();
+    }
+    return path;
+}
+
+bool isEventFilterType(const std::string& type) {
+    return type == "BackgroundActivityFilter" || type == "CorrelationFilter" || type == "RefractoryFilter" ||
+           type == "HotPixelFilter" || type == "EventSelect" || type == "EventDecimate";
+}
+
+}  // namespace events
+
+namespace {
+
+Shape eventShape(int w, int h) {
+    Shape s;
+    s.features = w * h;
+    s.width = w;
+    s.height = h;
+    return s;
+}
+
+/// Common part of the sources: clock, speed, the published window and rate.
+class SourceBase : public Kernel, public ev::EventPlayback {
+public:
+    void setParams(const ParamSet& p) override { speed_ = p.getFloat("speed"); }
+    std::int64_t position() const override { return std::int64_t(clock_); }
+    void observe(Observables& obs) const override {
+        obs.extra["events"] = history_.window();
+        obs.scalars["events_out"] = double(total_);
+        obs.scalars["event_rate"] = rate_;
+        obs.scalars["time_s"] = clock_ * 1e-6;
+    }
+
+protected:
+    void configureHistory(const ParamSet& p, int w, int h) {
+        w_ = w;
+        h_ = h;
+        history_.configure(w, h, std::int64_t(p.getFloat(ev::kHistoryParam) * 1000.0), 4000000);
+        speed_ = p.getFloat("speed");
+    }
+    /// End of this step's slice; advances the clock.
+    std::int64_t advance(double dt) {
+        clock_ += speed_ * dt * 1e6;
+        return std::int64_t(clock_);
+    }
+    void emit(std::vector<Event>& events, std::int64_t t0, std::int64_t t1, Value& out) {
+        out.type = PortType::Events;
+        out.events.width = w_;
+        out.events.height = h_;
+        out.events.tBegin = t0;
+        out.events.tEnd = t1;
+        out.events.events.swap(events);
+        events.clear();
+        total_ += out.events.events.size();
+        history_.push(out.events.events, t1);
+        // Rate in stream time, smoothed over ~10 steps.
+        const double span = double(std::max<std::int64_t>(1, t1 - t0)) * 1e-6;
+        rate_ = 0.9 * rate_ + 0.1 * (double(out.events.events.size()) / span);
+    }
+
+    int w_ = 0, h_ = 0;
+    double speed_ = 1.0;
+    double clock_ = 0.0;  ///< µs of stream time reached
+    std::uint64_t total_ = 0;
+    double rate_ = 0.0;
+    ev::EventHistory history_;
+    std::vector<Event> buf_;
+};
+
+std::vector<ParamSpec> playbackParams() {
+    return {floatParam("speed", 1.0, 0.0, 1e6,
+                       "Playback speed: stream time per engine step = speed x dt (0 pauses the stream).", "x", true),
+            floatParam(ev::kHistoryParam, 100.0, 1.0, 60000.0, "Stream time kept for the views (2D/3D window).", "ms")};
+}
+
+// ------------------------------------------------------------------ file
+
+class EventFileKernel final : public SourceBase {
+public:
+    std::vector<Shape> build(const BuildContext& ctx) override {
+        const std::string path = ev::resolveDataPath(ctx.params.getString("path"));
+        std::string err;
+        reader_ = ev::openEventFile(path, &err);
+        if (!reader_) throw BuildError("", "path: " + err);
+        if (reader_->width() <= 0 || reader_->height() <= 0)
+            throw BuildError("", "path: '" + path + "' holds no events (sensor size unknown)");
+        loop_ = ctx.params.getBool("loop");
+        configureHistory(ctx.params, reader_->width(), reader_->height());
+        begin_ = reader_->peekTime();
+        if (begin_ == INT64_MAX) begin_ = 0;
+        end_ = begin_;
+        seekTo(begin_ + std::int64_t(ctx.params.getFloat("start") * 1000.0));
+        return {eventShape(reader_->width(), reader_->height())};
+    }
+    void setParams(const ParamSet& p) override {
+        SourceBase::setParams(p);
+        loop_ = p.getBool("loop");
+    }
+    void forward(const StepContext& ctx, std::span<const Value* const>, std::span<Value> out) override {
+        if (ctx.phase != Phase::Train) return;
+        const std::int64_t t0 = std::int64_t(clock_);
+        const std::int64_t t1 = advance(ctx.dt);
+        reader_->readUntil(buf_, t1);
+        if (!buf_.empty()) end_ = std::max(end_, buf_.back().t + 1);
+        if (reader_->atEnd()) {
+            end_ = std::max(end_, t1);
+            if (loop_) seekTo(begin_);
+        }
+        emit(buf_, t0, t1, out[0]);
+    }
+    void seekTo(std::int64_t t) override {
+        reader_->seek(t);
+        clock_ = double(t);
+        history_.clear();
+    }
+    std::int64_t streamBegin() const override { return begin_; }
+    std::int64_t streamEnd() const override { return end_; }
+    void observe(Observables& obs) const override {
+        SourceBase::observe(obs);
+        obs.scalars["stream_begin_s"] = begin_ * 1e-6;
+        if (!reader_->error().empty()) obs.scalars["decode_error_offset"] = double(reader_->errorOffset());
+    }
+
+private:
+    std::unique_ptr<ev::EventReader> reader_;
+    bool loop_ = true;
+    std::int64_t begin_ = 0, end_ = 0;  ///< end_ grows as the file is read (streaming)
+};
+
+// ------------------------------------------------------------------ synthetic
+
+class SyntheticKernel final : public SourceBase {
+public:
+    std::vector<Shape> build(const BuildContext& ctx) override {
+        const auto& p = ctx.params;
+        ev::SyntheticConfig c;
+        const std::string pat = p.getString("pattern");
+        c.pattern = pat == "moving_bar" ? ev::SyntheticConfig::Pattern::MovingBar
+                    : pat == "rotating_dots" ? ev::SyntheticConfig::Pattern::RotatingDots
+                                             : ev::SyntheticConfig::Pattern::None;
+        c.width = int(p.getInt("width"));
+        c.height = int(p.getInt("height"));
+        c.dots = int(p.getInt("dots"));
+        c.dotRadius = p.getFloat("dot_radius");
+        c.barWidth = p.getFloat("bar_width");
+        c.hotPixels = int(p.getInt("hot_pixels"));
+        c.seed = ctx.rng();
+        gen_.configure(c);
+        configureHistory(p, c.width, c.height);
+        setParams(p);
+        return {eventShape(c.width, c.height)};
+    }
+    void setParams(const ParamSet& p) override {
+        SourceBase::setParams(p);
+        const bool bar = p.getString("pattern") == "moving_bar";
+        gen_.setRates(bar ? p.getFloat("bar_speed") : p.getFloat("rotation"), p.getFloat("noise_rate"),
+                      p.getFloat("hot_rate"));
+    }
+    void forward(const StepContext& ctx, std::span<const Value* const>, std::span<Value> out) override {
+        if (ctx.phase != Phase::Train) return;
+        const std::int64_t t0 = std::int64_t(clock_);
+        const std::int64_t t1 = advance(ctx.dt);
+        gen_.generate(t0, t1, buf_);
+        emit(buf_, t0, t1, out[0]);
+    }
+    void seekTo(std::int64_t t) override {
+        t = std::max<std::int64_t>(0, t);
+        gen_.restartAt(t);
+        clock_ = double(t);
+        history_.clear();
+    }
+    std::int64_t streamBegin() const override { return 0; }
+    std::int64_t streamEnd() const override { return 0; }
+
+private:
+    ev::SyntheticEventSource gen_;
+};
+
+// ------------------------------------------------------------------ emulator
+
+class EmulatorKernel final : public SourceBase {
+public:
+    std::vector<Shape> build(const BuildContext& ctx) override {
+        const auto& p = ctx.params;
+        ev::EmulatorConfig c;
+        c.width = int(p.getInt("width"));
+        c.height = int(p.getInt("height"));
+        const int f = ctx.inputs[0].features;
+        if (f > 0 && f != c.width * c.height)
+            throw BuildError("image", "image has " + std::to_string(f) + " features but width x height = " +
+                                          std::to_string(c.width * c.height));
+        c.thresholdOn = p.getFloat("threshold_on");
+        c.thresholdOff = p.getFloat("threshold_off");
+        c.sigma = p.getFloat("threshold_sigma");
+        c.refractoryUs = p.getFloat("refractory") * 1000.0;
+        c.seed = ctx.rng();
+        emu_.configure(c);
+        configureHistory(p, c.width, c.height);
+        return {eventShape(c.width, c.height)};
+    }
+    void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override {
+        if (ctx.phase != Phase::Train) return;
+        const std::int64_t t0 = std::int64_t(clock_);
+        const std::int64_t t1 = advance(ctx.dt);
+        if (in[0] && in[0]->tensor.rows() == w_ * h_ && in[0]->tensor.cols() > 0) {
+            frame_.resize(std::size_t(w_ * h_));
+            const auto col = in[0]->tensor.col(0);
+            for (int i = 0; i < w_ * h_; ++i) frame_[std::size_t(i)] = col(i);
+            emu_.feed(frame_.data(), t1, buf_);
+        }
+        emit(buf_, t0, t1, out[0]);
+    }
+    void seekTo(std::int64_t t) override {
+        emu_.reset();
+        clock_ = double(std::max<std::int64_t>(0, t));
+        history_.clear();
+    }
+    std::int64_t streamBegin() const override { return 0; }
+    std::int64_t streamEnd() const override { return 0; }
+
+private:
+    ev::EventEmulator emu_;
+    std::vector<float> frame_;
+};
+
+}  // namespace
+
+NodeSpec makeEventFileSpec() {
+    NodeSpec s;
+    s.type = "EventFile";
+    s.title = "Event recording";
+    s.category = "Event camera";
+    s.role = NodeRole::Source;
+    s.help = "Streams an event-camera recording (N-MNIST/N-Caltech101 .bin, Prophesee .dat, EVT 2.0/3.0 .raw, "
+             "AEDAT 2.0/4.0, text 't x y p') without loading it whole; each step emits the next speed x dt of "
+             "recording time. Relative paths also resolve against the bundled resources.";
+    s.reference = "Orchard et al. 2015 (N-MNIST); Prophesee EVT 2.0/3.0 and iniVation AEDAT format specifications";
+    s.outputs = {{"events", PortType::Events, "events of this step's time slice"}};
+    s.params = {stringParam("path", "events/nmnist_sample.bin", "Recording to play."),
+                boolParam("loop", true, "Restart at the beginning when the recording ends.", true),
+                floatParam("start", 0.0, 0.0, 1e9, "Start this far into the recording.", "ms")};
+    for (auto& p : playbackParams()) s.params.push_back(p);
+    s.create = [] { return std::make_unique<EventFileKernel>(); };
+    return s;
+}
+
+NodeSpec makeSyntheticEventsSpec() {
+    NodeSpec s;
+    s.type = "SyntheticEvents";
+    s.title = "Synthetic events";
+    s.category = "Event camera";
+    s.role = NodeRole::Source;
+    s.help = "An ideal event sensor watching a moving bar or rotating dots (one event per pixel per edge "
+             "crossing), with uniform background-activity noise and hot pixels at set rates.";
+    s.outputs = {{"events", PortType::Events, "events of this step's time slice"}};
+    s.params = {enumParam("pattern", "rotating_dots", {"moving_bar", "rotating_dots", "none"}, "What the sensor sees."),
+                intParam("width", 128, 4, 2048, "Sensor width."),
+                intParam("height", 128, 4, 2048, "Sensor height."),
+                floatParam("bar_speed", 200.0, -1e5, 1e5, "Speed of the moving bar.", "px/s", true),
+                floatParam("rotation", 1.0, -1000.0, 1000.0, "Angular speed of the dots.", "rev/s", true),
+                intParam("dots", 3, 1, 64, "Number of dots."),
+                floatParam("dot_radius", 5.0, 0.5, 200.0, "Dot radius.", "px"),
+                floatParam("bar_width", 8.0, 1.0, 1000.0, "Bar width.", "px"),
+                floatParam("noise_rate", 0.5, 0.0, 1000.0, "Background activity per pixel.", "Hz", true),
+                intParam("hot_pixels", 4, 0, 10000, "Number of hot pixels."),
+                floatParam("hot_rate", 200.0, 0.0, 1e5, "Firing rate of each hot pixel.", "Hz", true)};
+    for (auto& p : playbackParams()) s.params.push_back(p);
+    s.create = [] { return std::make_unique<SyntheticKernel>(); };
+    return s;
+}
+
+NodeSpec makeEventEmulatorSpec() {
+    NodeSpec s;
+    s.type = "EventEmulator";
+    s.title = "Event emulator";
+    s.category = "Event camera";
+    s.help = "Turns a sequence of images (one per step, width x height linear intensities) into events by "
+             "log-intensity threshold crossings with per-pixel thresholds and a refractory period; event "
+             "times are interpolated between frames.";
+    s.reference = "Rebecq, Gehrig & Scaramuzza 2018 (ESIM); Hu, Liu & Delbruck 2021 (v2e)";
+    s.inputs = {{"image", PortType::Tensor, "frame: width x height intensities (first sample)"}};
+    s.outputs = {{"events", PortType::Events, "events between the previous frame and this one"}};
+    s.params = {intParam("width", 28, 1, 4096, "Image width."),
+                intParam("height", 28, 1, 4096, "Image height."),
+                floatParam("threshold_on", 0.2, 0.01, 5.0, "Mean ON contrast threshold (log intensity)."),
+                floatParam("threshold_off", 0.2, 0.01, 5.0, "Mean OFF contrast threshold (log intensity)."),
+                floatParam("threshold_sigma", 0.03, 0.0, 1.0, "Per-pixel threshold standard deviation."),
+                floatParam("refractory", 0.0, 0.0, 1000.0, "Minimum time between two events of a pixel.", "ms")};
+    for (auto& p : playbackParams()) s.params.push_back(p);
+    s.create = [] { return std::make_unique<EmulatorKernel>(); };
+    return s;
+}
+
+}  // namespace ganglion

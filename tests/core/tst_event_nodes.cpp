@@ -1,0 +1,205 @@
+// Event graph nodes through their registered specs: sources emit contiguous time slices at the
+// playback speed, filters count, representations and spikes have the right shapes, bad
+// parameters give named errors, and the bundled sample is what the project's writer produces.
+#include "core/events/digit_sample.h"
+#include "core/events/event_nodes.h"
+#include "core/events/event_reader.h"
+#include "core/events/event_writer.h"
+#include "kernel_harness.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+#include <iterator>
+
+using namespace ganglion;
+using namespace ganglion::testing;
+namespace ev = ganglion::events;
+
+namespace {
+Shape sensor(int w, int h) {
+    Shape s;
+    s.features = w * h;
+    s.width = w;
+    s.height = h;
+    return s;
+}
+std::vector<char> slurp(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+}  // namespace
+
+class TstEventNodes : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    std::string file_;
+    EventPacket packet_;
+
+private slots:
+    void initTestCase() {
+        packet_ = ev::makeSaccadeDigits({3}, 1);
+        file_ = dir_.filePath("d.bin").toStdString();
+        std::string err;
+        QVERIFY2(ev::writeEvents(file_, ev::FileFormat::NMnistBin, packet_, &err), err.c_str());
+    }
+
+    void fileSourceSlices() {
+        KernelRig rig("EventFile", {{"path", file_}, {"speed", 10.0}, {"loop", false}}, {});
+        QCOMPARE(rig.outShapes[0].width, 34);
+        QCOMPARE(rig.outShapes[0].height, 34);
+        std::size_t total = 0;
+        std::int64_t lastEnd = -1;
+        for (int i = 0; i < 400; ++i) {  // 400 steps x 1e-4 s x 10 = 0.4 s of recording
+            rig.forward();
+            const EventPacket& p = rig.outputs[0].events;
+            QCOMPARE(p.tEnd - p.tBegin, std::int64_t(1000));  // speed x dt = 1 ms
+            if (lastEnd >= 0) QCOMPARE(p.tBegin, lastEnd);
+            lastEnd = p.tEnd;
+            for (const auto& e : p.events) QVERIFY(e.t >= p.tBegin && e.t < p.tEnd);
+            total += p.events.size();
+        }
+        QCOMPARE(total, packet_.events.size());
+        Observables obs;
+        rig.kernel->observe(obs);
+        QCOMPARE(obs.scalars.at("events_out"), double(packet_.events.size()));
+        auto w = obs.get<ev::EventWindow>("events");
+        QVERIFY(w);
+        QCOMPARE(w->width, 34);
+        // Seek back through the playback interface.
+        auto* pb = dynamic_cast<ev::EventPlayback*>(rig.kernel.get());
+        QVERIFY(pb);
+        pb->seekTo(150000);
+        rig.forward();
+        QCOMPARE(rig.outputs[0].events.tBegin, std::int64_t(150000));
+        const auto expected = std::count_if(packet_.events.begin(), packet_.events.end(),
+                                            [](const Event& e) { return e.t >= 150000 && e.t < 151000; });
+        QVERIFY(expected > 0);
+        QCOMPARE(std::ptrdiff_t(rig.outputs[0].events.events.size()), expected);
+        // Live speed change.
+        ParamSet ps = rig.params;
+        ps.set("speed", 2.0);
+        rig.kernel->setParams(ps);
+        rig.forward();
+        QCOMPARE(rig.outputs[0].events.tEnd - rig.outputs[0].events.tBegin, std::int64_t(200));
+    }
+
+    void badParametersNamed() {
+        try {
+            KernelRig rig("EventFile", {{"path", std::string("/nonexistent/x.bin")}}, {});
+            QFAIL("expected BuildError");
+        } catch (const BuildError& e) {
+            QVERIFY2(std::string(e.what()).find("/nonexistent/x.bin") != std::string::npos, e.what());
+        }
+        try {
+            KernelRig rig("BackgroundActivityFilter", {}, {Shape::tensor(10)});
+            QFAIL("expected BuildError");
+        } catch (const BuildError& e) {
+            QCOMPARE(QString::fromStdString(e.port), QString("events"));
+        }
+        try {
+            KernelRig rig("EventEmulator", {{"width", 4}, {"height", 4}}, {Shape::tensor(10)});
+            QFAIL("expected BuildError");
+        } catch (const BuildError& e) {
+            QVERIFY2(std::string(e.what()).find("10 features") != std::string::npos, e.what());
+        }
+    }
+
+    void syntheticThroughFilter() {
+        KernelRig src("SyntheticEvents", {{"width", 64}, {"height", 64}, {"speed", 10.0}, {"noise_rate", 5.0}}, {});
+        KernelRig baf("BackgroundActivityFilter", {}, {src.outShapes[0]});
+        QCOMPARE(baf.outShapes[0].width, 64);
+        baf.inputs.resize(1);
+        baf.inputs[0].type = PortType::Events;
+        std::size_t in = 0, out = 0;
+        for (int i = 0; i < 300; ++i) {
+            src.forward();
+            baf.inputs[0] = src.outputs[0];
+            baf.forward();
+            in += baf.inputs[0].events.events.size();
+            out += baf.outputs[0].events.events.size();
+        }
+        QVERIFY(in > 0 && out < in);
+        Observables obs;
+        baf.kernel->observe(obs);
+        QCOMPARE(obs.scalars.at("events_in"), double(in));
+        QCOMPARE(obs.scalars.at("events_out"), double(out));
+        QVERIFY(obs.get<ev::EventWindow>("events_before"));
+        QVERIFY(obs.get<ev::EventWindow>("events"));
+    }
+
+    void representationsAndSpikes_data() {
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<int>("features");
+        QTest::newRow("frame") << "EventFrame" << 34 * 34;
+        QTest::newRow("time-surface") << "TimeSurface" << 2 * 34 * 34;
+        QTest::newRow("voxel") << "VoxelGrid" << 5 * 34 * 34;
+        QTest::newRow("count") << "EventCount" << 2 * 34 * 34;
+    }
+    void representationsAndSpikes() {
+        QFETCH(QString, type);
+        QFETCH(int, features);
+        KernelRig rig(type.toStdString(), {}, {sensor(34, 34)});
+        QCOMPARE(rig.outShapes[0].features, features);
+        rig.inputs.resize(1);
+        rig.inputs[0].type = PortType::Events;
+        EventPacket& p = rig.inputs[0].events;
+        p.width = p.height = 34;
+        p.tBegin = 0;
+        p.tEnd = 1000;
+        Event e;
+        e.t = 500;
+        e.x = 3;
+        e.y = 4;
+        e.p = 1;
+        p.events = {e};
+        rig.forward();
+        const Matrix& m = rig.outputs[0].tensor;
+        QCOMPARE(int(m.rows()), features);
+        QCOMPARE(int(m.cols()), 1);
+        QVERIFY(m.cwiseAbs().maxCoeff() > 0.f);
+        Observables obs;
+        rig.kernel->observe(obs);
+        QVERIFY(obs.arrays.count("representation"));
+    }
+
+    void eventsToSpikesPooling() {
+        KernelRig rig("EventsToSpikes", {{"pool", 2}, {"polarity", std::string("separate")}}, {sensor(34, 34)});
+        QCOMPARE(rig.outShapes[0].features, 2 * 17 * 17);
+        rig.inputs.resize(1);
+        rig.inputs[0].type = PortType::Events;
+        Event a, b, c;
+        a.x = 4; a.y = 6; a.p = 0;
+        b.x = 5; b.y = 7; b.p = 0;  // same pooled pixel as a: one spike
+        c.x = 4; c.y = 6; c.p = 1;
+        rig.inputs[0].events.events = {a, b, c};
+        rig.forward();
+        const auto& f = rig.outputs[0].spikes;
+        QCOMPARE(f.neurons, 2 * 17 * 17);
+        QCOMPARE(f.fired, (std::vector<std::int32_t>{3 * 17 + 2, 17 * 17 + 3 * 17 + 2}));
+    }
+
+    void bundledSampleIsReproducible() {
+        const QString path = QString(GANGLION_SOURCE_DIR) + "/resources/events/nmnist_sample.bin";
+        const auto digits = std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+        const EventPacket p = ev::makeSaccadeDigits(digits, 2026);
+        const std::string fresh = dir_.filePath("fresh.bin").toStdString();
+        std::string err;
+        QVERIFY(ev::writeEvents(fresh, ev::FileFormat::NMnistBin, p, &err));
+        if (qEnvironmentVariableIsSet("GANGLION_REGENERATE_SAMPLES"))
+            QVERIFY(ev::writeEvents(path.toStdString(), ev::FileFormat::NMnistBin, p, &err));
+        QVERIFY2(QFile::exists(path), "bundled sample missing; run with GANGLION_REGENERATE_SAMPLES=1");
+        QVERIFY(slurp(fresh) == slurp(path.toStdString()));
+        // Plausible N-MNIST statistics: a few thousand events per 300 ms digit, both polarities.
+        QVERIFY2(p.events.size() > 10 * 1000 && p.events.size() < 10 * 20000,
+                 qPrintable(QString::number(p.events.size())));
+        EventPacket back;
+        QVERIFY(ev::readAll(path.toStdString(), &back, &err));
+        QCOMPARE(back.events.size(), p.events.size());
+        QCOMPARE(back.width, 34);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstEventNodes)
+#include "tst_event_nodes.moc"
