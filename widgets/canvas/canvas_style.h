@@ -17,7 +17,7 @@ struct Metrics {
     static constexpr double portRowHeight = 20;
     static constexpr double portRadius = 5.5;
     static constexpr double portHitRadius = 11;  ///< generous target for dragging
-    static constexpr double thumbHeight = 56;
+    static constexpr double thumbHeight = 48;
     static constexpr double padding = 8;
     static constexpr double cornerRadius = 7;
     static constexpr double gridStep = 24;

@@ -25,6 +25,29 @@ QLabel* makeLabel(const QString& text, QWidget* parent, const QString& style = {
 
 const QString kHelpStyle = QStringLiteral("color: palette(placeholder-text); font-size: 8.5pt;");
 const QString kErrorStyle = QStringLiteral("color: #d93025; font-size: 8.5pt; font-weight: bold;");
+
+/// Help text and (hidden until needed) error text stacked under an editor. The container is
+/// hidden while both are empty so it takes no space.
+QWidget* belowField(QWidget* parent, const QString& help, QLabel* error) {
+    auto* box = new QWidget(parent);
+    auto* v = new QVBoxLayout(box);
+    v->setContentsMargins(0, 0, 0, 4);
+    v->setSpacing(2);
+    if (!help.isEmpty()) v->addWidget(makeLabel(help, box, kHelpStyle));
+    error->setParent(box);
+    error->hide();
+    v->addWidget(error);
+    box->setVisible(!help.isEmpty());
+    box->setProperty("hasHelp", !help.isEmpty());
+    return box;
+}
+
+void showError(QLabel* error, const QString& message) {
+    error->setText(message);
+    error->setVisible(!message.isEmpty());
+    QWidget* box = error->parentWidget();
+    box->setVisible(!message.isEmpty() || box->property("hasHelp").toBool());
+}
 }  // namespace
 
 Inspector::Inspector(Graph* graph, QWidget* parent) : QWidget(parent) {
@@ -65,10 +88,7 @@ QString Inspector::paramError(const QString& param) const {
 QString Inspector::nameError() const { return nameError_ && !nameError_->isHidden() ? nameError_->text() : QString(); }
 
 void Inspector::setParamError(const QString& param, const QString& message) {
-    if (QLabel* l = errors_.value(param)) {
-        l->setText(message);
-        l->setVisible(!message.isEmpty());
-    }
+    if (QLabel* l = errors_.value(param)) showError(l, message);
 }
 
 void Inspector::rebuild() {
@@ -81,7 +101,6 @@ void Inspector::rebuild() {
     auto* v = new QVBoxLayout(content_);
     v->setContentsMargins(10, 10, 10, 10);
     v->setSpacing(6);
-    scroll_->setWidget(content_);  // deletes the previous content
 
     const Node* node = graph_ && node_ ? graph_->node(node_) : nullptr;
     const NodeSpec* spec = node ? graph_->spec(node_) : nullptr;
@@ -91,6 +110,7 @@ void Inspector::rebuild() {
         v->addStretch();
         v->addWidget(l);
         v->addStretch();
+        scroll_->setWidget(content_);  // deletes the previous content
         return;
     }
     shownType_ = node->type;
@@ -120,8 +140,7 @@ void Inspector::rebuild() {
     connect(nameEdit_, &QLineEdit::editingFinished, this, &Inspector::onNameEdited);
     form->addRow(tr("Name"), nameEdit_);
     nameError_ = makeLabel(QString(), content_, kErrorStyle);
-    nameError_->hide();
-    form->addRow(QString(), nameError_);
+    form->addRow(QString(), belowField(content_, QString(), nameError_));
 
     for (const ParamSpec& ps : spec->params) {
         const QString name = qs(ps.name);
@@ -131,20 +150,22 @@ void Inspector::rebuild() {
         tip += ps.live ? tr("\n(Live: a running model picks this up at its next step.)")
                        : tr("\n(Structural: changing this rebuilds the model.)");
         ed->setToolTip(tip);
-        auto* label = new QLabel(name + (ps.live ? QStringLiteral(" ●") : QString()), content_);
+        QString shown = name;
+        shown.replace(QLatin1Char('_'), QLatin1Char(' '));
+        auto* label = new QLabel(shown + (ps.live ? QStringLiteral(" <span style='color:#3fb950'>●</span>") : QString()),
+                                 content_);
         label->setToolTip(tip);
         form->addRow(label, ed);
-        if (!ps.help.empty()) form->addRow(QString(), makeLabel(qs(ps.help), content_, kHelpStyle));
         auto* err = makeLabel(QString(), content_, kErrorStyle);
         err->setObjectName(QStringLiteral("error_") + name);
-        err->hide();
-        form->addRow(QString(), err);
+        form->addRow(QString(), belowField(content_, qs(ps.help), err));
         editors_.insert(name, ed);
         errors_.insert(name, err);
     }
     v->addLayout(form);
     if (spec->params.empty()) v->addWidget(makeLabel(tr("This node has no parameters."), content_, kHelpStyle));
     v->addStretch();
+    scroll_->setWidget(content_);  // deletes the previous content
     refreshValues();
 }
 
@@ -186,15 +207,14 @@ void Inspector::onNameEdited() {
     const QString text = nameEdit_->text().trimmed();
     nameEdit_->setModified(false);
     if (text == qs(node->name)) {
-        nameError_->hide();
+        showError(nameError_, QString());
         return;
     }
     QString err;
     if (text.isEmpty()) err = tr("A node needs a name.");
     else if (const Node* other = graph_->nodeByName(text.toStdString()); other && other->id != node_)
         err = tr("Another node is already called '%1'.").arg(text);
-    nameError_->setText(err);
-    nameError_->setVisible(!err.isEmpty());
+    showError(nameError_, err);
     if (err.isEmpty()) emit requestRename(node_, text);
 }
 

@@ -1,0 +1,361 @@
+// GraphCanvas driven by real mouse/keyboard events (xvfb): build a graph by dropping and
+// quick-adding nodes and dragging port to port, with the canvas requests wired to the undo
+// commands exactly as the app does; refused connections; move/select/delete/copy/paste/
+// duplicate/zoom/pan/fit; undo to empty and redo to the same JSON.
+#include "app/commands/graph_commands.h"
+#include "core/graph/json_io.h"
+#include "widgets/canvas/graph_canvas.h"
+#include "widgets/canvas/edge_item.h"
+#include "widgets/canvas/graph_clipboard.h"
+#include "widgets/canvas/quick_add_popup.h"
+#include "widgets/palette/node_palette.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMimeData>
+#include <QTreeWidget>
+#include <QUndoStack>
+#include <QtTest>
+
+using namespace ganglion;
+
+namespace {
+QString json(const Graph& g) { return QString::fromStdString(graphToJson(g)); }
+
+/// Canvas + graph + undo stack wired like the main window does it.
+struct Rig {
+    Graph graph;
+    QUndoStack stack;
+    GraphCanvas canvas{&graph};
+
+    Rig() {
+        QObject::connect(&canvas, &GraphCanvas::requestAddNode, [this](const QString& t, const QPointF& p) {
+            stack.push(new AddNodeCommand(graph, t, p));
+        });
+        QObject::connect(&canvas, &GraphCanvas::requestConnect, [this](const Endpoint& a, const Endpoint& b) {
+            stack.push(new ConnectCommand(graph, a, b));
+        });
+        QObject::connect(&canvas, &GraphCanvas::requestDisconnect,
+                         [this](EdgeId id) { stack.push(new DisconnectCommand(graph, id)); });
+        QObject::connect(&canvas, &GraphCanvas::requestMove,
+                         [this](const GraphCanvas::Positions& a, const GraphCanvas::Positions& b) {
+                             stack.push(new MoveNodesCommand(graph, a, b));
+                         });
+        QObject::connect(&canvas, &GraphCanvas::requestDelete,
+                         [this](const QList<NodeId>& n, const QList<EdgeId>& e) {
+                             stack.push(new RemoveItemsCommand(graph, n, e));
+                         });
+        QObject::connect(&canvas, &GraphCanvas::requestPaste, [this](const QString& j, const QPointF& p) {
+            stack.push(new PasteCommand(graph, j, p));
+        });
+        canvas.resize(1400, 800);
+        canvas.show();
+        canvas.activateWindow();
+        QVERIFY(QTest::qWaitForWindowExposed(&canvas));
+        canvas.resetTransform();
+        canvas.centerOn(550, 200);
+    }
+
+    QWidget* vp() { return canvas.viewport(); }
+    QPoint view(const QPointF& scenePos) { return canvas.mapFromScene(scenePos); }
+    QPoint portView(NodeId id, bool output, int index) {
+        return view(canvas.graphScene()->nodeItem(id)->portScenePos(output, index));
+    }
+    QPoint headerView(NodeId id) {
+        NodeItem* it = canvas.graphScene()->nodeItem(id);
+        return view(it->mapToScene(QPointF(60, 12)));
+    }
+
+    void mouse(QEvent::Type type, QPoint pos, Qt::MouseButton button, Qt::MouseButtons buttons,
+               Qt::KeyboardModifiers mods = Qt::NoModifier) {
+        QMouseEvent e(type, QPointF(pos), QPointF(vp()->mapToGlobal(pos)), button, buttons, mods);
+        QApplication::sendEvent(vp(), &e);
+    }
+    /// Press at a, move in steps to b, release (the way a user drags).
+    void drag(QPoint a, QPoint b, Qt::MouseButton button = Qt::LeftButton, Qt::KeyboardModifiers mods = {}) {
+        mouse(QEvent::MouseButtonPress, a, button, button, mods);
+        for (int i = 1; i <= 8; ++i) mouse(QEvent::MouseMove, a + (b - a) * i / 8, Qt::NoButton, button, mods);
+        mouse(QEvent::MouseButtonRelease, b, button, Qt::NoButton, mods);
+    }
+    void dropType(const QString& type, QPoint at) {
+        QMimeData mime;
+        mime.setData(kNodeTypeMime, type.toUtf8());
+        QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(vp(), &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(vp(), &drop);
+    }
+    NodeId lastNode() const { return graph.nodes().empty() ? 0 : graph.nodes().back().id; }
+};
+
+/// A registered type with an output of a non-tensor type (to show a type mismatch), or "".
+QString nonTensorSource(int* outIndex) {
+    for (const NodeSpec& s : NodeRegistry::instance().all())
+        for (int i = 0; i < int(s.outputs.size()); ++i)
+            if (s.outputs[i].type != PortType::Tensor) {
+                *outIndex = i;
+                return QString::fromStdString(s.type);
+            }
+    return {};
+}
+
+void saveShot(QWidget* w, const QString& name) {
+    const QByteArray dir = qgetenv("GANGLION_SCREENSHOT_DIR");
+    if (!dir.isEmpty()) w->grab().save(QString::fromLocal8Bit(dir) + QLatin1Char('/') + name);
+}
+}  // namespace
+
+class TestCanvas : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        for (const char* t : {"PlaygroundData", "Dense", "Activation", "Loss"})
+            if (!NodeRegistry::instance().find(t)) QSKIP(qPrintable(QStringLiteral("node type %1 is not registered").arg(t)));
+    }
+
+    void buildThroughCanvasUndoRedo() {
+        Rig r;
+        const QString empty = json(r.graph);
+        // 1. The palette's drag payload, dropped on the canvas.
+        NodePalette palette;
+        QTreeWidgetItem* entry = palette.itemForType("PlaygroundData");
+        QVERIFY(entry);
+        QVERIFY(!entry->toolTip(0).isEmpty());
+        std::unique_ptr<QMimeData> mime(palette.tree()->model()->mimeData(
+            {palette.tree()->indexFromItem(entry)}));
+        QVERIFY(mime && mime->hasFormat(kNodeTypeMime));
+        QCOMPARE(QString::fromUtf8(mime->data(kNodeTypeMime)), QStringLiteral("PlaygroundData"));
+        r.dropType(QString::fromUtf8(mime->data(kNodeTypeMime)), r.view({100, 200}));
+        QCOMPARE(r.graph.nodes().size(), size_t(1));
+        const NodeId data = r.lastNode();
+        QCOMPARE(r.canvas.selectedNodes(), QList<NodeId>{data});  // a new node is selected
+        r.dropType("Dense", r.view({420, 200}));
+        const NodeId dense = r.lastNode();
+
+        // 2. Quick-add by double-click on empty canvas, searching for the type.
+        r.mouse(QEvent::MouseButtonPress, r.view({740, 200}), Qt::LeftButton, Qt::LeftButton);
+        r.mouse(QEvent::MouseButtonRelease, r.view({740, 200}), Qt::LeftButton, Qt::NoButton);
+        r.mouse(QEvent::MouseButtonDblClick, r.view({740, 200}), Qt::LeftButton, Qt::LeftButton);
+        QuickAddPopup* popup = r.canvas.quickAddPopup();
+        QTRY_VERIFY(popup->isVisible());
+        QTest::keyClicks(popup->searchField(), "activation");
+        QCOMPARE(popup->visibleTypes().value(0), QStringLiteral("Activation"));
+        QTest::keyClick(popup->searchField(), Qt::Key_Return);
+        QVERIFY(!popup->isVisible());
+        QCOMPARE(r.graph.nodes().size(), size_t(3));
+        const NodeId act = r.lastNode();
+        QCOMPARE(r.graph.node(act)->type, std::string("Activation"));
+        // Placed where the user double-clicked (header centred on the click).
+        QCOMPARE(QPointF(r.graph.node(act)->x, r.graph.node(act)->y), GraphCanvas::nodePlacement({740, 200}));
+
+        // 3. Quick-add with Tab.
+        r.canvas.setFocus();
+        QTest::keyClick(&r.canvas, Qt::Key_Tab);
+        QTRY_VERIFY(popup->isVisible());
+        QTest::keyClicks(popup->searchField(), "loss");
+        QTest::keyClick(popup->searchField(), Qt::Key_Return);
+        const NodeId loss = r.lastNode();
+        QCOMPARE(r.graph.node(loss)->type, std::string("Loss"));
+        r.stack.push(new MoveNodesCommand(r.graph, {{loss, QPointF(r.graph.node(loss)->x, r.graph.node(loss)->y)}},
+                                          {{loss, QPointF(1000, 300)}}));
+
+        // 4. Connect by dragging port to port: output→input and input→output both work.
+        r.drag(r.portView(data, true, 0), r.portView(dense, false, 0));
+        QCOMPARE(r.graph.edges().size(), size_t(1));
+        r.drag(r.portView(act, false, 0), r.portView(dense, true, 0));  // from the input end
+        QCOMPARE(r.graph.edges().size(), size_t(2));
+        QVERIFY(r.graph.edgeIntoPort({act, "in"}));
+        QCOMPARE(r.graph.edgeIntoPort({act, "in"})->from.node, dense);
+        r.drag(r.portView(act, true, 0), r.portView(loss, false, 0));
+        r.drag(r.portView(data, true, 1), r.portView(loss, false, 1));
+        QCOMPARE(r.graph.edges().size(), size_t(4));
+        QVERIFY(r.canvas.graphScene()->edgeItem(r.graph.edges().back().id));
+
+        saveShot(&r.canvas, "canvas_built.png");
+        const QString built = json(r.graph);
+
+        // 5. Undo everything (through the stack), back to empty; redo to the same graph.
+        while (r.stack.canUndo()) r.stack.undo();
+        QCOMPARE(json(r.graph), empty);
+        QVERIFY(r.canvas.graphScene()->items().isEmpty());
+        while (r.stack.canRedo()) r.stack.redo();
+        QCOMPARE(json(r.graph), built);
+        QCOMPARE(r.canvas.graphScene()->items().size(), 8);  // 4 nodes + 4 edges, re-created from the graph
+    }
+
+    void refusedConnectionsShowWhy() {
+        Rig r;
+        r.stack.push(new AddNodeCommand(r.graph, "PlaygroundData", {0, 100}));
+        const NodeId data = r.lastNode();
+        r.stack.push(new AddNodeCommand(r.graph, "Dense", {350, 100}));
+        const NodeId dense = r.lastNode();
+        r.stack.push(new AddNodeCommand(r.graph, "Dense", {350, 350}));
+        const NodeId dense2 = r.lastNode();
+        r.drag(r.portView(data, true, 0), r.portView(dense, false, 0));
+        QCOMPARE(r.graph.edges().size(), size_t(1));
+        const QString before = json(r.graph);
+        QSignalSpy status(&r.canvas, &GraphCanvas::statusMessage);
+        QSignalSpy connects(&r.canvas, &GraphCanvas::requestConnect);
+
+        // Output to output: refused, with the refusal visible while hovering.
+        const QPoint a = r.portView(dense, true, 0), b = r.portView(dense2, true, 0);
+        r.mouse(QEvent::MouseButtonPress, a, Qt::LeftButton, Qt::LeftButton);
+        r.mouse(QEvent::MouseMove, (a + b) / 2, Qt::NoButton, Qt::LeftButton);
+        // While dragging, a compatible port is marked and the refused ones are too.
+        QCOMPARE(r.canvas.graphScene()->portMark({dense2, false, 0}), PortMark::Compatible);
+        QCOMPARE(r.canvas.graphScene()->portMark({dense2, true, 0}), PortMark::Refused);
+        r.mouse(QEvent::MouseMove, b, Qt::NoButton, Qt::LeftButton);
+        QCOMPARE(r.canvas.graphScene()->dragTarget(), (PortRef{dense2, true, 0}));
+        saveShot(&r.canvas, "canvas_refused.png");
+        r.mouse(QEvent::MouseButtonRelease, b, Qt::LeftButton, Qt::NoButton);
+        QVERIFY(!status.isEmpty());
+        QVERIFY2(status.last().first().toString().contains("output"), qPrintable(status.last().first().toString()));
+        QCOMPARE(r.canvas.graphScene()->portMark({dense2, true, 0}), PortMark::None);  // marks cleared
+
+        // Input already connected.
+        r.drag(r.portView(dense2, true, 0), r.portView(dense, false, 0));
+        QVERIFY2(status.last().first().toString().contains("already connected"),
+                 qPrintable(status.last().first().toString()));
+
+        // Type mismatch, when a non-tensor port type is registered.
+        int outIndex = -1;
+        const QString spikes = nonTensorSource(&outIndex);
+        if (!spikes.isEmpty()) {
+            r.stack.push(new AddNodeCommand(r.graph, spikes, {0, 400}));
+            const NodeId src = r.lastNode();
+            const QString withSource = json(r.graph);
+            r.drag(r.portView(src, true, outIndex), r.portView(dense2, false, 0));
+            QVERIFY2(status.last().first().toString().contains("type mismatch"),
+                     qPrintable(status.last().first().toString()));
+            QCOMPARE(json(r.graph), withSource);
+            r.stack.undo();
+        }
+        QCOMPARE(connects.size(), 0);
+        QCOMPARE(json(r.graph), before);
+    }
+
+    void moveSelectDeleteCopyPaste() {
+        Rig r;
+        r.stack.push(new AddNodeCommand(r.graph, "Dense", {100, 100}));
+        const NodeId a = r.lastNode();
+        r.stack.push(new AddNodeCommand(r.graph, "Activation", {400, 100}));
+        const NodeId b = r.lastNode();
+        r.stack.push(new ConnectCommand(r.graph, {a, "out"}, {b, "in"}));
+        const int base = r.stack.count();
+
+        // Drag a node by its header: one move request for the whole drag.
+        QSignalSpy moves(&r.canvas, &GraphCanvas::requestMove);
+        r.drag(r.headerView(a), r.headerView(a) + QPoint(80, 120));
+        QCOMPARE(moves.size(), 1);
+        QCOMPARE(r.stack.count(), base + 1);
+        QCOMPARE(QPointF(r.graph.node(a)->x, r.graph.node(a)->y), QPointF(180, 220));
+        QCOMPARE(r.graph.node(b)->x, 400.0);  // the other node stayed
+        r.stack.undo();
+        QCOMPARE(QPointF(r.graph.node(a)->x, r.graph.node(a)->y), QPointF(100, 100));
+        QCOMPARE(r.canvas.graphScene()->nodeItem(a)->pos(), QPointF(100, 100));  // item follows the graph
+
+        // Rubber-band selection from empty space around both nodes.
+        r.canvas.graphScene()->clearSelection();
+        r.drag(r.view({60, 40}), r.view({700, 420}));
+        QCOMPARE(r.canvas.selectedNodes(), (QList<NodeId>{a, b}));
+
+        // Copy + paste: fresh ids, internal edge copied, pasted nodes selected.
+        r.canvas.copySelection();
+        QVERIFY(QApplication::clipboard()->mimeData()->hasFormat(kGraphMime));
+        r.canvas.paste();
+        QCOMPARE(r.graph.nodes().size(), size_t(4));
+        QCOMPARE(r.graph.edges().size(), size_t(2));
+        const QList<NodeId> pasted = r.canvas.selectedNodes();
+        QCOMPARE(pasted.size(), 2);
+        QVERIFY(!pasted.contains(a) && !pasted.contains(b));
+
+        // Duplicate (Ctrl+D) offsets the copy from the original.
+        r.canvas.selectNode(a);
+        r.canvas.setFocus();
+        QTest::keyClick(&r.canvas, Qt::Key_D, Qt::ControlModifier);
+        QCOMPARE(r.graph.nodes().size(), size_t(5));
+        const NodeId dup = r.lastNode();
+        QCOMPARE(r.canvas.selectedNodes(), QList<NodeId>{dup});
+        QCOMPARE(QPointF(r.graph.node(dup)->x, r.graph.node(dup)->y), QPointF(132, 132));
+
+        // Delete key removes the selection; edges touching it go too and come back on undo.
+        r.canvas.selectNode(b);
+        QTest::keyClick(&r.canvas, Qt::Key_Delete);
+        QVERIFY(!r.graph.node(b));
+        QVERIFY(r.graph.edgesFrom(a).empty());
+        r.stack.undo();
+        QVERIFY(r.graph.node(b));
+        QCOMPARE(r.graph.edgesFrom(a).size(), size_t(1));
+
+        // Selecting just an edge and pressing Delete disconnects it.
+        const EdgeId e = r.graph.edgesFrom(a).front()->id;
+        r.canvas.graphScene()->clearSelection();
+        r.canvas.graphScene()->edgeItem(e)->setSelected(true);
+        QTest::keyClick(&r.canvas, Qt::Key_Delete);
+        QVERIFY(!r.graph.edge(e));
+        r.stack.undo();
+        QVERIFY(r.graph.edge(e));
+    }
+
+    void zoomPanFit() {
+        Rig r;
+        r.stack.push(new AddNodeCommand(r.graph, "Dense", {-2000, -900}));
+        r.stack.push(new AddNodeCommand(r.graph, "Dense", {2500, 1400}));
+        const double z0 = r.canvas.zoom();
+        QWheelEvent wheel(QPointF(300, 300), QPointF(r.vp()->mapToGlobal(QPoint(300, 300))), QPoint(), QPoint(0, 240),
+                          Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(r.vp(), &wheel);
+        QVERIFY(r.canvas.zoom() > z0 * 1.2);
+        // Zoom keeps the point under the cursor in place.
+        const QPointF under = r.canvas.mapToScene(QPoint(300, 300));
+        QWheelEvent back(QPointF(300, 300), QPointF(r.vp()->mapToGlobal(QPoint(300, 300))), QPoint(), QPoint(0, -120),
+                         Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(r.vp(), &back);
+        QVERIFY((r.canvas.mapToScene(QPoint(300, 300)) - under).manhattanLength() < 3);
+
+        // Middle-drag pans: the scene point under the cursor moves with it.
+        const QPointF s = r.canvas.mapToScene(QPoint(500, 400));
+        r.drag(QPoint(500, 400), QPoint(600, 450), Qt::MiddleButton);
+        QVERIFY((r.canvas.mapToScene(QPoint(600, 450)) - s).manhattanLength() < 3);
+        QVERIFY(r.graph.node(r.lastNode())->x == 2500);  // panning moved no node
+
+        // F fits both far-apart nodes in view.
+        r.canvas.setFocus();
+        QTest::keyClick(&r.canvas, Qt::Key_F);
+        const QRect vis = r.vp()->rect();
+        for (const Node& n : r.graph.nodes()) {
+            const QRectF box = r.canvas.graphScene()->nodeItem(n.id)->sceneBoundingRect();
+            QVERIFY(vis.contains(r.canvas.mapFromScene(box.topLeft())));
+            QVERIFY(vis.contains(r.canvas.mapFromScene(box.bottomRight())));
+        }
+    }
+
+    void decorationsThumbnailsAndIssues() {
+        Rig r;
+        r.stack.push(new AddNodeCommand(r.graph, "Dense", {100, 100}));
+        const NodeId d = r.lastNode();
+        Matrix m(8, 32);
+        for (int i = 0; i < m.rows(); ++i)
+            for (int j = 0; j < m.cols(); ++j) m(i, j) = std::sin(0.3f * float(i * j)) * float(i - 4);
+        r.canvas.setNodeActivations(d, m);
+        const QImage img = r.canvas.graphScene()->thumbnail(d);
+        QCOMPARE(img.size(), QSize(32, 8));
+        QVERIFY(img.pixel(0, 0) != img.pixel(5, 7));  // not a flat colour
+        r.canvas.setNodeIssue(d, "input 'in' is not connected");
+        NodeItem* item = r.canvas.graphScene()->nodeItem(d);
+        QVERIFY(!item->badgeRect().isEmpty());
+        r.canvas.selectNode(d);
+        saveShot(&r.canvas, "canvas_decorations.png");
+        r.canvas.setNodeIssue(d, QString());
+        QVERIFY(item->badgeRect().isEmpty());
+        // Items hold only ids: the graph changes, the item shows it.
+        r.stack.push(new RenameCommand(r.graph, d, "a much longer node name here"));
+        QVERIFY(item->boundingRect().width() > 200);
+    }
+};
+
+QTEST_MAIN(TestCanvas)
+#include "tst_canvas.moc"

@@ -1,0 +1,213 @@
+// Inspector: editors generated from the NodeSpec, edits become SetParam/Rename undo commands,
+// ranges are enforced, help text is shown, undo refreshes the editors, errors show inline.
+#include "app/commands/graph_commands.h"
+#include "widgets/inspector/inspector.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QUndoStack>
+#include <QtTest>
+
+using namespace ganglion;
+
+namespace {
+struct Rig {
+    Graph graph;
+    QUndoStack stack;
+    Inspector inspector{&graph};
+    NodeId dense = 0, loss = 0;
+
+    Rig() {
+        QObject::connect(&inspector, &Inspector::requestParamChange,
+                         [this](NodeId id, const QString& name, const ParamValue& o, const ParamValue& n) {
+                             stack.push(new SetParamCommand(graph, id, name.toStdString(), o, n));
+                         });
+        QObject::connect(&inspector, &Inspector::requestRename, [this](NodeId id, const QString& name) {
+            stack.push(new RenameCommand(graph, id, name));
+        });
+        auto* a = new AddNodeCommand(graph, "Dense", {0, 0});
+        stack.push(a);
+        dense = a->nodeId();
+        auto* b = new AddNodeCommand(graph, "Loss", {300, 0});
+        stack.push(b);
+        loss = b->nodeId();
+        stack.clear();
+        inspector.resize(360, 700);
+        inspector.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&inspector));
+    }
+
+    /// Type into a spin box's line edit and press Enter, like a user.
+    void typeInto(QAbstractSpinBox* sb, const QString& text) {
+        sb->setFocus();
+        QLineEdit* le = sb->findChild<QLineEdit*>();
+        le->selectAll();
+        QTest::keyClicks(le, text);
+        QTest::keyClick(le, Qt::Key_Return);
+    }
+};
+}  // namespace
+
+class TestInspector : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        for (const char* t : {"Dense", "Loss"})
+            if (!NodeRegistry::instance().find(t)) QSKIP(qPrintable(QStringLiteral("node type %1 is not registered").arg(t)));
+    }
+
+    void editorsFollowTheSpec() {
+        Rig r;
+        r.inspector.setNode(r.dense);
+        const NodeSpec* spec = r.graph.spec(r.dense);
+        for (const ParamSpec& ps : spec->params) {
+            QWidget* ed = r.inspector.editor(QString::fromStdString(ps.name));
+            QVERIFY2(ed, ps.name.c_str());
+            QVERIFY(ed->toolTip().contains(QString::fromStdString(ps.help)));
+            switch (ps.type) {
+            case ParamType::Int: {
+                auto* sb = qobject_cast<QSpinBox*>(ed);
+                QVERIFY(sb);
+                QCOMPARE(double(sb->minimum()), ps.min);
+                QCOMPARE(double(sb->maximum()), ps.max);
+                break;
+            }
+            case ParamType::Float: QVERIFY(qobject_cast<QDoubleSpinBox*>(ed)); break;
+            case ParamType::Bool: QVERIFY(qobject_cast<QCheckBox*>(ed)); break;
+            case ParamType::Enum: QCOMPARE(qobject_cast<QComboBox*>(ed)->count(), int(ps.choices.size())); break;
+            case ParamType::String: QVERIFY(qobject_cast<QLineEdit*>(ed) || ed->inherits("QPlainTextEdit")); break;
+            }
+            // Help text is also shown as a label, not only as a tooltip.
+            bool shown = false;
+            for (QLabel* l : r.inspector.findChildren<QLabel*>()) shown = shown || l->text() == QString::fromStdString(ps.help);
+            QVERIFY2(shown, ps.name.c_str());
+        }
+        QCOMPARE(r.inspector.nameField()->text(), QStringLiteral("Dense"));
+        // The node's help heads the panel.
+        bool header = false;
+        for (QLabel* l : r.inspector.findChildren<QLabel*>()) header = header || l->text() == QString::fromStdString(spec->help);
+        QVERIFY(header);
+    }
+
+    void editsBecomeUndoableCommands() {
+        Rig r;
+        r.inspector.setNode(r.dense);
+        auto* units = qobject_cast<QSpinBox*>(r.inspector.editor("units"));
+        r.typeInto(units, "24");
+        QCOMPARE(r.graph.node(r.dense)->params.getInt("units"), std::int64_t(24));
+        QCOMPARE(r.stack.count(), 1);
+        auto* bias = qobject_cast<QCheckBox*>(r.inspector.editor("bias"));
+        QTest::mouseClick(bias, Qt::LeftButton, {}, QPoint(8, bias->height() / 2));
+        QCOMPARE(r.graph.node(r.dense)->params.getBool("bias"), false);
+        auto* init = qobject_cast<QComboBox*>(r.inspector.editor("init"));
+        init->setCurrentText("he");
+        QCOMPARE(r.graph.node(r.dense)->params.getString("init"), std::string("he"));
+        QCOMPARE(r.stack.count(), 3);
+
+        // Undo puts the editors back (the inspector observes the graph).
+        r.stack.undo();
+        QCOMPARE(init->currentText(), QStringLiteral("xavier"));
+        r.stack.undo();
+        QVERIFY(bias->isChecked());
+        r.stack.undo();
+        QCOMPARE(units->value(), 8);
+        QCOMPARE(r.graph.node(r.dense)->params.getInt("units"), std::int64_t(8));
+        r.stack.redo();
+        QCOMPARE(units->value(), 24);
+    }
+
+    void rapidSpinStepsMerge() {
+        Rig r;
+        r.inspector.setNode(r.dense);
+        auto* units = qobject_cast<QSpinBox*>(r.inspector.editor("units"));
+        units->stepUp();
+        units->stepUp();
+        units->stepUp();
+        QCOMPARE(r.graph.node(r.dense)->params.getInt("units"), std::int64_t(11));
+        QCOMPARE(r.stack.count(), 1);  // one undo step for a burst of clicks
+        r.stack.undo();
+        QCOMPARE(r.graph.node(r.dense)->params.getInt("units"), std::int64_t(8));
+    }
+
+    void rangesAreEnforced_data() {
+        QTest::addColumn<QString>("typed");
+        QTest::addColumn<double>("expected");
+        QTest::newRow("inside") << "0.05" << 0.05;
+        QTest::newRow("exponent") << "2e-3" << 0.002;
+        QTest::newRow("above max") << "25" << 0.01;  // max is 10: rejected, value unchanged
+        QTest::newRow("negative") << "-1" << 0.01;   // min is 0
+        QTest::newRow("max") << "10" << 10.0;
+    }
+    void rangesAreEnforced() {
+        QFETCH(QString, typed);
+        QFETCH(double, expected);
+        Rig r;
+        r.inspector.setNode(r.loss);
+        auto* lr = qobject_cast<QDoubleSpinBox*>(r.inspector.editor("learning_rate"));
+        QVERIFY(lr);
+        const ParamSpec* ps = r.graph.spec(r.loss)->param("learning_rate");
+        QCOMPARE(lr->minimum(), ps->min);
+        QCOMPARE(lr->maximum(), ps->max);
+        r.typeInto(lr, typed);
+        QCOMPARE(r.graph.node(r.loss)->params.getFloat("learning_rate"), expected);
+        QCOMPARE(r.stack.count(), expected == 0.01 ? 0 : 1);
+        // Whatever was typed, the graph never holds an out-of-range value.
+        QVERIFY(!ps->check(r.graph.node(r.loss)->params.get("learning_rate")));
+        // Programmatic overshoot is clamped by the editor too.
+        r.inspector.setNode(r.dense);
+        auto* units = qobject_cast<QSpinBox*>(r.inspector.editor("units"));
+        units->setValue(1 << 30);
+        QCOMPARE(r.graph.node(r.dense)->params.getInt("units"), std::int64_t(r.graph.spec(r.dense)->param("units")->max));
+    }
+
+    void renameAndInlineErrors() {
+        Rig r;
+        r.inspector.setNode(r.dense);
+        QLineEdit* name = r.inspector.nameField();
+        name->setFocus();
+        name->selectAll();
+        QTest::keyClicks(name, "hidden");
+        QTest::keyClick(name, Qt::Key_Return);
+        QCOMPARE(r.graph.node(r.dense)->name, std::string("hidden"));
+        QCOMPARE(r.stack.count(), 1);
+        // A name used by another node is refused inline, with no command.
+        name->selectAll();
+        QTest::keyClicks(name, "Loss");
+        QTest::keyClick(name, Qt::Key_Return);
+        QCOMPARE(r.graph.node(r.dense)->name, std::string("hidden"));
+        QCOMPARE(r.stack.count(), 1);
+        QVERIFY(r.inspector.nameError().contains("Loss"));
+        // Errors reported by the app show under the parameter and clear again.
+        r.inspector.setParamError("units", "units: the next layer expects 4");
+        QCOMPARE(r.inspector.paramError("units"), QStringLiteral("units: the next layer expects 4"));
+        r.inspector.setParamError("units", QString());
+        QVERIFY(r.inspector.paramError("units").isEmpty());
+        r.inspector.setNode(r.loss);
+        QTest::qWait(50);  // let the layout settle before grabbing
+        if (qEnvironmentVariableIsSet("GANGLION_SCREENSHOT_DIR"))
+            r.inspector.grab().save(qEnvironmentVariable("GANGLION_SCREENSHOT_DIR") + "/inspector.png");
+    }
+
+    void followsTheGraph() {
+        Rig r;
+        r.inspector.setNode(r.dense);
+        auto* units = qobject_cast<QSpinBox*>(r.inspector.editor("units"));
+        // An edit made elsewhere (another view, a script) shows up.
+        r.stack.push(new SetParamCommand(r.graph, r.dense, "units", std::int64_t(8), std::int64_t(64)));
+        QCOMPARE(units->value(), 64);
+        // The shown node removed: the inspector empties instead of holding a stale id.
+        r.stack.push(new RemoveItemsCommand(r.graph, {r.dense}, {}));
+        QCOMPARE(r.inspector.node(), NodeId(0));
+        QVERIFY(!r.inspector.editor("units"));
+        r.inspector.setNode(12345);  // unknown ids are ignored
+        QCOMPARE(r.inspector.node(), NodeId(0));
+    }
+};
+
+QTEST_MAIN(TestInspector)
+#include "tst_inspector.moc"
