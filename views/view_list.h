@@ -5,3 +5,5 @@
 // No include guard: included with different macro definitions by views/view_registry.cpp.
 GANGLION_VIEW(makeCurvesView, "Training curves", Qt::RightDockWidgetArea)
 GANGLION_VIEW(makeBoundaryView, "Decision boundary", Qt::RightDockWidgetArea)
+GANGLION_VIEW(makeWormView, "Worm swimmer", Qt::RightDockWidgetArea)
+GANGLION_VIEW(makeConnectomeView, "Connectome", Qt::BottomDockWidgetArea)
