@@ -11,7 +11,7 @@ namespace {
 
 const char* kPorts[3] = {"exc", "inh", "rec"};
 
-class LifPopulationKernel : public Kernel {
+class LifPopulationKernel : public Kernel, public ProbeTarget {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override {
         const auto& p = ctx.params;
@@ -40,6 +40,11 @@ public:
                                             " features; expected 1 or " + std::to_string(n_));
         dt_ = 0;
         return {Shape::tensor(n_), Shape::tensor(n_)};
+    }
+
+    void setProbes(std::vector<int> neurons) override {
+        probes_ = std::move(neurons);
+        if (net_ && dt_ > 0) obs_.setProbes(*net_, probes_);
     }
 
     void setParams(const ParamSet& p) override {

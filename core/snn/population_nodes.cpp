@@ -24,12 +24,12 @@ void emit(const snn::Network& net, double t, SpikeFrame& f) {
 }
 
 /// Base for single-population nodes: a one-population Network plus the observer.
-class SinglePopulationKernel : public Kernel {
+class SinglePopulationKernel : public Kernel, public ProbeTarget {
 public:
     void observe(Observables& obs) const override {
         if (net_) obs_.fill(obs, *net_);
     }
-    void setProbes(std::vector<int> neurons) {
+    void setProbes(std::vector<int> neurons) override {
         probes_ = std::move(neurons);
         if (net_) obs_.setProbes(*net_, probes_);
     }

@@ -30,6 +30,16 @@
 
 namespace ganglion {
 
+/// Implemented by every spiking kernel that records membrane traces: views pick neurons through
+/// the runner, e.g. post([=](Engine& e){ if (auto* p = dynamic_cast<ProbeTarget*>(e.kernel(id)))
+/// p->setProbes({n}); }).
+class ProbeTarget {
+public:
+    virtual ~ProbeTarget() = default;
+    /// Global neuron indices (out-of-range ones are ignored).
+    virtual void setProbes(std::vector<int> globalNeurons) = 0;
+};
+
 /// Shared recording and statistics of a spiking kernel.
 class SpikeObserver {
 public:
@@ -56,7 +66,7 @@ private:
 /// Parses "1, 5, 17" into indices; throws BuildError naming `param` on bad text.
 std::vector<int> parseIndexList(const std::string& text, const std::string& param);
 
-class SpikingNetworkKernel : public Kernel {
+class SpikingNetworkKernel : public Kernel, public ProbeTarget {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override;
     void setParams(const ParamSet& params) override;
@@ -65,8 +75,7 @@ public:
     KernelState saveState() const override;
     void loadState(const KernelState& state) override;
 
-    /// Membrane probes (global indices); called by views through the runner.
-    void setProbes(std::vector<int> globalNeurons);
+    void setProbes(std::vector<int> globalNeurons) override;
     const snn::Network& network() const { return *net_; }
 
 private:

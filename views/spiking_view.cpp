@@ -1,0 +1,145 @@
+// Spiking activity of the selected spiking node (or the first one): live raster coloured by
+// population with zoom/pan/pause-and-scrub, population rates and silent fraction over the visible
+// window, and membrane traces of neurons picked by clicking the raster.
+#include "app/session/session.h"
+#include "core/engine/engine.h"
+#include "core/snn/snn_nodes.h"
+#include "widgets/raster/raster_widget.h"
+#include "widgets/raster/trace_widget.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace ganglion {
+
+namespace {
+
+class SpikingView : public QWidget {
+public:
+    SpikingView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
+        auto* lay = new QVBoxLayout(this);
+        lay->setContentsMargins(2, 2, 2, 2);
+        auto* bar = new QHBoxLayout;
+        pause_ = new QPushButton(tr("Pause view"), this);
+        pause_->setCheckable(true);
+        pause_->setToolTip(tr("Freeze the raster (the simulation keeps running) and scrub through recent history"));
+        window_ = new QComboBox(this);
+        for (double w : {0.1, 0.25, 0.5, 1.0, 2.0}) window_->addItem(tr("%1 s").arg(w), w);
+        window_->setCurrentIndex(3);
+        info_ = new QLabel(this);
+        bar->addWidget(pause_);
+        bar->addWidget(new QLabel(tr("Window"), this));
+        bar->addWidget(window_);
+        bar->addWidget(info_, 1);
+        lay->addLayout(bar);
+        auto* split = new QSplitter(Qt::Vertical, this);
+        raster_ = new RasterWidget(split);
+        rates_ = new RateWidget(split);
+        traces_ = new MembraneTraceWidget(split);
+        split->addWidget(raster_);
+        split->addWidget(rates_);
+        split->addWidget(traces_);
+        split->setStretchFactor(0, 4);
+        split->setStretchFactor(1, 1);
+        split->setStretchFactor(2, 2);
+        lay->addWidget(split, 1);
+        connect(pause_, &QPushButton::toggled, raster_, &RasterWidget::setPaused);
+        connect(raster_, &RasterWidget::pausedChanged, pause_, [this](bool p) {
+            QSignalBlocker b(pause_);
+            pause_->setChecked(p);
+            refreshRates();
+        });
+        connect(raster_, &RasterWidget::viewChanged, this, [this] { refreshRates(); });
+        connect(window_, &QComboBox::currentIndexChanged, this, [this] {
+            raster_->setWindow(window_->currentData().toDouble());
+            traces_->setWindow(window_->currentData().toDouble());
+        });
+        connect(raster_, &RasterWidget::neuronClicked, this, [this](int n) { probe(n); });
+        connect(s, &Session::documentReplaced, this, [this] {
+            node_ = 0;
+            picked_.clear();
+        });
+        auto* timer = new QTimer(this);
+        connect(timer, &QTimer::timeout, this, [this] { poll(); });
+        timer->start(33);
+    }
+
+private:
+    const NodeSnapshot* pick(const Snapshot& snap) const {
+        if (const auto* sel = snap.find(session_->selectedNode()); sel && sel->obs.extra.count("spikes")) return sel;
+        if (const auto* cur = snap.find(node_); cur && cur->obs.extra.count("spikes")) return cur;
+        for (const auto& n : snap.nodes)
+            if (n.obs.extra.count("spikes")) return &n;
+        return nullptr;
+    }
+
+    void poll() {
+        auto snap = session_->snapshot();
+        if (!snap || (snap->step == lastStep_ && snap->buildId == lastBuild_ && snap->find(node_) &&
+                      session_->selectedNode() == lastSelected_))
+            return;
+        lastStep_ = snap->step;
+        lastBuild_ = snap->buildId;
+        lastSelected_ = session_->selectedNode();
+        const NodeSnapshot* n = pick(*snap);
+        if (!n) {
+            info_->setText(tr("No spiking node: add a Spiking network or LIF population and press Run."));
+            return;
+        }
+        if (n->id != node_) picked_.clear();
+        node_ = n->id;
+        if (raster_->isPaused()) return;  // frozen picture; history stays scrubbable
+        raster_->setRaster(n->obs.get<snn::SpikeRaster>("spikes"));
+        traces_->setTraces(n->obs.get<snn::MembraneTraces>("membrane"));
+        refreshRates();
+        auto sc = [&](const char* k) {
+            auto it = n->obs.scalars.find(k);
+            return it == n->obs.scalars.end() ? 0.0 : it->second;
+        };
+        info_->setText(tr("%1 · t = %2 s · %3 Hz · silent %4 · %5 steps/s")
+                           .arg(QString::fromStdString(n->name))
+                           .arg(snap->simTime, 0, 'f', 3)
+                           .arg(sc("rate"), 0, 'f', 2)
+                           .arg(sc("sparsity"), 0, 'f', 3)
+                           .arg(snap->stepsPerSecond, 0, 'f', 0));
+    }
+
+    void refreshRates() {
+        const auto r = raster_->raster();
+        if (!r) return;
+        rates_->setSeries(computeRates(*r, raster_->viewEndStep(), raster_->window(), 0.005), r->populations);
+    }
+
+    void probe(int neuron) {
+        picked_.erase(std::remove(picked_.begin(), picked_.end(), neuron), picked_.end());
+        picked_.insert(picked_.begin(), neuron);
+        if (picked_.size() > 4) picked_.resize(4);
+        const NodeId id = node_;
+        const std::vector<int> probes = picked_;
+        session_->runner().post([id, probes](Engine& e) {
+            if (auto* t = dynamic_cast<ProbeTarget*>(e.kernel(id))) t->setProbes(probes);
+        });
+    }
+
+    Session* session_;
+    RasterWidget* raster_;
+    RateWidget* rates_;
+    MembraneTraceWidget* traces_;
+    QPushButton* pause_;
+    QComboBox* window_;
+    QLabel* info_;
+    NodeId node_ = 0, lastSelected_ = 0;
+    std::uint64_t lastStep_ = ~0ull, lastBuild_ = ~0ull;
+    std::vector<int> picked_;
+};
+
+}  // namespace
+
+QWidget* makeSpikingView(Session* session, QWidget* parent) { return new SpikingView(session, parent); }
+
+}  // namespace ganglion

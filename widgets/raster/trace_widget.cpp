@@ -1,0 +1,173 @@
+#include "widgets/raster/trace_widget.h"
+
+#include "widgets/raster/raster_widget.h"
+
+#include <QPainter>
+#include <QPainterPath>
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+namespace ganglion {
+
+namespace {
+constexpr int kLeft = 52, kBottom = 20, kTop = 6, kRight = 8;
+
+QRect plotArea(const QWidget* w) {
+    return QRect(kLeft, kTop, std::max(10, w->width() - kLeft - kRight), std::max(10, w->height() - kTop - kBottom));
+}
+
+void drawFrame(QPainter& p, const QRect& plot, double lo, double hi, const QString& unit) {
+    p.fillRect(plot, QColor(250, 250, 252));
+    p.setPen(QColor(150, 150, 160));
+    p.drawRect(plot.adjusted(0, 0, -1, -1));
+    p.setPen(QColor(60, 60, 70));
+    for (int k = 0; k <= 2; ++k) {
+        double v = lo + (hi - lo) * k / 2.0;
+        if (std::abs(v) < 1e-3 * (hi - lo)) v = 0.0;
+        const int y = plot.bottom() - int((plot.height() - 1) * k / 2.0);
+        p.drawText(QRect(0, y - 8, kLeft - 4, 16), Qt::AlignRight | Qt::AlignVCenter, QString::number(v, 'g', 3) + unit);
+    }
+}
+}  // namespace
+
+MembraneTraceWidget::MembraneTraceWidget(QWidget* parent) : QWidget(parent) { setMinimumSize(200, 100); }
+
+QColor MembraneTraceWidget::traceColor(int i) {
+    static const QColor c[] = {QColor(20, 20, 20), QColor(220, 50, 120), QColor(40, 140, 200), QColor(230, 140, 20),
+                               QColor(90, 170, 60), QColor(130, 70, 200)};
+    return c[std::max(0, i) % 6];
+}
+
+void MembraneTraceWidget::setTraces(std::shared_ptr<const snn::MembraneTraces> t) {
+    traces_ = std::move(t);
+    update();
+}
+
+void MembraneTraceWidget::setWindow(double seconds) {
+    window_ = std::max(1e-3, seconds);
+    update();
+}
+
+void MembraneTraceWidget::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    p.fillRect(rect(), palette().window());
+    const QRect plot = plotArea(this);
+    if (!traces_ || traces_->values.cols() == 0 || traces_->values.rows() == 0) {
+        drawFrame(p, plot, 0, 1, "");
+        p.drawText(plot, Qt::AlignCenter, tr("Click a neuron in the raster to trace its membrane potential"));
+        return;
+    }
+    const auto& v = traces_->values;
+    const Eigen::Index n = v.cols();
+    const Eigen::Index shown = std::min<Eigen::Index>(n, Eigen::Index(std::max(2.0, window_ / traces_->dt)));
+    const Eigen::Index c0 = n - shown;
+    const auto block = v.middleCols(c0, shown);
+    float lo = block.minCoeff(), hi = block.maxCoeff();
+    if (hi - lo < 1e-6f) hi = lo + 1.f;
+    const float pad = 0.05f * (hi - lo);
+    lo -= pad;
+    hi += pad;
+    drawFrame(p, plot, lo, hi, "");
+    p.setRenderHint(QPainter::Antialiasing);
+    // Min/max per pixel column keeps long traces cheap and shows every spike-reset excursion.
+    const int w = plot.width();
+    for (Eigen::Index r = 0; r < v.rows(); ++r) {
+        QPainterPath path;
+        for (int x = 0; x < w; ++x) {
+            const Eigen::Index a = c0 + Eigen::Index(double(x) / w * shown);
+            const Eigen::Index b = std::max(a + 1, c0 + Eigen::Index(double(x + 1) / w * shown));
+            float mn = v(r, a), mx = v(r, a);
+            for (Eigen::Index c = a; c < b && c < n; ++c) mn = std::min(mn, v(r, c)), mx = std::max(mx, v(r, c));
+            const double y0 = plot.bottom() - (mn - lo) / (hi - lo) * (plot.height() - 1);
+            const double y1 = plot.bottom() - (mx - lo) / (hi - lo) * (plot.height() - 1);
+            if (x == 0) path.moveTo(plot.left() + x, y0);
+            else path.lineTo(plot.left() + x, y0);
+            if (y1 != y0) path.lineTo(plot.left() + x, y1);
+        }
+        p.setPen(QPen(traceColor(int(r)), 1.2));
+        p.drawPath(path);
+        p.drawText(QPoint(plot.left() + 6 + int(r) * 70, plot.top() + 14),
+                   tr("neuron %1").arg(traces_->neurons[std::size_t(r)]));
+    }
+    p.setPen(QColor(60, 60, 70));
+    p.drawText(QRect(plot.left(), plot.bottom() + 2, plot.width(), 16), Qt::AlignRight,
+               tr("last %1 s").arg(double(shown) * traces_->dt, 0, 'g', 3));
+}
+
+RateSeries computeRates(const snn::SpikeRaster& r, std::uint64_t endStep, double window, double binSeconds) {
+    RateSeries s;
+    s.binSeconds = binSeconds;
+    const auto binSteps = std::uint64_t(std::max(1.0, std::round(binSeconds / r.dt)));
+    s.binSeconds = double(binSteps) * r.dt;
+    const auto span = std::uint64_t(std::max(1.0, std::round(window / r.dt)));
+    const std::uint64_t begin = endStep > span ? endStep - span : 0;
+    const std::size_t bins = std::size_t((endStep - begin + binSteps - 1) / binSteps);
+    s.tBegin = double(begin) * r.dt;
+    const std::size_t pops = std::max<std::size_t>(1, r.populationStart.size() - 1);
+    s.rate.assign(pops, std::vector<double>(bins, 0.0));
+    s.sparsity.assign(bins, 1.0);
+    std::vector<std::unordered_set<int>> active(bins);
+    r.forEach(begin, endStep, [&](std::uint64_t st, int n) {
+        const std::size_t b = std::size_t((st - begin) / binSteps);
+        const int p = std::max(0, r.populationOf(n));
+        s.rate[std::size_t(p)][b] += 1.0;
+        active[b].insert(n);
+    });
+    for (std::size_t p = 0; p < pops; ++p) {
+        const int size = r.populationStart.size() > p + 1 ? r.populationStart[p + 1] - r.populationStart[p] : r.neurons;
+        for (auto& v : s.rate[p]) v /= std::max(1, size) * s.binSeconds;
+    }
+    for (std::size_t b = 0; b < bins; ++b)
+        s.sparsity[b] = r.neurons > 0 ? 1.0 - double(active[b].size()) / r.neurons : 1.0;
+    return s;
+}
+
+RateWidget::RateWidget(QWidget* parent) : QWidget(parent) { setMinimumSize(200, 90); }
+
+void RateWidget::setSeries(RateSeries s, std::vector<std::string> populations) {
+    series_ = std::move(s);
+    pops_ = std::move(populations);
+    update();
+}
+
+void RateWidget::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    p.fillRect(rect(), palette().window());
+    const QRect plot = plotArea(this);
+    double hi = 1.0;
+    for (const auto& r : series_.rate)
+        for (double v : r) hi = std::max(hi, v);
+    hi *= 1.1;
+    drawFrame(p, plot, 0, hi, " Hz");
+    if (series_.sparsity.empty()) return;
+    const std::size_t bins = series_.sparsity.size();
+    auto xOf = [&](std::size_t b) { return plot.left() + (double(b) + 0.5) / bins * plot.width(); };
+    p.setRenderHint(QPainter::Antialiasing);
+    for (std::size_t k = 0; k < series_.rate.size(); ++k) {
+        QPainterPath path;
+        for (std::size_t b = 0; b < bins; ++b) {
+            const double y = plot.bottom() - series_.rate[k][b] / hi * (plot.height() - 1);
+            b == 0 ? path.moveTo(xOf(b), y) : path.lineTo(xOf(b), y);
+        }
+        p.setPen(QPen(RasterWidget::populationColor(int(k)), 1.5));
+        p.drawPath(path);
+    }
+    // Sparsity on its own 0..1 scale (dashed), labelled at the right.
+    QPainterPath sp;
+    for (std::size_t b = 0; b < bins; ++b) {
+        const double y = plot.bottom() - series_.sparsity[b] * (plot.height() - 1);
+        b == 0 ? sp.moveTo(xOf(b), y) : sp.lineTo(xOf(b), y);
+    }
+    p.setPen(QPen(QColor(90, 90, 90), 1, Qt::DashLine));
+    p.drawPath(sp);
+    double mean = 0;
+    for (double v : series_.sparsity) mean += v;
+    mean /= double(bins);
+    p.setPen(QColor(60, 60, 70));
+    p.drawText(plot.adjusted(0, 2, -6, 0), Qt::AlignRight | Qt::AlignTop,
+               tr("rate per population (%1 ms bins); dashed: silent fraction %2").arg(series_.binSeconds * 1e3, 0, 'g', 3).arg(mean, 0, 'f', 3));
+}
+
+}  // namespace ganglion
