@@ -26,6 +26,10 @@
 
 #include <cmath>
 
+// The app is a static library: its resources must be registered explicitly, from the global
+// namespace (Q_INIT_RESOURCE declares a global function).
+static void initGanglionResources() { Q_INIT_RESOURCE(resources); }
+
 namespace ganglion {
 
 namespace {
@@ -35,6 +39,7 @@ QString speedText(int i) { return kSpeeds[i] == 0 ? QObject::tr("max") : QObject
 }  // namespace
 
 MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent), session_(session) {
+    initGanglionResources();
     setObjectName("MainWindow");
     setWindowIcon(QIcon(":/ganglion/icons/ganglion.svg"));
     setDockOptions(AnimatedDocks | AllowNestedDocks | AllowTabbedDocks);

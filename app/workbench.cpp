@@ -11,10 +11,6 @@
 
 #include <cstdio>
 
-// The app is a static library: its resources must be registered explicitly, from the global
-// namespace (Q_INIT_RESOURCE declares a global function).
-static void initGanglionResources() { Q_INIT_RESOURCE(resources); }
-
 namespace ganglion {
 
 namespace {
@@ -44,7 +40,6 @@ void scheduleScreenshot(MainWindow* w, Session* s, const QString& path, qulonglo
 }  // namespace
 
 int runWorkbench(int argc, char** argv) {
-    initGanglionResources();
     setDefaultVtkSurfaceFormat();  // before QApplication: OpenGL 3.2 core for the 3D views
     QApplication app(argc, argv);
     QApplication::setApplicationName("Ganglion");
