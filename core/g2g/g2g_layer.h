@@ -45,7 +45,7 @@ public:
     bool wantsHebbian(std::uint64_t step) const;
     bool wantsGradient(std::uint64_t step) const;
     /// At the start of training step `step`: rewire when due. Returns true when it did (the
-    /// caller must then reset optimiser state of `lastEvent.slots`).
+    /// caller must then reset optimiser state of `lastEvent.movedSlots`).
     bool maybeRewire(std::uint64_t step, Rng& rng);
 
     std::shared_ptr<const G2GConnectivity> connectivity(std::uint64_t step) const;

@@ -202,7 +202,7 @@ double MlpTrainer::trainBatch(const Matrix& X, const Matrix& labels) {
     for (std::size_t l = 0; l < layers_.size(); ++l) {
         Layer& ly = layers_[l];
         if (ly.sparse && ly.g2g.maybeRewire(step_, rng_)) {
-            for (int k : ly.g2g.lastEvent.slots) adamW_[l].m(k) = adamW_[l].v(k) = 0.f;
+            for (int k : ly.g2g.lastEvent.movedSlots) adamW_[l].m(k) = adamW_[l].v(k) = 0.f;
         }
     }
     const int T = pool_->size();

@@ -133,7 +133,7 @@ RewireEvent rewire(SparseLinear& layer, int count, PruneRule prune, GrowRule gro
         s.slotCol[k] = cell % s.cols;
         layer.w(k) = 0.f;
         ev.grown.push_back({s.slotRow[k], s.slotCol[k]});
-        ev.slots.push_back(k);
+        ev.movedSlots.push_back(k);
     }
     s.rebuild();
     layer.pack();

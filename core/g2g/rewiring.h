@@ -54,7 +54,7 @@ struct RewireEvent {
     std::uint64_t step = 0;
     std::vector<std::pair<int, int>> pruned;  ///< (row, col) removed
     std::vector<std::pair<int, int>> grown;   ///< (row, col) added
-    std::vector<int> slots;                   ///< slots reassigned (same order as grown)
+    std::vector<int> movedSlots;                ///< slots reassigned (same order as grown)
 };
 
 /// Moves `count` live connections: prune by `prune`, regrow by `grow` among connections that
