@@ -142,6 +142,40 @@ void DisconnectCommand::undo() {
     if (edge_.id != 0) graph_.insertEdge(edge_);
 }
 
+ReconnectCommand::ReconnectCommand(Graph& g, EdgeId old, const Endpoint& from, const Endpoint& to,
+                                   QUndoCommand* parent)
+    : GraphCommand(g, parent) {
+    if (const Edge* e = g.edge(old)) old_ = *e;
+    new_.from = from;
+    new_.to = to;
+    setText(QObject::tr("Reconnect %1 → %2").arg(endpointLabel(g, from), endpointLabel(g, to)));
+}
+
+void ReconnectCommand::redo() {
+    if (old_.id == 0 || !graph_.edge(old_.id)) {
+        fail(QObject::tr("The connection no longer exists."));
+        return;
+    }
+    graph_.disconnect(old_.id);
+    if (done_) {
+        graph_.insertEdge(new_);
+        return;
+    }
+    if (auto why = graph_.canConnect(new_.from, new_.to)) {
+        graph_.insertEdge(old_);  // leave the graph as it was
+        fail(qs(*why));
+        return;
+    }
+    new_.id = graph_.connect(new_.from, new_.to);
+    done_ = true;
+}
+
+void ReconnectCommand::undo() {
+    if (!done_) return;
+    graph_.disconnect(new_.id);
+    graph_.insertEdge(old_);
+}
+
 // --- MoveNodes -------------------------------------------------------------------------------
 
 MoveNodesCommand::MoveNodesCommand(Graph& g, const Positions& from, const Positions& to, QUndoCommand* parent)

@@ -93,6 +93,19 @@ private:
     Edge edge_;
 };
 
+/// Replaces an edge by another connection in one step (an edge's input end dragged elsewhere).
+class ReconnectCommand : public GraphCommand {
+public:
+    ReconnectCommand(Graph& g, EdgeId old, const Endpoint& from, const Endpoint& to, QUndoCommand* parent = nullptr);
+    void redo() override;
+    void undo() override;
+    EdgeId edgeId() const { return new_.id; }
+
+private:
+    Edge old_, new_;
+    bool done_ = false;
+};
+
 /// Moves nodes. Consecutive moves of the same set of nodes merge into one step when the later
 /// one starts where the earlier ended and follows within kMergeWindowMs (arrow-key nudges,
 /// a drag delivered in pieces).

@@ -127,6 +127,37 @@ private slots:
         QVERIFY(*g.edge(e.id) == e);
     }
 
+    void reconnectIsOneExactStep() {
+        Graph g;
+        QUndoStack stack;
+        NodeId data = pushAdd(stack, g, "PlaygroundData", {0, 0});
+        NodeId a = pushAdd(stack, g, "Dense", {300, 0});
+        NodeId b = pushAdd(stack, g, "Dense", {300, 200});
+        NodeId c = pushAdd(stack, g, "Dense", {600, 200});
+        const EdgeId e = pushConnect(stack, g, data, "x", a, "in");
+        pushConnect(stack, g, b, "out", c, "in");
+        const Graph beforeGraph = g;
+        const int base = stack.count();
+        auto* cmd = new ReconnectCommand(g, e, {data, "x"}, {b, "in"});
+        stack.push(cmd);
+        QCOMPARE(stack.count(), base + 1);
+        QVERIFY(!g.edge(e));
+        QVERIFY(g.edgeIntoPort({b, "in"}));
+        const QString after = json(g);
+        stack.undo();
+        // Same ids, nodes and edges; the restored edge is listed last (Graph appends).
+        QVERIFY(g.sameContent(beforeGraph));
+        QVERIFY(*g.edge(e) == *beforeGraph.edge(e));
+        stack.redo();
+        QCOMPARE(json(g), after);
+        stack.undo();
+        const QString undone = json(g);
+        // Onto an input that is taken: refused, nothing changes, no step.
+        stack.push(new ReconnectCommand(g, e, {data, "x"}, {c, "in"}));
+        QCOMPARE(stack.index(), base);
+        QCOMPARE(json(g), undone);
+    }
+
     void moveMerges() {
         Graph g;
         QUndoStack stack;

@@ -39,6 +39,10 @@ struct Rig {
         });
         QObject::connect(&canvas, &GraphCanvas::requestDisconnect,
                          [this](EdgeId id) { stack.push(new DisconnectCommand(graph, id)); });
+        QObject::connect(&canvas, &GraphCanvas::requestReconnect,
+                         [this](EdgeId id, const Endpoint& a, const Endpoint& b) {
+                             stack.push(new ReconnectCommand(graph, id, a, b));
+                         });
         QObject::connect(&canvas, &GraphCanvas::requestMove,
                          [this](const GraphCanvas::Positions& a, const GraphCanvas::Positions& b) {
                              stack.push(new MoveNodesCommand(graph, a, b));
@@ -235,6 +239,38 @@ private slots:
         }
         QCOMPARE(connects.size(), 0);
         QCOMPARE(json(r.graph), before);
+    }
+
+    void pickUpEdgeToRerouteOrDisconnect() {
+        Rig r;
+        r.stack.push(new AddNodeCommand(r.graph, "PlaygroundData", {0, 100}));
+        const NodeId data = r.lastNode();
+        r.stack.push(new AddNodeCommand(r.graph, "Dense", {350, 100}));
+        const NodeId a = r.lastNode();
+        r.stack.push(new AddNodeCommand(r.graph, "Dense", {350, 350}));
+        const NodeId b = r.lastNode();
+        r.drag(r.portView(data, true, 0), r.portView(a, false, 0));
+        const EdgeId first = r.graph.edgeIntoPort({a, "in"})->id;
+        const int base = r.stack.count();
+        // Drag the connected input end of the edge to another input: one reconnect step.
+        r.drag(r.portView(a, false, 0), r.portView(b, false, 0));
+        QCOMPARE(r.stack.count(), base + 1);
+        QVERIFY(!r.graph.edge(first));
+        QVERIFY(!r.graph.edgeIntoPort({a, "in"}));
+        QCOMPARE(r.graph.edgeIntoPort({b, "in"})->from, (Endpoint{data, "x"}));
+        // Pull it off and let go on empty canvas: disconnected.
+        r.drag(r.portView(b, false, 0), r.view({800, 600}));
+        QVERIFY(r.graph.edges().empty());
+        r.stack.undo();
+        r.stack.undo();
+        QVERIFY(r.graph.edge(first));
+        QVERIFY(r.canvas.graphScene()->edgeItem(first)->isVisible());
+        // Dropping it back where it was changes nothing.
+        r.drag(r.portView(a, false, 0), r.portView(a, false, 0) + QPoint(0, 2));
+        QCOMPARE(r.stack.index(), base);  // nothing new pushed (the two undone steps remain redoable)
+        QCOMPARE(r.stack.count(), base + 2);
+        QVERIFY(r.graph.edge(first));
+        QVERIFY(r.canvas.graphScene()->edgeItem(first)->isVisible());
     }
 
     void moveSelectDeleteCopyPaste() {

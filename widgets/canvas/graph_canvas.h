@@ -6,6 +6,7 @@
 // the scene, which updates the items. Gestures:
 //   drag a palette entry in / double-click or Tab on empty canvas (quick-add) → requestAddNode
 //   drag from a port to a port → requestConnect (refused pairs highlight red, message shown)
+//   drag the input end of an existing edge → requestReconnect, or requestDisconnect on empty
 //   drag nodes (one request per drag), arrow keys nudge → requestMove
 //   Delete/Backspace → requestDelete;  Ctrl+C / Ctrl+X / Ctrl+V / Ctrl+D → copy / cut /
 //   paste / duplicate (requestPaste);  wheel zoom, middle-drag or Space+drag pan, F fit-to-view.
@@ -74,6 +75,9 @@ signals:
     void requestAddNode(const QString& type, const QPointF& pos);
     void requestConnect(const ganglion::Endpoint& from, const ganglion::Endpoint& to);
     void requestDisconnect(ganglion::EdgeId edge);
+    /// The user dragged an existing edge's input end to another input: replace `edge` by
+    /// from→to in one step (ReconnectCommand). Dropping it on empty canvas requests a disconnect.
+    void requestReconnect(ganglion::EdgeId edge, const ganglion::Endpoint& from, const ganglion::Endpoint& to);
     void requestMove(const QList<QPair<ganglion::NodeId, QPointF>>& oldPositions,
                      const QList<QPair<ganglion::NodeId, QPointF>>& newPositions);
     void requestDelete(const QList<ganglion::NodeId>& nodes, const QList<ganglion::EdgeId>& edges);
@@ -101,7 +105,7 @@ protected:
 private:
     std::optional<PortRef> portAt(const QPointF& scenePos, const PortRef* exclude = nullptr) const;
     bool isEmptyAt(const QPoint& viewPos) const;
-    void beginConnection(const PortRef& origin, const QPointF& scenePos);
+    void beginConnection(const PortRef& origin, const QPointF& scenePos, EdgeId pickedUp = 0);
     void updateConnection(const QPointF& scenePos, const QPoint& globalPos);
     void finishConnection();
     void cancelConnection();
@@ -116,6 +120,7 @@ private:
     QuickAddPopup* quickAdd_;
     DragEdgeItem* dragEdge_ = nullptr;
     PortRef dragOrigin_;
+    PortRef pickedFrom_;  // the input end of a picked-up edge
     bool panning_ = false;
     bool spaceHeld_ = false;
     QPoint lastPanPos_;

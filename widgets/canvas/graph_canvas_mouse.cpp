@@ -33,10 +33,10 @@ bool GraphCanvas::isEmptyAt(const QPoint& viewPos) const {
     return true;
 }
 
-void GraphCanvas::beginConnection(const PortRef& origin, const QPointF& scenePos) {
+void GraphCanvas::beginConnection(const PortRef& origin, const QPointF& scenePos, EdgeId pickedUp) {
     dragOrigin_ = origin;
     scene_->clearSelection();
-    scene_->beginPortDrag(origin);
+    scene_->beginPortDrag(origin, pickedUp);
     dragEdge_ = new DragEdgeItem;
     const NodeSpec* spec = graph() ? graph()->spec(origin.node) : nullptr;
     if (spec) {
@@ -77,22 +77,31 @@ void GraphCanvas::finishConnection() {
     if (!dragEdge_) return;
     const PortRef target = scene_->dragTarget();
     const PortRef origin = dragOrigin_;
+    const EdgeId picked = scene_->pickedUpEdge();
+    const PortRef pickedFrom = pickedFrom_;
+    // Judge while the drag state (and its picked-up edge exclusion) is still in place.
+    const std::optional<QString> why = target.valid() ? scene_->connectionProblem(origin, target) : std::nullopt;
     cancelConnection();
-    if (!target.valid()) return;
-    if (auto why = scene_->connectionProblem(origin, target)) {
+    if (picked && !target.valid()) {
+        emit requestDisconnect(picked);  // an edge pulled off its input and let go
+        return;
+    }
+    if (!target.valid() || (picked && target == pickedFrom)) return;
+    if (why) {
         emit statusMessage(tr("Connection refused: %1").arg(*why));
         return;
     }
     PortRef from, to;
     GraphScene::orient(origin, target, &from, &to);
-    emit requestConnect(scene_->endpoint(from), scene_->endpoint(to));
+    if (picked) emit requestReconnect(picked, scene_->endpoint(from), scene_->endpoint(to));
+    else emit requestConnect(scene_->endpoint(from), scene_->endpoint(to));
 }
 
 void GraphCanvas::cancelConnection() {
     if (!dragEdge_) return;
     delete dragEdge_;
     dragEdge_ = nullptr;
-    dragOrigin_ = {};
+    dragOrigin_ = pickedFrom_ = {};
     scene_->endPortDrag();
     QToolTip::hideText();
 }
@@ -108,7 +117,18 @@ void GraphCanvas::mousePressEvent(QMouseEvent* e) {
     if (e->button() == Qt::LeftButton) {
         const QPointF sp = mapToScene(e->pos());
         if (auto port = portAt(sp)) {
-            beginConnection(*port, sp);
+            // Grabbing a connected input picks its edge up (re-route or drop to disconnect).
+            const Endpoint ep = scene_->endpoint(*port);
+            const Edge* existing = !port->output && graph() ? graph()->edgeIntoPort(ep) : nullptr;
+            const NodeSpec* srcSpec = existing ? graph()->spec(existing->from.node) : nullptr;
+            if (existing && srcSpec && !(e->modifiers() & Qt::ControlModifier)) {
+                const PortRef source{existing->from.node, true, srcSpec->outputIndex(existing->from.port)};
+                const EdgeId picked = existing->id;
+                beginConnection(source, sp, picked);
+                pickedFrom_ = *port;
+            } else {
+                beginConnection(*port, sp);
+            }
             e->accept();
             return;
         }

@@ -113,16 +113,23 @@ std::optional<QString> GraphScene::connectionProblem(const PortRef& a, const Por
     orient(a, b, &from, &to);
     const Endpoint f = endpoint(from), t = endpoint(to);
     if (f.node == 0 || t.node == 0) return tr("The port no longer exists.");
-    if (auto why = graph_->canConnect(f, t)) return QString::fromStdString(*why);
+    const Graph& judge = probe_ ? *probe_ : *graph_;
+    if (auto why = judge.canConnect(f, t)) return QString::fromStdString(*why);
     return std::nullopt;
 }
 
-void GraphScene::beginPortDrag(const PortRef& origin) {
+void GraphScene::beginPortDrag(const PortRef& origin, EdgeId pickedUp) {
     dragging_ = true;
     dragOrigin_ = origin;
     dragTarget_ = {};
     marks_.clear();
     if (!graph_) return;
+    picked_ = graph_->edge(pickedUp) ? pickedUp : 0;
+    if (picked_) {
+        probe_ = std::make_unique<Graph>(*graph_);  // copies contents only, no observers
+        probe_->disconnect(picked_);
+        if (EdgeItem* it = edgeItem(picked_)) it->hide();
+    }
     for (const Node& n : graph_->nodes()) {
         const NodeSpec* spec = graph_->spec(n.id);
         if (!spec) continue;
@@ -153,6 +160,9 @@ void GraphScene::endPortDrag() {
     dragging_ = false;
     dragOrigin_ = dragTarget_ = {};
     marks_.clear();
+    if (EdgeItem* it = edgeItem(picked_)) it->show();
+    picked_ = 0;
+    probe_.reset();
     for (auto* n : std::as_const(nodes_)) n->update();
 }
 

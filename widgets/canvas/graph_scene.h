@@ -11,6 +11,8 @@
 #include <QHash>
 #include <QImage>
 
+#include <memory>
+
 namespace ganglion {
 
 class EdgeItem;
@@ -46,7 +48,10 @@ public:
     std::optional<QString> connectionProblem(const PortRef& a, const PortRef& b) const;
 
     /// Connection dragging: marks every port compatible / refused relative to `origin`.
-    void beginPortDrag(const PortRef& origin);
+    /// `pickedUp`: an existing edge the user is re-routing (judged as if it were gone; its
+    /// item is hidden meanwhile), 0 for a new connection.
+    void beginPortDrag(const PortRef& origin, EdgeId pickedUp = 0);
+    EdgeId pickedUpEdge() const { return picked_; }
     void setDragTarget(const PortRef& target);  ///< invalid ref = none
     void endPortDrag();
     PortMark portMark(const PortRef& ref) const;
@@ -82,6 +87,8 @@ private:
     QHash<NodeId, QString> issues_;
     bool dragging_ = false;
     PortRef dragOrigin_, dragTarget_;
+    EdgeId picked_ = 0;
+    std::unique_ptr<Graph> probe_;  // the graph without the picked-up edge, for canConnect
     QHash<quint64, PortMark> marks_;  // key: node id * 512 + (output ? 256 : 0) + index
 };
 
