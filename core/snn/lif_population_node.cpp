@@ -230,7 +230,7 @@ NodeSpec makeLifPopulationSpec() {
     s.reference = "Gerstner, Kistler, Naud & Paninski, Neuronal Dynamics (2014); Song, Miller & Abbott 2000 (STDP); "
                   "Turrigiano 2008 (synaptic scaling)";
     s.inputs = {{"exc", PortType::Spikes, "excitatory presynaptic spikes", true},
-                {"inh", PortType::Spikes, "inhibitory presynaptic spikes", true},
+                {"inh", PortType::Spikes, "inhibitory presynaptic spikes (previous step)", true, true},
                 {"rec", PortType::Spikes, "recurrent spikes (previous step)", true, true},
                 {"current", PortType::Tensor, "injected current (1 or neurons features; first sample)", true}};
     s.outputs = {{"spikes", PortType::Spikes, "neurons that fired this step"},

@@ -46,9 +46,10 @@ Network buildStdpPattern(const StdpPatternConfig& c, double dt, std::uint64_t se
     std::exponential_distribution<double> isi(c.rate);
     // Frozen pattern: afferents 0 .. inputs/2−1, Poisson at `rate` within the pattern window.
     const int nPat = c.inputs / 2;
+    std::exponential_distribution<double> pisi(c.patternRate);
     std::vector<GeneratorSpike> pattern;
     for (int n = 0; n < nPat; ++n)
-        for (double t = isi(rng); t < c.patternLength; t += isi(rng)) pattern.push_back({t, n});
+        for (double t = pisi(rng); t < c.patternLength; t += pisi(rng)) pattern.push_back({t, n});
     std::vector<GeneratorSpike> spikes;
     for (double t0 = 0; t0 < c.duration; t0 += c.period) {
         // Pattern at the start of every period; noise elsewhere (and for the other afferents).
@@ -71,7 +72,7 @@ Network buildStdpPattern(const StdpPatternConfig& c, double dt, std::uint64_t se
     inputs.setGeneratorSpikes(std::move(spikes));
     const int a = net.addPopulation(std::move(inputs));
     const int b = net.addPopulation(Population("out", 1, out));
-    Synapses syn = connect::allToAll(c.inputs, 1, float(c.w0 * 0.1));
+    Synapses syn = connect::allToAll(c.inputs, 1, float(c.w0));
     for (auto& w : syn.weight) w *= float(0.5 + u(rng));
     const int pr = net.addProjection("stdp", a, b, syn, Channel::Exc);
     StdpParams sp;
@@ -81,7 +82,7 @@ Network buildStdpPattern(const StdpPatternConfig& c, double dt, std::uint64_t se
     sp.aPlus = 0.005;
     sp.aMinus = 0.0045;
     sp.wMin = 0.0;
-    sp.wMax = 0.1;
+    sp.wMax = 2.0 * c.w0;
     net.projection(pr).setStdp(sp);
     net.prepare(dt, seed);
     return net;

@@ -26,16 +26,17 @@ Network buildCuba(const CubaConfig& cfg, double dt, std::uint64_t seed);
 
 /// STDP demo (after Masquelier, Guyonneau & Thorpe 2008, simplified): `inputs` afferents fire
 /// Poisson noise at `rate` Hz; every `period` s the same frozen `patternLength`-second spike
-/// pattern (from half of the afferents) is replayed. One LIF neuron "out" listens through a
+/// pattern (drawn once at `patternRate` Hz for half of the afferents) is replayed. One LIF neuron "out" listens through a
 /// plastic projection "stdp" and, as STDP potentiates the pattern's afferents, fires at the
 /// pattern's onset. The input spike list covers `duration` seconds.
 struct StdpPatternConfig {
     int inputs = 200;
     double rate = 10.0;
+    double patternRate = 20.0;  ///< Hz of the pattern afferents inside the frozen pattern
     double period = 0.25;
     double patternLength = 0.05;
     double duration = 60.0;
-    double w0 = 0.3;
+    double w0 = 0.075;  ///< mean initial weight (jump of v; threshold 1); STDP bound 2·w0
 };
 Network buildStdpPattern(const StdpPatternConfig& cfg, double dt, std::uint64_t seed);
 

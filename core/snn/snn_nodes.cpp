@@ -20,9 +20,6 @@ void SpikeObserver::reset(const snn::Network& net, double dt, double historySeco
     }
     start.push_back(net.totalNeurons());
     spikes_ = snn::SpikeRecorder(names, start, dt, std::uint64_t(std::max(1.0, historySeconds / dt)));
-    windowSpikes_.assign(net.populationCount(), 0);
-    windowSteps_ = 0;
-    windowSilent_ = 0;
     std::vector<int> keep;
     for (auto& [p, i] : probeLoc_) keep.push_back(net.offset(p) + i);
     setProbes(net, keep);
@@ -46,17 +43,8 @@ void SpikeObserver::setProbes(const snn::Network& net, std::vector<int> global) 
 void SpikeObserver::record(const snn::Network& net) {
     const std::uint64_t step = net.steps() - 1;
     spikes_.beginStep(step);
-    std::size_t fired = 0;
-    for (int p = 0; p < net.populationCount(); ++p) {
-        const auto& f = net.fired(p);
-        spikes_.add(p, f);
-        windowSpikes_[p] += f.size();
-        fired += f.size();
-    }
+    for (int p = 0; p < net.populationCount(); ++p) spikes_.add(p, net.fired(p));
     spikes_.endStep();
-    const int n = net.totalNeurons();
-    windowSilent_ += n > 0 ? 1.0 - double(fired) / n : 0.0;
-    ++windowSteps_;
     if (!probeLoc_.empty()) {
         for (size_t k = 0; k < probeLoc_.size(); ++k)
             probeValues_[k] = net.population(probeLoc_[k].first).v()[probeLoc_[k].second];
@@ -64,26 +52,29 @@ void SpikeObserver::record(const snn::Network& net) {
     }
 }
 
-void SpikeObserver::fill(Observables& obs, const snn::Network& net) const {
-    obs.extra["spikes"] = spikes_.raster();
+void SpikeObserver::fill(Observables& obs, const snn::Network& net, double rateWindow) const {
+    auto raster = spikes_.raster();
+    obs.extra["spikes"] = raster;
     obs.extra["membrane"] = traces_.traces(dt_);
-    if (windowSteps_ > 0) {
-        const double span = double(windowSteps_) * dt_;
-        std::uint64_t total = 0;
-        int neurons = 0;
-        for (int p = 0; p < net.populationCount(); ++p) {
-            const auto& pop = net.population(p);
-            obs.scalars["rate_" + pop.name()] = double(windowSpikes_[p]) / pop.size() / span;
-            total += windowSpikes_[p];
-            neurons += pop.size();
-        }
-        obs.scalars["rate"] = neurons ? double(total) / neurons / span : 0.0;
-        obs.scalars["sparsity"] = windowSilent_ / double(windowSteps_);
-    }
     obs.scalars["spikes_total"] = double(net.totalSpikes());
-    std::fill(windowSpikes_.begin(), windowSpikes_.end(), 0);
-    windowSteps_ = 0;
-    windowSilent_ = 0;
+    if (raster->endStep <= raster->firstStep) return;
+    const auto want = std::uint64_t(std::max(1.0, rateWindow / dt_));
+    const std::uint64_t end = raster->endStep;
+    const std::uint64_t begin = std::max(raster->firstStep, end > want ? end - want : 0);
+    const double span = double(end - begin) * dt_;
+    std::vector<std::uint64_t> perPop(std::size_t(net.populationCount()), 0);
+    std::uint64_t total = 0;
+    raster->forEach(begin, end, [&](std::uint64_t, int n) {
+        const int p = raster->populationOf(n);
+        if (p >= 0) ++perPop[std::size_t(p)];
+        ++total;
+    });
+    for (int p = 0; p < net.populationCount(); ++p)
+        obs.scalars["rate_" + net.population(p).name()] = double(perPop[std::size_t(p)]) / net.population(p).size() / span;
+    const int n = net.totalNeurons();
+    obs.scalars["rate"] = n ? double(total) / n / span : 0.0;
+    // A neuron fires at most once per step, so the silent fraction of a step is 1 − spikes/N.
+    obs.scalars["sparsity"] = n ? 1.0 - double(total) / double(n) / double(end - begin) : 1.0;
 }
 
 std::vector<int> parseIndexList(const std::string& text, const std::string& param) {

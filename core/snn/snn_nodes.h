@@ -8,17 +8,18 @@
 //    (global indices, populations in order). Use it for big recurrent networks.
 //  * Fine-grained graphs: "PoissonInput" / "SpikeGenerator" are spike sources; "LIFPopulation"
 //    owns one Population plus the projections INTO it — one per connected Spikes input port
-//    ("exc", "inh", and "rec", a delayed port for recurrence). A projection's rule, probability,
+//    ("exc", and the delayed ports "inh" and "rec", so E→I→E loops and recurrence are legal).
+//    A projection's rule, probability,
 //    weight, delay and plasticity are parameters of the target population, because a graph edge
-//    carries spikes, not synapses. Spikes arriving on "exc"/"inh" at step n act on the update of
-//    step n+1 (as inside Network); "rec" sees the previous step's output, so a recurrent loop
-//    has one extra step of delay.
+//    carries spikes, not synapses. Spikes arriving on "exc" at step n act on the update of
+//    step n+1 (as inside Network); "inh" and "rec" see the previous step's output, so they have
+//    one extra step of delay.
 //  * Stepping only happens in the Train phase (simulation); Test/Grid evaluations leave the
 //    state untouched and repeat the last output.
 //  * Observables: extra["spikes"] (SpikeRaster), extra["membrane"] (MembraneTraces of the
 //    neurons listed in the "probes" parameter or set with setProbes()), scalars "rate" and
-//    "rate_<population>" (Hz over the last publish interval), "sparsity" (mean fraction of
-//    silent neurons per step), "spikes_total".
+//    "rate_<population>" (Hz over the last 0.2 s), "sparsity" (mean fraction of silent neurons
+//    per step over the same window), "spikes_total".
 #pragma once
 
 #include "core/model/kernel.h"
@@ -47,8 +48,8 @@ public:
     /// After net.step(): records spikes, probe potentials and rate statistics.
     void record(const snn::Network& net);
     void setProbes(const snn::Network& net, std::vector<int> globalNeurons);
-    /// Fills the observables and starts a new rate window.
-    void fill(Observables& obs, const snn::Network& net) const;
+    /// Fills the observables; rates and sparsity cover the last `rateWindow` seconds recorded.
+    void fill(Observables& obs, const snn::Network& net, double rateWindow = 0.2) const;
     double dt() const { return dt_; }
 
 private:
@@ -57,10 +58,6 @@ private:
     std::vector<std::pair<int, int>> probeLoc_;  // (population, local index)
     std::vector<float> probeValues_;
     double dt_ = 1e-4;
-    // rate window (mutable: observe() is const and restarts the window)
-    mutable std::vector<std::uint64_t> windowSpikes_;
-    mutable std::uint64_t windowSteps_ = 0;
-    mutable double windowSilent_ = 0;
 };
 
 /// Parses "1, 5, 17" into indices; throws BuildError naming `param` on bad text.
