@@ -1,0 +1,135 @@
+// Sparsity dashboard: weight sparsity, activation sparsity and live connections of every layer
+// that publishes them, over training steps, plus the activation histogram of the selected layer.
+#include "app/session/session.h"
+#include "widgets/plots/metric_chart.h"
+#include "widgets/sparsity/activation_histogram.h"
+
+#include <QComboBox>
+#include <QGridLayout>
+#include <QLabel>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <map>
+
+namespace ganglion {
+
+namespace {
+
+class SparsityView : public QWidget {
+public:
+    SparsityView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
+        auto* lay = new QGridLayout(this);
+        lay->setContentsMargins(2, 2, 2, 2);
+        weight_ = new MetricChart(tr("Weight sparsity"), tr("fraction of absent weights"), this);
+        weight_->setFixedYRange(0, 1);
+        act_ = new MetricChart(tr("Activation sparsity"), tr("fraction of exact zeros"), this);
+        act_->setFixedYRange(0, 1);
+        live_ = new MetricChart(tr("Live connections"), tr("connections"), this);
+        auto* histBox = new QWidget(this);
+        auto* hl = new QVBoxLayout(histBox);
+        hl->setContentsMargins(0, 0, 0, 0);
+        layer_ = new QComboBox(histBox);
+        layer_->setToolTip(tr("Layer whose activations are histogrammed"));
+        which_ = new QComboBox(histBox);
+        which_->addItem(tr("layer input (upstream activation)"), "input_activations");
+        which_->addItem(tr("layer output"), "activations");
+        hist_ = new ActivationHistogram(histBox);
+        hl->addWidget(layer_);
+        hl->addWidget(which_);
+        hl->addWidget(hist_, 1);
+        lay->addWidget(weight_, 0, 0);
+        lay->addWidget(act_, 0, 1);
+        lay->addWidget(live_, 1, 0);
+        lay->addWidget(histBox, 1, 1);
+        connect(s, &Session::documentReplaced, this, [this] { restart(); });
+        connect(which_, &QComboBox::currentIndexChanged, this, [this] { last_ = nullptr; });
+        connect(layer_, &QComboBox::currentIndexChanged, this, [this] { last_ = nullptr; });
+        auto* t = new QTimer(this);
+        connect(t, &QTimer::timeout, this, [this] { poll(); });
+        t->start(150);
+    }
+
+private:
+    void restart() {
+        weight_->clear();
+        act_->clear();
+        live_->clear();
+        fetched_.clear();
+        hist_->clear();
+    }
+
+    void pull(MetricChart* c, const std::string& name) {
+        const std::size_t from = fetched_[name];
+        auto pts = session_->metrics().series(name, from);
+        if (pts.empty()) return;
+        fetched_[name] = from + pts.size();
+        std::vector<QPointF> q;
+        q.reserve(pts.size());
+        for (const auto& p : pts) q.emplace_back(double(p.step), p.value);
+        c->appendPoints(QString::fromStdString(name), q);
+    }
+
+    void poll() {
+        const auto& m = session_->metrics();
+        if (m.generation() != generation_) {
+            generation_ = m.generation();
+            restart();
+        }
+        for (const auto& name : m.names()) {
+            const auto slash = name.rfind('/');
+            const std::string metric = slash == std::string::npos ? name : name.substr(slash + 1);
+            if (metric == "weight_sparsity") pull(weight_, name);
+            else if (metric == "activation_sparsity" || metric == "activation_sparsity_mean") pull(act_, name);
+            else if (metric == "live_connections") pull(live_, name);
+        }
+        auto snap = session_->snapshot();
+        if (!snap || snap == last_) return;
+        last_ = snap;
+        // Layers with activations to histogram; the selected node wins.
+        QStringList names;
+        std::vector<NodeId> ids;
+        for (const auto& n : snap->nodes)
+            if (n.obs.arrays.count("activations")) {
+                names << QString::fromStdString(n.name);
+                ids.push_back(n.id);
+            }
+        QStringList cur;
+        for (int i = 0; i < layer_->count(); ++i) cur << layer_->itemText(i);
+        if (cur != names) {
+            QSignalBlocker b(layer_);
+            const QString keep = layer_->currentText();
+            layer_->clear();
+            for (std::size_t i = 0; i < ids.size(); ++i) layer_->addItem(names[int(i)], QVariant::fromValue<qulonglong>(ids[i]));
+            layer_->setCurrentIndex(std::max(0, layer_->findText(keep)));
+        }
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            if (ids[i] == session_->selectedNode() && layer_->currentIndex() != int(i)) {
+                QSignalBlocker b(layer_);
+                layer_->setCurrentIndex(int(i));
+            }
+        const NodeSnapshot* n = layer_->currentIndex() >= 0 ? snap->find(NodeId(layer_->currentData().toULongLong())) : nullptr;
+        if (!n) {
+            hist_->clear();
+            return;
+        }
+        auto it = n->obs.arrays.find(which_->currentData().toString().toStdString());
+        if (it == n->obs.arrays.end()) it = n->obs.arrays.find("activations");
+        hist_->setTitle(QString::fromStdString(n->name));
+        hist_->setValues(it->second.data(), std::size_t(it->second.size()));
+    }
+
+    Session* session_;
+    MetricChart *weight_, *act_, *live_;
+    QComboBox *layer_, *which_;
+    ActivationHistogram* hist_;
+    std::map<std::string, std::size_t> fetched_;
+    std::uint64_t generation_ = ~0ull;
+    SnapshotPtr last_;
+};
+
+}  // namespace
+
+QWidget* makeSparsityView(Session* s, QWidget* parent) { return new SparsityView(s, parent); }
+
+}  // namespace ganglion
