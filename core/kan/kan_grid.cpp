@@ -180,25 +180,31 @@ double Layer::extendGrid(int newGrid, const Matrix* x) {
     const int G = cfg_.grid, in = cfg_.in;
     const int dense = std::max(200, 20 * std::max(newGrid, G));
     std::vector<Matrix> xs(static_cast<size_t>(in)), before(static_cast<size_t>(in));
-    for (int i = 0; i < in; ++i) {
-        const float lo = basis_.points(i)(0), hi = basis_.points(i)(G);
-        const Eigen::Index extra = x ? x->cols() : 0;
-        Matrix s(1, dense + extra);
-        for (int p = 0; p < dense; ++p) s(0, p) = lo + (hi - lo) * float(p) / float(dense - 1);
-        for (Eigen::Index b = 0; b < extra; ++b) s(0, dense + b) = std::clamp((*x)(i, b), lo, hi);
-        xs[size_t(i)] = s;
-        before[size_t(i)] = splineValues(*this, i, s);
-    }
     Basis nb(cfg_.basis, in, newGrid, cfg_.order, cfg_.lo, cfg_.hi);
     for (int i = 0; i < in; ++i) {
+        // New points interpolate the old ones (keeping an adaptive layout), stretched to cover
+        // the data when it reaches beyond the grid (pykan refines on the data's range).
+        const float p0 = basis_.points(i)(0), pG = basis_.points(i)(G);
+        float lo = p0, hi = pG;
+        if (x && x->cols() > 0) {
+            lo = std::min(lo, x->row(i).minCoeff());
+            hi = std::max(hi, x->row(i).maxCoeff());
+        }
         Eigen::RowVectorXf pts(newGrid + 1);
         for (int m = 0; m <= newGrid; ++m) {
             const double pos = double(m) * G / newGrid;
             const int j = std::min(int(pos), G - 1);
             const float f = float(pos - j);
-            pts(m) = basis_.points(i)(j) * (1.f - f) + basis_.points(i)(j + 1) * f;
+            const float q = basis_.points(i)(j) * (1.f - f) + basis_.points(i)(j + 1) * f;
+            pts(m) = lo + (q - p0) / (pG - p0) * (hi - lo);
         }
         nb.setPoints(i, pts);
+        const Eigen::Index extra = x ? x->cols() : 0;
+        Matrix s(1, dense + extra);
+        for (int p = 0; p < dense; ++p) s(0, p) = lo + (hi - lo) * float(p) / float(dense - 1);
+        if (extra) s.rightCols(extra) = x->row(i);
+        xs[size_t(i)] = s;
+        before[size_t(i)] = splineValues(*this, i, s);
     }
     basis_ = nb;
     cfg_.grid = newGrid;

@@ -84,9 +84,9 @@ public:
     /// pykan update_grid_from_samples: grid points = eps·uniform + (1-eps)·percentiles of x,
     /// coefficients refitted by least squares. Returns the max |Δφ| over the samples.
     double updateGrid(const Matrix& x, float gridEps = 0.02f);
-    /// Grid extension G → newGrid (points interpolated from the current grid), coefficients
-    /// refitted by least squares on a dense sampling of each input's grid range (plus x when
-    /// given). Returns the max |Δφ| over the grid range.
+    /// Grid extension G → newGrid: points interpolated from the current grid (stretched to cover
+    /// x when given and wider), coefficients refitted by least squares on a dense sampling of
+    /// that range plus x. Returns the max |Δφ| over those samples.
     double extendGrid(int newGrid, const Matrix* x = nullptr);
 
     /// Replace edge (i, o) by a symbolic function (numeric part masked off).
