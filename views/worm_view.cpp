@@ -5,6 +5,7 @@
 #include "core/worm/worm_observables.h"
 #include "widgets/worm/circuit_trace_widget.h"
 #include "widgets/worm/swimmer_widget.h"
+#include "widgets/worm/trace_strip.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>
@@ -12,6 +13,8 @@
 #include <QSplitter>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace ganglion {
 
@@ -50,7 +53,13 @@ public:
         swimmer_->setObjectName("swimmerWidget");
         traces_ = new CircuitTraceWidget(split);
         traces_->setObjectName("circuitTraces");
+        speed_ = new TraceStrip(split);
+        speed_->setObjectName("trainerSpeed");
+        speed_->setXUnit(tr("generations"));  // one generation per engine step
+        speed_->setToolTip(tr("Forward speed (m/s) of each trainer's current parameters, per generation"));
+        speed_->setVisible(false);
         split->addWidget(swimmer_);
+        split->addWidget(speed_);
         split->addWidget(traces_);
         split->setStretchFactor(0, 3);
         split->setStretchFactor(1, 2);
@@ -104,11 +113,41 @@ private:
                     break;
                 }
         }
+        updateSpeedCurves(*snap);
         if (circuit) traces_->setTrace(circuit->obs.get<worm::CircuitTrace>("ncap_trace"), QString::fromStdString(circuit->name));
         else traces_->clear();
+        // trainers-only graphs have no circuit node: give the space to the swimmers and curves
+        traces_->setVisible(circuit != nullptr || speed_->isHidden());
+    }
+
+    /// Speed per generation of every trainer node, from the metric history (5 Hz is plenty).
+    void updateSpeedCurves(const Snapshot& snap) {
+        if (++speedTick_ % 6 != 0) return;
+        static const QColor colors[] = {QColor(33, 102, 210), QColor(220, 90, 30), QColor(40, 150, 70), QColor(130, 70, 170)};
+        std::vector<TraceStrip::Series> series;
+        double hi = 0.05, lo = 0.0;
+        for (const auto& n : snap.nodes) {
+            if (n.type != "WormTrainer") continue;
+            TraceStrip::Series s;
+            s.label = QString::fromStdString(n.name);
+            s.color = colors[series.size() % 4];
+            for (const auto& p : session_->metrics().series(n.name + "/speed")) {
+                if (!s.x.empty() && s.x.back() == double(p.step)) continue;  // same generation published twice
+                s.x.push_back(double(p.step));
+                s.values.push_back(float(p.value));
+                hi = std::max(hi, p.value);
+                lo = std::min(lo, p.value);
+            }
+            series.push_back(std::move(s));
+        }
+        speed_->setVisible(!series.empty());
+        speed_->setRange(lo, hi * 1.1);
+        speed_->setSeries(std::move(series), 1.0);
     }
 
     Session* session_;
+    TraceStrip* speed_;
+    int speedTick_ = 0;
     QPushButton* play_;
     SwimmerWidget* swimmer_;
     CircuitTraceWidget* traces_;

@@ -209,11 +209,16 @@ void ConnectomeGraphWidget::paintEvent(QPaintEvent*) {
     }
     // cells
     std::vector<bool> partner(info_->names.size(), false);
+    int partners = 0;
     if (sel)
         for (const auto& e : info_->edges) {
-            if (e.pre == selected_) partner[e.post] = true;
-            if (e.post == selected_) partner[e.pre] = true;
+            for (int other : {e.pre == selected_ ? e.post : -1, e.post == selected_ ? e.pre : -1})
+                if (other >= 0 && !partner[other]) {
+                    partner[other] = true;
+                    ++partners;
+                }
         }
+    const bool labelPartners = partners <= 24;  // hubs (AVA: ~100 partners) would be unreadable
     std::vector<bool> stim(info_->names.size(), false);
     for (int s : stimulated_)
         if (s >= 0 && s < int(stim.size())) stim[s] = true;
@@ -231,7 +236,7 @@ void ConnectomeGraphWidget::paintEvent(QPaintEvent*) {
         p.setBrush(fill);
         const double rr = i == selected_ ? r + 2 : r;
         p.drawEllipse(c, rr, rr);
-        if (i == selected_ || partner[i] || stim[i]) {
+        if (i == selected_ || (labelPartners && partner[i]) || stim[i]) {
             p.setPen(QColor(20, 20, 30));
             p.drawText(c + QPointF(r + 2, -r), QString::fromStdString(info_->names[i]));
         }

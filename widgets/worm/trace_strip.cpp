@@ -23,6 +23,11 @@ void TraceStrip::setRange(double lo, double hi) {
     }
 }
 
+void TraceStrip::setXUnit(const QString& unit) {
+    unit_ = unit;
+    update();
+}
+
 void TraceStrip::paintEvent(QPaintEvent*) {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
@@ -39,6 +44,17 @@ void TraceStrip::paintEvent(QPaintEvent*) {
         p.drawText(r, Qt::AlignCenter, series_.empty() ? tr("click a cell to see its trace") : tr("no samples yet"));
         return;
     }
+    // explicit x positions: the span covers every series' positions
+    double xmin = 0, xmax = 0;
+    bool explicitX = false;
+    for (const auto& s : series_)
+        if (!s.x.empty() && s.x.size() == s.values.size()) {
+            const auto [a, b] = std::minmax_element(s.x.begin(), s.x.end());
+            xmin = explicitX ? std::min(xmin, *a) : *a;
+            xmax = explicitX ? std::max(xmax, *b) : *b;
+            explicitX = true;
+        }
+    if (explicitX && xmax <= xmin) xmax = xmin + 1;
     int lx = int(r.left());
     for (const auto& s : series_) {
         p.setPen(s.color);
@@ -47,7 +63,9 @@ void TraceStrip::paintEvent(QPaintEvent*) {
         QPainterPath path;
         const size_t m = s.values.size();
         for (size_t k = 0; k < m; ++k) {
-            const double x = r.right() - r.width() * double(m - 1 - k) / double(n - 1);
+            const bool ownX = explicitX && s.x.size() == m;
+            const double x = ownX ? r.left() + r.width() * (s.x[k] - xmin) / (xmax - xmin)
+                                  : r.right() - r.width() * double(m - 1 - k) / double(n - 1);
             const double v = std::clamp((double(s.values[k]) - lo_) / (hi_ - lo_), 0.0, 1.0);
             const QPointF pt(x, r.bottom() - v * r.height());
             if (k == 0) path.moveTo(pt);
@@ -58,8 +76,19 @@ void TraceStrip::paintEvent(QPaintEvent*) {
         p.drawPath(path);
     }
     p.setPen(QColor(110, 110, 120));
+    if (explicitX) {
+        p.drawText(QRectF(r.left(), r.bottom() + 1, r.width(), 14), Qt::AlignLeft,
+                   QStringLiteral("%1 %2").arg(xmin, 0, 'f', 0).arg(unit_));
+        p.drawText(QRectF(r.left(), r.bottom() + 1, r.width(), 14), Qt::AlignRight,
+                   QStringLiteral("%1 %2").arg(xmax, 0, 'f', 0).arg(unit_));
+        p.drawText(QRectF(r.left(), 2, r.width(), 14), Qt::AlignRight,
+                   tr("%1 … %2").arg(lo_, 0, 'g', 3).arg(hi_, 0, 'g', 3));
+        return;
+    }
     p.drawText(QRectF(r.left(), r.bottom() + 1, r.width(), 14), Qt::AlignLeft,
-               tr("−%1 s").arg(double(n - 1) * sampleDt_, 0, 'f', 2));
+               tr("−%1 %2").arg(double(n - 1) * sampleDt_, 0, 'f', unit_ == QLatin1String("s") ? 2 : 0).arg(unit_));
+    p.drawText(QRectF(r.left(), 2, r.width(), 14), Qt::AlignRight,
+               tr("%1 … %2").arg(lo_, 0, 'g', 3).arg(hi_, 0, 'g', 3));
     p.drawText(QRectF(r.left(), r.bottom() + 1, r.width(), 14), Qt::AlignRight, tr("now"));
 }
 

@@ -17,12 +17,15 @@ public:
         QString label;
         std::vector<float> values;
         QColor color;
+        std::vector<double> x;  ///< optional sample positions (e.g. engine steps); empty = uniform
     };
 
     explicit TraceStrip(QWidget* parent = nullptr);
     /// sampleDt: seconds between samples (for the time label).
     void setSeries(std::vector<Series> series, double sampleDt);
     void setRange(double lo, double hi);
+    /// Unit of the x axis label (default "s"; e.g. "generations" with sampleDt = 1).
+    void setXUnit(const QString& unit);
     void clear() { setSeries({}, sampleDt_); }
     int seriesCount() const { return int(series_.size()); }
 
@@ -36,6 +39,7 @@ private:
     std::vector<Series> series_;
     double sampleDt_ = 0.001;
     double lo_ = 0, hi_ = 1;
+    QString unit_ = QStringLiteral("s");
 };
 
 }  // namespace ganglion
