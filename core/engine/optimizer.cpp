@@ -42,6 +42,10 @@ void Optimizer::step() {
     for (std::size_t i = 0; i < params_.size(); ++i) {
         Matrix& w = *params_[i].value;
         Matrix& g = *params_[i].grad;
+        if (m_[i].rows() != w.rows() || m_[i].cols() != w.cols()) {  // resized by the kernel (KAN grid extension)
+            m_[i].setZero(w.rows(), w.cols());
+            v_[i].setZero(w.rows(), w.cols());
+        }
         if (wd != 0.f) g += wd * w;
         if (cfg_.kind == "sgd") {
             const float mu = float(cfg_.momentum);
