@@ -1,6 +1,8 @@
 // Short G2G training runs on Fashion-MNIST: well above chance, sparsity preserved by rewiring,
 // and the dense/sparse trainers agree on what they compute.
+#include "core/engine/engine.h"
 #include "core/g2g/mlp_trainer.h"
+#include "core/graph/json_io.h"
 
 #include <QtTest>
 
@@ -98,6 +100,36 @@ private slots:
             QVERIFY(std::abs(la - lb) < 1e-4 * std::max(1.0, std::abs(la)));
         }
         QVERIFY((a.g2g(0).lin.w - b.g2g(0).lin.w).cwiseAbs().maxCoeff() < 1e-4f);
+    }
+
+    void bundledExamplesTrainInEngine_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<int>("rewirings");
+        QTest::newRow("vs dense") << "g2g_vs_dense.json" << 0;
+        QTest::newRow("rewiring") << "g2g_rewiring.json" << 2;
+    }
+    void bundledExamplesTrainInEngine() {
+        QFETCH(QString, file);
+        QFETCH(int, rewirings);
+        QString why;
+        if (!dataOrSkip(&why)) QSKIP(qPrintable(why));
+        Graph g = loadGraphFile(std::string(GANGLION_SOURCE_DIR) + "/resources/examples/" + file.toStdString());
+        Engine e;
+        auto issues = e.build(g);
+        QVERIFY2(e.ok(), issues.empty() ? "build failed" : issues.front().message.c_str());
+        auto before = e.scalars();
+        for (int i = 0; i < 201; ++i) QVERIFY2(e.step(), e.error().c_str());
+        e.evaluate();
+        e.makeSnapshot();
+        auto m = e.scalars();
+        QCOMPARE(m["G2G hidden 1/rewirings"], double(rewirings));
+        QVERIFY(std::abs(m["G2G hidden 1/weight_sparsity"] - 0.75) < 0.01);
+        QVERIFY(std::abs(m["G2G hidden 2/weight_sparsity"] - 0.75) < 0.01);
+        const double live = m["G2G hidden 1/live_connections"];
+        QVERIFY(live > 90000 && live < 110000);
+        qInfo("G2G test accuracy after 201 steps: %.4f", m["G2G accuracy/test_accuracy"]);
+        QVERIFY(m["G2G accuracy/test_accuracy"] > 0.7);
+        if (m.count("Dense accuracy/test_accuracy")) QVERIFY(m["Dense accuracy/test_accuracy"] > 0.7);
     }
 };
 
