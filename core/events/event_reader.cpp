@@ -191,6 +191,7 @@ bool EventReader::fill() {
         Checkpoint c = checkpoint();
         const bool more = decodeChunk(pending_);
         if (!pending_.empty()) {
+            for (const Event& e : pending_) maxSeen_ = std::max(maxSeen_, e.t);
             c.t = pending_.front().t;
             if (index_.empty() || c.offset > index_.back().offset) index_.push_back(c);
         }

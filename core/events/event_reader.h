@@ -82,6 +82,10 @@ public:
     /// Time of the next event to be read (INT64_MAX at the end).
     std::int64_t peekTime();
 
+    /// Largest event time decoded so far (INT64_MIN before any); after seek(INT64_MAX) it is the
+    /// recording's last event time.
+    std::int64_t lastTimeSeen() const { return maxSeen_; }
+    std::uint64_t fileSize() const { return src_.fileSize(); }
     /// Empty while the file decodes cleanly; otherwise why decoding stopped (names the offset).
     const std::string& error() const { return error_; }
     /// Byte offset where decoding stopped on an error (valid when error() is not empty).
@@ -114,6 +118,7 @@ private:
     std::vector<Event> pending_;
     std::size_t pendingPos_ = 0;
     bool ended_ = false;
+    std::int64_t maxSeen_ = INT64_MIN;
     std::string error_;
     std::uint64_t errorOffset_ = 0;
     std::vector<Checkpoint> index_;  ///< checkpoints at chunk starts, increasing offset

@@ -119,6 +119,12 @@ public:
         begin_ = reader_->peekTime();
         if (begin_ == INT64_MAX) begin_ = 0;
         end_ = begin_;
+        // Files up to 512 MB are decoded once here: it gives the duration for the scrubber and
+        // fills the seek index. Larger ones reveal their end as they play.
+        if (reader_->fileSize() <= (std::uint64_t(512) << 20)) {
+            reader_->seek(INT64_MAX);
+            if (reader_->lastTimeSeen() != INT64_MIN) end_ = reader_->lastTimeSeen() + 1;
+        }
         seekTo(begin_ + std::int64_t(ctx.params.getFloat("start") * 1000.0));
         return {eventShape(reader_->width(), reader_->height())};
     }
@@ -148,6 +154,7 @@ public:
     void observe(Observables& obs) const override {
         SourceBase::observe(obs);
         obs.scalars["stream_begin_s"] = begin_ * 1e-6;
+        obs.scalars["stream_end_s"] = end_ * 1e-6;
         if (!reader_->error().empty()) obs.scalars["decode_error_offset"] = double(reader_->errorOffset());
     }
 
