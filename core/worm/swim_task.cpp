@@ -108,17 +108,25 @@ std::unique_ptr<SwimController> MlpController::clone() const {
 
 EpisodeResult runEpisode(SwimController& controller, const BodyConfig& cfg, double seconds) {
     SwimmerBody body(cfg);
-    controller.reset();
     Eigen::VectorXf torque = Eigen::VectorXf::Zero(body.joints());
+    return runEpisode(controller, body, torque, seconds);
+}
+
+EpisodeResult runEpisode(SwimController& controller, SwimmerBody& body, Eigen::VectorXf& torque,
+                         double seconds) {
+    body.reset();
+    controller.reset();
+    torque.setZero(body.joints());
     const Eigen::Vector2d start = body.centerOfMass();
-    const long long steps = std::max<long long>(1, std::llround(seconds / cfg.controlDt));
+    const double dt = body.config().controlDt;
+    const long long steps = std::max<long long>(1, std::llround(seconds / dt));
     for (long long s = 0; s < steps; ++s) {
         controller.act(s, body, torque);
         body.step(torque);
     }
     const Eigen::Vector2d d = body.centerOfMass() - start;
     EpisodeResult r;
-    const double T = double(steps) * cfg.controlDt;
+    const double T = double(steps) * dt;
     r.forwardSpeed = d.x() / T;
     r.lateralDrift = std::abs(d.y());
     r.distance = d.norm();

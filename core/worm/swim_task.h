@@ -85,5 +85,8 @@ struct EpisodeResult {
 
 /// Runs `controller` on a fresh body (straight, heading +x) for `seconds` simulated.
 EpisodeResult runEpisode(SwimController& controller, const BodyConfig& body, double seconds);
+/// Same on a body the caller keeps (reset first), so repeated episodes do not allocate.
+EpisodeResult runEpisode(SwimController& controller, SwimmerBody& body, Eigen::VectorXf& torque,
+                         double seconds);
 
 }  // namespace ganglion::worm

@@ -21,12 +21,13 @@ SwimTrainer::SwimTrainer(std::unique_ptr<SwimController> controller, const BodyC
     : ctl_(std::move(controller)), body_(body), cfg_(cfg), rng_(cfg.seed) {
     if (!ctl_) throw std::invalid_argument("trainer needs a controller");
     checkConfig(cfg);
-    SwimmerBody check(body);  // validates the body settings
+    episodeBody_ = SwimmerBody(body);  // validates the body settings
     const int n = ctl_->parameterCount();
     theta_ = ctl_->parameters();
     ctl_->project(theta_);
     m_ = v_ = grad_ = Eigen::VectorXf::Zero(n);
     cand_.resize(n);
+    history_.reserve(1024);
     initialFitness_ = currentFitness_ = bestFitness_ = evaluate(theta_);
     best_ = theta_;
 }
@@ -59,7 +60,7 @@ void SwimTrainer::setCurrent(const Eigen::VectorXf& p) {
 double SwimTrainer::evaluate(const Eigen::VectorXf& p) {
     ctl_->setParameters(p);
     ++episodes_;
-    return runEpisode(*ctl_, body_, cfg_.episodeSeconds).forwardSpeed;
+    return runEpisode(*ctl_, episodeBody_, episodeTorque_, cfg_.episodeSeconds).forwardSpeed;
 }
 
 GenerationStats SwimTrainer::generation() {
@@ -88,7 +89,8 @@ GenerationStats SwimTrainer::generation() {
         order_.resize(P);
         std::iota(order_.begin(), order_.end(), 0);
         std::sort(order_.begin(), order_.end(), [&](int a, int b) { return fit_[a] < fit_[b]; });
-        std::vector<float> rank(P);
+        std::vector<float>& rank = rank_;
+        rank.resize(P);
         for (int r = 0; r < P; ++r) rank[order_[r]] = float(r) / float(P - 1) - 0.5f;
         grad_.setZero();
         for (int k = 0; k < pairs; ++k) grad_ += (rank[2 * k] - rank[2 * k + 1]) * eps_.col(k);

@@ -68,6 +68,9 @@ private:
     Eigen::MatrixXf eps_;
     std::vector<double> fit_;
     std::vector<int> order_;
+    std::vector<float> rank_;
+    SwimmerBody episodeBody_;
+    Eigen::VectorXf episodeTorque_;
     double bestFitness_ = 0, currentFitness_ = 0, initialFitness_ = 0;
     int gen_ = 0;
     long long episodes_ = 0;

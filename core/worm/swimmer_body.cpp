@@ -172,10 +172,14 @@ Eigen::Matrix2Xd SwimmerBody::points() const {
 Eigen::Vector2d SwimmerBody::headVelocity() const { return v0_; }
 
 Eigen::Vector2d SwimmerBody::centerOfMass() const {
-    const Eigen::Matrix2Xd p = points();
-    Eigen::Vector2d c(0, 0);
-    for (int i = 0; i < cfg_.links; ++i) c += 0.5 * (p.col(i) + p.col(i + 1));
-    return c / cfg_.links;
+    // centre of link i = head - sum_{k<i} l u_k - l/2 u_i (no allocation: runs every step)
+    Eigen::Vector2d p = p0_, sum(0, 0);
+    for (int i = 0; i < cfg_.links; ++i) {
+        const Eigen::Vector2d u(std::cos(theta_(i)), std::sin(theta_(i)));
+        sum += p - 0.5 * l_ * u;
+        p -= l_ * u;
+    }
+    return sum / cfg_.links;
 }
 
 Eigen::Vector2d SwimmerBody::centerOfMassVelocity() const {
