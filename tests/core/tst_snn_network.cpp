@@ -88,6 +88,21 @@ private slots:
         QCOMPARE(f[0].first, std::uint64_t(11));
     }
 
+    void stepCurrentOnlyInsideWindow() {
+        NeuronParams p = lif();
+        p.tauMem = 10e-3;
+        Network net;
+        const int a = net.addPopulation(Population("a", 1, p));
+        net.addStepCurrent({a, 0.05, 0.15, 3.0});  // v_inf = 3 > threshold during [50, 150) ms
+        net.prepare(1e-4, 1);
+        auto f = record(net, a, 3000);
+        QVERIFY(f.size() > 10);
+        // First spike τ ln(3/2) = 4.05 ms after onset; none after the current ends.
+        QCOMPARE(int(f.front().first), 500 + int(std::ceil(10e-3 * std::log(1.5) / 1e-4)) - 1);
+        QVERIFY(f.back().first < 1500);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, net.addStepCurrent({5, 0, 1, 1}));
+    }
+
     void daleLawEnforced() {
         Network net;
         const int e = net.addPopulation(Population("e", 3, lif(), Dale::Excitatory));

@@ -180,6 +180,27 @@ private slots:
         }
     }
 
+    void poissonRateEncoder() {
+        KernelRig rig("PoissonInput", {{"neurons", 3}, {"gain", 100.0}}, {Shape::tensor(3)});
+        Matrix rates(3, 1);
+        rates << 0.0, 2.0, 5.0;  // 0, 200, 500 Hz
+        rig.inputs = {tensorValue(rates)};
+        std::vector<int> count(3, 0);
+        for (int s = 0; s < 10000; ++s) {
+            rig.forward();
+            for (auto i : rig.outputs[0].spikes.fired) ++count[i];
+        }
+        QCOMPARE(count[0], 0);
+        QVERIFY2(std::abs(count[1] - 200) < 50 && std::abs(count[2] - 500) < 75,
+                 qPrintable(QString("%1 %2").arg(count[1]).arg(count[2])));
+        try {
+            KernelRig bad("PoissonInput", {{"neurons", 3}}, {Shape::tensor(4)});
+            QFAIL("width mismatch accepted");
+        } catch (const BuildError& e) {
+            QCOMPARE(QString::fromStdString(e.port), QString("rates"));
+        }
+    }
+
     void populationNodesChain() {
         // Generator → LIFPopulation (one_to_one, weight above threshold): output one step later.
         KernelRig gen("SpikeGenerator", {{"neurons", 3}, {"spikes", "0.25:0, 0.55:2"}}, {});
