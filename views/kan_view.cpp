@@ -1,0 +1,290 @@
+// KAN view: the spline network of the selected chain of KanLayer nodes (pykan-style plot,
+// live), a detail plot of the clicked edge with its symbolic candidates, and the KAN
+// operations (prune, auto-snap, accept a candidate, grid update/extension, network formula),
+// all run on the engine thread through EngineRunner::post.
+#include "app/session/session.h"
+#include "core/kan/kan_net.h"
+#include "core/kan/kan_node.h"
+#include "widgets/kan/kan_edge_plot.h"
+#include "widgets/kan/kan_network_widget.h"
+
+#include <QApplication>
+#include <QDoubleSpinBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QPointer>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <functional>
+
+namespace ganglion {
+
+namespace {
+
+/// KanLayer node ids in feed order: the chain containing `prefer`, else the first chain found.
+std::vector<NodeId> kanChain(const Graph& g, NodeId prefer) {
+    auto isKan = [&](NodeId id) {
+        const Node* n = g.node(id);
+        return n && n->type == "KanLayer";
+    };
+    auto pred = [&](NodeId id) -> NodeId {
+        for (const Edge* e : g.edgesInto(id))
+            if (isKan(e->from.node)) return e->from.node;
+        return 0;
+    };
+    auto succ = [&](NodeId id) -> NodeId {
+        for (const Edge* e : g.edgesFrom(id))
+            if (isKan(e->to.node)) return e->to.node;
+        return 0;
+    };
+    std::vector<std::vector<NodeId>> chains;
+    for (const Node& n : g.nodes()) {
+        if (n.type != "KanLayer" || pred(n.id)) continue;
+        std::vector<NodeId> c;
+        for (NodeId id = n.id; id && c.size() < 64; id = succ(id)) c.push_back(id);
+        chains.push_back(std::move(c));
+    }
+    for (const auto& c : chains)
+        if (std::find(c.begin(), c.end(), prefer) != c.end()) return c;
+    return chains.empty() ? std::vector<NodeId>{} : chains.front();
+}
+
+QString fitText(const kan::SymbolicFit& f) {
+    return QString("%1   R² %2   %3")
+        .arg(QString::fromStdString(kan::symbolicLibrary()[size_t(f.fn)].name), -8)
+        .arg(f.r2, 0, 'f', 5)
+        .arg(QString::fromStdString(kan::symbolicText(f, "x")));
+}
+
+class KanView : public QWidget {
+public:
+    KanView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
+        auto* lay = new QVBoxLayout(this);
+        lay->setContentsMargins(2, 2, 2, 2);
+        auto* bar = new QHBoxLayout;
+        auto* prune = new QPushButton(tr("Prune"), this);
+        prune->setToolTip(tr("Remove edges whose attribution is below the threshold"));
+        pruneTh_ = new QDoubleSpinBox(this);
+        pruneTh_->setDecimals(4);
+        pruneTh_->setRange(0, 100);
+        pruneTh_->setSingleStep(0.005);
+        pruneTh_->setValue(0.01);
+        auto* snap = new QPushButton(tr("Auto-snap"), this);
+        snap->setToolTip(tr("Replace every edge whose best symbolic candidate reaches R² by it"));
+        r2_ = new QDoubleSpinBox(this);
+        r2_->setDecimals(4);
+        r2_->setRange(0, 1);
+        r2_->setSingleStep(0.001);
+        r2_->setValue(0.99);
+        auto* upd = new QPushButton(tr("Update grid"), this);
+        auto* ext = new QPushButton(tr("Extend grid to"), this);
+        grid_ = new QSpinBox(this);
+        grid_->setRange(1, 100);
+        grid_->setValue(10);
+        auto* formula = new QPushButton(tr("Formula"), this);
+        for (QWidget* w : std::initializer_list<QWidget*>{prune, pruneTh_, snap, r2_, upd, ext, grid_, formula}) bar->addWidget(w);
+        bar->addStretch(1);
+        lay->addLayout(bar);
+
+        auto* split = new QSplitter(Qt::Vertical, this);
+        net_ = new KanNetworkWidget(split);
+        auto* detail = new QWidget(split);
+        auto* dl = new QHBoxLayout(detail);
+        dl->setContentsMargins(0, 0, 0, 0);
+        plot_ = new KanEdgePlot(detail);
+        dl->addWidget(plot_, 3);
+        auto* side = new QVBoxLayout;
+        candidates_ = new QListWidget(detail);
+        candidates_->setToolTip(tr("Symbolic candidates for the clicked edge, best first"));
+        side->addWidget(candidates_, 1);
+        auto* row = new QHBoxLayout;
+        auto* accept = new QPushButton(tr("Accept"), detail);
+        auto* revert = new QPushButton(tr("Numeric"), detail);
+        revert->setToolTip(tr("Return the edge to its learned spline"));
+        row->addWidget(accept);
+        row->addWidget(revert);
+        side->addLayout(row);
+        dl->addLayout(side, 2);
+        split->addWidget(net_);
+        split->addWidget(detail);
+        split->setStretchFactor(0, 3);
+        split->setStretchFactor(1, 2);
+        lay->addWidget(split, 1);
+        status_ = new QLabel(this);
+        status_->setWordWrap(true);
+        status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        lay->addWidget(status_);
+
+        connect(net_, &KanNetworkWidget::edgeClicked, this, [this](int l, int i, int o) { selectEdge(l, i, o); });
+        connect(prune, &QPushButton::clicked, this, [this] {
+            const float th = float(pruneTh_->value());
+            run([th](std::vector<KanLayerKernel*>& ks) {
+                int n = 0;
+                for (auto* k : ks) n += k->prune(th);
+                return QString("Pruned %1 edges below %2.").arg(n).arg(th);
+            });
+        });
+        connect(snap, &QPushButton::clicked, this, [this] {
+            const double r2 = r2_->value();
+            run([r2](std::vector<KanLayerKernel*>& ks) {
+                int n = 0;
+                for (auto* k : ks) n += k->autoSnap(r2);
+                return QString("Snapped %1 edges at R² ≥ %2.").arg(n).arg(r2);
+            });
+        });
+        connect(upd, &QPushButton::clicked, this, [this] {
+            run([](std::vector<KanLayerKernel*>& ks) {
+                double err = 0;
+                for (auto* k : ks) err = std::max(err, k->updateGrid());
+                return QString("Grid refitted to the data (max change %1).").arg(err, 0, 'g', 3);
+            });
+        });
+        connect(ext, &QPushButton::clicked, this, [this] {
+            const int g = grid_->value();
+            run([g](std::vector<KanLayerKernel*>& ks) {
+                double err = 0;
+                for (auto* k : ks) err = std::max(err, k->extendGrid(g));
+                return QString("Grid extended to G = %1 (max refit error %2).").arg(g).arg(err, 0, 'g', 3);
+            });
+        });
+        connect(formula, &QPushButton::clicked, this, [this] { run([](std::vector<KanLayerKernel*>&) { return QString(); }); });
+        connect(accept, &QPushButton::clicked, this, [this] {
+            const int row = candidates_->currentRow();
+            if (row < 0 || row >= int(fits_.size()) || !edge_.valid()) return;
+            const auto f = fits_[size_t(row)];
+            const auto e = edge_;
+            run([f, e](std::vector<KanLayerKernel*>& ks) {
+                ks[size_t(e.layer)]->snap(e.in, e.out, f);
+                return QString("Edge accepted as %1.").arg(QString::fromStdString(kan::symbolicText(f, "x")));
+            });
+        });
+        connect(revert, &QPushButton::clicked, this, [this] {
+            const auto e = edge_;
+            if (!e.valid()) return;
+            run([e](std::vector<KanLayerKernel*>& ks) {
+                ks[size_t(e.layer)]->unsnap(e.in, e.out);
+                return QString("Edge back to its spline.");
+            });
+        });
+        connect(s, &Session::documentReplaced, this, [this] {
+            net_->setLayers({});
+            plot_->clear();
+            candidates_->clear();
+            edge_ = {};
+        });
+        auto* t = new QTimer(this);
+        connect(t, &QTimer::timeout, this, [this] { poll(); });
+        t->start(33);  // live at the snapshot rate
+    }
+
+private:
+    using Action = std::function<QString(std::vector<KanLayerKernel*>&)>;
+
+    /// Runs `fn` on the engine thread with the chain's kernels, then shows its message and the
+    /// network formula.
+    void run(Action fn) {
+        const auto ids = chain_;
+        if (ids.empty()) return;
+        QPointer<KanView> self(this);
+        session_->runner().post([ids, fn, self](Engine& e) {
+            std::vector<KanLayerKernel*> ks;
+            for (NodeId id : ids)
+                if (auto* k = dynamic_cast<KanLayerKernel*>(e.kernel(id))) ks.push_back(k);
+            if (ks.size() != ids.size()) return;  // engine not built
+            QString msg = fn(ks);
+            kan::Net net;
+            for (auto* k : ks) net.layers.push_back(k->layer());
+            QStringList lines;
+            for (const auto& f : net.formula()) lines << QString::fromStdString(f);
+            QMetaObject::invokeMethod(qApp, [self, msg, lines] {
+                if (self) self->status_->setText((msg.isEmpty() ? QString() : msg + "\n") + "y = " + lines.join("\ny = "));
+            }, Qt::QueuedConnection);
+        });
+    }
+
+    void selectEdge(int l, int i, int o) {
+        edge_ = {l, i, o};
+        net_->setSelectedEdge(edge_);
+        candidates_->clear();
+        fits_.clear();
+        candidates_->addItem(tr("fitting…"));
+        updateDetail();
+        if (l < 0 || l >= int(chain_.size())) return;
+        const NodeId id = chain_[size_t(l)];
+        QPointer<KanView> self(this);
+        const auto e = edge_;
+        session_->runner().post([id, e, self](Engine& eng) {
+            auto* k = dynamic_cast<KanLayerKernel*>(eng.kernel(id));
+            if (!k) return;
+            auto fits = k->suggest(e.in, e.out);
+            QMetaObject::invokeMethod(qApp, [self, e, fits] {
+                if (!self || self->edge_.layer != e.layer || self->edge_.in != e.in || self->edge_.out != e.out) return;
+                self->fits_ = fits;
+                self->candidates_->clear();
+                for (const auto& f : fits) self->candidates_->addItem(fitText(f));
+                if (fits.empty()) self->candidates_->addItem(tr("(no inputs seen yet: train first)"));
+                else self->candidates_->setCurrentRow(0);
+            }, Qt::QueuedConnection);
+        });
+    }
+
+    void updateDetail() {
+        const auto& layers = net_->layers();
+        if (!edge_.valid() || edge_.layer >= int(layers.size()) || !layers[size_t(edge_.layer)]) {
+            plot_->clear();
+            return;
+        }
+        const auto& L = *layers[size_t(edge_.layer)];
+        const KanEdgeSamples* e = L.edge(edge_.in, edge_.out);
+        if (!e) {
+            plot_->clear();
+            return;
+        }
+        KanEdgeDetail d;
+        d.edge = *e;
+        d.knots = L.knots[size_t(edge_.in)];
+        d.histogram = L.histogram[size_t(edge_.in)];
+        d.lo = L.lo[size_t(edge_.in)];
+        d.hi = L.hi[size_t(edge_.in)];
+        d.title = QString("layer %1: x%2 → %3").arg(edge_.layer).arg(edge_.in + 1).arg(edge_.out + 1);
+        plot_->setDetail(d);
+    }
+
+    void poll() {
+        auto snap = session_->snapshot();
+        if (!snap || snap == last_) return;
+        last_ = snap;
+        chain_ = kanChain(session_->graph(), session_->selectedNode());
+        std::vector<KanNetworkWidget::LayerPtr> layers;
+        for (NodeId id : chain_) {
+            const NodeSnapshot* n = snap->find(id);
+            layers.push_back(n ? n->obs.get<KanLayerSamples>("kan") : nullptr);
+        }
+        if (chain_.empty()) status_->setText(tr("Add KAN layers (and run) to see their learned functions."));
+        net_->setLayers(std::move(layers));
+        updateDetail();
+    }
+
+    Session* session_;
+    KanNetworkWidget* net_;
+    KanEdgePlot* plot_;
+    QListWidget* candidates_;
+    QLabel* status_;
+    QDoubleSpinBox *pruneTh_, *r2_;
+    QSpinBox* grid_;
+    SnapshotPtr last_;
+    std::vector<NodeId> chain_;
+    KanNetworkWidget::EdgeRef edge_;
+    std::vector<kan::SymbolicFit> fits_;
+};
+
+}  // namespace
+
+QWidget* makeKanView(Session* session, QWidget* parent) { return new KanView(session, parent); }
+
+}  // namespace ganglion

@@ -1,0 +1,191 @@
+#include "widgets/kan/kan_network_widget.h"
+
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPainterPath>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ganglion {
+
+namespace {
+constexpr double kMargin = 18.0;
+constexpr float kFadeStep = 0.12f;  // per 30 ms tick: a pruned edge is gone in about 0.25 s
+}  // namespace
+
+KanNetworkWidget::KanNetworkWidget(QWidget* parent) : QWidget(parent) {
+    setMinimumSize(240, 200);
+    setMouseTracking(false);
+    setAutoFillBackground(true);
+    QPalette p = palette();
+    p.setColor(QPalette::Window, Qt::white);
+    setPalette(p);
+    fade_.setInterval(30);
+    connect(&fade_, &QTimer::timeout, this, [this] { stepFade(); });
+}
+
+void KanNetworkWidget::setLayers(std::vector<LayerPtr> layers, QStringList inputNames) {
+    // A structural change (other widths) drops the animation state.
+    bool same = layers.size() == layers_.size();
+    for (size_t l = 0; same && l < layers.size(); ++l)
+        same = layers[l] && layers_[l] && layers[l]->in == layers_[l]->in && layers[l]->out == layers_[l]->out;
+    if (!same) alpha_.clear();
+    layers_ = std::move(layers);
+    names_ = std::move(inputNames);
+    for (size_t l = 0; l < layers_.size(); ++l) {
+        if (!layers_[l]) continue;
+        for (const auto& e : layers_[l]->edges) {
+            const auto key = std::make_tuple(int(l), e.in, e.out);
+            if (!alpha_.count(key)) alpha_[key] = targetAlpha(*layers_[l], e);
+        }
+    }
+    if (!fade_.isActive()) fade_.start();
+    update();
+}
+
+void KanNetworkWidget::setSelectedEdge(EdgeRef e) {
+    selected_ = e;
+    update();
+}
+
+float KanNetworkWidget::targetAlpha(const KanLayerSamples& L, const KanEdgeSamples& e) const {
+    if (!e.active) return 0.f;
+    const float m = L.maxScore > 0 ? L.maxScore : 1.f;
+    return 0.15f + 0.85f * std::tanh(3.f * e.score / m);  // pykan: tanh(beta · score)
+}
+
+void KanNetworkWidget::stepFade() {
+    bool moving = false;
+    for (size_t l = 0; l < layers_.size(); ++l) {
+        if (!layers_[l]) continue;
+        for (const auto& e : layers_[l]->edges) {
+            float& a = alpha_[std::make_tuple(int(l), e.in, e.out)];
+            const float t = targetAlpha(*layers_[l], e);
+            if (std::abs(a - t) > 1e-3f) {
+                a += std::clamp(t - a, -kFadeStep, kFadeStep);
+                moving = true;
+            }
+        }
+    }
+    if (moving) update();
+    else fade_.stop();
+}
+
+int KanNetworkWidget::rowWidth(int row) const {
+    if (layers_.empty()) return 0;
+    if (row == 0) return layers_[0] ? layers_[0]->in : 0;
+    return layers_[size_t(row - 1)] ? layers_[size_t(row - 1)]->out : 0;
+}
+
+QPointF KanNetworkWidget::nodePos(int row, int index) const {
+    const double h = height() - 2 * kMargin, w = width() - 2 * kMargin;
+    const int n = std::max(1, rowWidth(row));
+    const double y = kMargin + h - h * double(row) / std::max(1, rows() - 1);  // inputs at the bottom
+    return {kMargin + w * (index + 0.5) / n, y};
+}
+
+QRectF KanNetworkWidget::edgeRect(int layer, int in, int out) const {
+    if (layer < 0 || layer >= int(layers_.size()) || !layers_[size_t(layer)]) return {};
+    const auto& L = *layers_[size_t(layer)];
+    if (!L.curves || in < 0 || out < 0 || in >= L.in || out >= L.out) return {};
+    const double band = (height() - 2 * kMargin) / std::max(1, rows() - 1);
+    const int n = L.in * L.out;
+    const double w = width() - 2 * kMargin;
+    const double cell = w / n;
+    const double side = std::min({band * 0.42, cell * 0.88, 90.0});
+    const double cx = kMargin + cell * (in * L.out + out + 0.5);
+    const double cy = nodePos(layer, 0).y() - band * 0.5;
+    return {cx - side / 2, cy - side / 2, side, side};
+}
+
+KanNetworkWidget::EdgeRef KanNetworkWidget::edgeAt(QPointF p) const {
+    for (int l = 0; l < int(layers_.size()); ++l) {
+        if (!layers_[size_t(l)]) continue;
+        for (const auto& e : layers_[size_t(l)]->edges) {
+            const QRectF r = edgeRect(l, e.in, e.out);
+            if (!r.isEmpty() && r.adjusted(-2, -2, 2, 2).contains(p)) return {l, e.in, e.out};
+        }
+    }
+    return {};
+}
+
+void KanNetworkWidget::mousePressEvent(QMouseEvent* ev) {
+    const EdgeRef e = edgeAt(ev->position());
+    if (!e.valid()) return;
+    selected_ = e;
+    update();
+    emit edgeClicked(e.layer, e.in, e.out);
+}
+
+void KanNetworkWidget::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    if (layers_.empty()) {
+        p.setPen(Qt::gray);
+        p.drawText(rect(), Qt::AlignCenter, tr("No KAN layers"));
+        return;
+    }
+    for (int l = 0; l < int(layers_.size()); ++l) {
+        if (!layers_[size_t(l)]) continue;
+        const auto& L = *layers_[size_t(l)];
+        if (!L.curves) {  // too many edges to draw one by one: a summary band
+            const QPointF a = nodePos(l, 0), b = nodePos(l + 1, 0);
+            p.setPen(Qt::gray);
+            p.drawText(QRectF(0, b.y(), width(), a.y() - b.y()), Qt::AlignCenter,
+                       tr("%1 × %2 edges (%3, G=%4)").arg(L.in).arg(L.out).arg(QString::fromStdString(L.basis)).arg(L.grid));
+            continue;
+        }
+        for (const auto& e : L.edges) {
+            const auto it = alpha_.find(std::make_tuple(l, e.in, e.out));
+            const float a = it == alpha_.end() ? targetAlpha(L, e) : it->second;
+            if (a <= 0.01f) continue;  // faded out: gone
+            const QRectF r = edgeRect(l, e.in, e.out);
+            const bool sel = selected_.layer == l && selected_.in == e.in && selected_.out == e.out;
+            QColor c = sel ? selectedColor() : e.symbolic ? symbolicColor() : numericColor();
+            c.setAlphaF(std::clamp(a, 0.f, 1.f));
+            p.setPen(QPen(c, 1.0));
+            p.drawLine(nodePos(l, e.in), QPointF(r.center().x(), r.bottom()));
+            p.drawLine(QPointF(r.center().x(), r.top()), nodePos(l + 1, e.out));
+            QColor frame = c;
+            frame.setAlphaF(0.35f * c.alphaF());
+            p.setPen(QPen(frame, sel ? 2.0 : 1.0));
+            p.setBrush(QColor(255, 255, 255, 230));
+            p.drawRect(r);
+            if (e.x.size() < 2) continue;
+            const auto [mn, mx] = std::minmax_element(e.y.begin(), e.y.end());
+            const float span = std::max(*mx - *mn, 1e-6f);
+            const float x0 = e.x.front(), x1 = e.x.back();
+            QPainterPath path;
+            for (size_t k = 0; k < e.x.size(); ++k) {
+                const double px = r.left() + 3 + (r.width() - 6) * (e.x[k] - x0) / std::max(x1 - x0, 1e-6f);
+                const double py = r.bottom() - 3 - (r.height() - 6) * (e.y[k] - *mn) / span;
+                if (k == 0) path.moveTo(px, py);
+                else path.lineTo(px, py);
+            }
+            p.setBrush(Qt::NoBrush);
+            p.setPen(QPen(c, std::max(1.2, r.width() / 40.0)));
+            p.drawPath(path);
+        }
+    }
+    // nodes on top
+    p.setPen(Qt::NoPen);
+    for (int row = 0; row < rows(); ++row) {
+        const int n = rowWidth(row);
+        if (n > 200) continue;  // a wide input row is drawn as its edges only
+        for (int k = 0; k < n; ++k) {
+            p.setBrush(QColor(40, 40, 40));
+            p.drawEllipse(nodePos(row, k), 3.5, 3.5);
+        }
+    }
+    p.setPen(QColor(60, 60, 60));
+    const int n0 = rowWidth(0);
+    if (n0 <= 16)
+        for (int k = 0; k < n0; ++k) {
+            const QString name = k < names_.size() ? names_[k] : QString("x%1").arg(k + 1);
+            const QPointF c = nodePos(0, k);
+            p.drawText(QRectF(c.x() - 30, c.y() + 4, 60, 14), Qt::AlignCenter, name);
+        }
+}
+
+}  // namespace ganglion

@@ -1,0 +1,69 @@
+// The KAN drawn like pykan's plot(): layers of nodes, every edge a small plot of its learned
+// function on the input range, opacity by attribution, symbolic edges in another colour.
+// Pruned edges fade out and disappear; clicking an edge emits edgeClicked. Takes plain
+// KanLayerSamples (one per layer, input layer first) and knows nothing of sessions.
+#pragma once
+
+#include "core/kan/kan_samples.h"
+
+#include <QColor>
+#include <QStringList>
+#include <QTimer>
+#include <QWidget>
+
+#include <map>
+#include <memory>
+#include <tuple>
+#include <vector>
+
+namespace ganglion {
+
+class KanNetworkWidget : public QWidget {
+    Q_OBJECT
+public:
+    using LayerPtr = std::shared_ptr<const KanLayerSamples>;
+    struct EdgeRef {
+        int layer = -1, in = -1, out = -1;
+        bool valid() const { return layer >= 0; }
+    };
+
+    explicit KanNetworkWidget(QWidget* parent = nullptr);
+
+    /// Layers in order (outputs of layer l feed layer l+1). Names label the input nodes.
+    void setLayers(std::vector<LayerPtr> layers, QStringList inputNames = {});
+    const std::vector<LayerPtr>& layers() const { return layers_; }
+    void setSelectedEdge(EdgeRef e);
+    EdgeRef selectedEdge() const { return selected_; }
+
+    /// Where edge (layer, in, out)'s plot box is drawn (empty when not drawn).
+    QRectF edgeRect(int layer, int in, int out) const;
+    EdgeRef edgeAt(QPointF p) const;
+    QPointF nodePos(int row, int index) const;  ///< row 0 = inputs
+
+    static QColor numericColor() { return QColor(30, 30, 30); }
+    static QColor symbolicColor() { return QColor(214, 39, 40); }
+    static QColor selectedColor() { return QColor(31, 119, 180); }
+
+    QSize sizeHint() const override { return {520, 420}; }
+
+signals:
+    void edgeClicked(int layer, int in, int out);
+
+protected:
+    void paintEvent(QPaintEvent*) override;
+    void mousePressEvent(QMouseEvent* e) override;
+
+private:
+    float targetAlpha(const KanLayerSamples& L, const KanEdgeSamples& e) const;
+    void stepFade();
+    int rows() const { return int(layers_.size()) + 1; }
+    int rowWidth(int row) const;
+
+    std::vector<LayerPtr> layers_;
+    QStringList names_;
+    EdgeRef selected_;
+    std::map<std::tuple<int, int, int>, float> alpha_;  ///< displayed opacity per edge (animated)
+    QTimer fade_;
+};
+
+}  // namespace ganglion
