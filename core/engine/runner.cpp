@@ -1,10 +1,19 @@
 #include "core/engine/runner.h"
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace ganglion {
 
 using Clock = std::chrono::steady_clock;
 
-EngineRunner::EngineRunner() : thread_([this] { loop(); }) {}
+EngineRunner::EngineRunner() {
+    // Started here, not in the initialiser list: every member must exist before loop() runs.
+    thread_ = std::thread([this] { loop(); });
+}
 
 EngineRunner::~EngineRunner() {
     quit_ = true;
@@ -143,6 +152,11 @@ void EngineRunner::publish() {
 }
 
 void EngineRunner::loop() {
+#ifdef __linux__
+    // Below the GUI thread: when cores are scarce the scheduler serves the interface first and the
+    // engine takes every cycle that is left.
+    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 5);
+#endif
     auto nextStepAt = Clock::now();
     while (!quit_) {
         std::deque<std::function<void()>> todo;

@@ -32,7 +32,8 @@ private slots:
         QVERIFY(!spiral.isEmpty());
         QVERIFY(w.openFile(spiral, true));
         QCOMPARE(session.filePath(), QString());  // examples open untitled: Save asks for a path
-        QTRY_VERIFY_WITH_TIMEOUT(session.snapshot() && session.snapshot()->nodes.size() == session.graph().nodes().size(), 5000);
+        QTRY_VERIFY2_WITH_TIMEOUT(session.snapshot() && session.snapshot()->nodes.size() == session.graph().nodes().size(),
+                                  qPrintable(session.engineError() + QString(" snapshot nodes: %1").arg(session.snapshot() ? int(session.snapshot()->nodes.size()) : -1)), 5000);
 
         // Measure how late a 10 ms GUI timer fires while the engine trains at full speed.
         QElapsedTimer clock;
@@ -48,8 +49,8 @@ private slots:
         session.play();
         clock.start();
         probe.start(10);
+        QTest::qWait(1500);
         QTRY_VERIFY_WITH_TIMEOUT(session.snapshot()->step > 3000, 20000);
-        QTest::qWait(300);
         probe.stop();
         session.pause();
         QTRY_VERIFY(!session.isRunning());

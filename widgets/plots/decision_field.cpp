@@ -4,6 +4,7 @@
 #include <QPainterPath>
 
 #include <algorithm>
+#include <array>
 
 namespace ganglion {
 
@@ -12,15 +13,22 @@ DecisionField::DecisionField(QWidget* parent) : QWidget(parent) {
 }
 
 QColor DecisionField::colorFor(float p, bool discrete) {
+    // Playground's palette: orange (245,147,34) → light grey → blue (8,119,189), as a 256-entry table.
+    static const std::array<QRgb, 256> table = [] {
+        std::array<QRgb, 256> t{};
+        const int a[3] = {245, 147, 34}, w[3] = {232, 234, 235}, b[3] = {8, 119, 189};
+        for (int i = 0; i < 256; ++i) {
+            const float s = i / 255.f;
+            const int* c0 = s < 0.5f ? a : w;
+            const int* c1 = s < 0.5f ? w : b;
+            const float u = s < 0.5f ? s * 2.f : (s - 0.5f) * 2.f;
+            t[i] = qRgb(int(c0[0] + (c1[0] - c0[0]) * u), int(c0[1] + (c1[1] - c0[1]) * u), int(c0[2] + (c1[2] - c0[2]) * u));
+        }
+        return t;
+    }();
     if (discrete) p = p >= 0.5f ? 1.f : 0.f;
-    // Interpolate orange (245,147,34) → white → blue (8,119,189), as Playground does.
-    const QColor a(245, 147, 34), w(232, 234, 235), b(8, 119, 189);
-    const float t = std::clamp(p, 0.f, 1.f);
-    auto mix = [](const QColor& c0, const QColor& c1, float s) {
-        return QColor::fromRgbF(c0.redF() + (c1.redF() - c0.redF()) * s, c0.greenF() + (c1.greenF() - c0.greenF()) * s,
-                                c0.blueF() + (c1.blueF() - c0.blueF()) * s);
-    };
-    return t < 0.5f ? mix(a, w, t * 2.f) : mix(w, b, (t - 0.5f) * 2.f);
+    if (!(p >= 0.f)) p = 0.f;  // NaN too
+    return QColor(table[std::size_t(std::min(p, 1.f) * 255.f + 0.5f)]);
 }
 
 void DecisionField::setField(const Eigen::VectorXf& probs, int gridSize) {
