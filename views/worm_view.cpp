@@ -4,13 +4,17 @@
 #include "app/session/session.h"
 #include "core/worm/worm_observables.h"
 #include "widgets/worm/circuit_trace_widget.h"
+#include "widgets/worm/ncap_diagram_widget.h"
 #include "widgets/worm/swimmer_widget.h"
 #include "widgets/worm/trace_strip.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSplitter>
+#include <QTabWidget>
+#include <QUndoCommand>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -19,6 +23,34 @@
 namespace ganglion {
 
 namespace {
+
+/// Undoable edit of an NCAP node's "ablate" parameter (a live parameter: the running engine
+/// picks it up at its next step).
+class SetAblationCommand : public QUndoCommand {
+public:
+    SetAblationCommand(Session* s, NodeId id, std::string before, std::string after, const QString& text)
+        : QUndoCommand(text), session_(s), id_(id), before_(std::move(before)), after_(std::move(after)) {}
+    void redo() override { session_->graph().setParam(id_, "ablate", after_); }
+    void undo() override { session_->graph().setParam(id_, "ablate", before_); }
+
+private:
+    Session* session_;
+    NodeId id_;
+    std::string before_, after_;
+};
+
+/// `list` with `name` added, or removed when present (case-insensitive), comma separated.
+std::string toggledAblation(const std::string& list, const QString& name) {
+    QStringList names = QString::fromStdString(list).split(QRegularExpression("[,;\\s]+"), Qt::SkipEmptyParts);
+    bool removed = false;
+    for (int i = names.size() - 1; i >= 0; --i)
+        if (names[i].compare(name, Qt::CaseInsensitive) == 0) {
+            names.removeAt(i);
+            removed = true;
+        }
+    if (!removed) names << name;
+    return names.join(", ").toStdString();
+}
 
 class WormView : public QWidget {
 public:
@@ -51,8 +83,13 @@ public:
         auto* split = new QSplitter(Qt::Vertical, this);
         swimmer_ = new SwimmerWidget(split);
         swimmer_->setObjectName("swimmerWidget");
-        traces_ = new CircuitTraceWidget(split);
+        tabs_ = new QTabWidget(split);
+        traces_ = new CircuitTraceWidget(tabs_);
         traces_->setObjectName("circuitTraces");
+        diagram_ = new NcapDiagramWidget(tabs_);
+        diagram_->setObjectName("ncapDiagram");
+        tabs_->addTab(traces_, tr("Activity traces"));
+        tabs_->addTab(diagram_, tr("Circuit (click to ablate)"));
         speed_ = new TraceStrip(split);
         speed_->setObjectName("trainerSpeed");
         speed_->setXUnit(tr("generations"));  // one generation per engine step
@@ -60,7 +97,7 @@ public:
         speed_->setVisible(false);
         split->addWidget(swimmer_);
         split->addWidget(speed_);
-        split->addWidget(traces_);
+        split->addWidget(tabs_);
         split->setStretchFactor(0, 3);
         split->setStretchFactor(1, 2);
         lay->addWidget(split, 1);
@@ -70,6 +107,7 @@ public:
             else session_->play();
         });
         connect(step, &QPushButton::clicked, this, [this] { session_->step(); });
+        connect(diagram_, &NcapDiagramWidget::neuronClicked, this, [this](const QString& n) { toggle(n); });
         connect(trail, &QCheckBox::toggled, swimmer_, &SwimmerWidget::setShowTrail);
         connect(zoomIn, &QPushButton::clicked, this, [this] { swimmer_->setViewSpan(swimmer_->viewSpan() * 0.8); });
         connect(zoomOut, &QPushButton::clicked, this, [this] { swimmer_->setViewSpan(swimmer_->viewSpan() / 0.8); });
@@ -77,6 +115,8 @@ public:
         connect(s, &Session::documentReplaced, this, [this] {
             swimmer_->clear();
             traces_->clear();
+            diagram_->setTrace(nullptr);
+            circuitId_ = 0;
             lastStep_ = ~0ull;
         });
         auto* timer = new QTimer(this);
@@ -114,10 +154,27 @@ private:
                 }
         }
         updateSpeedCurves(*snap);
-        if (circuit) traces_->setTrace(circuit->obs.get<worm::CircuitTrace>("ncap_trace"), QString::fromStdString(circuit->name));
-        else traces_->clear();
+        if (circuit) {
+            auto t = circuit->obs.get<worm::CircuitTrace>("ncap_trace");
+            traces_->setTrace(t, QString::fromStdString(circuit->name));
+            diagram_->setTrace(t);
+            circuitId_ = circuit->id;
+        } else {
+            traces_->clear();
+            diagram_->setTrace(nullptr);
+            circuitId_ = 0;
+        }
         // trainers-only graphs have no circuit node: give the space to the swimmers and curves
-        traces_->setVisible(circuit != nullptr || speed_->isHidden());
+        tabs_->setVisible(circuit != nullptr || speed_->isHidden());
+    }
+
+    void toggle(const QString& neuron) {
+        const Node* node = session_->graph().node(circuitId_);
+        if (!node || node->type != "NcapCircuit") return;
+        const std::string before = node->params.getString("ablate");
+        const std::string after = toggledAblation(before, neuron);
+        session_->undoStack()->push(new SetAblationCommand(session_, circuitId_, before, after,
+                                                           tr("Ablate %1 in %2").arg(neuron, QString::fromStdString(node->name))));
     }
 
     /// Speed per generation of every trainer node, from the metric history (5 Hz is plenty).
@@ -150,7 +207,10 @@ private:
     int speedTick_ = 0;
     QPushButton* play_;
     SwimmerWidget* swimmer_;
+    QTabWidget* tabs_;
     CircuitTraceWidget* traces_;
+    NcapDiagramWidget* diagram_;
+    NodeId circuitId_ = 0;
     std::uint64_t lastStep_ = ~0ull, lastBuild_ = ~0ull;
     NodeId lastSel_ = 0;
 };

@@ -8,12 +8,15 @@
 #include "core/worm/swimmer_body.h"
 #include "widgets/worm/circuit_trace_widget.h"
 #include "widgets/worm/connectome_graph_widget.h"
+#include "widgets/worm/ncap_diagram_widget.h"
 #include "widgets/worm/swimmer_widget.h"
 #include "widgets/worm/trace_strip.h"
 
 #include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTabWidget>
+#include <QUndoStack>
 #include <QtTest>
 
 #include <filesystem>
@@ -88,6 +91,7 @@ private slots:
     void wormDockShowsRunningSwimmers();
     void connectomeDockShowsNetwork();
     void trainingDockShowsSpeedCurves();
+    void diagramClickAblates();
 };
 
 void TstWormWidgets::torqueColours() {
@@ -288,6 +292,41 @@ void TstWormWidgets::trainingDockShowsSpeedCurves() {
     QTRY_VERIFY_WITH_TIMEOUT(session.snapshot() && session.snapshot()->step > 12, 20000);
     QTest::qWait(300);
     view->grab().save(QDir::temp().filePath("ganglion_worm_train_dock.png"));
+    session.pause();
+}
+
+void TstWormWidgets::diagramClickAblates() {
+    Session session;
+    QString err;
+    QVERIFY2(session.open(QString(GANGLION_SOURCE_DIR) + "/resources/examples/worm_swimmer.json", &err), qPrintable(err));
+    std::unique_ptr<QWidget> view(makeWormView(&session, nullptr));
+    view->resize(700, 700);
+    view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(view.get()));
+    auto* tabs = view->findChild<QTabWidget*>();
+    QVERIFY(tabs);
+    tabs->setCurrentIndex(1);
+    session.play();
+    auto* diagram = view->findChild<NcapDiagramWidget*>("ncapDiagram");
+    QTRY_VERIFY_WITH_TIMEOUT(diagram->hasTrace(), 5000);
+    const NodeId circuit = session.graph().nodeByName("NCAP circuit")->id;
+    const QPoint db2 = diagram->neuronCenter("DB2").toPoint();
+    QCOMPARE(diagram->neuronAt(db2), QString("DB2"));
+    QCOMPARE(diagram->neuronCenter("DB9"), QPointF(-1, -1));
+    QTest::mouseClick(diagram, Qt::LeftButton, {}, db2);
+    QCOMPARE(session.graph().node(circuit)->params.getString("ablate"), std::string("DB2"));
+    QTest::mouseClick(diagram, Qt::LeftButton, {}, diagram->neuronCenter("osc").toPoint());
+    QCOMPARE(session.graph().node(circuit)->params.getString("ablate"), std::string("DB2, osc"));
+    // the running engine picks the live edit up: the trace reports both neurons ablated
+    QTRY_VERIFY_WITH_TIMEOUT(session.snapshot() && session.snapshot()->firstOfType("NcapCircuit") &&
+                                 session.snapshot()->firstOfType("NcapCircuit")->obs.get<CircuitTrace>("ncap_trace")->ablated.size() == 2,
+                             5000);
+    QTest::qWait(200);
+    diagram->grab().save(QDir::temp().filePath("ganglion_worm_diagram.png"));
+    session.undoStack()->undo();
+    QCOMPARE(session.graph().node(circuit)->params.getString("ablate"), std::string("DB2"));
+    QTest::mouseClick(diagram, Qt::LeftButton, {}, db2);  // toggles off
+    QCOMPARE(session.graph().node(circuit)->params.getString("ablate"), std::string());
     session.pause();
 }
 
