@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -145,6 +147,32 @@ CellClass classifyCell(const std::string& name) {
 std::string cellStem(const std::string& name) {
     if (const Stem* s = findStem(name)) return s->name;
     return name;
+}
+
+double cellBodyPosition(const std::string& name) {
+    const std::string stem = cellStem(name);
+    // ventral nerve cord motor neurons, numbered from anterior to posterior: class size
+    static const std::map<std::string, int> cord = {{"AS", 11}, {"DA", 9}, {"DB", 7}, {"DD", 6},
+                                                    {"VA", 12}, {"VB", 11}, {"VC", 6}, {"VD", 13}};
+    if (auto it = cord.find(stem); it != cord.end()) {
+        const std::string num = name.substr(stem.size());
+        const int k = num.empty() ? 1 : std::atoi(num.c_str());
+        return 0.12 + 0.78 * double(std::max(0, k - 1)) / double(std::max(1, it->second - 1));
+    }
+    static const std::map<std::string, double> other = {
+        // tail ganglia (pre-anal, dorsorectal, lumbar)
+        {"PHA", 0.95}, {"PHB", 0.95}, {"PHC", 0.96}, {"PLM", 0.94}, {"PLN", 0.94}, {"PQR", 0.95},
+        {"PVC", 0.94}, {"PVN", 0.93}, {"PVP", 0.93}, {"PVQ", 0.94}, {"PVR", 0.94}, {"PVT", 0.93},
+        {"PVW", 0.94}, {"DVA", 0.93}, {"DVB", 0.93}, {"DVC", 0.93}, {"LUA", 0.94}, {"ALN", 0.94},
+        {"PDA", 0.92}, {"PDB", 0.92},
+        // mid-body and posterior body
+        {"ALM", 0.45}, {"CAN", 0.5}, {"HSN", 0.55}, {"PVM", 0.65}, {"PDE", 0.7}, {"PVD", 0.75},
+        {"SDQ", 0.6}, {"AVM", 0.3}, {"BDU", 0.2},
+    };
+    if (auto it = other.find(stem); it != other.end()) return it->second;
+    const CellClass c = classifyCell(name);
+    if (c == CellClass::Muscle) return name.rfind("pm", 0) == 0 ? 0.03 : 0.5;
+    return 0.05;  // head: nerve ring ganglia and pharynx
 }
 
 bool isInhibitoryNeuron(const std::string& name) {

@@ -21,6 +21,10 @@ CellClass classifyCell(const std::string& name);
 /// The cell class stem of a name ("AVAL" -> "AVA", "VB11" -> "VB", "CEPDL" -> "CEP"); the name
 /// itself when unknown.
 std::string cellStem(const std::string& name);
+/// Approximate position of the cell body along the body axis, 0 = nose, 1 = tail tip, from the
+/// cell's identity (ventral-cord motor neurons by their number, tail and mid-body neurons by
+/// class; the rest are head neurons, about 0.05). Coarse: meant for drawing, not anatomy.
+double cellBodyPosition(const std::string& name);
 /// Whether the neuron is GABAergic (its chemical synapses inhibit): DD, VD, RME, AVL, DVB, RIS.
 bool isInhibitoryNeuron(const std::string& name);
 

@@ -128,6 +128,10 @@ void TstConnectome::classifiesNames() {
     QCOMPARE(int(classifyCell(name.toStdString())), cls);
     QCOMPARE(QString::fromStdString(cellStem(name.toStdString())), stem);
     QCOMPARE(isInhibitoryNeuron("VD3"), true);
+    QVERIFY(cellBodyPosition("VB1") < cellBodyPosition("VB11"));
+    QVERIFY(cellBodyPosition("AVAL") < cellBodyPosition("VA6"));
+    QVERIFY(cellBodyPosition("VA12") < cellBodyPosition("PLML"));
+    QVERIFY(cellBodyPosition("ALML") > cellBodyPosition("ASEL"));
     QCOMPARE(isInhibitoryNeuron("VB3"), false);
 }
 

@@ -176,7 +176,8 @@ void TstWormWidgets::connectomeClassLayout() {
     QVERIFY(pos[1].y() < pos[3].y());  // inter above motor
     QVERIFY(pos[3].y() < pos[6].y());  // motor above muscle
     QCOMPARE(pos[1].y(), pos[2].y());  // same class, same row
-    QVERIFY(pos[2].x() < pos[1].x());  // AVA before AVD
+    QVERIFY(pos[2].x() < pos[1].x());  // AVA before AVD (both head neurons)
+    QVERIFY(pos[5].x() < pos[3].x() && pos[3].x() < pos[4].x());  // same position: DD1, VA1, VB1
     for (const auto& p : pos) QVERIFY(p.x() >= 0 && p.x() <= 1 && p.y() >= 0 && p.y() <= 1);
 }
 

@@ -48,6 +48,9 @@ std::vector<QPointF> ConnectomeGraphWidget::classLayout(const worm::ConnectomeIn
         std::stable_sort(ids.begin(), ids.end(), [&](int a, int b) {
             const auto ca = info.classes[a], cb = info.classes[b];
             if (r == 3 && ca != cb) return ca < cb;
+            // head on the left, tail on the right; within a region by class name
+            const double pa = worm::cellBodyPosition(info.names[a]), pb = worm::cellBodyPosition(info.names[b]);
+            if (pa != pb) return pa < pb;
             const std::string sa = worm::cellStem(info.names[a]), sb = worm::cellStem(info.names[b]);
             if (sa != sb) return sa < sb;
             // numbered members in numeric order (VB2 before VB10), sides alphabetically

@@ -1,5 +1,5 @@
 // Draws a connectome: cells laid out by class (sensory, inter, motor rows; pharyngeal, muscle and
-// glia below) or force-directed; chemical synapses blue (inhibitory red), gap junctions green,
+// glia below) and head-to-tail position, or force-directed; chemical synapses blue (inhibitory red), gap junctions green,
 // weight as opacity; cells filled by activity, stimulated cells ringed. Click a cell to select it
 // (its connections are highlighted and neuronClicked is emitted).
 #pragma once
@@ -37,7 +37,8 @@ public:
     int cellAt(const QPointF& widgetPoint) const;
     QPointF toWidget(const QPointF& normalised) const;
 
-    /// Class-row layout (deterministic): sensory top, inter middle, motor bottom, the rest below.
+    /// Class-row layout (deterministic): sensory top, inter middle, motor bottom, the rest below;
+    /// within a row ordered head to tail (worm::cellBodyPosition), then by name.
     static std::vector<QPointF> classLayout(const worm::ConnectomeInfo& info);
     /// Force-directed (Fruchterman-Reingold) from the class layout; deterministic.
     static std::vector<QPointF> forceLayout(const worm::ConnectomeInfo& info, int iterations = 150);
