@@ -4,12 +4,15 @@
 // duplicate/zoom/pan/fit; undo to empty and redo to the same JSON.
 #include "app/commands/graph_commands.h"
 #include "core/graph/json_io.h"
+#include "core/graph/validate.h"
 #include "widgets/canvas/graph_canvas.h"
+#include "widgets/canvas/canvas_style.h"
 #include "widgets/canvas/edge_item.h"
 #include "widgets/canvas/graph_clipboard.h"
 #include "widgets/canvas/quick_add_popup.h"
 #include "widgets/palette/node_palette.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QLineEdit>
@@ -125,6 +128,16 @@ private slots:
         const QString empty = json(r.graph);
         // 1. The palette's drag payload, dropped on the canvas.
         NodePalette palette;
+        palette.resize(260, 600);
+        palette.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&palette));
+        saveShot(&palette, "palette.png");
+        // The search field filters by title, type, category and help.
+        QTest::keyClicks(palette.searchField(), "dense");
+        QVERIFY(palette.visibleTypes().contains("Dense"));
+        QVERIFY(!palette.visibleTypes().contains("PlaygroundData"));
+        palette.searchField()->clear();
+        QCOMPARE(palette.visibleTypes().size(), int(NodeRegistry::instance().all().size()));
         QTreeWidgetItem* entry = palette.itemForType("PlaygroundData");
         QVERIFY(entry);
         QVERIFY(!entry->toolTip(0).isEmpty());
@@ -147,6 +160,7 @@ private slots:
         QTRY_VERIFY(popup->isVisible());
         QTest::keyClicks(popup->searchField(), "activation");
         QCOMPARE(popup->visibleTypes().value(0), QStringLiteral("Activation"));
+        saveShot(popup, "quick_add.png");
         QTest::keyClick(popup->searchField(), Qt::Key_Return);
         QVERIFY(!popup->isVisible());
         QCOMPARE(r.graph.nodes().size(), size_t(3));
@@ -308,6 +322,24 @@ private slots:
         QCOMPARE(pasted.size(), 2);
         QVERIFY(!pasted.contains(a) && !pasted.contains(b));
 
+        // A window action with the same shortcut does not steal the key from the focused canvas.
+        {
+            QAction stolen;
+            stolen.setShortcut(QKeySequence::Delete);
+            stolen.setShortcutContext(Qt::WindowShortcut);
+            r.canvas.addAction(&stolen);
+            QSignalSpy triggered(&stolen, &QAction::triggered);
+            QApplication::setActiveWindow(&r.canvas);
+            r.canvas.setFocus();
+            QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget*>(&r.canvas));
+            r.canvas.selectNode(pasted.front());
+            QTest::keyClick(r.canvas.windowHandle(), Qt::Key_Delete);  // through the shortcut map
+            QCOMPARE(triggered.size(), 0);
+            QVERIFY(!r.graph.node(pasted.front()));
+            r.stack.undo();
+            r.canvas.removeAction(&stolen);
+        }
+
         // Duplicate (Ctrl+D) offsets the copy from the original.
         r.canvas.selectNode(a);
         r.canvas.setFocus();
@@ -369,6 +401,40 @@ private slots:
         }
     }
 
+    void portColoursAreDrawn() {
+        // One node per registered port type (where one exists); each port's ring is drawn in
+        // its type's colour, so type families read at a glance.
+        Rig r;
+        QList<std::pair<PortRef, PortType>> probes;
+        QList<PortType> seen;
+        double y = 0;
+        for (const NodeSpec& s : NodeRegistry::instance().all()) {
+            for (int i = 0; i < int(s.outputs.size()); ++i) {
+                if (seen.contains(s.outputs[i].type)) continue;
+                seen.push_back(s.outputs[i].type);
+                r.stack.push(new AddNodeCommand(r.graph, QString::fromStdString(s.type), {100, y}));
+                probes.push_back({PortRef{r.lastNode(), true, i}, s.outputs[i].type});
+                y += 190;
+                break;
+            }
+        }
+        QVERIFY(seen.size() >= 2);
+        r.canvas.fitToView();
+        QTest::qWait(20);
+        const QImage shot = r.canvas.viewport()->grab().toImage();
+        saveShot(&r.canvas, "canvas_port_types.png");
+        for (const auto& [port, type] : probes) {
+            const QPointF c = r.canvas.graphScene()->nodeItem(port.node)->portScenePos(true, port.index);
+            // Top of the ring (radius 5.5 scene units, 2 px pen).
+            const QPoint at = r.canvas.mapFromScene(c - QPointF(0, canvas::Metrics::portRadius * 1.0));
+            const QColor got = shot.pixelColor(at), want = canvas::portColor(type);
+            const int diff = std::max({std::abs(got.red() - want.red()), std::abs(got.green() - want.green()),
+                                       std::abs(got.blue() - want.blue())});
+            QVERIFY2(diff < 70, qPrintable(QStringLiteral("%1 port drawn as %2, expected %3")
+                                               .arg(portTypeName(type), got.name(), want.name())));
+        }
+    }
+
     void decorationsThumbnailsAndIssues() {
         Rig r;
         r.stack.push(new AddNodeCommand(r.graph, "Dense", {100, 100}));
@@ -386,6 +452,14 @@ private slots:
         r.canvas.selectNode(d);
         saveShot(&r.canvas, "canvas_decorations.png");
         r.canvas.setNodeIssue(d, QString());
+        QVERIFY(item->badgeRect().isEmpty());
+        // Validation issues land on the node they name (a Dense with no input is one).
+        const auto issues = validateStructure(r.graph);
+        QVERIFY(!issues.empty());
+        r.canvas.showIssues(issues);
+        QVERIFY(!item->badgeRect().isEmpty());
+        QVERIFY(r.canvas.graphScene()->issue(d).contains(QString::fromStdString(issues.front().message)));
+        r.canvas.showIssues({});
         QVERIFY(item->badgeRect().isEmpty());
         // Items hold only ids: the graph changes, the item shows it.
         r.stack.push(new RenameCommand(r.graph, d, "a much longer node name here"));

@@ -29,7 +29,9 @@ QColor categoryColor(const QString& category) {
         {QStringLiteral("Spiking"), QColor(0xb0, 0x3a, 0x8c)},
         {QStringLiteral("KAN"), QColor(0xb8, 0x9b, 0x1e)},
         {QStringLiteral("Events"), QColor(0x7a, 0x52, 0xc7)},
-        {QStringLiteral("Connectome"), QColor(0x8c, 0x5a, 0x3c)},
+        {QStringLiteral("Event camera"), QColor(0x7a, 0x52, 0xc7)},
+        {QStringLiteral("Connectome"), QColor(0x9a, 0x6a, 0x3a)},
+        {QStringLiteral("C. elegans"), QColor(0x9a, 0x6a, 0x3a)},
     };
     auto it = fixed.find(category);
     if (it != fixed.end()) return *it;

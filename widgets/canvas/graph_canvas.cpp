@@ -73,6 +73,16 @@ void GraphCanvas::setNodeActivations(NodeId id, const Matrix& activations) {
 void GraphCanvas::setNodeIssue(NodeId id, const QString& text) { scene_->setIssue(id, text); }
 void GraphCanvas::clearNodeIssues() { scene_->clearIssues(); }
 
+void GraphCanvas::showIssues(const std::vector<GraphIssue>& issues) {
+    QHash<NodeId, QStringList> byNode;
+    for (const GraphIssue& i : issues)
+        if (i.node != 0)
+            byNode[i.node] << (i.severity == GraphIssue::Warning ? tr("Warning: ") : QString()) +
+                                  QString::fromStdString(i.message);
+    scene_->clearIssues();
+    for (auto it = byNode.cbegin(); it != byNode.cend(); ++it) scene_->setIssue(it.key(), it.value().join('\n'));
+}
+
 QString GraphCanvas::selectionJson() const {
     if (!graph()) return {};
     return selectionToJson(*graph(), selectedNodes());
@@ -226,7 +236,27 @@ void GraphCanvas::showQuickAdd(const QPointF& scenePos) {
 
 // --- keyboard --------------------------------------------------------------------------------
 
+namespace {
+/// Keys the canvas handles itself while focused, even when a window action uses the same
+/// shortcut (Edit ▸ Copy etc.): the focused canvas wins, as a focused QLineEdit does.
+bool canvasKey(QKeyEvent* k) {
+    const int key = k->key();
+    if (key == Qt::Key_Delete || key == Qt::Key_Backspace || key == Qt::Key_Escape) return true;
+    if (k->modifiers() == Qt::NoModifier && (key == Qt::Key_F || key == Qt::Key_Tab)) return true;
+    if (k->modifiers() == Qt::ControlModifier && key == Qt::Key_D) return true;
+    if ((k->modifiers() & ~Qt::ShiftModifier) == Qt::NoModifier &&
+        (key == Qt::Key_Left || key == Qt::Key_Right || key == Qt::Key_Up || key == Qt::Key_Down))
+        return true;
+    return k->matches(QKeySequence::Copy) || k->matches(QKeySequence::Cut) || k->matches(QKeySequence::Paste) ||
+           k->matches(QKeySequence::SelectAll);
+}
+}  // namespace
+
 bool GraphCanvas::event(QEvent* e) {
+    if (e->type() == QEvent::ShortcutOverride && canvasKey(static_cast<QKeyEvent*>(e))) {
+        e->accept();
+        return true;
+    }
     // Tab opens the quick-add popup instead of moving focus.
     if (e->type() == QEvent::KeyPress) {
         auto* k = static_cast<QKeyEvent*>(e);

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "core/graph/graph.h"
+#include "core/graph/validate.h"
 #include "core/model/types.h"
 #include "widgets/canvas/graph_scene.h"
 
@@ -48,6 +49,8 @@ public:
     /// Warning badge with `text` as tooltip; "" removes it.
     void setNodeIssue(NodeId id, const QString& text);
     void clearNodeIssues();
+    /// Badges for every node named by validateStructure() / engine build issues (replaces all).
+    void showIssues(const std::vector<GraphIssue>& issues);
 
     QList<NodeId> selectedNodes() const { return scene_->selectedNodes(); }
     QList<EdgeId> selectedEdges() const { return scene_->selectedEdges(); }
