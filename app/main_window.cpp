@@ -1,5 +1,6 @@
 #include "app/main_window.h"
 
+#include "app/canvas_binding.h"
 #include "app/commands/graph_commands.h"
 #include "core/graph/json_io.h"
 #include "views/view_registry.h"
@@ -263,30 +264,8 @@ void MainWindow::buildDocks() {
 }
 
 void MainWindow::bindCanvas() {
-    Graph& g = session_->graph();
-    QUndoStack* undo = session_->undoStack();
-    connect(canvas_, &GraphCanvas::requestAddNode, this, [&g, undo](const QString& type, const QPointF& pos) {
-        undo->push(new AddNodeCommand(g, type, pos));
-    });
-    connect(canvas_, &GraphCanvas::requestConnect, this, [this, &g, undo](const Endpoint& from, const Endpoint& to) {
-        if (auto err = g.canConnect(from, to)) {
-            statusBar()->showMessage(tr("Cannot connect: %1").arg(QString::fromStdString(*err)), 6000);
-            return;
-        }
-        undo->push(new ConnectCommand(g, from, to));
-    });
-    connect(canvas_, &GraphCanvas::requestDisconnect, this, [&g, undo](EdgeId e) { undo->push(new DisconnectCommand(g, e)); });
-    connect(canvas_, &GraphCanvas::requestMove, this,
-            [&g, undo](const QList<QPair<NodeId, QPointF>>& from, const QList<QPair<NodeId, QPointF>>& to) {
-                undo->push(new MoveNodesCommand(g, from, to));
-            });
-    connect(canvas_, &GraphCanvas::requestDelete, this, [&g, undo](const QList<NodeId>& n, const QList<EdgeId>& e) {
-        if (!n.isEmpty() || !e.isEmpty()) undo->push(new RemoveItemsCommand(g, n, e));
-    });
-    connect(canvas_, &GraphCanvas::requestPaste, this, [this, &g, undo](const QString& json, const QPointF& at) {
-        auto* cmd = new PasteCommand(g, json, at);
-        undo->push(cmd);
-    });
+    bindCanvasToUndoStack(canvas_, session_->graph(), session_->undoStack(),
+                          [this](const QString& m) { statusBar()->showMessage(m, 6000); });
     connect(canvas_, &GraphCanvas::selectedNodeChanged, session_, &Session::setSelectedNode);
     connect(canvas_, &GraphCanvas::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 6000); });
 }
