@@ -104,6 +104,7 @@ void RasterWidget::renderSpikes(const QRect& plot) {
     const std::uint64_t end = viewEndStep();
     const auto span = std::uint64_t(std::max(1.0, std::round(window_ / dt)));
     const std::uint64_t begin = end > span ? end - span : 0;
+    const double origin = double(end) - double(span);  // may be < 0 early on; keeps x = time
     const int w = image_.width(), h = image_.height();
     const double xs = double(w) / double(span), ys = double(h) / (n1_ - n0_);
     // Pre-computed colours per population; dot height grows when zoomed in on few neurons.
@@ -114,7 +115,7 @@ void RasterWidget::renderSpikes(const QRect& plot) {
     const auto& start = raster_->populationStart;
     raster_->forEach(begin, end, [&](std::uint64_t s, int n) {
         if (n < n0_ || n >= n1_) return;
-        const int x = int(double(s - begin) * xs);
+        const int x = int((double(s) - origin) * xs);
         const int y = h - 1 - int((double(n) - n0_) * ys);
         int pop = 0;
         while (pop + 2 < int(start.size()) && n >= start[pop + 1]) ++pop;
