@@ -78,14 +78,17 @@ SparseStructure sampleStructure(const EnsembleAssignment& a, const G2GConfig& c,
     const std::size_t expect = std::size_t(expectedDensity(c) * s.rows * s.cols * 1.05) + 16;
     s.slotRow.reserve(expect);
     s.slotCol.reserve(expect);
-    for (int i = 0; i < s.rows; ++i)
-        for (int j = 0; j < s.cols; ++j) {
-            const double p = a.out[std::size_t(i)] == a.in[std::size_t(j)] ? c.pIn : c.pOut;
-            if (p >= 1.0 || (p > 0.0 && u(rng) < p)) {
-                s.slotRow.push_back(i);
-                s.slotCol.push_back(j);
+    // Slots are created in the kernels' CSR order (column tile, row, column) so that the
+    // weights need no gather and the gradients no scatter until the first rewiring.
+    for (int j0 = 0; j0 < s.cols; j0 += SparseStructure::kTile)
+        for (int i = 0; i < s.rows; ++i)
+            for (int j = j0; j < std::min(s.cols, j0 + SparseStructure::kTile); ++j) {
+                const double p = a.out[std::size_t(i)] == a.in[std::size_t(j)] ? c.pIn : c.pOut;
+                if (p >= 1.0 || (p > 0.0 && u(rng) < p)) {
+                    s.slotRow.push_back(i);
+                    s.slotCol.push_back(j);
+                }
             }
-        }
     s.rebuild();
     return s;
 }

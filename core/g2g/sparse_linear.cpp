@@ -58,6 +58,8 @@ void SparseStructure::rebuild() {
         cscRow[p] = slotRow[k];
         cscSlot[p] = k;
     }
+    csrIdentity = true;
+    for (int k = 0; k < n && csrIdentity; ++k) csrIdentity = csrSlot[std::size_t(k)] == k;
 }
 
 int SparseStructure::fanIn(int i) const {
@@ -94,6 +96,20 @@ void SparseStructure::check() const {
 namespace {
 
 inline int padded(int b) { return (b + 7) & ~7; }
+
+// dst (ldd-strided columns) top-left cols x rows block = src (rows x cols, lds-strided)^T, in
+// cache-sized tiles (Eigen's plain transpose assignment walks one side with a large stride).
+void transposeInto(float* dst, std::ptrdiff_t ldd, const float* src, std::ptrdiff_t lds, int rows, int cols) {
+    constexpr int T = 16;
+    for (int j0 = 0; j0 < cols; j0 += T)
+        for (int i0 = 0; i0 < rows; i0 += T) {
+            const int j1 = std::min(cols, j0 + T), i1 = std::min(rows, i0 + T);
+            for (int j = j0; j < j1; ++j) {
+                const float* s = src + std::ptrdiff_t(j) * lds;
+                for (int i = i0; i < i1; ++i) dst[std::ptrdiff_t(i) * ldd + j] = s[i];
+            }
+        }
+}
 
 // dst[0..8NV) = sum_k val[k] * src[idx[k]*ld + 0..8NV)
 // (first == false: dst += instead of =)
@@ -226,7 +242,7 @@ constexpr DotsFn kDots[9] = {nullptr, dots<1>, dots<2>, dots<3>, dots<4>, dots<5
 // out.col(o) = sum over the tiled index lists of o: val * src.col(idx). Batch chunks of <= 64
 // floats outermost, then source tiles, so the source columns of one tile stay in L1.
 void spmmT(Matrix& out, const Matrix& src, int tiles, const std::vector<std::int32_t>& ptr,
-           const std::vector<std::int32_t>& idx, const std::vector<float>& val) {
+           const std::vector<std::int32_t>& idx, const float* val) {
     const int bp = int(src.rows());
     const std::ptrdiff_t ld = bp;
     const std::size_t no = std::size_t(out.cols());
@@ -238,7 +254,7 @@ void spmmT(Matrix& out, const Matrix& src, int tiles, const std::vector<std::int
                 const std::size_t q = std::size_t(t) * no + o;
                 const int b = ptr[q], n = ptr[q + 1] - b;
                 if (n == 0 && t > 0) continue;
-                fn(out.col(Eigen::Index(o)).data() + c, src.data() + c, ld, idx.data() + b, val.data() + b, n, t == 0);
+                fn(out.col(Eigen::Index(o)).data() + c, src.data() + c, ld, idx.data() + b, val + b, n, t == 0);
             }
     }
 }
@@ -247,13 +263,17 @@ void spmmT(Matrix& out, const Matrix& src, int tiles, const std::vector<std::int
 
 void SparseLinear::pack() {
     const int n = s.nnz();
-    wCsr_.resize(std::size_t(n));
-    wCsc_.resize(std::size_t(n));
     const float* wv = w.data();
-    for (int k = 0; k < n; ++k) {
-        wCsr_[std::size_t(k)] = wv[s.csrSlot[std::size_t(k)]];
-        wCsc_[std::size_t(k)] = wv[s.cscSlot[std::size_t(k)]];
+    wCsc_.resize(std::size_t(n));
+    for (int k = 0; k < n; ++k) wCsc_[std::size_t(k)] = wv[s.cscSlot[std::size_t(k)]];
+    if (s.csrIdentity) {
+        wCsr_.clear();
+        wCsrPtr_ = wv;
+        return;
     }
+    wCsr_.resize(std::size_t(n));
+    for (int k = 0; k < n; ++k) wCsr_[std::size_t(k)] = wv[s.csrSlot[std::size_t(k)]];
+    wCsrPtr_ = wCsr_.data();
 }
 
 void SparseLinear::forward(const Matrix& X, Matrix& Y, SparseScratch& sc) const {
@@ -261,23 +281,29 @@ void SparseLinear::forward(const Matrix& X, Matrix& Y, SparseScratch& sc) const 
     sc.batch = B;
     if (sc.xT.rows() != bp || sc.xT.cols() != s.cols) sc.xT = Matrix::Zero(bp, s.cols);
     if (sc.yT.rows() != bp || sc.yT.cols() != s.rows) sc.yT.resize(bp, s.rows);
-    sc.xT.topRows(B) = X.transpose();
+    transposeInto(sc.xT.data(), bp, X.data(), X.rows(), int(X.rows()), B);
     sc.xT.bottomRows(bp - B).setZero();
-    spmmT(sc.yT, sc.xT, s.colTiles, s.rowPtr, s.csrCol, wCsr_);
+    spmmT(sc.yT, sc.xT, s.colTiles, s.rowPtr, s.csrCol, wCsrPtr_);
     if (Y.rows() != s.rows || Y.cols() != B) Y.resize(s.rows, B);
-    Y.noalias() = sc.yT.topRows(B).transpose();
+    transposeInto(Y.data(), Y.rows(), sc.yT.data(), bp, B, s.rows);
     Y.colwise() += b.col(0);
 }
 
 void SparseLinear::backward(const Matrix& dY, Matrix* dX, Matrix& gW, Matrix& gB, SparseScratch& sc) const {
     const int B = sc.batch, bp = padded(B);
     if (sc.gT.rows() != bp || sc.gT.cols() != s.rows) sc.gT = Matrix::Zero(bp, s.rows);
-    sc.gT.topRows(B) = dY.transpose();
+    transposeInto(sc.gT.data(), bp, dY.data(), dY.rows(), int(dY.rows()), B);
     sc.gT.bottomRows(bp - B).setZero();
     gB.col(0) += dY.rowwise().sum();
     // Weight gradient per live connection, in CSR order, then scattered to the slots.
     const int n = s.nnz();
-    sc.gPacked.assign(std::size_t(n), 0.f);
+    // In CSR order the gradient accumulates straight into gW; otherwise into a packed buffer
+    // scattered to the slots afterwards.
+    float* gOut = gW.data();
+    if (!s.csrIdentity) {
+        sc.gPacked.assign(std::size_t(n), 0.f);
+        gOut = sc.gPacked.data();
+    }
     for (int c = 0; c < bp; c += 64) {
         const int nv = std::min(8, (bp - c) / 8);
         for (int t = 0; t < s.colTiles; ++t)
@@ -285,17 +311,19 @@ void SparseLinear::backward(const Matrix& dY, Matrix* dX, Matrix& gW, Matrix& gB
                 const std::size_t q = std::size_t(t) * std::size_t(s.rows) + std::size_t(i);
                 const int b0 = s.rowPtr[q], len = s.rowPtr[q + 1] - b0;
                 if (len == 0) continue;
-                kDots[nv](sc.gPacked.data() + b0, sc.gT.col(i).data() + c, sc.xT.data() + c, bp,
+                kDots[nv](gOut + b0, sc.gT.col(i).data() + c, sc.xT.data() + c, bp,
                           s.csrCol.data() + b0, len);
             }
     }
-    float* gw = gW.data();
-    for (int k = 0; k < n; ++k) gw[s.csrSlot[std::size_t(k)]] += sc.gPacked[std::size_t(k)];
+    if (!s.csrIdentity) {
+        float* gw = gW.data();
+        for (int k = 0; k < n; ++k) gw[s.csrSlot[std::size_t(k)]] += sc.gPacked[std::size_t(k)];
+    }
     if (dX) {
         if (sc.dxT.rows() != bp || sc.dxT.cols() != s.cols) sc.dxT.resize(bp, s.cols);
-        spmmT(sc.dxT, sc.gT, s.rowTiles, s.colPtr, s.cscRow, wCsc_);
+        spmmT(sc.dxT, sc.gT, s.rowTiles, s.colPtr, s.cscRow, wCsc_.data());
         if (dX->rows() != s.cols || dX->cols() != B) dX->resize(s.cols, B);
-        dX->noalias() = sc.dxT.topRows(B).transpose();
+        transposeInto(dX->data(), dX->rows(), sc.dxT.data(), bp, B, s.cols);
     }
 }
 

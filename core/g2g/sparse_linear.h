@@ -25,6 +25,9 @@ struct SparseStructure {
     int colTiles = 0, rowTiles = 0;
     std::vector<std::int32_t> rowPtr, csrCol, csrSlot;  ///< tiled CSR over outputs
     std::vector<std::int32_t> colPtr, cscRow, cscSlot;  ///< tiled CSC over inputs
+    /// True when slot k is CSR entry k (slots created in CSR order and not rewired since):
+    /// the kernels then read weights and write gradients in place, without gather/scatter.
+    bool csrIdentity = false;
     /// Live fan-in of output i (all tiles).
     int fanIn(int i) const;
 
@@ -68,6 +71,7 @@ public:
 
 private:
     std::vector<float> wCsr_, wCsc_;
+    const float* wCsrPtr_ = nullptr;  // wCsr_ or w itself when the structure is in CSR order
 };
 
 }  // namespace ganglion::g2g
