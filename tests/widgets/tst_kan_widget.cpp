@@ -1,0 +1,230 @@
+// KAN spline widgets and view under a real X server: edges are drawn where they should be,
+// symbolic edges in their colour, pruned edges fade out, clicks select edges, live updates of a
+// [4,8,4,1] network keep well above 20 frames per second, and the KAN view renders a running
+// example.
+#include "app/session/session.h"
+#include "core/kan/kan_node.h"
+#include "core/kan/kan_samples.h"
+#include "widgets/kan/kan_edge_plot.h"
+#include "widgets/kan/kan_network_widget.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QtTest>
+
+#include <memory>
+
+using namespace ganglion;
+
+namespace ganglion {
+QWidget* makeKanView(Session* session, QWidget* parent);
+}
+
+namespace {
+/// A chain of KanLayer kernels on random inputs, observed like the engine does.
+struct Chain {
+    std::vector<std::unique_ptr<Kernel>> kernels;
+    std::vector<ParamSet> params;
+    Rng rng{5};
+    Matrix x;
+
+    explicit Chain(const std::vector<int>& widths) {
+        const NodeSpec* spec = NodeRegistry::instance().find("KanLayer");
+        for (size_t l = 0; l + 1 < widths.size(); ++l) {
+            ParamSet p = ParamSet::defaults(spec->params);
+            p.set("width", std::int64_t(widths[l + 1]));
+            p.set("noise_scale", 3.0);
+            params.push_back(p);
+            auto k = spec->create();
+            BuildContext bc{params.back(), {Shape::tensor(widths[l])}, rng, "KAN"};
+            k->build(bc);
+            kernels.push_back(std::move(k));
+        }
+        x = Matrix::Random(widths[0], 128);
+    }
+    KanLayerKernel* layer(size_t l) { return dynamic_cast<KanLayerKernel*>(kernels[l].get()); }
+    std::vector<KanNetworkWidget::LayerPtr> step() {
+        std::vector<KanNetworkWidget::LayerPtr> out;
+        Value in;
+        in.tensor = x;
+        StepContext ctx;
+        for (auto& k : kernels) {
+            std::vector<Value> o(1);
+            const Value* pin = &in;
+            k->forward(ctx, std::span<const Value* const>(&pin, 1), o);
+            Observables obs;
+            k->observe(obs);
+            out.push_back(obs.get<KanLayerSamples>("kan"));
+            in = o[0];
+        }
+        return out;
+    }
+};
+
+int darkPixels(const QImage& img, QRectF r, bool reddish = false) {
+    int n = 0;
+    const QRect ri = r.toAlignedRect().intersected(img.rect());
+    for (int y = ri.top(); y <= ri.bottom(); ++y)
+        for (int x = ri.left(); x <= ri.right(); ++x) {
+            const QColor c = img.pixelColor(x, y);
+            if (reddish ? (c.red() > 150 && c.green() < 120 && c.blue() < 120) : (c.lightness() < 160)) ++n;
+        }
+    return n;
+}
+}  // namespace
+
+class TstKanWidget : public QObject {
+    Q_OBJECT
+private slots:
+    void drawsEveryEdge();
+    void symbolicEdgesColoured();
+    void prunedEdgesFadeOut();
+    void clickSelectsEdge();
+    void liveFrameRate_data();
+    void liveFrameRate();
+    void edgePlotRenders();
+    void viewRendersRunningExample();
+};
+
+void TstKanWidget::drawsEveryEdge() {
+    Chain c({2, 5, 1});
+    KanNetworkWidget w;
+    w.resize(640, 420);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.setLayers(c.step(), {"x", "y"});
+    const QImage img = w.grab().toImage();
+    img.save(QString(GANGLION_BINARY_DIR) + "/kan_network.png");
+    int drawn = 0;
+    for (int l = 0; l < 2; ++l)
+        for (const auto& e : w.layers()[size_t(l)]->edges) {
+            const QRectF r = w.edgeRect(l, e.in, e.out);
+            QVERIFY(!r.isEmpty());
+            drawn += darkPixels(img, r.adjusted(3, 3, -3, -3)) > 3 ? 1 : 0;
+        }
+    QCOMPARE(drawn, 15);
+    // background between layers stays blank away from edges
+    QCOMPARE(darkPixels(img, QRectF(0, 0, 12, 12)), 0);
+}
+
+void TstKanWidget::symbolicEdgesColoured() {
+    Chain c({2, 5, 1});
+    c.layer(0)->snap(1, 2, {kan::symbolicIndex("sin"), 3.f, 0.f, 1.f, 0.f, 0.999, 0});
+    KanNetworkWidget w;
+    w.resize(640, 420);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.setLayers(c.step());
+    const QImage img = w.grab().toImage();
+    QVERIFY(darkPixels(img, w.edgeRect(0, 1, 2), true) > 5);
+    QCOMPARE(darkPixels(img, w.edgeRect(0, 0, 2), true), 0);
+}
+
+void TstKanWidget::prunedEdgesFadeOut() {
+    Chain c({2, 5, 1});
+    KanNetworkWidget w;
+    w.resize(640, 420);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.setLayers(c.step());
+    c.layer(0)->layer().mask(3, 0) = 0.f;  // edge x1 → h4 removed
+    w.setLayers(c.step());
+    const QRectF r = w.edgeRect(0, 0, 3);
+    const int during = darkPixels(w.grab().toImage(), r.adjusted(3, 3, -3, -3));
+    QTest::qWait(600);
+    const int after = darkPixels(w.grab().toImage(), r.adjusted(-1, -1, 1, 1));
+    QCOMPARE(after, 0);
+    QVERIFY2(during > 0, "the pruned edge vanished without fading");
+    QVERIFY(darkPixels(w.grab().toImage(), w.edgeRect(0, 1, 3).adjusted(3, 3, -3, -3)) > 3);
+}
+
+void TstKanWidget::clickSelectsEdge() {
+    Chain c({2, 5, 1});
+    KanNetworkWidget w;
+    w.resize(640, 420);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.setLayers(c.step());
+    QSignalSpy spy(&w, &KanNetworkWidget::edgeClicked);
+    QTest::mouseClick(&w, Qt::LeftButton, {}, w.edgeRect(1, 3, 0).center().toPoint());
+    QCOMPARE(spy.count(), 1);
+    QCOMPARE(spy.at(0).at(0).toInt(), 1);
+    QCOMPARE(spy.at(0).at(1).toInt(), 3);
+    QCOMPARE(spy.at(0).at(2).toInt(), 0);
+    QCOMPARE(w.selectedEdge().in, 3);
+    QTest::mouseClick(&w, Qt::LeftButton, {}, QPoint(3, 3));  // empty space: nothing
+    QCOMPARE(spy.count(), 1);
+}
+
+void TstKanWidget::liveFrameRate_data() {
+    QTest::addColumn<QVector<int>>("widths");
+    QTest::newRow("[2,5,1]") << QVector<int>{2, 5, 1};
+    QTest::newRow("[4,8,4,1]") << QVector<int>{4, 8, 4, 1};
+}
+
+void TstKanWidget::liveFrameRate() {
+    QFETCH(QVector<int>, widths);
+    Chain c(std::vector<int>(widths.begin(), widths.end()));
+    KanNetworkWidget w;
+    w.resize(800, 600);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    // One frame = the engine-side observe of every layer + setLayers + a full repaint.
+    QElapsedTimer t;
+    t.start();
+    const int frames = 30;
+    for (int f = 0; f < frames; ++f) {
+        w.setLayers(c.step());
+        w.repaint();
+    }
+    const double fps = frames / (t.elapsed() / 1000.0);
+    qInfo("%s: %.0f frames/s", QTest::currentDataTag(), fps);
+    QVERIFY2(fps >= 20, qPrintable(QString("%1 frames/s").arg(fps)));
+}
+
+void TstKanWidget::edgePlotRenders() {
+    Chain c({2, 3, 1});
+    auto layers = c.step();
+    KanEdgePlot p;
+    p.resize(400, 240);
+    p.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&p));
+    KanEdgeDetail d;
+    d.edge = *layers[0]->edge(0, 1);
+    d.knots = layers[0]->knots[0];
+    d.histogram = layers[0]->histogram[0];
+    d.lo = layers[0]->lo[0];
+    d.hi = layers[0]->hi[0];
+    d.title = "x1 → h2";
+    p.setDetail(d);
+    const QImage img = p.grab().toImage();
+    img.save(QString(GANGLION_BINARY_DIR) + "/kan_edge.png");
+    QVERIFY(darkPixels(img, QRectF(50, 25, 340, 185)) > 100);  // curve, ticks, frame
+}
+
+void TstKanWidget::viewRendersRunningExample() {
+    Session s;
+    QString err;
+    QVERIFY2(s.open(QString(GANGLION_SOURCE_DIR) + "/resources/examples/kan_formula.json", &err), qPrintable(err));
+    std::unique_ptr<QWidget> view(makeKanView(&s, nullptr));
+    view->resize(800, 640);
+    view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(view.get()));
+    s.play();
+    QTRY_VERIFY_WITH_TIMEOUT(s.snapshot() && s.snapshot()->step > 50, 20000);
+    QTest::qWait(300);
+    s.pause();
+    auto* net = view->findChild<KanNetworkWidget*>();
+    QVERIFY(net);
+    QCOMPARE(int(net->layers().size()), 2);
+    const QImage img = net->grab().toImage();
+    img.save(QString(GANGLION_BINARY_DIR) + "/kan_view.png");
+    int drawn = 0;
+    for (int l = 0; l < 2; ++l)
+        for (const auto& e : net->layers()[size_t(l)]->edges)
+            drawn += darkPixels(img, net->edgeRect(l, e.in, e.out).adjusted(3, 3, -3, -3)) > 3 ? 1 : 0;
+    QVERIFY2(drawn >= 10, qPrintable(QString("%1 of 15 edges drawn").arg(drawn)));
+}
+
+QTEST_MAIN(TstKanWidget)
+#include "tst_kan_widget.moc"
