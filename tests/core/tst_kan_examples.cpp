@@ -17,6 +17,7 @@ class TstKanExamples : public QObject {
 private slots:
     void formulaExampleTrains();
     void kanVsMlpBuilds();
+    void fashionMnistTrains();
 };
 
 namespace {
@@ -88,6 +89,19 @@ void TstKanExamples::kanVsMlpBuilds() {
     QCOMPARE(kanParams, 156L);
     QVERIFY(std::abs(mlpParams - kanParams) <= 2);
     for (int s = 0; s < 50; ++s) QVERIFY2(e.step(), e.error().c_str());
+}
+
+void TstKanExamples::fashionMnistTrains() {
+    if (!QFile::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
+        QSKIP("Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)");
+    Graph g = loadGraphFile(example("kan_fashion_mnist.json"));
+    Engine e;
+    e.build(g);
+    QVERIFY(e.ok());
+    for (int s = 0; s < 60; ++s) QVERIFY2(e.step(), e.error().c_str());
+    e.evaluate();
+    const double acc = scalar(e, "Accuracy/test_accuracy");
+    QVERIFY2(acc > 0.5, qPrintable(QString("test accuracy %1 after 60 steps").arg(acc)));
 }
 
 QTEST_GUILESS_MAIN(TstKanExamples)
