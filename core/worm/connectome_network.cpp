@@ -64,7 +64,7 @@ ConnectomeNetwork::ConnectomeNetwork(const ConnectomeTable& table, const Network
     for (int i = 0; i < n_; ++i)
         for (Eigen::SparseMatrix<float, Eigen::RowMajor>::InnerIterator it(wGap_, i); it; ++it)
             gapDegree_(i) += it.value();
-    exc_ = inh_ = gapIn_ = noise_ = stim_ = Eigen::VectorXf::Zero(n_);
+    exc_ = inh_ = gapIn_ = noise_ = stim_ = a_ = b_ = Eigen::VectorXf::Zero(n_);
     reset();
 }
 
@@ -131,19 +131,19 @@ void ConnectomeNetwork::stepImpl(bool withNoise) {
     const float k = dt / float(cfg_.tau);
     const float noiseScale = withNoise ? float(cfg_.noise * std::sqrt(cfg_.tau / cfg_.dt)) : 0.f;
     const float ga = float(cfg_.adaptation);
-    // tau dv/dt = a - b v
-    for (int i = 0; i < n_; ++i) {
-        float a = gc * (eExc * exc_(i) + eInh * inh_(i)) + gg * gapIn_(i);
-        if (withNoise) a += noiseScale * noise_(i);
-        if (stimOn_) a += stim_(i);
-        float b = 1.f + gc * (exc_(i) + inh_(i)) + gg * gapDegree_(i);
-        if (!lif) {
-            a += ga * adapt_(i) * eInh;
-            b += ga * adapt_(i);
-        }
-        const float vinf = a / b;
-        v_(i) = vinf + (v_(i) - vinf) * std::exp(-b * k);
+    // tau dv/dt = a - b v, solved exactly over the step for frozen a, b (vectorised)
+    auto a = a_.array();
+    auto b = b_.array();
+    a = gc * (eExc * exc_.array() + eInh * inh_.array()) + gg * gapIn_.array();
+    b = 1.f + gc * (exc_.array() + inh_.array()) + gg * gapDegree_.array();
+    if (withNoise) a += noiseScale * noise_.array();
+    if (stimOn_) a += stim_.array();
+    if (!lif) {
+        a += (ga * eInh) * adapt_.array();
+        b += ga * adapt_.array();
     }
+    a /= b;  // a now holds v_inf
+    v_.array() = a + (v_.array() - a) * (-k * b).exp();
     if (!lif) {
         const float th = float(cfg_.threshold), sl = float(cfg_.slope);
         s_ = (1.f / (1.f + (-(v_.array() - th) / sl).exp())).matrix();

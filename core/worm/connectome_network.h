@@ -91,7 +91,7 @@ private:
     std::vector<std::string> stems_;
     Eigen::SparseMatrix<float, Eigen::RowMajor> wExc_, wInh_, wGap_;  // post x pre, synapse counts
     Eigen::VectorXf gapDegree_;
-    Eigen::VectorXf v_, s_, adapt_, exc_, inh_, gapIn_, noise_, refr_, stim_;
+    Eigen::VectorXf v_, s_, adapt_, a_, b_, exc_, inh_, gapIn_, noise_, refr_, stim_;
     std::vector<int> stimCells_, fired_;
     double stimCurrent_ = 0;
     bool stimOn_ = false;
