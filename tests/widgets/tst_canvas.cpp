@@ -390,6 +390,26 @@ private slots:
         QVERIFY((r.canvas.mapToScene(QPoint(600, 450)) - s).manhattanLength() < 3);
         QVERIFY(r.graph.node(r.lastNode())->x == 2500);  // panning moved no node
 
+        // Space+drag pans too, and does not fire a Space action (Play) attached to the canvas;
+        // a plain Space tap does.
+        QAction play;
+        play.setShortcut(QKeySequence(Qt::Key_Space));
+        play.setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        r.canvas.addAction(&play);
+        QSignalSpy played(&play, &QAction::triggered);
+        QApplication::setActiveWindow(&r.canvas);
+        r.canvas.setFocus();
+        QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget*>(&r.canvas));
+        const QPointF s2 = r.canvas.mapToScene(QPoint(400, 300));
+        QTest::keyPress(r.canvas.windowHandle(), Qt::Key_Space);
+        r.drag(QPoint(400, 300), QPoint(300, 250));
+        QTest::keyRelease(r.canvas.windowHandle(), Qt::Key_Space);
+        QVERIFY((r.canvas.mapToScene(QPoint(300, 250)) - s2).manhattanLength() < 3);
+        QCOMPARE(played.size(), 0);
+        QTest::keyClick(r.canvas.windowHandle(), Qt::Key_Space);
+        QCOMPARE(played.size(), 1);
+        r.canvas.removeAction(&play);
+
         // F fits both far-apart nodes in view.
         r.canvas.setFocus();
         QTest::keyClick(&r.canvas, Qt::Key_F);

@@ -7,6 +7,7 @@
 #include "widgets/canvas/graph_clipboard.h"
 #include "widgets/canvas/quick_add_popup.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QContextMenuEvent>
@@ -242,7 +243,8 @@ namespace {
 bool canvasKey(QKeyEvent* k) {
     const int key = k->key();
     if (key == Qt::Key_Delete || key == Qt::Key_Backspace || key == Qt::Key_Escape) return true;
-    if (k->modifiers() == Qt::NoModifier && (key == Qt::Key_F || key == Qt::Key_Tab)) return true;
+    if (k->modifiers() == Qt::NoModifier && (key == Qt::Key_F || key == Qt::Key_Tab || key == Qt::Key_Space))
+        return true;
     if (k->modifiers() == Qt::ControlModifier && key == Qt::Key_D) return true;
     if ((k->modifiers() & ~Qt::ShiftModifier) == Qt::NoModifier &&
         (key == Qt::Key_Left || key == Qt::Key_Right || key == Qt::Key_Up || key == Qt::Key_Down))
@@ -283,6 +285,7 @@ void GraphCanvas::nudge(const QPointF& delta) {
 void GraphCanvas::keyPressEvent(QKeyEvent* e) {
     if (e->key() == Qt::Key_Space && !e->isAutoRepeat()) {
         spaceHeld_ = true;
+        spacePanned_ = false;
         viewport()->setCursor(Qt::OpenHandCursor);
         return;
     }
@@ -315,6 +318,17 @@ void GraphCanvas::keyReleaseEvent(QKeyEvent* e) {
     if (e->key() == Qt::Key_Space && !e->isAutoRepeat()) {
         spaceHeld_ = false;
         if (!panning_) viewport()->unsetCursor();
+        // A Space tap (no pan while held) still fires a Space action attached to the canvas
+        // (e.g. the window's Play/Pause), which the canvas took over to allow Space+drag.
+        if (!spacePanned_) {
+            for (QAction* a : actions()) {
+                if (a->isEnabled() && a->shortcut() == QKeySequence(Qt::Key_Space)) {
+                    a->trigger();
+                    break;
+                }
+            }
+        }
+        spacePanned_ = false;
         return;
     }
     QGraphicsView::keyReleaseEvent(e);

@@ -10,6 +10,8 @@
 //   drag nodes (one request per drag), arrow keys nudge → requestMove
 //   Delete/Backspace → requestDelete;  Ctrl+C / Ctrl+X / Ctrl+V / Ctrl+D → copy / cut /
 //   paste / duplicate (requestPaste);  wheel zoom, middle-drag or Space+drag pan, F fit-to-view.
+// While focused, the canvas keeps these keys even if a window action uses the same shortcut; a
+// Space tap without a drag triggers a Space action added to the canvas (QWidget::addAction).
 // The graph must outlive the canvas or be detached with setGraph(nullptr).
 #pragma once
 
@@ -126,6 +128,7 @@ private:
     PortRef pickedFrom_;  // the input end of a picked-up edge
     bool panning_ = false;
     bool spaceHeld_ = false;
+    bool spacePanned_ = false;  // a Space+drag pan happened during this Space hold
     QPoint lastPanPos_;
     QHash<NodeId, QPointF> pressPositions_;
     NodeId lastSingle_ = 0;

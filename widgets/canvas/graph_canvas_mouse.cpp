@@ -109,6 +109,7 @@ void GraphCanvas::cancelConnection() {
 void GraphCanvas::mousePressEvent(QMouseEvent* e) {
     if (e->button() == Qt::MiddleButton || (e->button() == Qt::LeftButton && spaceHeld_)) {
         panning_ = true;
+        spacePanned_ = spaceHeld_;
         lastPanPos_ = e->pos();
         viewport()->setCursor(Qt::ClosedHandCursor);
         e->accept();
