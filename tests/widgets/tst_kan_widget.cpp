@@ -9,6 +9,9 @@
 #include "widgets/kan/kan_network_widget.h"
 
 #include <QElapsedTimer>
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -224,6 +227,30 @@ void TstKanWidget::viewRendersRunningExample() {
         for (const auto& e : net->layers()[size_t(l)]->edges)
             drawn += darkPixels(img, net->edgeRect(l, e.in, e.out).adjusted(3, 3, -3, -3)) > 3 ? 1 : 0;
     QVERIFY2(drawn >= 10, qPrintable(QString("%1 of 15 edges drawn").arg(drawn)));
+
+    // Clicking an edge fits its symbolic candidates on the engine thread.
+    auto* list = view->findChild<QListWidget*>();
+    QVERIFY(list);
+    QTest::mouseClick(net, Qt::LeftButton, {}, net->edgeRect(0, 0, 0).center().toPoint());
+    QTRY_VERIFY_WITH_TIMEOUT(list->count() > 5 && list->item(0)->text().contains("R²"), 20000);
+    auto* plot = view->findChild<KanEdgePlot*>();
+    QVERIFY(plot && plot->hasDetail());
+    // Accept the best candidate, then read the formula.
+    QPushButton* accept = nullptr;
+    QPushButton* formula = nullptr;
+    for (auto* b : view->findChildren<QPushButton*>()) {
+        if (b->text() == "Accept") accept = b;
+        if (b->text() == "Formula") formula = b;
+    }
+    QVERIFY(accept && formula);
+    accept->click();
+    formula->click();
+    QLabel* status = nullptr;
+    for (auto* l : view->findChildren<QLabel*>())
+        if (l->text().isEmpty() || l->text().contains("y =")) status = l;
+    QVERIFY(status);
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains("y = "), 20000);
+    QVERIFY2(status->text().contains("phi["), qPrintable(status->text()));  // the other edges are still splines
 }
 
 QTEST_MAIN(TstKanWidget)
