@@ -154,6 +154,7 @@ private:
                                             p.getString("dale") + " population");
         }
         std::mt19937_64& rng = ctx.rng;
+        syn_nPre_[k] = nPre;
         snn::Synapses syn;
         const bool self = k != 2;
         if (rule == "all_to_all") syn = snn::connect::allToAll(nPre, n_, float(w), self);
@@ -169,27 +170,41 @@ private:
                 throw BuildError(port, port + "_in_degree " + std::to_string(kin) + " exceeds the " + std::to_string(nPre) + " presynaptic neurons");
             syn = snn::connect::fixedInDegree(nPre, n_, kin, float(w), rng, self);
         }
-        const auto delay = std::uint16_t(std::clamp<long>(std::lround(p.getFloat(port + "_delay") * 1e-3 / 1e-4), 0, 65535));
-        if (delay > 0) syn.delay.assign(syn.size(), delay);
-        const snn::Population pre("pre", nPre, snn::NeuronParams{snn::Model::Generator}, preDale);
-        proj_[k].emplace(std::string(port), -1, 0, pre, net_->population(0), syn,
-                         k == 1 ? snn::Channel::Inh : (w < 0 ? snn::Channel::Inh : snn::Channel::Exc));
-        snn::StdpParams sp;
-        sp.enabled = k == 0 && p.getBool("exc_stdp");
-        sp.wMax = p.getFloat("exc_w_max");
-        proj_[k]->setStdp(sp);
-        snn::HomeostasisParams hp;
-        hp.enabled = k == 0 && p.getBool("exc_homeostasis");
-        hp.targetRate = p.getFloat("target_rate");
-        proj_[k]->setHomeostasis(hp);
+        syn_[k] = std::move(syn);
+        preDale_[k] = preDale;
+        channel_[k] = k == 1 ? snn::Channel::Inh : (w < 0 ? snn::Channel::Inh : snn::Channel::Exc);
+        delayMs_[k] = p.getFloat(port + "_delay");
+        stdp_[k].enabled = k == 0 && p.getBool("exc_stdp");
+        stdp_[k].wMax = p.getFloat("exc_w_max");
+        homeo_[k].enabled = k == 0 && p.getBool("exc_homeostasis");
+        homeo_[k].targetRate = p.getFloat("target_rate");
+        makeProjection(k, 1e-4);
         net_->setLearning(p.getBool("learning"));
+    }
+
+    /// (Re)creates projection k with its delay expressed in steps of dt; learned weights are kept.
+    void makeProjection(int k, double dt) {
+        snn::Synapses& syn = syn_[k];
+        const auto delay = std::uint16_t(std::clamp<long>(std::lround(delayMs_[k] * 1e-3 / dt), 0, 65535));
+        if (delay > 0) syn.delay.assign(syn.size(), delay);
+        else syn.delay.clear();
+        std::vector<float> keep;
+        if (proj_[k]) keep = proj_[k]->weights();
+        const snn::Population pre("pre", int(syn_nPre_[k]), snn::NeuronParams{snn::Model::Generator}, preDale_[k]);
+        proj_[k].emplace(std::string(kPorts[k]), -1, 0, pre, net_->population(0), syn, channel_[k]);
+        if (keep.size() == proj_[k]->weights().size()) proj_[k]->weights() = keep;
+        proj_[k]->setStdp(stdp_[k]);
+        proj_[k]->setHomeostasis(homeo_[k]);
     }
 
     void prepare(double dt) {
         dt_ = dt;
         net_->prepare(dt, seed_);
-        for (int k = 0; k < 3; ++k)
-            if (proj_[k]) proj_[k]->prepare(dt);
+        for (int k = 0; k < 3; ++k) {
+            if (!proj_[k]) continue;
+            if (delayMs_[k] > 0) makeProjection(k, dt);
+            proj_[k]->prepare(dt);
+        }
         obs_.reset(*net_, dt, history_);
         obs_.setProbes(*net_, probes_);
     }
@@ -199,6 +214,13 @@ private:
     snn::Dale dale_ = snn::Dale::Any;
     std::unique_ptr<snn::Network> net_;
     std::optional<snn::Projection> proj_[3];
+    snn::Synapses syn_[3];
+    int syn_nPre_[3] = {0, 0, 0};
+    snn::Dale preDale_[3] = {snn::Dale::Any, snn::Dale::Any, snn::Dale::Any};
+    snn::Channel channel_[3] = {snn::Channel::Exc, snn::Channel::Inh, snn::Channel::Exc};
+    double delayMs_[3] = {0, 0, 0};
+    snn::StdpParams stdp_[3];
+    snn::HomeostasisParams homeo_[3];
     SpikeObserver obs_;
     std::vector<int> probes_;
     double dt_ = 0, history_ = 2.0;
@@ -212,7 +234,7 @@ std::vector<ParamSpec> projectionParams(const std::string& port, double weight, 
         floatParam(port + "_p", 0.1, 0.0, 1.0, "Connection probability (fixed_probability)."),
         intParam(port + "_in_degree", 10, 0, 1000000, "Presynaptic partners per neuron (fixed_in_degree)."),
         floatParam(port + "_weight", weight, -1e6, 1e6, "Synaptic weight (jump of the synaptic current, or of v for LIF/IF)."),
-        floatParam(port + "_delay", 0.0, 0.0, 6553.0, "Axonal delay (built for dt = 0.1 ms).", "ms"),
+        floatParam(port + "_delay", 0.0, 0.0, 6553.0, "Axonal delay, rounded to whole steps of dt.", "ms"),
     };
 }
 

@@ -201,6 +201,37 @@ private slots:
         }
     }
 
+    void populationDelayFollowsDt_data() {
+        QTest::addColumn<double>("dt");
+        QTest::addColumn<double>("delayMs");
+        QTest::addColumn<int>("expectStep");
+        QTest::newRow("dt 1 ms, no delay") << 1e-3 << 0.0 << 5;
+        QTest::newRow("dt 1 ms, 3 ms") << 1e-3 << 3.0 << 8;
+        QTest::newRow("dt 0.5 ms, 3 ms") << 5e-4 << 3.0 << 15;
+    }
+    void populationDelayFollowsDt() {
+        QFETCH(double, dt);
+        QFETCH(double, delayMs);
+        QFETCH(int, expectStep);
+        // Generator spike at 4.5 ms (step 4 at dt 1 ms, step 8 at 0.5 ms), one-to-one above threshold:
+        // the population fires on the next step plus the delay in whole steps.
+        KernelRig gen("SpikeGenerator", {{"neurons", 1}, {"spikes", "4.5:0"}}, {});
+        KernelRig pop("LIFPopulation", {{"neurons", 1}, {"exc_rule", "one_to_one"}, {"exc_weight", 1.5},
+                                         {"exc_delay", delayMs}},
+                      {Shape::tensor(1), Shape{}, Shape{}, Shape{}});
+        StepContext ctx;
+        ctx.dt = dt;
+        ctx.rng = &pop.rng;
+        int first = -1;
+        for (int s = 0; s < 40 && first < 0; ++s) {
+            gen.kernel->forward(ctx, {}, gen.outputs);
+            std::vector<const Value*> in{&gen.outputs[0], nullptr, nullptr, nullptr};
+            pop.kernel->forward(ctx, in, pop.outputs);
+            if (!pop.outputs[0].spikes.fired.empty()) first = s;
+        }
+        QCOMPARE(first, expectStep);
+    }
+
     void populationNodesChain() {
         // Generator → LIFPopulation (one_to_one, weight above threshold): output one step later.
         KernelRig gen("SpikeGenerator", {{"neurons", 3}, {"spikes", "0.25:0, 0.55:2"}}, {});
