@@ -163,17 +163,19 @@ private:
         return w;
     }
 
-    /// The node to show: the selection if it publishes events, else a source, else any.
+    /// The node to show: the selection if it publishes events, else the last filter (the end
+    /// of a denoising chain), else a source.
     const NodeSnapshot* pickStream(const Snapshot& snap) const {
         if (const auto* sel = snap.find(session_->selectedNode()))
             if (sel->obs.get<EventWindow>("events")) return sel;
+        const NodeSnapshot* filter = nullptr;
         const NodeSnapshot* any = nullptr;
         for (const auto& n : snap.nodes) {
             if (!n.obs.get<EventWindow>("events")) continue;
-            if (isSourceType(n.type)) return &n;
+            if (events::isEventFilterType(n.type)) filter = &n;
             if (!any) any = &n;
         }
-        return any;
+        return filter ? filter : any;
     }
 
     void poll() {
@@ -188,7 +190,7 @@ private:
             return;
         }
         auto window = node->obs.get<EventWindow>("events");
-        source_->setText(tr("%1 (%2): %3x%4 sensor").arg(QString::fromStdString(node->name), QString::fromStdString(node->type))
+        source_->setText(tr("Showing %1 (%2), %3x%4 sensor. Select another event node to show its stream.").arg(QString::fromStdString(node->name), QString::fromStdString(node->type))
                              .arg(window->width).arg(window->height));
         // Playback follows the source feeding this stream (the node itself when it is one).
         const NodeSnapshot* src = isSourceType(node->type) ? node : nullptr;
@@ -219,9 +221,9 @@ private:
         const NodeSnapshot* f = nullptr;
         if (const auto* sel = snap.find(session_->selectedNode()))
             if (events::isEventFilterType(sel->type)) f = sel;
-        if (!f)
+        if (!f)  // the last filter: the end of the chain
             for (const auto& n : snap.nodes)
-                if (events::isEventFilterType(n.type)) { f = &n; break; }
+                if (events::isEventFilterType(n.type)) f = &n;
         if (!f) return;
         before_->setWindow(f->obs.get<EventWindow>("events_before"));
         after_->setWindow(f->obs.get<EventWindow>("events"));

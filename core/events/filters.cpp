@@ -14,24 +14,42 @@ inline bool inside(const Event& e, int w, int h) { return e.x < w && e.y < h; }
 
 void BackgroundActivityFilter::reset(int width, int height) {
     EventFilter::reset(width, height);
-    last_.assign(std::size_t(width + 2) * std::size_t(height + 2), kNever);
+    last_.assign(std::size_t(width + 2) * std::size_t(height + 2), INT32_MIN);
+    started_ = false;
 }
 
 void BackgroundActivityFilter::run(std::span<const Event> in, std::vector<Event>& out) {
-    const std::size_t stride = std::size_t(width_ + 2);
-    std::int64_t* last = last_.data();
-    out.reserve(out.size() + in.size());
-    for (const Event& e : in) {
-        if (!inside(e, width_, height_)) continue;
-        std::int64_t* c = last + (std::size_t(e.y) + 1) * stride + e.x + 1;
-        const std::int64_t since = e.t - window_;
-        const std::int64_t* up = c - stride;
-        const std::int64_t* dn = c + stride;
-        // Newest of the 8 neighbours.
-        const std::int64_t m = std::max({up[-1], up[0], up[1], c[-1], c[1], dn[-1], dn[0], dn[1]});
-        if (m >= since) out.push_back(e);
-        *c = e.t;
+    if (in.empty()) return;
+    if (!started_) {
+        base_ = in.front().t;
+        started_ = true;
     }
+    const std::size_t stride = std::size_t(width_ + 2);
+    std::int32_t* last = last_.data();
+    const std::size_t before = out.size();
+    out.resize(before + in.size());
+    Event* o = out.data() + before;
+    const std::uint32_t W = std::uint32_t(width_), H = std::uint32_t(height_);
+    for (const Event& e : in) {
+        if (e.t - base_ > (std::int64_t(1) << 30)) {  // keep relative times within 32 bits
+            const std::int64_t shift = e.t - base_ - (std::int64_t(1) << 20);
+            for (auto& v : last_)
+                v = v == INT32_MIN || std::int64_t(v) - shift < INT32_MIN / 2 ? INT32_MIN : std::int32_t(v - shift);
+            base_ += shift;
+        }
+        if (e.x >= W || e.y >= H) continue;
+        const std::int32_t t = std::int32_t(e.t - base_);
+        std::int32_t* c = last + (std::size_t(e.y) + 1) * stride + e.x + 1;
+        const std::int32_t* up = c - stride;
+        const std::int32_t* dn = c + stride;
+        // Newest of the 8 neighbours.
+        const std::int32_t m = std::max(std::max(std::max(up[-1], up[0]), std::max(up[1], c[-1])),
+                                        std::max(std::max(c[1], dn[-1]), std::max(dn[0], dn[1])));
+        *o = e;
+        o += (std::int64_t(m) >= std::int64_t(t) - window_) ? 1 : 0;  // branch-free keep
+        *c = t;
+    }
+    out.resize(std::size_t(o - out.data()));
 }
 
 // --- spatio-temporal correlation ----------------------------------------------------------
@@ -45,23 +63,21 @@ void CorrelationFilter::reset(int width, int height) {
 
 void CorrelationFilter::run(std::span<const Event> in, std::vector<Event>& out) {
     const int r = radius_;
-    const std::size_t stride = std::size_t(width_ + 2 * r);
+    const std::ptrdiff_t stride = std::ptrdiff_t(width_ + 2 * r);
     for (const Event& e : in) {
         if (!inside(e, width_, height_)) continue;
-        const std::size_t ci = (std::size_t(e.y) + std::size_t(r)) * stride + e.x + std::size_t(r);
+        const std::size_t ci = (std::size_t(e.y) + std::size_t(r)) * std::size_t(stride) + e.x + std::size_t(r);
         const std::int64_t since = e.t - window_;
+        // Without polarity matching, last_[0] holds the newest event of either polarity.
+        const std::int64_t* base = last_[samePolarity_ ? e.p : 0].data() + ci;
         int support = 0;
-        for (int pol = 0; pol < 2; ++pol) {
-            if (samePolarity_ && pol != e.p) continue;
-            const std::int64_t* base = last_[pol].data();
-            for (int dy = -r; dy <= r; ++dy) {
-                const std::int64_t* row = base + std::ptrdiff_t(ci) + std::ptrdiff_t(dy) * std::ptrdiff_t(stride);
-                for (int dx = -r; dx <= r; ++dx)
-                    if ((dx || dy) && row[dx] >= since) ++support;
-            }
+        for (int dy = -r; dy <= r; ++dy) {
+            const std::int64_t* row = base + dy * stride;
+            for (int dx = -r; dx <= r; ++dx) support += row[dx] >= since;
         }
+        support -= base[0] >= since;  // the pixel itself does not count
         if (support >= support_) out.push_back(e);
-        last_[e.p ? 1 : 0][ci] = e.t;
+        last_[samePolarity_ ? e.p : 0][ci] = e.t;
     }
 }
 

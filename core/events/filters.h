@@ -50,7 +50,11 @@ protected:
 
 private:
     std::int64_t window_;
-    std::vector<std::int64_t> last_;  ///< (width+2) x (height+2), bordered so no bounds checks
+    /// Last event time per pixel relative to base_ (32 bits halve the memory traffic);
+    /// (width+2) x (height+2), bordered so no bounds checks.
+    std::vector<std::int32_t> last_;
+    std::int64_t base_ = 0;
+    bool started_ = false;
 };
 
 /// Spatio-temporal correlation filter (Guo & Delbruck 2022): keeps an event when at least

@@ -61,18 +61,23 @@ void EventCloudBuilder::build(const events::EventWindow& w, const CloudOptions& 
     }
     // Voxels: a grid whose occupied cells fit the budget. Candidates go from fine to coarse
     // (halving time bins and doubling the pixel bin alternately); start from last frame's fit.
-    std::vector<std::pair<int, int>> ladder;  // (shift, bins)
-    for (int shift = 0, bins = 128; shift <= 8 && bins >= 4;) {
-        const std::size_t cells = std::size_t(((w.width - 1) >> shift) + 1) * std::size_t(((w.height - 1) >> shift) + 1) *
-                                  std::size_t(bins);
-        if (cells <= kMaxCells) ladder.emplace_back(shift, bins);
-        if (bins > 16 && (ladder.size() % 2 == 0 || shift >= 4)) bins /= 2;
-        else ++shift;
-    }
+    std::vector<std::pair<int, int>> ladder;  // (shift, bins), finest (most cells) first
+    for (int shift = 0; shift <= 8; ++shift)
+        for (int bins : {128, 64, 32, 16, 8, 4}) {
+            const std::size_t cells = std::size_t(((w.width - 1) >> shift) + 1) *
+                                      std::size_t(((w.height - 1) >> shift) + 1) * std::size_t(bins);
+            if (cells <= kMaxCells) ladder.emplace_back(shift, bins);
+        }
+    auto cellsOf = [&](const std::pair<int, int>& g) {
+        return std::size_t(((w.width - 1) >> g.first) + 1) * std::size_t(((w.height - 1) >> g.first) + 1) *
+               std::size_t(g.second);
+    };
+    std::stable_sort(ladder.begin(), ladder.end(), [&](const auto& a, const auto& b) { return cellsOf(a) > cellsOf(b); });
     std::size_t at = 0;
     if (lastW_ == w.width && lastH_ == w.height && lastBudget_ == budget)
         for (std::size_t i = 0; i < ladder.size(); ++i)
-            if (ladder[i] == std::make_pair(lastShift_, lastBins_)) at = i > 0 ? i - 1 : 0;  // try one finer
+            if (ladder[i] == std::make_pair(lastShift_, lastBins_))
+                at = i > 0 && lastPoints_ * 3 < budget ? i - 1 : i;  // sparse last time: try one finer
     for (; at < ladder.size(); ++at) {
         const auto [shift, bins] = ladder[at];
         if (voxels(w, opt, out, shift, bins)) {
@@ -81,6 +86,7 @@ void EventCloudBuilder::build(const events::EventWindow& w, const CloudOptions& 
             lastW_ = w.width;
             lastH_ = w.height;
             lastBudget_ = budget;
+            lastPoints_ = out.points;
             const int s = 1 << shift;
             const double binMs = double(w.tEnd - w.tBegin) / bins / 1000.0;
             char b[160];

@@ -48,7 +48,7 @@ private:
     // Grid that fitted last frame (log2 of the pixel bin, time bins): tried first, so a steady
     // stream costs one binning pass per frame.
     int lastShift_ = -1, lastBins_ = 0, lastW_ = 0, lastH_ = 0;
-    std::size_t lastBudget_ = 0;
+    std::size_t lastBudget_ = 0, lastPoints_ = 0;
 };
 
 /// "1,234,567"

@@ -43,9 +43,11 @@ void EventRateChart::paintEvent(QPaintEvent*) {
     }
     double maxRate = 1.0;
     for (const auto& s : samples_) maxRate = std::max(maxRate, s.second);
-    const double t1 = samples_.back().first, t0 = t1 - span_;
+    const double t1 = samples_.back().first;
+    const double t0 = std::max(t1 - span_, samples_.front().first);
+    const double range = std::max(1e-9, t1 - t0);
     auto pt = [&](double t, double r) {
-        return QPointF(plot.left() + (t - t0) / span_ * plot.width(), plot.bottom() - r / maxRate * plot.height());
+        return QPointF(plot.left() + (t - t0) / range * plot.width(), plot.bottom() - r / maxRate * plot.height());
     };
     QPainterPath path(pt(std::max(t0, samples_.front().first), 0));
     for (const auto& s : samples_) path.lineTo(pt(std::max(t0, s.first), s.second));
