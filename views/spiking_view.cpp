@@ -3,11 +3,20 @@
 // window, and membrane traces of neurons picked by clicking the raster.
 #include "app/session/session.h"
 #include "core/engine/engine.h"
+#include "core/graph/json_io.h"
+#include "core/snn/nir_convert.h"
 #include "core/snn/snn_nodes.h"
 #include "widgets/raster/raster_widget.h"
 #include "widgets/raster/trace_widget.h"
 
+#include <QApplication>
 #include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QFileDialog>
+#include <QMenu>
+#include <QPointer>
+#include <QToolButton>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -16,6 +25,55 @@
 #include <QVBoxLayout>
 
 namespace ganglion {
+
+/// Writes the running engine's SpikeEncoder → LIFLayer chain (trained weights) as a NIR file.
+/// Runs on the engine thread; `done(message, ok)` is called on the GUI thread.
+void exportNirFile(Session* session, const QString& path, std::function<void(QString, bool)> done) {
+    QPointer<QObject> guard(session);
+    session->runner().post([path, done, guard](Engine& e) {
+        QString msg;
+        bool ok = false;
+        try {
+            const nir::Graph g = nir::exportLifChain(e.graph(), e.saveState(), e.options().dt);
+            nir::write(g, path.toStdString());
+            msg = QObject::tr("Exported %1 NIR nodes to %2").arg(g.nodes.size()).arg(path);
+            ok = true;
+        } catch (const std::exception& ex) {
+            msg = QString::fromStdString(ex.what());
+        }
+        QMetaObject::invokeMethod(qApp, [guard, done, msg, ok] { if (guard) done(msg, ok); }, Qt::QueuedConnection);
+    });
+}
+
+/// Replaces the document with the LIF chain read from a NIR file (weights loaded into the
+/// engine after its rebuild). Returns false with *error set when the file cannot be used.
+bool importNirFile(Session* session, const QString& path, QString* error) {
+    try {
+        const nir::Graph ng = nir::read(path.toStdString());
+        constexpr double dt = 1e-3;
+        nir::ImportedChain imp = nir::importLifChain(ng, dt, 10);
+        imp.graph.settings().dt = dt;
+        imp.graph.settings().title = "Imported from " + QFileInfo(path).fileName().toStdString();
+        imp.graph.settings().description =
+            "LIF layers imported from a NIR file. Connect a data set to the encoder and a Loss/Classifier to the readout to evaluate or fine-tune.";
+        const QString tmp = QDir::temp().filePath(QString("ganglion_nir_import_%1.json").arg(QCoreApplication::applicationPid()));
+        saveGraphFile(imp.graph, tmp.toStdString());
+        const bool ok = session->open(tmp, error, true);
+        QFile::remove(tmp);
+        if (!ok) return false;
+        // The session rebuilds the engine from a queued call; load the weights after it.
+        auto state = std::make_shared<std::map<std::string, KernelState>>(std::move(imp.state));
+        QTimer::singleShot(0, session, [session, state] {
+            session->runner().post([state](Engine& e) {
+                if (e.ok()) e.loadState(*state);
+            });
+        });
+        return true;
+    } catch (const std::exception& ex) {
+        if (error) *error = QString::fromStdString(ex.what());
+        return false;
+    }
+}
 
 namespace {
 
@@ -32,6 +90,24 @@ public:
         for (double w : {0.1, 0.25, 0.5, 1.0, 2.0}) window_->addItem(tr("%1 s").arg(w), w);
         window_->setCurrentIndex(3);
         info_ = new QLabel(this);
+        auto* nirButton = new QToolButton(this);
+        nirButton->setText(tr("NIR"));
+        nirButton->setToolTip(tr("Exchange spiking layers with snnTorch, Norse, Lava, Rockpool, Sinabs… through NIR files"));
+        nirButton->setPopupMode(QToolButton::InstantPopup);
+        auto* menu = new QMenu(nirButton);
+        menu->addAction(tr("Export trained LIF layers…"), this, [this] {
+            const QString path = QFileDialog::getSaveFileName(this, tr("Export NIR"), QString(), tr("NIR graphs (*.nir *.h5)"));
+            if (path.isEmpty()) return;
+            exportNirFile(session_, path, [this](QString msg, bool) { info_->setText(msg); });
+        });
+        menu->addAction(tr("Import NIR…"), this, [this] {
+            const QString path = QFileDialog::getOpenFileName(this, tr("Import NIR"), QString(), tr("NIR graphs (*.nir *.h5 *.hdf5)"));
+            if (path.isEmpty()) return;
+            QString err;
+            info_->setText(importNirFile(session_, path, &err) ? tr("Imported %1").arg(path) : err);
+        });
+        nirButton->setMenu(menu);
+        bar->addWidget(nirButton);
         bar->addWidget(pause_);
         bar->addWidget(new QLabel(tr("Window"), this));
         bar->addWidget(window_);
@@ -88,7 +164,8 @@ private:
         lastSelected_ = session_->selectedNode();
         const NodeSnapshot* n = pick(*snap);
         if (!n) {
-            info_->setText(tr("No spiking node: add a Spiking network or LIF population and press Run."));
+            if (!info_->text().startsWith(tr("Export")) && !info_->text().startsWith(tr("Import")))
+                info_->setText(tr("No spiking node: add a Spiking network or LIF population and press Run."));
             return;
         }
         if (n->id != node_) picked_.clear();
