@@ -192,6 +192,10 @@ private:
         auto window = node->obs.get<EventWindow>("events");
         source_->setText(tr("Showing %1 (%2), %3x%4 sensor. Select another event node to show its stream.").arg(QString::fromStdString(node->name), QString::fromStdString(node->type))
                              .arg(window->width).arg(window->height));
+        for (const auto& n : snap->nodes)
+            if (auto msg = n.obs.get<std::string>("decode_error"))
+                source_->setText(source_->text() + tr("\n%1 stopped decoding: %2")
+                                                       .arg(QString::fromStdString(n.name), QString::fromStdString(*msg)));
         // Playback follows the source feeding this stream (the node itself when it is one).
         const NodeSnapshot* src = isSourceType(node->type) ? node : nullptr;
         if (!src)

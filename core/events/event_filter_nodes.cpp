@@ -42,7 +42,7 @@ public:
         dst.tBegin = src.tBegin;
         dst.tEnd = src.tEnd;
         dst.events.clear();
-        if (src.tEnd < lastEnd_) filter_->reset(src.width, src.height);  // the stream restarted
+        if (src.tEnd < lastEnd_) filter_->restartStream();  // seek or loop: old timestamps are meaningless
         lastEnd_ = src.tEnd;
         filter_->process(src.events, dst.events);
         before_.push(src.events, src.tEnd);

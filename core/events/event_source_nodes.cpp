@@ -155,7 +155,10 @@ public:
         SourceBase::observe(obs);
         obs.scalars["stream_begin_s"] = begin_ * 1e-6;
         obs.scalars["stream_end_s"] = end_ * 1e-6;
-        if (!reader_->error().empty()) obs.scalars["decode_error_offset"] = double(reader_->errorOffset());
+        if (!reader_->error().empty()) {
+            obs.scalars["decode_error_offset"] = double(reader_->errorOffset());
+            obs.extra["decode_error"] = std::make_shared<const std::string>(reader_->error());
+        }
     }
 
 private:

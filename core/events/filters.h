@@ -26,6 +26,13 @@ public:
         height_ = height;
         countIn_ = countOut_ = 0;
     }
+    /// Clears the per-pixel state (stream restarted: seek, loop) but keeps the counts.
+    void restartStream() {
+        const auto in = countIn_, out = countOut_;
+        reset(width_, height_);
+        countIn_ = in;
+        countOut_ = out;
+    }
     std::uint64_t eventsIn() const { return countIn_; }
     std::uint64_t eventsOut() const { return countOut_; }
 

@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -178,6 +179,42 @@ private slots:
         const auto& f = rig.outputs[0].spikes;
         QCOMPARE(f.neurons, 2 * 17 * 17);
         QCOMPARE(f.fired, (std::vector<std::int32_t>{3 * 17 + 2, 17 * 17 + 3 * 17 + 2}));
+    }
+
+    void emulatorNodeMakesEvents() {
+        KernelRig rig("EventEmulator", {{"width", 4}, {"height", 2}, {"threshold_sigma", 0.0}}, {Shape::tensor(8)});
+        rig.inputs.resize(1);
+        rig.inputs[0].type = PortType::Tensor;
+        rig.inputs[0].tensor = Matrix::Constant(8, 1, 0.5f);
+        rig.forward();  // first frame: references only
+        QVERIFY(rig.outputs[0].events.events.empty());
+        rig.inputs[0].tensor(5, 0) = 0.5f * std::exp(0.45f);  // pixel (1,1): two ON crossings of 0.2
+        rig.forward();
+        const auto& e = rig.outputs[0].events.events;
+        QCOMPARE(e.size(), std::size_t(2));
+        QCOMPARE(int(e[0].x), 1);
+        QCOMPARE(int(e[0].y), 1);
+        QCOMPARE(int(e[0].p), 1);
+        QVERIFY(e[0].t < e[1].t);
+    }
+
+    void truncatedFilePlaysPrefix() {
+        const std::string cut = dir_.filePath("cut.bin").toStdString();
+        std::string err;
+        QVERIFY(ev::writeEvents(cut, ev::FileFormat::NMnistBin, packet_, &err));
+        std::filesystem::resize_file(cut, std::filesystem::file_size(cut) - 2);
+        KernelRig rig("EventFile", {{"path", cut}, {"speed", 100.0}, {"loop", false}}, {});
+        std::size_t total = 0;
+        for (int i = 0; i < 40; ++i) {
+            rig.forward();
+            total += rig.outputs[0].events.events.size();
+        }
+        QCOMPARE(total, packet_.events.size() - 1);
+        Observables obs;
+        rig.kernel->observe(obs);
+        auto msg = obs.get<std::string>("decode_error");
+        QVERIFY(msg);
+        QVERIFY2(msg->find("truncated") != std::string::npos, msg->c_str());
     }
 
     void bundledSampleIsReproducible() {
