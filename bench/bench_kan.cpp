@@ -1,7 +1,7 @@
 // KAN benchmark: [784,64,10] on Fashion-MNIST batches of 128 (training and inference samples/s,
 // test accuracy after one epoch) and the [2,5,1] fit of exp(sin(πx)+y²) (steps/s, test RMSE),
 // then the efficient-kan style PyTorch peer (../shared/peers/torch_kan.py) and the ratios.
-// Usage: bench_kan [--batches N] [--no-peer] [--toy-steps N]
+// Usage: bench_kan [--batches N] [--no-peer] [--toy-steps N] [--threads 1|2]
 #include "core/g2g/fashion_mnist.h"
 #include "core/kan/kan_net.h"
 #include "core/kan/kan_optim.h"
@@ -81,15 +81,17 @@ std::map<std::string, double> runPeer(const std::string& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    int batches = 469, toySteps = 2000;
+    int batches = 469, toySteps = 2000, threads = 2;
     bool peer = true;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--batches") && i + 1 < argc) batches = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--toy-steps") && i + 1 < argc) toySteps = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--no-peer")) peer = false;
+        else if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) threads = std::atoi(argv[++i]);
     }
-    std::printf("Eigen %d.%d.%d, threads: %d (single-threaded kernels)\n", EIGEN_WORLD_VERSION,
-                EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION, Eigen::nbThreads());
+    setThreads(threads);
+    std::printf("Eigen %d.%d.%d, KAN layer threads: %d (the peer runs torch with 2)\n", EIGEN_WORLD_VERSION,
+                EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION, kan::threads());
 
     // --- [2,5,1] formula fit, full batch Adam(lr 1e-2) like the peer's default toy task ---
     {

@@ -103,12 +103,12 @@ void Basis::rebuildTable(int i) {
 
 // Batched B-splines: only the k+1 non-zero functions of each (input, sample) are computed,
 // with precomputed reciprocal knot spans; same recursion and result as bspline() below.
-void Basis::bsplineBatch(const Matrix& x, Matrix& B, Matrix* dB) const {
+void Basis::bsplineBatch(const Matrix& x, Matrix& B, Matrix* dB, Eigen::Index c0, Eigen::Index c1) const {
     const int m = int(knots_.cols()), k = k_, nb = nb_;
     const size_t stride = size_t(m) * size_t(k + 1);
-    B.setZero();
-    if (dB) dB->setZero();
-    for (Eigen::Index b = 0; b < x.cols(); ++b) {
+    B.middleCols(c0, c1 - c0).setZero();
+    if (dB) dB->middleCols(c0, c1 - c0).setZero();
+    for (Eigen::Index b = c0; b < c1; ++b) {
         float* col = B.col(b).data();
         float* dcol = dB ? dB->col(b).data() : nullptr;
         for (int i = 0; i < in_; ++i) {
@@ -265,11 +265,14 @@ void Basis::evaluate(const Matrix& x, Matrix& B, Matrix* dB) const {
     if (x.rows() != in_)
         throw std::invalid_argument("KAN basis expects " + std::to_string(in_) + " input rows, got " +
                                     std::to_string(x.rows()));
-    const Eigen::Index n = x.cols();
-    B.resize(Eigen::Index(in_) * nb_, n);
-    if (dB) dB->resize(B.rows(), n);
+    B.resize(Eigen::Index(in_) * nb_, x.cols());
+    if (dB) dB->resize(B.rows(), x.cols());
+    evaluateCols(x, B, dB, 0, x.cols());
+}
+
+void Basis::evaluateCols(const Matrix& x, Matrix& B, Matrix* dB, Eigen::Index c0, Eigen::Index c1) const {
     if (kind_ == BasisKind::BSpline) {
-        bsplineBatch(x, B, dB);
+        bsplineBatch(x, B, dB, c0, c1);
         return;
     }
     // Knots copied once into a row-major buffer so each input's knots are contiguous.
@@ -277,7 +280,7 @@ void Basis::evaluate(const Matrix& x, Matrix& B, Matrix* dB) const {
     std::vector<float> tk(size_t(in_) * m);
     for (int i = 0; i < in_; ++i)
         for (int j = 0; j < m; ++j) tk[size_t(i) * m + j] = knots_(i, j);
-    for (Eigen::Index b = 0; b < n; ++b) {
+    for (Eigen::Index b = c0; b < c1; ++b) {
         float* col = B.col(b).data();
         float* dcol = dB ? dB->col(b).data() : nullptr;
         for (int i = 0; i < in_; ++i)

@@ -49,6 +49,9 @@ public:
 
     /// x: in x batch. B (and dB when non-null) are resized to (in·nb) x batch and filled.
     void evaluate(const Matrix& x, Matrix& B, Matrix* dB) const;
+    /// Same for the columns [c0, c1) only, into B (and dB) already sized (in·nb) x batch.
+    /// Disjoint column ranges may be evaluated concurrently.
+    void evaluateCols(const Matrix& x, Matrix& B, Matrix* dB, Eigen::Index c0, Eigen::Index c1) const;
     /// The nb basis values (and derivatives) of input i at one point.
     void evaluateOne(int i, float x, float* values, float* derivs) const;
     /// A natural x position for coefficient j of input i (Greville abscissa / centre).
@@ -58,7 +61,7 @@ private:
     void rebuildKnots(int i);
     void rebuildTable(int i);
     void evalAt(const float* t, int m, float x, float* v, float* d) const;
-    void bsplineBatch(const Matrix& x, Matrix& B, Matrix* dB) const;
+    void bsplineBatch(const Matrix& x, Matrix& B, Matrix* dB, Eigen::Index c0, Eigen::Index c1) const;
     void bspline(const float* t, int m, float x, float* v, float* d) const;
 
     BasisKind kind_ = BasisKind::BSpline;

@@ -4,8 +4,10 @@
 
 #include <Eigen/Dense>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <thread>
 
 namespace ganglion::kan {
 
@@ -60,25 +62,55 @@ void Layer::zeroGrad() {
     gBias.setZero();
 }
 
+namespace {
+int gThreads = 1;  // the engine thread shares the machine with the GUI; benchmarks may ask for 2
+
+// Runs f(part, parts) on `parts` threads (the caller takes part 0) when the work is big enough
+// to pay for a thread start; f must only write disjoint ranges.
+template <class F>
+void parallel(bool big, F&& f) {
+    const int parts = big ? gThreads : 1;
+    if (parts <= 1) {
+        f(0, 1);
+        return;
+    }
+    std::thread t([&] { f(1, parts); });
+    f(0, parts);
+    t.join();
+}
+
+bool bigWork(int in, int nb, int out, Eigen::Index n) { return double(in) * nb * out * double(n) > 2e6; }
+}  // namespace
+
+void setThreads(int n) { gThreads = std::clamp(n, 1, 2); }
+int threads() { return gThreads; }
+
 void Layer::forward(const Matrix& x, Matrix& y, bool train) {
     if (x.rows() != cfg_.in)
         throw std::invalid_argument("KAN layer expects " + std::to_string(cfg_.in) + " input features, got " +
                                     std::to_string(x.rows()));
     const int in = cfg_.in, nb = basis_.count();
+    const Eigen::Index n = x.cols();
     x_ = x;
-    silu_.resize(x.rows(), x.cols());
-    for (Eigen::Index k = 0; k < x.size(); ++k) silu_(k) = silu(x(k));
-    basis_.evaluate(x, B_, train ? &dB_ : nullptr);
+    silu_.resize(x.rows(), n);
+    B_.resize(Eigen::Index(in) * nb, n);
+    if (train) dB_.resize(B_.rows(), n);
     Wb_ = scaleBase.cwiseProduct(mask);
+    spm_ = scaleSp.cwiseProduct(mask);
     W_.resize(coef.rows(), coef.cols());
-    for (int i = 0; i < in; ++i) {
-        const Eigen::ArrayXf s = scaleSp.col(i).array() * mask.col(i).array();
+    for (int i = 0; i < in; ++i)
         W_.middleCols(Eigen::Index(i) * nb, nb) =
-            (coef.middleCols(Eigen::Index(i) * nb, nb).array().colwise() * s).matrix();
-    }
-    y.resize(cfg_.out, x.cols());
-    y.noalias() = W_ * B_;
-    y.noalias() += Wb_ * silu_;
+            (coef.middleCols(Eigen::Index(i) * nb, nb).array().colwise() * spm_.col(i).array()).matrix();
+    y.resize(cfg_.out, n);
+    parallel(bigWork(in, nb, cfg_.out, n), [&](int part, int parts) {
+        const Eigen::Index c0 = n * part / parts, c1 = n * (part + 1) / parts, nc = c1 - c0;
+        for (Eigen::Index b = c0; b < c1; ++b)
+            for (int i = 0; i < in; ++i) silu_(i, b) = silu(x(i, b));
+        basis_.evaluateCols(x, B_, train ? &dB_ : nullptr, c0, c1);
+        y.middleCols(c0, nc).noalias() = W_ * B_.middleCols(c0, nc);
+        y.middleCols(c0, nc).noalias() += Wb_ * silu_.middleCols(c0, nc);
+    });
+    if (!train) dB_.resize(0, 0);
     if (cfg_.bias) y.colwise() += bias.col(0);
     addSymbolic(x, y);
 }
@@ -103,34 +135,44 @@ void Layer::backward(const Matrix& gy, Matrix* gx, const RegConfig* reg) {
     lastReg_ = 0;
     if (reg && reg->active()) lastReg_ = regularize(*reg);
 
+    const Eigen::Index n = x_.cols();
+    const bool big = bigWork(in, nb, out, n);
     gW_.resize(out, coef.cols());
-    gW_.noalias() = gy * B_.transpose();
-    for (int i = 0; i < in; ++i) {
-        const Eigen::Index c0 = Eigen::Index(i) * nb;
-        const Eigen::ArrayXf s = scaleSp.col(i).array() * mask.col(i).array();
-        gCoef.middleCols(c0, nb).array() += gW_.middleCols(c0, nb).array().colwise() * s;
-        gScaleSp.col(i).array() +=
-            mask.col(i).array() *
-            (gW_.middleCols(c0, nb).array() * coef.middleCols(c0, nb).array()).rowwise().sum();
-    }
-    gScaleBase.noalias() += (gy * silu_.transpose()).cwiseProduct(mask);
+    parallel(big, [&](int part, int parts) {  // split by output rows
+        const Eigen::Index r0 = out * part / parts, nr = out * (part + 1) / parts - r0;
+        if (nr == 0) return;
+        gW_.middleRows(r0, nr).noalias() = gy.middleRows(r0, nr) * B_.transpose();
+        for (int i = 0; i < in; ++i) {
+            const Eigen::Index c0 = Eigen::Index(i) * nb;
+            gCoef.block(r0, c0, nr, nb).array() +=
+                gW_.block(r0, c0, nr, nb).array().colwise() * spm_.col(i).segment(r0, nr).array();
+            gScaleSp.col(i).segment(r0, nr).array() +=
+                mask.col(i).segment(r0, nr).array() *
+                (gW_.block(r0, c0, nr, nb).array() * coef.block(r0, c0, nr, nb).array()).rowwise().sum();
+        }
+        gScaleBase.middleRows(r0, nr).noalias() +=
+            (gy.middleRows(r0, nr) * silu_.transpose()).cwiseProduct(mask.middleRows(r0, nr));
+    });
     if (cfg_.bias) gBias.col(0) += gy.rowwise().sum();
 
     if (!gx) return;
-    gB_.resize(B_.rows(), B_.cols());
-    gB_.noalias() = W_.transpose() * gy;
-    gx->resize(in, x_.cols());
-    gx->noalias() = Wb_.transpose() * gy;
-    for (Eigen::Index b = 0; b < x_.cols(); ++b) {
-        const float* g = gB_.col(b).data();
-        const float* d = dB_.col(b).data();
-        for (int i = 0; i < in; ++i) {
-            float acc = 0.f;
-            const int r0 = i * nb;
-            for (int j = 0; j < nb; ++j) acc += g[r0 + j] * d[r0 + j];
-            (*gx)(i, b) = (*gx)(i, b) * siluGrad(x_(i, b)) + acc;
+    gB_.resize(B_.rows(), n);
+    gx->resize(in, n);
+    parallel(big, [&](int part, int parts) {  // split by samples
+        const Eigen::Index c0 = n * part / parts, nc = n * (part + 1) / parts - c0;
+        gB_.middleCols(c0, nc).noalias() = W_.transpose() * gy.middleCols(c0, nc);
+        gx->middleCols(c0, nc).noalias() = Wb_.transpose() * gy.middleCols(c0, nc);
+        for (Eigen::Index b = c0; b < c0 + nc; ++b) {
+            const float* g = gB_.col(b).data();
+            const float* d = dB_.col(b).data();
+            for (int i = 0; i < in; ++i) {
+                float acc = 0.f;
+                const int r = i * nb;
+                for (int j = 0; j < nb; ++j) acc += g[r + j] * d[r + j];
+                (*gx)(i, b) = (*gx)(i, b) * siluGrad(x_(i, b)) + acc;
+            }
         }
-    }
+    });
     const auto& lib = symbolicLibrary();
     for (int i = 0; i < in; ++i)
         for (int o = 0; o < out; ++o) {

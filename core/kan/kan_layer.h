@@ -42,6 +42,10 @@ struct RegConfig {
     bool active() const { return l1 > 0 || entropy > 0; }
 };
 
+/// Threads used by large layers (1 or 2; default 1). Results are identical either way.
+void setThreads(int n);
+int threads();
+
 class Layer {
 public:
     Layer() = default;
@@ -108,7 +112,7 @@ private:
     LayerConfig cfg_;
     Basis basis_;
     // caches (kept between steps so steady state does not allocate)
-    Matrix x_, silu_, B_, dB_, W_, Wb_, gW_, gB_, gx_, regGx_;
+    Matrix x_, silu_, B_, dB_, W_, Wb_, spm_, gW_, gB_, regGx_;
     bool haveRegGx_ = false;
     double lastReg_ = 0;
 };

@@ -30,6 +30,7 @@ private slots:
     void pruningRemovesExactlyBelowThreshold();
     void subsetKeepsEdges();
     void buildErrors();
+    void twoThreadsMatchOne();
 };
 
 void TstKanLayer::handForward() {
@@ -266,6 +267,33 @@ void TstKanLayer::buildErrors() {
     p.set("range_min", 2.0);
     BuildContext bc2{p, {Shape::tensor(2)}, rng, "KAN"};
     QVERIFY_THROWS_EXCEPTION(BuildError, k->build(bc2));
+}
+
+void TstKanLayer::twoThreadsMatchOne() {
+    // 64 x 64 edges on 128 samples takes the threaded path; every output and gradient must match.
+    Rng rng(12);
+    LayerConfig c;
+    c.in = 64; c.out = 64; c.noiseScale = 2.f;
+    Layer L(c, rng);
+    const Matrix x = randomMatrix(64, 128, 3, 1.1f), gy = randomMatrix(64, 128, 4, 1.f);
+    auto run = [&](int threads, Matrix& y, Matrix& gx, Matrix& gc, Matrix& gsb, Matrix& gss) {
+        setThreads(threads);
+        QCOMPARE(kan::threads(), threads);
+        L.zeroGrad();
+        L.forward(x, y, true);
+        L.backward(gy, &gx);
+        gc = L.gCoef; gsb = L.gScaleBase; gss = L.gScaleSp;
+    };
+    Matrix y1, gx1, gc1, gsb1, gss1, y2, gx2, gc2, gsb2, gss2;
+    run(1, y1, gx1, gc1, gsb1, gss1);
+    run(2, y2, gx2, gc2, gsb2, gss2);
+    setThreads(1);
+    auto close = [](const Matrix& a, const Matrix& b) { return (a - b).cwiseAbs().maxCoeff() <= 1e-4f * std::max(1.f, a.cwiseAbs().maxCoeff()); };
+    QVERIFY(close(y1, y2));
+    QVERIFY(close(gx1, gx2));
+    QVERIFY(close(gc1, gc2));
+    QVERIFY(close(gsb1, gsb2));
+    QVERIFY(close(gss1, gss2));
 }
 
 QTEST_GUILESS_MAIN(TstKanLayer)
