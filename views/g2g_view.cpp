@@ -149,8 +149,8 @@ private:
         for (Eigen::Index i = 0; i < lab.cols(); ++i) truth.push_back(int(lab(0, i)));
         if (const NodeSnapshot* cls = snap->firstOfType("Classifier")) {
             auto it = cls->obs.arrays.find("predictions");
-            // The classifier's predictions of the latest training batch: its first columns are
-            // the previewed images when the batch sizes line up.
+            // The data node previews the first samples of the batch that went through last, and
+            // the classifier's predictions are of that same batch: their first columns line up.
             if (it != cls->obs.arrays.end() && it->second.cols() >= lab.cols())
                 for (Eigen::Index i = 0; i < lab.cols(); ++i) pred.push_back(int(it->second(0, i)));
         }
@@ -159,9 +159,11 @@ private:
             return;
         }
         preview_->setBatch(img.data(), int(img.cols()), side, side, truth, pred, names_);
-        status_->setText(pred.empty() ? tr("%1: current batch (true labels)").arg(QString::fromStdString(data->name))
-                                      : tr("%1: current batch · %2/%3 predicted right")
-                                            .arg(QString::fromStdString(data->name))
+        auto ts = data->obs.scalars.find("preview_is_test");
+        const QString which = ts != data->obs.scalars.end() && ts->second > 0 ? tr("test batch") : tr("training batch");
+        status_->setText(pred.empty() ? tr("%1: current %2 (true labels)").arg(QString::fromStdString(data->name), which)
+                                      : tr("%1: current %2 · %3/%4 predicted right")
+                                            .arg(QString::fromStdString(data->name), which)
                                             .arg(preview_->correctCount())
                                             .arg(pred.size()));
     }

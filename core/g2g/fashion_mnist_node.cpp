@@ -47,18 +47,22 @@ public:
         Matrix& y = out[1].tensor;
         if (ctx.phase == Phase::Train) {
             fillBatch(data_->train, sampler_.next(batch_), norm_, x, y);
-            const int n = std::min<int>(kPreview, int(x.cols()));
-            previewX_ = x.leftCols(n);
-            previewY_ = y.leftCols(n);
         } else {
             // Test and Grid: the fixed test subset (the same samples every evaluation).
             fillBatch(data_->test, testIdx_, norm_, x, y);
         }
+        // The preview shows the first samples of whatever batch went through last, so it lines
+        // up with the first columns of a downstream classifier's "predictions".
+        const int n = std::min<int>(kPreview, int(x.cols()));
+        previewX_ = x.leftCols(n);
+        previewY_ = y.leftCols(n);
+        previewTest_ = ctx.phase != Phase::Train;
     }
 
     void observe(Observables& obs) const override {
         obs.arrays["images"] = previewX_;
         obs.arrays["labels"] = previewY_;
+        obs.scalars["preview_is_test"] = previewTest_ ? 1.0 : 0.0;
         obs.scalars["epoch"] = sampler_.epoch() + double(sampler_.position()) / std::max(1, sampler_.size());
         obs.scalars["train_samples"] = sampler_.size();
         obs.scalars["test_samples"] = double(testIdx_.size());
@@ -71,6 +75,7 @@ private:
     int batch_ = 128;
     Normalisation norm_ = Normalisation::MinusOneOne;
     Matrix previewX_, previewY_;
+    bool previewTest_ = false;
 };
 
 }  // namespace

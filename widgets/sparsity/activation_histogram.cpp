@@ -72,8 +72,10 @@ void ActivationHistogram::paintEvent(QPaintEvent*) {
     for (std::size_t i = 0; i < counts_.size(); ++i) bar(int(i) + 2, counts_[i], QColor(50, 90, 170));
     p.setPen(palette().text().color());
     p.drawLine(area.bottomLeft(), area.bottomRight());
-    p.drawText(QRectF(area.left(), area.bottom() + 2, 2 * bw + 20, 16), Qt::AlignLeft, tr("= 0"));
-    p.drawText(QRectF(area.left() + 2 * bw, area.bottom() + 2, 80, 16), Qt::AlignLeft, QString::number(lo_, 'g', 3));
+    const double zeroLabelW = p.fontMetrics().horizontalAdvance(tr("= 0")) + 6;
+    p.drawText(QRectF(area.left(), area.bottom() + 2, zeroLabelW, 16), Qt::AlignLeft, tr("= 0"));
+    p.drawText(QRectF(area.left() + std::max(2 * bw, zeroLabelW), area.bottom() + 2, 80, 16), Qt::AlignLeft,
+               QString::number(lo_, 'g', 3));
     p.drawText(QRectF(area.right() - 80, area.bottom() + 2, 80, 16), Qt::AlignRight, QString::number(hi_, 'g', 3));
 }
 
