@@ -150,8 +150,7 @@ double Layer::updateGrid(const Matrix& x, float gridEps) {
         before[size_t(i)] = splineValues(*this, i, xs[size_t(i)]);
     }
     for (int i = 0; i < cfg_.in; ++i) {
-        std::vector<float> s(x.row(i).data(), x.row(i).data() + 0);
-        s.resize(size_t(n));
+        std::vector<float> s(static_cast<size_t>(n));
         for (Eigen::Index b = 0; b < n; ++b) s[size_t(b)] = x(i, b);
         std::sort(s.begin(), s.end());
         const float lo = s.front(), hi = s.back();

@@ -183,7 +183,6 @@ void KanLayerKernel::observe(Observables& obs) const {
         s->lo[size_t(i)] = lo;
         s->hi[size_t(i)] = hi;
         const auto k = basis.knots(i);
-        s->knots[size_t(i)].assign(k.data(), k.data() + 0);
         for (Eigen::Index j = 0; j < k.size(); ++j) s->knots[size_t(i)].push_back(k(j));
         for (Eigen::Index b = 0; b < recent_.cols(); ++b) {
             const int bin = int((recent_(i, b) - lo) / (hi - lo) * kHistBins);
