@@ -12,7 +12,7 @@
 namespace ganglion::canvas {
 
 struct Metrics {
-    static constexpr double nodeWidth = 184;
+    static constexpr double nodeWidth = 150;
     static constexpr double headerHeight = 28;
     static constexpr double portRowHeight = 20;
     static constexpr double portRadius = 5.5;

@@ -185,6 +185,7 @@ void GraphCanvas::duplicateSelection() {
 // --- zoom / fit ------------------------------------------------------------------------------
 
 void GraphCanvas::setZoom(double factor, const QPoint& anchorViewPos) {
+    autoFit_ = false;
     const double target = std::clamp(zoom() * factor, 0.15, 3.0);
     factor = target / zoom();
     if (std::abs(factor - 1.0) < 1e-9) return;
@@ -200,7 +201,15 @@ void GraphCanvas::setZoom(double factor, const QPoint& anchorViewPos) {
 void GraphCanvas::zoomIn() { setZoom(1.25, viewport()->rect().center()); }
 void GraphCanvas::zoomOut() { setZoom(0.8, viewport()->rect().center()); }
 
+void GraphCanvas::resizeEvent(QResizeEvent* e) {
+    QGraphicsView::resizeEvent(e);
+    // Docks settling after start-up resize the canvas: keep a fitted graph fitted until the
+    // user zooms or pans.
+    if (autoFit_) fitToView();
+}
+
 void GraphCanvas::fitToView() {
+    autoFit_ = true;
     QRectF box;
     for (QGraphicsItem* it : scene_->items())
         if (it->type() == NodeItem::Type) box |= it->sceneBoundingRect();

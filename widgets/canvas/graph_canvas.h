@@ -106,6 +106,7 @@ protected:
     void dragEnterEvent(QDragEnterEvent* e) override;
     void dragMoveEvent(QDragMoveEvent* e) override;
     void dropEvent(QDropEvent* e) override;
+    void resizeEvent(QResizeEvent* e) override;
 
 private:
     std::optional<PortRef> portAt(const QPointF& scenePos, const PortRef* exclude = nullptr) const;
@@ -128,7 +129,8 @@ private:
     PortRef pickedFrom_;  // the input end of a picked-up edge
     bool panning_ = false;
     bool spaceHeld_ = false;
-    bool spacePanned_ = false;  // a Space+drag pan happened during this Space hold
+    bool spacePanned_ = false;
+    bool autoFit_ = false;  // last view change was fitToView(): keep fitting on resize  // a Space+drag pan happened during this Space hold
     QPoint lastPanPos_;
     QHash<NodeId, QPointF> pressPositions_;
     NodeId lastSingle_ = 0;

@@ -110,6 +110,7 @@ void GraphCanvas::mousePressEvent(QMouseEvent* e) {
     if (e->button() == Qt::MiddleButton || (e->button() == Qt::LeftButton && spaceHeld_)) {
         panning_ = true;
         spacePanned_ = spaceHeld_;
+        autoFit_ = false;
         lastPanPos_ = e->pos();
         viewport()->setCursor(Qt::ClosedHandCursor);
         e->accept();
