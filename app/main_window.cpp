@@ -23,6 +23,9 @@
 #include <QSlider>
 #include <QStatusBar>
 #include <QTimer>
+#include <QScreen>
+#include <QScrollArea>
+#include <QSet>
 #include <QToolBar>
 
 #include <cmath>
@@ -60,12 +63,17 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
     connect(session_, &Session::filePathChanged, this, [this] { refreshTitle(); });
     connect(session_, &Session::documentReplaced, this, [this] {
         inspector_->setNode(0);
+        raiseRelevantViews();
         QTimer::singleShot(0, canvas_, &GraphCanvas::fitToView);
     });
 
     QSettings st;
     restoreGeometry(st.value("window/geometry").toByteArray());
-    if (!restoreState(st.value("window/state").toByteArray())) resize(1500, 920);
+    if (!restoreState(st.value("window/state").toByteArray())) {
+        QSize size(1500, 920);
+        if (auto* scr = screen()) size = size.boundedTo(scr->availableGeometry().size() * 0.95);
+        resize(size);
+    }
     refreshTitle();
     refreshRunActions(false);
 
@@ -231,36 +239,49 @@ void MainWindow::buildDocks() {
     viewMenu_->addAction(pd->toggleViewAction());
     viewMenu_->addAction(id->toggleViewAction());
 
-    QDockWidget* firstRight = nullptr;
-    QDockWidget* firstBottom = nullptr;
+    // Default layout: the first right view (training curves) stays on top; every other right view
+    // shares one tab group below it; bottom views share a tab group along the bottom.
+    QDockWidget* top = nullptr;
+    QDockWidget* rightGroup = nullptr;
+    QDockWidget* bottomGroup = nullptr;
     for (const auto& v : allViews()) {
         auto* d = new QDockWidget(v.title, this);
         d->setObjectName("dock:" + v.title);
-        d->setWidget(v.create(session_, d));
-        addDockWidget(v.area, d);
-        QDockWidget*& first = v.area == Qt::BottomDockWidgetArea ? firstBottom : firstRight;
-        if (v.area == Qt::RightDockWidgetArea || v.area == Qt::BottomDockWidgetArea) {
-            if (first) tabifyDockWidget(first, d);
-            else first = d;
-        }
+        // A scroll area keeps any view from imposing its minimum size on the whole window.
+        auto* scroll = new QScrollArea(d);
+        scroll->setFrameShape(QFrame::NoFrame);
+        scroll->setWidgetResizable(true);
+        QWidget* view = v.create(session_, scroll);
+        scroll->setWidget(view);
+        scroll->setProperty("ganglionNodeTypes", view->property("ganglionNodeTypes"));
+        d->setWidget(scroll);
         viewMenu_->addAction(d->toggleViewAction());
+        if (v.area == Qt::BottomDockWidgetArea) {
+            addDockWidget(Qt::BottomDockWidgetArea, d);
+            if (bottomGroup) tabifyDockWidget(bottomGroup, d);
+            else bottomGroup = d;
+            continue;
+        }
+        addDockWidget(v.area == Qt::LeftDockWidgetArea ? Qt::LeftDockWidgetArea : Qt::RightDockWidgetArea, d);
+        if (v.area == Qt::LeftDockWidgetArea) continue;
+        if (!top) {
+            top = d;
+        } else if (!rightGroup) {
+            rightGroup = d;
+            splitDockWidget(top, d, Qt::Vertical);
+        } else {
+            tabifyDockWidget(rightGroup, d);
+        }
     }
-    // Default layout: curves and decision boundary side by side on the right.
-    const auto docks = findChildren<QDockWidget*>();
-    QDockWidget* curves = nullptr;
-    QDockWidget* boundary = nullptr;
-    for (auto* d : docks) {
-        if (d->objectName() == "dock:Training curves") curves = d;
-        if (d->objectName() == "dock:Decision boundary") boundary = d;
-    }
-    if (curves && boundary) {  // the two TensorFlow-Playground views stay visible together
-        removeDockWidget(boundary);
-        addDockWidget(Qt::RightDockWidgetArea, boundary);
-        splitDockWidget(curves, boundary, Qt::Vertical);
-        boundary->show();
-        curves->raise();
-    }
-    resizeDocks({pd, id}, {300, 420}, Qt::Vertical);
+    if (rightGroup) rightGroup->raise();
+    // Sizes are applied once the window has its real size (first show).
+    QTimer::singleShot(150, this, [this, pd, id, top, rightGroup, bottomGroup] {
+        if (!QSettings().value("window/state").toByteArray().isEmpty()) return;  // the user's layout wins
+        resizeDocks({pd, id}, {300, 420}, Qt::Vertical);
+        if (top && rightGroup) resizeDocks({top, rightGroup}, {height() * 45 / 100, height() * 55 / 100}, Qt::Vertical);
+        if (top) resizeDocks({top}, {width() * 36 / 100}, Qt::Horizontal);
+        if (bottomGroup) resizeDocks({bottomGroup}, {260}, Qt::Vertical);
+    });
 }
 
 void MainWindow::bindCanvas() {
@@ -321,6 +342,27 @@ void MainWindow::pollEngine() {
             // Shape errors come from kernels: "node 'X' …" — find the node by its quoted name.
             for (const auto& node : session_->graph().nodes())
                 if (err.contains("'" + QString::fromStdString(node.name) + "'")) canvas_->setNodeIssue(node.id, err.trimmed());
+        }
+    }
+}
+
+void MainWindow::raiseRelevantViews() {
+    // A view names the node types it shows in its "ganglionNodeTypes" property; the views that
+    // have something to show for this document come to the front of their tab groups.
+    QSet<QString> types;
+    for (const auto& n : session_->graph().nodes()) types.insert(QString::fromStdString(n.type));
+    // Bottom-area views are shown only when the document has something for them (the View menu
+    // brings any of them back); right-area views share a tab group and just come to the front.
+    for (auto* dock : findChildren<QDockWidget*>()) {
+        if (!dock->widget()) continue;
+        const QStringList wanted = dock->widget()->property("ganglionNodeTypes").toStringList();
+        bool relevant = false;
+        for (const QString& t : wanted) relevant = relevant || types.contains(t);
+        if (dockWidgetArea(dock) == Qt::BottomDockWidgetArea && !wanted.isEmpty() && !dock->isFloating())
+            dock->setVisible(relevant);
+        if (relevant) {
+            dock->show();
+            dock->raise();
         }
     }
 }

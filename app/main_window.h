@@ -46,6 +46,7 @@ private:
     void bindInspector();
     void refreshTitle();
     void refreshRunActions(bool running);
+    void raiseRelevantViews();
     void addRecent(const QString& path);
     void rebuildRecentMenu();
     void pollEngine();

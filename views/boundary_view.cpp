@@ -79,6 +79,10 @@ private:
 
 }  // namespace
 
-QWidget* makeBoundaryView(Session* s, QWidget* parent) { return new BoundaryView(s, parent); }
+QWidget* makeBoundaryView(Session* s, QWidget* parent) {
+    auto* v = new BoundaryView(s, parent);
+    v->setProperty("ganglionNodeTypes", QStringList{"PlaygroundData"});
+    return v;
+}
 
 }  // namespace ganglion

@@ -5,6 +5,7 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QTimer>
+#include <QHBoxLayout>
 #include <QVBoxLayout>
 
 #include <map>
@@ -27,8 +28,10 @@ public:
         otherChart_ = new MetricChart(tr("Metric"), QString(), this);
         otherChart_->setVisible(false);
         lay->addWidget(status_);
-        lay->addWidget(loss_, 1);
-        lay->addWidget(acc_, 1);
+        auto* charts = new QHBoxLayout;
+        charts->addWidget(loss_, 1);
+        charts->addWidget(acc_, 1);
+        lay->addLayout(charts, 2);
         lay->addWidget(other_);
         lay->addWidget(otherChart_, 1);
         connect(other_, &QComboBox::currentTextChanged, this, [this](const QString& t) {
@@ -104,6 +107,10 @@ private:
 
 }  // namespace
 
-QWidget* makeCurvesView(Session* s, QWidget* parent) { return new CurvesView(s, parent); }
+QWidget* makeCurvesView(Session* s, QWidget* parent) {
+    auto* v = new CurvesView(s, parent);
+    v->setProperty("ganglionNodeTypes", QStringList{"Loss", "Classifier"});
+    return v;
+}
 
 }  // namespace ganglion
