@@ -49,6 +49,7 @@ private slots:
     void ncapSwimsForward();
     void ablationStopsSwimming_data();
     void ablationStopsSwimming();
+    void speedAndTurnCommandsSteer();
     void isotropicDragGivesNoThrust();
     void stableWithOneSubstep();
     void rejectsBadConfig();
@@ -167,6 +168,33 @@ void TstWormBody::ablationStopsSwimming() {
     QFETCH(QString, ablate);
     const Eigen::Vector2d d = swimNcap(BodyConfig{}, 30.0, ablate.toStdString());
     QVERIFY2(d.norm() < 0.05, qPrintable(QString("still moved %1 m").arg(d.norm())));
+}
+
+void TstWormBody::speedAndTurnCommandsSteer() {
+    auto run = [](float speed, float turn) {
+        SwimmerBody body{BodyConfig{}};
+        NcapConfig nc;
+        nc.speedUnit = true;
+        nc.turnUnit = true;
+        NcapCircuit c(nc);
+        c.setCommands(speed, turn);
+        Eigen::VectorXf a(5), t(5);
+        const Eigen::Vector2d c0 = body.centerOfMass();
+        for (int s = 0; s < 1000; ++s) {
+            body.jointAngles(a);
+            c.step(s, a, t);
+            body.step(t);
+        }
+        return Eigen::Vector2d(body.centerOfMass() - c0);
+    };
+    // the speed unit slows the swimmer down monotonically, to a standstill at 0
+    const double full = run(1.f, 0.f).x(), some = run(0.6f, 0.f).x(), little = run(0.3f, 0.f).x();
+    QVERIFY2(full > some && some > little && little > 0.0,
+             qPrintable(QString("%1 > %2 > %3 > 0").arg(full).arg(some).arg(little)));
+    QVERIFY(run(0.f, 0.f).norm() < 1e-6);
+    // the turn units steer to opposite sides
+    const Eigen::Vector2d left = run(0.6f, 0.5f), right = run(0.6f, -0.5f);
+    QVERIFY2(left.y() > 0.3 && right.y() < -0.3, qPrintable(QString("%1 / %2").arg(left.y()).arg(right.y())));
 }
 
 void TstWormBody::isotropicDragGivesNoThrust() {
