@@ -277,6 +277,9 @@ void SparseLinear::pack() {
 }
 
 void SparseLinear::forward(const Matrix& X, Matrix& Y, SparseScratch& sc) const {
+    if (X.rows() != s.cols)
+        throw std::invalid_argument("sparse layer expects " + std::to_string(s.cols) + " input features, got " +
+                                    std::to_string(X.rows()));
     const int B = int(X.cols()), bp = padded(B);
     sc.batch = B;
     if (sc.xT.rows() != bp || sc.xT.cols() != s.cols) sc.xT = Matrix::Zero(bp, s.cols);
@@ -290,6 +293,8 @@ void SparseLinear::forward(const Matrix& X, Matrix& Y, SparseScratch& sc) const 
 }
 
 void SparseLinear::backward(const Matrix& dY, Matrix* dX, Matrix& gW, Matrix& gB, SparseScratch& sc) const {
+    if (dY.rows() != s.rows || dY.cols() != sc.batch || gW.size() != s.nnz() || gB.rows() != s.rows)
+        throw std::invalid_argument("sparse layer backward: gradient shapes do not match the layer / last forward");
     const int B = sc.batch, bp = padded(B);
     if (sc.gT.rows() != bp || sc.gT.cols() != s.rows) sc.gT = Matrix::Zero(bp, s.rows);
     transposeInto(sc.gT.data(), bp, dY.data(), dY.rows(), int(dY.rows()), B);

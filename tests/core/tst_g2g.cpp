@@ -143,6 +143,16 @@ private slots:
         QCOMPARE(Y(1, 1), -2.f);
     }
 
+    void wrongShapesRejected() {
+        SparseLinear l = randomLayer(20, 10, 0.2, 4);
+        SparseScratch sc;
+        Matrix Y;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, l.forward(randomMatrix(19, 3, 1), Y, sc));
+        l.forward(randomMatrix(20, 3, 1), Y, sc);
+        Matrix gW = Matrix::Zero(l.s.nnz(), 1), gB = Matrix::Zero(10, 1);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, l.backward(randomMatrix(10, 4, 2), nullptr, gW, gB, sc));
+    }
+
     void structureCheckRejectsDuplicates() {
         SparseStructure s;
         s.rows = 2;
