@@ -61,10 +61,19 @@ private slots:
             if (!NodeRegistry::instance().find(t)) QSKIP(qPrintable(QStringLiteral("node type %1 is not registered").arg(t)));
     }
 
+    void editorsFollowTheSpec_data() {
+        QTest::addColumn<QString>("type");
+        for (const NodeSpec& s : NodeRegistry::instance().all())
+            QTest::newRow(s.type.c_str()) << QString::fromStdString(s.type);
+    }
     void editorsFollowTheSpec() {
+        QFETCH(QString, type);
         Rig r;
-        r.inspector.setNode(r.dense);
-        const NodeSpec* spec = r.graph.spec(r.dense);
+        auto* add = new AddNodeCommand(r.graph, type, {0, 600});
+        r.stack.push(add);
+        const NodeId id = add->nodeId();
+        r.inspector.setNode(id);
+        const NodeSpec* spec = r.graph.spec(id);
         for (const ParamSpec& ps : spec->params) {
             QWidget* ed = r.inspector.editor(QString::fromStdString(ps.name));
             QVERIFY2(ed, ps.name.c_str());
@@ -87,7 +96,7 @@ private slots:
             for (QLabel* l : r.inspector.findChildren<QLabel*>()) shown = shown || l->text() == QString::fromStdString(ps.help);
             QVERIFY2(shown, ps.name.c_str());
         }
-        QCOMPARE(r.inspector.nameField()->text(), QStringLiteral("Dense"));
+        QCOMPARE(r.inspector.nameField()->text(), QString::fromStdString(r.graph.node(id)->name));
         // The node's help heads the panel.
         bool header = false;
         for (QLabel* l : r.inspector.findChildren<QLabel*>()) header = header || l->text() == QString::fromStdString(spec->help);
@@ -119,6 +128,36 @@ private slots:
         QCOMPARE(r.graph.node(r.dense)->params.getInt("units"), std::int64_t(8));
         r.stack.redo();
         QCOMPARE(units->value(), 24);
+    }
+
+    void textParametersCommitOnEnter() {
+        // The first registered node type with a one-line text parameter, if any.
+        const NodeSpec* spec = nullptr;
+        const ParamSpec* text = nullptr;
+        for (const NodeSpec& s : NodeRegistry::instance().all())
+            for (const ParamSpec& p : s.params)
+                if (!text && p.type == ParamType::String && std::get<std::string>(p.def).size() < 40) {
+                    spec = &s;
+                    text = &p;
+                }
+        if (!text) QSKIP("no node type with a text parameter is registered");
+        Rig r;
+        auto* add = new AddNodeCommand(r.graph, QString::fromStdString(spec->type), {0, 600});
+        r.stack.push(add);
+        const NodeId id = add->nodeId();
+        r.stack.clear();  // deletes the command
+        r.inspector.setNode(id);
+        auto* edit = qobject_cast<QLineEdit*>(r.inspector.editor(QString::fromStdString(text->name)));
+        QVERIFY(edit);
+        QCOMPARE(edit->text(), QString::fromStdString(std::get<std::string>(text->def)));
+        edit->setFocus();
+        edit->selectAll();
+        QTest::keyClicks(edit, "changed text");
+        QTest::keyClick(edit, Qt::Key_Return);
+        QCOMPARE(r.graph.node(id)->params.getString(text->name), std::string("changed text"));
+        QCOMPARE(r.stack.count(), 1);
+        r.stack.undo();
+        QCOMPARE(edit->text(), QString::fromStdString(std::get<std::string>(text->def)));
     }
 
     void rapidSpinStepsMerge() {
