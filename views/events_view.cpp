@@ -32,9 +32,16 @@ bool isSourceType(const std::string& t) {
 class EventsView : public QWidget {
 public:
     EventsView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
+        // Node types this view shows (the main window raises it for documents holding them).
+        setProperty("ganglionNodeTypes",
+                    QStringList{"EventFile", "SyntheticEvents", "EventEmulator", "BackgroundActivityFilter",
+                                "CorrelationFilter", "RefractoryFilter", "HotPixelFilter", "EventSelect", "EventDecimate",
+                                "EventFrame", "TimeSurface", "VoxelGrid", "EventCount", "EventsToSpikes"});
         auto* lay = new QVBoxLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
         source_ = new QLabel(this);
+        source_->setWordWrap(true);
+        source_->setMinimumWidth(50);
         lay->addWidget(source_);
         tabs_ = new QTabWidget(this);
         lay->addWidget(tabs_, 1);
@@ -190,7 +197,7 @@ private:
             return;
         }
         auto window = node->obs.get<EventWindow>("events");
-        source_->setText(tr("Showing %1 (%2), %3x%4 sensor. Select another event node to show its stream.").arg(QString::fromStdString(node->name), QString::fromStdString(node->type))
+        source_->setText(tr("Showing %1 (%2), %3x%4 sensor; select another event node to show its stream").arg(QString::fromStdString(node->name), QString::fromStdString(node->type))
                              .arg(window->width).arg(window->height));
         for (const auto& n : snap->nodes)
             if (auto msg = n.obs.get<std::string>("decode_error"))
