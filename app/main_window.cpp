@@ -7,6 +7,7 @@
 #include "widgets/canvas/graph_canvas.h"
 #include "widgets/inspector/inspector.h"
 #include "widgets/palette/node_palette.h"
+#include "widgets/plots/decision_field.h"
 #include "widgets/plots/neuron_fields.h"
 
 #include <QApplication>
@@ -19,6 +20,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPainter>
 #include <QSettings>
 #include <QSlider>
 #include <QStatusBar>
@@ -37,8 +39,22 @@ static void initGanglionResources() { Q_INIT_RESOURCE(resources); }
 namespace ganglion {
 
 namespace {
-constexpr int kMaxRecent = 8;
 const double kSpeeds[] = {1, 5, 20, 100, 500, 2000, 0};  // steps per second; 0 = unlimited
+/// Small scatter plot of 2D labelled points (3 x n: x, y in [-1, 1], label) for a node thumbnail.
+QImage pointsImage(const Matrix& pts) {
+    QImage img(72, 48, QImage::Format_ARGB32);
+    img.fill(QColor(40, 44, 52));
+    QPainter p(&img);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(Qt::NoPen);
+    const Eigen::Index step = std::max<Eigen::Index>(1, pts.cols() / 400);
+    for (Eigen::Index i = 0; i < pts.cols(); i += step) {
+        p.setBrush(DecisionField::colorFor(pts(2, i) > 0.5f ? 1.f : 0.f));
+        p.drawEllipse(QPointF(12 + (pts(0, i) + 1) * 24, 24 - pts(1, i) * 22), 1.2, 1.2);
+    }
+    return img;
+}
+
 QString speedText(int i) { return kSpeeds[i] == 0 ? QObject::tr("max") : QObject::tr("%1/s").arg(kSpeeds[i]); }
 }  // namespace
 
@@ -326,6 +342,10 @@ void MainWindow::pollEngine() {
     for (const auto& n : snap->nodes)
         if (auto it = n.obs.arrays.find("grid_size"); it != n.obs.arrays.end()) grid = int(it->second(0, 0));
     for (const auto& n : snap->nodes) {
+        if (auto pts = n.obs.arrays.find("train_points"); pts != n.obs.arrays.end() && snap->buildId != lastBuild_) {
+            canvas_->setNodeThumbnail(n.id, pointsImage(pts->second));  // a 2D data set shows its points
+            continue;
+        }
         auto it = n.obs.arrays.find("activations");
         if (it == n.obs.arrays.end() || it->second.size() == 0) continue;
         const QImage fields = neuronFieldsImage(it->second, grid);
@@ -378,109 +398,6 @@ void MainWindow::refreshTitle() {
     const QString name = session_->filePath().isEmpty() ? tr("Untitled") : QFileInfo(session_->filePath()).fileName();
     setWindowTitle(tr("%1[*] — Ganglion").arg(name));
     setWindowModified(session_->isModified());
-}
-
-bool MainWindow::openFile(const QString& path, bool asExample) {
-    if (!maybeSave()) return false;
-    QString error;
-    if (!session_->open(path, &error, asExample)) {
-        QMessageBox::warning(this, tr("Cannot open graph"), error);
-        return false;
-    }
-    if (!asExample) addRecent(path);
-    QSettings().setValue("lastFile", asExample ? QString("example:") + path : path);
-    QSettings().setValue("lastDir", QFileInfo(path).absolutePath());
-    statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(path)), 5000);
-    return true;
-}
-
-bool MainWindow::save() {
-    if (session_->filePath().isEmpty()) return saveAs();
-    QString error;
-    if (!session_->save(session_->filePath(), &error)) {
-        QMessageBox::warning(this, tr("Cannot save"), error);
-        return false;
-    }
-    statusBar()->showMessage(tr("Saved %1").arg(session_->filePath()), 4000);
-    return true;
-}
-
-bool MainWindow::saveAs() {
-    const QString dir = QSettings().value("lastDir", QDir::homePath()).toString();
-    QString f = QFileDialog::getSaveFileName(this, tr("Save graph"), dir, tr("Ganglion graphs (*.json)"));
-    if (f.isEmpty()) return false;
-    if (!f.endsWith(".json")) f += ".json";
-    QString error;
-    if (!session_->save(f, &error)) {
-        QMessageBox::warning(this, tr("Cannot save"), error);
-        return false;
-    }
-    addRecent(f);
-    QSettings().setValue("lastFile", f);
-    return true;
-}
-
-bool MainWindow::maybeSave() {
-    if (!session_->isModified()) return true;
-    const auto r = QMessageBox::warning(this, tr("Unsaved changes"),
-                                        tr("The graph has unsaved changes. Save them first?"),
-                                        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
-    if (r == QMessageBox::Save) return save();
-    return r == QMessageBox::Discard;
-}
-
-void MainWindow::closeEvent(QCloseEvent* e) {
-    if (!maybeSave()) {
-        e->ignore();
-        return;
-    }
-    session_->pause();
-    QSettings st;
-    st.setValue("window/geometry", saveGeometry());
-    st.setValue("window/state", saveState());
-    e->accept();
-}
-
-void MainWindow::addRecent(const QString& path) {
-    QSettings st;
-    QStringList list = st.value("recentFiles").toStringList();
-    list.removeAll(path);
-    list.prepend(path);
-    while (list.size() > kMaxRecent) list.removeLast();
-    st.setValue("recentFiles", list);
-    rebuildRecentMenu();
-}
-
-void MainWindow::rebuildRecentMenu() {
-    recentMenu_->clear();
-    const QStringList list = QSettings().value("recentFiles").toStringList();
-    for (const QString& f : list) {
-        auto* a = recentMenu_->addAction(QFileInfo(f).fileName());
-        a->setToolTip(f);
-        connect(a, &QAction::triggered, this, [this, f] { openFile(f); });
-    }
-    recentMenu_->setEnabled(!list.isEmpty());
-}
-
-QStringList MainWindow::exampleFiles() {
-    QStringList dirs;
-    const QByteArray env = qgetenv("GANGLION_EXAMPLES");
-    if (!env.isEmpty()) dirs << QString::fromLocal8Bit(env);
-    dirs << QCoreApplication::applicationDirPath() + "/../../resources/examples" << QStringLiteral(GANGLION_EXAMPLES_DIR);
-    for (const QString& d : dirs) {
-        QDir dir(d);
-        if (!dir.exists()) continue;
-        QStringList out;
-        for (const QString& f : dir.entryList({"*.json"}, QDir::Files, QDir::Name)) out << dir.absoluteFilePath(f);
-        if (!out.isEmpty()) return out;
-    }
-    return {};
-}
-
-QString MainWindow::findExample(const QString& name) {
-    for (const QString& f : exampleFiles())
-        if (QFileInfo(f).fileName().contains(name, Qt::CaseInsensitive)) return f;
-    return {};
 }
 
 }  // namespace ganglion

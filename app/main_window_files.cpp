@@ -1,0 +1,124 @@
+// File handling of the main window: open/save/save-as, the unsaved-changes guard, recent files
+// and the bundled examples.
+#include "app/main_window.h"
+
+#include <QCloseEvent>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+
+namespace ganglion {
+
+namespace {
+constexpr int kMaxRecent = 8;
+}
+
+bool MainWindow::openFile(const QString& path, bool asExample) {
+    if (!maybeSave()) return false;
+    QString error;
+    if (!session_->open(path, &error, asExample)) {
+        QMessageBox::warning(this, tr("Cannot open graph"), error);
+        return false;
+    }
+    if (!asExample) addRecent(path);
+    QSettings().setValue("lastFile", asExample ? QString("example:") + path : path);
+    QSettings().setValue("lastDir", QFileInfo(path).absolutePath());
+    statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(path)), 5000);
+    return true;
+}
+
+bool MainWindow::save() {
+    if (session_->filePath().isEmpty()) return saveAs();
+    QString error;
+    if (!session_->save(session_->filePath(), &error)) {
+        QMessageBox::warning(this, tr("Cannot save"), error);
+        return false;
+    }
+    statusBar()->showMessage(tr("Saved %1").arg(session_->filePath()), 4000);
+    return true;
+}
+
+bool MainWindow::saveAs() {
+    const QString dir = QSettings().value("lastDir", QDir::homePath()).toString();
+    QString f = QFileDialog::getSaveFileName(this, tr("Save graph"), dir, tr("Ganglion graphs (*.json)"));
+    if (f.isEmpty()) return false;
+    if (!f.endsWith(".json")) f += ".json";
+    QString error;
+    if (!session_->save(f, &error)) {
+        QMessageBox::warning(this, tr("Cannot save"), error);
+        return false;
+    }
+    addRecent(f);
+    QSettings().setValue("lastFile", f);
+    return true;
+}
+
+bool MainWindow::maybeSave() {
+    if (!session_->isModified()) return true;
+    const auto r = QMessageBox::warning(this, tr("Unsaved changes"),
+                                        tr("The graph has unsaved changes. Save them first?"),
+                                        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (r == QMessageBox::Save) return save();
+    return r == QMessageBox::Discard;
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+    if (!maybeSave()) {
+        e->ignore();
+        return;
+    }
+    session_->pause();
+    QSettings st;
+    st.setValue("window/geometry", saveGeometry());
+    st.setValue("window/state", saveState());
+    e->accept();
+}
+
+void MainWindow::addRecent(const QString& path) {
+    QSettings st;
+    QStringList list = st.value("recentFiles").toStringList();
+    list.removeAll(path);
+    list.prepend(path);
+    while (list.size() > kMaxRecent) list.removeLast();
+    st.setValue("recentFiles", list);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    recentMenu_->clear();
+    const QStringList list = QSettings().value("recentFiles").toStringList();
+    for (const QString& f : list) {
+        auto* a = recentMenu_->addAction(QFileInfo(f).fileName());
+        a->setToolTip(f);
+        connect(a, &QAction::triggered, this, [this, f] { openFile(f); });
+    }
+    recentMenu_->setEnabled(!list.isEmpty());
+}
+
+QStringList MainWindow::exampleFiles() {
+    QStringList dirs;
+    const QByteArray env = qgetenv("GANGLION_EXAMPLES");
+    if (!env.isEmpty()) dirs << QString::fromLocal8Bit(env);
+    dirs << QCoreApplication::applicationDirPath() + "/../../resources/examples" << QStringLiteral(GANGLION_EXAMPLES_DIR);
+    for (const QString& d : dirs) {
+        QDir dir(d);
+        if (!dir.exists()) continue;
+        QStringList out;
+        for (const QString& f : dir.entryList({"*.json"}, QDir::Files, QDir::Name)) out << dir.absoluteFilePath(f);
+        if (!out.isEmpty()) return out;
+    }
+    return {};
+}
+
+QString MainWindow::findExample(const QString& name) {
+    for (const QString& f : exampleFiles())
+        if (QFileInfo(f).fileName().contains(name, Qt::CaseInsensitive)) return f;
+    return {};
+}
+
+}  // namespace ganglion
