@@ -132,20 +132,30 @@ private:
         budget->setValue(60000);
         budget->setPrefix(tr("max points "));
         budget->setToolTip(tr("Most points drawn per frame; ~60k keeps software OpenGL above 20 fps"));
+        auto* span = new QDoubleSpinBox(w);
+        span->setRange(0, 600000);
+        span->setValue(0);
+        span->setSuffix(" ms");
+        span->setSpecialValueText(tr("node's history"));
+        span->setToolTip(tr("Length of the sliding time window shown (0 = the node's whole 'history')"));
         row->addWidget(colour);
         row->addWidget(reduce);
         row->addWidget(budget);
+        row->addWidget(new QLabel(tr("window"), w));
+        row->addWidget(span);
         row->addStretch();
         lay->addLayout(row);
         cloud_ = new EventCloudWidget(w);
         lay->addWidget(cloud_, 1);
-        auto apply = [this, colour, reduce, budget] {
+        auto apply = [this, colour, reduce, budget, span] {
             CloudOptions o = cloud_->options();
             o.color = colour->currentIndex() == 0 ? CloudOptions::Color::Polarity : CloudOptions::Color::Age;
             o.reduce = reduce->currentIndex() == 0 ? CloudOptions::Reduce::Voxel : CloudOptions::Reduce::Decimate;
             o.budget = std::size_t(budget->value());
+            o.windowUs = std::int64_t(span->value() * 1000.0);
             cloud_->setOptions(o);
         };
+        connect(span, &QDoubleSpinBox::valueChanged, this, apply);
         connect(colour, &QComboBox::currentIndexChanged, this, apply);
         connect(reduce, &QComboBox::currentIndexChanged, this, apply);
         connect(budget, &QSpinBox::valueChanged, this, apply);

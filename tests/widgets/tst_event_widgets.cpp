@@ -137,6 +137,18 @@ private slots:
         }
     }
 
+    void cloudSlidingWindow() {
+        auto win = makeWindow(64, 48, 10000, 100000, 3);  // events evenly over 100 ms
+        CloudOptions o;
+        o.windowUs = 25000;
+        EventCloudBuilder b;
+        CloudPoints pts;
+        b.build(*win, o, pts);
+        QVERIFY(std::abs(double(pts.events) - 2500.0) <= 1.0);  // the newest quarter
+        QCOMPARE(pts.tBegin, std::int64_t(75000));
+        for (std::size_t i = 0; i < pts.points; ++i) QVERIFY(pts.xyz[3 * i + 2] >= 0.f);
+    }
+
     void cloudRendersFluidly() {
         QString why;
         if (!vtkOpenGLAvailable(&why)) QSKIP(qPrintable("no usable OpenGL >= 3.2: " + why));

@@ -30,7 +30,15 @@ std::string withThousands(std::size_t n) {
     return s;
 }
 
-void EventCloudBuilder::build(const events::EventWindow& w, const CloudOptions& opt, CloudPoints& out) {
+void EventCloudBuilder::build(const events::EventWindow& full, const CloudOptions& opt, CloudPoints& out) {
+    // A shorter sliding window is a shallow copy with a later start (chunks are shared).
+    events::EventWindow clipped;
+    const bool clip = opt.windowUs > 0 && full.tEnd - opt.windowUs > full.tBegin;
+    if (clip) {
+        clipped = full;
+        clipped.tBegin = full.tEnd - opt.windowUs;
+    }
+    const events::EventWindow& w = clip ? clipped : full;
     out.xyz.clear();
     out.rgb.clear();
     out.width = w.width;

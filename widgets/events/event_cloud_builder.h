@@ -20,6 +20,7 @@ struct CloudOptions {
     Reduce reduce = Reduce::Auto;
     Color color = Color::Polarity;
     double depth = 1.5;  ///< time axis length relative to max(width, height)
+    std::int64_t windowUs = 0;  ///< show only the newest windowUs of the window (0 = all of it)
 };
 
 struct CloudPoints {
