@@ -140,6 +140,9 @@ private slots:
         QCOMPARE(palette.visibleTypes().size(), int(NodeRegistry::instance().all().size()));
         QTreeWidgetItem* entry = palette.itemForType("PlaygroundData");
         QVERIFY(entry);
+        QSignalSpy activated(&palette, &NodePalette::nodeActivated);
+        emit palette.tree()->itemActivated(entry, 0);  // double-click / Enter on an entry
+        QCOMPARE(activated.value(0).value(0).toString(), QStringLiteral("PlaygroundData"));
         QVERIFY(!entry->toolTip(0).isEmpty());
         std::unique_ptr<QMimeData> mime(palette.tree()->model()->mimeData(
             {palette.tree()->indexFromItem(entry)}));
