@@ -85,6 +85,7 @@ public:
         for (int k = 0; k < trailFilled_; ++k)
             f->trail.col(k) = trail_.col((trailHead_ - trailFilled_ + k + trailLen_) % trailLen_);
         f->heading = body_.heading();
+        f->headVelocity = body_.headVelocity();
         f->start = start_;
         f->time = body_.time();
         f->speed = speed();
@@ -94,6 +95,7 @@ public:
         obs.scalars["distance"] = f->distance;
         obs.scalars["head_x"] = body_.headPosition().x();
         obs.scalars["head_y"] = body_.headPosition().y();
+        obs.scalars["head_speed"] = body_.headVelocity().norm();
         obs.arrays["angles"] = angles_;
         obs.extra["swimmer"] = std::shared_ptr<const worm::SwimmerFrame>(f);
     }

@@ -15,6 +15,7 @@ struct SwimmerFrame {
     Eigen::VectorXd torque;      ///< joint commands in [-1, 1] (torque / max torque)
     Eigen::Matrix2Xd trail;      ///< past head positions, oldest first
     Eigen::Vector2d heading{1, 0};
+    Eigen::Vector2d headVelocity{0, 0};  ///< m/s
     Eigen::Vector2d start{0, 0}; ///< centre of mass at the start
     double time = 0;             ///< simulated seconds
     double speed = 0;            ///< forward speed (m/s), averaged over the last second

@@ -254,6 +254,8 @@ void TstWormBody::nodeSwimsForward() {
     QVERIFY(frame->trail.cols() > 100);
     QCOMPARE(frame->time, 30.0);
     QVERIFY(obs.scalars.at("distance") > 2.0);
+    QVERIFY(frame->headVelocity.norm() > 0.0);
+    QCOMPARE(obs.scalars.at("head_speed"), frame->headVelocity.norm());
     // body state round trip
     KernelState s = body.kernel->saveState();
     testing::KernelRig other("SwimmerBody", {}, {Shape::tensor(5)});
