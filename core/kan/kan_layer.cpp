@@ -244,6 +244,17 @@ void Layer::loadState(const KernelState& s) {
                                      ", expected " + std::to_string(rows) + "x" + std::to_string(cols));
         return it->second;
     };
+    // A state saved after grid extension carries more grid points: adopt its resolution.
+    if (auto it = s.find("grid"); it != s.end() && it->second.rows() == cfg_.in &&
+                                  it->second.cols() != cfg_.grid + 1 && it->second.cols() >= 2 &&
+                                  it->second.cols() <= 101) {
+        cfg_.grid = int(it->second.cols()) - 1;
+        basis_ = Basis(cfg_.basis, cfg_.in, cfg_.grid, cfg_.order, cfg_.lo, cfg_.hi);
+        coef.setZero(cfg_.out, Eigen::Index(cfg_.in) * basis_.count());
+        allocGrads();
+        B_.resize(0, 0);
+        dB_.resize(0, 0);
+    }
     const Matrix& grid = get("grid", cfg_.in, cfg_.grid + 1);
     const Matrix& sym = get("symbolic", Eigen::Index(symbolic.size()), 5);
     coef = get("coef", coef.rows(), coef.cols());

@@ -100,7 +100,8 @@ public:
     Layer subset(const std::vector<int>& keepIn, const std::vector<int>& keepOut) const;
 
     KernelState saveState() const;
-    /// Throws std::runtime_error naming the entry on a shape mismatch.
+    /// Adopts the grid resolution of the state (saved after grid extension); throws
+    /// std::runtime_error naming the entry on any other shape mismatch.
     void loadState(const KernelState& s);
 
 private:

@@ -23,6 +23,7 @@ private slots:
     void symbolicEdgeGradient();
     void regularizerGradient();
     void stateRoundTrip();
+    void stateAfterGridExtension();
     void loadStateRejectsWrongShape();
     void gridExtensionPreservesFunction_data();
     void gridExtensionPreservesFunction();
@@ -146,6 +147,20 @@ void TstKanLayer::stateRoundTrip() {
     a.forward(Phase::Test);
     b.forward(Phase::Test);
     QVERIFY((a.outputs[0].tensor - b.outputs[0].tensor).cwiseAbs().maxCoeff() < 1e-6f);
+}
+
+void TstKanLayer::stateAfterGridExtension() {
+    Rng rng(9);
+    LayerConfig c;
+    c.in = 2; c.out = 2; c.noiseScale = 3.f;
+    Layer a(c, rng), b(c, rng);
+    a.extendGrid(9);
+    b.loadState(a.saveState());
+    QCOMPARE(b.config().grid, 9);
+    Matrix x = randomMatrix(2, 20, 2, 1.f), ya, yb;
+    a.forward(x, ya, false);
+    b.forward(x, yb, false);
+    QVERIFY((ya - yb).cwiseAbs().maxCoeff() < 1e-6f);
 }
 
 void TstKanLayer::loadStateRejectsWrongShape() {
