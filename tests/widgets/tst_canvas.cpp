@@ -290,6 +290,32 @@ private slots:
         QVERIFY(r.canvas.graphScene()->edgeItem(first)->isVisible());
     }
 
+    void connectionDroppedOnEmptyCanvasQuickAdds() {
+        Rig r;
+        r.stack.push(new AddNodeCommand(r.graph, "PlaygroundData", {0, 100}));
+        const NodeId data = r.lastNode();
+        r.drag(r.portView(data, true, 0), r.view({450, 160}));
+        QuickAddPopup* popup = r.canvas.quickAddPopup();
+        QTRY_VERIFY(popup->isVisible());
+        // Only types that can take a tensor input are offered.
+        QVERIFY(popup->visibleTypes().contains("Dense"));
+        QVERIFY(!popup->visibleTypes().contains("PlaygroundData"));
+        QTest::keyClicks(popup->searchField(), "dense");
+        QTest::keyClick(popup->searchField(), Qt::Key_Return);
+        const NodeId dense = r.lastNode();
+        QCOMPARE(r.graph.node(dense)->type, std::string("Dense"));
+        QVERIFY(r.graph.edgeIntoPort({dense, "in"}));
+        QCOMPARE(r.graph.edgeIntoPort({dense, "in"})->from, (Endpoint{data, "x"}));
+        // The new node's input sits where the connection was let go.
+        const QPointF in = r.canvas.graphScene()->nodeItem(dense)->portScenePos(false, 0);
+        QVERIFY((in - QPointF(450, 160)).manhattanLength() < 2);
+        // A later plain quick-add does not connect anything.
+        r.canvas.showQuickAdd({450, 500});
+        QTest::keyClicks(popup->searchField(), "dense");
+        QTest::keyClick(popup->searchField(), Qt::Key_Return);
+        QCOMPARE(r.graph.edges().size(), size_t(1));
+    }
+
     void moveSelectDeleteCopyPaste() {
         Rig r;
         r.stack.push(new AddNodeCommand(r.graph, "Dense", {100, 100}));

@@ -41,9 +41,7 @@ GraphCanvas::GraphCanvas(Graph* graph, QWidget* parent) : QGraphicsView(parent) 
     centerOn(0, 0);
 
     quickAdd_ = new QuickAddPopup(this);
-    connect(quickAdd_, &QuickAddPopup::typeChosen, this, [this](const QString& type, const QPointF& pos) {
-        selectNodesAddedBy([&] { emit requestAddNode(type, nodePlacement(pos)); });
-    });
+    connect(quickAdd_, &QuickAddPopup::typeChosen, this, &GraphCanvas::addChosenType);
     connect(scene_, &QGraphicsScene::selectionChanged, this, &GraphCanvas::onSceneSelectionChanged);
     setGraph(graph);
 }
@@ -240,8 +238,43 @@ QPointF GraphCanvas::cursorScenePos() const {
 }
 
 void GraphCanvas::showQuickAdd(const QPointF& scenePos) {
+    pendingConnect_ = {};
     const QPoint global = viewport()->mapToGlobal(mapFromScene(scenePos));
     quickAdd_->popup(global, scenePos);
+}
+
+void GraphCanvas::showQuickAddFor(const PortRef& origin, const QPointF& scenePos) {
+    const NodeSpec* spec = graph() ? graph()->spec(origin.node) : nullptr;
+    if (!spec) return;
+    showQuickAdd(scenePos);
+    pendingConnect_ = origin;
+    const auto& ports = origin.output ? spec->outputs : spec->inputs;
+    quickAdd_->setPortFilter(ports[origin.index].type, origin.output);
+}
+
+void GraphCanvas::addChosenType(const QString& type, const QPointF& scenePos) {
+    const PortRef origin = pendingConnect_;
+    pendingConnect_ = {};
+    if (!origin.valid()) {
+        selectNodesAddedBy([&] { emit requestAddNode(type, nodePlacement(scenePos)); });
+        return;
+    }
+    // Put the new node's matching side at the drop point.
+    const double dy = canvas::Metrics::headerHeight + canvas::Metrics::padding / 2 + canvas::Metrics::portRowHeight / 2;
+    const QPointF pos = origin.output ? scenePos - QPointF(0, dy) : scenePos - QPointF(canvas::Metrics::nodeWidth, dy);
+    selectNodesAddedBy([&] { emit requestAddNode(type, pos); });
+    const QList<NodeId> added = selectedNodes();
+    const NodeSpec* spec = added.size() == 1 && graph() ? graph()->spec(added.front()) : nullptr;
+    if (!spec || !scene_->nodeItem(origin.node)) return;
+    const auto& ports = origin.output ? spec->inputs : spec->outputs;
+    for (int i = 0; i < int(ports.size()); ++i) {
+        const PortRef other{added.front(), !origin.output, i};
+        if (scene_->connectionProblem(origin, other)) continue;
+        PortRef from, to;
+        GraphScene::orient(origin, other, &from, &to);
+        emit requestConnect(scene_->endpoint(from), scene_->endpoint(to));
+        return;
+    }
 }
 
 // --- keyboard --------------------------------------------------------------------------------

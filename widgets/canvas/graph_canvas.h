@@ -7,6 +7,7 @@
 //   drag a palette entry in / double-click or Tab on empty canvas (quick-add) → requestAddNode
 //   drag from a port to a port → requestConnect (refused pairs highlight red, message shown)
 //   drag the input end of an existing edge → requestReconnect, or requestDisconnect on empty
+//   drag from a port to empty canvas → quick-add of fitting types, then add + connect
 //   drag nodes (one request per drag), arrow keys nudge → requestMove
 //   Delete/Backspace → requestDelete;  Ctrl+C / Ctrl+X / Ctrl+V / Ctrl+D → copy / cut /
 //   paste / duplicate (requestPaste);  wheel zoom, middle-drag or Space+drag pan, F fit-to-view.
@@ -113,8 +114,12 @@ private:
     bool isEmptyAt(const QPoint& viewPos) const;
     void beginConnection(const PortRef& origin, const QPointF& scenePos, EdgeId pickedUp = 0);
     void updateConnection(const QPointF& scenePos, const QPoint& globalPos);
-    void finishConnection();
+    void finishConnection(const QPointF& scenePos);
     void cancelConnection();
+    /// Quick-add for a connection dropped on empty canvas: lists types that can take it and
+    /// connects the added node (two requests: add, then connect).
+    void showQuickAddFor(const PortRef& origin, const QPointF& scenePos);
+    void addChosenType(const QString& type, const QPointF& scenePos);
     void nudge(const QPointF& delta);
     void setZoom(double factor, const QPoint& anchorViewPos);
     QPointF cursorScenePos() const;
@@ -127,6 +132,7 @@ private:
     DragEdgeItem* dragEdge_ = nullptr;
     PortRef dragOrigin_;
     PortRef pickedFrom_;  // the input end of a picked-up edge
+    PortRef pendingConnect_;  // port waiting for the node being quick-added
     bool panning_ = false;
     bool spaceHeld_ = false;
     bool spacePanned_ = false;

@@ -73,7 +73,7 @@ void GraphCanvas::updateConnection(const QPointF& scenePos, const QPoint& global
     dragEdge_->setEnds(anchor, dragOrigin_.output, end);
 }
 
-void GraphCanvas::finishConnection() {
+void GraphCanvas::finishConnection(const QPointF& scenePos) {
     if (!dragEdge_) return;
     const PortRef target = scene_->dragTarget();
     const PortRef origin = dragOrigin_;
@@ -84,6 +84,15 @@ void GraphCanvas::finishConnection() {
     cancelConnection();
     if (picked && !target.valid()) {
         emit requestDisconnect(picked);  // an edge pulled off its input and let go
+        return;
+    }
+    if (!target.valid() && !picked) {
+        // A new connection let go on empty canvas: offer the node types that can take it.
+        // (A click on a port without a real drag opens nothing.)
+        NodeItem* item = scene_->nodeItem(origin.node);
+        const bool dragged =
+            item && QLineF(item->portScenePos(origin.output, origin.index), scenePos).length() > 3 * canvas::Metrics::portHitRadius;
+        if (dragged && isEmptyAt(mapFromScene(scenePos))) showQuickAddFor(origin, scenePos);
         return;
     }
     if (!target.valid() || (picked && target == pickedFrom)) return;
@@ -169,7 +178,7 @@ void GraphCanvas::mouseReleaseEvent(QMouseEvent* e) {
     }
     if (dragEdge_ && e->button() == Qt::LeftButton) {
         updateConnection(mapToScene(e->pos()), e->globalPosition().toPoint());
-        finishConnection();
+        finishConnection(mapToScene(e->pos()));
         e->accept();
         return;
     }

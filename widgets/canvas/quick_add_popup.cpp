@@ -61,8 +61,15 @@ QuickAddPopup::QuickAddPopup(QWidget* parent) : QFrame(parent, Qt::Popup) {
     search_->installEventFilter(this);
 }
 
+void QuickAddPopup::setPortFilter(std::optional<PortType> type, bool wantInput) {
+    filterType_ = type;
+    filterInput_ = wantInput;
+    refilter(search_->text());
+}
+
 void QuickAddPopup::popup(const QPoint& globalPos, const QPointF& scenePos) {
     scenePos_ = scenePos;
+    filterType_.reset();
     search_->clear();
     refilter(QString());
     move(globalPos);
@@ -89,6 +96,12 @@ void QuickAddPopup::refilter(const QString& text) {
         const QString hay = it->data(SearchRole).toString();
         bool ok = true;
         for (const QString& w : words) ok = ok && hay.contains(w);
+        if (ok && filterType_) {
+            const NodeSpec* spec = NodeRegistry::instance().find(it->data(TypeRole).toString().toStdString());
+            bool has = false;
+            for (const PortSpec& p : filterInput_ ? spec->inputs : spec->outputs) has = has || p.type == *filterType_;
+            ok = has;
+        }
         it->setHidden(!ok);
         if (ok && !first) first = it;
     }

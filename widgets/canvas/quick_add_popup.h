@@ -2,8 +2,12 @@
 // (NodeRegistry::instance().all()); Enter or a click picks the highlighted type.
 #pragma once
 
+#include "core/model/types.h"
+
 #include <QFrame>
 #include <QPointF>
+
+#include <optional>
 
 class QLineEdit;
 class QListWidget;
@@ -21,6 +25,9 @@ public:
     QListWidget* list() const { return list_; }
     /// Types currently listed (after filtering), in display order.
     QStringList visibleTypes() const;
+    /// List only types with an input (wantInput) or output port of `type`; nullopt lists all.
+    /// Reset by every popup() call, so set it after popping up.
+    void setPortFilter(std::optional<PortType> type, bool wantInput);
 
 signals:
     void typeChosen(const QString& type, const QPointF& scenePos);
@@ -35,6 +42,8 @@ private:
     QLineEdit* search_;
     QListWidget* list_;
     QPointF scenePos_;
+    std::optional<PortType> filterType_;
+    bool filterInput_ = true;
 };
 
 }  // namespace ganglion
