@@ -49,6 +49,8 @@ NodeId pickNode(Session* s, const Snapshot& snap, QComboBox* combo, const std::s
 class ConnectivityView : public QWidget {
 public:
     ConnectivityView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
+        // Node types this view shows (the main window raises it for documents holding them).
+        setProperty("ganglionNodeTypes", QStringList{"G2GLayer"});
         auto* lay = new QVBoxLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
         auto* bar = new QHBoxLayout;
@@ -116,6 +118,7 @@ private:
 class BatchPreviewView : public QWidget {
 public:
     BatchPreviewView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
+        setProperty("ganglionNodeTypes", QStringList{"FashionMNIST"});
         auto* lay = new QVBoxLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
         preview_ = new ImageBatchPreview(this);

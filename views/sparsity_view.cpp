@@ -8,6 +8,7 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QTimer>
+#include <QResizeEvent>
 #include <QVBoxLayout>
 
 #include <map>
@@ -19,6 +20,7 @@ namespace {
 class SparsityView : public QWidget {
 public:
     SparsityView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
+        setProperty("ganglionNodeTypes", QStringList{"G2GLayer"});
         auto* lay = new QGridLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
         weight_ = new MetricChart(tr("Weight sparsity"), tr("fraction of absent weights"), this);
@@ -38,10 +40,9 @@ public:
         hl->addWidget(layer_);
         hl->addWidget(which_);
         hl->addWidget(hist_, 1);
-        lay->addWidget(weight_, 0, 0);
-        lay->addWidget(act_, 0, 1);
-        lay->addWidget(live_, 1, 0);
-        lay->addWidget(histBox, 1, 1);
+        histBox_ = histBox;
+        grid_ = lay;
+        arrange(false);
         connect(s, &Session::documentReplaced, this, [this] { restart(); });
         connect(which_, &QComboBox::currentIndexChanged, this, [this] { last_ = nullptr; });
         connect(layer_, &QComboBox::currentIndexChanged, this, [this] { last_ = nullptr; });
@@ -50,7 +51,26 @@ public:
         t->start(150);
     }
 
+protected:
+    void resizeEvent(QResizeEvent* e) override {
+        QWidget::resizeEvent(e);
+        arrange(width() > 2 * height());
+    }
+
 private:
+    /// One row of four panels in a wide, short dock (bottom area); a 2 x 2 grid otherwise.
+    void arrange(bool wide) {
+        if (wide == wide_ && grid_->count() == 4) return;
+        wide_ = wide;
+        QWidget* panels[4] = {weight_, act_, live_, histBox_};
+        for (QWidget* w : panels) grid_->removeWidget(w);
+        for (int i = 0; i < 4; ++i) grid_->addWidget(panels[i], wide ? 0 : i / 2, wide ? i : i % 2);
+        for (int i = 0; i < 4; ++i) {
+            grid_->setColumnStretch(i, wide || i < 2 ? 1 : 0);
+            grid_->setRowStretch(i, !wide && i < 2 ? 1 : (wide && i == 0 ? 1 : 0));
+        }
+    }
+
     void restart() {
         weight_->clear();
         act_->clear();
@@ -123,6 +143,9 @@ private:
     MetricChart *weight_, *act_, *live_;
     QComboBox *layer_, *which_;
     ActivationHistogram* hist_;
+    QWidget* histBox_ = nullptr;
+    QGridLayout* grid_ = nullptr;
+    bool wide_ = false;
     std::map<std::string, std::size_t> fetched_;
     std::uint64_t generation_ = ~0ull;
     SnapshotPtr last_;

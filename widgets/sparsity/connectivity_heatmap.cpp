@@ -211,13 +211,16 @@ void ConnectivityHeatmap::paintEvent(QPaintEvent*) {
         return;
     }
     const double s = effectiveScale();
-    p.setClipRect(pr);
+    // The part of the plot the matrix covers (smaller than the plot when it does not fill it).
+    const QRectF mr = pr.intersected(QRectF(pr.left() - offset_.x() * s, pr.top() - offset_.y() * s,
+                                            conn_->cols * s, conn_->rows * s));
+    p.setClipRect(mr);
     // Synapse grid when zoomed in far enough to see single connections.
     if (s >= 6.0) {
         p.setPen(QPen(QColor(0, 0, 0, 30), 0));
         const double x0 = pr.left() - std::fmod(offset_.x(), 1.0) * s, y0 = pr.top() - std::fmod(offset_.y(), 1.0) * s;
-        for (double x = x0; x <= pr.right(); x += s) p.drawLine(QPointF(x, pr.top()), QPointF(x, pr.bottom()));
-        for (double y = y0; y <= pr.bottom(); y += s) p.drawLine(QPointF(pr.left(), y), QPointF(pr.right(), y));
+        for (double x = x0; x <= mr.right(); x += s) p.drawLine(QPointF(x, mr.top()), QPointF(x, mr.bottom()));
+        for (double y = y0; y <= mr.bottom(); y += s) p.drawLine(QPointF(mr.left(), y), QPointF(mr.right(), y));
     }
     // Ensemble boundaries (display order is sorted by ensemble).
     p.setPen(QPen(QColor(120, 120, 120, 160), 1, Qt::DashLine));
@@ -225,16 +228,16 @@ void ConnectivityHeatmap::paintEvent(QPaintEvent*) {
     for (int r = 1; r < c.rows; ++r)
         if (c.rowEnsemble[std::size_t(c.rowOrder[std::size_t(r)])] != c.rowEnsemble[std::size_t(c.rowOrder[std::size_t(r - 1)])]) {
             const double y = pr.top() + (r - offset_.y()) * s;
-            if (y > pr.top() && y < pr.bottom()) p.drawLine(QPointF(pr.left(), y), QPointF(pr.right(), y));
+            if (y > mr.top() && y < mr.bottom()) p.drawLine(QPointF(mr.left(), y), QPointF(mr.right(), y));
         }
     for (int col = 1; col < c.cols; ++col)
         if (c.colEnsemble[std::size_t(c.colOrder[std::size_t(col)])] != c.colEnsemble[std::size_t(c.colOrder[std::size_t(col - 1)])]) {
             const double x = pr.left() + (col - offset_.x()) * s;
-            if (x > pr.left() && x < pr.right()) p.drawLine(QPointF(x, pr.top()), QPointF(x, pr.bottom()));
+            if (x > mr.left() && x < mr.right()) p.drawLine(QPointF(x, mr.top()), QPointF(x, mr.bottom()));
         }
     p.setClipping(false);
     p.setPen(palette().windowText().color());
-    p.drawRect(pr.adjusted(-0.5, -0.5, 0.5, 0.5));
+    p.drawRect(mr.adjusted(-0.5, -0.5, 0.5, 0.5));
 }
 
 void ConnectivityHeatmap::wheelEvent(QWheelEvent* e) {
