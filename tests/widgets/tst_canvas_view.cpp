@@ -1,0 +1,151 @@
+// GraphCanvas view behaviour under xvfb: wheel zoom about the cursor, middle/Space+drag pan,
+// fit-to-view that survives start-up resizes, port colours by type (pixels), live activation
+// thumbnails and warning badges.
+#include "core/graph/validate.h"
+#include "tst_canvas_rig.h"
+#include "widgets/canvas/canvas_style.h"
+
+#include <QAction>
+
+class TestCanvasView : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        if (!NodeRegistry::instance().find("Dense")) QSKIP("node type Dense is not registered");
+    }
+
+    void zoomPanFit() {
+        Rig r;
+        r.stack.push(new AddNodeCommand(r.graph, "Dense", {-1200, -500}));
+        r.stack.push(new AddNodeCommand(r.graph, "Dense", {1500, 900}));
+        const double z0 = r.canvas.zoom();
+        QWheelEvent wheel(QPointF(300, 300), QPointF(r.vp()->mapToGlobal(QPoint(300, 300))), QPoint(), QPoint(0, 240),
+                          Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(r.vp(), &wheel);
+        QVERIFY(r.canvas.zoom() > z0 * 1.2);
+        // Zoom keeps the point under the cursor in place.
+        const QPointF under = r.canvas.mapToScene(QPoint(300, 300));
+        QWheelEvent back(QPointF(300, 300), QPointF(r.vp()->mapToGlobal(QPoint(300, 300))), QPoint(), QPoint(0, -120),
+                         Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(r.vp(), &back);
+        QVERIFY((r.canvas.mapToScene(QPoint(300, 300)) - under).manhattanLength() < 3);
+
+        // Middle-drag pans: the scene point under the cursor moves with it.
+        const QPointF s = r.canvas.mapToScene(QPoint(500, 400));
+        r.drag(QPoint(500, 400), QPoint(600, 450), Qt::MiddleButton);
+        QVERIFY((r.canvas.mapToScene(QPoint(600, 450)) - s).manhattanLength() < 3);
+        QVERIFY(r.graph.node(r.lastNode())->x == 1500);  // panning moved no node
+
+        // Space+drag pans too, and does not fire a Space action (Play) attached to the canvas;
+        // a plain Space tap does.
+        QAction play;
+        play.setShortcut(QKeySequence(Qt::Key_Space));
+        play.setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        r.canvas.addAction(&play);
+        QSignalSpy played(&play, &QAction::triggered);
+        QApplication::setActiveWindow(&r.canvas);
+        r.canvas.setFocus();
+        QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget*>(&r.canvas));
+        const QPointF s2 = r.canvas.mapToScene(QPoint(400, 300));
+        QTest::keyPress(r.canvas.windowHandle(), Qt::Key_Space);
+        r.drag(QPoint(400, 300), QPoint(300, 250));
+        QTest::keyRelease(r.canvas.windowHandle(), Qt::Key_Space);
+        QVERIFY((r.canvas.mapToScene(QPoint(300, 250)) - s2).manhattanLength() < 3);
+        QCOMPARE(played.size(), 0);
+        QTest::keyClick(r.canvas.windowHandle(), Qt::Key_Space);
+        QCOMPARE(played.size(), 1);
+        r.canvas.removeAction(&play);
+
+        // F fits both far-apart nodes in view.
+        r.canvas.setFocus();
+        QTest::keyClick(&r.canvas, Qt::Key_F);
+        auto allVisible = [&r] {
+            const QRect vis = r.vp()->rect();
+            for (const Node& n : r.graph.nodes()) {
+                const QRectF box = r.canvas.graphScene()->nodeItem(n.id)->sceneBoundingRect();
+                if (!vis.contains(r.canvas.mapFromScene(box.topLeft())) ||
+                    !vis.contains(r.canvas.mapFromScene(box.bottomRight())))
+                    return false;
+            }
+            return true;
+        };
+        QVERIFY(allVisible());
+        // A fitted graph stays fitted while the canvas is resized (docks settling at start-up)…
+        r.canvas.resize(700, 450);
+        QTRY_VERIFY(allVisible());
+        // …until the user zooms.
+        const double fitted = r.canvas.zoom();
+        r.canvas.zoomIn();
+        r.canvas.resize(1400, 800);
+        QTRY_COMPARE(r.canvas.size(), QSize(1400, 800));
+        QCOMPARE(r.canvas.zoom(), fitted * 1.25);
+    }
+
+    void portColoursAreDrawn() {
+        // One node per registered port type (where one exists); each port's ring is drawn in
+        // its type's colour, so type families read at a glance.
+        Rig r;
+        QList<std::pair<PortRef, PortType>> probes;
+        QList<PortType> seen;
+        double y = 0;
+        for (const NodeSpec& s : NodeRegistry::instance().all()) {
+            for (int i = 0; i < int(s.outputs.size()); ++i) {
+                if (seen.contains(s.outputs[i].type)) continue;
+                seen.push_back(s.outputs[i].type);
+                r.stack.push(new AddNodeCommand(r.graph, QString::fromStdString(s.type), {100, y}));
+                probes.push_back({PortRef{r.lastNode(), true, i}, s.outputs[i].type});
+                y += 190;
+                break;
+            }
+        }
+        QVERIFY(seen.size() >= 2);
+        r.canvas.fitToView();
+        QTest::qWait(20);
+        const QImage shot = r.canvas.viewport()->grab().toImage();
+        saveShot(&r.canvas, "canvas_port_types.png");
+        for (const auto& [port, type] : probes) {
+            const QPointF c = r.canvas.graphScene()->nodeItem(port.node)->portScenePos(true, port.index);
+            // Top of the ring (radius 5.5 scene units, 2 px pen).
+            const QPoint at = r.canvas.mapFromScene(c - QPointF(0, canvas::Metrics::portRadius * 1.0));
+            const QColor got = shot.pixelColor(at), want = canvas::portColor(type);
+            const int diff = std::max({std::abs(got.red() - want.red()), std::abs(got.green() - want.green()),
+                                       std::abs(got.blue() - want.blue())});
+            QVERIFY2(diff < 70, qPrintable(QStringLiteral("%1 port drawn as %2, expected %3")
+                                               .arg(portTypeName(type), got.name(), want.name())));
+        }
+    }
+
+    void decorationsThumbnailsAndIssues() {
+        Rig r;
+        r.stack.push(new AddNodeCommand(r.graph, "Dense", {100, 100}));
+        const NodeId d = r.lastNode();
+        Matrix m(8, 32);
+        for (int i = 0; i < m.rows(); ++i)
+            for (int j = 0; j < m.cols(); ++j) m(i, j) = std::sin(0.3f * float(i * j)) * float(i - 4);
+        r.canvas.setNodeActivations(d, m);
+        const QImage img = r.canvas.graphScene()->thumbnail(d);
+        QCOMPARE(img.size(), QSize(32, 8));
+        QVERIFY(img.pixel(0, 0) != img.pixel(5, 7));  // not a flat colour
+        r.canvas.setNodeIssue(d, "input 'in' is not connected");
+        NodeItem* item = r.canvas.graphScene()->nodeItem(d);
+        QVERIFY(!item->badgeRect().isEmpty());
+        r.canvas.selectNode(d);
+        saveShot(&r.canvas, "canvas_decorations.png");
+        r.canvas.setNodeIssue(d, QString());
+        QVERIFY(item->badgeRect().isEmpty());
+        // Validation issues land on the node they name (a Dense with no input is one).
+        const auto issues = validateStructure(r.graph);
+        QVERIFY(!issues.empty());
+        r.canvas.showIssues(issues);
+        QVERIFY(!item->badgeRect().isEmpty());
+        QVERIFY(r.canvas.graphScene()->issue(d).contains(QString::fromStdString(issues.front().message)));
+        r.canvas.showIssues({});
+        QVERIFY(item->badgeRect().isEmpty());
+        // Items hold only ids: the graph changes, the item shows it.
+        r.stack.push(new RenameCommand(r.graph, d, "a much longer node name here"));
+        QVERIFY(item->boundingRect().width() > 200);
+    }
+};
+
+QTEST_MAIN(TestCanvasView)
+#include "tst_canvas_view.moc"
