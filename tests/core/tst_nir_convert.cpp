@@ -95,6 +95,46 @@ private slots:
         QVERIFY((y1 - y2).cwiseAbs().maxCoeff() < 1e-5f);
     }
 
+    void nirModelNodeRunsFile() {
+        nir::Graph ng;
+        ng.nodes["in"] = {"Input", {{"shape", nir::Array::ints({2})}}};
+        ng.nodes["fc"] = {"Linear", {{"weight", nir::Array::matrix(3, 2, {1, 0, 0, 1, 0.5, 0.5})}}};
+        ng.nodes["lif"] = {"CubaLIF", {{"tau_syn", nir::Array::filled(3, 5e-3)}, {"tau_mem", nir::Array::filled(3, 10e-3)},
+                                       {"r", nir::Array::filled(3, 4.0)}, {"v_leak", nir::Array::filled(3, 0.0)},
+                                       {"v_threshold", nir::Array::filled(3, 1.0)}}};
+        ng.nodes["li"] = {"LI", {{"tau", nir::Array::filled(3, 20e-3)}, {"r", nir::Array::filled(3, 1.0)},
+                                 {"v_leak", nir::Array::filled(3, 0.0)}}};
+        ng.nodes["out"] = {"Output", {{"shape", nir::Array::ints({3})}}};
+        ng.edges = {{"in", "fc"}, {"fc", "lif"}, {"lif", "li"}, {"li", "out"}};
+        const QString path = QDir::temp().filePath(QString("ganglion_tst_nirnode_%1.nir").arg(QCoreApplication::applicationPid()));
+        nir::write(ng, path.toStdString());
+        KernelRig rig("NIRModel", {{"file", path.toStdString()}}, {Shape::tensor(2)});
+        QCOMPARE(rig.outShapes[0].features, 3);
+        QCOMPARE(rig.outShapes[1].features, 3);
+        Matrix x(2, 1);
+        x << 1.0f, 0.3f;
+        rig.inputs = {tensorValue(x)};
+        nir::Simulator ref(ng, 1e-4);
+        int spikes = 0;
+        for (int s = 0; s < 500; ++s) {
+            rig.forward();
+            ref.step({{"in", {1.0, double(0.3f)}}});
+            for (int i = 0; i < 3; ++i) QCOMPARE(rig.outputs[0].tensor(i, 0), float(ref.output("out")[i]));
+            int refSpikes = 0;
+            for (double v : ref.output("lif")) refSpikes += v > 0.5;
+            QCOMPARE(int(rig.outputs[1].spikes.fired.size()), refSpikes);
+            spikes += refSpikes;
+        }
+        QVERIFY(spikes > 5);
+        QFile::remove(path);
+        try {
+            KernelRig bad("NIRModel", {{"file", "/nonexistent/model.nir"}}, {Shape{}});
+            QFAIL("missing file accepted");
+        } catch (const BuildError& e) {
+            QVERIFY(QString(e.what()).contains("not an HDF5 file"));
+        }
+    }
+
     void unsupportedReportedByName() {
         nir::Graph ng;
         ng.nodes["in"] = {"Input", {{"shape", nir::Array::ints({3})}}};
