@@ -37,9 +37,8 @@ SwimmerBody::SwimmerBody(const BodyConfig& cfg) : cfg_(cfg) {
     sinT_.setZero(L);
     cosT_.setZero(L);
     tauCmd_.setZero(L - 1);
-    J_.setZero(2, n_);
-    RJ_.setZero(2, n_);
-    ldlt_ = Eigen::LDLT<Eigen::MatrixXd>(n_);
+    gx_ = gy_ = Gx_ = Gy_ = t00_ = t01_ = t11_ = u00_ = u01_ = u11_ = Eigen::VectorXd::Zero(L);
+    llt_ = Eigen::LLT<Eigen::MatrixXd>(n_);
     for (int j = 0; j + 1 < L; ++j) {
         const int a = 2 + j, b = 3 + j;
         K_(a, a) += cfg.jointStiffness;
@@ -60,45 +59,82 @@ void SwimmerBody::reset(double heading) {
 }
 
 void SwimmerBody::assemble() {
+    // Closed forms of M = sum_i m J_i^T J_i + I, D = sum_i J_i^T R_i J_i (+ rotational and joint
+    // terms) and the centripetal bias, using suffix sums over links: O(L^2) with 2x2 algebra.
+    // J_i: identity on the head translation; column of theta_k = a_ik (sin k, -cos k) with arm
+    // a_ik = l for k < i, l/2 for k = i, 0 beyond.
     const int L = cfg_.links;
+    const double l = l_, m = m_;
     for (int i = 0; i < L; ++i) {
         sinT_(i) = std::sin(theta_(i));
         cosT_(i) = std::cos(theta_(i));
     }
+    const double ct = cfg_.dragTangent * l, cn = cfg_.dragNormal * l;
+    // R_i = ct t t^T + cn n n^T, t = (c, s), n = (-s, c); T_k = l * sum_{i>k} R_i + l/2 * R_k
+    // (suffix sums); G_k = l * sum_{i>k} g_i + l/2 * g_k for the bias, g_i = centripetal accel.
+    double s00 = 0, s01 = 0, s11 = 0;   // sum_{i>k} R_i
+    double gsx = 0, gsy = 0;           // sum_{i>k} g_i
+    // centripetal accelerations g_i = sum_{k<i} l w_k^2 u_k + l/2 w_i^2 u_i (prefix pass)
+    double px = 0, py = 0;
+    for (int i = 0; i < L; ++i) {
+        const double w2 = omega_(i) * omega_(i);
+        gx_(i) = px + 0.5 * l * w2 * cosT_(i);
+        gy_(i) = py + 0.5 * l * w2 * sinT_(i);
+        px += l * w2 * cosT_(i);
+        py += l * w2 * sinT_(i);
+    }
+    double R00 = 0, R01 = 0, R11 = 0;
+    for (int k = L - 1; k >= 0; --k) {
+        const double c = cosT_(k), s = sinT_(k);
+        const double r00 = ct * c * c + cn * s * s, r11 = ct * s * s + cn * c * c, r01 = (ct - cn) * c * s;
+        t00_(k) = l * s00 + 0.5 * l * r00;
+        t01_(k) = l * s01 + 0.5 * l * r01;
+        t11_(k) = l * s11 + 0.5 * l * r11;
+        // same for the arm-squared weighting of the diagonal: l^2 sum_{i>k} R_i + l^2/4 R_k
+        u00_(k) = l * l * s00 + 0.25 * l * l * r00;
+        u01_(k) = l * l * s01 + 0.25 * l * l * r01;
+        u11_(k) = l * l * s11 + 0.25 * l * l * r11;
+        Gx_(k) = l * gsx + 0.5 * l * gx_(k);
+        Gy_(k) = l * gsy + 0.5 * l * gy_(k);
+        s00 += r00;
+        s01 += r01;
+        s11 += r11;
+        gsx += gx_(k);
+        gsy += gy_(k);
+        R00 += r00;
+        R01 += r01;
+        R11 += r11;
+    }
     M_.setZero();
     D_.setZero();
-    bias_.setZero();
-    const double ct = cfg_.dragTangent * l_, cn = cfg_.dragNormal * l_;
-    // Jacobian column of link i's centre w.r.t. theta_k: arm * (sin theta_k, -cos theta_k),
-    // arm = l for k < i, l/2 for k = i. Columns 0, 1 (head translation) are the identity.
-    auto& J = J_;
-    auto& RJ = RJ_;
-    double gx = 0, gy = 0;  // centripetal term sum_{k<i} l w_k^2 u_k (accumulated)
-    for (int i = 0; i < L; ++i) {
-        const int cols = 3 + i;
-        J.leftCols(cols).setZero();
-        J(0, 0) = 1;
-        J(1, 1) = 1;
-        for (int k = 0; k <= i; ++k) {
-            const double arm = k < i ? l_ : 0.5 * l_;
-            J(0, 2 + k) = arm * sinT_(k);
-            J(1, 2 + k) = -arm * cosT_(k);
+    M_(0, 0) = M_(1, 1) = m * L;
+    D_(0, 0) = R00;
+    D_(0, 1) = D_(1, 0) = R01;
+    D_(1, 1) = R11;
+    bias_(0) = m * (gsx);
+    bias_(1) = m * (gsy);
+    for (int k = 0; k < L; ++k) {
+        const double dx = sinT_(k), dy = -cosT_(k);          // unit direction of column k
+        const double Ak = 0.5 * l + double(L - 1 - k) * l;   // sum_{i>=k} a_ik
+        const int ck = 2 + k;
+        M_(0, ck) = M_(ck, 0) = m * Ak * dx;
+        M_(1, ck) = M_(ck, 1) = m * Ak * dy;
+        M_(ck, ck) = m * (0.25 * l * l + double(L - 1 - k) * l * l) + inertia_;
+        // D translation-rotation: T_k d_k
+        D_(0, ck) = D_(ck, 0) = t00_(k) * dx + t01_(k) * dy;
+        D_(1, ck) = D_(ck, 1) = t01_(k) * dx + t11_(k) * dy;
+        D_(ck, ck) = dx * (u00_(k) * dx + u01_(k) * dy) + dy * (u01_(k) * dx + u11_(k) * dy) +
+                     cfg_.dragNormal * l * l * l / 12.0;
+        bias_(ck) = m * (dx * Gx_(k) + dy * Gy_(k));
+        for (int j = k + 1; j < L; ++j) {
+            // k < j: sum_{i>=j} a_ik a_ij (...) = l * (l sum_{i>j} + l/2 at i=j) = l * T_j
+            const double ex = sinT_(j), ey = -cosT_(j);
+            const int cj = 2 + j;
+            const double mkj = m * l * (0.5 * l + double(L - 1 - j) * l) * (dx * ex + dy * ey);
+            M_(ck, cj) = M_(cj, ck) = mkj;
+            const double dkj = l * (dx * (t00_(j) * ex + t01_(j) * ey) + dy * (t01_(j) * ex + t11_(j) * ey));
+            D_(ck, cj) = D_(cj, ck) = dkj;
         }
-        const double c = cosT_(i), s = sinT_(i);
-        // R = ct t t^T + cn n n^T with t = (c, s), n = (-s, c)
-        const double r00 = ct * c * c + cn * s * s, r11 = ct * s * s + cn * c * c;
-        const double r01 = (ct - cn) * c * s;
-        RJ.row(0).head(cols) = r00 * J.row(0).head(cols) + r01 * J.row(1).head(cols);
-        RJ.row(1).head(cols) = r01 * J.row(0).head(cols) + r11 * J.row(1).head(cols);
-        M_.topLeftCorner(cols, cols).noalias() += m_ * J.leftCols(cols).transpose() * J.leftCols(cols);
-        D_.topLeftCorner(cols, cols).noalias() += J.leftCols(cols).transpose() * RJ.leftCols(cols);
-        M_(2 + i, 2 + i) += inertia_;
-        D_(2 + i, 2 + i) += cfg_.dragNormal * l_ * l_ * l_ / 12.0;
-        const double wi2 = omega_(i) * omega_(i);
-        const double ax = gx + 0.5 * l_ * wi2 * c, ay = gy + 0.5 * l_ * wi2 * s;
-        bias_.head(cols).noalias() += m_ * J.leftCols(cols).transpose() * Eigen::Vector2d(ax, ay);
-        gx += l_ * wi2 * c;
-        gy += l_ * wi2 * s;
     }
     const double b = cfg_.jointDamping;
     for (int j = 0; j + 1 < L; ++j) {
@@ -131,8 +167,8 @@ void SwimmerBody::substep(double h, const Eigen::VectorXd& tau) {
     A_ = M_;
     A_ += h * D_;
     A_ += (h * h) * K_;
-    ldlt_.compute(A_);
-    qd_ = ldlt_.solve(rhs_);
+    llt_.compute(A_);
+    qd_ = llt_.solve(rhs_);
     v0_ = qd_.head<2>();
     omega_ = qd_.tail(L);
     p0_ += h * v0_;
@@ -207,6 +243,22 @@ double SwimmerBody::kineticEnergy() const {
         e += 0.5 * m_ * v.squaredNorm() + 0.5 * inertia_ * omega_(i) * omega_(i);
     }
     return e;
+}
+
+double SwimmerBody::dissipation() const {
+    double p = 0;
+    Eigen::Vector2d acc(0, 0);
+    for (int i = 0; i < cfg_.links; ++i) {
+        const Eigen::Vector2d d(std::sin(theta_(i)), -std::cos(theta_(i)));
+        const Eigen::Vector2d v = v0_ + acc + 0.5 * l_ * omega_(i) * d;  // centre velocity
+        acc += l_ * omega_(i) * d;
+        const Eigen::Vector2d t(std::cos(theta_(i)), std::sin(theta_(i))), n(-t.y(), t.x());
+        // integral over the link of c_t (v_s . t)^2 + c_n (v_s . n)^2, v_s = v + omega s n
+        p += l_ * (cfg_.dragTangent * std::pow(v.dot(t), 2) + cfg_.dragNormal * std::pow(v.dot(n), 2)) +
+             cfg_.dragNormal * omega_(i) * omega_(i) * l_ * l_ * l_ / 12.0;
+    }
+    for (int j = 0; j + 1 < cfg_.links; ++j) p += cfg_.jointDamping * std::pow(omega_(j) - omega_(j + 1), 2);
+    return p;
 }
 
 Eigen::VectorXd SwimmerBody::state() const {

@@ -66,9 +66,17 @@ public:
     Eigen::VectorXd velocity() const;
     void setState(const Eigen::VectorXd& q, const Eigen::VectorXd& qd);
 
-private:
-    void assemble();  // fills jac_, M_, D_, bias_ for the current state
+    /// Mass matrix M(q), drag matrix D(q) (generalised drag force = -D qd, joint damping
+    /// included) and centripetal bias of the current state, in generalised coordinates.
+    /// Recomputed by this call; step() does it every sub-step.
+    void assemble();
+    const Eigen::MatrixXd& massMatrix() const { return M_; }
+    const Eigen::MatrixXd& dragMatrix() const { return D_; }
+    /// Power dissipated by drag and joint damping, computed link by link (W); equals
+    /// qd^T D qd, a check on the closed-form assembly.
+    double dissipation() const;
 
+private:
     BodyConfig cfg_;
     int n_ = 0;                  // generalised coordinates = links + 2
     double l_ = 0, m_ = 0, inertia_ = 0;
@@ -78,9 +86,9 @@ private:
     // work storage (no allocation per step)
     Eigen::MatrixXd M_, D_, K_, A_;
     Eigen::VectorXd bias_, rhs_, qd_, q_;
-    Eigen::LDLT<Eigen::MatrixXd> ldlt_;
+    Eigen::LLT<Eigen::MatrixXd> llt_;  // A = M + hD + h^2 K is symmetric positive definite
     Eigen::VectorXd sinT_, cosT_, tauCmd_;
-    Eigen::Matrix<double, 2, Eigen::Dynamic> J_, RJ_;
+    Eigen::VectorXd gx_, gy_, Gx_, Gy_, t00_, t01_, t11_, u00_, u01_, u11_;  // per-link sums
 };
 
 }  // namespace ganglion::worm

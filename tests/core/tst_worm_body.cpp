@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <random>
 
 using namespace ganglion;
 using namespace ganglion::worm;
@@ -41,6 +42,8 @@ Eigen::Vector2d swimNcap(const BodyConfig& bc, double seconds, const std::string
 class TstWormBody : public QObject {
     Q_OBJECT
 private slots:
+    void matricesMatchEnergyAndDissipation_data();
+    void matricesMatchEnergyAndDissipation();
     void noTorqueNoMotion();
     void dragDissipatesEnergy();
     void internalTorquesConserveMomentum();
@@ -55,6 +58,42 @@ private slots:
     void rejectsBadConfig();
     void nodeSwimsForward();
 };
+
+void TstWormBody::matricesMatchEnergyAndDissipation_data() {
+    QTest::addColumn<int>("links");
+    QTest::newRow("2 links") << 2;
+    QTest::newRow("6 links") << 6;
+    QTest::newRow("11 links") << 11;
+}
+
+void TstWormBody::matricesMatchEnergyAndDissipation() {
+    // The closed-form M and D against link-by-link kinetic energy and dissipated power, for
+    // random poses and velocities: 1/2 v^T M v = KE and v^T D v = P.
+    QFETCH(int, links);
+    BodyConfig cfg;
+    cfg.links = links;
+    cfg.dragNormal = 7.0;
+    cfg.dragTangent = 1.3;
+    cfg.jointDamping = 0.01;
+    SwimmerBody b(cfg);
+    std::mt19937_64 rng(links);
+    std::uniform_real_distribution<double> u(-2.0, 2.0);
+    for (int trial = 0; trial < 20; ++trial) {
+        Eigen::VectorXd q(links + 2), v(links + 2);
+        for (int i = 0; i < q.size(); ++i) {
+            q(i) = u(rng);
+            v(i) = u(rng);
+        }
+        b.setState(q, v);
+        b.assemble();
+        const double ke = 0.5 * v.dot(b.massMatrix() * v);
+        const double pw = v.dot(b.dragMatrix() * v);
+        QVERIFY2(std::abs(ke - b.kineticEnergy()) < 1e-10 * (1 + ke), qPrintable(QString("KE %1 vs %2").arg(ke).arg(b.kineticEnergy())));
+        QVERIFY2(std::abs(pw - b.dissipation()) < 1e-10 * (1 + pw), qPrintable(QString("P %1 vs %2").arg(pw).arg(b.dissipation())));
+        QVERIFY((b.massMatrix() - b.massMatrix().transpose()).norm() < 1e-12);
+        QVERIFY((b.dragMatrix() - b.dragMatrix().transpose()).norm() < 1e-12);
+    }
+}
 
 void TstWormBody::noTorqueNoMotion() {
     SwimmerBody b{BodyConfig{}};
