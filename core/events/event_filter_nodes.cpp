@@ -54,7 +54,9 @@ public:
         obs.scalars["kept_fraction"] =
             filter_->eventsIn() ? double(filter_->eventsOut()) / double(filter_->eventsIn()) : 1.0;
         obs.extra["events_before"] = before_.window();
-        obs.extra["events"] = after_.window();
+        auto window = after_.window();
+        obs.arrays["activations"] = ev::thumbnailFrame(*window);
+        obs.extra["events"] = std::move(window);
         if (auto* hp = dynamic_cast<const ev::HotPixelFilter*>(filter_.get()))
             obs.scalars["hot_pixels"] = double(hp->hotPixels().size());
     }

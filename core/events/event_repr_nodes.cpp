@@ -45,6 +45,7 @@ public:
             for (int y = 0; y < h_; ++y)
                 for (int x = 0; x < w_; ++x)
                     img(c * h_ + y, x) = values_[std::size_t((c * h_ + y) * w_ + x)];
+        obs.arrays["activations"] = img;  // canvas thumbnail
         obs.arrays["representation"] = std::move(img);
         obs.scalars["channels"] = channels_;
     }

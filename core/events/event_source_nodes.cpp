@@ -55,7 +55,9 @@ public:
     void setParams(const ParamSet& p) override { speed_ = p.getFloat("speed"); }
     std::int64_t position() const override { return std::int64_t(clock_); }
     void observe(Observables& obs) const override {
-        obs.extra["events"] = history_.window();
+        auto window = history_.window();
+        obs.arrays["activations"] = ev::thumbnailFrame(*window);
+        obs.extra["events"] = std::move(window);
         obs.scalars["events_out"] = double(total_);
         obs.scalars["event_rate"] = rate_;
         obs.scalars["time_s"] = clock_ * 1e-6;

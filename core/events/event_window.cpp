@@ -4,6 +4,23 @@
 
 namespace ganglion::events {
 
+Matrix thumbnailFrame(const EventWindow& w, std::int64_t spanUs, int maxSide) {
+    if (w.width <= 0 || w.height <= 0) return {};
+    int f = 1;
+    while ((w.width + f - 1) / f > maxSide || (w.height + f - 1) / f > maxSide) ++f;
+    Matrix m = Matrix::Zero((w.height + f - 1) / f, (w.width + f - 1) / f);
+    const std::int64_t from = w.tEnd - spanUs;
+    // Newest chunks first; stop at the first chunk entirely older than the span.
+    for (auto it = w.chunks.rbegin(); it != w.chunks.rend(); ++it) {
+        const auto& c = **it;
+        if (c.empty()) continue;
+        for (const Event& e : c)
+            if (e.t >= from && e.x < w.width && e.y < w.height) m(e.y / f, e.x / f) += e.p ? 1.f : -1.f;
+        if (c.front().t < from) break;
+    }
+    return m;
+}
+
 void EventHistory::configure(int width, int height, std::int64_t windowUs, std::size_t maxEvents) {
     width_ = width;
     height_ = height;

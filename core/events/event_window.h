@@ -31,6 +31,11 @@ struct EventWindow {
     }
 };
 
+/// Signed event frame of the newest `spanUs` of a window (ON +1, OFF -1 per event), downsampled
+/// so neither side exceeds maxSide: height x width. Published as the "activations" array, which
+/// the canvas draws as the node's thumbnail (positive orange, negative blue).
+Matrix thumbnailFrame(const EventWindow& w, std::int64_t spanUs = 30000, int maxSide = 48);
+
 class EventHistory {
 public:
     /// windowUs: how much stream time to keep; maxEvents: hard cap (oldest chunks dropped).

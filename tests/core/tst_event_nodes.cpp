@@ -84,6 +84,22 @@ private slots:
         rig.kernel->setParams(ps);
         rig.forward();
         QCOMPARE(rig.outputs[0].events.tEnd - rig.outputs[0].events.tBegin, std::int64_t(200));
+        // Canvas thumbnail: signed frame of the newest 30 ms (ON +1, OFF -1).
+        ps.set("speed", 10.0);
+        rig.kernel->setParams(ps);
+        pb->seekTo(100000);
+        for (int i = 0; i < 40; ++i) rig.forward();
+        Observables o2;
+        rig.kernel->observe(o2);
+        const Matrix& thumb = o2.arrays.at("activations");
+        QCOMPARE(int(thumb.rows()), 34);
+        QCOMPARE(int(thumb.cols()), 34);
+        double on = 0, off = 0;
+        for (const auto& e : packet_.events)
+            if (e.t >= 140000 - 30000 && e.t < 140000) (e.p ? on : off) += 1;
+        QVERIFY(on + off > 0);
+        QCOMPARE(double(thumb.sum()), on - off);
+        QCOMPARE(double(thumb.cwiseAbs().sum()) <= on + off, true);
     }
 
     void badParametersNamed() {
