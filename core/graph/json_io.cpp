@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -65,8 +66,17 @@ std::string graphToJson(const Graph& g) {
     doc["settings"] = {{"title", s.title},         {"description", s.description},
                        {"seed", s.seed},           {"evalEvery", s.evalEvery},
                        {"dt", s.dt},               {"gridSize", s.gridSize}};
+    // Written in id order so a document's text does not depend on its edit history (undoing a
+    // deletion re-inserts a node at the end of the in-memory list).
+    std::vector<const Node*> byId;
+    for (const auto& n : g.nodes()) byId.push_back(&n);
+    std::sort(byId.begin(), byId.end(), [](const Node* a, const Node* b) { return a->id < b->id; });
+    std::vector<const Edge*> edgesById;
+    for (const auto& e : g.edges()) edgesById.push_back(&e);
+    std::sort(edgesById.begin(), edgesById.end(), [](const Edge* a, const Edge* b) { return a->id < b->id; });
     json nodes = json::array();
-    for (const auto& n : g.nodes()) {
+    for (const Node* np : byId) {
+        const Node& n = *np;
         json params = json::object();
         for (const auto& [k, v] : n.params.values()) params[k] = paramToJson(v);
         nodes.push_back({{"id", n.id}, {"type", n.type}, {"name", n.name}, {"x", n.x}, {"y", n.y},
@@ -74,10 +84,12 @@ std::string graphToJson(const Graph& g) {
     }
     doc["nodes"] = nodes;
     json edges = json::array();
-    for (const auto& e : g.edges())
+    for (const Edge* ep : edgesById) {
+        const Edge& e = *ep;
         edges.push_back({{"id", e.id},
                          {"from", {{"node", e.from.node}, {"port", e.from.port}}},
                          {"to", {{"node", e.to.node}, {"port", e.to.port}}}});
+    }
     doc["edges"] = edges;
     return doc.dump(2) + "\n";
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Shared by the canvas tests: a GraphCanvas + Graph + QUndoStack wired like the main window,
 // and helpers that drive the canvas with real mouse events.
+#include "app/canvas_binding.h"
 #include "app/commands/graph_commands.h"
 #include "core/graph/json_io.h"
 #include "widgets/canvas/graph_canvas.h"
@@ -23,29 +24,7 @@ struct Rig {
     GraphCanvas canvas{&graph};
 
     Rig() {
-        QObject::connect(&canvas, &GraphCanvas::requestAddNode, [this](const QString& t, const QPointF& p) {
-            stack.push(new AddNodeCommand(graph, t, p));
-        });
-        QObject::connect(&canvas, &GraphCanvas::requestConnect, [this](const Endpoint& a, const Endpoint& b) {
-            stack.push(new ConnectCommand(graph, a, b));
-        });
-        QObject::connect(&canvas, &GraphCanvas::requestDisconnect,
-                         [this](EdgeId id) { stack.push(new DisconnectCommand(graph, id)); });
-        QObject::connect(&canvas, &GraphCanvas::requestReconnect,
-                         [this](EdgeId id, const Endpoint& a, const Endpoint& b) {
-                             stack.push(new ReconnectCommand(graph, id, a, b));
-                         });
-        QObject::connect(&canvas, &GraphCanvas::requestMove,
-                         [this](const GraphCanvas::Positions& a, const GraphCanvas::Positions& b) {
-                             stack.push(new MoveNodesCommand(graph, a, b));
-                         });
-        QObject::connect(&canvas, &GraphCanvas::requestDelete,
-                         [this](const QList<NodeId>& n, const QList<EdgeId>& e) {
-                             stack.push(new RemoveItemsCommand(graph, n, e));
-                         });
-        QObject::connect(&canvas, &GraphCanvas::requestPaste, [this](const QString& j, const QPointF& p) {
-            stack.push(new PasteCommand(graph, j, p));
-        });
+        bindCanvasToUndoStack(&canvas, graph, &stack);  // exactly as the main window does
         canvas.resize(1400, 800);
         canvas.show();
         canvas.activateWindow();
