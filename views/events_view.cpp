@@ -110,16 +110,27 @@ private:
         return w;
     }
 
+    /// The 3D page is filled the first time it is shown: an OpenGL widget switches its whole
+    /// window to OpenGL composition, which costs every other view frame time on software GL.
     QWidget* make3D() {
         auto* w = new QWidget(this);
         auto* lay = new QVBoxLayout(w);
         lay->setContentsMargins(0, 0, 0, 0);
+        connect(tabs_, &QTabWidget::currentChanged, this, [this, w](int) {
+            if (tabs_->currentWidget() == w && !built3D_) build3D(w);
+        });
+        return w;
+    }
+
+    void build3D(QWidget* w) {
+        built3D_ = true;
+        auto* lay = static_cast<QVBoxLayout*>(w->layout());
         QString why;
         if (!vtkOpenGLAvailable(&why)) {
             auto* l = new QLabel(tr("3D view unavailable: %1").arg(why), w);
             l->setWordWrap(true);
             lay->addWidget(l);
-            return w;
+            return;
         }
         auto* row = new QHBoxLayout;
         auto* colour = new QComboBox(w);
@@ -159,7 +170,6 @@ private:
         connect(colour, &QComboBox::currentIndexChanged, this, apply);
         connect(reduce, &QComboBox::currentIndexChanged, this, apply);
         connect(budget, &QSpinBox::valueChanged, this, apply);
-        return w;
     }
 
     QWidget* makeCompare() {
@@ -263,6 +273,7 @@ private:
     EventFrameWidget* frame_ = nullptr;
     EventRateChart* rate_ = nullptr;
     EventCloudWidget* cloud_ = nullptr;
+    bool built3D_ = false;
     EventFrameWidget* before_ = nullptr;
     EventFrameWidget* after_ = nullptr;
     QLabel* counts_ = nullptr;
