@@ -12,6 +12,8 @@
 #include "widgets/worm/swimmer_widget.h"
 #include "widgets/worm/trace_strip.h"
 
+#include <QComboBox>
+#include <QElapsedTimer>
 #include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -92,6 +94,7 @@ private slots:
     void connectomeDockShowsNetwork();
     void trainingDockShowsSpeedCurves();
     void diagramClickAblates();
+    void paceRunsInRealTime();
 };
 
 void TstWormWidgets::torqueColours() {
@@ -328,6 +331,30 @@ void TstWormWidgets::diagramClickAblates() {
     QCOMPARE(session.graph().node(circuit)->params.getString("ablate"), std::string("DB2"));
     QTest::mouseClick(diagram, Qt::LeftButton, {}, db2);  // toggles off
     QCOMPARE(session.graph().node(circuit)->params.getString("ablate"), std::string());
+    session.pause();
+}
+
+void TstWormWidgets::paceRunsInRealTime() {
+    Session session;
+    QString err;
+    QVERIFY2(session.open(QString(GANGLION_SOURCE_DIR) + "/resources/examples/worm_swimmer.json", &err), qPrintable(err));
+    std::unique_ptr<QWidget> view(makeWormView(&session, nullptr));
+    auto* pace = view->findChild<QComboBox*>("wormPace");
+    QVERIFY(pace);
+    pace->setCurrentIndex(1);  // real time: 1 / 0.03 s = 33 steps per second
+    // the session rebuilds from the opened graph on the next event-loop turn: wait for it
+    QTRY_VERIFY_WITH_TIMEOUT(session.snapshot() && session.snapshot()->nodes.size() == 2, 5000);
+    session.play();
+    QTRY_VERIFY_WITH_TIMEOUT(session.snapshot() && session.snapshot()->step > 5, 5000);
+    const auto build = session.snapshot()->buildId;
+    const auto s0 = session.snapshot()->step;
+    QElapsedTimer clock;
+    clock.start();
+    QTest::qWait(1500);
+    QCOMPARE(session.snapshot()->buildId, build);
+    const double rate = (double(session.snapshot()->step) - double(s0)) / (clock.elapsed() / 1000.0);
+    QVERIFY2(rate > 15 && rate < 45, qPrintable(QString("%1 steps/s").arg(rate)));
+    pace->setCurrentIndex(0);
     session.pause();
 }
 
