@@ -25,6 +25,7 @@ namespace {
 class ConnectomeView : public QWidget {
 public:
     ConnectomeView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
+        setProperty("ganglionNodeTypes", QStringList{"Connectome"});
         auto* lay = new QVBoxLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
         auto* bar = new QHBoxLayout;

@@ -56,6 +56,7 @@ std::string toggledAblation(const std::string& list, const QString& name) {
 class WormView : public QWidget {
 public:
     WormView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
+        setProperty("ganglionNodeTypes", QStringList{"NcapCircuit", "SwimmerBody", "WormTrainer"});
         auto* lay = new QVBoxLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
         auto* bar = new QHBoxLayout;

@@ -97,6 +97,9 @@ public:
         obs.scalars["head_y"] = body_.headPosition().y();
         obs.scalars["head_speed"] = body_.headVelocity().norm();
         obs.arrays["angles"] = angles_;
+        // canvas thumbnail: the bend of each joint mapped to [0, 1] (0.5 = straight)
+        obs.arrays["activations"] = (0.5f + angles_.array() / float(2.0 * std::numbers::pi / (angles_.size() + 1)) * 0.5f)
+                                        .max(0.f).min(1.f).matrix();
         obs.extra["swimmer"] = std::shared_ptr<const worm::SwimmerFrame>(f);
     }
 

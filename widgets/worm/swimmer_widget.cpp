@@ -84,7 +84,9 @@ void SwimmerWidget::paintLane(QPainter& p, const QRectF& r, const Lane& lane) co
         return;
     }
     const double L = f->bodyLength > 0 ? f->bodyLength : 1.0;
-    const double scale = r.width() / (span_ * L);  // pixels per metre
+    // pixels per metre: the view span across the lane, but never so large that a bent body
+    // (about 0.9 L tall at most) leaves a short lane
+    const double scale = std::min(r.width() / (span_ * L), std::max(20.0, r.height() - 30.0) / (0.9 * L));
     Eigen::Vector2d centre = f->points.rowwise().mean();
     auto toScreen = [&](const Eigen::Vector2d& w) {
         return QPointF(r.center().x() + (w.x() - centre.x()) * scale,
