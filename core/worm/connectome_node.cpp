@@ -152,6 +152,7 @@ public:
         tr->stimulusOn = net_.stimulusOn();
         obs.extra["connectome_trace"] = std::shared_ptr<const ConnectomeTrace>(tr);
         obs.arrays["activity"] = net_.activity();
+        obs.arrays["activations"] = net_.activity();  // canvas thumbnail
         obs.scalars["active_cells"] = double((net_.activity().array() > 0.5f).count());
         obs.scalars["mean_activity"] = net_.size() ? double(net_.activity().mean()) : 0.0;
         obs.scalars["stimulus"] = net_.stimulusOn() ? 1.0 : 0.0;
