@@ -85,9 +85,9 @@ public:
 
     void setParams(const ParamSet& p) override {
         if (!trainer_) return;
-        TrainerConfig tc = config(p);
-        tc.seed = trainer_->config().seed;
         try {
+            TrainerConfig tc = config(p);
+            tc.seed = trainer_->config().seed;
             trainer_->setConfig(tc);
         } catch (const std::exception&) {
             // invalid live combination (e.g. odd ES population): keep the previous settings

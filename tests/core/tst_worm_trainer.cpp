@@ -160,6 +160,15 @@ void TstWormTrainer::trainerNodeReportsAndRoundTrips() {
     QVERIFY(obs.get<SwimmerFrame>("swimmer"));
     QCOMPARE(int(obs.arrays.at("weights").size()), 4);
     QCOMPARE(rig.outputs[0].tensor(0, 0), float(obs.scalars.at("speed")));
+    // a live edit to an odd ES population is refused without disturbing the run
+    ParamSet live = rig.params;
+    live.set("population", std::int64_t(7));
+    rig.kernel->setParams(live);
+    rig.forward();
+    Observables obs2;
+    rig.kernel->observe(obs2);
+    QCOMPARE(obs2.scalars.at("generation"), 4.0);
+    QCOMPARE(obs2.scalars.at("episodes") - obs.scalars.at("episodes"), 7.0);  // still 6 + 1 per generation
     KernelState s = rig.kernel->saveState();
     s["current"] = Matrix(4, 1);
     s["current"] << 1.f, 1.f, 1.f, 0.5f;  // contra must be <= 0: projected on load
