@@ -63,7 +63,12 @@ public:
             else
                 command_.setZero();
             body_.step(command_);
-            if (!std::isfinite(body_.headPosition().x())) throw std::runtime_error("swimmer body diverged");
+            if (!std::isfinite(body_.headPosition().x()) || !std::isfinite(body_.linkAngles().sum())) {
+                // cannot happen with finite torques (the integrator is implicit); never hand NaNs on
+                body_.reset();
+                start_ = body_.centerOfMass();
+                ++resets_;
+            }
             pushCom();
             if (++sinceTrail_ >= trailEvery_) {
                 sinceTrail_ = 0;
@@ -96,6 +101,7 @@ public:
         obs.scalars["head_x"] = body_.headPosition().x();
         obs.scalars["head_y"] = body_.headPosition().y();
         obs.scalars["head_speed"] = body_.headVelocity().norm();
+        if (resets_) obs.scalars["resets"] = resets_;
         obs.arrays["angles"] = angles_;
         // canvas thumbnail: the bend of each joint mapped to [0, 1] (0.5 = straight)
         obs.arrays["activations"] = (0.5f + angles_.array() / float(2.0 * std::numbers::pi / (angles_.size() + 1)) * 0.5f)
@@ -141,6 +147,7 @@ private:
     Eigen::Matrix2Xd trail_, comHistory_;
     int trailLen_ = 400, trailFilled_ = 0, trailHead_ = 0, trailEvery_ = 2, sinceTrail_ = 0;
     int comFilled_ = 0, comHead_ = 0;
+    int resets_ = 0;
 };
 
 }  // namespace
