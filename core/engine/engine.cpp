@@ -204,6 +204,7 @@ void Engine::runForward(Phase phase) {
             else s.inPtrs[i] = &slots_[src.slot]->outputs[src.port];
         }
         ctx.rng = &s.rng;
+        current_ = s.name;
         s.kernel->forward(ctx, s.inPtrs, s.outputs);
     }
 }
@@ -230,6 +231,7 @@ void Engine::runBackward() {
             }
         }
         ctx.rng = &s.rng;
+        current_ = s.name;
         s.kernel->backward(ctx, s.inPtrs, s.outputs, s.gradOut, s.gradIn);
         for (std::size_t i = 0; i < s.inputs.size(); ++i) {
             const auto& src = s.inputs[i];
@@ -241,8 +243,22 @@ void Engine::runBackward() {
     }
 }
 
+void Engine::fail(const std::string& what) {
+    error_ = (current_.empty() ? std::string("engine") : "node '" + current_ + "'") + " failed: " + what +
+             " — the engine stopped; fix the node and reset";
+}
+
 bool Engine::step() {
     if (!built_ || !error_.empty()) return false;
+    try {
+        return stepUnchecked();
+    } catch (const std::exception& e) {  // a kernel threw: report it by node, never take the thread down
+        fail(e.what());
+        return false;
+    }
+}
+
+bool Engine::stepUnchecked() {
     for (auto& o : optimizers_) o->zeroGrad();
     runForward(Phase::Train);
     for (auto& s : slots_) {
@@ -268,8 +284,12 @@ bool Engine::step() {
 }
 
 void Engine::evaluate() {
-    if (!built_) return;
-    runForward(Phase::Test);
+    if (!built_ || !error_.empty()) return;
+    try {
+        runForward(Phase::Test);
+    } catch (const std::exception& e) {
+        fail(e.what());
+    }
 }
 
 void Engine::reset() {
@@ -309,14 +329,29 @@ SnapshotPtr Engine::makeSnapshot(MetricHistory* history) {
     if (!built_) return snap;
     bool grid = false;
     for (auto& s : slots_) grid = grid || s->kernel->supportsGrid();
-    if (grid && !optimizers_.empty()) runForward(Phase::Grid);
+    if (grid && !optimizers_.empty() && error_.empty()) {
+        try {
+            runForward(Phase::Grid);
+        } catch (const std::exception& e) {
+            fail(e.what());
+        }
+    }
     snap->nodes.reserve(slots_.size());
     for (auto& s : slots_) {
         NodeSnapshot n;
         n.id = s->id;
         n.name = s->name;
         n.type = s->spec->type;
-        s->kernel->observe(n.obs);
+        try {
+            s->kernel->observe(n.obs);
+        } catch (const std::exception& e) {
+            n.obs = {};
+            n.obs.scalars.clear();
+            if (error_.empty()) {
+                current_ = s->name;
+                fail(e.what());
+            }
+        }
         if (history)
             for (const auto& [k, v] : n.obs.scalars)
                 if (std::isfinite(v)) history->append(s->name + "/" + k, step_, v);

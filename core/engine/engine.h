@@ -67,6 +67,8 @@ private:
     void runForward(Phase phase);
     void runBackward();
     void createKernels();
+    bool stepUnchecked();
+    void fail(const std::string& what);  ///< records a kernel exception against current_
 
     Graph graph_;
     EngineOptions opt_;
@@ -76,6 +78,7 @@ private:
     std::uint64_t step_ = 0;
     std::uint64_t buildId_ = 0;
     std::string error_;
+    std::string current_;  ///< name of the node whose kernel is running (for error messages)
 };
 
 }  // namespace ganglion

@@ -172,7 +172,12 @@ void EngineRunner::loop() {
         }
         if (quit_) break;
         for (auto& c : todo) {
-            c();
+            try {
+                c();
+            } catch (const std::exception& e) {  // a posted action failed: say so, keep the thread
+                std::lock_guard lock(mutex_);
+                error_ = std::string("engine action failed: ") + e.what();
+            }
             std::lock_guard lock(mutex_);
             ++applied_;
         }

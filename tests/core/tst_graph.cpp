@@ -165,6 +165,12 @@ private slots:
             }
             Engine e;
             auto issues = e.build(g);
+            QFile text(dir.filePath(f));
+            text.open(QIODevice::ReadOnly);
+            if (!e.ok() && text.readAll().contains("shared/data/") && !QDir(GANGLION_SHARED_DIR).exists()) {
+                qWarning("%s needs ../shared/data, absent here: not built", qPrintable(f));
+                continue;
+            }
             QVERIFY2(e.ok(), qPrintable(f + ": " + QString::fromStdString(formatIssues(issues) + e.error())));
         }
     }
