@@ -217,6 +217,11 @@ private:
 
 }  // namespace
 
-QWidget* makeSpikingView(Session* session, QWidget* parent) { return new SpikingView(session, parent); }
+QWidget* makeSpikingView(Session* session, QWidget* parent) {
+    auto* v = new SpikingView(session, parent);
+    v->setProperty("ganglionNodeTypes",
+                   QStringList{"SpikingNetwork", "LIFPopulation", "PoissonInput", "SpikeGenerator", "NIRModel", "LIFLayer"});
+    return v;
+}
 
 }  // namespace ganglion
