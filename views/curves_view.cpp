@@ -28,10 +28,12 @@ public:
         otherChart_ = new MetricChart(tr("Metric"), QString(), this);
         otherChart_->setVisible(false);
         lay->addWidget(status_);
-        auto* charts = new QHBoxLayout;
+        trainingCharts_ = new QWidget(this);
+        auto* charts = new QHBoxLayout(trainingCharts_);
+        charts->setContentsMargins(0, 0, 0, 0);
         charts->addWidget(loss_, 1);
         charts->addWidget(acc_, 1);
-        lay->addLayout(charts, 2);
+        lay->addWidget(trainingCharts_, 2);
         lay->addWidget(other_);
         lay->addWidget(otherChart_, 1);
         connect(other_, &QComboBox::currentTextChanged, this, [this](const QString& t) {
@@ -87,6 +89,12 @@ private:
             other_->addItems(others);
             other_->setCurrentText(cur.isEmpty() ? tr("(more metrics)") : cur);
         }
+        // Documents without a loss or classifier (simulations, swimmers…) show their first
+        // metric instead of two empty charts.
+        const bool training = loss_->seriesCount() > 0 || acc_->seriesCount() > 0;
+        trainingCharts_->setVisible(training || others.isEmpty());
+        if (!training && !others.isEmpty() && !otherNames_.contains(other_->currentText()))
+            other_->setCurrentIndex(1);
         const QString sel = other_->currentText();
         if (otherNames_.contains(sel)) pull(otherChart_, ("other:" + sel).toStdString(), sel.toStdString());
         if (auto snap = session_->snapshot())
@@ -100,6 +108,7 @@ private:
     QLabel* status_;
     MetricChart *loss_, *acc_, *otherChart_;
     QComboBox* other_;
+    QWidget* trainingCharts_;
     QStringList otherNames_;
     std::map<std::string, std::size_t> fetched_;
     std::uint64_t generation_ = ~0ull;

@@ -8,7 +8,7 @@
 
 namespace ganglion {
 
-DecisionField::DecisionField(QWidget* parent) : QWidget(parent) {
+DecisionField::DecisionField(QWidget* parent) : QWidget(parent), placeholder_(tr("No prediction yet — press Play")) {
     setAttribute(Qt::WA_OpaquePaintEvent);
 }
 
@@ -59,6 +59,11 @@ void DecisionField::setShowTest(bool on) {
     update();
 }
 
+void DecisionField::setPlaceholder(const QString& text) {
+    placeholder_ = text;
+    update();
+}
+
 void DecisionField::setDiscretize(bool on) {
     discretize_ = on;
     rebuildImage();
@@ -86,7 +91,7 @@ void DecisionField::paintEvent(QPaintEvent*) {
     } else {
         p.fillRect(area, QColor(232, 234, 235));
         p.setPen(palette().color(QPalette::Text));
-        p.drawText(area, Qt::AlignCenter | Qt::TextWordWrap, tr("No prediction yet — press Play"));
+        p.drawText(area.adjusted(8, 8, -8, -8), Qt::AlignCenter | Qt::TextWordWrap, placeholder_);
     }
     p.setRenderHint(QPainter::Antialiasing, true);
     auto toScreen = [&](float x, float y) {

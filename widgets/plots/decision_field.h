@@ -21,6 +21,8 @@ public:
     void clear();
     void setShowTest(bool on);
     void setDiscretize(bool on);
+    /// Text shown while there is no field (default: "No prediction yet — press Play").
+    void setPlaceholder(const QString& text);
     bool hasField() const { return !field_.isNull(); }
 
     QSize sizeHint() const override { return {320, 320}; }
@@ -40,6 +42,7 @@ private:
     QImage field_;
     bool showTest_ = true;
     bool discretize_ = false;
+    QString placeholder_;
 };
 
 }  // namespace ganglion
