@@ -1,7 +1,8 @@
 // KAN benchmark: [784,64,10] on Fashion-MNIST batches of 128 (training and inference samples/s,
 // test accuracy after one epoch) and the [2,5,1] fit of exp(sin(πx)+y²) (steps/s, test RMSE),
 // then the efficient-kan style PyTorch peer (../shared/peers/torch_kan.py) and the ratios.
-// Usage: bench_kan [--batches N] [--no-peer] [--toy-steps N] [--threads 1|2]
+// Usage: bench_kan [--batches N] [--no-peer] [--toy-steps N] [--threads 1|2]   (default 1: on this
+// shared 2-core machine a second thread measured slower; the peer uses torch with 2 threads)
 #include "core/g2g/fashion_mnist.h"
 #include "core/kan/kan_net.h"
 #include "core/kan/kan_optim.h"
@@ -81,7 +82,7 @@ std::map<std::string, double> runPeer(const std::string& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    int batches = 469, toySteps = 2000, threads = 2;
+    int batches = 469, toySteps = 2000, threads = 1;
     bool peer = true;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--batches") && i + 1 < argc) batches = std::atoi(argv[++i]);
