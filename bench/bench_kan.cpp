@@ -1,8 +1,8 @@
 // KAN benchmark: [784,64,10] on Fashion-MNIST batches of 128 (training and inference samples/s,
 // test accuracy after one epoch) and the [2,5,1] fit of exp(sin(πx)+y²) (steps/s, test RMSE),
 // then the efficient-kan style PyTorch peer (../shared/peers/torch_kan.py) and the ratios.
-// Usage: bench_kan [--batches N] [--no-peer] [--toy-steps N] [--threads 1|2]   (default 1: on this
-// shared 2-core machine a second thread measured slower; the peer uses torch with 2 threads)
+// Usage: bench_kan [--batches N] [--no-peer] [--toy-steps N] [--threads 1|2]   (default 2, like the
+// peer's torch threads; on a loaded machine 1 thread can be faster)
 #include "core/g2g/fashion_mnist.h"
 #include "core/kan/kan_net.h"
 #include "core/kan/kan_optim.h"
@@ -82,8 +82,9 @@ std::map<std::string, double> runPeer(const std::string& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    int batches = 469, toySteps = 2000, threads = 1;
+    int batches = 469, toySteps = 2000, threads = 2;
     bool peer = true;
+    double toySps = 0, toyRmse = 0;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--batches") && i + 1 < argc) batches = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--toy-steps") && i + 1 < argc) toySteps = std::atoi(argv[++i]);
@@ -123,6 +124,8 @@ int main(int argc, char** argv) {
         const double rmse = std::sqrt(mseLoss(net.forward(Xte, false), Yte, nullptr));
         std::printf("toy: KAN[2,5,1] opt=adam steps=%d time=%.3f s (%.0f steps/s) test_rmse=%.4g\n", toySteps, dt,
                     toySteps / dt, rmse);
+        toySps = toySteps / dt;
+        toyRmse = rmse;
         std::printf("figure: kan_toy_test_rmse=%.4g\n", rmse);
         std::printf("figure: kan_toy_steps_per_s=%.1f steps/s\n", toySteps / dt);
     }
@@ -188,7 +191,12 @@ int main(int argc, char** argv) {
         std::printf("figure: kan_train_ratio_vs_torch=%.2f x\n", trainSps / pf["kan_train_samples_per_s"]);
         std::printf("figure: kan_infer_ratio_vs_torch=%.2f x\n", inferSps / pf["kan_infer_samples_per_s"]);
         std::printf("figure: kan_test_acc_minus_torch=%.4f\n", acc - pf["kan_test_acc"]);
-    } else {
+    }
+    if (pf.count("kan_toy_steps_per_s")) {
+        std::printf("figure: kan_toy_steps_ratio_vs_torch=%.2f x\n", toySps / pf["kan_toy_steps_per_s"]);
+        std::printf("figure: kan_toy_rmse_minus_torch=%.4g\n", toyRmse - pf["kan_toy_test_rmse"]);
+    }
+    if (pf.empty()) {
         std::printf("peer: no figures (is python3-torch installed?)\n");
     }
     return 0;
