@@ -1,5 +1,6 @@
 #include "core/engine/engine.h"
 
+#include "core/engine/lbfgs.h"
 #include "core/engine/optimizer.h"
 
 #include <algorithm>
@@ -75,6 +76,9 @@ std::vector<GraphIssue> Engine::build(const Graph& g) {
 void Engine::createKernels() {
     slots_.clear();
     optimizers_.clear();
+    lossSlot_.clear();
+    optimizerSlots_.clear();
+    lbfgs_.clear();
     const auto order = topologicalOrder(graph_);
     std::map<NodeId, int> index;
     for (NodeId id : order) {
@@ -180,16 +184,21 @@ void Engine::createKernels() {
                 if (src.slot >= 0 && !src.delayed && ancestors.insert(src.slot).second) stack.push_back(src.slot);
         }
         std::vector<Parameter> params;
+        std::vector<int> updated;
         for (int j : ancestors) {
             if (!slots_[j]->kernel->differentiable()) continue;
+            updated.push_back(j);
             for (auto& p : slots_[j]->kernel->parameters())
                 if (owned.insert(p.value).second) params.push_back(p);
         }
         optimizers_.push_back(std::make_unique<Optimizer>(params, OptimizerConfig::fromParams(loss.params)));
+        lossSlot_.push_back(k);
+        optimizerSlots_.push_back(std::move(updated));
+        lbfgs_.emplace_back();
     }
 }
 
-void Engine::runForward(Phase phase) {
+void Engine::runForward(Phase phase, bool skipSources) {
     StepContext ctx;
     ctx.phase = phase;
     ctx.step = step_;
@@ -197,6 +206,7 @@ void Engine::runForward(Phase phase) {
     ctx.learning = phase == Phase::Train;
     for (auto& sp : slots_) {
         auto& s = *sp;
+        if (skipSources && s.spec->role == NodeRole::Source) continue;
         for (std::size_t i = 0; i < s.inputs.size(); ++i) {
             const auto& src = s.inputs[i];
             if (src.slot < 0) s.inPtrs[i] = nullptr;
@@ -274,13 +284,32 @@ bool Engine::stepUnchecked() {
     }
     if (!optimizers_.empty()) {
         runBackward();
-        for (auto& o : optimizers_) o->step();
+        for (std::size_t k = 0; k < optimizers_.size(); ++k)
+            if (optimizers_[k]->config().kind != "lbfgs") optimizers_[k]->step();
+        for (std::size_t k = 0; k < optimizers_.size(); ++k)
+            if (optimizers_[k]->config().kind == "lbfgs") runLbfgs(k);
     }
     for (auto& s : slots_)
         if (s->feedsDelayed) s->previous = s->outputs;
     ++step_;
     if (opt_.evalEvery > 0 && step_ % std::uint64_t(opt_.evalEvery) == 0 && !optimizers_.empty()) evaluate();
     return true;
+}
+
+void Engine::runLbfgs(std::size_t k) {
+    if (!lbfgs_[k]) lbfgs_[k] = std::make_unique<Lbfgs>(optimizers_[k]->parameters(), LbfgsConfig{});
+    Kernel* loss = slots_[lossSlot_[k]]->kernel.get();
+    // The closure re-evaluates the whole graph below the data sources on this step's batch.
+    lbfgs_[k]->step([&] {
+        optimizers_[k]->zeroGrad();
+        runForward(Phase::Train, true);
+        runBackward();
+        double objective = loss->loss();
+        for (int j : optimizerSlots_[k]) objective += slots_[j]->kernel->penalty();
+        return objective;
+    });
+    for (const auto& p : optimizers_[k]->parameters())
+        if (p.project) p.project(*p.value, p.user);
 }
 
 void Engine::evaluate() {
@@ -312,7 +341,10 @@ bool Engine::setParam(NodeId id, const std::string& name, const ParamValue& v) {
             int k = 0;
             for (auto& o : slots_) {
                 if (o->spec->role != NodeRole::Loss) continue;
-                if (o.get() == s.get()) optimizers_[k]->configure(OptimizerConfig::fromParams(s->params));
+                if (o.get() == s.get()) {
+                    optimizers_[k]->configure(OptimizerConfig::fromParams(s->params));
+                    lbfgs_[k].reset();  // its curvature history belongs to the previous run of updates
+                }
                 ++k;
             }
         }

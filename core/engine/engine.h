@@ -18,6 +18,7 @@
 namespace ganglion {
 
 class Optimizer;
+class Lbfgs;
 
 /// Engine options come from the graph's settings (seed, evalEvery, dt, gridSize).
 using EngineOptions = GraphSettings;
@@ -64,7 +65,9 @@ public:
 
 private:
     struct Slot;
-    void runForward(Phase phase);
+    /// skipSources: re-run everything downstream of the data on the current batch (L-BFGS).
+    void runForward(Phase phase, bool skipSources = false);
+    void runLbfgs(std::size_t k);
     void runBackward();
     void createKernels();
     bool stepUnchecked();
@@ -73,7 +76,10 @@ private:
     Graph graph_;
     EngineOptions opt_;
     std::vector<std::unique_ptr<Slot>> slots_;  // topological order
-    std::vector<std::unique_ptr<Optimizer>> optimizers_;
+    std::vector<std::unique_ptr<Optimizer>> optimizers_;  // one per loss node, in graph order
+    std::vector<std::size_t> lossSlot_;                    // slot of each optimiser's loss node
+    std::vector<std::vector<int>> optimizerSlots_;         // differentiable slots each optimiser updates
+    std::vector<std::unique_ptr<Lbfgs>> lbfgs_;            // created when a loss selects lbfgs
     bool built_ = false;
     std::uint64_t step_ = 0;
     std::uint64_t buildId_ = 0;

@@ -147,6 +147,8 @@ int KanLayerKernel::autoSnap(double r2Threshold) {
     return n;
 }
 
+double KanLayerKernel::penalty() const { return reg_.l1 > 0 || reg_.entropy > 0 ? layer_.lastReg() : 0.0; }
+
 void KanLayerKernel::observe(Observables& obs) const {
     const int in = layer_.in(), out = layer_.out(), nb = layer_.nb();
     int active = 0, symbolic = 0;

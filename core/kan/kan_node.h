@@ -21,6 +21,7 @@ public:
                   std::span<const Matrix> gradOut, std::span<Matrix> gradIn) override;
     std::vector<Parameter> parameters() override { return layer_.parameters(); }
     void observe(Observables& obs) const override;
+    double penalty() const override;
     KernelState saveState() const override { return layer_.saveState(); }
     void loadState(const KernelState& s) override { layer_.loadState(s); ++revision_; }
 

@@ -100,6 +100,9 @@ public:
 
     /// Loss nodes: the scalar loss of the last forward() (engine reads it for reporting).
     virtual double loss() const { return 0.0; }
+    /// Regularisation whose gradient the last backward() added to parameters(); part of the
+    /// objective that line-searching optimisers (L-BFGS) evaluate. 0 when none.
+    virtual double penalty() const { return 0.0; }
 
     virtual void observe(Observables& /*obs*/) const {}
 

@@ -94,8 +94,10 @@ NodeSpec makeLossSpec() {
                 {"target", PortType::Tensor, "class indices (1 x batch) or target values"}};
     s.params = {
         enumParam("loss", "cross_entropy", {"cross_entropy", "mse"}, "Softmax cross-entropy or mean squared error."),
-        enumParam("optimizer", "adam", {"adam", "sgd"}, "Adam or SGD with momentum.", true),
-        floatParam("learning_rate", 0.01, 0.0, 10.0, "Step size of the optimiser (0 freezes the weights).", "", true),
+        enumParam("optimizer", "adam", {"adam", "sgd", "lbfgs"},
+                  "Adam, SGD with momentum, or L-BFGS (pykan's choice: up to 20 line-searched iterations "
+                  "per step on the same batch; use it with full-batch data).", true),
+        floatParam("learning_rate", 0.01, 0.0, 10.0, "Step size of Adam/SGD (0 freezes the weights); L-BFGS finds its own by line search.", "", true),
         floatParam("momentum", 0.9, 0.0, 0.9999, "SGD momentum; Adam's beta1.", "", true),
         floatParam("weight_decay", 0.0, 0.0, 1.0, "L2 regularisation coefficient.", "", true),
     };

@@ -104,6 +104,27 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, b.loadState(bad));
     }
 
+    void lbfgsThroughTheEngine() {
+        // pykan's recipe: full-batch L-BFGS on the [2,5,1] formula example, driven by the Loss node.
+        Graph g = loadGraphFile(GANGLION_SOURCE_DIR "/resources/examples/kan_formula.json");
+        const NodeId loss = g.nodeByName("MSE")->id;
+        QVERIFY(!g.setParam(loss, "optimizer", std::string("lbfgs")));
+        for (const char* layer : {"KAN 2-5", "KAN 5-1"})  // fit first; sparsify later (as pykan's tutorial does)
+            for (const char* lambda : {"lambda_l1", "lambda_entropy"}) QVERIFY(!g.setParam(g.nodeByName(layer)->id, lambda, 0.0));
+        Engine e;
+        auto issues = e.build(g);
+        QVERIFY2(e.ok(), formatIssues(issues).c_str());
+        e.evaluate();
+        const double start = e.scalars().at("MSE/test_loss");
+        for (int i = 0; i < 20; ++i) QVERIFY2(e.step(), e.error().c_str());
+        e.evaluate();
+        const double rmse = std::sqrt(e.scalars().at("MSE/test_loss"));
+        QVERIFY2(rmse < 1e-2, qPrintable(QString("test RMSE %1 after 20 L-BFGS steps (start MSE %2)").arg(rmse).arg(start)));
+        // Switching back to Adam live drops the L-BFGS history and keeps training.
+        QVERIFY(e.setParam(loss, "optimizer", std::string("adam")));
+        QVERIFY(e.step());
+    }
+
     void snapshotCarriesDecisionField() {
         Engine e;
         e.build(spiral());
