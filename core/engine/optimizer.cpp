@@ -32,7 +32,8 @@ void Optimizer::configure(const OptimizerConfig& cfg) {
 }
 
 void Optimizer::zeroGrad() {
-    for (auto& p : params_) p.grad->setZero();
+    // Sized from the value: a kernel may have resized a tensor (KAN grid extension).
+    for (auto& p : params_) p.grad->setZero(p.value->rows(), p.value->cols());
 }
 
 void Optimizer::step() {

@@ -11,7 +11,7 @@
 namespace ganglion {
 
 struct OptimizerConfig {
-    std::string kind = "adam";  ///< "adam" or "sgd"
+    std::string kind = "adam";  ///< "adam", "sgd" or "lbfgs" (the engine runs L-BFGS itself)
     double learningRate = 0.01;
     double momentum = 0.9;      ///< SGD momentum (Adam: beta1)
     double beta2 = 0.999;

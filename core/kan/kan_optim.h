@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/engine/lbfgs.h"
+#include "core/engine/optimizer.h"
 #include "core/model/kernel.h"
 
 #include <Eigen/Core>
@@ -12,19 +13,19 @@
 
 namespace ganglion::kan {
 
+/// Adam for the KAN tools: the engine's optimiser (core/engine/optimizer.h) with pykan's
+/// defaults, so tools, tests and the workbench update weights identically.
 class Adam {
 public:
     explicit Adam(std::vector<Parameter> params, double lr = 1e-3, double beta1 = 0.9,
                   double beta2 = 0.999, double eps = 1e-8);
-    void setLearningRate(double lr) { lr_ = lr; }
-    void zeroGrad();
-    void step();
+    void setLearningRate(double lr);
+    void zeroGrad() { opt_.zeroGrad(); }
+    void step() { opt_.step(); }
 
 private:
-    std::vector<Parameter> p_;
-    std::vector<Matrix> m_, v_;
-    double lr_, b1_, b2_, eps_;
-    long t_ = 0;
+    OptimizerConfig cfg_;
+    Optimizer opt_;
 };
 
 // L-BFGS lives with the engine's optimisers; the KAN tools use it under their own namespace.
