@@ -159,7 +159,7 @@ void EngineRunner::loop() {
 #endif
     auto nextStepAt = Clock::now();
     while (!quit_) {
-        std::deque<std::function<void()>> todo;
+        std::deque<std::function<void()>> pending;
         {
             std::unique_lock lock(mutex_);
             const bool busy = running_ || pendingSteps_ > 0;
@@ -168,10 +168,10 @@ void EngineRunner::loop() {
             } else if (commands_.empty() && running_ && speed_ > 0 && Clock::now() < nextStepAt) {
                 cv_.wait_until(lock, nextStepAt, [&] { return quit_ || !commands_.empty(); });
             }
-            todo.swap(commands_);
+            pending.swap(commands_);
         }
         if (quit_) break;
-        for (auto& c : todo) {
+        for (auto& c : pending) {
             try {
                 c();
             } catch (const std::exception& e) {  // a posted action failed: say so, keep the thread
@@ -181,7 +181,7 @@ void EngineRunner::loop() {
             std::lock_guard lock(mutex_);
             ++applied_;
         }
-        if (!todo.empty()) appliedCv_.notify_all();
+        if (!pending.empty()) appliedCv_.notify_all();
 
         const bool wantStep = pendingSteps_ > 0 || (running_ && (speed_ <= 0 || Clock::now() >= nextStepAt));
         if (!wantStep || !engine_.ok()) {
