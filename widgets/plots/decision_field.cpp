@@ -40,8 +40,12 @@ void DecisionField::setField(const Eigen::VectorXf& probs, int gridSize) {
 }
 
 void DecisionField::setPoints(const Matrix& train, const Matrix& test) {
+    if (train.rows() == train_.rows() && train.cols() == train_.cols() && test.rows() == test_.rows() &&
+        test.cols() == test_.cols() && train == train_ && test == test_)
+        return;  // same data set: keep the cached point layer
     train_ = train;
     test_ = test;
+    pointsLayerDirty_ = true;
     update();
 }
 
@@ -51,11 +55,13 @@ void DecisionField::clear() {
     field_ = QImage();
     train_.resize(0, 0);
     test_.resize(0, 0);
+    pointsLayerDirty_ = true;
     update();
 }
 
 void DecisionField::setShowTest(bool on) {
     showTest_ = on;
+    pointsLayerDirty_ = true;
     update();
 }
 
@@ -93,21 +99,29 @@ void DecisionField::paintEvent(QPaintEvent*) {
         p.setPen(palette().color(QPalette::Text));
         p.drawText(area.adjusted(8, 8, -8, -8), Qt::AlignCenter | Qt::TextWordWrap, placeholder_);
     }
-    p.setRenderHint(QPainter::Antialiasing, true);
-    auto toScreen = [&](float x, float y) {
-        return QPointF(area.left() + (x + 1.f) * 0.5 * area.width(), area.top() + (1.f - y) * 0.5 * area.height());
-    };
-    const double radius = std::clamp(side / 110.0, 2.0, 4.5);
-    auto drawPoints = [&](const Matrix& pts, bool test) {
-        for (Eigen::Index i = 0; i < pts.cols(); ++i) {
-            const QPointF c = toScreen(pts(0, i), pts(1, i));
-            p.setBrush(colorFor(pts(2, i) > 0.5f ? 1.f : 0.f).darker(105));
-            p.setPen(QPen(test ? Qt::black : Qt::white, test ? 1.2 : 1.0));
-            p.drawEllipse(c, radius, radius);
-        }
-    };
-    drawPoints(train_, false);
-    if (showTest_) drawPoints(test_, true);
+    // The points change only when the data set does: draw them once into a cached layer, so a
+    // live update repaints the field and one image instead of a thousand anti-aliased circles.
+    if (pointsLayer_.size() != size() || pointsLayerDirty_) {
+        pointsLayer_ = QImage(size(), QImage::Format_ARGB32_Premultiplied);
+        pointsLayer_.fill(Qt::transparent);
+        QPainter lp(&pointsLayer_);
+        lp.setRenderHint(QPainter::Antialiasing, true);
+        auto toScreen = [&](float x, float y) {
+            return QPointF(area.left() + (x + 1.f) * 0.5 * area.width(), area.top() + (1.f - y) * 0.5 * area.height());
+        };
+        const double radius = std::clamp(side / 110.0, 2.0, 4.5);
+        auto drawPoints = [&](const Matrix& pts, bool test) {
+            for (Eigen::Index i = 0; i < pts.cols(); ++i) {
+                lp.setBrush(colorFor(pts(2, i) > 0.5f ? 1.f : 0.f).darker(105));
+                lp.setPen(QPen(test ? Qt::black : Qt::white, test ? 1.2 : 1.0));
+                lp.drawEllipse(toScreen(pts(0, i), pts(1, i)), radius, radius);
+            }
+        };
+        drawPoints(train_, false);
+        if (showTest_) drawPoints(test_, true);
+        pointsLayerDirty_ = false;
+    }
+    p.drawImage(0, 0, pointsLayer_);
     p.setPen(QPen(palette().color(QPalette::Mid), 1));
     p.setBrush(Qt::NoBrush);
     p.drawRect(area);

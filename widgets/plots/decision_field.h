@@ -43,6 +43,8 @@ private:
     bool showTest_ = true;
     bool discretize_ = false;
     QString placeholder_;
+    QImage pointsLayer_;  ///< train/test points, drawn once per data set and widget size
+    bool pointsLayerDirty_ = true;
 };
 
 }  // namespace ganglion
