@@ -308,26 +308,14 @@ void MainWindow::bindCanvas() {
 }
 
 void MainWindow::bindInspector() {
+    // The inspector only sends values its parameter specs accept and names that are free; a
+    // command the graph still rejects marks itself obsolete and leaves no undo step.
     connect(session_, &Session::selectionChanged, inspector_, &Inspector::setNode);
     connect(inspector_, &Inspector::requestParamChange, this,
             [this](NodeId node, const QString& param, const ParamValue& oldV, const ParamValue& newV) {
-                const NodeSpec* spec = session_->graph().spec(node);
-                const ParamSpec* ps = spec ? spec->param(param.toStdString()) : nullptr;
-                if (!ps) return;
-                if (auto err = ps->check(newV)) {
-                    inspector_->setParamError(param, QString::fromStdString(*err));
-                    return;
-                }
-                inspector_->setParamError(param, {});
                 session_->undoStack()->push(new SetParamCommand(session_->graph(), node, param.toStdString(), oldV, newV));
             });
     connect(inspector_, &Inspector::requestRename, this, [this](NodeId node, const QString& name) {
-        const Node* other = session_->graph().nodeByName(name.toStdString());
-        if (name.trimmed().isEmpty() || (other && other->id != node)) {
-            statusBar()->showMessage(name.trimmed().isEmpty() ? tr("A node name cannot be empty")
-                                                              : tr("Another node is already named '%1'").arg(name), 6000);
-            return;
-        }
         session_->undoStack()->push(new RenameCommand(session_->graph(), node, name));
     });
 }
@@ -355,10 +343,11 @@ void MainWindow::pollEngine() {
     if (snap->buildId != lastBuild_) {  // a new build: show its problems on the nodes
         lastBuild_ = snap->buildId;
         canvas_->clearNodeIssues();
-        for (const auto& issue : session_->runner().issues())
+        const auto issues = session_->runner().issues();
+        for (const auto& issue : issues)
             if (issue.node) canvas_->setNodeIssue(issue.node, QString::fromStdString(issue.message));
         const QString err = session_->engineError();
-        if (!err.isEmpty() && session_->runner().issues().empty()) {
+        if (!err.isEmpty() && issues.empty()) {
             // Shape errors come from kernels: "node 'X' …" — find the node by its quoted name.
             for (const auto& node : session_->graph().nodes())
                 if (err.contains("'" + QString::fromStdString(node.name) + "'")) canvas_->setNodeIssue(node.id, err.trimmed());

@@ -51,11 +51,11 @@ private:
         }
         if (!data) {
             field_->clear();
-            field_->setPlaceholder(tr("No 2D data set in this graph"));
+            field_->setEmptyText(tr("No 2D data set in this graph"));
             info_->setText(tr("Add a 2D data set and a Classifier to see the decision boundary."));
             return;
         }
-        field_->setPlaceholder(tr("No prediction yet — press Play"));
+        field_->setEmptyText(tr("No prediction yet — press Play"));
         field_->setPoints(data->obs.arrays.at("train_points"), data->obs.arrays.at("test_points"));
         const int g = int(data->obs.arrays.at("grid_size")(0, 0));
         if (cls) {

@@ -378,7 +378,6 @@ SnapshotPtr Engine::makeSnapshot(MetricHistory* history) {
             s->kernel->observe(n.obs);
         } catch (const std::exception& e) {
             n.obs = {};
-            n.obs.scalars.clear();
             if (error_.empty()) {
                 current_ = s->name;
                 fail(e.what());

@@ -8,7 +8,7 @@
 
 namespace ganglion {
 
-DecisionField::DecisionField(QWidget* parent) : QWidget(parent), placeholder_(tr("No prediction yet — press Play")) {
+DecisionField::DecisionField(QWidget* parent) : QWidget(parent), emptyText_(tr("No prediction yet — press Play")) {
     setAttribute(Qt::WA_OpaquePaintEvent);
 }
 
@@ -65,8 +65,8 @@ void DecisionField::setShowTest(bool on) {
     update();
 }
 
-void DecisionField::setPlaceholder(const QString& text) {
-    placeholder_ = text;
+void DecisionField::setEmptyText(const QString& text) {
+    emptyText_ = text;
     update();
 }
 
@@ -97,7 +97,7 @@ void DecisionField::paintEvent(QPaintEvent*) {
     } else {
         p.fillRect(area, QColor(232, 234, 235));
         p.setPen(palette().color(QPalette::Text));
-        p.drawText(area.adjusted(8, 8, -8, -8), Qt::AlignCenter | Qt::TextWordWrap, placeholder_);
+        p.drawText(area.adjusted(8, 8, -8, -8), Qt::AlignCenter | Qt::TextWordWrap, emptyText_);
     }
     // The points change only when the data set does: draw them once into a cached layer, so a
     // live update repaints the field and one image instead of a thousand anti-aliased circles.

@@ -22,7 +22,7 @@ public:
     void setShowTest(bool on);
     void setDiscretize(bool on);
     /// Text shown while there is no field (default: "No prediction yet — press Play").
-    void setPlaceholder(const QString& text);
+    void setEmptyText(const QString& text);
     bool hasField() const { return !field_.isNull(); }
 
     QSize sizeHint() const override { return {320, 320}; }
@@ -42,7 +42,7 @@ private:
     QImage field_;
     bool showTest_ = true;
     bool discretize_ = false;
-    QString placeholder_;
+    QString emptyText_;
     QImage pointsLayer_;  ///< train/test points, drawn once per data set and widget size
     bool pointsLayerDirty_ = true;
 };
