@@ -7,6 +7,7 @@
 #include "core/model/types.h"
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,35 @@ enum class NodeRole : std::uint8_t {
     Sink,    ///< readout / metric without outputs
 };
 
+/// What a composite node turns into when the user expands it on the canvas (NodeSpec::expand):
+/// parts with parameters and offsets from the composite's position, the links between them,
+/// and where the composite's outer connections go. Applied by core/graph/expand.h, which keeps
+/// the graph unchanged when anything here is inconsistent.
+struct Expansion {
+    struct Part {
+        std::string type;
+        std::string name;        ///< preferred name; made unique when taken
+        double dx = 0, dy = 0;   ///< offset from the composite node's position
+        ParamSet params;         ///< values that differ from the type's defaults
+    };
+    struct Pin {
+        int part = 0;            ///< index into parts
+        std::string port;
+    };
+    struct Link {
+        Pin from;                ///< an output of a part
+        Pin to;                  ///< an input of a part
+    };
+    std::vector<Part> parts;
+    std::vector<Link> links;
+    /// Outer input port -> the part inputs its source then feeds (one source may fan out).
+    std::map<std::string, std::vector<Pin>> inputs;
+    /// Outer output port -> the part output that takes over its outgoing edges. Outer outputs
+    /// absent here lose their edges (reported by expandNode()).
+    std::map<std::string, Pin> outputs;
+    double width = 0;            ///< horizontal extent of the parts, to make room on the canvas
+};
+
 struct NodeSpec {
     std::string type;       ///< stable id used in JSON, e.g. "Dense"
     std::string title;      ///< shown on the canvas, e.g. "Dense layer"
@@ -41,6 +71,10 @@ struct NodeSpec {
     std::vector<PortSpec> outputs;
     std::vector<ParamSpec> params;
     std::function<std::unique_ptr<Kernel>()> create;
+    /// Composite types only: the parts this node expands into for the node's parameters
+    /// (throw std::invalid_argument naming a parameter that prevents it). Empty = not expandable.
+    std::function<Expansion(const ParamSet&)> expand;
+    std::string expandLabel;  ///< menu text, e.g. "Expand to neurons"
 
     const ParamSpec* param(const std::string& name) const;
     int inputIndex(const std::string& name) const;   ///< -1 if absent

@@ -1,6 +1,7 @@
 // Node type "NcapCircuit": the NCAP swimmer circuit (see ncap_circuit.h) as a graph node.
 #include "core/model/node_spec.h"
 #include "core/worm/ncap_circuit.h"
+#include "core/worm/ncap_parts.h"
 #include "core/worm/worm_observables.h"
 
 #include <cmath>
@@ -211,7 +212,9 @@ NodeSpec makeNcapCircuitSpec() {
              "square-wave oscillator, the others the previous joint's bend (proprioception, "
              "normalised by 2π/(joints+1), split into dorsal/ventral halves). Muscles are excited "
              "ipsilaterally and inhibited contralaterally; torque = dorsal − ventral muscle. "
-             "Connect its torque to a Swimmer body and the body's angles back (delayed).";
+             "Connect its torque to a Swimmer body and the body's angles back (delayed). "
+             "Right-click → Expand to neurons replaces it by its oscillator, B-neurons, muscles and "
+             "joints as separate nodes that drive the body the same way.";
     s.reference = "Bhattasali, Zador & Engel (2022) Neural Circuit Architectural Priors for Embodied "
                   "Control, NeurIPS";
     s.inputs = {{"angles", PortType::Tensor, "joint angles of the body (radians)", true, true},
@@ -242,6 +245,8 @@ NodeSpec makeNcapCircuitSpec() {
         intParam("trace_length", 200, 10, 5000, "Control steps kept for the activity traces."),
     };
     s.create = [] { return std::make_unique<NcapKernel>(); };
+    s.expand = worm::expandNcapCircuit;
+    s.expandLabel = "Expand to neurons";
     return s;
 }
 

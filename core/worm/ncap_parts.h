@@ -1,0 +1,55 @@
+// Shared pieces of the NCAP circuit's neuron-level node types (NcapOscillator, NcapBNeuron,
+// NcapMuscle, NcapJoint, NcapCommand): what an expanded NcapCircuit node is made of. Each part
+// computes exactly what its share of NcapCircuit::step() computes, in the same order, so an
+// expanded circuit drives the body identically to the composite node.
+#pragma once
+
+#include "core/model/node_spec.h"
+
+#include <Eigen/Core>
+
+#include <algorithm>
+
+namespace ganglion::worm {
+
+/// Control steps of activity each part keeps for the circuit views (as NcapCircuit's default).
+constexpr int kPartTraceLength = 200;
+
+/// Recent values of a few rows, one column per control step; read back oldest first.
+class TraceRing {
+public:
+    void reset(int rows, int length = kPartTraceLength) {
+        ring_.setZero(rows, length);
+        head_ = filled_ = 0;
+    }
+    template <class V> void push(const V& column) {
+        ring_.col(head_) = column;
+        head_ = (head_ + 1) % int(ring_.cols());
+        filled_ = std::min(filled_ + 1, int(ring_.cols()));
+    }
+    void push(float v) { push(Eigen::Matrix<float, 1, 1>::Constant(v)); }
+    Eigen::MatrixXf ordered() const {
+        const int n = int(ring_.cols());
+        Eigen::MatrixXf m(ring_.rows(), filled_);
+        for (int k = 0; k < filled_; ++k) m.col(k) = ring_.col((head_ - filled_ + k + n) % n);
+        return m;
+    }
+
+private:
+    Eigen::MatrixXf ring_;
+    int head_ = 0, filled_ = 0;
+};
+
+inline void setScalar(Value& v, float x) {
+    v.type = PortType::Scalar;
+    v.tensor.resize(1, 1);
+    v.tensor(0, 0) = x;
+}
+
+/// A connected scalar input's value; 0 when unconnected or not produced yet (first step).
+inline float scalarIn(const Value* v) { return v && v->tensor.size() > 0 ? v->tensor(0, 0) : 0.f; }
+
+/// What NcapCircuit expands into for its parameters (see ncap_expand.cpp).
+Expansion expandNcapCircuit(const ParamSet& params);
+
+}  // namespace ganglion::worm
