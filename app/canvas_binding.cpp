@@ -33,6 +33,25 @@ void bindCanvasToUndoStack(GraphCanvas* canvas, Graph& g, QUndoStack* undo, std:
     QObject::connect(canvas, &GraphCanvas::requestPaste, undo, [&g, undo](const QString& json, const QPointF& at) {
         undo->push(new PasteCommand(g, json, at));
     });
+    QObject::connect(canvas, &GraphCanvas::requestExpand, undo, [&g, undo, status](NodeId id) {
+        try {
+            Graph trial = g;  // find out why it cannot be expanded before touching the stack
+            expandNode(trial, id);
+        } catch (const std::exception& e) {
+            if (status) status(QObject::tr("Cannot expand: %1").arg(QString::fromUtf8(e.what())));
+            return;
+        }
+        auto* cmd = new ExpandNodeCommand(g, id);
+        undo->push(cmd);
+        const QStringList dropped = cmd->dropped();
+        const int parts = int(cmd->parts().size());
+        if (!status) return;
+        if (dropped.isEmpty())
+            status(QObject::tr("Expanded into %n node(s); Undo restores the composite.", nullptr, parts));
+        else
+            status(QObject::tr("Expanded into %n node(s); connections with no counterpart were removed: %1", nullptr, parts)
+                       .arg(dropped.join(QStringLiteral(", "))));
+    });
 }
 
 }  // namespace ganglion

@@ -118,6 +118,9 @@ void MainWindow::buildActions() {
     pasteAct_ = make(tr("&Paste"), QKeySequence::Paste, "edit-paste");
     dupAct_ = make(tr("&Duplicate"), QKeySequence(Qt::CTRL | Qt::Key_D));
     deleteAct_ = make(tr("De&lete"), QKeySequence::Delete, "edit-delete");
+    expandAct_ = make(tr("E&xpand Node"), QKeySequence(Qt::CTRL | Qt::Key_E));
+    expandAct_->setToolTip(tr("Replace the selected composite node (e.g. an NCAP circuit) by its parts"));
+    expandAct_->setEnabled(false);
     selectAllAct_ = make(tr("Select &All"), QKeySequence::SelectAll);
     playAct_ = make(tr("&Play"), QKeySequence(Qt::Key_Space), "media-playback-start");
     stepAct_ = make(tr("&Step"), QKeySequence(Qt::Key_F10), "media-skip-forward");
@@ -147,6 +150,14 @@ void MainWindow::buildActions() {
     connect(pasteAct_, &QAction::triggered, canvas_, &GraphCanvas::paste);
     connect(dupAct_, &QAction::triggered, canvas_, &GraphCanvas::duplicateSelection);
     connect(deleteAct_, &QAction::triggered, canvas_, &GraphCanvas::deleteSelection);
+    connect(expandAct_, &QAction::triggered, canvas_, &GraphCanvas::expandSelection);
+    connect(canvas_, &GraphCanvas::selectedNodeChanged, this, [this](NodeId id) {
+        const NodeSpec* spec = id ? session_->graph().spec(id) : nullptr;
+        expandAct_->setEnabled(spec && spec->expand);
+        expandAct_->setText(spec && spec->expand && !spec->expandLabel.empty()
+                                ? QString::fromStdString(spec->expandLabel)
+                                : tr("E&xpand Node"));
+    });
     connect(selectAllAct_, &QAction::triggered, canvas_, &GraphCanvas::selectAll);
     connect(fitAct_, &QAction::triggered, canvas_, &GraphCanvas::fitToView);
     connect(zoomInAct_, &QAction::triggered, canvas_, &GraphCanvas::zoomIn);
@@ -215,6 +226,7 @@ void MainWindow::buildMenus() {
     edit->addActions({undoAct_, redoAct_});
     edit->addSeparator();
     edit->addActions({cutAct_, copyAct_, pasteAct_, dupAct_, deleteAct_});
+    edit->addAction(expandAct_);
     edit->addSeparator();
     edit->addAction(selectAllAct_);
 

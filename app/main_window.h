@@ -63,7 +63,7 @@ private:
     QLabel* stepLabel_ = nullptr;
     QSlider* speed_ = nullptr;
     QAction *newAct_, *openAct_, *saveAct_, *saveAsAct_, *quitAct_;
-    QAction *undoAct_, *redoAct_, *cutAct_, *copyAct_, *pasteAct_, *dupAct_, *deleteAct_, *selectAllAct_;
+    QAction *undoAct_, *redoAct_, *cutAct_, *copyAct_, *pasteAct_, *dupAct_, *expandAct_, *deleteAct_, *selectAllAct_;
     QAction *playAct_, *stepAct_, *resetAct_, *fitAct_, *zoomInAct_, *zoomOutAct_;
     std::uint64_t lastBuild_ = 0;
 };

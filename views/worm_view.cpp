@@ -1,6 +1,7 @@
 // "Worm swimmer" dock: every swimmer in the graph drawn live (one lane each, the selected node's
 // highlighted), the NCAP circuit's activity traces below, and play / pause / step buttons that
 // drive the shared engine.
+#include "app/commands/graph_commands.h"
 #include "app/session/session.h"
 #include "core/worm/worm_observables.h"
 #include "widgets/worm/circuit_trace_widget.h"
@@ -20,25 +21,13 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <deque>
+#include <map>
+#include <set>
 
 namespace ganglion {
 
 namespace {
-
-/// Undoable edit of an NCAP node's "ablate" parameter (a live parameter: the running engine
-/// picks it up at its next step).
-class SetAblationCommand : public QUndoCommand {
-public:
-    SetAblationCommand(Session* s, NodeId id, std::string before, std::string after, const QString& text)
-        : QUndoCommand(text), session_(s), id_(id), before_(std::move(before)), after_(std::move(after)) {}
-    void redo() override { session_->graph().setParam(id_, "ablate", after_); }
-    void undo() override { session_->graph().setParam(id_, "ablate", before_); }
-
-private:
-    Session* session_;
-    NodeId id_;
-    std::string before_, after_;
-};
 
 /// `list` with `name` added, or removed when present (case-insensitive), comma separated.
 std::string toggledAblation(const std::string& list, const QString& name) {
@@ -53,10 +42,108 @@ std::string toggledAblation(const std::string& list, const QString& name) {
     return names.join(", ").toStdString();
 }
 
+bool isNcapPart(const std::string& type) {
+    return type == "NcapOscillator" || type == "NcapBNeuron" || type == "NcapMuscle" || type == "NcapJoint" ||
+           type == "NcapCommand";
+}
+
+/// Name of an expanded NCAP part in the circuit diagram's terms ("DB2", "VM1", "osc"), "" for
+/// joints and command units.
+std::string neuronName(const Node& n) {
+    if (n.type == "NcapOscillator") return "osc";
+    if (n.type != "NcapBNeuron" && n.type != "NcapMuscle") return {};
+    const bool dorsal = n.params.getString("side") == "dorsal";
+    return std::string(dorsal ? "D" : "V") + (n.type == "NcapBNeuron" ? "B" : "M") +
+           std::to_string(n.params.getInt("joint"));
+}
+
+/// An expanded NCAP circuit (NcapCircuit::expand) read back as one CircuitTrace: the parts
+/// connected to `seed` (or to the first part in the graph), each contributing its own trace.
+/// `neurons` receives the node of each diagram name, for click-to-ablate.
+std::shared_ptr<worm::CircuitTrace> expandedCircuitTrace(const Graph& g, const Snapshot& snap, NodeId seed,
+                                                         std::map<std::string, NodeId>& neurons) {
+    neurons.clear();
+    const Node* start = g.node(seed);
+    if (!start || !isNcapPart(start->type)) {
+        start = nullptr;
+        for (const Node& n : g.nodes())
+            if (isNcapPart(n.type) && n.type != "NcapCommand") {
+                start = &n;
+                break;
+            }
+    }
+    if (!start) return nullptr;
+    std::set<NodeId> group{start->id};
+    std::deque<NodeId> todo{start->id};
+    while (!todo.empty()) {
+        const NodeId id = todo.front();
+        todo.pop_front();
+        for (const Edge& e : g.edges()) {
+            if (e.from.node != id && e.to.node != id) continue;
+            const NodeId other = e.from.node == id ? e.to.node : e.from.node;
+            const Node* o = g.node(other);
+            if (o && isNcapPart(o->type) && group.insert(other).second) todo.push_back(other);
+        }
+    }
+    int joints = 0;
+    Eigen::Index T = -1;
+    for (NodeId id : group) {
+        const Node* n = g.node(id);
+        if (n->type == "NcapCommand") continue;
+        if (n->params.has("joint")) joints = std::max(joints, int(n->params.getInt("joint")));
+        const NodeSnapshot* ns = snap.find(id);
+        auto it = ns ? ns->obs.arrays.find("trace") : decltype(ns->obs.arrays.end()){};
+        if (!ns || it == ns->obs.arrays.end()) return nullptr;  // built after this snapshot
+        T = T < 0 ? it->second.cols() : std::min(T, it->second.cols());
+    }
+    if (joints < 1 || T < 0) return nullptr;
+    auto t = std::make_shared<worm::CircuitTrace>();
+    t->joints = joints;
+    t->bDorsal.setZero(joints, T);
+    t->bVentral = t->muscleDorsal = t->muscleVentral = t->torque = t->bDorsal;
+    t->oscDorsal.setZero(T);
+    t->oscVentral.setZero(T);
+    t->weights.setZero(4);
+    for (NodeId id : group) {
+        const Node* n = g.node(id);
+        if (n->type == "NcapCommand") continue;
+        const Matrix& tr = snap.find(id)->obs.arrays.at("trace");
+        const auto recent = tr.rightCols(T);
+        const int j = n->params.has("joint") ? int(n->params.getInt("joint")) - 1 : 0;
+        const std::string name = neuronName(*n);
+        if (!name.empty()) neurons[name] = id;
+        if (n->type == "NcapOscillator") {
+            t->oscDorsal = recent.row(0);
+            t->oscVentral = recent.row(1);
+            t->dt = n->params.getFloat("control_dt");
+            if (!n->params.getBool("active")) t->ablated.push_back("osc");
+        } else if (n->type == "NcapJoint") {
+            t->torque.row(j) = recent.row(0);
+        } else {
+            const bool dorsal = n->params.getString("side") == "dorsal";
+            const bool b = n->type == "NcapBNeuron";
+            auto& m = b ? (dorsal ? t->bDorsal : t->bVentral) : (dorsal ? t->muscleDorsal : t->muscleVentral);
+            m.row(j) = recent.row(0);
+            if (n->params.getBool("ablated")) t->ablated.push_back(name);
+            if (j == 0 && dorsal && b) {
+                t->weights(0) = float(n->params.getFloat("w_osc"));
+                t->weights(1) = float(n->params.getFloat("w_prop"));
+            }
+            if (j == 0 && dorsal && !b) {
+                t->weights(2) = float(n->params.getFloat("w_ipsi"));
+                t->weights(3) = float(n->params.getFloat("w_contra"));
+            }
+        }
+    }
+    t->time = double(snap.step) * t->dt;
+    return t;
+}
+
 class WormView : public QWidget {
 public:
     WormView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
-        setProperty("ganglionNodeTypes", QStringList{"NcapCircuit", "SwimmerBody", "WormTrainer"});
+        setProperty("ganglionNodeTypes", QStringList{"NcapCircuit", "SwimmerBody", "WormTrainer", "NcapOscillator",
+                                                     "NcapBNeuron", "NcapMuscle", "NcapJoint"});
         auto* lay = new QVBoxLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
         auto* bar = new QHBoxLayout;
@@ -168,18 +255,24 @@ private:
                 }
         }
         updateSpeedCurves(*snap);
+        std::shared_ptr<const worm::CircuitTrace> expanded;
+        if (!circuit) expanded = expandedCircuitTrace(session_->graph(), *snap, lastSel_, expandedNeurons_);
         if (circuit) {
             auto t = circuit->obs.get<worm::CircuitTrace>("ncap_trace");
             traces_->setTrace(t, QString::fromStdString(circuit->name));
             diagram_->setTrace(t);
             circuitId_ = circuit->id;
+        } else if (expanded) {
+            traces_->setTrace(expanded, tr("expanded circuit"));
+            diagram_->setTrace(expanded);
+            circuitId_ = 0;
         } else {
             traces_->clear();
             diagram_->setTrace(nullptr);
             circuitId_ = 0;
         }
         // trainers-only graphs have no circuit node: give the space to the swimmers and curves
-        tabs_->setVisible(circuit != nullptr || speed_->isHidden());
+        tabs_->setVisible(circuit != nullptr || expanded != nullptr || speed_->isHidden());
     }
 
     /// Control step of the first swimmer or circuit in the graph (0.03 s when none says).
@@ -191,12 +284,29 @@ private:
     }
 
     void toggle(const QString& neuron) {
+        if (circuitId_ == 0) return toggleExpanded(neuron);
         const Node* node = session_->graph().node(circuitId_);
         if (!node || node->type != "NcapCircuit") return;
         const std::string before = node->params.getString("ablate");
         const std::string after = toggledAblation(before, neuron);
-        session_->undoStack()->push(new SetAblationCommand(session_, circuitId_, before, after,
-                                                           tr("Ablate %1 in %2").arg(neuron, QString::fromStdString(node->name))));
+        auto* cmd = new SetParamCommand(session_->graph(), circuitId_, "ablate", before, after);
+        cmd->setText(tr("Ablate %1 in %2").arg(neuron, QString::fromStdString(node->name)));
+        cmd->setMergeable(false);
+        session_->undoStack()->push(cmd);
+    }
+
+    /// Expanded circuit: the clicked neuron's own node switches its "ablated" (oscillator: "active").
+    void toggleExpanded(const QString& neuron) {
+        auto it = expandedNeurons_.find(neuron.toUpper() == "OSC" ? "osc" : neuron.toUpper().toStdString());
+        const Node* node = it == expandedNeurons_.end() ? nullptr : session_->graph().node(it->second);
+        if (!node) return;
+        const std::string param = node->type == "NcapOscillator" ? "active" : "ablated";
+        const bool now = node->params.getBool(param);
+        auto* cmd = new SetParamCommand(session_->graph(), node->id, param, now, !now);
+        cmd->setText(tr("%1 %2").arg((param == "active") == now ? tr("Ablate") : tr("Restore"),
+                                       QString::fromStdString(node->name)));
+        cmd->setMergeable(false);
+        session_->undoStack()->push(cmd);
     }
 
     /// Speed per generation of every trainer node, from the metric history (5 Hz is plenty).
@@ -233,6 +343,7 @@ private:
     CircuitTraceWidget* traces_;
     NcapDiagramWidget* diagram_;
     NodeId circuitId_ = 0;
+    std::map<std::string, NodeId> expandedNeurons_;
     std::uint64_t lastStep_ = ~0ull, lastBuild_ = ~0ull;
     NodeId lastSel_ = 0;
 };

@@ -332,4 +332,42 @@ void PasteCommand::undo() {
     for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) graph_.removeNode(it->id);
 }
 
+// --- Expand ----------------------------------------------------------------------------------
+
+ExpandNodeCommand::ExpandNodeCommand(Graph& g, NodeId node, QUndoCommand* parent)
+    : GraphCommand(g, parent), node_(node) {
+    const NodeSpec* spec = g.spec(node);
+    setText(QObject::tr("%1: %2").arg(spec && !spec->expandLabel.empty() ? qs(spec->expandLabel) : QObject::tr("Expand"),
+                                      nodeLabel(g, node)));
+}
+
+void ExpandNodeCommand::redo() {
+    if (done_) {
+        applyExpand(graph_, record_);
+        return;
+    }
+    try {
+        record_ = expandNode(graph_, node_);
+        done_ = true;
+    } catch (const std::exception& e) {
+        fail(QString::fromUtf8(e.what()));
+    }
+}
+
+void ExpandNodeCommand::undo() {
+    if (done_) revertExpand(graph_, record_);
+}
+
+QList<NodeId> ExpandNodeCommand::parts() const {
+    QList<NodeId> ids;
+    for (const Node& n : record_.added) ids.push_back(n.id);
+    return ids;
+}
+
+QStringList ExpandNodeCommand::dropped() const {
+    QStringList out;
+    for (const auto& d : record_.dropped) out << qs(d);
+    return out;
+}
+
 }  // namespace ganglion

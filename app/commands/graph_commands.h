@@ -7,6 +7,7 @@
 // QUndoStack drops it, and reports why in error().
 #pragma once
 
+#include "core/graph/expand.h"
 #include "core/graph/graph.h"
 
 #include <QElapsedTimer>
@@ -14,6 +15,7 @@
 #include <QPair>
 #include <QPointF>
 #include <QString>
+#include <QStringList>
 #include <QUndoCommand>
 
 #include <vector>
@@ -134,10 +136,13 @@ public:
                     const ParamValue& newValue, QUndoCommand* parent = nullptr);
     void redo() override;
     void undo() override;
-    int id() const override { return SetParamId; }
+    int id() const override { return mergeable_ ? SetParamId : -1; }
     bool mergeWith(const QUndoCommand* other) override;
+    /// Discrete edits (a click that toggles a switch) are steps of their own: no merging.
+    void setMergeable(bool on) { mergeable_ = on; }
 
 private:
+    bool mergeable_ = true;
     NodeId node_;
     std::string name_;
     ParamValue old_, new_;
@@ -173,6 +178,26 @@ private:
     QPointF anchor_;
     std::vector<Node> nodes_;
     std::vector<Edge> edges_;
+    bool done_ = false;
+};
+
+/// Replaces a composite node (NodeSpec::expand, e.g. an NCAP circuit) by its parts, re-routing
+/// its connections (core/graph/expand.h). Undo restores the composite, its edges and the
+/// positions of the nodes moved to make room; redo re-applies the same ids. A node that cannot
+/// be expanded makes the command obsolete with the reason in error().
+class ExpandNodeCommand : public GraphCommand {
+public:
+    ExpandNodeCommand(Graph& g, NodeId node, QUndoCommand* parent = nullptr);
+    void redo() override;
+    void undo() override;
+    /// Ids of the parts (valid after the first redo).
+    QList<NodeId> parts() const;
+    /// Connections that had no counterpart among the parts, one line each.
+    QStringList dropped() const;
+
+private:
+    NodeId node_;
+    ExpandRecord record_;
     bool done_ = false;
 };
 

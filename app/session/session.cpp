@@ -76,13 +76,16 @@ void Session::onGraphChanged(bool structural, NodeId node, const std::string& pa
     }
     if (rebuildPending_) return;
     rebuildPending_ = true;  // coalesce a burst of edits (paste, undo of a removal) into one rebuild
-    QTimer::singleShot(0, this, [this] {
-        rebuildPending_ = false;
-        const bool wasRunning = isRunning();
-        if (wasRunning) runner_->pause();
-        runner_->load(graph_);
-        if (wasRunning) emit engineMessage(tr("Structure changed: the engine was rebuilt and paused — press Play to train from the new start"));
-    });
+    QTimer::singleShot(0, this, [this] { flushRebuild(); });
+}
+
+void Session::flushRebuild() {
+    if (!rebuildPending_) return;
+    rebuildPending_ = false;
+    const bool wasRunning = isRunning();
+    if (wasRunning) runner_->pause();
+    runner_->load(graph_);
+    if (wasRunning) emit engineMessage(tr("Structure changed: the engine was rebuilt and paused — press Play to train from the new start"));
 }
 
 bool Session::open(const QString& path, QString* error, bool asTemplate) {
@@ -139,9 +142,17 @@ void Session::newDocument() {
 SnapshotPtr Session::snapshot() const { return runner_->snapshot(); }
 const MetricHistory& Session::metrics() const { return runner_->metrics(); }
 bool Session::isRunning() const { return runner_->running(); }
-void Session::play() { runner_->play(); }
+// Run commands first build a structural edit still waiting for the event loop, so "edit, then
+// play" always runs the edited graph (the runner executes its commands in order).
+void Session::play() {
+    flushRebuild();
+    runner_->play();
+}
 void Session::pause() { runner_->pause(); }
-void Session::step() { runner_->stepOnce(1); }
+void Session::step() {
+    flushRebuild();
+    runner_->stepOnce(1);
+}
 void Session::resetEngine() { runner_->reset(); }
 void Session::setSpeed(double stepsPerSecond) { runner_->setSpeed(stepsPerSecond); }
 void Session::rebuild() { runner_->load(graph_); }

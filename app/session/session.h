@@ -67,6 +67,8 @@ signals:
 private:
     class GraphListener;
     void onGraphChanged(bool structural, NodeId node, const std::string& param);
+    /// Rebuild now if a structural edit is waiting for its (coalesced) rebuild.
+    void flushRebuild();
 
     Graph graph_;
     QUndoStack undo_;

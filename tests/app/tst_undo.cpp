@@ -276,6 +276,32 @@ private slots:
         QCOMPARE(json(g), after);
     }
 
+    void expandIsOneExactStep() {
+        Graph g = loadGraphFile(std::string(GANGLION_SOURCE_DIR) + "/resources/examples/worm_swimmer.json");
+        QUndoStack stack;
+        const QString before = json(g);
+        const NodeId ncap = g.nodeByName("NCAP circuit")->id;
+        auto* cmd = new ExpandNodeCommand(g, ncap);
+        QVERIFY(cmd->text().contains("Expand to neurons") && cmd->text().contains("NCAP circuit"));
+        stack.push(cmd);
+        QCOMPARE(stack.count(), 1);
+        QCOMPARE(cmd->parts().size(), 26);
+        QVERIFY(cmd->dropped().isEmpty());
+        QVERIFY(!g.node(ncap));
+        const QString after = json(g);
+        for (int round = 0; round < 2; ++round) {
+            stack.undo();
+            QCOMPARE(json(g), before);
+            stack.redo();
+            QCOMPARE(json(g), after);
+        }
+        // a node with nothing to expand into leaves no step and says why
+        auto* refused = new ExpandNodeCommand(g, g.nodeByName("Swimmer")->id);
+        stack.push(refused);  // obsolete after its first redo: the stack drops it
+        QCOMPARE(stack.count(), 1);
+        QCOMPARE(json(g), after);
+    }
+
     void pasteGarbageIsRejected() {
         Graph g;
         QUndoStack stack;

@@ -2,6 +2,7 @@
 // the GUI stays responsive, saves and reopens the same graph, and never drops unsaved work.
 #include "app/commands/graph_commands.h"
 #include "app/main_window.h"
+#include "widgets/canvas/graph_canvas.h"
 #include "core/graph/json_io.h"
 #include "widgets/vtk/vtk_widget.h"
 
@@ -136,6 +137,37 @@ private slots:
         // An unconnected Dense makes the graph invalid: the canvas learns which node and why.
         QTRY_VERIFY(!session.engineError().isEmpty());
         QVERIFY(session.engineError().contains("required input 'in'"));
+    }
+
+    void editMenuExpandsTheSelectedCircuit() {
+        Session session;
+        MainWindow w(&session);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(MainWindow::findExample("worm_swimmer"), true));
+        QAction* expand = nullptr;
+        for (QAction* a : w.findChildren<QAction*>())
+            if (a->shortcut() == QKeySequence(Qt::CTRL | Qt::Key_E)) expand = a;
+        QVERIFY(expand);
+        w.canvas()->selectNode(session.graph().nodeByName("Swimmer")->id);
+        QVERIFY(!expand->isEnabled());  // a body has no parts
+        w.canvas()->selectNode(session.graph().nodeByName("NCAP circuit")->id);
+        QVERIFY(expand->isEnabled());
+        QCOMPARE(expand->text(), QString("Expand to neurons"));
+        expand->trigger();
+        QVERIFY(session.graph().nodeByName("DB1") && !session.graph().nodeByName("NCAP circuit"));
+        QVERIFY(session.isModified());
+        // the rebuilt engine runs the neurons: the body swims
+        session.play();
+        QTRY_VERIFY_WITH_TIMEOUT(session.snapshot() && session.snapshot()->firstOfType("NcapBNeuron") &&
+                                     session.snapshot()->step > 300,
+                                 10000);
+        session.pause();
+        QTRY_VERIFY(!session.isRunning());
+        QVERIFY(session.snapshot()->firstOfType("SwimmerBody")->obs.scalars.at("distance") > 0.3);
+        session.undoStack()->undo();
+        QVERIFY(session.graph().nodeByName("NCAP circuit"));
+        session.undoStack()->setClean();
     }
 
     void liveParameterReachesRunningEngine() {

@@ -73,6 +73,7 @@ private slots:
     void jsonRoundTrip();
     void refusalsLeaveGraphUnchanged();
     void droppedConnectionsReported();
+    void bundledNeuronExampleMatchesSwimmer();
 };
 
 void TstWormExpand::bNeuronHandComputed_data() {
@@ -327,6 +328,16 @@ void TstWormExpand::droppedConnectionsReported() {
     const Edge* speed = g.edgeIntoPort({g.nodeByName("Commands")->id, "speed"});
     QVERIFY(speed);
     QCOMPARE(speed->from.node, cmd);
+}
+
+void TstWormExpand::bundledNeuronExampleMatchesSwimmer() {
+    // "Worm swimmer, neuron by neuron" is the swimmer example expanded: same motion, and it swims
+    const Graph neurons = loadGraphFile(std::string(GANGLION_SOURCE_DIR) + "/resources/examples/worm_neurons.json");
+    QVERIFY(!neurons.nodeByName("NCAP circuit"));
+    QVERIFY(neurons.nodeByName("VM5"));
+    const Run a = simulate(swimmer({}), 1000), b = simulate(neurons, 1000);
+    QVERIFY((a.points - b.points).cwiseAbs().maxCoeff() < 1e-4);
+    QVERIFY2(b.points(0, 0) > 2.0, qPrintable(QString("head x %1 m after 30 s").arg(b.points(0, 0))));
 }
 
 QTEST_GUILESS_MAIN(TstWormExpand)

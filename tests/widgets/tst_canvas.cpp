@@ -214,6 +214,32 @@ private slots:
         QCOMPARE(r.graph.edges().size(), size_t(1));
     }
 
+    void expandCompositeNode() {
+        Rig r;
+        r.graph = loadGraphFile(std::string(GANGLION_SOURCE_DIR) + "/resources/examples/worm_swimmer.json");
+        r.canvas.setGraph(&r.graph);
+        const QString before = json(r.graph);
+        QSignalSpy status(&r.canvas, &GraphCanvas::statusMessage);
+        // the body has no parts: refused with a message, nothing on the stack
+        r.canvas.selectNode(r.graph.nodeByName("Swimmer")->id);
+        r.canvas.expandSelection();
+        QCOMPARE(r.stack.count(), 0);
+        QVERIFY(!status.isEmpty() && status.last().at(0).toString().contains("no parts"));
+        // the circuit becomes its 26 neuron-level nodes, selected and in view
+        r.canvas.selectNode(r.graph.nodeByName("NCAP circuit")->id);
+        r.canvas.expandSelection();
+        QCOMPARE(r.stack.count(), 1);
+        QVERIFY(!r.graph.nodeByName("NCAP circuit"));
+        QCOMPARE(r.canvas.selectedNodes().size(), 26);
+        for (NodeId id : r.canvas.selectedNodes()) QVERIFY(r.canvas.graphScene()->nodeItem(id));
+        const QRectF visible = r.canvas.mapToScene(r.canvas.viewport()->rect()).boundingRect();
+        QVERIFY(visible.contains(r.canvas.graphScene()->nodeItem(r.graph.nodeByName("VB5")->id)->sceneBoundingRect()));
+        saveShot(&r.canvas, "canvas_expanded_ncap.png");
+        r.stack.undo();
+        QCOMPARE(json(r.graph), before);
+        QVERIFY(r.canvas.graphScene()->nodeItem(r.graph.nodeByName("NCAP circuit")->id));
+    }
+
     void moveSelectDeleteCopyPaste() {
         Rig r;
         r.stack.push(new AddNodeCommand(r.graph, "Dense", {100, 100}));

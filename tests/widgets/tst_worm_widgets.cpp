@@ -1,6 +1,7 @@
 // Worm widgets and docks under a real display: the swimmer drawn with torque colours, trail and
 // readouts; the circuit traces; the connectome graph's class layout, force layout and click
 // selection; and the Worm swimmer / Connectome docks fed by a running Session.
+#include "app/commands/graph_commands.h"
 #include "app/session/session.h"
 #include "core/graph/json_io.h"
 #include "core/worm/connectome_table.h"
@@ -94,6 +95,7 @@ private slots:
     void connectomeDockShowsNetwork();
     void trainingDockShowsSpeedCurves();
     void diagramClickAblates();
+    void expandedCircuitInDock();
     void paceRunsInRealTime();
 };
 
@@ -331,6 +333,38 @@ void TstWormWidgets::diagramClickAblates() {
     QCOMPARE(session.graph().node(circuit)->params.getString("ablate"), std::string("DB2"));
     QTest::mouseClick(diagram, Qt::LeftButton, {}, db2);  // toggles off
     QCOMPARE(session.graph().node(circuit)->params.getString("ablate"), std::string());
+    session.pause();
+}
+
+void TstWormWidgets::expandedCircuitInDock() {
+    // After "Expand to neurons" the dock reads the circuit back from the neuron nodes: traces
+    // and diagram keep working, and a click ablates that neuron's own node (undoable).
+    Session session;
+    QString err;
+    QVERIFY2(session.open(QString(GANGLION_SOURCE_DIR) + "/resources/examples/worm_swimmer.json", &err), qPrintable(err));
+    session.undoStack()->push(new ExpandNodeCommand(session.graph(), session.graph().nodeByName("NCAP circuit")->id));
+    QVERIFY(session.graph().nodeByName("DB2"));
+    std::unique_ptr<QWidget> view(makeWormView(&session, nullptr));
+    view->resize(700, 700);
+    view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(view.get()));
+    view->findChild<QTabWidget*>()->setCurrentIndex(1);
+    session.play();
+    auto* traces = view->findChild<CircuitTraceWidget*>("circuitTraces");
+    auto* diagram = view->findChild<NcapDiagramWidget*>("ncapDiagram");
+    QTRY_VERIFY_WITH_TIMEOUT(diagram->hasTrace() && traces->hasTrace(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(session.snapshot() && session.snapshot()->step > 80, 10000);
+    QTest::mouseClick(diagram, Qt::LeftButton, {}, diagram->neuronCenter("DB2").toPoint());
+    QCOMPARE(session.graph().nodeByName("DB2")->params.getBool("ablated"), true);
+    QTest::mouseClick(diagram, Qt::LeftButton, {}, diagram->neuronCenter("osc").toPoint());
+    QCOMPARE(session.graph().nodeByName("Oscillator")->params.getBool("active"), false);
+    // the engine picks the edits up and the DB2 trace goes flat at 0
+    QTRY_VERIFY_WITH_TIMEOUT(session.snapshot()->find(session.graph().nodeByName("DB2")->id)->obs.arrays.at("activations")(0, 0) == 0.f, 5000);
+    QTest::qWait(300);
+    view->grab().save(QDir::temp().filePath("ganglion_worm_expanded_dock.png"));
+    session.undoStack()->undo();  // osc back on, DB2 still ablated: one step per click
+    QCOMPARE(session.graph().nodeByName("Oscillator")->params.getBool("active"), true);
+    QCOMPARE(session.graph().nodeByName("DB2")->params.getBool("ablated"), true);
     session.pause();
 }
 

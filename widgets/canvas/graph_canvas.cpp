@@ -376,6 +376,24 @@ void GraphCanvas::keyReleaseEvent(QKeyEvent* e) {
     QGraphicsView::keyReleaseEvent(e);
 }
 
+void GraphCanvas::expandSelection() {
+    const QList<NodeId> nodes = selectedNodes();
+    const NodeSpec* spec = nodes.size() == 1 && graph() ? graph()->spec(nodes.front()) : nullptr;
+    if (!spec || !spec->expand) {
+        emit statusMessage(nodes.size() == 1 ? tr("This node has no parts to expand into.")
+                                             : tr("Select one composite node (e.g. an NCAP circuit) to expand."));
+        return;
+    }
+    const NodeId id = nodes.front();
+    selectNodesAddedBy([&] { emit requestExpand(id); });  // the parts come up selected
+    // show them all when they outgrow the view
+    if (const QList<NodeId> parts = selectedNodes(); parts.size() > 1) {
+        QRectF box;
+        for (QGraphicsItem* it : scene_->selectedItems()) box |= it->sceneBoundingRect();
+        if (!mapToScene(viewport()->rect()).boundingRect().contains(box)) fitToView();
+    }
+}
+
 // --- context menu ----------------------------------------------------------------------------
 
 void GraphCanvas::contextMenuEvent(QContextMenuEvent* e) {
@@ -394,6 +412,14 @@ void GraphCanvas::contextMenuEvent(QContextMenuEvent* e) {
     menu.addAction(tr("Duplicate"), QKeySequence(Qt::CTRL | Qt::Key_D), this, &GraphCanvas::duplicateSelection)
         ->setEnabled(!selectedNodes().isEmpty());
     menu.addAction(tr("Delete"), QKeySequence::Delete, this, &GraphCanvas::deleteSelection)->setEnabled(sel);
+    if (const QList<NodeId> nodes = selectedNodes(); nodes.size() == 1) {
+        const NodeSpec* spec = graph() ? graph()->spec(nodes.front()) : nullptr;
+        if (spec && spec->expand) {
+            menu.addSeparator();
+            menu.addAction(QString::fromStdString(spec->expandLabel.empty() ? "Expand" : spec->expandLabel), this,
+                           &GraphCanvas::expandSelection);
+        }
+    }
     menu.addSeparator();
     menu.addAction(tr("Select all"), QKeySequence::SelectAll, this, &GraphCanvas::selectAll);
     menu.addAction(tr("Fit to view"), QKeySequence(Qt::Key_F), this, &GraphCanvas::fitToView);

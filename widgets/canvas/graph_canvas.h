@@ -72,6 +72,8 @@ public slots:
     void cutSelection();
     void paste();
     void duplicateSelection();
+    /// Expand the single selected node into its parts when its type allows (requestExpand).
+    void expandSelection();
     void fitToView();
     void zoomIn();
     void zoomOut();
@@ -89,6 +91,8 @@ signals:
     void requestDelete(const QList<ganglion::NodeId>& nodes, const QList<ganglion::EdgeId>& edges);
     /// Paste graph JSON so that the group's top-left lands at `topLeft` (paste and duplicate).
     void requestPaste(const QString& json, const QPointF& topLeft);
+    /// Replace a composite node by its parts (NodeSpec::expand), e.g. an NCAP circuit by its neurons.
+    void requestExpand(ganglion::NodeId node);
     /// The single selected node, or 0 when none or several are selected.
     void selectedNodeChanged(ganglion::NodeId id);
     /// One-line feedback for a status bar (refused connection and why, nothing to paste…).
