@@ -4,6 +4,8 @@
 // White et al. (1986) (309 cells) at dt = 1 ms, graded and LIF, and (3) ES generations per
 // second for the NCAP and MLP trainers. Median of repeats. Each figure is given in wall time and
 // in this thread's CPU time (the latter is what the code costs when the machine is shared).
+#include "core/engine/engine.h"
+#include "core/graph/json_io.h"
 #include "core/model/node_spec.h"
 #include "core/worm/connectome_network.h"
 #include "core/worm/ncap_circuit.h"
@@ -98,6 +100,18 @@ double swimmerKernels(double seconds) {
     });
 }
 
+/// The bundled example `file` run through the full engine (graph, edges, delayed ports).
+double swimmerEngine(const char* file, double seconds) {
+    const Graph g = loadGraphFile(std::string(GANGLION_SOURCE_DIR) + "/resources/examples/" + file);
+    const int steps = int(seconds / 0.03);
+    return timeIt(5, [&] {
+        Engine e;
+        e.build(g);
+        if (!e.ok()) throw std::runtime_error(std::string(file) + ": " + e.error());
+        for (int s = 0; s < steps; ++s) e.step();
+    });
+}
+
 }  // namespace
 
 int main() {
@@ -114,6 +128,10 @@ int main() {
     std::printf("figure: swimmer_kernels_realtime_factor=%.0f x\n", sim / wallK);
     std::printf("figure: swimmer_kernels_realtime_factor_cpu=%.0f x\n", sim / gLastCpu);
     std::printf("figure: swimmer_target_met=%d (>= 1000x)\n", sim / wall >= 1000.0 ? 1 : 0);
+    const double wallE = swimmerEngine("worm_swimmer.json", sim);
+    std::printf("figure: swimmer_engine_realtime_factor=%.0f x (NcapCircuit node + body in the engine)\n", sim / wallE);
+    const double wallN = swimmerEngine("worm_neurons.json", sim);
+    std::printf("figure: swimmer_expanded_engine_realtime_factor=%.0f x (26 neuron nodes + body)\n", sim / wallN);
 
     const std::string path = std::string(GANGLION_SHARED_DIR) + "/data/connectome/white_1986_whole.tsv";
     if (std::filesystem::exists(path)) {
