@@ -33,7 +33,9 @@ public:
         connect(test, &QCheckBox::toggled, field_, &DecisionField::setShowTest);
         connect(disc, &QCheckBox::toggled, field_, &DecisionField::setDiscretize);
         auto* timer = new QTimer(this);
-        connect(timer, &QTimer::timeout, this, [this] { poll(); });
+        connect(timer, &QTimer::timeout, this, [this] {
+            if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
+        });
         timer->start(50);
     }
 

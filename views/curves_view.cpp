@@ -43,7 +43,9 @@ public:
         });
         connect(s, &Session::documentReplaced, this, [this] { restart(); });
         auto* timer = new QTimer(this);
-        connect(timer, &QTimer::timeout, this, [this] { poll(); });
+        connect(timer, &QTimer::timeout, this, [this] {
+            if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
+        });
         timer->start(100);
     }
 

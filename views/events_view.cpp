@@ -69,7 +69,9 @@ public:
         });
         playback_->setPlaying(session_->isRunning());
         auto* timer = new QTimer(this);
-        connect(timer, &QTimer::timeout, this, [this] { poll(); });
+        connect(timer, &QTimer::timeout, this, [this] {
+            if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
+        });
         timer->start(33);
     }
 

@@ -75,7 +75,9 @@ public:
         });
         connect(s, &Session::documentReplaced, this, [this] { heat_->setConnectivity(nullptr); });
         auto* t = new QTimer(this);
-        connect(t, &QTimer::timeout, this, [this] { poll(); });
+        connect(t, &QTimer::timeout, this, [this] {
+            if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
+        });
         t->start(100);
     }
 
@@ -127,7 +129,9 @@ public:
         lay->addWidget(status_);
         for (int c = 0; c < g2g::kClasses; ++c) names_ << QString::fromUtf8(g2g::fashionClassName(c));
         auto* t = new QTimer(this);
-        connect(t, &QTimer::timeout, this, [this] { poll(); });
+        connect(t, &QTimer::timeout, this, [this] {
+            if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
+        });
         t->start(200);
     }
 

@@ -178,7 +178,9 @@ public:
             edge_ = {};
         });
         auto* t = new QTimer(this);
-        connect(t, &QTimer::timeout, this, [this] { poll(); });
+        connect(t, &QTimer::timeout, this, [this] {
+            if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
+        });
         t->start(33);  // live at the snapshot rate
     }
 

@@ -47,7 +47,9 @@ public:
         connect(which_, &QComboBox::currentIndexChanged, this, [this] { last_ = nullptr; });
         connect(layer_, &QComboBox::currentIndexChanged, this, [this] { last_ = nullptr; });
         auto* t = new QTimer(this);
-        connect(t, &QTimer::timeout, this, [this] { poll(); });
+        connect(t, &QTimer::timeout, this, [this] {
+            if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
+        });
         t->start(150);
     }
 

@@ -141,7 +141,9 @@ public:
             picked_.clear();
         });
         auto* timer = new QTimer(this);
-        connect(timer, &QTimer::timeout, this, [this] { poll(); });
+        connect(timer, &QTimer::timeout, this, [this] {
+            if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
+        });
         timer->start(33);
     }
 

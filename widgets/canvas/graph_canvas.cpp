@@ -26,7 +26,9 @@ GraphCanvas::GraphCanvas(Graph* graph, QWidget* parent) : QGraphicsView(parent) 
     scene_ = new GraphScene(this);
     setScene(scene_);
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing | QPainter::SmoothPixmapTransform);
-    setViewportUpdateMode(FullViewportUpdate);
+    // Live thumbnails repaint only their own rectangles; the grid is drawn once per scroll/zoom.
+    setViewportUpdateMode(SmartViewportUpdate);
+    setCacheMode(CacheBackground);
     setDragMode(RubberBandDrag);
     setRubberBandSelectionMode(Qt::IntersectsItemShape);
     setTransformationAnchor(AnchorUnderMouse);

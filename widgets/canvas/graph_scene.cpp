@@ -70,7 +70,7 @@ void GraphScene::selectOnly(const QList<NodeId>& ids) {
 
 void GraphScene::setThumbnail(NodeId id, const QImage& img) {
     thumbs_.insert(id, img);
-    if (NodeItem* it = nodeItem(id)) it->update();
+    if (NodeItem* it = nodeItem(id)) it->updateThumbnail();
 }
 
 void GraphScene::setIssue(NodeId id, const QString& text) {

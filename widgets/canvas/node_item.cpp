@@ -32,6 +32,7 @@ NodeItem::NodeItem(GraphScene* scene, NodeId id) : scene_(scene), id_(id) {
     setAcceptHoverEvents(true);
     setZValue(1);
     setCacheMode(NoCache);
+    setFlag(ItemUsesExtendedStyleOption);  // exposedRect: thumbnail refreshes repaint only the thumbnail
     syncFromGraph();
 }
 
@@ -165,6 +166,14 @@ void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* opt, QWidget*)
     const double r = Metrics::cornerRadius;
     const double lod = opt ? opt->levelOfDetailFromTransform(p->worldTransform()) : 1.0;
 
+    // A live thumbnail refresh exposes only the thumbnail (updateThumbnail): the node body
+    // behind it is a flat fill, so repaint just that instead of the whole node.
+    if (hasThumb_ && lod >= 0.35 && opt && thumbDirtyRect().contains(opt->exposedRect)) {
+        p->fillRect(opt->exposedRect, canvas::nodeBody());
+        paintThumbnail(p);
+        return;
+    }
+
     // Soft shadow.
     p->setPen(Qt::NoPen);
     for (int i = 3; i >= 1; --i) {
@@ -227,32 +236,40 @@ void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* opt, QWidget*)
 
     paintPorts(p, *spec);
 
-    // Live activation thumbnail.
-    if (hasThumb_) {
-        const QRectF tr = thumbRect();
-        p->setPen(Qt::NoPen);
-        p->setBrush(QColor(0x1a, 0x1c, 0x22));
-        p->drawRoundedRect(tr, 4, 4);
-        const QImage img = scene_->thumbnail(id_);
-        if (!img.isNull()) {
-            p->save();
-            QPainterPath clip;
-            clip.addRoundedRect(tr, 4, 4);
-            p->setClipPath(clip);
-            p->setRenderHint(QPainter::SmoothPixmapTransform, false);
-            p->drawImage(tr, img);
-            p->restore();
-        } else {
-            QFont f = canvas::portFont();
-            f.setItalic(true);
-            p->setFont(f);
-            p->setPen(canvas::dimTextColor().darker(130));
-            p->drawText(tr, Qt::AlignCenter, QObject::tr("no activity yet"));
-        }
-        p->setPen(QPen(canvas::nodeBorder(), 1));
-        p->setBrush(Qt::NoBrush);
-        p->drawRoundedRect(tr, 4, 4);
+    if (hasThumb_) paintThumbnail(p);
+}
+
+QRectF NodeItem::thumbDirtyRect() const { return thumbRect().adjusted(-1.5, -1.5, 1.5, 1.5); }
+
+void NodeItem::updateThumbnail() {
+    if (hasThumb_) update(thumbDirtyRect());
+}
+
+/// The live activation thumbnail (image, or "no activity yet"), framed.
+void NodeItem::paintThumbnail(QPainter* p) {
+    const QRectF tr = thumbRect();
+    p->setPen(Qt::NoPen);
+    p->setBrush(QColor(0x1a, 0x1c, 0x22));
+    p->drawRoundedRect(tr, 4, 4);
+    const QImage img = scene_->thumbnail(id_);
+    if (!img.isNull()) {
+        p->save();
+        QPainterPath clip;
+        clip.addRoundedRect(tr, 4, 4);
+        p->setClipPath(clip, Qt::IntersectClip);
+        p->setRenderHint(QPainter::SmoothPixmapTransform, false);
+        p->drawImage(tr, img);
+        p->restore();
+    } else {
+        QFont f = canvas::portFont();
+        f.setItalic(true);
+        p->setFont(f);
+        p->setPen(canvas::dimTextColor().darker(130));
+        p->drawText(tr, Qt::AlignCenter, QObject::tr("no activity yet"));
     }
+    p->setPen(QPen(canvas::nodeBorder(), 1));
+    p->setBrush(Qt::NoBrush);
+    p->drawRoundedRect(tr, 4, 4);
 }
 
 void NodeItem::paintPorts(QPainter* p, const NodeSpec& spec) {

@@ -36,6 +36,8 @@ public:
     QPainterPath shape() const override;
     void paint(QPainter* p, const QStyleOptionGraphicsItem* opt, QWidget* w) override;
 
+    /// Repaint only the live thumbnail (its image changed).
+    void updateThumbnail();
     /// Re-read position, name and ports from the graph (after nodeChanged / nodeMoved).
     void syncFromGraph();
     /// Port centre in scene coordinates.
@@ -56,6 +58,8 @@ private:
     QRectF thumbRect() const;
     QPointF portPos(bool output, int index) const;
     void paintPorts(QPainter* p, const NodeSpec& spec);
+    void paintThumbnail(QPainter* p);
+    QRectF thumbDirtyRect() const;
     QString tooltipAt(const QPointF& itemPos) const;
 
     GraphScene* scene_;
