@@ -47,6 +47,14 @@ void Optimizer::step() {
             m_[i].setZero(w.rows(), w.cols());
             v_[i].setZero(w.rows(), w.cols());
         }
+        if (auto* fresh = params_[i].fresh; fresh && !fresh->empty()) {
+            for (Eigen::Index k : *fresh)
+                if (k >= 0 && k < w.size()) {
+                    m_[i](k) = 0.f;
+                    v_[i](k) = 0.f;
+                }
+            fresh->clear();
+        }
         if (wd != 0.f) g += wd * w;
         if (cfg_.kind == "sgd") {
             const float mu = float(cfg_.momentum);

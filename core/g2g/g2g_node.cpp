@@ -51,7 +51,8 @@ public:
 
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override {
         const Matrix& x = in[0]->tensor;
-        if (ctx.phase == Phase::Train && ctx.learning && ctx.rng) layer_.maybeRewire(ctx.step, *ctx.rng);
+        if (ctx.phase == Phase::Train && ctx.learning && ctx.rng && layer_.maybeRewire(ctx.step, *ctx.rng))
+            for (int slot : layer_.lastEvent.movedSlots) freshSlots_.push_back(slot);  // regrown: new Adam moments
         layer_.lin.pack();
         layer_.lin.forward(x, out[0].tensor, scratch_);
         step_ = ctx.step;
@@ -79,7 +80,9 @@ public:
     }
 
     std::vector<Parameter> parameters() override {
-        return {{"weights", &layer_.lin.w, &gW_}, {"bias", &layer_.lin.b, &gB_}};
+        Parameter w{"weights", &layer_.lin.w, &gW_};
+        w.fresh = &freshSlots_;
+        return {w, {"bias", &layer_.lin.b, &gB_}};
     }
 
     void observe(Observables& obs) const override {
@@ -159,6 +162,7 @@ private:
     G2GLayer layer_;
     SparseScratch scratch_;
     Matrix gW_, gB_;
+    std::vector<Eigen::Index> freshSlots_;  // slots regrown since the optimiser last ran
     ActivationStats inStats_, outStats_;
     Matrix thumbIn_, thumbOut_;
     float eps_ = 1e-3f;

@@ -78,6 +78,10 @@ struct Parameter {
     /// Optional constraint applied after each optimiser update (sign constraints, masks…).
     void (*project)(Matrix&, void* user) = nullptr;
     void* user = nullptr;
+    /// Optional: linear indices into `value` whose optimiser state must start afresh (e.g.
+    /// connections a sparse layer just regrew into reused slots). The kernel appends; the
+    /// optimiser zeroes those entries' moments before its next update and clears the list.
+    std::vector<Eigen::Index>* fresh = nullptr;
 };
 
 /// Named learned state for save/load.

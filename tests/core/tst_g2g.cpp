@@ -193,6 +193,29 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, b.kernel->loadState(bad));
     }
 
+    void rewiringMarksRegrownSlotsFresh() {
+        // A rewiring step hands the regrown slots to the optimiser (Parameter::fresh), so the
+        // new connections do not inherit the Adam moments of the ones they replace.
+        testing::KernelRig rig("G2GLayer", {{"units", 12}, {"p_out", 0.3}, {"rewire_every", 2}, {"rewire_fraction", 0.25},
+                                            {"rewire_until", 0}, {"regrow", "random"}},
+                               {Shape::tensor(16)});
+        rig.inputs = {testing::tensorValue(randomMatrix(16, 4, 3))};
+        auto params = rig.kernel->parameters();
+        QVERIFY(params[0].fresh);
+        QVERIFY(params[0].fresh->empty());
+        std::vector<const Value*> in{&rig.inputs[0]};
+        StepContext ctx;
+        ctx.rng = &rig.rng;
+        for (std::uint64_t step = 0; step < 6 && params[0].fresh->empty(); ++step) {
+            ctx.step = step;
+            rig.kernel->forward(ctx, in, rig.outputs);
+        }
+        QVERIFY2(!params[0].fresh->empty(), "no rewiring happened in 6 steps");
+        const auto nnz = params[0].value->rows();
+        for (Eigen::Index k : *params[0].fresh) QVERIFY(k >= 0 && k < nnz);
+        QVERIFY(int(params[0].fresh->size()) <= int(std::lround(0.25 * double(nnz))) + 1);
+    }
+
     void badBuildInputs() {
         QVERIFY_THROWS_EXCEPTION(BuildError, testing::KernelRig("G2GLayer", {}, {Shape{}}));
         QVERIFY_THROWS_EXCEPTION(BuildError, testing::KernelRig("G2GLayer", {{"units", 4}, {"ensembles", 8}}, {Shape::tensor(10)}));

@@ -1,6 +1,7 @@
 // Engine end to end: the spiral example trains, determinism for a seed, divergence is reported,
 // live parameter edits, save/load of trained state.
 #include "core/engine/engine.h"
+#include "core/engine/optimizer.h"
 #include "core/graph/json_io.h"
 
 #include <QtTest>
@@ -25,6 +26,31 @@ private slots:
         const double acc = s.at("Accuracy/test_accuracy");
         QVERIFY2(acc >= 0.95, qPrintable(QString("test accuracy %1 < 0.95").arg(acc)));
         QVERIFY(s.at("Loss/test_loss") < 0.2);
+    }
+
+    void adamRestartsFreshEntries() {
+        // Entries a kernel marks fresh (a regrown sparse connection in a reused slot) lose the
+        // Adam moments of the connection that held the slot before; the others keep theirs.
+        Matrix w = Matrix::Zero(3, 1), g(3, 1);
+        std::vector<Eigen::Index> fresh;
+        Parameter p{"w", &w, &g};
+        p.fresh = &fresh;
+        OptimizerConfig cfg;
+        cfg.learningRate = 0.1;
+        Optimizer opt({p}, cfg);
+        for (int i = 0; i < 20; ++i) {  // build up momentum towards +w
+            opt.zeroGrad();
+            g.setConstant(-1.f);
+            opt.step();
+        }
+        const Matrix before = w;
+        fresh.push_back(1);
+        opt.zeroGrad();  // no gradient this step: only momentum moves the weights
+        opt.step();
+        QVERIFY(fresh.empty());
+        QVERIFY(w(0) > before(0) + 1e-3);  // momentum carried on
+        QCOMPARE(w(1), before(1));         // fresh entry: no inherited momentum
+        QVERIFY(w(2) > before(2) + 1e-3);
     }
 
     void sameSeedSameResult() {
