@@ -2,6 +2,7 @@
 // live), a detail plot of the clicked edge with its symbolic candidates, and the KAN
 // operations (prune, auto-snap, accept a candidate, grid update/extension, network formula),
 // all run on the engine thread through EngineRunner::post.
+#include "app/commands/graph_commands.h"
 #include "app/session/session.h"
 #include "core/kan/kan_net.h"
 #include "core/kan/kan_node.h"
@@ -144,14 +145,7 @@ public:
                 return QString("Grid refitted to the data (max change %1).").arg(err, 0, 'g', 3);
             });
         });
-        connect(ext, &QPushButton::clicked, this, [this] {
-            const int g = grid_->value();
-            run([g](std::vector<KanLayerKernel*>& ks) {
-                double err = 0;
-                for (auto* k : ks) err = std::max(err, k->extendGrid(g));
-                return QString("Grid extended to G = %1 (max refit error %2).").arg(g).arg(err, 0, 'g', 3);
-            });
-        });
+        connect(ext, &QPushButton::clicked, this, [this] { extendGrid(grid_->value()); });
         connect(formula, &QPushButton::clicked, this, [this] { run([](std::vector<KanLayerKernel*>&) { return QString(); }); });
         connect(accept, &QPushButton::clicked, this, [this] {
             const int row = candidates_->currentRow();
@@ -206,6 +200,29 @@ private:
             QMetaObject::invokeMethod(qApp, [self, msg, lines] {
                 if (self) self->status_->setText((msg.isEmpty() ? QString() : msg + "\n") + "y = " + lines.join("\ny = "));
             }, Qt::QueuedConnection);
+        });
+    }
+
+    /// Grid extension is an edit of each layer's (live) "grid" parameter: one undo step, the
+    /// graph stays in step with the running model, and the engine refits the splines.
+    void extendGrid(int g) {
+        auto* macro = new QUndoCommand(tr("Extend KAN grid to G = %1").arg(g));
+        for (NodeId id : chain_) {
+            const Node* n = session_->graph().node(id);
+            if (!n || n->params.getInt("grid") == g) continue;
+            auto* c = new SetParamCommand(session_->graph(), id, "grid", n->params.get("grid"), std::int64_t(g), macro);
+            c->setMergeable(false);
+        }
+        if (macro->childCount() == 0) {
+            delete macro;
+            status_->setText(tr("The grid already has G = %1.").arg(g));
+            return;
+        }
+        session_->undoStack()->push(macro);  // the live edits reach the engine before this:
+        run([g](std::vector<KanLayerKernel*>& ks) {
+            double err = 0;
+            for (auto* k : ks) err = std::max(err, k->lastGridError());
+            return QString("Grid extended to G = %1 (max refit error %2).").arg(g).arg(err, 0, 'g', 3);
         });
     }
 

@@ -47,6 +47,9 @@ std::vector<Shape> KanLayerKernel::build(const BuildContext& ctx) {
 }
 
 void KanLayerKernel::setParams(const ParamSet& p) {
+    // A live grid change is a grid extension (or coarsening): the learned functions are refitted
+    // onto the new grid, as pykan's refine does, instead of restarting the layer.
+    if (const int g = int(p.getInt("grid")); layer_.config().in > 0 && g != layer_.config().grid) extendGrid(g);
     reg_.l1 = p.getFloat("lambda_l1");
     reg_.entropy = p.getFloat("lambda_entropy");
     gridEvery_ = int(p.getInt("grid_update_every"));
@@ -263,7 +266,9 @@ NodeSpec makeKanLayerSpec() {
         enumParam("basis", "bspline", kan::basisNames(),
                   "Edge function basis: B-spline (pykan), Gaussian RBF (FastKAN), Chebyshev "
                   "polynomials of tanh(x) (ChebyKAN, degree = grid) or ReLU-KAN bumps."),
-        intParam("grid", 5, 1, 100, "Grid intervals G (Chebyshev: polynomial degree)."),
+        intParam("grid", 5, 1, 100, "Grid intervals G (Chebyshev: polynomial degree). Changed while the model "
+                                    "runs, the grid is extended (or coarsened) and the learned functions refitted onto it.",
+                 true),
         intParam("order", 3, 0, 10, "Spline order k (B-spline and ReLU-KAN)."),
         floatParam("range_min", -1.0, -1e6, 1e6, "Lower end of the initial grid."),
         floatParam("range_max", 1.0, -1e6, 1e6, "Upper end of the initial grid."),

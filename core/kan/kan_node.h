@@ -33,6 +33,7 @@ public:
     int prune(float threshold);                    ///< edges removed (threshold from the param when < 0)
     double updateGrid();                           ///< max |Δφ| of the refit
     double extendGrid(int newGrid);                ///< max |Δφ| of the refit
+    double lastGridError() const { return lastGridError_; }
     std::vector<kan::SymbolicFit> suggest(int i, int o) const;
     void snap(int i, int o, const kan::SymbolicFit& fit);
     void unsnap(int i, int o);                     ///< back to the numeric spline

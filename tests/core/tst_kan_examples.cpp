@@ -57,6 +57,16 @@ void TstKanExamples::formulaExampleTrains() {
     QVERIFY(samples->curves && samples->edges[0].x.size() > 10);
     QCOMPARE(int(samples->knots[0].size()), 12);
 
+    // A live "grid" edit extends the running layer's grid: the learned function survives, and the
+    // engine's graph carries the new G, so a later rebuild or reset starts from it.
+    QVERIFY(e.setParam(kan1, "grid", std::int64_t(8)));
+    e.evaluate();
+    const double extended = scalar(e, "MSE/test_loss");
+    QVERIFY2(extended < 2 * last + 1e-4, qPrintable(QString("test loss %1 -> %2 after extension").arg(last).arg(extended)));
+    QCOMPARE(int(e.makeSnapshot()->find(kan1)->obs.get<KanLayerSamples>("kan")->knots[0].size()), 8 + 2 * 3 + 1);
+    QCOMPARE(e.graph().node(kan1)->params.getInt("grid"), 8);
+    for (int s = 0; s < 5; ++s) QVERIFY2(e.step(), e.error().c_str());
+
     // The view's operations on the live kernel.
     auto* k = dynamic_cast<KanLayerKernel*>(e.kernel(kan1));
     QVERIFY(k);

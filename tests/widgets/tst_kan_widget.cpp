@@ -251,6 +251,23 @@ void TstKanWidget::viewRendersRunningExample() {
     QVERIFY(status);
     QTRY_VERIFY_WITH_TIMEOUT(status->text().contains("y = "), 20000);
     QVERIFY2(status->text().contains("phi["), qPrintable(status->text()));  // the other edges are still splines
+
+    // "Extend grid to" edits every layer's grid parameter in one undo step; the engine refits.
+    QPushButton* extend = nullptr;
+    for (auto* b : view->findChildren<QPushButton*>())
+        if (b->text() == "Extend grid to") extend = b;
+    QVERIFY(extend);
+    const int steps = s.undoStack()->count();
+    extend->click();
+    QCOMPARE(s.undoStack()->count(), steps + 1);
+    for (const auto& n : s.graph().nodes())
+        if (n.type == "KanLayer") QCOMPARE(n.params.getInt("grid"), 10);
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains("Grid extended to G = 10"), 20000);
+    s.step();  // publish: the layer samples now have the finer grid (G + 2k + 1 knots)
+    QTRY_VERIFY_WITH_TIMEOUT(net->layers().size() == 2 && net->layers()[0]->knots[0].size() == 10 + 2 * 3 + 1, 5000);
+    s.undoStack()->undo();
+    for (const auto& n : s.graph().nodes())
+        if (n.type == "KanLayer") QVERIFY(n.params.getInt("grid") != 10);
 }
 
 QTEST_MAIN(TstKanWidget)
