@@ -1,7 +1,6 @@
 // Node type "NcapBNeuron": one B-type motor neuron of the NCAP circuit (dorsal DB or ventral
 // VB), graded: out = clamp(w_speed·speed + w_prop·stretch + w_osc·osc + w_turn·turn, 0, 1),
 // where stretch is this side's half of the previous joint's bend (NcapCircuit::step).
-#include "core/worm/ncap_circuit.h"
 #include "core/worm/ncap_parts.h"
 
 #include <cmath>
@@ -11,7 +10,7 @@
 namespace ganglion {
 namespace {
 
-class NcapBNeuronKernel : public Kernel {
+class NcapBNeuronKernel : public worm::GradedUnitKernel {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override {
         const int joint = int(ctx.params.getInt("joint"));
@@ -21,8 +20,7 @@ public:
                                            " joints, but this neuron at joint " + std::to_string(joint) +
                                            " senses joint " + std::to_string(joint - 1));
         setParams(ctx.params);
-        out_ = 0.f;
-        trace_.reset(1);
+        resetUnit();
         return {Shape::tensor(1)};
     }
 
@@ -49,23 +47,15 @@ public:
             }
             if (in[0]) x += wOsc_ * worm::scalarIn(in[0]);
             if (in[3]) x += wTurn_ * worm::scalarIn(in[3]);
-            out_ = ablated_ ? 0.f : worm::NcapCircuit::graded(x);
-            trace_.push(out_);
+            fire(x);
         }
         worm::setScalar(out[0], out_);
     }
 
-    void observe(Observables& obs) const override {
-        obs.arrays["activations"] = Matrix::Constant(1, 1, out_);
-        obs.arrays["trace"] = trace_.ordered();
-    }
-
 private:
-    bool dorsal_ = true, ablated_ = false;
+    bool dorsal_ = true;
     int joint_ = 1;
     float wOsc_ = 1.f, wProp_ = 1.f, wSpeed_ = -1.f, wTurn_ = 1.f;
-    float out_ = 0.f;
-    worm::TraceRing trace_;
 };
 
 }  // namespace

@@ -1,7 +1,6 @@
 // Node type "NcapMuscle": one muscle of the NCAP circuit (dorsal DM or ventral VM), graded:
 // out = clamp(w_ipsi·ipsi + w_contra·contra, 0, 1), excited by the B-neuron on its own side and
 // inhibited by the one on the other side (NcapCircuit::step).
-#include "core/worm/ncap_circuit.h"
 #include "core/worm/ncap_parts.h"
 
 #include <memory>
@@ -9,12 +8,11 @@
 namespace ganglion {
 namespace {
 
-class NcapMuscleKernel : public Kernel {
+class NcapMuscleKernel : public worm::GradedUnitKernel {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override {
         setParams(ctx.params);
-        out_ = 0.f;
-        trace_.reset(1);
+        resetUnit();
         return {Shape::tensor(1)};
     }
 
@@ -26,22 +24,13 @@ public:
 
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override {
         if (ctx.phase == Phase::Train) {
-            const float x = wIpsi_ * worm::scalarIn(in[0]) + wContra_ * worm::scalarIn(in[1]);
-            out_ = ablated_ ? 0.f : worm::NcapCircuit::graded(x);
-            trace_.push(out_);
+            fire(wIpsi_ * worm::scalarIn(in[0]) + wContra_ * worm::scalarIn(in[1]));
         }
         worm::setScalar(out[0], out_);
     }
 
-    void observe(Observables& obs) const override {
-        obs.arrays["activations"] = Matrix::Constant(1, 1, out_);
-        obs.arrays["trace"] = trace_.ordered();
-    }
-
 private:
-    float wIpsi_ = 1.f, wContra_ = -1.f, out_ = 0.f;
-    bool ablated_ = false;
-    worm::TraceRing trace_;
+    float wIpsi_ = 1.f, wContra_ = -1.f;
 };
 
 }  // namespace

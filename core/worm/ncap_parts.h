@@ -49,6 +49,31 @@ inline void setScalar(Value& v, float x) {
 /// A connected scalar input's value; 0 when unconnected or not produced yet (first step).
 inline float scalarIn(const Value* v) { return v && v->tensor.size() > 0 ? v->tensor(0, 0) : 0.f; }
 
+/// Base of the circuit's graded units (B-neurons, muscles): out = clamp(x, 0, 1), silenced when
+/// ablated, with a trace of recent outputs for the circuit views and a 1x1 canvas thumbnail.
+class GradedUnitKernel : public Kernel {
+public:
+    void observe(Observables& obs) const override {
+        obs.arrays["activations"] = Matrix::Constant(1, 1, out_);
+        obs.arrays["trace"] = trace_.ordered();
+    }
+
+protected:
+    void resetUnit() {
+        out_ = 0.f;
+        trace_.reset(1);
+    }
+    /// One control step with net input x (training phase only).
+    void fire(float x) {
+        out_ = ablated_ ? 0.f : std::clamp(x, 0.f, 1.f);
+        trace_.push(out_);
+    }
+
+    bool ablated_ = false;
+    float out_ = 0.f;
+    TraceRing trace_;
+};
+
 /// What NcapCircuit expands into for its parameters (see ncap_expand.cpp).
 Expansion expandNcapCircuit(const ParamSet& params);
 
