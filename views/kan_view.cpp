@@ -3,6 +3,7 @@
 // operations (prune, auto-snap, accept a candidate, grid update/extension, network formula),
 // all run on the engine thread through EngineRunner::post.
 #include "app/commands/graph_commands.h"
+#include "app/commands/model_commands.h"
 #include "app/session/session.h"
 #include "core/kan/kan_net.h"
 #include "core/kan/kan_node.h"
@@ -70,6 +71,9 @@ public:
         auto* bar = new QHBoxLayout;
         auto* prune = new QPushButton(tr("Prune"), this);
         prune->setToolTip(tr("Remove edges whose attribution is below the threshold"));
+        auto* pruneNodes = new QPushButton(tr("Prune nodes"), this);
+        pruneNodes->setToolTip(tr("Remove hidden nodes whose incoming and outgoing attributions are all below the "
+                                  "threshold (pykan prune_node); narrows the layers, keeps what they learned, undoable"));
         pruneTh_ = new QDoubleSpinBox(this);
         pruneTh_->setDecimals(4);
         pruneTh_->setRange(0, 100);
@@ -88,7 +92,7 @@ public:
         grid_->setRange(1, 100);
         grid_->setValue(10);
         auto* formula = new QPushButton(tr("Formula"), this);
-        for (QWidget* w : std::initializer_list<QWidget*>{prune, pruneTh_, snap, r2_, upd, ext, grid_, formula}) bar->addWidget(w);
+        for (QWidget* w : std::initializer_list<QWidget*>{prune, pruneNodes, pruneTh_, snap, r2_, upd, ext, grid_, formula}) bar->addWidget(w);
         bar->addStretch(1);
         lay->addLayout(bar);
 
@@ -130,6 +134,7 @@ public:
                 return QString("Pruned %1 edges below %2.").arg(n).arg(th);
             });
         });
+        connect(pruneNodes, &QPushButton::clicked, this, [this] { this->pruneNodes(float(pruneTh_->value())); });
         connect(snap, &QPushButton::clicked, this, [this] {
             const double r2 = r2_->value();
             run([r2](std::vector<KanLayerKernel*>& ks) {
@@ -201,6 +206,71 @@ private:
                 if (self) self->status_->setText((msg.isEmpty() ? QString() : msg + "\n") + "y = " + lines.join("\ny = "));
             }, Qt::QueuedConnection);
         });
+    }
+
+    /// pykan prune_node on the chain: computed on the engine thread from the layers' recent
+    /// inputs, applied as one undoable edit of the hidden layers' widths that carries the pruned
+    /// (and, for undo, the unpruned) learned state into the rebuilt engine.
+    void pruneNodes(float threshold) {
+        const auto ids = chain_;
+        if (ids.size() < 2) {
+            status_->setText(tr("Node pruning needs a chain of at least two KAN layers (it removes hidden nodes)."));
+            return;
+        }
+        QPointer<KanView> self(this);
+        session_->runner().post([ids, threshold, self](Engine& e) {
+            std::vector<KanLayerKernel*> ks;
+            for (NodeId id : ids)
+                if (auto* k = dynamic_cast<KanLayerKernel*>(e.kernel(id))) ks.push_back(k);
+            if (ks.size() != ids.size()) return;  // engine not built
+            if (ks.front()->recentInputs().cols() < 2) {
+                QMetaObject::invokeMethod(qApp, [self] {
+                    if (self) self->status_->setText(tr("Train first: node scores come from recent inputs."));
+                }, Qt::QueuedConnection);
+                return;
+            }
+            kan::Net net;
+            for (auto* k : ks) net.layers.push_back(k->layer());
+            const std::vector<int> widthsBefore = net.widths();
+            const int removed = net.pruneNodes(ks.front()->recentInputs(), threshold);
+            ReshapeModelCommand::State before = e.saveState(), after = before;
+            std::vector<std::pair<NodeId, int>> widths;
+            for (std::size_t l = 0; l < ids.size(); ++l) {
+                after[e.graph().node(ids[l])->name] = net.layers[l].saveState();
+                widths.emplace_back(ids[l], net.layers[l].out());
+            }
+            const std::vector<int> widthsAfter = net.widths();
+            QMetaObject::invokeMethod(qApp, [self, removed, threshold, widths, widthsBefore, widthsAfter,
+                                             before = std::move(before), after = std::move(after)]() mutable {
+                if (self) self->applyNodePruning(removed, threshold, widths, widthsBefore, widthsAfter, std::move(before), std::move(after));
+            }, Qt::QueuedConnection);
+        });
+    }
+
+    void applyNodePruning(int removed, float threshold, const std::vector<std::pair<NodeId, int>>& widths,
+                          const std::vector<int>& before, const std::vector<int>& after,
+                          ReshapeModelCommand::State stateBefore, ReshapeModelCommand::State stateAfter) {
+        auto join = [](const std::vector<int>& w) {
+            QStringList parts;
+            for (int x : w) parts << QString::number(x);
+            return parts.join(QStringLiteral("–"));
+        };
+        if (removed == 0) {
+            status_->setText(tr("No hidden node scores below %1.").arg(threshold));
+            return;
+        }
+        auto* cmd = new ReshapeModelCommand(session_, tr("Prune %n KAN node(s)", nullptr, removed), std::move(stateBefore),
+                                            std::move(stateAfter));
+        for (const auto& [id, w] : widths) {
+            const Node* n = session_->graph().node(id);
+            if (!n || n->params.getInt("width") == w) continue;
+            auto* c = new SetParamCommand(session_->graph(), id, "width", n->params.get("width"), std::int64_t(w), cmd);
+            c->setMergeable(false);
+        }
+        session_->undoStack()->push(cmd);
+        status_->setText(tr("Pruned %n hidden node(s) below %1: widths %2 → %3. Undo restores them.", nullptr, removed)
+                             .arg(threshold)
+                             .arg(join(before), join(after)));
     }
 
     /// Grid extension is an edit of each layer's (live) "grid" parameter: one undo step, the

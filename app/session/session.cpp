@@ -7,6 +7,8 @@
 #include <QSaveFile>
 #include <QTimer>
 
+#include <utility>
+
 namespace ganglion {
 
 /// Turns graph changes into engine actions: structural edits rebuild, live parameters go
@@ -36,7 +38,7 @@ Session::Session(QObject* parent)
             switch (ev) {
             case EngineRunner::Event::Built:
                 engineError_.clear();
-                emit engineMessage(tr("Engine built"));
+                emit engineMessage(text.isEmpty() ? tr("Engine built") : tr("Engine built; %1").arg(text));
                 break;
             case EngineRunner::Event::BuildFailed:
                 engineError_ = text;
@@ -84,7 +86,7 @@ void Session::flushRebuild() {
     rebuildPending_ = false;
     const bool wasRunning = isRunning();
     if (wasRunning) runner_->pause();
-    runner_->load(graph_);
+    runner_->load(graph_, std::exchange(carry_, {}));
     if (wasRunning) emit engineMessage(tr("Structure changed: the engine was rebuilt and paused — press Play to train from the new start"));
 }
 
@@ -102,6 +104,7 @@ bool Session::open(const QString& path, QString* error, bool asTemplate) {
         return false;
     }
     runner_->pause();
+    carry_.clear();
     graph_ = loaded;  // observers (canvas, this) are told reset()
     undo_.clear();
     undo_.setClean();
@@ -156,6 +159,14 @@ void Session::step() {
 void Session::resetEngine() { runner_->reset(); }
 void Session::setSpeed(double stepsPerSecond) { runner_->setSpeed(stepsPerSecond); }
 void Session::rebuild() { runner_->load(graph_); }
+
+void Session::carryStateIntoRebuild(std::map<std::string, KernelState> state) {
+    carry_ = std::move(state);
+    if (!rebuildPending_) {  // the edit needed no rebuild: apply the state through one anyway
+        rebuildPending_ = true;
+        QTimer::singleShot(0, this, [this] { flushRebuild(); });
+    }
+}
 
 void Session::setSelectedNode(NodeId id) {
     if (id == selected_) return;

@@ -50,6 +50,10 @@ public:
     /// Rebuild the engine from the current graph (structural edit). Pauses, rebuilds, resumes
     /// if it was running; emits engineMessage with what happened.
     void rebuild();
+    /// Learned state (by node name) the next structural rebuild loads into the new kernels,
+    /// so an edit that reshapes a trained model (KAN node pruning) keeps what it learned.
+    /// Set it from an undo command's redo/undo, right after the graph edits it goes with.
+    void carryStateIntoRebuild(std::map<std::string, KernelState> state);
     QString engineError() const { return engineError_; }
 
     // --- selection (shared by canvas, inspector and views) ---
@@ -78,6 +82,7 @@ private:
     NodeId selected_ = 0;
     QString engineError_;
     bool rebuildPending_ = false;
+    std::map<std::string, KernelState> carry_;
 };
 
 }  // namespace ganglion

@@ -35,10 +35,19 @@ void EngineRunner::post(std::function<void(Engine&)> fn) {
     cv_.notify_all();
 }
 
-void EngineRunner::load(const Graph& g) {
+void EngineRunner::load(const Graph& g, std::map<std::string, KernelState> carry) {
     auto copy = std::make_shared<Graph>(g);
-    post([this, copy](Engine& e) {
+    post([this, copy, carry = std::move(carry)](Engine& e) {
         auto issues = e.build(*copy);
+        std::string note;
+        if (e.ok())
+            for (const auto& [name, st] : carry) {
+                try {
+                    e.loadState({{name, st}});
+                } catch (const std::exception& ex) {
+                    note += (note.empty() ? "learned state not kept for " : "; ") + name + " (" + ex.what() + ")";
+                }
+            }
         history_.clear();
         {
             std::lock_guard lock(mutex_);
@@ -52,7 +61,7 @@ void EngineRunner::load(const Graph& g) {
             std::lock_guard lock(mutex_);
             l = listener_;
         }
-        if (l) l(e.ok() ? Event::Built : Event::BuildFailed, e.ok() ? "" : e.error());
+        if (l) l(e.ok() ? Event::Built : Event::BuildFailed, e.ok() ? note : e.error());
         if (!e.ok()) running_ = false;
     });
 }

@@ -28,8 +28,11 @@ public:
     ~EngineRunner();  ///< stops and joins the thread
 
     void setListener(Listener l);
-    /// Rebuild from a copy of the graph (keeps running state: paused stays paused).
-    void load(const Graph& g);
+    /// Rebuild from a copy of the graph (keeps running state: paused stays paused). `carry`:
+    /// learned state (by node name) loaded into the new kernels, e.g. a trained model whose
+    /// structure an operation changed (KAN node pruning). A node whose state no longer fits
+    /// starts fresh, and the Built message names it.
+    void load(const Graph& g, std::map<std::string, KernelState> carry = {});
     void play();
     void pause();
     void stepOnce(int steps = 1);

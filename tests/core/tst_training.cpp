@@ -2,6 +2,7 @@
 // live parameter edits, save/load of trained state.
 #include "core/engine/engine.h"
 #include "core/engine/optimizer.h"
+#include "core/engine/runner.h"
 #include "core/graph/json_io.h"
 
 #include <QtTest>
@@ -51,6 +52,49 @@ private slots:
         QVERIFY(w(0) > before(0) + 1e-3);  // momentum carried on
         QCOMPARE(w(1), before(1));         // fresh entry: no inherited momentum
         QVERIFY(w(2) > before(2) + 1e-3);
+    }
+
+    void rebuildCarriesLearnedState() {
+        // EngineRunner::load with carried state: the rebuilt engine continues from the trained
+        // model; an entry that no longer fits is skipped and named, the others still load.
+        Engine trained;
+        trained.build(spiral());
+        for (int i = 0; i < 800; ++i) QVERIFY(trained.step());
+        trained.evaluate();
+        const double acc = trained.scalars().at("Accuracy/test_accuracy");
+        const auto state = trained.saveState();
+        QVERIFY(state.count("Hidden 1") && state.count("Output"));
+        auto broken = state;
+        for (auto& [key, m] : broken.at("Output")) m = Matrix::Zero(1, 1);  // no longer fits
+
+        EngineRunner runner;
+        std::mutex mutex;
+        std::vector<std::string> built;
+        runner.setListener([&](EngineRunner::Event ev, const std::string& text) {
+            std::lock_guard lock(mutex);
+            if (ev == EngineRunner::Event::Built) built.push_back(text);
+        });
+        std::vector<double> accs;
+        auto evaluate = [&] {
+            runner.post([&](Engine& e) {
+                e.evaluate();
+                accs.push_back(e.scalars().at("Accuracy/test_accuracy"));
+            });
+        };
+        runner.load(spiral(), state);
+        evaluate();
+        runner.load(spiral(), broken);
+        evaluate();
+        runner.load(spiral());
+        evaluate();
+        runner.sync();
+        std::lock_guard lock(mutex);
+        QCOMPARE(int(built.size()), 3);
+        QCOMPARE(accs[0], acc);        // the trained model, exactly
+        QVERIFY(built[0].empty());
+        QVERIFY2(built[1].find("Output") != std::string::npos, built[1].c_str());  // named
+        QVERIFY(accs[1] < acc);        // its output layer started afresh
+        QVERIFY2(accs[2] < acc, qPrintable(QString("fresh %1 vs trained %2").arg(accs[2]).arg(acc)));
     }
 
     void sameSeedSameResult() {

@@ -8,6 +8,7 @@
 #include "widgets/kan/kan_edge_plot.h"
 #include "widgets/kan/kan_network_widget.h"
 
+#include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QListWidget>
@@ -87,6 +88,7 @@ private slots:
     void liveFrameRate();
     void edgePlotRenders();
     void viewRendersRunningExample();
+    void pruneNodesKeepsModelAndUndoes();
 };
 
 void TstKanWidget::drawsEveryEdge() {
@@ -268,6 +270,56 @@ void TstKanWidget::viewRendersRunningExample() {
     s.undoStack()->undo();
     for (const auto& n : s.graph().nodes())
         if (n.type == "KanLayer") QVERIFY(n.params.getInt("grid") != 10);
+}
+
+void TstKanWidget::pruneNodesKeepsModelAndUndoes() {
+    Session s;
+    QString err;
+    QVERIFY2(s.open(QString(GANGLION_SOURCE_DIR) + "/resources/examples/kan_formula.json", &err), qPrintable(err));
+    std::unique_ptr<QWidget> view(makeKanView(&s, nullptr));
+    view->resize(800, 640);
+    view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(view.get()));
+    s.play();
+    QTRY_VERIFY_WITH_TIMEOUT(s.snapshot() && s.snapshot()->step > 60, 20000);
+    s.pause();
+    QTRY_VERIFY(!s.isRunning());
+    NodeId first = 0;
+    for (const auto& n : s.graph().nodes())
+        if (n.type == "KanLayer" && !first) first = n.id;
+    const std::int64_t width = s.graph().node(first)->params.getInt("width");
+    QVERIFY(width > 1);
+    auto curves = [&] {
+        auto k = s.snapshot()->find(first)->obs.get<KanLayerSamples>("kan");
+        std::vector<float> ys;
+        for (const auto& e : k->edges) ys.insert(ys.end(), e.y.begin(), e.y.end());
+        return std::make_pair(k->out, ys);
+    };
+    const auto trained = curves();
+    QCOMPARE(trained.first, int(width));
+
+    // A threshold above every score keeps one hidden node (a layer cannot vanish).
+    view->findChild<QDoubleSpinBox*>()->setValue(50);
+    QPushButton* pruneNodes = nullptr;
+    for (auto* b : view->findChildren<QPushButton*>())
+        if (b->text() == "Prune nodes") pruneNodes = b;
+    QVERIFY(pruneNodes);
+    const int steps = s.undoStack()->count();
+    pruneNodes->click();
+    QTRY_COMPARE_WITH_TIMEOUT(s.undoStack()->count(), steps + 1, 10000);
+    QCOMPARE(s.graph().node(first)->params.getInt("width"), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(curves().first == 1, 10000);  // the rebuilt engine has the pruned layer
+    QVERIFY(!curves().second.empty());
+
+    // Undo brings the trained model back, not a freshly initialised one.
+    s.undoStack()->undo();
+    QCOMPARE(s.graph().node(first)->params.getInt("width"), width);
+    QTRY_VERIFY_WITH_TIMEOUT(curves().first == int(width), 10000);
+    const auto restored = curves();
+    QCOMPARE(restored.second.size(), trained.second.size());
+    float diff = 0;
+    for (std::size_t i = 0; i < restored.second.size(); ++i) diff = std::max(diff, std::abs(restored.second[i] - trained.second[i]));
+    QVERIFY2(diff < 1e-5f, qPrintable(QString("curves differ by %1 after undo").arg(diff)));
 }
 
 QTEST_MAIN(TstKanWidget)
