@@ -48,7 +48,11 @@ private:
         const NodeSnapshot* data = nullptr;
         const NodeSnapshot* cls = nullptr;
         for (const auto& n : snap->nodes) {
-            if (!data && n.obs.arrays.count("train_points")) data = &n;
+            // a 2D classification set publishes its points and the grid it is evaluated on
+            // (a regression set's "train_points" are only its canvas thumbnail)
+            if (!data && n.obs.arrays.count("train_points") && n.obs.arrays.count("test_points") &&
+                n.obs.arrays.count("grid_size"))
+                data = &n;
             if (!cls && n.obs.arrays.count("grid_probs")) cls = &n;
         }
         if (!data) {

@@ -237,7 +237,7 @@ private:
             }
             const auto& sc = src->obs.scalars;
             const double t = sc.count("time_s") ? sc.at("time_s") : 0.0;
-            if (sc.count("stream_end_s"))
+            if (sc.count("stream_begin_s") && sc.count("stream_end_s"))
                 playback_->setRange(std::int64_t(sc.at("stream_begin_s") * 1e6), std::int64_t(sc.at("stream_end_s") * 1e6));
             else
                 playback_->setRange(0, 0);
@@ -260,7 +260,11 @@ private:
         if (!f) return;
         before_->setWindow(f->obs.get<EventWindow>("events_before"));
         after_->setWindow(f->obs.get<EventWindow>("events"));
-        const double in = f->obs.scalars.at("events_in"), out = f->obs.scalars.at("events_out");
+        auto scalar = [&](const char* key) {
+            auto it = f->obs.scalars.find(key);
+            return it == f->obs.scalars.end() ? 0.0 : it->second;
+        };
+        const double in = scalar("events_in"), out = scalar("events_out");
         counts_->setText(tr("%1: %2 events in, %3 out (%4% kept, %5 removed)")
                              .arg(QString::fromStdString(f->name))
                              .arg(QString::fromStdString(withThousands(std::size_t(in))))

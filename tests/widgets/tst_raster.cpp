@@ -166,6 +166,24 @@ private slots:
         QVERIFY(!rw.grab().isNull());
     }
 
+    void ratesOfRasterWithoutPopulations() {
+        // A raster whose producer names no populations (or has no time step yet) still gives
+        // rates: one population, or none at all — never an exception.
+        snn::SpikeRaster r;
+        r.neurons = 4;
+        r.dt = 1e-3;
+        RateSeries s = computeRates(r, 50, 0.05, 0.01);
+        QCOMPARE(int(s.rate.size()), 1);
+        QCOMPARE(int(s.sparsity.size()), 5);
+        r.dt = 0;
+        s = computeRates(r, 50, 0.05, 0.01);
+        QVERIFY(s.rate.empty() && s.sparsity.empty());
+        RateWidget rw;
+        rw.resize(300, 120);
+        rw.setSeries(s, {});
+        QVERIFY(!rw.grab().isNull());
+    }
+
     void membraneTraces() {
         snn::TraceRecorder tr;
         tr.setProbes({3, 9}, 1000);

@@ -99,13 +99,15 @@ void MembraneTraceWidget::paintEvent(QPaintEvent*) {
 RateSeries computeRates(const snn::SpikeRaster& r, std::uint64_t endStep, double window, double binSeconds) {
     RateSeries s;
     s.binSeconds = binSeconds;
+    if (!(r.dt > 0) || !(binSeconds > 0) || !(window > 0)) return s;  // no time axis yet: no rates
     const auto binSteps = std::uint64_t(std::max(1.0, std::round(binSeconds / r.dt)));
     s.binSeconds = double(binSteps) * r.dt;
     const auto span = std::uint64_t(std::max(1.0, std::round(window / r.dt)));
     const std::uint64_t begin = endStep > span ? endStep - span : 0;
     const std::size_t bins = std::size_t((endStep - begin + binSteps - 1) / binSteps);
     s.tBegin = double(begin) * r.dt;
-    const std::size_t pops = std::max<std::size_t>(1, r.populationStart.size() - 1);
+    // populationStart holds one start per population plus the end (may be empty: one population)
+    const std::size_t pops = r.populationStart.size() > 1 ? r.populationStart.size() - 1 : 1;
     s.rate.assign(pops, std::vector<double>(bins, 0.0));
     s.sparsity.assign(bins, 1.0);
     std::vector<std::unordered_set<int>> active(bins);
