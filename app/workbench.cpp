@@ -9,11 +9,41 @@
 #include <QSettings>
 #include <QTimer>
 
+#include <QStatusBar>
+
 #include <cstdio>
+#include <exception>
+#include <functional>
 
 namespace ganglion {
 
 namespace {
+
+/// The last line of defence: an exception escaping an event handler (a view fed data it did not
+/// expect) is reported instead of aborting the program and losing the user's unsaved graph.
+class GuardedApplication : public QApplication {
+public:
+    using QApplication::QApplication;
+    std::function<void(const QString&)> report;
+
+    bool notify(QObject* receiver, QEvent* e) override {
+        try {
+            return QApplication::notify(receiver, e);
+        } catch (const std::exception& ex) {
+            fail(receiver, QString::fromUtf8(ex.what()));
+        } catch (...) {
+            fail(receiver, QStringLiteral("unknown exception"));
+        }
+        return false;
+    }
+
+private:
+    void fail(QObject* receiver, const QString& what) {
+        const QString who = QString::fromLatin1(receiver ? receiver->metaObject()->className() : "?");
+        std::fprintf(stderr, "ganglion: internal error in %s: %s\n", qPrintable(who), qPrintable(what));
+        if (report) report(tr("Internal error in %1: %2 — the graph is unaffected; please report this.").arg(who, what));
+    }
+};
 
 /// --screenshot: play until `steps` engine steps are done (or 60 s pass), then save the window.
 void scheduleScreenshot(MainWindow* w, Session* s, const QString& path, qulonglong steps) {
@@ -41,7 +71,7 @@ void scheduleScreenshot(MainWindow* w, Session* s, const QString& path, qulonglo
 
 int runWorkbench(int argc, char** argv) {
     setDefaultVtkSurfaceFormat();  // before QApplication: OpenGL 3.2 core for the 3D views
-    QApplication app(argc, argv);
+    GuardedApplication app(argc, argv);
     QApplication::setApplicationName("Ganglion");
     QApplication::setOrganizationName("Ganglion");
     QApplication::setApplicationVersion(GANGLION_VERSION);
@@ -51,6 +81,7 @@ int runWorkbench(int argc, char** argv) {
 
     Session session;
     MainWindow w(&session);
+    app.report = [&w](const QString& text) { w.statusBar()->showMessage(text, 15000); };
     w.show();
 
     QString file;

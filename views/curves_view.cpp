@@ -95,6 +95,7 @@ private:
         // metric instead of two empty charts.
         const bool training = loss_->seriesCount() > 0 || acc_->seriesCount() > 0;
         trainingCharts_->setVisible(training || others.isEmpty());
+        acc_->setVisible(acc_->seriesCount() > 0 || !training);  // regression: the loss chart alone
         if (!training && !others.isEmpty() && !otherNames_.contains(other_->currentText()))
             other_->setCurrentIndex(1);
         const QString sel = other_->currentText();

@@ -66,6 +66,7 @@ QString fitText(const kan::SymbolicFit& f) {
 class KanView : public QWidget {
 public:
     KanView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
+        setProperty("ganglionNodeTypes", QStringList{"KanLayer"});
         auto* lay = new QVBoxLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
         auto* bar = new QHBoxLayout;
@@ -92,9 +93,14 @@ public:
         grid_->setRange(1, 100);
         grid_->setValue(10);
         auto* formula = new QPushButton(tr("Formula"), this);
-        for (QWidget* w : std::initializer_list<QWidget*>{prune, pruneNodes, pruneTh_, snap, r2_, upd, ext, grid_, formula}) bar->addWidget(w);
+        // two rows, so the dock stays usable at a third of the window's width
+        for (QWidget* w : std::initializer_list<QWidget*>{prune, pruneNodes, pruneTh_, snap, r2_}) bar->addWidget(w);
         bar->addStretch(1);
         lay->addLayout(bar);
+        auto* bar2 = new QHBoxLayout;
+        for (QWidget* w : std::initializer_list<QWidget*>{upd, ext, grid_, formula}) bar2->addWidget(w);
+        bar2->addStretch(1);
+        lay->addLayout(bar2);
 
         auto* split = new QSplitter(Qt::Vertical, this);
         net_ = new KanNetworkWidget(split);
