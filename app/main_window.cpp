@@ -8,6 +8,7 @@
 #include "widgets/inspector/inspector.h"
 #include "widgets/palette/node_palette.h"
 #include "widgets/plots/decision_field.h"
+#include "widgets/raster/raster_widget.h"
 #include "widgets/plots/neuron_fields.h"
 
 #include <QApplication>
@@ -347,7 +348,11 @@ void MainWindow::pollEngine() {
             continue;
         }
         auto it = n.obs.arrays.find("activations");
-        if (it == n.obs.arrays.end() || it->second.size() == 0) continue;
+        if (it == n.obs.arrays.end() || it->second.size() == 0) {
+            if (auto raster = n.obs.get<snn::SpikeRaster>("spikes"))  // spiking nodes: their recent spikes
+                canvas_->setNodeThumbnail(n.id, rasterThumbnail(*raster, QSize(128, 40)));
+            continue;
+        }
         const QImage fields = neuronFieldsImage(it->second, grid);
         if (!fields.isNull()) canvas_->setNodeThumbnail(n.id, fields);
         else canvas_->setNodeActivations(n.id, it->second);
@@ -372,15 +377,17 @@ void MainWindow::raiseRelevantViews() {
     // have something to show for this document come to the front of their tab groups.
     QSet<QString> types;
     for (const auto& n : session_->graph().nodes()) types.insert(QString::fromStdString(n.type));
-    // Bottom-area views are shown only when the document has something for them (the View menu
-    // brings any of them back); right-area views share a tab group and just come to the front.
+    // Tabbed and bottom-area views are shown only when the document has something for them (the
+    // View menu brings any of them back); the relevant ones come to the front.
     for (auto* dock : findChildren<QDockWidget*>()) {
         if (!dock->widget()) continue;
         const QStringList wanted = dock->widget()->property("ganglionNodeTypes").toStringList();
         bool relevant = false;
         for (const QString& t : wanted) relevant = relevant || types.contains(t);
-        if (dockWidgetArea(dock) == Qt::BottomDockWidgetArea && !wanted.isEmpty() && !dock->isFloating())
-            dock->setVisible(relevant);
+        // bottom views, and right-hand views sharing a tab group, give their room to the
+        // document's own views; a view standing alone (the curves) stays
+        const bool grouped = dockWidgetArea(dock) == Qt::BottomDockWidgetArea || !tabifiedDockWidgets(dock).isEmpty();
+        if (grouped && !wanted.isEmpty() && !dock->isFloating()) dock->setVisible(relevant);
         if (relevant) {
             dock->show();
             dock->raise();

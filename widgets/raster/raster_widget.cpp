@@ -14,6 +14,22 @@ namespace {
 constexpr int kLeft = 52, kBottom = 34, kTop = 6, kRight = 8, kScrub = 10;
 }
 
+QImage rasterThumbnail(const snn::SpikeRaster& r, QSize size, double seconds) {
+    QImage img(size, QImage::Format_RGB32);
+    img.fill(QColor(0x1a, 0x1c, 0x22));
+    if (!(r.dt > 0) || r.neurons <= 0 || r.endStep <= r.firstStep || size.isEmpty()) return img;
+    const auto span = std::uint64_t(std::max(1.0, seconds / r.dt));
+    const std::uint64_t end = r.endStep, begin = std::max(r.firstStep, end > span ? end - span : 0);
+    const int w = size.width(), h = size.height();
+    r.forEach(begin, end, [&](std::uint64_t step, int n) {
+        const int x = int(double(step - begin) / double(span) * w);
+        const int y = h - 1 - int(std::int64_t(n) * h / r.neurons);
+        if (x >= 0 && x < w && y >= 0 && y < h)
+            img.setPixelColor(x, y, RasterWidget::populationColor(std::max(0, r.populationOf(n))).lighter(130));
+    });
+    return img;
+}
+
 RasterWidget::RasterWidget(QWidget* parent) : QWidget(parent) {
     setMinimumSize(240, 160);
     setFocusPolicy(Qt::ClickFocus);

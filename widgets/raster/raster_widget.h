@@ -15,6 +15,10 @@
 
 namespace ganglion {
 
+/// A small raster of the last `seconds` (canvas node thumbnail): dark background, one pixel per
+/// spike coloured by population, neurons folded onto `size.height()` rows.
+QImage rasterThumbnail(const snn::SpikeRaster& r, QSize size, double seconds = 0.25);
+
 class RasterWidget : public QWidget {
     Q_OBJECT
 public:
