@@ -166,6 +166,26 @@ private slots:
         QVERIFY(!rw.grab().isNull());
     }
 
+    void thumbnailShowsRecentSpikes() {
+        // neurons 0..9 (population a) fire in every step, 10..29 (b) never: the bottom third of
+        // the thumbnail is lit across its width, the rest stays dark
+        snn::SpikeRecorder rec({"a", "b"}, {0, 10, 30}, 1e-3, 1000);
+        for (std::uint64_t s = 0; s < 400; ++s) {
+            rec.beginStep(s);
+            rec.add(0, {0, 3, 6, 9});
+            rec.endStep();
+        }
+        const QImage img = rasterThumbnail(*rec.raster(), QSize(100, 30), 0.25);
+        QCOMPARE(img.size(), QSize(100, 30));
+        const QColor dark(0x1a, 0x1c, 0x22);
+        int litBottom = 0, litTop = 0;
+        for (int y = 0; y < 30; ++y)
+            for (int x = 0; x < 100; ++x)
+                (y >= 20 ? litBottom : litTop) += img.pixelColor(x, y) != dark;
+        QVERIFY2(litBottom >= 90, qPrintable(QString::number(litBottom)));
+        QCOMPARE(litTop, 0);
+    }
+
     void ratesOfRasterWithoutPopulations() {
         // A raster whose producer names no populations (or has no time step yet) still gives
         // rates: one population, or none at all — never an exception.
