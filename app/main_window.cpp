@@ -19,6 +19,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
+#include <QFile>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
@@ -97,6 +98,15 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
     auto* timer = new QTimer(this);
     connect(timer, &QTimer::timeout, this, &MainWindow::pollEngine);
     timer->start(100);
+
+    // Unsaved work is copied aside every 30 s, and the copy goes once the document is clean
+    // again (saved, undone, replaced) or the user chose to discard it at exit.
+    auto* autosave = new QTimer(this);
+    connect(autosave, &QTimer::timeout, this, &MainWindow::autosaveNow);
+    autosave->start(30000);
+    connect(session_, &Session::modifiedChanged, this, [this](bool modified) {
+        if (!modified) dropAutosave();
+    });
 }
 
 void MainWindow::buildActions() {

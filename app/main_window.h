@@ -35,6 +35,22 @@ public:
 
     bool maybeSave();  ///< true when it is fine to discard the current document
 
+    /// Where a modified document is copied aside (every 30 s) until it is saved or discarded.
+    static QString autosavePath();
+    /// Copies the document there now when it has unsaved changes; false when there was nothing
+    /// to keep or it could not be written.
+    bool autosaveNow();
+    /// At start-up: when an earlier run left unsaved work, asks whether to recover it and, if so,
+    /// opens it as a modified document bound to its original file. True when recovered.
+    bool offerRecovery();
+
+private:
+    /// Removes the copy this window wrote (never one left by another run that was not offered).
+    void dropAutosave();
+    bool autosaved_ = false;
+
+public:
+
 protected:
     void closeEvent(QCloseEvent* e) override;
 

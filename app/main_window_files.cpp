@@ -9,8 +9,14 @@
 #include <QFileInfo>
 #include <QMenu>
 #include <QMessageBox>
+#include <QDateTime>
+#include <QFile>
+#include <QSaveFile>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
+
+#include "core/graph/json_io.h"
 
 namespace ganglion {
 
@@ -72,11 +78,64 @@ void MainWindow::closeEvent(QCloseEvent* e) {
         e->ignore();
         return;
     }
+    dropAutosave();  // saved, or the user chose to discard
     session_->pause();
     QSettings st;
     st.setValue("window/geometry", saveGeometry());
     st.setValue("window/state", saveState());
     e->accept();
+}
+
+QString MainWindow::autosavePath() {
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/autosave.json");
+}
+
+bool MainWindow::autosaveNow() {
+    if (!session_->isModified()) return false;
+    const QString path = autosavePath();
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QSaveFile f(path);
+    const std::string text = graphToJson(session_->graph());
+    if (!f.open(QIODevice::WriteOnly) || f.write(text.data(), qint64(text.size())) != qint64(text.size()) || !f.commit())
+        return false;
+    QSettings st;
+    st.setValue("autosave/source", session_->filePath());
+    st.setValue("autosave/time", QDateTime::currentDateTime());
+    autosaved_ = true;
+    return true;
+}
+
+void MainWindow::dropAutosave() {
+    if (!autosaved_) return;
+    QFile::remove(autosavePath());
+    autosaved_ = false;
+}
+
+bool MainWindow::offerRecovery() {
+    const QString path = autosavePath();
+    if (!QFile::exists(path)) return false;
+    QSettings st;
+    const QString source = st.value("autosave/source").toString();
+    const QDateTime when = st.value("autosave/time").toDateTime();
+    const auto answer = QMessageBox::question(
+        this, tr("Recover unsaved work?"),
+        tr("Ganglion closed without saving the changes to %1 (last copied aside %2). Recover them?")
+            .arg(source.isEmpty() ? tr("an untitled graph") : QDir::toNativeSeparators(source),
+                 when.isValid() ? QLocale().toString(when, QLocale::ShortFormat) : tr("at an unknown time")),
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+    if (answer != QMessageBox::Yes) {
+        QFile::remove(path);
+        return false;
+    }
+    QString error;
+    if (!session_->open(path, &error, true)) {  // a damaged copy: say so and keep it for inspection
+        QMessageBox::warning(this, tr("Cannot recover"), error);
+        return false;
+    }
+    session_->adoptRecovered(source);  // modified, and Save writes to the original file
+    autosaveNow();                     // the recovered work is protected again at once
+    statusBar()->showMessage(tr("Recovered unsaved work; save it to keep it."), 8000);
+    return true;
 }
 
 void MainWindow::addRecent(const QString& path) {

@@ -86,13 +86,16 @@ int runWorkbench(int argc, char** argv) {
 
     QString file;
     bool asExample = false;
+    // Unsaved work a previous run left behind is offered first (an explicit file or example
+    // then still opens, asking to save the recovered graph).
+    const bool recovered = !p.isSet("screenshot") && w.offerRecovery();
     if (!p.positionalArguments().isEmpty()) {
         file = p.positionalArguments().first();
     } else if (p.isSet("example")) {
         file = MainWindow::findExample(p.value("example"));
         asExample = true;
         if (file.isEmpty()) std::fprintf(stderr, "ganglion: no bundled example matches '%s'\n", qPrintable(p.value("example")));
-    } else {
+    } else if (!recovered) {
         QString last = QSettings().value("lastFile").toString();
         if (last.startsWith("example:")) {
             last = last.mid(8);

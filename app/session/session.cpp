@@ -160,6 +160,12 @@ void Session::resetEngine() { runner_->reset(); }
 void Session::setSpeed(double stepsPerSecond) { runner_->setSpeed(stepsPerSecond); }
 void Session::rebuild() { runner_->load(graph_); }
 
+void Session::adoptRecovered(const QString& originalPath) {
+    path_ = originalPath;
+    emit filePathChanged(path_);
+    undo_.resetClean();  // not clean at any index: the document counts as modified
+}
+
 void Session::carryStateIntoRebuild(std::map<std::string, KernelState> state) {
     carry_ = std::move(state);
     if (!rebuildPending_) {  // the edit needed no rebuild: apply the state through one anyway

@@ -53,6 +53,9 @@ public:
     /// Learned state (by node name) the next structural rebuild loads into the new kernels,
     /// so an edit that reshapes a trained model (KAN node pruning) keeps what it learned.
     /// Set it from an undo command's redo/undo, right after the graph edits it goes with.
+    /// After opening recovered unsaved work: it is modified, and Save writes to `originalPath`
+    /// (untitled when empty).
+    void adoptRecovered(const QString& originalPath);
     void carryStateIntoRebuild(std::map<std::string, KernelState> state);
     QString engineError() const { return engineError_; }
 

@@ -167,6 +167,44 @@ private slots:
         QVERIFY(!w.grab().isNull());
     }
 
+    void unsavedWorkIsKeptAndRecovered() {
+        QFile::remove(MainWindow::autosavePath());
+        const QString original = QDir::temp().filePath("ganglion_autosave_test.json");
+        std::string recoveredJson;
+        {
+            Session session;
+            MainWindow w(&session);
+            QString err;
+            QVERIFY(session.open(MainWindow::findExample("spiral"), &err, true));
+            QVERIFY(!w.autosaveNow());  // nothing unsaved: nothing copied
+            QVERIFY(!QFile::exists(MainWindow::autosavePath()));
+            QVERIFY(session.save(original, &err));
+            session.undoStack()->push(new AddNodeCommand(session.graph(), "Dense", QPointF(0, 300)));
+            QVERIFY(w.autosaveNow());
+            QVERIFY(QFile::exists(MainWindow::autosavePath()));
+            session.undoStack()->undo();  // clean again: the copy goes
+            QTRY_VERIFY(!QFile::exists(MainWindow::autosavePath()));
+            session.undoStack()->redo();
+            QVERIFY(w.autosaveNow());
+            recoveredJson = graphToJson(session.graph());
+        }  // a crash: the window goes without closing, the copy stays
+        QVERIFY(QFile::exists(MainWindow::autosavePath()));
+        Session session;
+        MainWindow w(&session);
+        QTimer::singleShot(200, [] {
+            for (QWidget* top : QApplication::topLevelWidgets())
+                if (auto* box = qobject_cast<QMessageBox*>(top)) box->button(QMessageBox::Yes)->click();
+        });
+        QVERIFY(w.offerRecovery());
+        QCOMPARE(graphToJson(session.graph()), recoveredJson);
+        QVERIFY(session.isModified());
+        QCOMPARE(session.filePath(), original);  // Save goes back to where it came from
+        QString err;
+        QVERIFY(session.save(session.filePath(), &err));
+        QTRY_VERIFY(!QFile::exists(MainWindow::autosavePath()));
+        QFile::remove(original);
+    }
+
     void editMenuExpandsTheSelectedCircuit() {
         Session session;
         MainWindow w(&session);
