@@ -214,7 +214,8 @@ NodeSpec makeNcapCircuitSpec() {
              "ipsilaterally and inhibited contralaterally; torque = dorsal − ventral muscle. "
              "Connect its torque to a Swimmer body and the body's angles back (delayed). "
              "Right-click → Expand to neurons replaces it by its oscillator, B-neurons, muscles and "
-             "joints as separate nodes that drive the body the same way.";
+             "joints as separate nodes that drive the body the same way; each neuron then carries "
+             "its own copy of the weights (edit one neuron at a time).";
     s.reference = "Bhattasali, Zador & Engel (2022) Neural Circuit Architectural Priors for Embodied "
                   "Control, NeurIPS";
     s.inputs = {{"angles", PortType::Tensor, "joint angles of the body (radians)", true, true},
