@@ -74,15 +74,15 @@ std::shared_ptr<worm::CircuitTrace> expandedCircuitTrace(const Graph& g, const S
     }
     if (!start) return nullptr;
     std::set<NodeId> group{start->id};
-    std::deque<NodeId> todo{start->id};
-    while (!todo.empty()) {
-        const NodeId id = todo.front();
-        todo.pop_front();
+    std::deque<NodeId> queue{start->id};
+    while (!queue.empty()) {
+        const NodeId id = queue.front();
+        queue.pop_front();
         for (const Edge& e : g.edges()) {
             if (e.from.node != id && e.to.node != id) continue;
             const NodeId other = e.from.node == id ? e.to.node : e.from.node;
             const Node* o = g.node(other);
-            if (o && isNcapPart(o->type) && group.insert(other).second) todo.push_back(other);
+            if (o && isNcapPart(o->type) && group.insert(other).second) queue.push_back(other);
         }
     }
     int joints = 0;

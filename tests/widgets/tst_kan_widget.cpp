@@ -77,6 +77,21 @@ int darkPixels(const QImage& img, QRectF r, bool reddish = false) {
 }
 }  // namespace
 
+/// The KAN formula example in a session with the KAN view shown, trained for `steps` steps and
+/// paused again.
+void runFormulaExample(Session& s, std::unique_ptr<QWidget>& view, std::uint64_t steps) {
+    QString err;
+    QVERIFY2(s.open(QString(GANGLION_SOURCE_DIR) + "/resources/examples/kan_formula.json", &err), qPrintable(err));
+    view.reset(makeKanView(&s, nullptr));
+    view->resize(800, 640);
+    view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(view.get()));
+    s.play();
+    QTRY_VERIFY_WITH_TIMEOUT(s.snapshot() && s.snapshot()->step > steps, 20000);
+    s.pause();
+    QTRY_VERIFY(!s.isRunning());
+}
+
 class TstKanWidget : public QObject {
     Q_OBJECT
 private slots:
@@ -209,16 +224,10 @@ void TstKanWidget::edgePlotRenders() {
 
 void TstKanWidget::viewRendersRunningExample() {
     Session s;
-    QString err;
-    QVERIFY2(s.open(QString(GANGLION_SOURCE_DIR) + "/resources/examples/kan_formula.json", &err), qPrintable(err));
-    std::unique_ptr<QWidget> view(makeKanView(&s, nullptr));
-    view->resize(800, 640);
-    view->show();
-    QVERIFY(QTest::qWaitForWindowExposed(view.get()));
-    s.play();
-    QTRY_VERIFY_WITH_TIMEOUT(s.snapshot() && s.snapshot()->step > 50, 20000);
+    std::unique_ptr<QWidget> view;
+    runFormulaExample(s, view, 50);
+    if (QTest::currentTestFailed()) return;
     QTest::qWait(300);
-    s.pause();
     auto* net = view->findChild<KanNetworkWidget*>();
     QVERIFY(net);
     QCOMPARE(int(net->layers().size()), 2);
@@ -274,16 +283,9 @@ void TstKanWidget::viewRendersRunningExample() {
 
 void TstKanWidget::pruneNodesKeepsModelAndUndoes() {
     Session s;
-    QString err;
-    QVERIFY2(s.open(QString(GANGLION_SOURCE_DIR) + "/resources/examples/kan_formula.json", &err), qPrintable(err));
-    std::unique_ptr<QWidget> view(makeKanView(&s, nullptr));
-    view->resize(800, 640);
-    view->show();
-    QVERIFY(QTest::qWaitForWindowExposed(view.get()));
-    s.play();
-    QTRY_VERIFY_WITH_TIMEOUT(s.snapshot() && s.snapshot()->step > 60, 20000);
-    s.pause();
-    QTRY_VERIFY(!s.isRunning());
+    std::unique_ptr<QWidget> view;
+    runFormulaExample(s, view, 60);
+    if (QTest::currentTestFailed()) return;
     NodeId first = 0;
     for (const auto& n : s.graph().nodes())
         if (n.type == "KanLayer" && !first) first = n.id;
