@@ -38,7 +38,11 @@ void bindCanvasToUndoStack(GraphCanvas* canvas, Graph& g, QUndoStack* undo, std:
             Graph trial = g;  // find out why it cannot be expanded before touching the stack
             expandNode(trial, id);
         } catch (const std::exception& e) {
-            if (status) status(QObject::tr("Cannot expand: %1").arg(QString::fromUtf8(e.what())));
+            if (status) {  // the message names the node and why, e.g. "cannot expand 'NCAP circuit': …"
+                QString why = QString::fromUtf8(e.what());
+                if (!why.isEmpty()) why[0] = why[0].toUpper();
+                status(why);
+            }
             return;
         }
         auto* cmd = new ExpandNodeCommand(g, id);

@@ -225,6 +225,16 @@ private slots:
         r.canvas.expandSelection();
         QCOMPARE(r.stack.count(), 0);
         QVERIFY(!status.isEmpty() && status.last().at(0).toString().contains("no parts"));
+        // parameters that prevent it (an ablated neuron the circuit does not have): refused
+        const NodeId ncap = r.graph.nodeByName("NCAP circuit")->id;
+        QVERIFY(!r.graph.setParam(ncap, "ablate", std::string("DB9")));
+        r.canvas.selectNode(ncap);
+        r.canvas.expandSelection();
+        QCOMPARE(r.stack.count(), 0);
+        QVERIFY(r.graph.node(ncap));
+        QVERIFY(!r.graph.setParam(ncap, "ablate", std::string()));
+        const QString clean = json(r.graph);
+        QCOMPARE(clean, before);
         // the circuit becomes its 26 neuron-level nodes, selected and in view
         r.canvas.selectNode(r.graph.nodeByName("NCAP circuit")->id);
         r.canvas.expandSelection();
