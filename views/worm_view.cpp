@@ -246,9 +246,12 @@ private:
             lanes.push_back({QString::fromStdString(n.name), f, n.id == lastSel_});
         }
         swimmer_->setLanes(std::move(lanes));
-        // circuit: the selected node when it is one, else the first circuit in the graph
-        const NodeSnapshot* circuit = snap->find(lastSel_);
-        if (!circuit || !circuit->obs.get<worm::CircuitTrace>("ncap_trace")) {
+        // circuit: the selected one (a composite node, or a part of an expanded circuit), else
+        // the first composite, else the first expanded circuit
+        const Node* selNode = session_->graph().node(lastSel_);
+        const bool partSelected = selNode && isNcapPart(selNode->type);
+        const NodeSnapshot* circuit = partSelected ? nullptr : snap->find(lastSel_);
+        if (!partSelected && (!circuit || !circuit->obs.get<worm::CircuitTrace>("ncap_trace"))) {
             circuit = nullptr;
             for (const auto& n : snap->nodes)
                 if (n.obs.get<worm::CircuitTrace>("ncap_trace")) {

@@ -365,6 +365,18 @@ void TstWormWidgets::expandedCircuitInDock() {
     session.undoStack()->undo();  // osc back on, DB2 still ablated: one step per click
     QCOMPARE(session.graph().nodeByName("Oscillator")->params.getBool("active"), true);
     QCOMPARE(session.graph().nodeByName("DB2")->params.getBool("ablated"), true);
+    // next to a composite circuit, selecting a neuron shows the expanded circuit it belongs to
+    session.undoStack()->push(new AddNodeCommand(session.graph(), "NcapCircuit", QPointF(0, 1200)));
+    auto ablatedShown = [&] {
+        const auto& t = diagram->trace();
+        return t && std::find(t->ablated.begin(), t->ablated.end(), "DB2") != t->ablated.end();
+    };
+    session.play();
+    QTRY_VERIFY_WITH_TIMEOUT(session.snapshot() && session.snapshot()->firstOfType("NcapCircuit"), 5000);
+    session.setSelectedNode(session.graph().nodeByName("NCAP swimmer circuit")->id);
+    QTRY_VERIFY_WITH_TIMEOUT(diagram->hasTrace() && !ablatedShown(), 5000);  // the composite
+    session.setSelectedNode(session.graph().nodeByName("VM3")->id);
+    QTRY_VERIFY_WITH_TIMEOUT(ablatedShown(), 5000);  // the expanded circuit of VM3
     session.pause();
 }
 

@@ -21,6 +21,7 @@ public:
 
     void setTrace(std::shared_ptr<const worm::CircuitTrace> trace);
     bool hasTrace() const { return bool(trace_); }
+    const std::shared_ptr<const worm::CircuitTrace>& trace() const { return trace_; }
     /// Centre of a neuron in widget coordinates; (-1, -1) when the name is not in the circuit.
     QPointF neuronCenter(const QString& name) const;
     /// Name of the neuron under a widget point, empty when none.
