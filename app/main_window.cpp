@@ -4,6 +4,7 @@
 #include "app/commands/graph_commands.h"
 #include "core/graph/json_io.h"
 #include "views/view_registry.h"
+#include "widgets/canvas/canvas_style.h"
 #include "widgets/canvas/graph_canvas.h"
 #include "widgets/inspector/inspector.h"
 #include "widgets/palette/node_palette.h"
@@ -355,6 +356,10 @@ void MainWindow::pollEngine() {
     for (const auto& n : snap->nodes) {
         if (auto pts = n.obs.arrays.find("train_points"); pts != n.obs.arrays.end() && snap->buildId != lastBuild_) {
             canvas_->setNodeThumbnail(n.id, pointsImage(pts->second));  // a 2D data set shows its points
+            continue;
+        }
+        if (auto tr = n.obs.arrays.find("trace"); tr != n.obs.arrays.end() && tr->second.cols() > 1) {
+            canvas_->setNodeThumbnail(n.id, canvas::traceImage(tr->second));  // a unit's recent activity
             continue;
         }
         auto it = n.obs.arrays.find("activations");

@@ -14,6 +14,26 @@ private slots:
         if (!NodeRegistry::instance().find("Dense")) QSKIP("node type Dense is not registered");
     }
 
+    void traceThumbnailDrawsTheSignal() {
+        // a square wave between 0 and 1: the first half of the image lit near the top, the
+        // second half near the bottom; an empty trace gives no image
+        Matrix t(1, 20);
+        for (int k = 0; k < 20; ++k) t(0, k) = k < 10 ? 1.f : 0.f;
+        const QImage img = canvas::traceImage(t, QSize(100, 40));
+        QCOMPARE(img.size(), QSize(100, 40));
+        auto litRows = [&](int x0, int x1, int y0, int y1) {
+            int n = 0;
+            for (int x = x0; x < x1; ++x)
+                for (int y = y0; y < y1; ++y) n += img.pixelColor(x, y).red() > 0xb0;  // the orange line
+            return n;
+        };
+        QVERIFY(litRows(5, 40, 0, 6) > 30);
+        QCOMPARE(litRows(5, 40, 10, 40), 0);
+        QVERIFY(litRows(60, 95, 34, 40) > 30);
+        QCOMPARE(litRows(60, 95, 0, 30), 0);
+        QVERIFY(canvas::traceImage(Matrix(), QSize(100, 40)).isNull());
+    }
+
     void zoomPanFit() {
         Rig r;
         r.stack.push(new AddNodeCommand(r.graph, "Dense", {-1200, -500}));

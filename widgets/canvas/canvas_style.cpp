@@ -1,6 +1,8 @@
 #include "widgets/canvas/canvas_style.h"
 
 #include <QHash>
+#include <QPainter>
+#include <QPolygonF>
 
 #include <algorithm>
 #include <cmath>
@@ -90,6 +92,36 @@ QImage activationImage(const Matrix& m, int maxCols, int maxRows) {
                            int(zero.green() + t * (to.green() - zero.green())),
                            int(zero.blue() + t * (to.blue() - zero.blue())));
         }
+    }
+    return img;
+}
+
+QImage traceImage(const Matrix& trace, QSize size) {
+    if (trace.size() == 0 || size.isEmpty()) return {};
+    QImage img(size, QImage::Format_RGB32);
+    img.fill(QColor(0x1a, 0x1c, 0x22));
+    float lo = 0.f, hi = 1.f;
+    for (Eigen::Index i = 0; i < trace.size(); ++i)
+        if (std::isfinite(trace.data()[i])) {
+            lo = std::min(lo, trace.data()[i]);
+            hi = std::max(hi, trace.data()[i]);
+        }
+    const double w = size.width() - 1, h = size.height() - 3;
+    auto yOf = [&](float v) { return 1.5 + h * (1.0 - double((std::isfinite(v) ? v : lo) - lo) / double(hi - lo)); };
+    QPainter p(&img);
+    p.setRenderHint(QPainter::Antialiasing);
+    if (lo < 0.f) {  // zero line
+        p.setPen(QPen(QColor(0x3a, 0x3e, 0x48), 1));
+        p.drawLine(QPointF(0, yOf(0.f)), QPointF(w, yOf(0.f)));
+    }
+    const QColor colors[] = {QColor(0xff, 0x9f, 0x43), QColor(0x4d, 0xa8, 0xff)};
+    const Eigen::Index T = trace.cols();
+    for (Eigen::Index r = 0; r < trace.rows(); ++r) {
+        QPolygonF line;
+        line.reserve(int(T));
+        for (Eigen::Index t = 0; t < T; ++t) line << QPointF(T > 1 ? w * double(t) / double(T - 1) : w, yOf(trace(r, t)));
+        p.setPen(QPen(colors[r % 2], 1.4));
+        p.drawPolyline(line);
     }
     return img;
 }

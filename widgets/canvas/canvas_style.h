@@ -46,4 +46,9 @@ QFont portFont();
 /// cells (extra rows/columns are subsampled). Null image for an empty matrix.
 QImage activationImage(const Matrix& m, int maxCols = 64, int maxRows = 32);
 
+/// Recent values as lines over time (rows = signals, columns = steps, oldest first) on the
+/// range [min(0, lowest), max(1, highest)]: a graded neuron's activity, a joint's torque.
+/// First row orange, second blue. Null image for an empty matrix.
+QImage traceImage(const Matrix& trace, QSize size = QSize(128, 40));
+
 }  // namespace ganglion::canvas
