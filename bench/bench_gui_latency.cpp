@@ -4,7 +4,7 @@
 // engine's steps/s meanwhile. Target: the GUI thread is never blocked more than 16 ms.
 // Also prints the slowest event deliveries (receiver class / object name, event type) so a
 // regression names the widget that blocks.
-// Run under a real or virtual X server: xvfb-run -a ./bench_gui_latency
+// Run under a real or virtual X server: xvfb-run -a ./bench_gui_latency [seconds] [example]
 #include "app/main_window.h"
 #include "widgets/vtk/vtk_widget.h"
 
@@ -83,7 +83,9 @@ int main(int argc, char** argv) {
     Session session;
     MainWindow w(&session);
     w.show();
-    if (!w.openFile(MainWindow::findExample("spiral"), true)) return 2;
+    const QString example = argc > 2 ? QString::fromLocal8Bit(argv[2]) : QStringLiteral("spiral");
+    if (!w.openFile(MainWindow::findExample(example), true)) return 2;
+    std::printf("# example %s\n", qPrintable(example));
 
     std::vector<double> lateness;
     QElapsedTimer clock;

@@ -120,7 +120,7 @@ QImage traceImage(const Matrix& trace, QSize size) {
         QPolygonF line;
         line.reserve(int(T));
         for (Eigen::Index t = 0; t < T; ++t) line << QPointF(T > 1 ? w * double(t) / double(T - 1) : w, yOf(trace(r, t)));
-        p.setPen(QPen(colors[r % 2], 1.4));
+        p.setPen(QPen(colors[r % 2], 1.0));  // width <= 1: fast line drawing
         p.drawPolyline(line);
     }
     return img;

@@ -27,12 +27,38 @@ QString portTooltip(const PortSpec& p, bool output) {
 }
 }  // namespace
 
+/// The live thumbnail as a child item: refreshing it (every poll) repaints only its own
+/// rectangle, while the node's body stays in its device-coordinate cache. Its empty shape
+/// leaves clicks, hovers and rubber bands to the node.
+class NodeThumbItem : public QGraphicsItem {
+public:
+    explicit NodeThumbItem(NodeItem* node) : QGraphicsItem(node), node_(node) {
+        setAcceptedMouseButtons(Qt::NoButton);
+    }
+    void setRect(const QRectF& r) {
+        if (r == rect_) return;
+        prepareGeometryChange();
+        rect_ = r;
+    }
+    QRectF boundingRect() const override { return rect_.adjusted(-1, -1, 1, 1); }
+    QPainterPath shape() const override { return {}; }
+    void paint(QPainter* p, const QStyleOptionGraphicsItem* opt, QWidget*) override {
+        if (opt && opt->levelOfDetailFromTransform(p->worldTransform()) < 0.35) return;  // silhouettes only
+        p->setRenderHint(QPainter::Antialiasing);
+        node_->paintThumbnail(p);
+    }
+
+private:
+    NodeItem* node_;
+    QRectF rect_;
+};
+
 NodeItem::NodeItem(GraphScene* scene, NodeId id) : scene_(scene), id_(id) {
     setFlags(ItemIsMovable | ItemIsSelectable | ItemSendsGeometryChanges | ItemSendsScenePositionChanges);
     setAcceptHoverEvents(true);
     setZValue(1);
-    setCacheMode(NoCache);
-    setFlag(ItemUsesExtendedStyleOption);  // exposedRect: thumbnail refreshes repaint only the thumbnail
+    setCacheMode(DeviceCoordinateCache);  // the body repaints only when the node itself changes
+    thumb_ = new NodeThumbItem(this);
     syncFromGraph();
 }
 
@@ -59,8 +85,11 @@ void NodeItem::syncFromGraph() {
     width_ = std::min(w, 320.0);
     height_ = Metrics::headerHeight + Metrics::padding / 2 + std::max(rows_, 1) * Metrics::portRowHeight +
               (hasThumb_ ? Metrics::thumbHeight + Metrics::padding : 0) + Metrics::padding;
+    thumb_->setRect(thumbRect());
+    thumb_->setVisible(hasThumb_);
     if (node && pos() != QPointF(node->x, node->y)) setPos(node->x, node->y);
     update();
+    thumb_->update();
 }
 
 QRectF NodeItem::boundingRect() const {
@@ -166,14 +195,6 @@ void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* opt, QWidget*)
     const double r = Metrics::cornerRadius;
     const double lod = opt ? opt->levelOfDetailFromTransform(p->worldTransform()) : 1.0;
 
-    // A live thumbnail refresh exposes only the thumbnail (updateThumbnail): the node body
-    // behind it is a flat fill, so repaint just that instead of the whole node.
-    if (hasThumb_ && lod >= 0.35 && opt && thumbDirtyRect().contains(opt->exposedRect)) {
-        p->fillRect(opt->exposedRect, canvas::nodeBody());
-        paintThumbnail(p);
-        return;
-    }
-
     // Soft shadow.
     p->setPen(Qt::NoPen);
     for (int i = 3; i >= 1; --i) {
@@ -185,15 +206,14 @@ void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* opt, QWidget*)
     p->drawRoundedRect(body, r, r);
     // Header in the category colour.
     const QColor cat = canvas::categoryColor(qs(spec->category));
-    QPainterPath header;
-    header.addRoundedRect(body, r, r);
-    QPainterPath band;
-    band.addRect(QRectF(0, 0, width_, Metrics::headerHeight));
     QLinearGradient grad(0, 0, 0, Metrics::headerHeight);
     grad.setColorAt(0, cat.lighter(112));
     grad.setColorAt(1, cat.darker(118));
+    p->save();  // the body's rounded top, cut at the header's height (a rect clip, no path algebra)
+    p->setClipRect(QRectF(-2, -2, width_ + 4, Metrics::headerHeight + 2), Qt::IntersectClip);
     p->setBrush(grad);
-    p->drawPath(header.intersected(band));
+    p->drawRoundedRect(body, r, r);
+    p->restore();
     // Border (selection / hover).
     QPen border(canvas::nodeBorder(), 1.2);
     if (isSelected()) border = QPen(canvas::selectionColor(), 2.2);
@@ -236,13 +256,10 @@ void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* opt, QWidget*)
 
     paintPorts(p, *spec);
 
-    if (hasThumb_) paintThumbnail(p);
 }
 
-QRectF NodeItem::thumbDirtyRect() const { return thumbRect().adjusted(-1.5, -1.5, 1.5, 1.5); }
-
 void NodeItem::updateThumbnail() {
-    if (hasThumb_) update(thumbDirtyRect());
+    if (hasThumb_) thumb_->update();
 }
 
 /// The live activation thumbnail (image, or "no activity yet"), framed.

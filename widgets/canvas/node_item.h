@@ -11,6 +11,7 @@
 namespace ganglion {
 
 class GraphScene;
+class NodeThumbItem;
 
 /// One port of one node on the canvas.
 struct PortRef {
@@ -59,7 +60,7 @@ private:
     QPointF portPos(bool output, int index) const;
     void paintPorts(QPainter* p, const NodeSpec& spec);
     void paintThumbnail(QPainter* p);
-    QRectF thumbDirtyRect() const;
+    friend class NodeThumbItem;
     QString tooltipAt(const QPointF& itemPos) const;
 
     GraphScene* scene_;
@@ -68,6 +69,7 @@ private:
     int rows_ = 0;
     bool hasThumb_ = false;
     bool hovered_ = false;
+    NodeThumbItem* thumb_ = nullptr;  ///< child that draws the live thumbnail
 };
 
 }  // namespace ganglion

@@ -2,6 +2,7 @@
 
 #include <QPainter>
 #include <QPainterPath>
+#include <QPolygonF>
 
 namespace ganglion {
 
@@ -14,16 +15,12 @@ void drawSeries(QPainter& p, const QRectF& r, const float* v, Eigen::Index n, Ei
     if (n < 1) return;
     const double dx = capacity > 1 ? r.width() / double(capacity - 1) : r.width();
     const double x0 = r.right() - dx * double(n - 1);
-    QPainterPath path;
-    for (Eigen::Index k = 0; k < n; ++k) {
-        const double y = r.bottom() - std::clamp(double(v[k * stride]), 0.0, 1.0) * r.height();
-        const QPointF pt(x0 + dx * double(k), y);
-        if (k == 0) path.moveTo(pt);
-        else path.lineTo(pt);
-    }
-    p.setPen(QPen(c, 1.4));
-    p.setBrush(Qt::NoBrush);
-    p.drawPath(path);
+    QPolygonF line;
+    line.reserve(int(n));
+    for (Eigen::Index k = 0; k < n; ++k)
+        line << QPointF(x0 + dx * double(k), r.bottom() - std::clamp(double(v[k * stride]), 0.0, 1.0) * r.height());
+    p.setPen(QPen(c, 1.0));  // width <= 1: the raster engine's fast line path, no stroker
+    p.drawPolyline(line);
 }
 }  // namespace
 
