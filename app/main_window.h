@@ -44,17 +44,14 @@ public:
     /// opens it as a modified document bound to its original file. True when recovered.
     bool offerRecovery();
 
+protected:
+    void closeEvent(QCloseEvent* e) override;
+
 private:
     /// Removes the copy this window wrote (never one left by another run that was not offered).
     void dropAutosave();
     bool autosaved_ = false;
 
-public:
-
-protected:
-    void closeEvent(QCloseEvent* e) override;
-
-private:
     void buildActions();
     void buildMenus();
     void buildDocks();

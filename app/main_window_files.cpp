@@ -1,22 +1,19 @@
-// File handling of the main window: open/save/save-as, the unsaved-changes guard, recent files
-// and the bundled examples.
+// File handling of the main window: open/save/save-as, the unsaved-changes guard, autosave and
+// recovery, recent files and the bundled examples.
 #include "app/main_window.h"
 
 #include <QCloseEvent>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenu>
 #include <QMessageBox>
-#include <QDateTime>
-#include <QFile>
-#include <QSaveFile>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
-
-#include "core/graph/json_io.h"
 
 namespace ganglion {
 
@@ -94,10 +91,7 @@ bool MainWindow::autosaveNow() {
     if (!session_->isModified()) return false;
     const QString path = autosavePath();
     QDir().mkpath(QFileInfo(path).absolutePath());
-    QSaveFile f(path);
-    const std::string text = graphToJson(session_->graph());
-    if (!f.open(QIODevice::WriteOnly) || f.write(text.data(), qint64(text.size())) != qint64(text.size()) || !f.commit())
-        return false;
+    if (!session_->writeCopy(path, nullptr)) return false;
     QSettings st;
     st.setValue("autosave/source", session_->filePath());
     st.setValue("autosave/time", QDateTime::currentDateTime());

@@ -116,13 +116,18 @@ bool Session::open(const QString& path, QString* error, bool asTemplate) {
     return true;
 }
 
-bool Session::save(const QString& path, QString* error) {
+bool Session::writeCopy(const QString& path, QString* error) const {
     QSaveFile f(path);
     const std::string text = graphToJson(graph_);
     if (!f.open(QIODevice::WriteOnly) || f.write(text.data(), qint64(text.size())) != qint64(text.size()) || !f.commit()) {
         if (error) *error = tr("Cannot save %1: %2").arg(path, f.errorString());
         return false;
     }
+    return true;
+}
+
+bool Session::save(const QString& path, QString* error) {
+    if (!writeCopy(path, error)) return false;
     undo_.setClean();
     if (path_ != path) {
         path_ = path;

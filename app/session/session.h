@@ -34,6 +34,8 @@ public:
     bool open(const QString& path, QString* error, bool asTemplate = false);
     /// Atomic write (QSaveFile). Marks clean on success.
     bool save(const QString& path, QString* error);
+    /// Writes the graph to `path` atomically without changing the document (path, modified).
+    bool writeCopy(const QString& path, QString* error) const;
     void newDocument();
 
     // --- engine ---
