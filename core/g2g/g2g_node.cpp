@@ -52,7 +52,13 @@ public:
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override {
         const Matrix& x = in[0]->tensor;
         if (ctx.phase == Phase::Train && ctx.learning && ctx.rng && layer_.maybeRewire(ctx.step, *ctx.rng))
+        {
             for (int slot : layer_.lastEvent.movedSlots) freshSlots_.push_back(slot);  // regrown: new Adam moments
+            if (freshSlots_.size() > 2 * std::size_t(layer_.lin.s.nnz())) {  // no optimiser consuming them (L-BFGS)
+                std::sort(freshSlots_.begin(), freshSlots_.end());
+                freshSlots_.erase(std::unique(freshSlots_.begin(), freshSlots_.end()), freshSlots_.end());
+            }
+        }
         layer_.lin.pack();
         layer_.lin.forward(x, out[0].tensor, scratch_);
         step_ = ctx.step;

@@ -43,7 +43,8 @@ ExpandRecord expandNode(Graph& g, NodeId id) {
     work.removeNode(id);
 
     // Make room: everything to the right of the composite moves right by the parts' width.
-    const double shift = std::max(0.0, ex.width - 160.0);
+    constexpr double kCompositeWidth = 160;  // about the canvas width of the node being replaced
+    const double shift = std::max(0.0, ex.width - kCompositeWidth);
     if (shift > 0)
         for (const Node& n : g.nodes())
             if (n.id != id && n.x > x0) {
