@@ -51,8 +51,7 @@ public:
 
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override {
         const Matrix& x = in[0]->tensor;
-        if (ctx.phase == Phase::Train && ctx.learning && ctx.rng && layer_.maybeRewire(ctx.step, *ctx.rng))
-        {
+        if (ctx.phase == Phase::Train && ctx.learning && ctx.rng && layer_.maybeRewire(ctx.step, *ctx.rng)) {
             for (int slot : layer_.lastEvent.movedSlots) freshSlots_.push_back(slot);  // regrown: new Adam moments
             if (freshSlots_.size() > 2 * std::size_t(layer_.lin.s.nnz())) {  // no optimiser consuming them (L-BFGS)
                 std::sort(freshSlots_.begin(), freshSlots_.end());
