@@ -107,8 +107,8 @@ public:
             if (a.mVentral[j]) t->ablated.push_back("VM" + s);
         }
         obs.extra["ncap_trace"] = std::shared_ptr<const worm::CircuitTrace>(t);
-        obs.scalars["oscillator"] = circuit_.oscDorsal() - circuit_.oscVentral();
-        obs.scalars["head_torque"] = torque_.size() ? torque_(0) : 0.0;
+        // (no per-step scalars such as the head torque: sampled at the publish rate into the
+        // metric curves they alias; the trace above carries them at every control step)
         obs.arrays["activations"] = Matrix(4 * n, 1);
         obs.arrays["activations"].col(0) << circuit_.bDorsal(), circuit_.bVentral(),
             circuit_.muscleDorsal(), circuit_.muscleVentral();

@@ -15,7 +15,9 @@ SwimmerWidget::SwimmerWidget(QWidget* parent) : QWidget(parent) {
 }
 
 void SwimmerWidget::setLanes(std::vector<Lane> lanes) {
+    const bool relayout = lanes.size() != lanes_.size();
     lanes_ = std::move(lanes);
+    if (relayout) updateGeometry();
     update();
 }
 
@@ -148,7 +150,11 @@ void SwimmerWidget::paintLane(QPainter& p, const QRectF& r, const Lane& lane) co
     const QPointF b0(r.right() - 12 - bar, r.bottom() - 10);
     p.setPen(QPen(QColor(80, 80, 80), 2));
     p.drawLine(b0, b0 + QPointF(bar, 0));
-    p.drawText(QRectF(b0.x(), b0.y() - 18, bar, 16), Qt::AlignCenter, tr("1 body length"));
+    // the label is centred on the bar but never leaves the lane (a short bar when zoomed out)
+    const QString label = tr("1 body length");
+    const double tw = p.fontMetrics().horizontalAdvance(label) + 4;
+    const double lx = std::min(b0.x() + bar / 2 - tw / 2, r.right() - 8 - tw);
+    p.drawText(QRectF(lx, b0.y() - 18, tw, 16), Qt::AlignCenter, label);
 }
 
 }  // namespace ganglion

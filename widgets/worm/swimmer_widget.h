@@ -8,6 +8,8 @@
 #include <QString>
 #include <QWidget>
 
+#include <algorithm>
+
 #include <memory>
 #include <vector>
 
@@ -38,7 +40,8 @@ public:
     static QString readout(const worm::SwimmerFrame& f);
 
     QSize sizeHint() const override { return {480, 260}; }
-    QSize minimumSizeHint() const override { return {200, 120}; }
+    /// Room for every lane: side-by-side swimmers (the ablation demo) stay readable.
+    QSize minimumSizeHint() const override { return {200, std::max(120, 80 * int(lanes_.size()))}; }
 
 protected:
     void paintEvent(QPaintEvent*) override;
