@@ -359,7 +359,12 @@ void MainWindow::pollEngine() {
             continue;
         }
         if (auto tr = n.obs.arrays.find("trace"); tr != n.obs.arrays.end() && tr->second.cols() > 1) {
-            canvas_->setNodeThumbnail(n.id, canvas::traceImage(tr->second));  // a unit's recent activity
+            float lo = 0.f, hi = 0.f;  // a node may give the scale of its trace
+            if (auto r = n.obs.arrays.find("trace_range"); r != n.obs.arrays.end() && r->second.size() == 2) {
+                lo = r->second(0);
+                hi = r->second(1);
+            }
+            canvas_->setNodeThumbnail(n.id, canvas::traceImage(tr->second, QSize(128, 40), lo, hi));  // recent activity
             continue;
         }
         auto it = n.obs.arrays.find("activations");

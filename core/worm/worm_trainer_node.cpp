@@ -2,6 +2,7 @@
 // with an evolution strategy or random search; one generation per engine step. It also swims a
 // demo body with the current parameters so the body view can show the learner live.
 #include "core/model/node_spec.h"
+#include "core/worm/ncap_parts.h"
 #include "core/worm/swim_trainer.h"
 #include "core/worm/worm_observables.h"
 
@@ -79,6 +80,8 @@ public:
         demoSeconds_ = p.getFloat("episode_seconds") * 2;
         last_ = GenerationStats{};
         last_.currentFitness = last_.bestFitness = trainer_->initialFitness();
+        speedTrace_.reset(1);
+        speedTrace_.push(float(last_.currentFitness));
         trail_.clear();
         return {Shape::tensor(1)};
     }
@@ -98,6 +101,7 @@ public:
     void forward(const StepContext& ctx, std::span<const Value* const>, std::span<Value> out) override {
         if (ctx.phase == Phase::Train && ctx.learning) {
             last_ = trainer_->generation();
+            speedTrace_.push(float(last_.currentFitness));
             demoCtl_->setParameters(trainer_->current());
         }
         if (ctx.phase == Phase::Train) runDemo();
@@ -114,6 +118,11 @@ public:
         obs.scalars["parameters"] = trainer_->controller().parameterCount();
         const Eigen::VectorXf& cur = trainer_->current();
         if (cur.size() <= 64) obs.arrays["weights"] = cur;
+        // canvas thumbnail: forward speed per generation, on its own scale (zero included)
+        const Matrix speeds = speedTrace_.ordered();
+        obs.arrays["trace"] = speeds;
+        obs.arrays["trace_range"] = (Matrix(2, 1) << std::min(0.f, speeds.minCoeff()),
+                                     std::max(1e-3f, speeds.maxCoeff()) * 1.1f).finished();
         auto f = std::make_shared<SwimmerFrame>();
         f->points = demoBody_.points();
         f->torque = demoBody_.torques() / std::max(1e-12, demoBody_.config().maxTorque);
@@ -179,6 +188,7 @@ private:
     int demoSteps_ = 4;
     double demoSeconds_ = 12;
     GenerationStats last_;
+    worm::TraceRing speedTrace_;  // forward speed of the current parameters, per generation
 };
 
 }  // namespace

@@ -101,6 +101,13 @@ void TstWormGraph::trainExampleImproves() {
     const double last = scalarOf(e, "NCAP trainer/speed");
     QVERIFY2(last > first + 0.05, qPrintable(QString("%1 -> %2").arg(first).arg(last)));
     QCOMPARE(scalarOf(e, "NCAP trainer/parameters"), 4.0);
+    // the canvas thumbnail: speed per generation (the initial one plus 26), with its own scale
+    const NodeSnapshot* ns = e.makeSnapshot()->find(t);
+    const Matrix& trace = ns->obs.arrays.at("trace");
+    QCOMPARE(trace.cols(), Eigen::Index(27));
+    QVERIFY(std::abs(double(trace(0, 26)) - last) < 1e-6);  // stored as float
+    const Matrix& range = ns->obs.arrays.at("trace_range");
+    QVERIFY(range(0) <= trace.minCoeff() && range(1) >= trace.maxCoeff());
 }
 
 void TstWormGraph::touchExampleResponds() {

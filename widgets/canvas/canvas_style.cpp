@@ -96,18 +96,24 @@ QImage activationImage(const Matrix& m, int maxCols, int maxRows) {
     return img;
 }
 
-QImage traceImage(const Matrix& trace, QSize size) {
+QImage traceImage(const Matrix& trace, QSize size, float lo, float hi) {
     if (trace.size() == 0 || size.isEmpty()) return {};
     QImage img(size, QImage::Format_RGB32);
     img.fill(QColor(0x1a, 0x1c, 0x22));
-    float lo = 0.f, hi = 1.f;
-    for (Eigen::Index i = 0; i < trace.size(); ++i)
-        if (std::isfinite(trace.data()[i])) {
-            lo = std::min(lo, trace.data()[i]);
-            hi = std::max(hi, trace.data()[i]);
-        }
+    if (!(lo < hi)) {
+        lo = 0.f;
+        hi = 1.f;
+        for (Eigen::Index i = 0; i < trace.size(); ++i)
+            if (std::isfinite(trace.data()[i])) {
+                lo = std::min(lo, trace.data()[i]);
+                hi = std::max(hi, trace.data()[i]);
+            }
+    }
     const double w = size.width() - 1, h = size.height() - 3;
-    auto yOf = [&](float v) { return 1.5 + h * (1.0 - double((std::isfinite(v) ? v : lo) - lo) / double(hi - lo)); };
+    auto yOf = [&](float v) {
+        const double t = double((std::isfinite(v) ? std::clamp(v, lo, hi) : lo) - lo) / double(hi - lo);
+        return 1.5 + h * (1.0 - t);
+    };
     QPainter p(&img);
     p.setRenderHint(QPainter::Antialiasing);
     if (lo < 0.f) {  // zero line

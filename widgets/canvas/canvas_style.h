@@ -46,9 +46,10 @@ QFont portFont();
 /// cells (extra rows/columns are subsampled). Null image for an empty matrix.
 QImage activationImage(const Matrix& m, int maxCols = 64, int maxRows = 32);
 
-/// Recent values as lines over time (rows = signals, columns = steps, oldest first) on the
-/// range [min(0, lowest), max(1, highest)]: a graded neuron's activity, a joint's torque.
-/// First row orange, second blue. Null image for an empty matrix.
-QImage traceImage(const Matrix& trace, QSize size = QSize(128, 40));
+/// Recent values as lines over time (rows = signals, columns = steps, oldest first): a graded
+/// neuron's activity, a joint's torque, a trainer's speed per generation. The vertical range is
+/// [lo, hi] when given (lo < hi), else [min(0, lowest), max(1, highest)]. First row orange,
+/// second blue. Null image for an empty matrix.
+QImage traceImage(const Matrix& trace, QSize size = QSize(128, 40), float lo = 0.f, float hi = 0.f);
 
 }  // namespace ganglion::canvas
