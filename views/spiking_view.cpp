@@ -180,11 +180,19 @@ private:
             auto it = n->obs.scalars.find(k);
             return it == n->obs.scalars.end() ? 0.0 : it->second;
         };
-        info_->setText(tr("%1 · t = %2 s · %3 Hz · silent %4 · %5 steps/s")
+        // simulations report rate (Hz) and sparsity; a surrogate-gradient layer reports spikes per
+        // sequence step and its raster strings the first sample of each batch together
+        const auto raster = raster_->raster();
+        const bool perSample = !n->obs.scalars.count("rate") && n->obs.scalars.count("spike_rate");
+        const double rate = perSample && raster && raster->dt > 0 ? sc("spike_rate") / raster->dt : sc("rate");
+        const double silent = perSample ? sc("spike_sparsity") : sc("sparsity");
+        const double t = perSample && raster ? double(raster->endStep) * raster->dt : snap->simTime;
+        info_->setText(tr("%1%2 · t = %3 s · %4 Hz · silent %5 · %6 steps/s")
                            .arg(QString::fromStdString(n->name))
-                           .arg(snap->simTime, 0, 'f', 3)
-                           .arg(sc("rate"), 0, 'f', 2)
-                           .arg(sc("sparsity"), 0, 'f', 3)
+                           .arg(perSample ? tr(" (first sample of each batch)") : QString())
+                           .arg(t, 0, 'f', 3)
+                           .arg(rate, 0, 'f', 2)
+                           .arg(silent, 0, 'f', 3)
                            .arg(snap->stepsPerSecond, 0, 'f', 0));
     }
 

@@ -6,6 +6,10 @@
 
 namespace ganglion {
 
+namespace {
+constexpr double kSampleDt = 1e-3;  // nominal seconds per sequence step in the recorded raster
+}
+
 // ------------------------------------------------------------------ LIFLayer
 
 std::vector<Shape> LifLayerKernel::build(const BuildContext& ctx) {
@@ -28,6 +32,8 @@ std::vector<Shape> LifLayerKernel::build(const BuildContext& ctx) {
     b.setZero(units_, 1);
     dW.setZero(units_, in_);
     db.setZero(units_, 1);
+    samples_ = snn::SpikeRecorder({ctx.nodeName}, {0, units_}, kSampleDt, 2000);
+    sampleStep_ = 0;
     return {Shape::tensor(readout_ ? units_ : T_ * units_)};
 }
 
@@ -47,7 +53,7 @@ float LifLayerKernel::surrogate(float u) const {
     return 0.5f * k_ / (d * d);
 }
 
-void LifLayerKernel::forward(const StepContext&, std::span<const Value* const> in, std::span<Value> out) {
+void LifLayerKernel::forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) {
     const Matrix& x = in[0]->tensor;
     const Eigen::Index B = x.cols();
     U_.resize(T_ * units_, B);
@@ -81,6 +87,17 @@ void LifLayerKernel::forward(const StepContext&, std::span<const Value* const> i
                 silent += !any;
             }
         silent_ = cells ? double(silent) / double(cells) : 0.0;
+        if (ctx.phase == Phase::Train && B > 0) {
+            std::vector<std::int32_t> fired;
+            for (int t = 0; t < T_; ++t) {
+                fired.clear();
+                for (int j = 0; j < units_; ++j)
+                    if (S_(Eigen::Index(t) * units_ + j, 0) > 0.5f) fired.push_back(j);
+                samples_.beginStep(sampleStep_++);
+                samples_.add(0, fired);
+                samples_.endStep();
+            }
+        }
     }
 }
 
@@ -123,6 +140,7 @@ void LifLayerKernel::observe(Observables& obs) const {
     if (!readout_) {
         obs.scalars["spike_rate"] = rate_;            // spikes per neuron per step
         obs.scalars["spike_sparsity"] = silent_;      // fraction of neurons silent for a sample
+        obs.extra["spikes"] = samples_.raster();      // one sample per training step, back to back
     }
 }
 

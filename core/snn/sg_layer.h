@@ -16,6 +16,7 @@
 #pragma once
 
 #include "core/model/kernel.h"
+#include "core/snn/spike_history.h"
 
 namespace ganglion {
 
@@ -49,6 +50,10 @@ private:
     Matrix U_;  // (T·units) x batch membrane after input, before threshold
     Matrix S_;  // (T·units) x batch spikes
     double rate_ = 0, silent_ = 0;
+    // the first sample of each training batch, its T steps appended one after the other: the
+    // raster the spiking view and the canvas thumbnail show
+    snn::SpikeRecorder samples_;
+    std::uint64_t sampleStep_ = 0;
 };
 
 class SpikeEncoderKernel : public Kernel {

@@ -27,6 +27,20 @@ private slots:
         Matrix expect(4, 1);
         expect << 0, 0, 1, 0;
         QCOMPARE(rig.outputs[0].tensor, expect);
+        // the raster of recorded samples: this one's spike at its third step; a second training
+        // forward appends its 4 steps after the first
+        rig.forward();
+        Observables obs;
+        rig.kernel->observe(obs);
+        auto raster = obs.get<snn::SpikeRaster>("spikes");
+        QVERIFY(raster);
+        QCOMPARE(raster->endStep, std::uint64_t(8));
+        std::vector<std::uint64_t> at;
+        raster->forEach(0, 8, [&](std::uint64_t st, int n) {
+            QCOMPARE(n, 0);
+            at.push_back(st);
+        });
+        QCOMPARE(at, (std::vector<std::uint64_t>{2, 6}));
 
         KernelRig ro("LIFLayer", {{"units", 1}, {"steps", 4}, {"beta", 0.5}, {"bias", false}, {"readout", true}},
                      {Shape::tensor(4)});
