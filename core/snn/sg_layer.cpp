@@ -2,6 +2,7 @@
 
 #include "core/model/node_spec.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace ganglion {
@@ -76,6 +77,7 @@ void LifLayerKernel::forward(const StepContext& ctx, std::span<const Value* cons
             y.middleRows(Eigen::Index(t) * units_, units_) = s;
         }
     }
+    if (readout_ && ctx.phase == Phase::Train) readoutThumb_ = y.leftCols(std::min<Eigen::Index>(32, B));
     if (!readout_ && S_.size()) {
         rate_ = double(S_.mean());
         const Eigen::Index cells = Eigen::Index(units_) * B;
@@ -141,6 +143,8 @@ void LifLayerKernel::observe(Observables& obs) const {
         obs.scalars["spike_rate"] = rate_;            // spikes per neuron per step
         obs.scalars["spike_sparsity"] = silent_;      // fraction of neurons silent for a sample
         obs.extra["spikes"] = samples_.raster();      // one sample per training step, back to back
+    } else if (readoutThumb_.size()) {
+        obs.arrays["activations"] = readoutThumb_;
     }
 }
 
@@ -175,6 +179,7 @@ void SpikeEncoderKernel::forward(const StepContext& ctx, std::span<const Value* 
     const Matrix& x = in[0]->tensor;
     Matrix& y = out[0].tensor;
     y.resize(Eigen::Index(T_) * f_, x.cols());
+    if (ctx.phase == Phase::Train) thumb_ = gain_ * x.leftCols(std::min<Eigen::Index>(32, x.cols()));
     if (!rate_) {
         for (int t = 0; t < T_; ++t) y.middleRows(Eigen::Index(t) * f_, f_) = gain_ * x;
         return;
@@ -185,6 +190,10 @@ void SpikeEncoderKernel::forward(const StepContext& ctx, std::span<const Value* 
         for (int t = 0; t < T_; ++t)
             for (int i = 0; i < f_; ++i)
                 y(Eigen::Index(t) * f_ + i, c) = u(rng) < std::clamp(gain_ * x(i, c), 0.f, 1.f) ? 1.f : 0.f;
+}
+
+void SpikeEncoderKernel::observe(Observables& obs) const {
+    if (thumb_.size()) obs.arrays["activations"] = thumb_;
 }
 
 void SpikeEncoderKernel::backward(const StepContext&, std::span<const Value* const> in, std::span<const Value>,

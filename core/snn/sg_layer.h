@@ -54,6 +54,7 @@ private:
     // raster the spiking view and the canvas thumbnail show
     snn::SpikeRecorder samples_;
     std::uint64_t sampleStep_ = 0;
+    Matrix readoutThumb_;  // a readout's outputs for the first samples of the last batch
 };
 
 class SpikeEncoderKernel : public Kernel {
@@ -64,12 +65,15 @@ public:
     bool differentiable() const override { return true; }
     void backward(const StepContext& ctx, std::span<const Value* const> in, std::span<const Value> out,
                   std::span<const Matrix> gradOut, std::span<Matrix> gradIn) override;
+    /// Canvas thumbnail: the encoded intensities (gain·x) of the first samples of the last batch.
+    void observe(Observables& obs) const override;
 
 private:
     int T_ = 10, f_ = 0;
     bool rate_ = true;
     float gain_ = 1.f;
     Rng fallback_{1};
+    Matrix thumb_;
 };
 
 }  // namespace ganglion
