@@ -358,6 +358,13 @@ void MainWindow::pollEngine() {
             canvas_->setNodeThumbnail(n.id, pointsImage(pts->second));  // a 2D data set shows its points
             continue;
         }
+        if (auto im = n.obs.arrays.find("images"); im != n.obs.arrays.end()) {  // an image data set: its batch
+            const QImage strip = canvas::imageStrip(im->second);
+            if (!strip.isNull()) {
+                canvas_->setNodeThumbnail(n.id, strip);
+                continue;
+            }
+        }
         if (auto tr = n.obs.arrays.find("trace"); tr != n.obs.arrays.end() && tr->second.cols() > 1) {
             float lo = 0.f, hi = 0.f;  // a node may give the scale of its trace
             if (auto r = n.obs.arrays.find("trace_range"); r != n.obs.arrays.end() && r->second.size() == 2) {

@@ -57,8 +57,10 @@ void ActivationKernel::forward(const StepContext& ctx, std::span<const Value* co
     smallFrac_ = double((y.array().abs() < float(eps_)).count()) / n;
     if (ctx.phase == Phase::Train)
         runningZero_ = runningZero_ < 0 ? zeroFrac_ : 0.98 * runningZero_ + 0.02 * zeroFrac_;
-    if (ctx.phase == Phase::Grid) thumb_ = y;  // neuron fields over the input plane
-    else if (thumb_.size() == 0 || thumb_.rows() != y.rows()) thumb_ = y.leftCols(std::min<Eigen::Index>(y.cols(), 64));
+    // canvas thumbnail: neuron fields over the input plane when the data set offers one, else the
+    // latest training batch
+    if (ctx.phase == Phase::Grid) gridOut_ = y;
+    else if (ctx.phase == Phase::Train) thumb_ = y.leftCols(std::min<Eigen::Index>(y.cols(), 64));
 }
 
 void ActivationKernel::backward(const StepContext&, std::span<const Value* const> in, std::span<const Value> out,
@@ -71,7 +73,7 @@ void ActivationKernel::observe(Observables& obs) const {
     obs.scalars["activation_sparsity"] = zeroFrac_;
     obs.scalars["near_zero_fraction"] = smallFrac_;
     if (runningZero_ >= 0) obs.scalars["activation_sparsity_mean"] = runningZero_;
-    obs.arrays["activations"] = thumb_;
+    obs.arrays["activations"] = gridOut_.size() ? gridOut_ : thumb_;
 }
 
 NodeSpec makeActivationSpec() {

@@ -3,6 +3,8 @@
 #include "core/model/node_spec.h"
 #include "core/nodes/loss.h"
 
+#include <algorithm>
+
 namespace ganglion {
 
 std::vector<Shape> ClassifierKernel::build(const BuildContext& ctx) {
@@ -25,6 +27,7 @@ void ClassifierKernel::forward(const StepContext& ctx, std::span<const Value* co
         gridProbs_ = probs;
         return;
     }
+    if (ctx.phase == Phase::Train) probsThumb_ = probs.leftCols(std::min<Eigen::Index>(probs.cols(), 64));
     lastPred_.resize(1, probs.cols());
     Eigen::Index correct = 0;
     for (Eigen::Index j = 0; j < probs.cols(); ++j) {
@@ -45,6 +48,8 @@ void ClassifierKernel::observe(Observables& obs) const {
     if (gridProbs_.size()) {
         obs.arrays["grid_probs"] = gridProbs_;
         obs.arrays["activations"] = gridProbs_;  // class probability fields as the node thumbnail
+    } else if (probsThumb_.size()) {
+        obs.arrays["activations"] = probsThumb_;  // no input plane: the batch's class probabilities
     }
     if (lastPred_.size()) obs.arrays["predictions"] = lastPred_;
 }

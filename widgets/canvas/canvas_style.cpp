@@ -96,6 +96,27 @@ QImage activationImage(const Matrix& m, int maxCols, int maxRows) {
     return img;
 }
 
+QImage imageStrip(const Matrix& images, int count) {
+    const int side = int(std::lround(std::sqrt(double(images.rows()))));
+    if (images.cols() == 0 || side <= 0 || Eigen::Index(side) * side != images.rows()) return {};
+    const int n = int(std::min<Eigen::Index>(count, images.cols()));
+    QImage img(n * (side + 2) - 2, side, QImage::Format_RGB32);
+    img.fill(QColor(0x1a, 0x1c, 0x22));
+    for (int k = 0; k < n; ++k) {
+        const auto col = images.col(k);
+        const float lo = col.minCoeff(), hi = col.maxCoeff();
+        const float scale = hi > lo ? 255.f / (hi - lo) : 0.f;
+        for (int y = 0; y < side; ++y) {
+            auto* line = reinterpret_cast<QRgb*>(img.scanLine(y));
+            for (int x = 0; x < side; ++x) {
+                const int g = int((col(Eigen::Index(y) * side + x) - lo) * scale);
+                line[k * (side + 2) + x] = qRgb(g, g, g);
+            }
+        }
+    }
+    return img;
+}
+
 QImage traceImage(const Matrix& trace, QSize size, float lo, float hi) {
     if (trace.size() == 0 || size.isEmpty()) return {};
     QImage img(size, QImage::Format_RGB32);

@@ -46,6 +46,10 @@ QFont portFont();
 /// cells (extra rows/columns are subsampled). Null image for an empty matrix.
 QImage activationImage(const Matrix& m, int maxCols = 64, int maxRows = 32);
 
+/// A row of the first few images of a batch (pixels x samples, square images, row-major),
+/// each scaled to its own grey range. Null image when the pixel count is not a square.
+QImage imageStrip(const Matrix& images, int count = 4);
+
 /// Recent values as lines over time (rows = signals, columns = steps, oldest first): a graded
 /// neuron's activity, a joint's torque, a trainer's speed per generation. The vertical range is
 /// [lo, hi] when given (lo < hi), else [min(0, lowest), max(1, highest)]. First row orange,
