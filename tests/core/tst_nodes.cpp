@@ -26,6 +26,16 @@ private slots:
         Matrix expected(2, 2);
         expected << 1 + 4 + 9 + 0.5f, 0 + 2 - 3 + 0.5f, -1 + 0 + 1.5f - 1, 0 + 0 - 0.5f - 1;
         QVERIFY(rig.outputs[0].tensor.isApprox(expected));
+        // the canvas thumbnail: this training batch (no input plane was evaluated)
+        Observables obs;
+        rig.kernel->observe(obs);
+        QVERIFY(obs.arrays.at("activations").isApprox(expected));
+        // an input-plane (grid) pass takes precedence: neuron fields over the plane
+        rig.inputs = {tensorValue(Matrix::Zero(3, 5))};
+        rig.forward(Phase::Grid);
+        Observables grid;
+        rig.kernel->observe(grid);
+        QCOMPARE(grid.arrays.at("activations").cols(), Eigen::Index(5));
     }
 
     void denseGradient() {

@@ -34,6 +34,20 @@ private slots:
         QVERIFY(canvas::traceImage(Matrix(), QSize(100, 40)).isNull());
     }
 
+    void imageStripShowsTheBatch() {
+        // two 3x3 images: a bright centre, then a bright corner; a non-square pixel count is refused
+        Matrix im = Matrix::Zero(9, 2);
+        im(4, 0) = 1.f;
+        im(0, 1) = 5.f;
+        const QImage img = canvas::imageStrip(im, 4);
+        QCOMPARE(img.size(), QSize(2 * 3 + 2, 3));
+        QCOMPARE(qGray(img.pixel(1, 1)), 255);
+        QCOMPARE(qGray(img.pixel(0, 0)), 0);
+        QCOMPARE(qGray(img.pixel(5, 0)), 255);
+        QCOMPARE(qGray(img.pixel(6, 1)), 0);
+        QVERIFY(canvas::imageStrip(Matrix::Zero(10, 2)).isNull());
+    }
+
     void zoomPanFit() {
         Rig r;
         r.stack.push(new AddNodeCommand(r.graph, "Dense", {-1200, -500}));
