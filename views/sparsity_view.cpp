@@ -11,6 +11,7 @@
 #include <QResizeEvent>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <map>
 
 namespace ganglion {
@@ -98,11 +99,16 @@ private:
             generation_ = m.generation();
             restart();
         }
-        for (const auto& name : m.names()) {
+        const std::vector<std::string> metricNames = m.names();
+        auto has = [&](const std::string& n) {
+            return std::find(metricNames.begin(), metricNames.end(), n) != metricNames.end();
+        };
+        for (const auto& name : metricNames) {
             const auto slash = name.rfind('/');
             const std::string metric = slash == std::string::npos ? name : name.substr(slash + 1);
             if (metric == "weight_sparsity") pull(weight_, name);
-            else if (metric == "activation_sparsity" || metric == "activation_sparsity_mean") pull(act_, name);
+            else if (metric == "activation_sparsity_mean") pull(act_, name);  // smoothed; the raw one is noise
+            else if (metric == "activation_sparsity" && !has(name + "_mean")) pull(act_, name);
             else if (metric == "live_connections") pull(live_, name);
         }
         auto snap = session_->snapshot();

@@ -1,6 +1,7 @@
 #include "widgets/plots/metric_chart.h"
 
 #include <QLineSeries>
+#include <QMap>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -51,7 +52,29 @@ QLineSeries* MetricChart::seriesFor(const QString& name) {
     s->attachAxis(x_);
     s->attachAxis(y_);
     series_.insert(name, s);
+    relabel();
     return s;
+}
+
+void MetricChart::relabel() {
+    // "Node/metric" keys. The chart's title names the metric, so the legend names the node and
+    // tags only the series of a different metric by what sets it apart ("G2G ReLU 1 (mean)" next
+    // to "G2G ReLU 1" for activation_sparsity_mean beside activation_sparsity): many series still fit.
+    QMap<QString, int> count;
+    for (auto it = series_.begin(); it != series_.end(); ++it) ++count[it.key().section('/', 1)];
+    QString common;
+    for (auto it = count.begin(); it != count.end(); ++it)
+        if (common.isEmpty() || it.value() > count[common]) common = it.key();
+    for (auto it = series_.begin(); it != series_.end(); ++it) {
+        const QString node = it.key().section('/', 0, 0), metric = it.key().section('/', 1);
+        QString label = it.key();
+        if (series_.size() > 1 && !common.isEmpty() && !metric.isEmpty()) {
+            QString tag = metric.startsWith(common) ? metric.mid(common.size()) : metric;
+            while (tag.startsWith('_')) tag.remove(0, 1);
+            label = metric == common ? node : node + " (" + tag.replace('_', ' ') + ")";
+        }
+        (*it)->setName(label);
+    }
 }
 
 void MetricChart::appendPoints(const QString& name, const std::vector<QPointF>& points) {
@@ -102,6 +125,10 @@ void MetricChart::rescale() {
     double lo = std::min(0.0, yMin_), hi = yMax_;
     if (hi - lo < 1e-9) hi = lo + 1.0;
     y_->setRange(lo, hi * 1.05);
+    // as many decimals as the tick spacing needs (no "105396.9" for a count of connections)
+    const double tick = (hi * 1.05 - lo) / std::max(1, y_->tickCount() - 1);
+    const char* format = tick >= 10 ? "%.0f" : tick >= 1 ? "%.1f" : tick >= 0.1 ? "%.2f" : "%.3g";
+    if (y_->labelFormat() != QLatin1String(format)) y_->setLabelFormat(format);
 }
 
 }  // namespace ganglion

@@ -28,6 +28,7 @@ public:
     int pointCount(const QString& series) const;
 
 private:
+    void relabel();  ///< legend labels from the series keys (see metric_chart.cpp)
     QLineSeries* seriesFor(const QString& name);
     void rescale();
 
