@@ -14,6 +14,18 @@ namespace ganglion {
 
 namespace {
 
+/// The metric a document without a loss opens on: what its model is for (distance swum, firing
+/// rate, active cells, event rate…) before counters and bookkeeping (totals, generations, sizes).
+qsizetype headlineMetric(const QStringList& names) {
+    static const char* preferred[] = {"distance", "best_speed", "speed", "rate", "active_cells", "event_rate",
+                                      "sparsity", "events_out"};
+    for (const char* want : preferred)
+        for (qsizetype i = 0; i < names.size(); ++i)
+            if (names[i].section('/', -1) == QLatin1String(want)) return i;
+    return 0;
+}
+
+
 class CurvesView : public QWidget {
 public:
     CurvesView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
@@ -36,12 +48,17 @@ public:
         lay->addWidget(trainingCharts_, 2);
         lay->addWidget(other_);
         lay->addWidget(otherChart_, 1);
+        connect(other_, &QComboBox::activated, this, [this] { userPicked_ = true; });  // by hand only
         connect(other_, &QComboBox::currentTextChanged, this, [this](const QString& t) {
             otherChart_->clear();
+            otherChart_->chart()->setTitle(t.section('/', -1).replace('_', ' '));  // the metric, by name
             fetched_.erase(("other:" + t).toStdString());
             otherChart_->setVisible(!t.isEmpty() && t != tr("(more metrics)"));
         });
-        connect(s, &Session::documentReplaced, this, [this] { restart(); });
+        connect(s, &Session::documentReplaced, this, [this] {
+            userPicked_ = false;
+            restart();
+        });
         auto* timer = new QTimer(this);
         connect(timer, &QTimer::timeout, this, [this] {
             if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
@@ -96,8 +113,11 @@ private:
         const bool training = loss_->seriesCount() > 0 || acc_->seriesCount() > 0;
         trainingCharts_->setVisible(training || others.isEmpty());
         acc_->setVisible(acc_->seriesCount() > 0 || !training);  // regression: the loss chart alone
-        if (!training && !others.isEmpty() && !otherNames_.contains(other_->currentText()))
-            other_->setCurrentIndex(1);
+        // until the user picks one, follow the headline metric (it may be published later than
+        // the counters, e.g. firing rates once spikes exist)
+        if (!training && !others.isEmpty() && (!userPicked_ || !otherNames_.contains(other_->currentText())) &&
+            other_->currentIndex() != 1 + int(headlineMetric(others)))
+            other_->setCurrentIndex(1 + int(headlineMetric(others)));
         const QString sel = other_->currentText();
         if (otherNames_.contains(sel)) pull(otherChart_, ("other:" + sel).toStdString(), sel.toStdString());
         if (auto snap = session_->snapshot())
@@ -111,6 +131,7 @@ private:
     QLabel* status_;
     MetricChart *loss_, *acc_, *otherChart_;
     QComboBox* other_;
+    bool userPicked_ = false;  ///< the user chose the extra metric: stop choosing for them
     QWidget* trainingCharts_;
     QStringList otherNames_;
     std::map<std::string, std::size_t> fetched_;
