@@ -1,0 +1,44 @@
+// The "Training curves" dock on documents without a loss: it opens on the metric the model is
+// about (a firing rate, not a spike counter), follows it when it appears later than the
+// counters, and stays on a metric the user picked.
+#include "app/session/session.h"
+#include "views/view_registry.h"
+
+#include <QComboBox>
+#include <QtTest>
+
+using namespace ganglion;
+
+class TestCurvesView : public QObject {
+    Q_OBJECT
+private slots:
+    void opensOnTheHeadlineMetric() {
+        Session session;
+        QString err;
+        QVERIFY2(session.open(QString(GANGLION_SOURCE_DIR) + "/resources/examples/snn_populations.json", &err),
+                 qPrintable(err));
+        const ViewInfo* info = nullptr;
+        for (const auto& v : allViews())
+            if (v.title == "Training curves") info = &v;
+        QVERIFY(info);
+        std::unique_ptr<QWidget> view(info->create(&session, nullptr));
+        view->resize(500, 500);
+        view->show();
+        QVERIFY(QTest::qWaitForWindowExposed(view.get()));
+        auto* combo = view->findChild<QComboBox*>();
+        QVERIFY(combo);
+        session.play();
+        QTRY_VERIFY_WITH_TIMEOUT(combo->currentText().endsWith("/rate"), 10000);
+        // a metric chosen by hand stays chosen
+        const int counter = combo->findText("Excitatory/spikes_total");
+        QVERIFY(counter > 0);
+        combo->setCurrentIndex(counter);
+        emit combo->activated(counter);
+        QTest::qWait(400);
+        QCOMPARE(combo->currentText(), QString("Excitatory/spikes_total"));
+        session.pause();
+    }
+};
+
+QTEST_MAIN(TestCurvesView)
+#include "tst_curves_view.moc"
