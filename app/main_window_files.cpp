@@ -15,6 +15,9 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 
+#include <cerrno>
+#include <signal.h>
+
 namespace ganglion {
 
 namespace {
@@ -83,8 +86,28 @@ void MainWindow::closeEvent(QCloseEvent* e) {
     e->accept();
 }
 
+namespace {
+
+QString autosaveDir() { return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation); }
+
+/// Settings key of an autosave file's metadata (its original file and when it was written).
+QString autosaveKey(const QString& path, const char* what) {
+    return QStringLiteral("autosave/%1/%2").arg(QFileInfo(path).completeBaseName(), QLatin1String(what));
+}
+
+/// Whether the process that wrote autosave-<pid>.json is still running (its work is not lost).
+bool writerAlive(const QString& path, qint64 self) {
+    bool ok = false;
+    const qint64 pid = QFileInfo(path).completeBaseName().section('-', 1).toLongLong(&ok);
+    if (!ok || pid <= 0 || pid == self) return false;
+    return ::kill(pid_t(pid), 0) == 0 || errno == EPERM;
+}
+
+}  // namespace
+
 QString MainWindow::autosavePath() {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/autosave.json");
+    // one file per running workbench, so two windows never overwrite each other's work
+    return autosaveDir() + QStringLiteral("/autosave-%1.json").arg(QCoreApplication::applicationPid());
 }
 
 bool MainWindow::autosaveNow() {
@@ -93,8 +116,8 @@ bool MainWindow::autosaveNow() {
     QDir().mkpath(QFileInfo(path).absolutePath());
     if (!session_->writeCopy(path, nullptr)) return false;
     QSettings st;
-    st.setValue("autosave/source", session_->filePath());
-    st.setValue("autosave/time", QDateTime::currentDateTime());
+    st.setValue(autosaveKey(path, "source"), session_->filePath());
+    st.setValue(autosaveKey(path, "time"), QDateTime::currentDateTime());
     autosaved_ = true;
     return true;
 }
@@ -102,34 +125,44 @@ bool MainWindow::autosaveNow() {
 void MainWindow::dropAutosave() {
     if (!autosaved_) return;
     QFile::remove(autosavePath());
+    QSettings().remove(QStringLiteral("autosave/") + QFileInfo(autosavePath()).completeBaseName());
     autosaved_ = false;
 }
 
 bool MainWindow::offerRecovery() {
-    const QString path = autosavePath();
-    if (!QFile::exists(path)) return false;
-    QSettings st;
-    const QString source = st.value("autosave/source").toString();
-    const QDateTime when = st.value("autosave/time").toDateTime();
-    const auto answer = QMessageBox::question(
-        this, tr("Recover unsaved work?"),
-        tr("Ganglion closed without saving the changes to %1 (last copied aside %2). Recover them?")
-            .arg(source.isEmpty() ? tr("an untitled graph") : QDir::toNativeSeparators(source),
-                 when.isValid() ? QLocale().toString(when, QLocale::ShortFormat) : tr("at an unknown time")),
-        QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
-    if (answer != QMessageBox::Yes) {
-        QFile::remove(path);
-        return false;
+    // copies left by workbenches that are no longer running, newest first
+    QFileInfoList left;
+    for (const QFileInfo& f : QDir(autosaveDir()).entryInfoList({"autosave-*.json"}, QDir::Files, QDir::Time))
+        if (!writerAlive(f.absoluteFilePath(), QCoreApplication::applicationPid())) left << f;
+    for (const QFileInfo& f : left) {
+        const QString path = f.absoluteFilePath();
+        QSettings st;
+        const QString source = st.value(autosaveKey(path, "source")).toString();
+        const QDateTime when = st.value(autosaveKey(path, "time")).toDateTime();
+        const auto answer = QMessageBox::question(
+            this, tr("Recover unsaved work?"),
+            tr("Ganglion closed without saving the changes to %1 (last copied aside %2). Recover them?")
+                .arg(source.isEmpty() ? tr("an untitled graph") : QDir::toNativeSeparators(source),
+                     when.isValid() ? QLocale().toString(when, QLocale::ShortFormat) : tr("at an unknown time")),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+        if (answer != QMessageBox::Yes) {  // the user let it go
+            QFile::remove(path);
+            st.remove(QStringLiteral("autosave/") + f.completeBaseName());
+            continue;
+        }
+        QString error;
+        if (!session_->open(path, &error, true)) {  // a damaged copy: say so and keep it for inspection
+            QMessageBox::warning(this, tr("Cannot recover"), error);
+            continue;
+        }
+        QFile::remove(path);  // from here on this window keeps it (its own autosave file)
+        st.remove(QStringLiteral("autosave/") + f.completeBaseName());
+        session_->adoptRecovered(source);  // modified, and Save writes to the original file
+        autosaveNow();                     // the recovered work is protected again at once
+        statusBar()->showMessage(tr("Recovered unsaved work; save it to keep it."), 8000);
+        return true;
     }
-    QString error;
-    if (!session_->open(path, &error, true)) {  // a damaged copy: say so and keep it for inspection
-        QMessageBox::warning(this, tr("Cannot recover"), error);
-        return false;
-    }
-    session_->adoptRecovered(source);  // modified, and Save writes to the original file
-    autosaveNow();                     // the recovered work is protected again at once
-    statusBar()->showMessage(tr("Recovered unsaved work; save it to keep it."), 8000);
-    return true;
+    return false;
 }
 
 void MainWindow::addRecent(const QString& path) {

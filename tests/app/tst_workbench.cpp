@@ -203,6 +203,23 @@ private slots:
         QVERIFY(session.save(session.filePath(), &err));
         QTRY_VERIFY(!QFile::exists(MainWindow::autosavePath()));
         QFile::remove(original);
+
+        // the copy of a workbench that is still running (pid 1 always is) is not offered
+        const QString alive = QFileInfo(MainWindow::autosavePath()).absolutePath() + "/autosave-1.json";
+        QVERIFY(session.writeCopy(alive, &err));
+        bool asked = false;
+        QTimer::singleShot(200, [&] {
+            for (QWidget* top : QApplication::topLevelWidgets())
+                if (auto* box = qobject_cast<QMessageBox*>(top)) {
+                    asked = true;
+                    box->button(QMessageBox::No)->click();
+                }
+        });
+        QVERIFY(!w.offerRecovery());
+        QTest::qWait(300);
+        QVERIFY(!asked);
+        QVERIFY(QFile::exists(alive));
+        QFile::remove(alive);
     }
 
     void editMenuExpandsTheSelectedCircuit() {
