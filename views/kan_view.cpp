@@ -242,7 +242,9 @@ private:
             ReshapeModelCommand::State before = e.saveState(), after = before;
             std::vector<std::pair<NodeId, int>> widths;
             for (std::size_t l = 0; l < ids.size(); ++l) {
-                after[e.graph().node(ids[l])->name] = net.layers[l].saveState();
+                const Node* node = e.graph().node(ids[l]);
+                if (!node) return;  // the engine was rebuilt from another graph meanwhile
+                after[node->name] = net.layers[l].saveState();
                 widths.emplace_back(ids[l], net.layers[l].out());
             }
             const std::vector<int> widthsAfter = net.widths();
