@@ -26,6 +26,9 @@ std::vector<Shape> LifLayerKernel::build(const BuildContext& ctx) {
     readout_ = p.getBool("readout");
     smooth_ = p.getBool("smooth_forward");
     useBias_ = p.getBool("bias");
+    recurrent_ = p.getBool("recurrent");
+    if (recurrent_ && readout_)
+        throw BuildError("", "a readout has no spikes to feed back: turn 'recurrent' or 'readout' off");
     setParams(p);
     std::normal_distribution<float> g(0.f, float(p.getFloat("init_scale") / std::sqrt(double(in_))));
     W.resize(units_, in_);
@@ -33,6 +36,15 @@ std::vector<Shape> LifLayerKernel::build(const BuildContext& ctx) {
     b.setZero(units_, 1);
     dW.setZero(units_, in_);
     db.setZero(units_, 1);
+    if (recurrent_) {
+        std::normal_distribution<float> gr(0.f, float(p.getFloat("init_scale") / std::sqrt(double(units_))));
+        Wrec.resize(units_, units_);
+        for (Eigen::Index i = 0; i < Wrec.size(); ++i) Wrec(i) = gr(ctx.rng);
+        dWrec.setZero(units_, units_);
+    } else {
+        Wrec.resize(0, 0);
+        dWrec.resize(0, 0);
+    }
     samples_ = snn::SpikeRecorder({ctx.nodeName}, {0, units_}, kSampleDt, 2000);
     sampleStep_ = 0;
     return {Shape::tensor(readout_ ? units_ : T_ * units_)};
@@ -66,6 +78,7 @@ void LifLayerKernel::forward(const StepContext& ctx, std::span<const Value* cons
     for (int t = 0; t < T_; ++t) {
         cur.noalias() = W * x.middleRows(Eigen::Index(t) * in_, in_);
         if (useBias_) cur.colwise() += b.col(0);
+        if (recurrent_ && t > 0) cur.noalias() += Wrec * S_.middleRows(Eigen::Index(t - 1) * units_, units_);
         u = beta_ * u + cur;
         if (!readout_ && t > 0) u -= theta_ * S_.middleRows(Eigen::Index(t - 1) * units_, units_);
         U_.middleRows(Eigen::Index(t) * units_, units_) = u;
@@ -120,12 +133,14 @@ void LifLayerKernel::backward(const StepContext&, std::span<const Value* const> 
             // S_t feeds the output and, through the reset, U_{t+1} = … − θ S_t.
             Matrix dS = g.middleRows(rows, units_);
             if (t + 1 < T_) dS -= theta_ * dUnext;
+            if (recurrent_ && t + 1 < T_) dS.noalias() += Wrec.transpose() * dUnext;  // S_t drives step t+1
             const auto u = U_.middleRows(rows, units_);
             dU = dS.cwiseProduct(u.unaryExpr([this](float v) { return surrogate(v - theta_); })) + beta_ * dUnext;
         }
         const auto xt = x.middleRows(Eigen::Index(t) * in_, in_);
         dW.noalias() += dU * xt.transpose();
         if (useBias_) db.noalias() += dU.rowwise().sum();
+        if (recurrent_ && t > 0) dWrec.noalias() += dU * S_.middleRows(Eigen::Index(t - 1) * units_, units_).transpose();
         if (wantIn) gradIn[0].middleRows(Eigen::Index(t) * in_, in_).noalias() = W.transpose() * dU;
         dUnext = dU;
     }
@@ -134,6 +149,7 @@ void LifLayerKernel::backward(const StepContext&, std::span<const Value* const> 
 std::vector<Parameter> LifLayerKernel::parameters() {
     std::vector<Parameter> p{{"weight", &W, &dW}};
     if (useBias_) p.push_back({"bias", &b, &db});
+    if (recurrent_) p.push_back({"recurrent_weight", &Wrec, &dWrec});
     return p;
 }
 
@@ -148,7 +164,11 @@ void LifLayerKernel::observe(Observables& obs) const {
     }
 }
 
-KernelState LifLayerKernel::saveState() const { return {{"weight", W}, {"bias", b}}; }
+KernelState LifLayerKernel::saveState() const {
+    KernelState st{{"weight", W}, {"bias", b}};
+    if (recurrent_) st["recurrent_weight"] = Wrec;
+    return st;
+}
 
 void LifLayerKernel::loadState(const KernelState& s) {
     for (auto [key, m] : {std::pair<const char*, Matrix*>{"weight", &W}, {"bias", &b}}) {
@@ -160,6 +180,14 @@ void LifLayerKernel::loadState(const KernelState& s) {
                                      ", expected " + std::to_string(m->rows()) + "x" + std::to_string(m->cols()));
         *m = it->second;
     }
+    if (!recurrent_) return;
+    auto it = s.find("recurrent_weight");
+    if (it == s.end()) throw std::runtime_error("LIFLayer state: missing 'recurrent_weight' (the layer is recurrent)");
+    if (it->second.rows() != Wrec.rows() || it->second.cols() != Wrec.cols())
+        throw std::runtime_error("LIFLayer state: 'recurrent_weight' has shape " + std::to_string(it->second.rows()) + "x" +
+                                 std::to_string(it->second.cols()) + ", expected " + std::to_string(units_) + "x" +
+                                 std::to_string(units_));
+    Wrec = it->second;
 }
 
 // --------------------------------------------------------------- SpikeEncoder
@@ -244,6 +272,8 @@ NodeSpec makeLifLayerSpec() {
         floatParam("slope", 5.0, 0.01, 1000.0, "Surrogate slope k of σ'(u) = (k/2)/(1+k|u|)².", "", true),
         boolParam("readout", false, "Leaky-integrator readout: output the mean membrane (no spikes)."),
         boolParam("bias", true, "Learn a bias current per neuron."),
+        boolParam("recurrent", false, "Recurrent connections: each step's spikes feed the next step's input "
+                                      "through learned weights (units x units)."),
         floatParam("init_scale", 1.0, 0.0, 100.0, "Initial weight standard deviation × 1/√inputs."),
         boolParam("smooth_forward", false, "Use the smooth sigmoid as spike function (gradient checks)."),
     };

@@ -38,7 +38,9 @@ public:
     bool readout() const { return readout_; }
     float beta() const { return beta_; }
     float threshold() const { return theta_; }
+    bool recurrent() const { return recurrent_; }
     Matrix W, b, dW, db;
+    Matrix Wrec, dWrec;  ///< recurrent weights (units x units), spikes of step t−1 → input of step t
 
 private:
     float spike(float u) const;
@@ -46,7 +48,7 @@ private:
 
     int T_ = 10, in_ = 0, units_ = 0;
     float beta_ = 0.9f, theta_ = 1.f, k_ = 5.f;
-    bool readout_ = false, smooth_ = false, useBias_ = true;
+    bool readout_ = false, smooth_ = false, useBias_ = true, recurrent_ = false;
     Matrix U_;  // (T·units) x batch membrane after input, before threshold
     Matrix S_;  // (T·units) x batch spikes
     double rate_ = 0, silent_ = 0;

@@ -51,16 +51,46 @@ private slots:
         QVERIFY(std::abs(ro.outputs[0].tensor(0, 0) - 0.91875f) < 1e-6f);
     }
 
+    void recurrentForwardByHand() {
+        // 2 units, input only into unit 0 (W = [1.2; 0]), β = 0.5, θ = 1, no bias, recurrent weight
+        // 0 → 1 of 1.1 (spikes when U > θ, reset by subtraction):
+        //   step 0: U0 = 1.2 → spike;                U1 = 0
+        //   step 1: U0 = 0.6 + 1.2 − 1 = 0.8;        U1 = 0 + 1.1 (unit 0's spike) → spike
+        //   step 2: U0 = 0.4 + 1.2 = 1.6 → spike;    U1 = 0.55 − 1 = −0.45
+        //   step 3: U0 = 0.8 + 1.2 − 1 = 1.0 (= θ);  U1 = −0.225 + 1.1 = 0.875
+        KernelRig rig("LIFLayer", {{"units", 2}, {"steps", 4}, {"beta", 0.5}, {"bias", false}, {"recurrent", true}},
+                      {Shape::tensor(4)});
+        auto* k = static_cast<LifLayerKernel*>(rig.kernel.get());
+        k->W << 1.2f, 0.f;
+        k->Wrec << 0.f, 0.f, 1.1f, 0.f;
+        rig.inputs = {tensorValue(Matrix::Ones(4, 1))};
+        rig.forward();
+        Matrix expect(8, 1);  // time-major: (unit 0, unit 1) per step
+        expect << 1, 0, 0, 1, 1, 0, 0, 0;
+        QCOMPARE(rig.outputs[0].tensor, expect);
+        // state round trip carries the recurrent weights; a readout cannot be recurrent
+        KernelRig other("LIFLayer", {{"units", 2}, {"steps", 4}, {"beta", 0.5}, {"bias", false}, {"recurrent", true}},
+                        {Shape::tensor(4)});
+        other.kernel->loadState(rig.kernel->saveState());
+        QCOMPARE(static_cast<LifLayerKernel*>(other.kernel.get())->Wrec, k->Wrec);
+        QVERIFY_THROWS_EXCEPTION(BuildError, KernelRig("LIFLayer", {{"readout", true}, {"recurrent", true}}, {Shape::tensor(10)}));
+    }
+
     void gradientCheck_data() {
         QTest::addColumn<bool>("readout");
-        QTest::newRow("spiking (smooth forward)") << false;
-        QTest::newRow("LI readout") << true;
+        QTest::addColumn<bool>("recurrent");
+        QTest::newRow("spiking (smooth forward)") << false << false;
+        QTest::newRow("recurrent spiking (smooth forward)") << false << true;
+        QTest::newRow("LI readout") << true << false;
     }
     void gradientCheck() {
         QFETCH(bool, readout);
+        QFETCH(bool, recurrent);
         KernelRig rig("LIFLayer", {{"units", 3}, {"steps", 5}, {"beta", 0.8}, {"slope", 2.0},
-                                   {"smooth_forward", true}, {"readout", readout}, {"init_scale", 2.0}},
+                                   {"smooth_forward", true}, {"readout", readout}, {"recurrent", recurrent},
+                                   {"init_scale", 2.0}},
                       {Shape::tensor(5 * 2)});
+        if (recurrent) QCOMPARE(int(rig.kernel->parameters().size()), 3);  // weight, bias, recurrent_weight
         rig.inputs = {tensorValue(randomMatrix(10, 4, 11, 1.5f))};
         testing::gradientCheck(rig, {0}, 1e-2, 3e-2);
     }
