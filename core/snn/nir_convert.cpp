@@ -1,5 +1,6 @@
 #include "core/snn/nir_convert.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <set>
@@ -67,6 +68,16 @@ Graph exportLifChain(const ganglion::Graph& g, const std::map<std::string, Kerne
         out.nodes[layer->name] = neuron;
         out.edges.push_back({prev, fc});
         out.edges.push_back({fc, layer->name});
+        if (layer->params.getBool("recurrent")) {  // spikes back into the same neurons: a Linear loop
+            const Matrix& R = take(state, layer->name, "recurrent_weight");
+            std::vector<double> r(std::size_t(R.size()));
+            for (Eigen::Index i = 0; i < R.rows(); ++i)
+                for (Eigen::Index j = 0; j < R.cols(); ++j) r[std::size_t(i * R.cols() + j)] = R(i, j);
+            const std::string rec = layer->name + ".recurrent";
+            out.nodes[rec] = {"Linear", {{"weight", Array::matrix(n, n, r)}}};
+            out.edges.push_back({layer->name, rec});
+            out.edges.push_back({rec, layer->name});
+        }
         prev = layer->name;
         const ganglion::Node* nx = next(g, *layer);
         if (layer->params.getBool("readout") && nx)
@@ -99,6 +110,28 @@ ImportedChain importLifChain(const Graph& g, double dt, int steps) {
         }
     }
     if (input.empty()) throw NirError("NIR import: no Input node");
+    // Recurrent loops LIF → Linear|Affine → the same LIF become a recurrent LIFLayer: take those
+    // edges out of the chain walk and remember the loop's weights for that layer.
+    std::map<std::string, std::string> recurrentOf;  // LIF node -> its loop's Linear/Affine
+    for (const auto& [name, n] : g.nodes) {
+        if (n.type != "Linear" && n.type != "Affine") continue;
+        std::vector<std::string> pred;
+        for (const auto& [a, b] : g.edges)
+            if (b == name) pred.push_back(a);
+        const auto& out = succ[name];
+        if (pred.size() == 1 && out.size() == 1 && pred[0] == out[0] && g.nodes.at(pred[0]).type == "LIF") {
+            if (recurrentOf.count(pred[0]))
+                throw NirError("NIR import: '" + pred[0] + "' has more than one recurrent loop");
+            recurrentOf[pred[0]] = name;
+        }
+    }
+    for (const auto& [neuron, loop] : recurrentOf) {
+        auto& s = succ[neuron];
+        s.erase(std::remove(s.begin(), s.end(), loop), s.end());
+        succ[loop].clear();
+        --indeg[neuron];
+        --indeg[loop];
+    }
     auto only = [&](const std::string& n) -> std::string {
         auto it = succ.find(n);
         if (it == succ.end() || it->second.empty()) throw NirError("NIR import: '" + n + "' has no successor");
@@ -138,6 +171,19 @@ ImportedChain importLifChain(const Graph& g, double dt, int steps) {
             for (Eigen::Index c = 0; c < cols; ++c) W(r, c) = gain * float(Wa.data[std::size_t(r * cols + c)]);
             if (lin.type == "Affine") b(r, 0) = gain * float(lin.params.at("bias")[std::size_t(r)]);
         }
+        Matrix Wrec;
+        if (auto rec = recurrentOf.find(neuronName); rec != recurrentOf.end()) {
+            const Node& loop = g.nodes.at(rec->second);
+            const Array& Ra = loop.params.at("weight");
+            if (Ra.shape[0] != std::size_t(rows) || Ra.shape[1] != std::size_t(rows))
+                throw NirError("NIR import: recurrent '" + rec->second + "' must be " + std::to_string(rows) + "x" +
+                               std::to_string(rows) + " for '" + neuronName + "'");
+            Wrec.resize(rows, rows);
+            for (Eigen::Index r = 0; r < rows; ++r) {
+                for (Eigen::Index c = 0; c < rows; ++c) Wrec(r, c) = gain * float(Ra.data[std::size_t(r * rows + c)]);
+                if (loop.type == "Affine") b(r, 0) += gain * float(loop.params.at("bias")[std::size_t(r)]);
+            }
+        }
         const NodeId id = G.addNode("LIFLayer", x, 0);
         x += 200;
         auto check = [&](std::optional<std::string> err) {
@@ -149,8 +195,10 @@ ImportedChain importLifChain(const Graph& g, double dt, int steps) {
         check(G.setParam(id, "beta", beta));
         check(G.setParam(id, "readout", nn.type == "LI"));
         if (nn.type == "LIF") check(G.setParam(id, "threshold", uniform("v_threshold")));
+        if (Wrec.size()) check(G.setParam(id, "recurrent", true));
         G.connect({prevId, "out"}, {id, "in"});
         res.state[neuronName] = {{"weight", W}, {"bias", b}};
+        if (Wrec.size()) res.state[neuronName]["recurrent_weight"] = Wrec;
         prevId = id;
         cur = only(neuronName);
     }

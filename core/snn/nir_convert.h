@@ -8,8 +8,11 @@
 // layer's U' = β U + W x + b. (The layer resets by subtraction, NIR's LIF to v_reset: a spiking
 // layer's dynamics match NIR between spikes.) Data, loss and metric nodes around the chain are
 // training scaffolding and are not exported.
-// Import: the reverse mapping for a linear chain Input → (Affine|Linear → LIF|LI)+ → Output;
-// any other NIR node type is reported by name.
+// A recurrent layer adds a Linear loop LIF → "<layer>.recurrent" → LIF carrying its recurrent
+// weights (a spike reaches the next step's input, as in the layer).
+// Import: the reverse mapping for a chain Input → (Affine|Linear → LIF|LI)+ → Output, where a LIF
+// may carry one Linear/Affine loop back onto itself (a recurrent layer); any other NIR node type
+// or branching is reported by name.
 #pragma once
 
 #include "core/graph/graph.h"
