@@ -85,10 +85,7 @@ void KanLayerKernel::forward(const StepContext& ctx, std::span<const Value* cons
         }
     }
     layer_.forward(x, out[0].tensor, train);
-    // canvas thumbnail: each output over the input plane when the data set offers one, else
-    // the outputs for the first samples of the batch
-    if (ctx.phase == Phase::Grid) gridOut_ = out[0].tensor;
-    else if (train) thumb_ = out[0].tensor.leftCols(std::min<Eigen::Index>(32, out[0].tensor.cols()));
+    thumb_.record(ctx.phase, out[0].tensor, 32);
 }
 
 void KanLayerKernel::backward(const StepContext&, std::span<const Value* const>, std::span<const Value>,
@@ -168,7 +165,7 @@ void KanLayerKernel::observe(Observables& obs) const {
     obs.scalars["symbolic_edges"] = symbolic;
     obs.scalars["regularization"] = layer_.lastReg();
     obs.scalars["grid_error"] = lastGridError_;
-    if (gridOut_.size() || thumb_.size()) obs.arrays["activations"] = gridOut_.size() ? gridOut_ : thumb_;
+    thumb_.publish(obs);
 
     auto s = std::make_shared<KanLayerSamples>();
     s->in = in;

@@ -44,7 +44,7 @@ private:
     kan::Layer layer_;
     kan::RegConfig reg_;
     Matrix recent_;
-    Matrix thumb_, gridOut_;  // canvas thumbnail: recent outputs / outputs over the input plane
+    ActivationThumbnail thumb_;
     int recentCursor_ = 0;
     int gridEvery_ = 0, gridUntil_ = 0;
     float gridEps_ = 0.02f, pruneThreshold_ = 0.01f;

@@ -28,6 +28,7 @@
 #include "core/model/params.h"
 #include "core/model/types.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <random>
@@ -51,6 +52,25 @@ enum class Phase : std::uint8_t {
     Train,  ///< a training (or simulation) step on a minibatch
     Test,   ///< evaluate on held-out data; no learning, no state carried into training
     Grid,   ///< evaluate a 2D data set's input plane for the decision-boundary view
+};
+
+/// The canvas thumbnail most kernels publish as "activations": their output over the input plane
+/// when a Phase::Grid pass ran (each neuron's field, as TensorFlow Playground draws it), else the
+/// first columns of the latest training batch.
+class ActivationThumbnail {
+public:
+    void record(Phase phase, const Matrix& y, Eigen::Index maxCols = 64) {
+        if (phase == Phase::Grid) grid_ = y;
+        else if (phase == Phase::Train) batch_ = y.leftCols(std::min(maxCols, y.cols()));
+    }
+    void publish(Observables& obs) const {
+        if (grid_.size() || batch_.size()) obs.arrays["activations"] = grid_.size() ? grid_ : batch_;
+    }
+    /// The output over the input plane (empty until a Phase::Grid pass).
+    const Matrix& grid() const { return grid_; }
+
+private:
+    Matrix grid_, batch_;
 };
 
 struct BuildContext {

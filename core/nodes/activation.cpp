@@ -57,10 +57,7 @@ void ActivationKernel::forward(const StepContext& ctx, std::span<const Value* co
     smallFrac_ = double((y.array().abs() < float(eps_)).count()) / n;
     if (ctx.phase == Phase::Train)
         runningZero_ = runningZero_ < 0 ? zeroFrac_ : 0.98 * runningZero_ + 0.02 * zeroFrac_;
-    // canvas thumbnail: neuron fields over the input plane when the data set offers one, else the
-    // latest training batch
-    if (ctx.phase == Phase::Grid) gridOut_ = y;
-    else if (ctx.phase == Phase::Train) thumb_ = y.leftCols(std::min<Eigen::Index>(y.cols(), 64));
+    thumb_.record(ctx.phase, y);
 }
 
 void ActivationKernel::backward(const StepContext&, std::span<const Value* const> in, std::span<const Value> out,
@@ -73,7 +70,7 @@ void ActivationKernel::observe(Observables& obs) const {
     obs.scalars["activation_sparsity"] = zeroFrac_;
     obs.scalars["near_zero_fraction"] = smallFrac_;
     if (runningZero_ >= 0) obs.scalars["activation_sparsity_mean"] = runningZero_;
-    obs.arrays["activations"] = gridOut_.size() ? gridOut_ : thumb_;
+    thumb_.publish(obs);
 }
 
 NodeSpec makeActivationSpec() {

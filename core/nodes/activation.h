@@ -25,7 +25,7 @@ private:
     ActivationFn fn_ = ActivationFn::ReLU;
     double eps_ = 1e-3;
     double zeroFrac_ = 0, smallFrac_ = 0, runningZero_ = -1;
-    Matrix thumb_, gridOut_;
+    ActivationThumbnail thumb_;
 };
 
 }  // namespace ganglion

@@ -3,8 +3,6 @@
 #include "core/model/node_spec.h"
 #include "core/nodes/loss.h"
 
-#include <algorithm>
-
 namespace ganglion {
 
 std::vector<Shape> ClassifierKernel::build(const BuildContext& ctx) {
@@ -23,11 +21,8 @@ void ClassifierKernel::forward(const StepContext& ctx, std::span<const Value* co
     const Matrix& logits = in[0]->tensor;
     Matrix& probs = out[0].tensor;
     softmaxColumns(logits, probs);
-    if (ctx.phase == Phase::Grid) {
-        gridProbs_ = probs;
-        return;
-    }
-    if (ctx.phase == Phase::Train) probsThumb_ = probs.leftCols(std::min<Eigen::Index>(probs.cols(), 64));
+    thumb_.record(ctx.phase, probs);
+    if (ctx.phase == Phase::Grid) return;
     lastPred_.resize(1, probs.cols());
     Eigen::Index correct = 0;
     for (Eigen::Index j = 0; j < probs.cols(); ++j) {
@@ -45,12 +40,8 @@ void ClassifierKernel::forward(const StepContext& ctx, std::span<const Value* co
 void ClassifierKernel::observe(Observables& obs) const {
     if (trainAcc_ >= 0) obs.scalars["accuracy"] = trainAcc_;
     if (testAcc_ >= 0) obs.scalars["test_accuracy"] = testAcc_;
-    if (gridProbs_.size()) {
-        obs.arrays["grid_probs"] = gridProbs_;
-        obs.arrays["activations"] = gridProbs_;  // class probability fields as the node thumbnail
-    } else if (probsThumb_.size()) {
-        obs.arrays["activations"] = probsThumb_;  // no input plane: the batch's class probabilities
-    }
+    if (thumb_.grid().size()) obs.arrays["grid_probs"] = thumb_.grid();  // the decision-boundary view
+    thumb_.publish(obs);
     if (lastPred_.size()) obs.arrays["predictions"] = lastPred_;
 }
 

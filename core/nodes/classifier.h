@@ -14,7 +14,7 @@ public:
 
 private:
     double trainAcc_ = -1, testAcc_ = -1;
-    Matrix gridProbs_, probsThumb_;
+    ActivationThumbnail thumb_;  ///< class probabilities: fields over the plane, or the batch
     Matrix lastPred_;  ///< predicted class per sample of the last train batch (1 x batch)
 };
 

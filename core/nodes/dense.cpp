@@ -2,7 +2,6 @@
 
 #include "core/model/node_spec.h"
 
-#include <algorithm>
 #include <cmath>
 
 namespace ganglion {
@@ -31,8 +30,7 @@ void DenseKernel::forward(const StepContext& ctx, std::span<const Value* const> 
     Matrix& y = out[0].tensor;
     y.noalias() = W * x;
     if (useBias_) y.colwise() += b.col(0);
-    if (ctx.phase == Phase::Grid) lastOut_ = y;  // each neuron's response over the input plane
-    else if (ctx.phase == Phase::Train) thumb_ = y.leftCols(std::min<Eigen::Index>(y.cols(), 64));  // no plane: the batch
+    thumb_.record(ctx.phase, y);
 }
 
 void DenseKernel::backward(const StepContext&, std::span<const Value* const> in, std::span<const Value>,
@@ -54,7 +52,7 @@ std::vector<Parameter> DenseKernel::parameters() {
 void DenseKernel::observe(Observables& obs) const {
     obs.scalars["weight_rms"] = W.size() ? std::sqrt(double(W.squaredNorm()) / double(W.size())) : 0.0;
     obs.arrays["weights"] = W;
-    if (lastOut_.size() || thumb_.size()) obs.arrays["activations"] = lastOut_.size() ? lastOut_ : thumb_;
+    thumb_.publish(obs);
 }
 
 KernelState DenseKernel::saveState() const { return {{"weight", W}, {"bias", b}}; }

@@ -21,7 +21,7 @@ public:
 
 private:
     bool useBias_ = true;
-    Matrix lastOut_, thumb_;
+    ActivationThumbnail thumb_;
 };
 
 }  // namespace ganglion

@@ -90,7 +90,7 @@ void LifLayerKernel::forward(const StepContext& ctx, std::span<const Value* cons
             y.middleRows(Eigen::Index(t) * units_, units_) = s;
         }
     }
-    if (readout_ && ctx.phase == Phase::Train) readoutThumb_ = y.leftCols(std::min<Eigen::Index>(32, B));
+    if (readout_) readoutThumb_.record(ctx.phase, y, 32);
     if (!readout_ && S_.size()) {
         rate_ = double(S_.mean());
         const Eigen::Index cells = Eigen::Index(units_) * B;
@@ -159,8 +159,8 @@ void LifLayerKernel::observe(Observables& obs) const {
         obs.scalars["spike_rate"] = rate_;            // spikes per neuron per step
         obs.scalars["spike_sparsity"] = silent_;      // fraction of neurons silent for a sample
         obs.extra["spikes"] = samples_.raster();      // one sample per training step, back to back
-    } else if (readoutThumb_.size()) {
-        obs.arrays["activations"] = readoutThumb_;
+    } else {
+        readoutThumb_.publish(obs);
     }
 }
 
@@ -207,7 +207,7 @@ void SpikeEncoderKernel::forward(const StepContext& ctx, std::span<const Value* 
     const Matrix& x = in[0]->tensor;
     Matrix& y = out[0].tensor;
     y.resize(Eigen::Index(T_) * f_, x.cols());
-    if (ctx.phase == Phase::Train) thumb_ = gain_ * x.leftCols(std::min<Eigen::Index>(32, x.cols()));
+    if (ctx.phase == Phase::Train) thumb_.record(ctx.phase, gain_ * x.leftCols(std::min<Eigen::Index>(32, x.cols())));
     if (!rate_) {
         for (int t = 0; t < T_; ++t) y.middleRows(Eigen::Index(t) * f_, f_) = gain_ * x;
         return;
@@ -221,7 +221,7 @@ void SpikeEncoderKernel::forward(const StepContext& ctx, std::span<const Value* 
 }
 
 void SpikeEncoderKernel::observe(Observables& obs) const {
-    if (thumb_.size()) obs.arrays["activations"] = thumb_;
+    thumb_.publish(obs);
 }
 
 void SpikeEncoderKernel::backward(const StepContext&, std::span<const Value* const> in, std::span<const Value>,

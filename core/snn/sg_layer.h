@@ -56,7 +56,7 @@ private:
     // raster the spiking view and the canvas thumbnail show
     snn::SpikeRecorder samples_;
     std::uint64_t sampleStep_ = 0;
-    Matrix readoutThumb_;  // a readout's outputs for the first samples of the last batch
+    ActivationThumbnail readoutThumb_;  // a readout's outputs (class scores)
 };
 
 class SpikeEncoderKernel : public Kernel {
@@ -75,7 +75,7 @@ private:
     bool rate_ = true;
     float gain_ = 1.f;
     Rng fallback_{1};
-    Matrix thumb_;
+    ActivationThumbnail thumb_;  // the encoded intensities gain·x
 };
 
 }  // namespace ganglion
