@@ -36,13 +36,9 @@ public:
         applyLive(p, true);
         angles_.setZero(cfg.joints);
         torque_.setZero(cfg.joints);
-        traceLen_ = int(p.getInt("trace_length"));
         const int n = cfg.joints;
-        bD_.setZero(n, traceLen_);
-        bV_ = mD_ = mV_ = tq_ = bD_;
-        oD_.setZero(traceLen_);
-        oV_.setZero(traceLen_);
-        filled_ = head_ = 0;
+        trace_.reset(5 * n + 2, int(p.getInt("trace_length")));  // rows: see record()
+        column_.resize(5 * n + 2);
         step_ = 0;
         return {Shape::tensor(n), Shape::tensor(4 * n)};
     }
@@ -77,23 +73,14 @@ public:
         t->joints = n;
         t->dt = circuit_.config().dt;
         t->time = double(step_) * t->dt;
-        const int T = filled_;
-        auto ordered = [&](const Eigen::MatrixXf& ring, Eigen::MatrixXf& dst) {
-            dst.resize(ring.rows(), T);
-            for (int k = 0; k < T; ++k) dst.col(k) = ring.col((head_ - T + k + traceLen_) % traceLen_);
-        };
-        ordered(bD_, t->bDorsal);
-        ordered(bV_, t->bVentral);
-        ordered(mD_, t->muscleDorsal);
-        ordered(mV_, t->muscleVentral);
-        ordered(tq_, t->torque);
-        t->oscDorsal.resize(T);
-        t->oscVentral.resize(T);
-        for (int k = 0; k < T; ++k) {
-            const int c = (head_ - T + k + traceLen_) % traceLen_;
-            t->oscDorsal(k) = oD_(c);
-            t->oscVentral(k) = oV_(c);
-        }
+        const Eigen::MatrixXf all = trace_.ordered();
+        t->bDorsal = all.middleRows(0, n);
+        t->bVentral = all.middleRows(n, n);
+        t->muscleDorsal = all.middleRows(2 * n, n);
+        t->muscleVentral = all.middleRows(3 * n, n);
+        t->torque = all.middleRows(4 * n, n);
+        t->oscDorsal = all.row(5 * n);
+        t->oscVentral = all.row(5 * n + 1);
         const auto& w = circuit_.weights();
         t->weights.resize(4);
         t->weights << w.osc(0), w.prop(0), w.ipsi(0), w.contra(0);
@@ -177,17 +164,12 @@ private:
         }
     }
 
+    /// One column of the activity trace: B-neurons dorsal, ventral, muscles dorsal, ventral,
+    /// torques (joints rows each), then the oscillator's dorsal and ventral outputs.
     void record() {
-        const int c = head_;
-        bD_.col(c) = circuit_.bDorsal();
-        bV_.col(c) = circuit_.bVentral();
-        mD_.col(c) = circuit_.muscleDorsal();
-        mV_.col(c) = circuit_.muscleVentral();
-        tq_.col(c) = torque_;
-        oD_(c) = circuit_.oscDorsal();
-        oV_(c) = circuit_.oscVentral();
-        head_ = (head_ + 1) % traceLen_;
-        filled_ = std::min(filled_ + 1, traceLen_);
+        column_ << circuit_.bDorsal(), circuit_.bVentral(), circuit_.muscleDorsal(), circuit_.muscleVentral(), torque_,
+            circuit_.oscDorsal(), circuit_.oscVentral();
+        trace_.push(column_);
     }
 
     NcapCircuit circuit_;
@@ -195,9 +177,8 @@ private:
     float speedParam_ = 1.f, turnParam_ = 0.f;
     float lastW_[4] = {0, 0, 0, 0};
     long long step_ = 0;
-    int traceLen_ = 200, filled_ = 0, head_ = 0;
-    Eigen::MatrixXf bD_, bV_, mD_, mV_, tq_;
-    Eigen::VectorXf oD_, oV_;
+    worm::TraceRing trace_;
+    Eigen::VectorXf column_;
 };
 
 }  // namespace

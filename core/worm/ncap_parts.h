@@ -15,7 +15,8 @@ namespace ganglion::worm {
 /// Control steps of activity each part keeps for the circuit views (as NcapCircuit's default).
 constexpr int kPartTraceLength = 200;
 
-/// Recent values of a few rows, one column per control step; read back oldest first.
+/// Recent values of a few rows, one column per control step; read back oldest first. Also the
+/// NCAP composite's activity trace and a trainer's speed per generation.
 class TraceRing {
 public:
     void reset(int rows, int length = kPartTraceLength) {
