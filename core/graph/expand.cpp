@@ -60,13 +60,11 @@ ExpandRecord expandNode(Graph& g, NodeId id) {
         for (const auto& [k, v] : part.params.values())
             if (auto err = work.setParam(pid, k, v))
                 throw std::invalid_argument("expansion of '" + node->name + "': " + *err);
-        if (!part.name.empty() && work.rename(pid, part.name)) {
-            // taken (e.g. a second expanded circuit): qualify by the composite's name
-            if (work.rename(pid, node->name + " " + part.name)) {
-                for (int k = 2; work.rename(pid, part.name + " (" + std::to_string(k) + ")"); ++k) {
-                }
-            }
-        }
+        // the part's own name; when taken (a second expanded circuit) qualified by the composite's
+        // name, then numbered (rename returns the reason when it refuses)
+        if (!part.name.empty() && work.rename(pid, part.name) && work.rename(pid, node->name + " " + part.name))
+            for (int k = 2; work.rename(pid, part.name + " (" + std::to_string(k) + ")"); ++k)
+                continue;
         ids.push_back(pid);
     }
     auto endpoint = [&](const Expansion::Pin& p) {

@@ -17,6 +17,14 @@ const ganglion::Node* next(const ganglion::Graph& g, const ganglion::Node& n) {
     return nullptr;
 }
 
+/// A weight matrix as a NIR array (row-major, out x in).
+Array weightArray(const Matrix& W) {
+    std::vector<double> w(std::size_t(W.size()));
+    for (Eigen::Index r = 0; r < W.rows(); ++r)
+        for (Eigen::Index c = 0; c < W.cols(); ++c) w[std::size_t(r * W.cols() + c)] = W(r, c);
+    return Array::matrix(std::size_t(W.rows()), std::size_t(W.cols()), w);
+}
+
 const Matrix& take(const std::map<std::string, KernelState>& state, const std::string& node, const char* key) {
     auto it = state.find(node);
     if (it == state.end() || !it->second.count(key))
@@ -48,14 +56,11 @@ Graph exportLifChain(const ganglion::Graph& g, const std::map<std::string, Kerne
         if (!(beta > 0 && beta < 1))
             throw NirError("NIR export: layer '" + layer->name + "' has beta = " + std::to_string(beta) +
                            "; NIR needs 0 < beta < 1 (a finite time constant)");
-        std::vector<double> w(std::size_t(W.size()));
-        for (Eigen::Index r = 0; r < W.rows(); ++r)
-            for (Eigen::Index c = 0; c < W.cols(); ++c) w[std::size_t(r * W.cols() + c)] = W(r, c);
         const auto n = std::size_t(W.rows());
         std::vector<double> bias(n);
         for (std::size_t i = 0; i < n; ++i) bias[i] = layer->params.getBool("bias") ? b(Eigen::Index(i), 0) : 0.0;
         const std::string fc = layer->name + ".affine";
-        out.nodes[fc] = {"Affine", {{"weight", Array::matrix(n, std::size_t(W.cols()), w)}, {"bias", Array::vector(bias)}}};
+        out.nodes[fc] = {"Affine", {{"weight", weightArray(W)}, {"bias", Array::vector(bias)}}};
         const double tau = -dt / std::log(beta), r = 1.0 / (1.0 - beta);
         Node neuron;
         if (layer->params.getBool("readout")) {
@@ -69,12 +74,8 @@ Graph exportLifChain(const ganglion::Graph& g, const std::map<std::string, Kerne
         out.edges.push_back({prev, fc});
         out.edges.push_back({fc, layer->name});
         if (layer->params.getBool("recurrent")) {  // spikes back into the same neurons: a Linear loop
-            const Matrix& R = take(state, layer->name, "recurrent_weight");
-            std::vector<double> r(std::size_t(R.size()));
-            for (Eigen::Index i = 0; i < R.rows(); ++i)
-                for (Eigen::Index j = 0; j < R.cols(); ++j) r[std::size_t(i * R.cols() + j)] = R(i, j);
             const std::string rec = layer->name + ".recurrent";
-            out.nodes[rec] = {"Linear", {{"weight", Array::matrix(n, n, r)}}};
+            out.nodes[rec] = {"Linear", {{"weight", weightArray(take(state, layer->name, "recurrent_weight"))}}};
             out.edges.push_back({layer->name, rec});
             out.edges.push_back({rec, layer->name});
         }

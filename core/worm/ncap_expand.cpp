@@ -58,24 +58,22 @@ Expansion expandNcapCircuit(const ParamSet& p) {
     for (int j = 1; j <= J; ++j) {
         const std::string n = std::to_string(j);
         const double row = 2.0 * (j - 1);
-        const int db = add("NcapBNeuron", "DB" + n, 1, row,
-                           {{"side", std::string("dorsal")}, {"joint", std::int64_t(j)},
+        // per side (dorsal on the joint's first row, ventral below): the B-neurons, then the muscles
+        auto sideName = [](int side) { return std::string(side == 0 ? "dorsal" : "ventral"); };
+        auto letter = [](int side) { return std::string(side == 0 ? "D" : "V"); };
+        int bn[2], mu[2];
+        for (int side = 0; side < 2; ++side)
+            bn[side] = add("NcapBNeuron", letter(side) + "B" + n, 1, row + side,
+                           {{"side", sideName(side)}, {"joint", std::int64_t(j)},
                             {"w_osc", p.getFloat("w_osc")}, {"w_prop", p.getFloat("w_prop")},
                             {"w_speed", p.getFloat("w_speed")}, {"w_turn", p.getFloat("w_turn")},
-                            {"ablated", bool(ab.bDorsal[j - 1])}});
-        const int vb = add("NcapBNeuron", "VB" + n, 1, row + 1,
-                           {{"side", std::string("ventral")}, {"joint", std::int64_t(j)},
-                            {"w_osc", p.getFloat("w_osc")}, {"w_prop", p.getFloat("w_prop")},
-                            {"w_speed", p.getFloat("w_speed")}, {"w_turn", p.getFloat("w_turn")},
-                            {"ablated", bool(ab.bVentral[j - 1])}});
-        const int dm = add("NcapMuscle", "DM" + n, 2, row,
-                           {{"side", std::string("dorsal")}, {"joint", std::int64_t(j)},
+                            {"ablated", bool((side == 0 ? ab.bDorsal : ab.bVentral)[j - 1])}});
+        for (int side = 0; side < 2; ++side)
+            mu[side] = add("NcapMuscle", letter(side) + "M" + n, 2, row + side,
+                           {{"side", sideName(side)}, {"joint", std::int64_t(j)},
                             {"w_ipsi", p.getFloat("w_ipsi")}, {"w_contra", p.getFloat("w_contra")},
-                            {"ablated", bool(ab.mDorsal[j - 1])}});
-        const int vm = add("NcapMuscle", "VM" + n, 2, row + 1,
-                           {{"side", std::string("ventral")}, {"joint", std::int64_t(j)},
-                            {"w_ipsi", p.getFloat("w_ipsi")}, {"w_contra", p.getFloat("w_contra")},
-                            {"ablated", bool(ab.mVentral[j - 1])}});
+                            {"ablated", bool((side == 0 ? ab.mDorsal : ab.mVentral)[j - 1])}});
+        const int db = bn[0], vb = bn[1], dm = mu[0], vm = mu[1];
         const int joint = add("NcapJoint", "Joint " + n, 3, row + 0.5,
                               {{"joint", std::int64_t(j)}, {"joints", std::int64_t(J)}});
         if (j == 1) {

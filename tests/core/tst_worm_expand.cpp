@@ -335,6 +335,10 @@ void TstWormExpand::bundledNeuronExampleMatchesSwimmer() {
     const Graph neurons = loadGraphFile(std::string(GANGLION_SOURCE_DIR) + "/resources/examples/worm_neurons.json");
     QVERIFY(!neurons.nodeByName("NCAP circuit"));
     QVERIFY(neurons.nodeByName("VM5"));
+    Graph fresh = swimmer({});  // right-click → Expand to neurons makes exactly this graph
+    expandNode(fresh, fresh.nodeByName("NCAP circuit")->id);
+    fresh.settings() = neurons.settings();  // the example has its own title and description
+    QVERIFY(fresh.sameContent(neurons));
     const Run a = simulate(swimmer({}), 1000), b = simulate(neurons, 1000);
     QVERIFY((a.points - b.points).cwiseAbs().maxCoeff() < 1e-4);
     QVERIFY2(b.points(0, 0) > 2.0, qPrintable(QString("head x %1 m after 30 s").arg(b.points(0, 0))));
