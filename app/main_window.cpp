@@ -164,11 +164,10 @@ void MainWindow::buildActions() {
     connect(deleteAct_, &QAction::triggered, canvas_, &GraphCanvas::deleteSelection);
     connect(expandAct_, &QAction::triggered, canvas_, &GraphCanvas::expandSelection);
     connect(canvas_, &GraphCanvas::selectedNodeChanged, this, [this](NodeId id) {
-        const NodeSpec* spec = id ? session_->graph().spec(id) : nullptr;
-        expandAct_->setEnabled(spec && spec->expand);
-        expandAct_->setText(spec && spec->expand && !spec->expandLabel.empty()
-                                ? QString::fromStdString(spec->expandLabel)
-                                : tr("E&xpand Node"));
+        const bool can = id && canExpand(session_->graph(), id);
+        const std::string label = can ? session_->graph().spec(id)->expandLabel : std::string();
+        expandAct_->setEnabled(can);
+        expandAct_->setText(label.empty() ? tr("E&xpand Node") : QString::fromStdString(label));
     });
     connect(selectAllAct_, &QAction::triggered, canvas_, &GraphCanvas::selectAll);
     connect(fitAct_, &QAction::triggered, canvas_, &GraphCanvas::fitToView);

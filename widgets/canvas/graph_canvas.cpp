@@ -2,6 +2,8 @@
 // drag-and-drop and context menu. Mouse gestures live in graph_canvas_mouse.cpp.
 #include "widgets/canvas/graph_canvas.h"
 
+#include "core/graph/expand.h"
+
 #include "widgets/canvas/canvas_style.h"
 #include "widgets/canvas/edge_item.h"
 #include "widgets/canvas/graph_clipboard.h"
@@ -380,8 +382,7 @@ void GraphCanvas::keyReleaseEvent(QKeyEvent* e) {
 
 void GraphCanvas::expandSelection() {
     const QList<NodeId> nodes = selectedNodes();
-    const NodeSpec* spec = nodes.size() == 1 && graph() ? graph()->spec(nodes.front()) : nullptr;
-    if (!spec || !spec->expand) {
+    if (nodes.size() != 1 || !graph() || !canExpand(*graph(), nodes.front())) {
         emit statusMessage(nodes.size() == 1 ? tr("This node has no parts to expand into.")
                                              : tr("Select one composite node (e.g. an NCAP circuit) to expand."));
         return;
