@@ -345,7 +345,8 @@ void MainWindow::bindInspector() {
 
 void MainWindow::pollEngine() {
     auto snap = session_->snapshot();
-    if (!snap) return;
+    if (!snap || snap == lastPolled_) return;  // paused: nothing new to draw
+    lastPolled_ = snap;
     stepLabel_->setText(tr("step %1 · %2 steps/s").arg(snap->step).arg(snap->stepsPerSecond, 0, 'f', 0));
     // Live activation thumbnails inside the nodes: over a 2D data set's plane, each neuron's
     // field (as TensorFlow Playground draws them); otherwise the batch's activations.

@@ -79,6 +79,7 @@ private:
     QAction *undoAct_, *redoAct_, *cutAct_, *copyAct_, *pasteAct_, *dupAct_, *expandAct_, *deleteAct_, *selectAllAct_;
     QAction *playAct_, *stepAct_, *resetAct_, *fitAct_, *zoomInAct_, *zoomOutAct_;
     std::uint64_t lastBuild_ = 0;
+    SnapshotPtr lastPolled_;  ///< the snapshot the thumbnails show
 };
 
 }  // namespace ganglion
