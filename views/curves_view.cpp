@@ -112,7 +112,10 @@ private:
         // metric instead of two empty charts.
         const bool training = loss_->seriesCount() > 0 || acc_->seriesCount() > 0;
         trainingCharts_->setVisible(training || others.isEmpty());
-        acc_->setVisible(acc_->seriesCount() > 0 || !training);  // regression: the loss chart alone
+        // a regression (no classifier in the graph) shows the loss chart alone
+        bool classifies = false;
+        for (const auto& n : session_->graph().nodes()) classifies = classifies || n.type == "Classifier";
+        acc_->setVisible(classifies || acc_->seriesCount() > 0 || !training);
         // until the user picks one, follow the headline metric (it may be published later than
         // the counters, e.g. firing rates once spikes exist)
         if (!training && !others.isEmpty() && (!userPicked_ || !otherNames_.contains(other_->currentText())) &&
