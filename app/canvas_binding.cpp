@@ -1,6 +1,6 @@
 #include "app/canvas_binding.h"
 
-#include "app/commands/graph_commands.h"
+#include "document/graph_commands.h"
 #include "widgets/canvas/graph_canvas.h"
 
 #include <QUndoStack>

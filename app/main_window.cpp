@@ -1,7 +1,7 @@
 #include "app/main_window.h"
 
 #include "app/canvas_binding.h"
-#include "app/commands/graph_commands.h"
+#include "document/graph_commands.h"
 #include "core/graph/json_io.h"
 #include "views/view_registry.h"
 #include "widgets/canvas/canvas_style.h"

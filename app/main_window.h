@@ -3,7 +3,7 @@
 // Session (graph + undo stack + engine thread).
 #pragma once
 
-#include "app/session/session.h"
+#include "document/session.h"
 
 #include <QMainWindow>
 

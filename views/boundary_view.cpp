@@ -1,5 +1,5 @@
 // Decision boundary of the first 2D data set + classifier pair, as TensorFlow Playground draws it.
-#include "app/session/session.h"
+#include "document/session.h"
 #include "widgets/plots/decision_field.h"
 
 #include <QCheckBox>

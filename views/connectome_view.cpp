@@ -1,7 +1,7 @@
 // "Connectome" dock: the connectome network of the selected (or first) Connectome node drawn by
 // class or force-directed, activity and stimulated cells highlighted live; click a cell to list
 // its inputs and outputs and plot its trace.
-#include "app/session/session.h"
+#include "document/session.h"
 #include "core/worm/connectome_table.h"
 #include "core/worm/worm_observables.h"
 #include "widgets/worm/connectome_graph_widget.h"

@@ -1,5 +1,5 @@
 // Loss and accuracy curves of every loss / classifier node, live, plus any other metric on demand.
-#include "app/session/session.h"
+#include "document/session.h"
 #include "widgets/plots/metric_chart.h"
 
 #include <QComboBox>

@@ -2,7 +2,7 @@
 // accumulation with decay, or time surface) with its event-rate chart, in 3D x-y-t (VTK, bounded
 // point count), and a filter's input and output side by side with counts; playback controls
 // drive the engine (play/pause), the source's live 'speed' parameter and seeking.
-#include "app/session/session.h"
+#include "document/session.h"
 #include "core/events/event_nodes.h"
 #include "widgets/events/event_cloud_widget.h"
 #include "widgets/events/event_frame_widget.h"

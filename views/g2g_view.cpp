@@ -1,7 +1,7 @@
 // G2G views: the connectivity heatmap of a G2G layer (ensemble-ordered, zoomable to single
 // synapses, pruned/regrown connections flash after each rewiring) and the image-batch preview
 // of an image data set with true and predicted labels.
-#include "app/session/session.h"
+#include "document/session.h"
 #include "core/g2g/fashion_mnist.h"
 #include "widgets/sparsity/connectivity_heatmap.h"
 #include "widgets/sparsity/image_batch_preview.h"

@@ -2,9 +2,9 @@
 // live), a detail plot of the clicked edge with its symbolic candidates, and the KAN
 // operations (prune, auto-snap, accept a candidate, grid update/extension, network formula),
 // all run on the engine thread through EngineRunner::post.
-#include "app/commands/graph_commands.h"
-#include "app/commands/model_commands.h"
-#include "app/session/session.h"
+#include "document/graph_commands.h"
+#include "document/model_commands.h"
+#include "document/session.h"
 #include "core/kan/kan_net.h"
 #include "core/kan/kan_node.h"
 #include "widgets/kan/kan_edge_plot.h"

@@ -1,6 +1,6 @@
 // Sparsity dashboard: weight sparsity, activation sparsity and live connections of every layer
 // that publishes them, over training steps, plus the activation histogram of the selected layer.
-#include "app/session/session.h"
+#include "document/session.h"
 #include "widgets/plots/metric_chart.h"
 #include "widgets/sparsity/activation_histogram.h"
 

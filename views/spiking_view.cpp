@@ -1,7 +1,7 @@
 // Spiking activity of the selected spiking node (or the first one): live raster coloured by
 // population with zoom/pan/pause-and-scrub, population rates and silent fraction over the visible
 // window, and membrane traces of neurons picked by clicking the raster.
-#include "app/session/session.h"
+#include "document/session.h"
 #include "core/engine/engine.h"
 #include "core/graph/json_io.h"
 #include "core/snn/nir_convert.h"

@@ -1,8 +1,8 @@
 // "Worm swimmer" dock: every swimmer in the graph drawn live (one lane each, the selected node's
 // highlighted), the NCAP circuit's activity traces below, and play / pause / step buttons that
 // drive the shared engine.
-#include "app/commands/graph_commands.h"
-#include "app/session/session.h"
+#include "document/graph_commands.h"
+#include "document/session.h"
 #include "core/worm/worm_observables.h"
 #include "widgets/worm/circuit_trace_widget.h"
 #include "widgets/worm/ncap_diagram_widget.h"

@@ -1,6 +1,6 @@
-// Undo commands (app/commands/graph_commands.h) on a bare Graph + QUndoStack: every command is
+// Undo commands (document/graph_commands.h) on a bare Graph + QUndoStack: every command is
 // exact in both directions, merges behave, rejected edits leave no step behind.
-#include "app/commands/graph_commands.h"
+#include "document/graph_commands.h"
 #include "core/graph/json_io.h"
 #include "widgets/canvas/graph_clipboard.h"
 

@@ -1,6 +1,6 @@
 // The workbench as a user meets it (under Xvfb): it starts on the spiral example, trains while
 // the GUI stays responsive, saves and reopens the same graph, and never drops unsaved work.
-#include "app/commands/graph_commands.h"
+#include "document/graph_commands.h"
 #include "app/main_window.h"
 #include "widgets/canvas/graph_canvas.h"
 #include "core/graph/json_io.h"

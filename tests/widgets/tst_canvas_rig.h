@@ -2,7 +2,7 @@
 // Shared by the canvas tests: a GraphCanvas + Graph + QUndoStack wired like the main window,
 // and helpers that drive the canvas with real mouse events.
 #include "app/canvas_binding.h"
-#include "app/commands/graph_commands.h"
+#include "document/graph_commands.h"
 #include "core/graph/json_io.h"
 #include "widgets/canvas/graph_canvas.h"
 #include "widgets/canvas/graph_clipboard.h"

@@ -1,7 +1,7 @@
 // The "Training curves" dock on documents without a loss: it opens on the metric the model is
 // about (a firing rate, not a spike counter), follows it when it appears later than the
 // counters, and stays on a metric the user picked.
-#include "app/session/session.h"
+#include "document/session.h"
 #include "views/view_registry.h"
 
 #include <QComboBox>

@@ -1,7 +1,7 @@
 // The Event camera view on a live session running the bundled "Rotating dot" example: the 2D
 // tab fills with events, the 3D tab draws a bounded cloud, the comparison tab reports filter
 // counts, and the speed control edits the source's live 'speed' parameter.
-#include "app/session/session.h"
+#include "document/session.h"
 #include "widgets/events/event_cloud_widget.h"
 #include "widgets/events/event_frame_widget.h"
 #include "widgets/events/playback_bar.h"

@@ -1,7 +1,7 @@
 // End to end: the bundled "Rewiring" example runs in a Session; the G2G connectivity view shows
 // the layer's mask and flashes after rewirings, the sparsity dashboard plots and histograms,
 // and the image-batch view previews Fashion-MNIST images with labels and predictions.
-#include "app/session/session.h"
+#include "document/session.h"
 #include "core/g2g/fashion_mnist.h"
 #include "views/view_registry.h"
 #include "widgets/plots/metric_chart.h"

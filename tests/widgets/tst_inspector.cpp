@@ -1,6 +1,6 @@
 // Inspector: editors generated from the NodeSpec, edits become SetParam/Rename undo commands,
 // ranges are enforced, help text is shown, undo refreshes the editors, errors show inline.
-#include "app/commands/graph_commands.h"
+#include "document/graph_commands.h"
 #include "widgets/inspector/inspector.h"
 
 #include <QApplication>

@@ -1,6 +1,6 @@
 // NIR export/import from the Spikes view's glue: a trained surrogate-gradient classifier is
 // exported from the running engine, re-imported as a new document, and gives the same outputs.
-#include "app/session/session.h"
+#include "document/session.h"
 #include "core/engine/engine.h"
 #include "core/snn/nir.h"
 #include "core/snn/sg_layer.h"

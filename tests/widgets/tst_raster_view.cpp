@@ -1,6 +1,6 @@
 // End to end: the bundled CUBA example runs in a Session and the "Spikes" view shows its raster,
 // rates and membrane traces; clicking the raster adds a membrane probe through the runner.
-#include "app/session/session.h"
+#include "document/session.h"
 #include "views/view_registry.h"
 #include "widgets/raster/raster_widget.h"
 #include "widgets/raster/trace_widget.h"

@@ -1,8 +1,8 @@
 // Worm widgets and docks under a real display: the swimmer drawn with torque colours, trail and
 // readouts; the circuit traces; the connectome graph's class layout, force layout and click
 // selection; and the Worm swimmer / Connectome docks fed by a running Session.
-#include "app/commands/graph_commands.h"
-#include "app/session/session.h"
+#include "document/graph_commands.h"
+#include "document/session.h"
 #include "core/graph/json_io.h"
 #include "core/worm/connectome_table.h"
 #include "core/worm/ncap_circuit.h"

@@ -2,7 +2,7 @@
 //
 // The canvas shows the graph (through GraphScene, a GraphObserver) and turns user gestures into
 // requests; it never edits the graph. The owner turns each request into an undo command
-// (app/commands/graph_commands.h) pushed on the document's QUndoStack; the graph then notifies
+// (document/graph_commands.h) pushed on the document's QUndoStack; the graph then notifies
 // the scene, which updates the items. Gestures:
 //   drag a palette entry in / double-click or Tab on empty canvas (quick-add) → requestAddNode
 //   drag from a port to a port → requestConnect (refused pairs highlight red, message shown)

@@ -1,4 +1,4 @@
-#include "app/commands/graph_commands.h"
+#include "document/graph_commands.h"
 
 #include "core/graph/json_io.h"
 

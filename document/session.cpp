@@ -1,4 +1,4 @@
-#include "app/session/session.h"
+#include "document/session.h"
 
 #include "core/graph/json_io.h"
 

@@ -3,7 +3,7 @@
 // restores the model as it was trained, not a freshly initialised one.
 #pragma once
 
-#include "app/session/session.h"
+#include "document/session.h"
 
 #include <QUndoCommand>
 
