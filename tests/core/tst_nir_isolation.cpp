@@ -1,5 +1,6 @@
 // NIR import isolated in the ganglion-h5-reader helper process: corrupt variants of a valid file
-// (bytes flipped or zeroed at many offsets, truncations) each end in a "not a valid NIR file"
+// (bytes flipped or zeroed at many offsets, truncations, a global-heap entry on which libhdf5
+// itself crashes) each end in a "not a valid NIR file"
 // message naming the file within the time limit, never a crash or hang of the caller; a valid
 // file loads identically through the helper; a hanging helper is killed at the timeout; a
 // missing helper is reported clearly; the wire format round-trips exactly and rejects damage.
@@ -147,6 +148,25 @@ private slots:
               int(variants.size()), rejected, crashed, stopped, loaded, worst);
         QCOMPARE(rejected + loaded, int(variants.size()));
         QVERIFY(rejected > int(variants.size()) / 3);
+    }
+
+    void crashInsideLibhdf5Contained() {
+        // The first object in the global heap (which holds the variable-length strings: node
+        // types, edges) claims a size of ~6.8e15 bytes: libhdf5 1.10 reads far past its buffer in
+        // H5HG_read and dies with SIGSEGV. Only the helper process dies; the caller gets a message.
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("global_heap.nir").toStdString();
+        write(testing::sampleGraph(), path);
+        std::string bytes = slurp(path);
+        const std::size_t gcol = bytes.find("GCOL");
+        QVERIFY(gcol != std::string::npos && gcol + 31 < bytes.size());
+        bytes[gcol + 30] = 0x18;  // collection header (16 bytes), object index, refs, reserved, size
+        spit(path, bytes);
+        QString msg;
+        const double s = secondsOf([&] { msg = nirError([&] { read(path); }); });
+        QVERIFY2(msg.startsWith(QString::fromStdString(path) + ": not a valid NIR file"), qPrintable(msg));
+        QVERIFY2(s <= 5.0, qPrintable(QString("took %1 s").arg(s)));
+        qInfo("%s", qPrintable(msg));
     }
 
     void hangingReaderKilledAtTimeout() {
