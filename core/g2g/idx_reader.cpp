@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -31,15 +32,30 @@ IdxArray parseIdx(const std::vector<std::uint8_t>& b, const std::string& name) {
         throw IdxError(name + ": truncated idx file (header needs " + std::to_string(header) +
                        " bytes, file has " + std::to_string(b.size()) + ")");
     IdxArray a;
+    // The product of the dimensions must neither overflow (4 x 65536 wraps a 64-bit product to
+    // 0, which would read as a valid empty file) nor exceed the bytes present.
+    const std::size_t available = b.size() - header;
     std::size_t total = 1;
+    bool overflow = false;
     for (int d = 0; d < ndim; ++d) {
         const std::uint8_t* p = &b[4 + 4 * d];
         std::uint32_t v = (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) |
                           (std::uint32_t(p[2]) << 8) | std::uint32_t(p[3]);
         a.dims.push_back(v);
-        total *= v;
+        overflow = overflow || __builtin_mul_overflow(total, std::size_t(v), &total);
     }
-    if (b.size() - header < total)
+    if (std::find(a.dims.begin(), a.dims.end(), 0u) != a.dims.end()) total = 0, overflow = false;
+    if (overflow) {
+        std::string shape;
+        for (std::uint32_t v : a.dims) shape += (shape.empty() ? "" : " x ") + std::to_string(v);
+        throw IdxError(name + ": corrupt idx file (dimensions " + shape + " need more data than the " +
+                       std::to_string(available) + " bytes the file has)");
+    }
+    std::size_t item = 1;  // itemSize() must not overflow either (an empty array of huge items)
+    for (std::size_t d = 1; d < a.dims.size(); ++d)
+        if (__builtin_mul_overflow(item, std::size_t(a.dims[d]), &item))
+            throw IdxError(name + ": corrupt idx file (the item dimensions overflow)");
+    if (available < total)
         throw IdxError(name + ": truncated idx file (expected " + std::to_string(total) +
                        " data bytes, found " + std::to_string(b.size() - header) + ")");
     if (b.size() - header > total)

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <climits>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -41,8 +43,101 @@ std::string requireString(const json& obj, const char* key, const std::string& p
     return v.get<std::string>();
 }
 
+/// An optional number field (absent: `def`); anything but a number is an error naming the field.
+double optNumber(const json& obj, const char* key, const std::string& path, double def) {
+    auto it = obj.find(key);
+    if (it == obj.end()) return def;
+    if (!it->is_number()) fail(path + key, "expected a number");
+    return it->get<double>();
+}
+
+/// An optional integer field within [lo, hi] (absent: `def`); fractions, huge values and other
+/// types are errors naming the field (no float-to-int conversion of out-of-range values).
+std::int64_t optInteger(const json& obj, const char* key, const std::string& path, std::int64_t def, std::int64_t lo, std::int64_t hi) {
+    auto it = obj.find(key);
+    if (it == obj.end()) return def;
+    const std::string field = path + key;
+    if (!it->is_number()) fail(field, "expected an integer, got " + it->dump());
+    const double x = it->get<double>();
+    if (it->is_number_float() && std::floor(x) != x) fail(field, "expected an integer, got " + it->dump());
+    if (x < double(lo) || x > double(hi))
+        fail(field, it->dump() + " is outside [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    return it->is_number_integer() ? it->get<std::int64_t>() : std::int64_t(x);
+}
+
+std::string optString(const json& obj, const char* key, const std::string& path, const std::string& def) {
+    auto it = obj.find(key);
+    if (it == obj.end()) return def;
+    if (!it->is_string()) fail(path + key, "expected a string");
+    return it->get<std::string>();
+}
+
+/// Follows a parse through SAX events to name the field where it failed (nlohmann reports a
+/// number too large for a double as out_of_range, without a position or field).
+class FieldLocator : public nlohmann::json_sax<json> {
+public:
+    std::string path() const {
+        std::string p;
+        for (const auto& f : stack_) p += f.array ? "[" + std::to_string(f.index) + "]" : (p.empty() ? "" : ".") + f.key;
+        return p.empty() ? "(top level)" : p;
+    }
+    std::size_t position = 0;
+    std::string token;
+
+    bool null() override { return value(); }
+    bool boolean(bool) override { return value(); }
+    bool number_integer(number_integer_t) override { return value(); }
+    bool number_unsigned(number_unsigned_t) override { return value(); }
+    bool number_float(number_float_t, const string_t&) override { return value(); }
+    bool string(string_t&) override { return value(); }
+    bool binary(binary_t&) override { return value(); }
+    bool start_object(std::size_t) override { return push(false); }
+    bool end_object() override { return pop(); }
+    bool start_array(std::size_t) override { return push(true); }
+    bool end_array() override { return pop(); }
+    bool key(string_t& k) override {
+        if (!stack_.empty()) stack_.back().key = k;
+        return true;
+    }
+    bool parse_error(std::size_t pos, const std::string& last, const nlohmann::detail::exception&) override {
+        position = pos;
+        token = last;
+        return false;
+    }
+
+private:
+    struct Frame {
+        bool array;
+        std::size_t index = 0;
+        std::string key;
+    };
+    std::vector<Frame> stack_;
+    bool value() {
+        if (!stack_.empty() && stack_.back().array) ++stack_.back().index;
+        return true;
+    }
+    bool push(bool array) {
+        stack_.push_back({array, 0, {}});
+        return true;
+    }
+    bool pop() {
+        if (!stack_.empty()) stack_.pop_back();
+        return value();
+    }
+};
+
+std::string lineColumn(const std::string& text, std::size_t byte) {
+    std::size_t line = 1, col = 1;
+    for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
+        if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
+    }
+    return "line " + std::to_string(line) + ", column " + std::to_string(col);
+}
+
 ParamValue jsonToParam(const json& v, const std::string& path) {
     if (v.is_boolean()) return v.get<bool>();
+    // Beyond int64 an unsigned value is kept as a double (its range is then checked as written).
+    if (v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(INT64_MAX)) return v.get<double>();
     if (v.is_number_integer()) return v.get<std::int64_t>();
     if (v.is_number_float()) return v.get<double>();
     if (v.is_string()) return v.get<std::string>();
@@ -99,39 +194,40 @@ Graph graphFromJson(const std::string& text) {
     try {
         doc = json::parse(text);
     } catch (const json::parse_error& e) {
-        std::size_t line = 1, col = 1;
-        for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-            if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
-        }
-        throw GraphFormatError("line " + std::to_string(line) + ", column " + std::to_string(col) +
-                               ": not valid JSON (" + std::string(e.what()) + ")");
+        throw GraphFormatError(lineColumn(text, e.byte) + ": not valid JSON (" + std::string(e.what()) + ")");
+    } catch (const json::exception& e) {
+        // A number beyond the range of a double (e.g. 11e308) comes without a position: find
+        // the field and where it is by parsing again with a locator.
+        FieldLocator where;
+        json::sax_parse(text, &where);
+        const std::string at = lineColumn(text, where.position);
+        if (e.id == 406) fail(where.path(), "the number " + where.token + " is too large (" + at + ")");
+        fail(where.path(), at + ": not valid JSON (" + std::string(e.what()) + ")");
     }
     if (!doc.is_object()) fail("(top level)", "expected an object");
     if (!doc.contains("format") || doc["format"] != "ganglion-graph")
         fail("format", "not a Ganglion graph (expected \"format\": \"ganglion-graph\")");
     const json& ver = require(doc, "version", "(top level)");
     if (!ver.is_number_integer()) fail("version", "expected an integer");
-    if (ver.get<int>() > kGraphFormatVersion || ver.get<int>() < 1)
-        fail("version", "format version " + std::to_string(ver.get<int>()) +
+    if (ver.get<double>() > kGraphFormatVersion || ver.get<double>() < 1)
+        fail("version", "format version " + ver.dump() +
                             " is not supported (this build reads 1.." + std::to_string(kGraphFormatVersion) + ")");
     Graph g;
     if (doc.contains("settings")) {
         const json& s = doc["settings"];
         if (!s.is_object()) fail("settings", "expected an object");
         auto& st = g.settings();
-        try {
-            st.title = s.value("title", st.title);
-            st.description = s.value("description", st.description);
-            st.seed = s.value("seed", st.seed);
-            st.evalEvery = s.value("evalEvery", st.evalEvery);
-            st.dt = s.value("dt", st.dt);
-            st.gridSize = s.value("gridSize", st.gridSize);
-        } catch (const json::exception& e) {
-            fail("settings", std::string("wrong value type (") + e.what() + ")");
+        st.title = optString(s, "title", "settings.", st.title);
+        st.description = optString(s, "description", "settings.", st.description);
+        // The seed is a uint64 (written as such); a negative or fractional seed is an error.
+        if (auto it = s.find("seed"); it != s.end()) {
+            if (!it->is_number_unsigned()) fail("settings.seed", "expected a non-negative integer, got " + it->dump());
+            st.seed = it->get<std::uint64_t>();
         }
+        st.evalEvery = int(optInteger(s, "evalEvery", "settings.", st.evalEvery, 0, INT_MAX));
+        st.dt = optNumber(s, "dt", "settings.", st.dt);
+        st.gridSize = int(optInteger(s, "gridSize", "settings.", st.gridSize, 4, 512));
         if (!(st.dt > 0)) fail("settings.dt", "must be positive");
-        if (st.gridSize < 4 || st.gridSize > 512) fail("settings.gridSize", "must be within [4, 512]");
-        if (st.evalEvery < 0) fail("settings.evalEvery", "must be >= 0");
     }
     const json& nodes = require(doc, "nodes", "(top level)");
     if (!nodes.is_array()) fail("nodes", "expected an array");
@@ -145,8 +241,8 @@ Graph graphFromJson(const std::string& text) {
         if (!spec) fail(path + ".type", "unknown node type '" + n.type + "'");
         n.name = jn.contains("name") && jn["name"].is_string() ? jn["name"].get<std::string>() : "";
         if (!n.name.empty() && g.nodeByName(n.name)) fail(path + ".name", "duplicate node name '" + n.name + "'");
-        n.x = jn.value("x", 0.0);
-        n.y = jn.value("y", 0.0);
+        n.x = optNumber(jn, "x", path + ".", 0.0);
+        n.y = optNumber(jn, "y", path + ".", 0.0);
         if (jn.contains("params")) {
             const json& jp = jn["params"];
             if (!jp.is_object()) fail(path + ".params", "expected an object");

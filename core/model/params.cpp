@@ -45,7 +45,8 @@ std::optional<ParamValue> ParamSpec::coerce(const ParamValue& v) const {
         return std::nullopt;
     case ParamType::Int:
         if (auto i = std::get_if<std::int64_t>(&v)) return *i;
-        if (auto d = std::get_if<double>(&v); d && std::isfinite(*d) && std::floor(*d) == *d)
+        // Only whole numbers an int64 holds ([-2^63, 2^63)); converting anything else is UB.
+        if (auto d = std::get_if<double>(&v); d && std::floor(*d) == *d && *d >= -0x1p63 && *d < 0x1p63)
             return static_cast<std::int64_t>(*d);
         return std::nullopt;
     case ParamType::Float:
@@ -61,15 +62,19 @@ std::optional<ParamValue> ParamSpec::coerce(const ParamValue& v) const {
 }
 
 std::optional<std::string> ParamSpec::check(const ParamValue& v) const {
-    auto c = coerce(v);
-    if (!c) return "parameter '" + name + "' expects a " + paramTypeName(type) + ", got '" +
-                  paramToString(v) + "'";
     if (type == ParamType::Int || type == ParamType::Float) {
-        double x = type == ParamType::Int ? double(std::get<std::int64_t>(*c)) : std::get<double>(*c);
-        if (!std::isfinite(x)) return "parameter '" + name + "' must be a finite number";
-        if (x < min || x > max)
-            return "parameter '" + name + "' = " + paramToString(*c) + " is outside " + rangeText(*this);
+        // Range first, on the value as given: 1e300 for an integer is out of range, not "not an int".
+        const double* d = std::get_if<double>(&v);
+        const std::int64_t* i = std::get_if<std::int64_t>(&v);
+        if (d || i) {
+            const double x = d ? *d : double(*i);
+            if (!std::isfinite(x)) return "parameter '" + name + "' must be a finite number";
+            if (x < min || x > max)
+                return "parameter '" + name + "' = " + paramToString(v) + " is outside " + rangeText(*this);
+        }
     }
+    const auto c = coerce(v);
+    if (!c) return "parameter '" + name + "' expects a " + paramTypeName(type) + ", got '" + paramToString(v) + "'";
     if (type == ParamType::Enum) {
         const auto& s = std::get<std::string>(*c);
         bool ok = false;

@@ -18,6 +18,8 @@
 // type; nothing is skipped silently.
 #pragma once
 
+#include "core/io/helper_process.h"
+
 #include <cstddef>
 #include <map>
 #include <stdexcept>
@@ -68,8 +70,24 @@ void validate(const Graph& g);
 std::size_t outputSize(const Graph& g, const std::string& node);
 
 void write(const Graph& g, const std::string& path);
-/// Reads and validates. Throws NirError (message starts with the path).
+
+/// Reads and validates a NIR file in a helper process (`ganglion-h5-reader`, see
+/// core/helper/), so a corrupt or hostile file cannot crash, hang or exhaust the caller: libhdf5
+/// is not hardened against such files. Every failure throws NirError starting with the path;
+/// a file that cannot be parsed says "not a valid NIR file" and the reason when known (also when
+/// the reader crashed, ran out of its memory limit or was stopped at the time limit). A missing
+/// helper executable is reported as such. This is what the NIRModel node and the GUI import use.
 Graph read(const std::string& path);
+/// The same with explicit limits (wall-clock timeout, memory).
+Graph read(const std::string& path, const io::HelperLimits& limits);
+/// Parses the file in the calling process, without any isolation: a hostile file can crash or
+/// hang the caller. Only for the helper process itself and for fuzzing the parser.
+Graph readInProcess(const std::string& path);
+
+/// Lossless binary form of a graph, used between the helper process and the caller.
+std::string serialize(const Graph& g);
+/// Inverse of serialize(); throws NirError on malformed or truncated input.
+Graph deserialize(const std::string& bytes);
 
 /// Discrete-time reference simulation of a validated graph with step dt. Each step every Input
 /// takes the vector given for it; nodes are evaluated in topological order (edges closing a cycle

@@ -53,6 +53,19 @@ void writeArray(hid_t loc, const std::string& name, const Array& a) {
         throw NirError("NIR: cannot write parameter '" + name + "'");
 }
 
+// Sanity bounds on what one dataset may declare, checked before HDF5 allocates anything for it.
+constexpr hssize_t kMaxStrings = 1 << 20;
+constexpr std::size_t kMaxFixedString = 1 << 16;
+constexpr hssize_t kMaxArrayElements = hssize_t(1) << 27;  // 1 GiB of doubles
+
+/// Frees the strings HDF5 allocated into a variable-length read buffer, also when the read
+/// failed half-way (unset entries stay null and are skipped).
+struct VlenReclaim {
+    hid_t type, space;
+    std::vector<char*>& buf;
+    ~VlenReclaim() { H5Dvlen_reclaim(type, space, H5P_DEFAULT, buf.data()); }
+};
+
 std::vector<std::string> readStrings(hid_t d, const std::string& what) {
     H ftype(H5Dget_type(d), H5Tclose);
     if (H5Tget_class(ftype) != H5T_STRING) throw NirError(what + " is not a string");
@@ -60,14 +73,16 @@ std::vector<std::string> readStrings(hid_t d, const std::string& what) {
     const hssize_t n = H5Sget_simple_extent_npoints(space);
     std::vector<std::string> out;
     if (n <= 0) return out;
+    if (n > kMaxStrings) throw NirError(what + " declares " + std::to_string(n) + " strings");
     if (H5Tis_variable_str(ftype) > 0) {
         H mtype(vlenString(), H5Tclose);
         std::vector<char*> buf(std::size_t(n), nullptr);
+        VlenReclaim reclaim{mtype, space, buf};
         if (H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0) throw NirError("cannot read " + what);
         for (char* s : buf) out.emplace_back(s ? s : "");
-        H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, buf.data());
     } else {
         const std::size_t len = H5Tget_size(ftype);
+        if (len == 0 || len > kMaxFixedString) throw NirError(what + " has an invalid string size " + std::to_string(len));
         H mtype(H5Tcopy(H5T_C_S1), H5Tclose);
         H5Tset_size(mtype, len);
         std::vector<char> buf(len * std::size_t(n));
@@ -101,7 +116,10 @@ Array readArray(hid_t d, const std::string& what) {
     Array a;
     a.integer = cls == H5T_INTEGER;
     a.shape.assign(dims.begin(), dims.end());
-    a.data.resize(std::size_t(H5Sget_simple_extent_npoints(space)));
+    const hssize_t n = H5Sget_simple_extent_npoints(space);
+    if (rank < 0 || n < 0) throw NirError(what + " has an unreadable shape");
+    if (n > kMaxArrayElements) throw NirError(what + " declares " + std::to_string(n) + " elements");
+    a.data.resize(std::size_t(n));
     if (!a.data.empty() && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.data.data()) < 0)
         throw NirError("cannot read " + what);
     return a;
@@ -186,10 +204,13 @@ void write(const Graph& g, const std::string& path) {
         throw NirError(path + ": cannot write edges");
 }
 
-Graph read(const std::string& path) {
+Graph readInProcess(const std::string& path) {
     silenceHdf5();
     if (H5Fis_hdf5(path.c_str()) <= 0) throw NirError(path + ": not an HDF5 file (or unreadable)");
-    H f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    // Closing the file closes every object still open in it (nothing outlives a failed read).
+    H fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
+    H f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl), H5Fclose);
     if (!f.ok()) throw NirError(path + ": cannot open");
     try {
         Graph g;

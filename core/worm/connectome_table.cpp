@@ -3,12 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
-#include <stdexcept>
-#include <unordered_map>
 
 namespace ganglion::worm {
 
@@ -99,7 +96,8 @@ bool isMuscleName(const std::string& n) {
                });
     };
     if (n == "LegacyBodyWallMuscles" || n == "MANAL" || n == "MVULVA") return true;
-    if (n.rfind("BWM", 0) == 0) return true;
+    // BWM…, and Cook et al. (2019)'s dorsal/ventral body wall muscles dBWML1 … vBWMR24
+    if (n.rfind("BWM", 0) == 0 || n.rfind("dBWM", 0) == 0 || n.rfind("vBWM", 0) == 0) return true;
     // body wall muscles MDL01 .. MVR24
     if (n.size() >= 4 && n[0] == 'M' && (n[1] == 'D' || n[1] == 'V') && (n[2] == 'L' || n[2] == 'R') &&
         digitsFrom(3))
@@ -122,18 +120,6 @@ const Stem* findStem(const std::string& name) {
         bestLen = stem.size();
     }
     return bestStem;
-}
-
-std::string trim(const std::string& s) {
-    size_t a = 0, b = s.size();
-    while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
-    while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
-    return s.substr(a, b - a);
-}
-
-std::string lower(std::string s) {
-    for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-    return s;
 }
 
 }  // namespace
@@ -226,105 +212,6 @@ std::string ConnectomeTable::problemSummary(int max) const {
         ++shown;
     }
     return os.str();
-}
-
-ConnectomeTable parseConnectome(std::istream& in) {
-    ConnectomeTable t;
-    std::unordered_map<std::string, int> index;
-    auto cellIndex = [&](const std::string& name, int line) {
-        auto it = index.find(name);
-        if (it != index.end()) return it->second;
-        const int id = int(t.cells.size());
-        index.emplace(name, id);
-        t.cells.push_back(name);
-        const CellClass c = classifyCell(name);
-        t.classes.push_back(c);
-        if (c == CellClass::Unknown)
-            t.problems.push_back({line, "unknown cell name '" + name + "' (kept, class unknown)", false});
-        return id;
-    };
-    std::string raw;
-    int line = 0;
-    bool sawData = false;
-    while (std::getline(in, raw)) {
-        ++line;
-        // strip spaces and CR but keep tabs: a leading tab means an empty first field
-        std::string text = raw;
-        while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\n')) text.pop_back();
-        while (!text.empty() && text.front() == ' ') text.erase(text.begin());
-        if (text.empty() || text[0] == '#') continue;
-        char sep = '\t';
-        if (text.find('\t') == std::string::npos)
-            sep = text.find(',') != std::string::npos ? ',' : (text.find(';') != std::string::npos ? ';' : ' ');
-        std::vector<std::string> f;
-        if (sep == ' ') {
-            std::istringstream ws(text);
-            std::string w;
-            while (ws >> w) f.push_back(w);
-        } else {
-            std::string cell;
-            std::istringstream fs(text);
-            while (std::getline(fs, cell, sep)) f.push_back(trim(cell));
-            if (!text.empty() && text.back() == sep) f.push_back("");
-        }
-        if (!sawData && !f.empty()) {
-            const std::string h = lower(f[0]);
-            if (h == "pre" || h == "source" || h == "origin" || h == "presynaptic" || h == "neuron1") {
-                sawData = true;
-                continue;
-            }
-        }
-        sawData = true;
-        if (f.size() != 4) {
-            t.problems.push_back({line, "expected 4 fields (pre, post, type, synapses), found " +
-                                            std::to_string(f.size()), true});
-            continue;
-        }
-        if (f[0].empty() || f[1].empty()) {
-            t.problems.push_back({line, "empty cell name", true});
-            continue;
-        }
-        const std::string ty = lower(f[2]);
-        SynapseType type;
-        if (ty == "chemical" || ty == "send" || ty == "s" || ty == "sp" || ty == "chem")
-            type = SynapseType::Chemical;
-        else if (ty == "electrical" || ty == "gapjunction" || ty == "gap_junction" || ty == "ej" ||
-                 ty == "gap")
-            type = SynapseType::Electrical;
-        else {
-            t.problems.push_back({line, "unknown synapse type '" + f[2] + "' (use chemical or electrical)", true});
-            continue;
-        }
-        int count = 0;
-        try {
-            size_t used = 0;
-            const long v = std::stol(f[3], &used);
-            if (used != f[3].size() || v < 1 || v > 1000000) throw std::invalid_argument("range");
-            count = int(v);
-        } catch (const std::exception&) {
-            t.problems.push_back({line, "synapse count '" + f[3] + "' is not a positive integer", true});
-            continue;
-        }
-        ConnectomeRow r;
-        r.line = line;
-        r.pre = cellIndex(f[0], line);
-        r.post = cellIndex(f[1], line);
-        r.type = type;
-        r.count = count;
-        t.rows.push_back(r);
-    }
-    return t;
-}
-
-ConnectomeTable parseConnectomeText(const std::string& text) {
-    std::istringstream in(text);
-    return parseConnectome(in);
-}
-
-ConnectomeTable loadConnectomeFile(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open connectome table '" + path + "'");
-    return parseConnectome(in);
 }
 
 }  // namespace ganglion::worm

@@ -60,9 +60,24 @@ struct ConnectomeTable {
     std::string problemSummary(int max = 10) const;
 };
 
-/// Parses a table. Accepts tab, comma or semicolon separators (detected per line), a header
-/// whose first field is "pre"/"source"/"origin" (skipped), blank lines and '#' comments.
-/// Type: chemical/electrical (also "Send"/"GapJunction" variants, case-insensitive).
+/// Parses a table. Tab, comma or semicolon separators (detected per line; fields trimmed, so
+/// padded names such as "ADAL " are fine, and unquoted), blank lines and '#' comments.
+/// A first line naming at least two known columns is a header, and columns are then found by
+/// name in any order (case-insensitive; other columns are ignored):
+///   presynaptic cell  pre, source, origin, presynaptic, neuron1, "neuron 1", from
+///   postsynaptic cell post, target, postsynaptic, neuron2, "neuron 2", to
+///   synapse type      type, "synapse type", syntype
+///   synapse count     synapses, weight, count, "number of connections", nbr
+/// which covers White et al. (1986) as tabulated by OpenWorm (pre post type synapses), the
+/// Cook et al. (2019) edge lists (Source,Target,Weight,Type), OpenWorm's connectome.csv
+/// (Origin,Target,Type,Number of Connections,Neurotransmitter) and WormAtlas' NeuronConnect
+/// (Neuron 1, Neuron 2, Type, Nbr). A header missing one of the four columns, or giving one
+/// twice, is an error on its line and nothing is read. Without a header the order is
+/// pre, post, type, synapses. Rows must have as many fields as the header (else 4).
+/// Type (case-insensitive): chemical, chem, c, Send, S, Sp, NMJ → chemical; electrical, elec, e,
+/// GapJunction, gap_junction, EJ, GJ → electrical; R / Rp / Receive rows repeat a send row from
+/// the other cell and are skipped (one warning says how many). Row errors name the line and
+/// the column.
 ConnectomeTable parseConnectome(std::istream& in);
 ConnectomeTable parseConnectomeText(const std::string& text);
 /// Throws std::runtime_error naming the path when the file cannot be opened.

@@ -35,6 +35,10 @@ private slots:
     void parsesMixedSeparators();
     void malformedRowsRejectedWithLineNumbers_data();
     void malformedRowsRejectedWithLineNumbers();
+    void publishedLayoutsMappedByHeader_data();
+    void publishedLayoutsMappedByHeader();
+    void layoutProblemsNamed_data();
+    void layoutProblemsNamed();
     void unknownNamesReported();
     void classifiesNames_data();
     void classifiesNames();
@@ -84,6 +88,94 @@ void TstConnectome::malformedRowsRejectedWithLineNumbers() {
     QVERIFY(QString::fromStdString(t.problemSummary()).startsWith("line 3: "));
 }
 
+// The same small wiring (ADAL→AIBL 10 chemical, ADAL–ADFL 1 electrical, AVAL→AVAR 3 chemical) in
+// each published layout: columns found by header name in any order, padded or quoted names
+// trimmed, each layout's type words understood.
+void TstConnectome::publishedLayoutsMappedByHeader_data() {
+    QTest::addColumn<QString>("text");
+    QTest::newRow("Cook et al. 2019 edge list") << "Source,Target,Weight,Type\n"
+                                                   "ADAL ,AIBL ,10,chemical\n"
+                                                   "ADAL ,ADFL ,1,electrical\n"
+                                                   "AVAL ,AVAR ,3,chemical\n";
+    QTest::newRow("OpenWorm connectome.csv") << "Origin,Target,Type,Number of Connections,Neurotransmitter\n"
+                                                "ADAL,AIBL,Send,10,Glutamate\n"
+                                                "ADAL,ADFL,GapJunction,1,Generic_GJ\n"
+                                                "AVAL,AVAR,Send,3,\n";
+    QTest::newRow("White 1986 TSV") << "pre\tpost\ttype\tsynapses\n"
+                                       "ADAL\tAIBL\tchemical\t10\n"
+                                       "ADAL\tADFL\telectrical\t1\n"
+                                       "AVAL\tAVAR\tchemical\t3\n";
+    QTest::newRow("WormAtlas NeuronConnect") << "Neuron 1\tNeuron 2\tType\tNbr\n"
+                                                "ADAL\tAIBL\tS\t6\n"
+                                                "ADAL\tAIBL\tSp\t4\n"
+                                                "AIBL\tADAL\tRp\t4\n"
+                                                "ADAL\tADFL\tEJ\t1\n"
+                                                "AVAL\tAVAR\tSp\t3\n"
+                                                "AVAR\tAVAL\tR\t3\n";
+    QTest::newRow("any order, semicolons, quotes") << "\"type\";\"weight\";\"target\";\"source\";\"notes\"\n"
+                                                      "chem;10;\"AIBL\";\"ADAL\";x\n"
+                                                      "elec;1;\"ADFL\";\"ADAL\";\n"
+                                                      "chem;3;\"AVAR\";\"AVAL\";y\n";
+    QTest::newRow("presynaptic/postsynaptic/count, upper case") << "PRESYNAPTIC,POSTSYNAPTIC,COUNT,SYNAPSE_TYPE\n"
+                                                                   "ADAL,AIBL,10,Chemical\n"
+                                                                   "ADAL,ADFL,1,Electrical\n"
+                                                                   "AVAL,AVAR,3,CHEMICAL\n";
+    QTest::newRow("no header: pre, post, type, synapses") << "ADAL\tAIBL\tchemical\t10\n"
+                                                             "ADAL\tADFL\telectrical\t1\n"
+                                                             "AVAL\tAVAR\tchemical\t3\n";
+}
+
+void TstConnectome::publishedLayoutsMappedByHeader() {
+    QFETCH(QString, text);
+    const ConnectomeTable t = parseConnectomeText(text.toStdString());
+    QVERIFY2(t.errorCount() == 0, t.problemSummary().c_str());
+    QCOMPARE(t.countSynapses(SynapseType::Chemical), 13LL);
+    QCOMPARE(t.countSynapses(SynapseType::Electrical), 1LL);
+    QCOMPARE(t.countRows(SynapseType::Electrical), 1);
+    QCOMPARE(t.cells[std::size_t(t.rows[0].pre)], std::string("ADAL"));
+    QCOMPARE(t.cells[std::size_t(t.rows[0].post)], std::string("AIBL"));
+    for (const auto& name : {"ADAL", "AIBL", "ADFL", "AVAL", "AVAR"}) QVERIFY2(t.indexOf(name) >= 0, name);
+    QCOMPARE(int(t.cells.size()), 5);
+    for (const auto& p : t.problems) {  // receive rows are counted once, not used
+        QVERIFY(!p.error);
+        QVERIFY2(QString::fromStdString(p.message).contains("2 receive rows"), p.message.c_str());
+    }
+}
+
+void TstConnectome::layoutProblemsNamed_data() {
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("line");
+    QTest::addColumn<QString>("expect");
+    QTest::addColumn<int>("rows");
+    QTest::newRow("missing type column") << "Source,Target,Weight\nADAL,AIBL,10\n" << 1
+                                         << "header: no column for the synapse type" << 0;
+    QTest::newRow("missing count column") << "pre\tpost\ttype\nADAL\tAIBL\tchemical\n" << 1
+                                          << "no column for the synapse count" << 0;
+    QTest::newRow("column given twice") << "Source,Origin,Target,Type,Weight\nADAL,ADAL,AIBL,chemical,1\n" << 1
+                                        << "columns 1 ('Source') and 2 ('Origin') both give the presynaptic cell" << 0;
+    QTest::newRow("unknown type, mapped column") << "Source,Target,Weight,Type\nADAL,AIBL,10,magnetic\nADAL,ADFL,1,electrical\n"
+                                                 << 2 << "column 4 (Type): unknown synapse type 'magnetic'" << 1;
+    QTest::newRow("bad count, mapped column") << "Source,Target,Weight,Type\nADAL,AIBL,ten,chemical\n" << 2
+                                              << "column 3 (Weight): synapse count 'ten' is not a positive integer" << 0;
+    QTest::newRow("row shorter than header") << "Origin,Target,Type,Number of Connections,Neurotransmitter\nADAL,AIBL,Send,10\n"
+                                             << 2 << "expected 5 fields (Origin, Target, Type, Number of Connections, Neurotransmitter), found 4" << 0;
+    // Cook's column order without its header keeps the documented order, and says where it failed.
+    QTest::newRow("Cook order without header") << "ADAL,AIBL,10,chemical\n" << 1
+                                               << "column 3 (type): unknown synapse type '10'" << 0;
+}
+
+void TstConnectome::layoutProblemsNamed() {
+    QFETCH(QString, text);
+    QFETCH(int, line);
+    QFETCH(QString, expect);
+    QFETCH(int, rows);
+    const ConnectomeTable t = parseConnectomeText(text.toStdString());
+    QCOMPARE(t.errorCount(), 1);
+    QCOMPARE(t.problems[0].line, line);
+    QVERIFY2(QString::fromStdString(t.problems[0].message).contains(expect), t.problems[0].message.c_str());
+    QCOMPARE(int(t.rows.size()), rows);
+}
+
 void TstConnectome::unknownNamesReported() {
     const ConnectomeTable t = parseConnectomeText("ALML\tFOO1\tchemical\t1\nFOO1\tAVAL\tchemical\t1\nBAR\tAVAL\telectrical\t1\n");
     QCOMPARE(t.errorCount(), 0);
@@ -116,6 +208,8 @@ void TstConnectome::classifiesNames_data() {
     QTest::newRow("GLRVL") << "GLRVL" << int(CellClass::Glia) << "GLR";
     QTest::newRow("MDL05") << "MDL05" << int(CellClass::Muscle) << "MDL05";
     QTest::newRow("pm4") << "pm4" << int(CellClass::Muscle) << "pm4";
+    QTest::newRow("Cook dorsal muscle") << "dBWML1" << int(CellClass::Muscle) << "dBWML1";
+    QTest::newRow("Cook ventral muscle") << "vBWMR24" << int(CellClass::Muscle) << "vBWMR24";
     QTest::newRow("body wall") << "LegacyBodyWallMuscles" << int(CellClass::Muscle) << "LegacyBodyWallMuscles";
     QTest::newRow("ALMX") << "ALMX" << int(CellClass::Unknown) << "ALMX";
     QTest::newRow("VB123") << "VB123" << int(CellClass::Unknown) << "VB123";

@@ -26,6 +26,13 @@ std::vector<std::uint8_t> idxBytes(std::vector<std::uint32_t> dims, std::uint8_t
     for (std::size_t i = 0; i < n; ++i) b.push_back(std::uint8_t(i * 7));
     return b;
 }
+/// Header only: the magic and the dimensions, no data bytes.
+std::vector<std::uint8_t> idxHeader(const std::vector<std::uint32_t>& dims) {
+    std::vector<std::uint8_t> b = {0, 0, 0x08, std::uint8_t(dims.size())};
+    for (auto d : dims)
+        for (int shift = 24; shift >= 0; shift -= 8) b.push_back(std::uint8_t(d >> shift));
+    return b;
+}
 void writeGz(const QString& path, const std::vector<std::uint8_t>& bytes) {
     gzFile f = gzopen(path.toLocal8Bit().constData(), "wb");
     QVERIFY(f);
@@ -53,6 +60,11 @@ private slots:
         QCOMPARE(a.itemSize(), std::size_t(4));
         QCOMPARE(a.data.size(), std::size_t(12));
         QCOMPARE(int(a.data[5]), 35);
+        // A zero count with ordinary item dimensions is a valid empty array.
+        IdxArray empty = parseIdx(idxHeader({0, 28, 28}), "mem");
+        QCOMPARE(empty.count(), std::size_t(0));
+        QCOMPARE(empty.itemSize(), std::size_t(784));
+        QVERIFY(empty.data.empty());
     }
 
     void rejectsBadInput_data() {
@@ -74,6 +86,16 @@ private slots:
         auto dims = good;
         dims[3] = 9;
         QTest::newRow("bad dimension count") << qb(dims) << "magic";
+        // Dimensions whose product overflows 64 bits (65536^4 = 2^64 wraps to 0) or exceeds the
+        // bytes present: rejected, never read as a valid (empty) file.
+        QTest::newRow("product overflows to 0") << qb(idxHeader({65536, 65536, 65536, 65536})) << "need more data than the 0 bytes";
+        auto big = idxHeader({1000, 1000});
+        big.insert(big.end(), 10, 7);
+        QTest::newRow("product exceeds file") << qb(big) << "truncated idx file (expected 1000000 data bytes, found 10)";
+        QTest::newRow("product overflows, data present")
+            << qb([&] { auto h = idxHeader({4294967295u, 4294967295u, 4294967295u}); h.insert(h.end(), 5, 1); return h; }())
+            << "need more data than the 5 bytes";
+        QTest::newRow("empty array of huge items") << qb(idxHeader({0, 4294967295u, 4294967295u, 4294967295u})) << "overflow";
     }
     void rejectsBadInput() {
         QFETCH(QByteArray, bytes);

@@ -176,7 +176,7 @@ private slots:
             KernelRig bad("NIRModel", {{"file", "/nonexistent/model.nir"}}, {Shape{}});
             QFAIL("missing file accepted");
         } catch (const BuildError& e) {
-            QVERIFY(QString(e.what()).contains("not an HDF5 file"));
+            QVERIFY2(QString(e.what()).contains("/nonexistent/model.nir: file not found"), e.what());
         }
     }
 

@@ -1,0 +1,197 @@
+// NIR import through the helper process (nir::read), and the binary form the helper sends back.
+//
+// Wire format (little-endian, as produced on this machine by the helper built with it):
+//   "GNIR1\n"  magic
+//   str version; u32 nodeCount; per node: str name, str type, u32 paramCount,
+//     per parameter: str name, u8 integer, u32 rank, u64 dims[rank], u64 count, f64 data[count]
+//   u32 edgeCount; per edge: str source, str target
+// where str is u32 length + bytes. Doubles are copied bit for bit, so the round trip is exact.
+#include "core/snn/nir.h"
+
+#include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#ifndef GANGLION_H5_READER_BUILD_PATH
+#define GANGLION_H5_READER_BUILD_PATH ""
+#endif
+
+namespace ganglion::nir {
+
+namespace {
+
+constexpr char kMagic[] = "GNIR1\n";
+constexpr const char* kHelperName = "ganglion-h5-reader";
+constexpr const char* kHelperEnv = "GANGLION_H5_READER";
+
+template <typename T>
+void put(std::string& out, T v) {
+    char b[sizeof(T)];
+    std::memcpy(b, &v, sizeof(T));
+    out.append(b, sizeof(T));
+}
+void putStr(std::string& out, const std::string& s) {
+    put<std::uint32_t>(out, std::uint32_t(s.size()));
+    out += s;
+}
+
+/// Bounds-checked reader over the helper's output.
+class Reader {
+public:
+    explicit Reader(const std::string& s) : s_(s) {}
+    template <typename T>
+    T get() {
+        need(sizeof(T));
+        T v;
+        std::memcpy(&v, s_.data() + pos_, sizeof(T));
+        pos_ += sizeof(T);
+        return v;
+    }
+    std::string str() {
+        const std::size_t n = get<std::uint32_t>();
+        need(n);
+        std::string v = s_.substr(pos_, n);
+        pos_ += n;
+        return v;
+    }
+    /// A count of items that each take at least `minBytes`: rejects counts the data cannot hold.
+    std::size_t count(std::size_t n, std::size_t minBytes) {
+        if (n > (s_.size() - pos_) / std::max<std::size_t>(minBytes, 1)) fail();
+        return n;
+    }
+    void need(std::size_t n) {
+        if (n > s_.size() - pos_) fail();
+    }
+    bool atEnd() const { return pos_ == s_.size(); }
+    [[noreturn]] static void fail() { throw NirError("truncated or malformed reader output"); }
+
+private:
+    const std::string& s_;
+    std::size_t pos_ = 0;
+};
+
+std::string helperPath() {
+    std::string tried;
+    const std::string p = io::findHelper(kHelperName, kHelperEnv, GANGLION_H5_READER_BUILD_PATH, &tried);
+    if (p.empty())
+        throw NirError(std::string("the NIR/HDF5 reader program '") + kHelperName + "' was not found (looked in " + tried +
+                       "); reinstall Ganglion or point $" + kHelperEnv + " at it");
+    return p;
+}
+
+/// The helper's message as one line of reasonable length.
+std::string oneLine(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+    for (char& c : s)
+        if (c == '\n' || c == '\r') c = ' ';
+    return s.size() > 500 ? s.substr(0, 500) + "..." : s;
+}
+
+}  // namespace
+
+std::string serialize(const Graph& g) {
+    std::string out(kMagic);
+    putStr(out, g.version);
+    put<std::uint32_t>(out, std::uint32_t(g.nodes.size()));
+    for (const auto& [name, n] : g.nodes) {
+        putStr(out, name);
+        putStr(out, n.type);
+        put<std::uint32_t>(out, std::uint32_t(n.params.size()));
+        for (const auto& [pname, a] : n.params) {
+            putStr(out, pname);
+            put<std::uint8_t>(out, a.integer ? 1 : 0);
+            put<std::uint32_t>(out, std::uint32_t(a.shape.size()));
+            for (std::size_t d : a.shape) put<std::uint64_t>(out, d);
+            put<std::uint64_t>(out, a.data.size());
+            const std::size_t at = out.size();
+            out.resize(at + a.data.size() * sizeof(double));
+            if (!a.data.empty()) std::memcpy(out.data() + at, a.data.data(), a.data.size() * sizeof(double));
+        }
+    }
+    put<std::uint32_t>(out, std::uint32_t(g.edges.size()));
+    for (const auto& [a, b] : g.edges) {
+        putStr(out, a);
+        putStr(out, b);
+    }
+    return out;
+}
+
+Graph deserialize(const std::string& bytes) {
+    const std::size_t magic = sizeof(kMagic) - 1;
+    if (bytes.size() < magic || bytes.compare(0, magic, kMagic) != 0) Reader::fail();
+    Reader r(bytes);
+    r.need(magic);
+    for (std::size_t i = 0; i < magic; ++i) r.get<char>();
+    Graph g;
+    g.version = r.str();
+    const std::size_t nodes = r.count(r.get<std::uint32_t>(), 12);
+    for (std::size_t i = 0; i < nodes; ++i) {
+        std::string name = r.str();
+        Node n;
+        n.type = r.str();
+        const std::size_t params = r.count(r.get<std::uint32_t>(), 17);
+        for (std::size_t k = 0; k < params; ++k) {
+            std::string pname = r.str();
+            Array a;
+            a.integer = r.get<std::uint8_t>() != 0;
+            const std::size_t rank = r.count(r.get<std::uint32_t>(), 8);
+            for (std::size_t d = 0; d < rank; ++d) a.shape.push_back(std::size_t(r.get<std::uint64_t>()));
+            const std::size_t count = r.count(std::size_t(r.get<std::uint64_t>()), sizeof(double));
+            a.data.resize(count);
+            for (auto& v : a.data) v = r.get<double>();
+            n.params[pname] = std::move(a);
+        }
+        g.nodes[name] = std::move(n);
+    }
+    const std::size_t edges = r.count(r.get<std::uint32_t>(), 8);
+    for (std::size_t i = 0; i < edges; ++i) {
+        std::string a = r.str();
+        g.edges.emplace_back(std::move(a), r.str());
+    }
+    if (!r.atEnd()) Reader::fail();
+    return g;
+}
+
+Graph read(const std::string& path) { return read(path, io::HelperLimits{}); }
+
+Graph read(const std::string& path, const io::HelperLimits& limits) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw NirError(path + (std::filesystem::exists(path, ec) ? ": not a regular file" : ": file not found"));
+    const std::string helper = helperPath();
+    const io::HelperResult res = io::runHelper(
+        helper, {"nir", path, "--max-memory-mb", std::to_string(limits.memoryMegabytes),
+                 "--max-cpu-seconds", std::to_string(int(std::max(1.0, limits.timeoutSeconds + 1)))},
+        limits);
+    const std::string invalid = path + ": not a valid NIR file";
+    if (!res.started) throw NirError(path + ": cannot read (" + res.error + ")");
+    if (res.timedOut) {
+        char secs[32];
+        std::snprintf(secs, sizeof secs, "%g", limits.timeoutSeconds);
+        throw NirError(invalid + " (reading it did not finish within " + secs + " s and was stopped)");
+    }
+    if (res.outputTooLarge) throw NirError(invalid + " (the graph it describes is too large)");
+    if (res.signal == SIGXCPU || res.signal == SIGKILL)
+        throw NirError(invalid + " (reading it exceeded the reader's time or memory limit and was stopped)");
+    if (res.signal != 0) throw NirError(invalid + " (the HDF5 reader crashed on it: " + io::describeSignal(res.signal) + ")");
+    // Exit 2: the helper's own message (the in-process reader's, which starts with the path).
+    if (res.exitCode == 2) {
+        std::string why = oneLine(res.out);
+        if (why.rfind(path + ": ", 0) == 0) why = why.substr(path.size() + 2);
+        throw NirError(invalid + ": " + why);
+    }
+    if (res.exitCode != 0)
+        throw NirError(invalid + " (the reader ended with status " + std::to_string(res.exitCode) +
+                       (res.err.empty() ? std::string() : ": " + oneLine(res.err)) + ")");
+    try {
+        Graph g = deserialize(res.out);
+        validate(g);
+        return g;
+    } catch (const NirError& e) {
+        throw NirError(invalid + " (" + e.what() + ")");
+    }
+}
+
+}  // namespace ganglion::nir
