@@ -38,7 +38,8 @@ SwimmerBody::SwimmerBody(const BodyConfig& cfg) : cfg_(cfg) {
     cosT_.setZero(L);
     tauCmd_.setZero(L - 1);
     gx_ = gy_ = Gx_ = Gy_ = t00_ = t01_ = t11_ = u00_ = u01_ = u11_ = Eigen::VectorXd::Zero(L);
-    llt_ = Eigen::LLT<Eigen::MatrixXd>(n_);
+    // Sizes the factorisation's storage once (LLT(n) would leave its status uninitialised).
+    llt_.compute(Eigen::MatrixXd::Identity(n_, n_));
     for (int j = 0; j + 1 < L; ++j) {
         const int a = 2 + j, b = 3 + j;
         K_(a, a) += cfg.jointStiffness;

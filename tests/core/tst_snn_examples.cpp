@@ -62,7 +62,7 @@ private slots:
         e.makeSnapshot();
         QVERIFY(std::abs(scalar(e, "STDP demo/mean_weight_stdp") - w0) > 1e-3);
         // Afferents 0..99 carry the repeated pattern: STDP keeps them, depresses the others.
-        const Matrix& w = e.saveState().at("STDP demo").at("w_stdp");
+        const Matrix w = e.saveState().at("STDP demo").at("w_stdp");  // a copy: saveState() returns a temporary
         QCOMPARE(int(w.size()), 200);
         const double pattern = w.leftCols(100).mean(), noise = w.rightCols(100).mean();
         QVERIFY2(pattern > 2.0 * noise, qPrintable(QString("pattern %1 noise %2").arg(pattern).arg(noise)));

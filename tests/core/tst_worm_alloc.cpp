@@ -16,8 +16,17 @@ namespace {
 std::atomic<long> gAllocs{0};
 }
 
-// Eigen allocates with malloc, the standard library with operator new (which calls malloc):
-// interposing malloc (forwarding to glibc's implementation) counts both.
+// Eigen allocates with malloc, the standard library with operator new (which calls malloc).
+#if defined(__SANITIZE_ADDRESS__)
+// AddressSanitizer owns malloc; its allocator reports every allocation (malloc, calloc, realloc,
+// operator new) to an installed hook instead.
+#include <sanitizer/allocator_interface.h>
+namespace {
+void countAllocation(const volatile void*, std::size_t) { ++gAllocs; }
+const int gHookInstalled = __sanitizer_install_malloc_and_free_hooks(countAllocation, nullptr);
+}  // namespace
+#else
+// Interposing malloc (forwarding to glibc's implementation) counts both.
 extern "C" {
 void* __libc_malloc(std::size_t);
 void* __libc_calloc(std::size_t, std::size_t);
@@ -35,6 +44,7 @@ void* realloc(void* p, std::size_t n) {
     return __libc_realloc(p, n);
 }
 }
+#endif
 
 using namespace ganglion;
 using namespace ganglion::worm;

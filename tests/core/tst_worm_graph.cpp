@@ -102,7 +102,8 @@ void TstWormGraph::trainExampleImproves() {
     QVERIFY2(last > first + 0.05, qPrintable(QString("%1 -> %2").arg(first).arg(last)));
     QCOMPARE(scalarOf(e, "NCAP trainer/parameters"), 4.0);
     // the canvas thumbnail: speed per generation (the initial one plus 26), with its own scale
-    const NodeSnapshot* ns = e.makeSnapshot()->find(t);
+    const auto snapshot = e.makeSnapshot();  // keeps the snapshot alive while ns points into it
+    const NodeSnapshot* ns = snapshot->find(t);
     const Matrix& trace = ns->obs.arrays.at("trace");
     QCOMPARE(trace.cols(), Eigen::Index(27));
     QVERIFY(std::abs(double(trace(0, 26)) - last) < 1e-6);  // stored as float

@@ -76,7 +76,8 @@ private slots:
         const QString d = w.describeAt(QPoint(300, 200));
         QVERIFY2(d.startsWith("out 100 (ensemble 1) ← in 300 (ensemble 3)"), qPrintable(d));
         // Find a live synapse in view and check its pixel is coloured by weight (not background).
-        const auto& c = *l.connectivity(0);
+        const auto conn = l.connectivity(0);  // the layer hands out a new object: keep it alive
+        const auto& c = *conn;
         bool checked = false;
         for (std::size_t k = 0; k < c.liveRow.size() && !checked; ++k)
             if (c.liveRow[k] == 100 && c.liveCol[k] >= 295 && c.liveCol[k] <= 305) {

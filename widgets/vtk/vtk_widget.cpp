@@ -96,6 +96,10 @@ VtkWidget::VtkWidget(QWidget* parent) : QOpenGLWidget(parent) {
 }
 
 VtkWidget::~VtkWidget() {
+    // QOpenGLWidget's destructor destroys the context after ours has run: the aboutToBeDestroyed
+    // handler must not run then (it would call members of a destroyed VtkWidget). The resources
+    // are released here instead.
+    disconnect(contextConnection_);
     if (context()) {
         makeCurrent();
         releaseGraphics();
