@@ -7,6 +7,7 @@
 #include "core/g2g/g2g_layer.h"
 
 #include <QElapsedTimer>
+#include <QPainter>
 #include <QImage>
 #include <QTimer>
 #include <QWidget>
@@ -56,6 +57,7 @@ private:
     QPointF toCell(QPointF widgetPos) const;  // (col, row) in display order, fractional
     void rebuildTables();
     QImage render() const;
+    void drawColourBar(QPainter& p, bool weights) const;  ///< right of the plot, with its ticks
 
     std::shared_ptr<const g2g::G2GConnectivity> conn_;
     // Display-order tables (row-major rows x cols): weight (NaN = no connection), state
