@@ -22,7 +22,7 @@ QRgb blend(QRgb a, QColor b, double t) {
     return qRgb(int(qRed(a) + (b.red() - qRed(a)) * t), int(qGreen(a) + (b.green() - qGreen(a)) * t),
                 int(qBlue(a) + (b.blue() - qBlue(a)) * t));
 }
-constexpr int kBar = 64;  // colour bar on the right: swatch, tick labels
+constexpr int kBar = ConnectivityHeatmap::kColourBarWidth;
 /// One synapse of weight w (NaN: absent), weights scaled by the largest magnitude.
 QRgb weightRgb(float w, float maxAbs) {
     if (std::isnan(w)) return qRgb(255, 255, 255);

@@ -37,6 +37,7 @@ public:
     static QColor prunedColor() { return QColor(255, 120, 0); }
     static QColor grownColor() { return QColor(20, 200, 80); }
     static constexpr int kFlashMs = 2500;
+    static constexpr int kColourBarWidth = 64;  ///< right of the plot: the colour scale and its ticks
 
 signals:
     void viewChanged();
