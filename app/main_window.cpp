@@ -32,6 +32,7 @@
 #include <QScrollArea>
 #include <QSet>
 #include <QToolBar>
+#include <QUndoStack>
 
 #include <cmath>
 
@@ -82,8 +83,16 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
     connect(session_, &Session::filePathChanged, this, [this] { refreshTitle(); });
     connect(session_, &Session::documentReplaced, this, [this] {
         inspector_->setNode(0);
+        refreshTitle();
         raiseRelevantViews();
         QTimer::singleShot(0, canvas_, &GraphCanvas::fitToView);
+    });
+
+    // an undone or redone edit recreates canvas items without their thumbnails: draw them again
+    // from the current snapshot even while paused (no new snapshot comes)
+    connect(session_->undoStack(), &QUndoStack::indexChanged, this, [this] {
+        lastPolled_.reset();
+        QTimer::singleShot(0, this, &MainWindow::pollEngine);
     });
 
     QSettings st;
@@ -430,7 +439,11 @@ void MainWindow::refreshRunActions(bool running) {
 }
 
 void MainWindow::refreshTitle() {
-    const QString name = session_->filePath().isEmpty() ? tr("Untitled") : QFileInfo(session_->filePath()).fileName();
+    // an untitled document named by its settings (an example opens under its own title)
+    const QString title = QString::fromStdString(session_->graph().settings().title);
+    const QString name = !session_->filePath().isEmpty() ? QFileInfo(session_->filePath()).fileName()
+                         : title.isEmpty()                ? tr("Untitled")
+                                                          : title;
     setWindowTitle(tr("%1[*] — Ganglion").arg(name));
     setWindowModified(session_->isModified());
 }

@@ -51,7 +51,7 @@ public:
         connect(other_, &QComboBox::activated, this, [this] { userPicked_ = true; });  // by hand only
         connect(other_, &QComboBox::currentTextChanged, this, [this](const QString& t) {
             otherChart_->clear();
-            otherChart_->chart()->setTitle(t.section('/', -1).replace('_', ' '));  // the metric, by name
+            otherChart_->setTitle(t.section('/', -1).replace('_', ' '));  // the metric, by name
             fetched_.erase(("other:" + t).toStdString());
             otherChart_->setVisible(!t.isEmpty() && t != tr("(more metrics)"));
         });
@@ -124,9 +124,8 @@ private:
         const QString sel = other_->currentText();
         if (otherNames_.contains(sel)) pull(otherChart_, ("other:" + sel).toStdString(), sel.toStdString());
         if (auto snap = session_->snapshot())
-            status_->setText(tr("step %1 · %2 steps/s%3")
+            status_->setText(tr("step %1%2")  // steps/s: the status bar's, one figure
                                  .arg(snap->step)
-                                 .arg(snap->stepsPerSecond, 0, 'f', 0)
                                  .arg(session_->isRunning() ? tr(" · running") : tr(" · paused")));
     }
 

@@ -120,6 +120,7 @@ private:
         lay->setContentsMargins(0, 0, 0, 0);
         connect(tabs_, &QTabWidget::currentChanged, this, [this, w](int) {
             if (tabs_->currentWidget() == w && !built3D_) build3D(w);
+            lastStep_ = ~0ull;  // the page shown fills from the current snapshot, even while paused
         });
         return w;
     }

@@ -24,9 +24,9 @@ public:
         setProperty("ganglionNodeTypes", QStringList{"G2GLayer"});
         auto* lay = new QGridLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
-        weight_ = new MetricChart(tr("Weight sparsity"), tr("fraction of absent weights"), this);
+        weight_ = new MetricChart(tr("Weight sparsity"), tr("fraction absent"), this);
         weight_->setFixedYRange(0, 1);
-        act_ = new MetricChart(tr("Activation sparsity"), tr("fraction of exact zeros"), this);
+        act_ = new MetricChart(tr("Activation sparsity"), tr("fraction zero"), this);
         act_->setFixedYRange(0, 1);
         live_ = new MetricChart(tr("Live connections"), tr("connections"), this);
         auto* histBox = new QWidget(this);
@@ -107,8 +107,12 @@ private:
             const auto slash = name.rfind('/');
             const std::string metric = slash == std::string::npos ? name : name.substr(slash + 1);
             if (metric == "weight_sparsity") pull(weight_, name);
-            else if (metric == "activation_sparsity_mean") pull(act_, name);  // smoothed; the raw one is noise
-            else if (metric == "activation_sparsity" && !has(name + "_mean")) pull(act_, name);
+            else if (metric == "activation_sparsity_mean") {  // smoothed; the raw one is noise
+                const std::string raw = name.substr(0, name.size() - 5);
+                act_->removeSeries(QString::fromStdString(raw));  // pulled before the mean existed
+                pull(act_, name);
+            } else if (metric == "activation_sparsity" && !has(name + "_mean"))
+                pull(act_, name);
             else if (metric == "live_connections") pull(live_, name);
         }
         auto snap = session_->snapshot();

@@ -19,6 +19,7 @@
 #include <QToolButton>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QResizeEvent>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTimer>
@@ -113,17 +114,20 @@ public:
         bar->addWidget(window_);
         bar->addWidget(info_, 1);
         lay->addLayout(bar);
-        auto* split = new QSplitter(Qt::Vertical, this);
-        raster_ = new RasterWidget(split);
-        rates_ = new RateWidget(split);
-        traces_ = new MembraneTraceWidget(split);
-        split->addWidget(raster_);
-        split->addWidget(rates_);
-        split->addWidget(traces_);
-        split->setStretchFactor(0, 4);
-        split->setStretchFactor(1, 1);
-        split->setStretchFactor(2, 2);
-        lay->addWidget(split, 1);
+        // raster first; rates over membrane traces beside it in a wide, short dock (the bottom
+        // area), below it otherwise, so no panel is squeezed out of sight
+        split_ = new QSplitter(Qt::Vertical, this);
+        raster_ = new RasterWidget(split_);
+        auto* side = new QSplitter(Qt::Vertical, split_);
+        rates_ = new RateWidget(side);
+        traces_ = new MembraneTraceWidget(side);
+        side->addWidget(rates_);
+        side->addWidget(traces_);
+        split_->addWidget(raster_);
+        split_->addWidget(side);
+        split_->setStretchFactor(0, 3);
+        split_->setStretchFactor(1, 2);
+        lay->addWidget(split_, 1);
         connect(pause_, &QPushButton::toggled, raster_, &RasterWidget::setPaused);
         connect(raster_, &RasterWidget::pausedChanged, pause_, [this](bool p) {
             QSignalBlocker b(pause_);
@@ -145,6 +149,16 @@ public:
             if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
         });
         timer->start(33);
+    }
+
+protected:
+    void resizeEvent(QResizeEvent* e) override {
+        QWidget::resizeEvent(e);
+        const Qt::Orientation o = width() > 2 * height() ? Qt::Horizontal : Qt::Vertical;
+        if (o == split_->orientation()) return;
+        split_->setOrientation(o);
+        const int along = o == Qt::Horizontal ? width() : height();
+        split_->setSizes({along * 3 / 5, along * 2 / 5});
     }
 
 private:
@@ -187,13 +201,12 @@ private:
         const double rate = perSample && raster && raster->dt > 0 ? sc("spike_rate") / raster->dt : sc("rate");
         const double silent = perSample ? sc("spike_sparsity") : sc("sparsity");
         const double t = perSample && raster ? double(raster->endStep) * raster->dt : snap->simTime;
-        info_->setText(tr("%1%2 · t = %3 s · %4 Hz · silent %5 · %6 steps/s")
+        info_->setText(tr("%1%2 · t = %3 s · %4 Hz · silent %5")
                            .arg(QString::fromStdString(n->name))
                            .arg(perSample ? tr(" (first sample of each batch)") : QString())
                            .arg(t, 0, 'f', 3)
                            .arg(rate, 0, 'f', 2)
-                           .arg(silent, 0, 'f', 3)
-                           .arg(snap->stepsPerSecond, 0, 'f', 0));
+                           .arg(silent, 0, 'f', 3));  // steps/s: the status bar's, one figure
     }
 
     void refreshRates() {
@@ -214,6 +227,7 @@ private:
     }
 
     Session* session_;
+    QSplitter* split_;
     RasterWidget* raster_;
     RateWidget* rates_;
     MembraneTraceWidget* traces_;

@@ -190,6 +190,7 @@ public:
         speed_ = new TraceStrip(split);
         speed_->setObjectName("trainerSpeed");
         speed_->setXUnit(tr("generations"));  // one generation per engine step
+        speed_->setYUnit(tr("m/s"));
         speed_->setToolTip(tr("Forward speed (m/s) of each trainer's current parameters, per generation"));
         speed_->setVisible(false);
         split->addWidget(swimmer_);

@@ -145,6 +145,7 @@ public:
         ph_ = (in.height + pool_ - 1) / pool_;
         neurons_ = pw_ * ph_ * (split_ ? 2 : 1);
         mark_.assign(std::size_t(neurons_), 0);
+        recent_ = Matrix::Zero(ph_, pw_);
         return {Shape::tensor(neurons_)};
     }
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override {
@@ -167,10 +168,14 @@ public:
         }
         std::sort(f.fired.begin(), f.fired.end());
         total_ += f.fired.size();
+        // recent spikes per pooled pixel (both polarities on one plane), fading over ~20 steps
+        recent_ *= 0.95f;
+        for (std::int32_t idx : f.fired) recent_((idx % plane) / pw_, (idx % plane) % pw_) = 1.f;
     }
     void observe(Observables& obs) const override {
         obs.scalars["spikes_total"] = double(total_);
         obs.scalars["neurons"] = neurons_;
+        obs.arrays["activations"] = recent_;  // canvas thumbnail: where the spikes come from
     }
 
 private:
@@ -179,6 +184,7 @@ private:
     std::vector<std::uint32_t> mark_;
     std::uint32_t stamp_ = 0;
     std::uint64_t total_ = 0;
+    Matrix recent_;  ///< pooled height x width, 1 where a neuron just fired, fading
 };
 
 NodeSpec reprSpec(std::string type, std::string title, std::string help, std::string reference,

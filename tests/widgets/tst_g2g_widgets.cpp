@@ -65,7 +65,7 @@ private slots:
     void zoomToSingleSynapses() {
         G2GLayer l = makeLayer(784, 512, EnsembleScheme::Contiguous);
         ConnectivityHeatmap w;
-        w.resize(600, 400);
+        w.resize(600 + ConnectivityHeatmap::kColourBarWidth, 400);  // a 588 x 388 plot centred on (300, 200)
         w.setConnectivity(l.connectivity(0));
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -105,7 +105,7 @@ private slots:
         l.rewiring.prune = PruneRule::Magnitude;
         l.rewiring.grow = GrowRule::Random;
         ConnectivityHeatmap w;
-        w.resize(64 * 8 + 12, 48 * 8 + 12);  // 8 px per synapse at fit
+        w.resize(64 * 8 + 12 + ConnectivityHeatmap::kColourBarWidth, 48 * 8 + 12);  // 8 px per synapse at fit
         w.setConnectivity(l.connectivity(0));
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));

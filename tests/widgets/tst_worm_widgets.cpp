@@ -109,7 +109,14 @@ void TstWormWidgets::torqueColours() {
     f.time = 12.34;
     f.speed = 0.1523;
     f.distance = 1.839;
-    QCOMPARE(SwimmerWidget::readout(f), QString("t 12.3 s · speed 0.152 m/s · distance 1.84 m"));
+    f.bodyLength = 1.0;
+    QCOMPARE(SwimmerWidget::readout(f),
+             QString("t 12.3 s · speed 0.152 body lengths/s (152 mm/s) · distance 1.84 body lengths (1.84 m)"));
+    f.bodyLength = 0.001;  // a 1 mm worm: the same motion reads in its own body lengths and in mm
+    f.speed = 0.0001523;
+    f.distance = 0.007269;
+    QCOMPARE(SwimmerWidget::readout(f),
+             QString("t 12.3 s · speed 0.152 body lengths/s (152 \u00b5m/s) · distance 7.27 body lengths (7.27 mm)"));
 }
 
 void TstWormWidgets::swimmerDrawsBodyTrailAndReadout() {

@@ -4,6 +4,8 @@
 
 #include <vtkActor.h>
 #include <vtkCamera.h>
+#include <vtkCoordinate.h>
+#include <vtkCubeAxesActor.h>
 #include <vtkCellArray.h>
 #include <vtkFloatArray.h>
 #include <vtkIdTypeArray.h>
@@ -57,10 +59,33 @@ EventCloudWidget::EventCloudWidget(QWidget* parent) : VtkWidget(parent) {
     outlineActor_->GetProperty()->LightingOff();
     renderer()->AddActor(outlineActor_);
 
+    // axes with ticks and units: x, y in sensor pixels, t in ms before the newest event
+    axes_ = vtkSmartPointer<vtkCubeAxesActor>::New();
+    axes_->SetCamera(renderer()->GetActiveCamera());
+    axes_->SetXTitle("x");
+    axes_->SetXUnits("px");
+    axes_->SetYTitle("y");
+    axes_->SetYUnits("px");
+    axes_->SetZTitle("t");
+    axes_->SetZUnits("ms");
+    axes_->SetFlyModeToStaticTriad();
+    axes_->SetScreenSize(11.0);
+    for (int i = 0; i < 3; ++i) {
+        axes_->GetTitleTextProperty(i)->SetColor(0.85, 0.88, 0.95);
+        axes_->GetLabelTextProperty(i)->SetColor(0.75, 0.78, 0.85);
+    }
+    for (vtkProperty* line : {axes_->GetXAxesLinesProperty(), axes_->GetYAxesLinesProperty(), axes_->GetZAxesLinesProperty()})
+        line->SetColor(0.55, 0.6, 0.7);
+    axes_->VisibilityOff();  // until there are events
+    renderer()->AddActor(axes_);
+
     caption_ = vtkSmartPointer<vtkTextActor>::New();
     caption_->GetTextProperty()->SetFontSize(13);
     caption_->GetTextProperty()->SetColor(0.9, 0.92, 0.95);
-    caption_->SetDisplayPosition(8, 8);
+    // top left: the axes' labels take the bottom of the view
+    caption_->GetTextProperty()->SetVerticalJustificationToTop();
+    caption_->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
+    caption_->SetPosition(0.015, 0.985);
     caption_->SetInput("no events yet");
     renderer()->AddViewProp(caption_);
     renderer()->SetBackground(0.06, 0.07, 0.09);
@@ -118,9 +143,14 @@ void EventCloudWidget::upload() {
     poly_->Modified();
 
     outline_->SetBounds(0, pts_.width, 0, pts_.height, 0, pts_.zExtent);
+    axes_->SetBounds(0, pts_.width, 0, pts_.height, 0, pts_.zExtent);
+    axes_->SetXAxisRange(0, pts_.width);
+    axes_->SetYAxisRange(pts_.height, 0);  // the sensor's rows count downwards
+    axes_->SetZAxisRange(-double(pts_.tEnd - pts_.tBegin) / 1000.0, 0);
+    axes_->SetVisibility(pts_.width > 0 && pts_.height > 0);
     const std::string text = pts_.description + "\n" + "x-y: sensor " + std::to_string(pts_.width) + "x" +
-                             std::to_string(pts_.height) + ", t: " +
-                             std::to_string((pts_.tEnd - pts_.tBegin) / 1000) + " ms window (depth = time, newest at the back)";
+                             std::to_string(pts_.height) + " px, t: " +
+                             std::to_string((pts_.tEnd - pts_.tBegin) / 1000) + " ms window (t = 0: newest event)";
     caption_->SetInput(text.c_str());
     if (pts_.width != sensorW_ || pts_.height != sensorH_) {  // new sensor: frame it obliquely
         sensorW_ = pts_.width;
@@ -130,6 +160,7 @@ void EventCloudWidget::upload() {
         cam->SetPosition(-pts_.width * 0.9, pts_.height * 1.4, -pts_.zExtent * 0.6);
         cam->SetViewUp(0, 1, 0);
         renderer()->ResetCamera(0, pts_.width, 0, pts_.height, 0, pts_.zExtent);
+        cam->Zoom(0.85);  // room around the box for the axes' ticks and titles
     }
     update();
 }

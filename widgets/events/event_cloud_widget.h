@@ -11,6 +11,7 @@
 
 class vtkActor;
 class vtkCellArray;
+class vtkCubeAxesActor;
 class vtkIdTypeArray;
 class vtkOutlineSource;
 class vtkPoints;
@@ -59,6 +60,7 @@ private:
     vtkSmartPointer<vtkOutlineSource> outline_;
     vtkSmartPointer<vtkActor> outlineActor_;
     vtkSmartPointer<vtkTextActor> caption_;
+    vtkSmartPointer<vtkCubeAxesActor> axes_;
 };
 
 }  // namespace ganglion

@@ -1,8 +1,13 @@
 #include "widgets/plots/metric_chart.h"
 
+#include "widgets/plots/axis_ticks.h"
+
+#include <QCategoryAxis>
+#include <QLabel>
+#include <QLegend>
 #include <QLineSeries>
-#include <QMap>
-#include <QValueAxis>
+#include <QResizeEvent>
+#include <QTextDocument>
 
 #include <algorithm>
 #include <cmath>
@@ -11,32 +16,77 @@ namespace ganglion {
 
 namespace {
 const QColor kPalette[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44), QColor(214, 39, 40),
-                           QColor(148, 103, 189), QColor(140, 86, 75), QColor(227, 119, 194), QColor(127, 127, 127)};
-}
+                           QColor(148, 103, 189), QColor(140, 86, 75), QColor(227, 119, 194), QColor(127, 127, 127),
+                           QColor(188, 189, 34), QColor(23, 190, 207)};
 
-MetricChart::MetricChart(const QString& title, const QString& yLabel, QWidget* parent) : QChartView(parent) {
+/// Puts ticks at `t` on a category axis (labels on the values), unless it already has them.
+void setTicks(QCategoryAxis* axis, const AxisTicks& t) {
+    QStringList labels;
+    for (double v : t.values) labels << compactNumber(v, t.step);
+    if (axis->categoriesLabels() == labels && axis->min() == t.lo && axis->max() == t.hi) return;
+    for (const QString& l : axis->categoriesLabels()) axis->remove(l);
+    // the first tick sits a hair above the start so that it, too, carries a label
+    axis->setStartValue(t.lo - t.step * 1e-6);
+    for (std::size_t i = 0; i < t.values.size(); ++i) axis->append(labels[int(i)], t.values[i]);
+    axis->setRange(t.lo, t.hi);
+}
+}  // namespace
+
+MetricChart::MetricChart(const QString& title, const QString& yLabel, QWidget* parent)
+    : QChartView(parent), title_(title), yLabel_(yLabel) {
     auto* chart = new QChart();
-    chart->setTitle(title);
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    chart->setMargins(QMargins(4, 4, 4, 4));
+    chart->legend()->hide();  // our own wrapped legend below replaces the one that elides names
+    chart->setMargins(QMargins(2, 2, 6, 2));
     chart->setBackgroundRoundness(0);
-    x_ = new QValueAxis(chart);
-    x_->setTitleText(tr("step"));
-    x_->setLabelFormat("%.0f");
-    x_->setTickCount(4);
-    y_ = new QValueAxis(chart);
-    y_->setTitleText(yLabel);
-    y_->setTickCount(5);
+    QFont titleFont = font();
+    titleFont.setBold(true);
+    chart->setTitleFont(titleFont);
     QFont small = font();
     small.setPointSizeF(small.pointSizeF() * 0.8);
-    x_->setLabelsFont(small);
-    y_->setLabelsFont(small);
-    x_->setTitleVisible(false);
+    x_ = new QCategoryAxis(chart);
+    y_ = new QCategoryAxis(chart);
+    for (QCategoryAxis* a : {x_, y_}) {
+        a->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+        a->setLabelsFont(small);
+        a->setTitleFont(small);
+    }
+    x_->setTitleText(tr("training step"));
     chart->addAxis(x_, Qt::AlignBottom);
     chart->addAxis(y_, Qt::AlignLeft);
     setChart(chart);
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(160);
+    legend_ = new QLabel(this);
+    legend_->setWordWrap(true);
+    legend_->setTextFormat(Qt::RichText);
+    legend_->setAlignment(Qt::AlignHCenter | Qt::AlignTop);
+    legend_->setFont(small);
+    legend_->setAutoFillBackground(true);
+    legend_->hide();
+    fitTitles();
+    rescale();
+}
+
+void MetricChart::setTitle(const QString& title) {
+    title_ = title;
+    fitTitles();
+}
+
+void MetricChart::setYLabel(const QString& yLabel) {
+    yLabel_ = yLabel;
+    fitTitles();
+}
+
+void MetricChart::fitTitles() {
+    // A vertical axis title longer than the plot is tall would be elided: it joins the chart title.
+    const QFontMetrics fm(y_->titleFont());
+    const double room = chart()->plotArea().height() > 0 ? chart()->plotArea().height() : height() - 80;
+    const bool fits = !yLabel_.isEmpty() && fm.horizontalAdvance(yLabel_) + 8 < room;
+    y_->setTitleText(fits ? yLabel_ : QString());
+    y_->setTitleVisible(fits);
+    QString title = fits || yLabel_.isEmpty() || yLabel_ == title_.toLower() ? title_ : title_ + " (" + yLabel_ + ")";
+    if (!x_->isTitleVisible()) title += tr(" by step");  // a short chart has no room for the x title
+    if (chart()->title() != title) chart()->setTitle(title);
 }
 
 QLineSeries* MetricChart::seriesFor(const QString& name) {
@@ -44,7 +94,7 @@ QLineSeries* MetricChart::seriesFor(const QString& name) {
     if (it != series_.end()) return *it;
     auto* s = new QLineSeries(chart());
     s->setName(name);
-    QPen pen(kPalette[series_.size() % std::size(kPalette)]);
+    QPen pen(kPalette[nextColour_++ % std::size(kPalette)]);
     pen.setWidthF(name.contains("test") ? 2.0 : 1.4);
     if (name.contains("test")) pen.setStyle(Qt::DashLine);
     s->setPen(pen);
@@ -65,6 +115,7 @@ void MetricChart::relabel() {
     QString common;
     for (auto it = count.begin(); it != count.end(); ++it)
         if (common.isEmpty() || it.value() > count[common]) common = it.key();
+    QStringList entries, keys;
     for (auto it = series_.begin(); it != series_.end(); ++it) {
         const QString node = it.key().section('/', 0, 0), metric = it.key().section('/', 1);
         QString label = it.key();
@@ -74,7 +125,60 @@ void MetricChart::relabel() {
             label = metric == common ? node : node + " (" + tag.replace('_', ' ') + ")";
         }
         (*it)->setName(label);
+        const QPen pen = (*it)->pen();
+        const QString swatch = pen.style() == Qt::DashLine ? QStringLiteral("- -") : QStringLiteral("——");
+        // non-breaking inside an entry: the label wraps between entries only
+        entries << QStringLiteral("<span style='color:%1'><b>%2</b></span>&nbsp;%3")
+                       .arg(pen.color().name(), swatch, label.toHtmlEscaped().replace(' ', "&nbsp;"));
+        keys << it.key();
     }
+    entries_ = entries;
+    legend_->setToolTip(keys.join('\n'));
+    legend_->setVisible(series_.size() > 1);
+    layoutLegend();
+}
+
+void MetricChart::setMarginsAndFit(int right, int bottom) {
+    // QChartView sizes its chart to the whole widget: here it gets the viewport, beside the legend
+    setViewportMargins(0, 0, right, bottom);
+    const QSize room(std::max(60, width() - right), std::max(60, height() - bottom));
+    if (chart()->size().toSize() != room) {
+        chart()->resize(room);
+        setSceneRect(QRectF(QPointF(0, 0), room));
+    }
+}
+
+void MetricChart::layoutLegend() {
+    if (!legend_->isVisibleTo(this)) {
+        setMarginsAndFit(0, 0);
+        return;
+    }
+    // Under the plot, wrapped; in a wide, short chart where that would take over a third of the
+    // height, one entry per line on the right instead.
+    const int w = std::max(40, width() - 8);
+    legend_->setText(entries_.join(QStringLiteral(" &nbsp; ")));
+    legend_->setAlignment(Qt::AlignHCenter | Qt::AlignTop);
+    const int below = legend_->heightForWidth(w) + 2;
+    if (below <= height() / 3 || width() < height() * 13 / 10) {
+        setMarginsAndFit(0, below);
+        legend_->setGeometry(4, height() - below, w, below);
+        return;
+    }
+    legend_->setText(entries_.join(QStringLiteral("<br>")));
+    legend_->setAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    QTextDocument doc;
+    doc.setDefaultFont(legend_->font());
+    doc.setHtml(legend_->text());
+    const int side = std::min(width() * 45 / 100, int(std::ceil(doc.idealWidth())) + 12);
+    setMarginsAndFit(side, 0);
+    legend_->setGeometry(width() - side, 0, side, height());
+}
+
+void MetricChart::resizeEvent(QResizeEvent* e) {
+    QChartView::resizeEvent(e);
+    layoutLegend();
+    rescale();
+    fitTitles();
 }
 
 void MetricChart::appendPoints(const QString& name, const std::vector<QPointF>& points) {
@@ -99,36 +203,55 @@ int MetricChart::pointCount(const QString& name) const {
     return it == series_.end() ? 0 : int((*it)->count());
 }
 
+void MetricChart::removeSeries(const QString& name) {
+    auto it = series_.find(name);
+    if (it == series_.end()) return;
+    chart()->removeSeries(*it);
+    delete *it;
+    series_.erase(it);
+    relabel();
+}
+
 void MetricChart::clear() {
     for (auto* s : series_) {
         chart()->removeSeries(s);
         delete s;
     }
     series_.clear();
+    nextColour_ = 0;
     any_ = false;
     xMax_ = 1;
+    relabel();
     rescale();
 }
 
 void MetricChart::setFixedYRange(double lo, double hi) {
     fixedY_ = true;
-    y_->setRange(lo, hi);
+    fixedLo_ = lo;
+    fixedHi_ = hi;
+    rescale();
 }
 
 void MetricChart::rescale() {
-    x_->setRange(0, std::max(1.0, xMax_));
-    if (fixedY_) return;
-    if (!any_) {
-        y_->setRange(0, 1);
+    // as many ticks as fit: ~70 px apart across, ~28 px apart up the side
+    const int viewH = height() - viewportMargins().bottom();
+    const int xTicks = std::clamp((width() - 60) / 70, 2, 8), yTicks = std::clamp((viewH - 70) / 28, 2, 7);
+    // a short chart has no room for the x axis title: its last tick names the unit instead
+    const bool xTitle = viewH >= 240;
+    if (x_->isTitleVisible() != xTitle) {
+        x_->setTitleVisible(xTitle);
+        fitTitles();
+    }
+    setTicks(x_, niceTicks(0, std::max(1.0, xMax_), xTicks));
+    // room on the right for half the last x label, which is centred on the plot's edge
+    const int half = QFontMetrics(x_->labelsFont()).horizontalAdvance(x_->categoriesLabels().last()) / 2 + 4;
+    if (chart()->margins().right() != half) chart()->setMargins(QMargins(2, 2, half, 2));
+    if (fixedY_) {
+        setTicks(y_, niceTicks(fixedLo_, fixedHi_, yTicks));
         return;
     }
-    double lo = std::min(0.0, yMin_), hi = yMax_;
-    if (hi - lo < 1e-9) hi = lo + 1.0;
-    y_->setRange(lo, hi * 1.05);
-    // as many decimals as the tick spacing needs (no "105396.9" for a count of connections)
-    const double tick = (hi * 1.05 - lo) / std::max(1, y_->tickCount() - 1);
-    const char* format = tick >= 10 ? "%.0f" : tick >= 1 ? "%.1f" : tick >= 0.1 ? "%.2f" : "%.3g";
-    if (y_->labelFormat() != QLatin1String(format)) y_->setLabelFormat(format);
+    const double lo = any_ ? std::min(0.0, yMin_) : 0.0, hi = any_ ? std::max(yMax_, lo + 1e-9) : 1.0;
+    setTicks(y_, niceTicks(lo, hi, yTicks));
 }
 
 }  // namespace ganglion

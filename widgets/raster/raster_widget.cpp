@@ -1,5 +1,7 @@
 #include "widgets/raster/raster_widget.h"
 
+#include "widgets/plots/axis_ticks.h"
+
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -11,7 +13,7 @@
 namespace ganglion {
 
 namespace {
-constexpr int kLeft = 52, kBottom = 34, kTop = 6, kRight = 8, kScrub = 10;
+constexpr int kLeft = 52, kBottom = 34, kTop = 18, kRight = 8, kScrub = 10;  // legend above the plot
 }
 
 QImage rasterThumbnail(const snn::SpikeRaster& r, QSize size, double seconds) {
@@ -161,25 +163,37 @@ void RasterWidget::paintEvent(QPaintEvent*) {
         p.drawText(plot, Qt::AlignCenter, tr("No spikes yet: run a spiking node"));
         return;
     }
-    // Axes: neuron index (left) and time (bottom), seconds of simulated time.
+    // Axes: neuron index (left) and time (bottom), seconds of simulated time, at nice values;
+    // a label at either end slides inwards instead of being cut.
     const double dt = raster_->dt;
     const double tEnd = double(viewEndStep()) * dt, tBegin = tEnd - window_;
-    for (int k = 0; k <= 4; ++k) {
-        const double n = n0_ + (n1_ - n0_) * k / 4.0;
-        const int y = plot.bottom() - int((plot.height() - 1) * k / 4.0);
-        p.drawText(QRect(0, y - 8, kLeft - 4, 16), Qt::AlignRight | Qt::AlignVCenter, QString::number(int(n)));
-        const double t = tBegin + window_ * k / 4.0;
-        const int x = plot.left() + int((plot.width() - 1) * k / 4.0);
-        p.drawText(QRect(x - 40, plot.bottom() + 2, 80, 14), Qt::AlignCenter, QString::number(t, 'f', 3) + " s");
+    const AxisTicks ny = niceTicks(n0_, n1_, std::clamp(plot.height() / 24, 2, 6));
+    for (double n : ny.values) {
+        if (n < n0_ - 1e-9 || n > n1_ + 1e-9) continue;
+        const int y = plot.bottom() - int((plot.height() - 1) * (n - n0_) / std::max(1e-9, n1_ - n0_));
+        p.drawText(QRect(0, y - 8, kLeft - 4, 16), Qt::AlignRight | Qt::AlignVCenter, compactNumber(n, ny.step));
     }
-    // Legend: population colours.
-    int lx = plot.right() - 8;
+    const AxisTicks tx = niceTicks(tBegin, tEnd, std::clamp(plot.width() / 90, 2, 8));
+    for (double t : tx.values) {
+        if (t < tBegin - 1e-9 || t > tEnd + 1e-9) continue;
+        const int x = plot.left() + int((plot.width() - 1) * (t - tBegin) / window_);
+        const QString label = compactNumber(t, tx.step) + " s";
+        const int w = p.fontMetrics().horizontalAdvance(label) + 4;
+        p.drawText(QRect(std::clamp(x - w / 2, 0, width() - w), plot.bottom() + 2, w, 14), Qt::AlignCenter, label);
+    }
+    p.save();  // the y axis names what it counts
+    p.translate(10, plot.center().y());
+    p.rotate(-90);
+    p.drawText(QRect(-plot.height() / 2, -8, plot.height(), 16), Qt::AlignCenter, tr("neuron"));
+    p.restore();
+    // Legend: population colours, right-aligned above the plot (never over the spikes).
+    int lx = plot.right();
     for (int i = int(raster_->populations.size()) - 1; i >= 0; --i) {
         const QString name = QString::fromStdString(raster_->populations[i]);
         const int tw = p.fontMetrics().horizontalAdvance(name);
         lx -= tw + 18;
-        p.fillRect(QRect(lx, plot.top() + 6, 10, 10), populationColor(i));
-        p.drawText(QPoint(lx + 13, plot.top() + 15), name);
+        p.fillRect(QRect(lx, 4, 10, 10), populationColor(i));
+        p.drawText(QPoint(lx + 13, 13), name);
     }
     // Scrub bar: the recorded history with the visible window highlighted.
     const QRect sr = scrubRect();
@@ -192,7 +206,7 @@ void RasterWidget::paintEvent(QPaintEvent*) {
         const int x0 = std::max(sr.left(), x1 - int(spanFrac * sr.width()));
         p.fillRect(QRect(x0, sr.top(), std::max(3, x1 - x0), sr.height()), paused_ ? QColor(240, 160, 30) : QColor(52, 120, 246));
     }
-    if (paused_) p.drawText(plot.adjusted(6, 4, 0, 0), Qt::AlignLeft | Qt::AlignTop, tr("paused — drag the bar to scrub"));
+    if (paused_) p.drawText(QRect(plot.left(), 0, plot.width(), kTop), Qt::AlignLeft | Qt::AlignVCenter, tr("paused — drag the bar to scrub"));
 }
 
 std::uint64_t RasterWidget::stepAtScrubX(int x) const {

@@ -1,5 +1,6 @@
 #include "widgets/raster/trace_widget.h"
 
+#include "widgets/plots/axis_ticks.h"
 #include "widgets/raster/raster_widget.h"
 
 #include <QPainter>
@@ -12,22 +13,35 @@
 namespace ganglion {
 
 namespace {
-constexpr int kLeft = 52, kBottom = 20, kTop = 6, kRight = 8;
+// the top margin holds the caption / legend line, never drawn over the data
+constexpr int kLeft = 52, kBottom = 20, kTop = 18, kRight = 10;
 
 QRect plotArea(const QWidget* w) {
     return QRect(kLeft, kTop, std::max(10, w->width() - kLeft - kRight), std::max(10, w->height() - kTop - kBottom));
 }
 
-void drawFrame(QPainter& p, const QRect& plot, double lo, double hi, const QString& unit) {
+/// Frame, y ticks at nice values with their unit, and x ticks over [t0, t1] seconds.
+void drawFrame(QPainter& p, const QRect& plot, double lo, double hi, const QString& unit, double t0, double t1) {
     p.fillRect(plot, QColor(250, 250, 252));
     p.setPen(QColor(150, 150, 160));
     p.drawRect(plot.adjusted(0, 0, -1, -1));
     p.setPen(QColor(60, 60, 70));
-    for (int k = 0; k <= 2; ++k) {
-        double v = lo + (hi - lo) * k / 2.0;
-        if (std::abs(v) < 1e-3 * (hi - lo)) v = 0.0;
-        const int y = plot.bottom() - int((plot.height() - 1) * k / 2.0);
-        p.drawText(QRect(0, y - 8, kLeft - 4, 16), Qt::AlignRight | Qt::AlignVCenter, QString::number(v, 'g', 3) + unit);
+    const AxisTicks y = niceTicks(lo, hi, std::clamp(plot.height() / 22, 2, 5));
+    for (double v : y.values) {
+        if (v < lo - 1e-9 * (hi - lo) || v > hi + 1e-9 * (hi - lo)) continue;
+        const int py = plot.bottom() - int((plot.height() - 1) * (v - lo) / (hi - lo));
+        p.drawText(QRect(0, py - 8, kLeft - 4, 16), Qt::AlignRight | Qt::AlignVCenter, compactNumber(v, y.step) + unit);
+    }
+    if (!(t1 > t0)) return;
+    const AxisTicks x = niceTicks(t0, t1, std::clamp(plot.width() / 90, 2, 8));
+    const QFontMetrics fm = p.fontMetrics();
+    for (double t : x.values) {
+        if (t < t0 - 1e-9 || t > t1 + 1e-9) continue;
+        const int px = plot.left() + int((plot.width() - 1) * (t - t0) / (t1 - t0));
+        const QString label = compactNumber(t, x.step) + " s";
+        const int w = fm.horizontalAdvance(label) + 4;
+        const int left = std::clamp(px - w / 2, 0, p.device()->width() - w);  // never cut at the edges
+        p.drawText(QRect(left, plot.bottom() + 2, w, 16), Qt::AlignCenter, label);
     }
 }
 }  // namespace
@@ -55,7 +69,7 @@ void MembraneTraceWidget::paintEvent(QPaintEvent*) {
     p.fillRect(rect(), palette().window());
     const QRect plot = plotArea(this);
     if (!traces_ || traces_->values.cols() == 0 || traces_->values.rows() == 0) {
-        drawFrame(p, plot, 0, 1, "");
+        drawFrame(p, plot, 0, 1, "", 0, 0);
         p.drawText(plot, Qt::AlignCenter, tr("Click a neuron in the raster to trace its membrane potential"));
         return;
     }
@@ -69,7 +83,8 @@ void MembraneTraceWidget::paintEvent(QPaintEvent*) {
     const float pad = 0.05f * (hi - lo);
     lo -= pad;
     hi += pad;
-    drawFrame(p, plot, lo, hi, "");
+    const double tEnd = double(traces_->firstStep + std::uint64_t(n)) * traces_->dt;
+    drawFrame(p, plot, lo, hi, "", tEnd - double(shown) * traces_->dt, tEnd);
     p.setRenderHint(QPainter::Antialiasing);
     // Min/max per pixel column keeps long traces cheap and shows every spike-reset excursion.
     const int w = plot.width();
@@ -88,12 +103,13 @@ void MembraneTraceWidget::paintEvent(QPaintEvent*) {
         }
         p.setPen(QPen(traceColor(int(r)), 1.2));
         p.drawPath(path);
-        p.drawText(QPoint(plot.left() + 6 + int(r) * 70, plot.top() + 14),
-                   tr("neuron %1").arg(traces_->neurons[std::size_t(r)]));
+        // names above the plot, in the trace colour
+        p.drawText(QPoint(plot.left() + 6 + int(r) * 80, plot.top() - 4), tr("neuron %1").arg(traces_->neurons[std::size_t(r)]));
     }
     p.setPen(QColor(60, 60, 70));
-    p.drawText(QRect(plot.left(), plot.bottom() + 2, plot.width(), 16), Qt::AlignRight,
-               tr("last %1 s").arg(double(shown) * traces_->dt, 0, 'g', 3));
+    const QString title = tr("membrane potential");
+    if (6 + int(v.rows()) * 80 + p.fontMetrics().horizontalAdvance(title) < plot.width())  // beside the names
+        p.drawText(QRect(plot.left(), 0, plot.width(), kTop - 2), Qt::AlignRight | Qt::AlignVCenter, title);
 }
 
 RateSeries computeRates(const snn::SpikeRaster& r, std::uint64_t endStep, double window, double binSeconds) {
@@ -141,10 +157,10 @@ void RateWidget::paintEvent(QPaintEvent*) {
     double hi = 1.0;
     for (const auto& r : series_.rate)
         for (double v : r) hi = std::max(hi, v);
-    hi *= 1.1;
-    drawFrame(p, plot, 0, hi, " Hz");
-    if (series_.sparsity.empty()) return;
+    hi = niceTicks(0, hi * 1.05, std::clamp(plot.height() / 22, 2, 5)).hi;  // the top is a labelled tick
     const std::size_t bins = series_.sparsity.size();
+    drawFrame(p, plot, 0, hi, " Hz", series_.tBegin, series_.tBegin + double(bins) * series_.binSeconds);
+    if (series_.sparsity.empty()) return;
     auto xOf = [&](std::size_t b) { return plot.left() + (double(b) + 0.5) / bins * plot.width(); };
     p.setRenderHint(QPainter::Antialiasing);
     for (std::size_t k = 0; k < series_.rate.size(); ++k) {
@@ -168,8 +184,10 @@ void RateWidget::paintEvent(QPaintEvent*) {
     for (double v : series_.sparsity) mean += v;
     mean /= double(bins);
     p.setPen(QColor(60, 60, 70));
-    p.drawText(plot.adjusted(0, 2, -6, 0), Qt::AlignRight | Qt::AlignTop,
-               tr("rate per population (%1 ms bins); dashed: silent fraction %2").arg(series_.binSeconds * 1e3, 0, 'g', 3).arg(mean, 0, 'f', 3));
+    // the caption above the plot, shortened rather than cut when the panel is narrow
+    QString caption = tr("rate per population (%1 ms bins) · dashed: silent fraction %2").arg(series_.binSeconds * 1e3, 0, 'g', 3).arg(mean, 0, 'f', 3);
+    if (p.fontMetrics().horizontalAdvance(caption) > plot.width()) caption = tr("rate · dashed: silent %1").arg(mean, 0, 'f', 2);
+    p.drawText(QRect(plot.left(), 0, plot.width(), kTop - 2), Qt::AlignRight | Qt::AlignVCenter, caption);
 }
 
 }  // namespace ganglion

@@ -1,5 +1,7 @@
 #include "widgets/sparsity/connectivity_heatmap.h"
 
+#include "widgets/plots/axis_ticks.h"
+
 #include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -20,6 +22,15 @@ QRgb blend(QRgb a, QColor b, double t) {
     return qRgb(int(qRed(a) + (b.red() - qRed(a)) * t), int(qGreen(a) + (b.green() - qGreen(a)) * t),
                 int(qBlue(a) + (b.blue() - qBlue(a)) * t));
 }
+constexpr int kBar = ConnectivityHeatmap::kColourBarWidth;
+/// One synapse of weight w (NaN: absent), weights scaled by the largest magnitude.
+QRgb weightRgb(float w, float maxAbs) {
+    if (std::isnan(w)) return qRgb(255, 255, 255);
+    const double m = std::abs(w) / maxAbs;
+    return blend(qRgb(215, 215, 225), w >= 0 ? QColor(200, 30, 30) : QColor(30, 70, 200), 0.2 + 0.8 * std::sqrt(m));
+}
+/// A block of synapses by the fraction of them that is live.
+QRgb densityRgb(double density) { return blend(qRgb(255, 255, 255), QColor(20, 40, 110), std::pow(density, 0.6)); }
 }  // namespace
 
 ConnectivityHeatmap::ConnectivityHeatmap(QWidget* parent) : QWidget(parent) {
@@ -89,7 +100,7 @@ void ConnectivityHeatmap::rebuildTables() {
 }
 
 QRectF ConnectivityHeatmap::plotRect() const {
-    return QRectF(kMargin, kMargin, std::max(1, width() - 2 * kMargin), std::max(1, height() - 2 * kMargin));
+    return QRectF(kMargin, kMargin, std::max(1, width() - 2 * kMargin - kBar), std::max(1, height() - 2 * kMargin));
 }
 
 double ConnectivityHeatmap::effectiveScale() const {
@@ -161,7 +172,6 @@ QImage ConnectivityHeatmap::render() const {
     const int R = conn_->rows, C = conn_->cols;
     const std::size_t SW = std::size_t(C) + 1;
     const double flash = flashing() ? 1.0 - double(flashClock_.elapsed()) / kFlashMs : 0.0;
-    const QColor dense(20, 40, 110), pos(200, 30, 30), neg(30, 70, 200);
     auto box = [&](const std::vector<std::int32_t>& t, int r0, int c0, int r1, int c1) {
         return t[std::size_t(r1) * SW + std::size_t(c1)] - t[std::size_t(r0) * SW + std::size_t(c1)] -
                t[std::size_t(r1) * SW + std::size_t(c0)] + t[std::size_t(r0) * SW + std::size_t(c0)];
@@ -177,19 +187,14 @@ QImage ConnectivityHeatmap::render() const {
             QRgb col;
             if (s >= 1.0) {  // one synapse per pixel or more
                 const std::size_t idx = std::size_t(r0) * std::size_t(C) + std::size_t(c0);
-                const float w = weight_[idx];
-                col = qRgb(255, 255, 255);
-                if (!std::isnan(w)) {
-                    const double m = std::abs(w) / maxAbs_;
-                    col = blend(qRgb(215, 215, 225), w >= 0 ? pos : neg, 0.2 + 0.8 * std::sqrt(m));
-                }
+                col = weightRgb(weight_[idx], maxAbs_);
                 if (state_[idx] == 2 && flash > 0) col = blend(col, prunedColor(), flash);
                 if (state_[idx] == 3 && flash > 0) col = blend(col, grownColor(), flash);
             } else {  // aggregate a block of synapses
                 const int c1 = std::clamp(int(offset_.x() + (px + 1) / s), c0 + 1, C);
                 const double area = double(r1 - r0) * (c1 - c0);
                 const double density = box(sat_, r0, c0, r1, c1) / area;
-                col = blend(qRgb(255, 255, 255), dense, std::pow(density, 0.6));
+                col = densityRgb(density);
                 if (flash > 0) {
                     if (box(satPruned_, r0, c0, r1, c1) > 0) col = blend(col, prunedColor(), flash);
                     if (box(satGrown_, r0, c0, r1, c1) > 0) col = blend(col, grownColor(), flash);
@@ -238,6 +243,42 @@ void ConnectivityHeatmap::paintEvent(QPaintEvent*) {
     p.setClipping(false);
     p.setPen(palette().windowText().color());
     p.drawRect(mr.adjusted(-0.5, -0.5, 0.5, 0.5));
+    drawColourBar(p, s >= 1.0);
+}
+
+void ConnectivityHeatmap::drawColourBar(QPainter& p, bool weights) const {
+    // What a colour means at this zoom: a synapse's weight, or the live fraction of a block.
+    const QRectF pr = plotRect();
+    QFont f = font();
+    f.setPointSizeF(std::max(7.0, f.pointSizeF() - 1));
+    p.setFont(f);
+    const QFontMetrics fm(f);
+    const int x = int(pr.right()) + 10, top = int(pr.top()) + fm.height() + 4;
+    const int h = std::max(20, int(pr.height()) - 2 * fm.height() - 48);
+    p.setPen(palette().windowText().color());
+    p.drawText(QRect(x - 4, int(pr.top()), kBar, fm.height()), Qt::AlignLeft, weights ? tr("weight") : tr("live fraction"));
+    for (int i = 0; i < h; ++i) {
+        const double u = 1.0 - double(i) / (h - 1);  // 1 at the top
+        p.setPen(QColor(weights ? weightRgb(float((2 * u - 1) * maxAbs_), maxAbs_) : densityRgb(u)));
+        p.drawLine(x, top + i, x + 12, top + i);
+    }
+    p.setPen(palette().windowText().color());
+    p.drawRect(QRect(x, top, 12, h));
+    const double lo = weights ? -maxAbs_ : 0.0, hi = weights ? maxAbs_ : 1.0;
+    const AxisTicks t = niceTicks(lo, hi, std::clamp(h / 30, 2, 5));
+    for (double v : t.values) {
+        if (v < lo - 1e-9 || v > hi + 1e-9) continue;
+        const int y = top + int((hi - v) / (hi - lo) * (h - 1));
+        p.drawLine(x + 12, y, x + 15, y);
+        p.drawText(QRect(x + 17, y - fm.height() / 2, kBar - 20, fm.height()), Qt::AlignLeft | Qt::AlignVCenter, compactNumber(v, t.step));
+    }
+    // the colours of a rewiring
+    int y = top + h + 8;
+    for (const auto& [name, colour] : {std::pair{tr("pruned"), prunedColor()}, std::pair{tr("regrown"), grownColor()}}) {
+        p.fillRect(QRect(x, y, 10, 10), colour);
+        p.drawText(QRect(x + 14, y - 2, kBar - 16, fm.height()), Qt::AlignLeft | Qt::AlignVCenter, name);
+        y += fm.height() + 2;
+    }
 }
 
 void ConnectivityHeatmap::wheelEvent(QWheelEvent* e) {

@@ -7,6 +7,7 @@
 #include "core/g2g/g2g_layer.h"
 
 #include <QElapsedTimer>
+#include <QPainter>
 #include <QImage>
 #include <QTimer>
 #include <QWidget>
@@ -36,6 +37,7 @@ public:
     static QColor prunedColor() { return QColor(255, 120, 0); }
     static QColor grownColor() { return QColor(20, 200, 80); }
     static constexpr int kFlashMs = 2500;
+    static constexpr int kColourBarWidth = 64;  ///< right of the plot: the colour scale and its ticks
 
 signals:
     void viewChanged();
@@ -56,6 +58,7 @@ private:
     QPointF toCell(QPointF widgetPos) const;  // (col, row) in display order, fractional
     void rebuildTables();
     QImage render() const;
+    void drawColourBar(QPainter& p, bool weights) const;  ///< right of the plot, with its ticks
 
     std::shared_ptr<const g2g::G2GConnectivity> conn_;
     // Display-order tables (row-major rows x cols): weight (NaN = no connection), state

@@ -19,6 +19,10 @@ ConnectomeGraphWidget::ConnectomeGraphWidget(QWidget* parent) : QWidget(parent) 
     setMouseTracking(false);
 }
 
+QColor ConnectomeGraphWidget::edgeColor(bool electrical, bool inhibitory) {
+    return electrical ? QColor(30, 165, 60) : inhibitory ? QColor(215, 50, 40) : QColor(40, 80, 200);
+}
+
 QColor ConnectomeGraphWidget::classColor(int cls) {
     switch (CellClass(cls)) {
     case CellClass::Sensory: return QColor(40, 160, 80);
@@ -146,7 +150,7 @@ void ConnectomeGraphWidget::setShowAllEdges(bool on) {
     update();
 }
 
-QRectF ConnectomeGraphWidget::plotRect() const { return QRectF(rect()).adjusted(10, 26, -10, -10); }
+QRectF ConnectomeGraphWidget::plotRect() const { return QRectF(rect()).adjusted(10, legendBottom_ + 10, -10, -10); }
 
 QPointF ConnectomeGraphWidget::toWidget(const QPointF& q) const {
     const QRectF r = plotRect();
@@ -182,21 +186,41 @@ void ConnectomeGraphWidget::paintEvent(QPaintEvent*) {
         p.drawText(rect(), Qt::AlignCenter, tr("No connectome in the graph.\nAdd a Connectome network node and choose its table file."));
         return;
     }
-    // legend
-    int lx = 8;
+    // legend: cell classes (node outlines), then edge kinds as coloured line samples; an entry
+    // that does not fit on the line starts the next one
     p.setFont(QFont(p.font().family(), 8));
+    const QFontMetrics fm = p.fontMetrics();
+    int lx = 8, ly = 12;
+    auto place = [&](int w) {
+        if (lx + w > width() - 4 && lx > 8) lx = 8, ly += 14;
+        const QPoint at(lx, ly);
+        lx += w;
+        return at;
+    };
     for (int c : {0, 1, 2, 3, 4, 5}) {
+        const QString name = QString::fromLatin1(worm::cellClassName(CellClass(c)));
+        const QPoint at = place(22 + fm.horizontalAdvance(name));
         p.setPen(Qt::NoPen);
         p.setBrush(classColor(c));
-        p.drawEllipse(QPointF(lx + 5, 12), 4, 4);
+        p.drawEllipse(QPointF(at.x() + 5, at.y()), 4, 4);
         p.setPen(QColor(50, 50, 60));
-        const QString name = QString::fromLatin1(worm::cellClassName(CellClass(c)));
-        p.drawText(QPointF(lx + 12, 16), name);
-        lx += 22 + p.fontMetrics().horizontalAdvance(name);
+        p.drawText(QPointF(at.x() + 12, at.y() + 4), name);
     }
-    const QString edgeLegend = tr("— chemical   — inhibitory   — gap junction");
-    p.setPen(QColor(50, 50, 60));
-    p.drawText(QPointF(lx + 10, 16), edgeLegend);
+    const std::pair<QString, QColor> kinds[] = {{tr("chemical (excitatory)"), edgeColor(false, false)},
+                                                {tr("chemical (inhibitory)"), edgeColor(false, true)},
+                                                {tr("gap junction"), edgeColor(true, false)}};
+    lx += 8;
+    for (const auto& [name, color] : kinds) {
+        const QPoint at = place(30 + fm.horizontalAdvance(name));
+        p.setPen(QPen(color, 2.5));
+        p.drawLine(QPointF(at.x(), at.y()), QPointF(at.x() + 16, at.y()));
+        p.setPen(QColor(50, 50, 60));
+        p.drawText(QPointF(at.x() + 20, at.y() + 4), name);
+    }
+    if (ly + 6 != legendBottom_) {  // the legend wrapped (or unwrapped): the cells move below it
+        legendBottom_ = ly + 6;
+        update();
+    }
 
     const bool sel = selected_ >= 0;
     // edges
@@ -205,8 +229,8 @@ void ConnectomeGraphWidget::paintEvent(QPaintEvent*) {
         const bool mine = sel && (e.pre == selected_ || e.post == selected_);
         if (!allEdges_ && !mine) continue;
         const double w = std::min(1.0, 0.15 + 0.12 * std::log1p(double(e.count)));
-        QColor c = e.electrical ? QColor(40, 170, 70) : e.inhibitory ? QColor(215, 50, 40) : QColor(60, 90, 170);
-        c.setAlphaF(float(sel ? (mine ? std::min(1.0, 0.4 + w) : 0.03) : 0.08 * w + 0.02));
+        QColor c = edgeColor(e.electrical, e.inhibitory);
+        c.setAlphaF(float(sel ? (mine ? std::min(1.0, 0.4 + w) : 0.03) : 0.14 * w + 0.04));
         p.setPen(QPen(c, mine ? 1.6 : 0.8));
         p.drawLine(toWidget(pos_[e.pre]), toWidget(pos_[e.post]));
     }

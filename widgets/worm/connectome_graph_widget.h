@@ -43,6 +43,8 @@ public:
     /// Force-directed (Fruchterman-Reingold) from the class layout; deterministic.
     static std::vector<QPointF> forceLayout(const worm::ConnectomeInfo& info, int iterations = 150);
     static QColor classColor(int cls);
+    /// Edge colour by kind: chemical excitatory blue, chemical inhibitory red, gap junction green.
+    static QColor edgeColor(bool electrical, bool inhibitory);
 
     QSize sizeHint() const override { return {640, 420}; }
     QSize minimumSizeHint() const override { return {240, 160}; }
@@ -66,6 +68,7 @@ private:
     Layout layout_ = Layout::ByClass;
     int selected_ = -1;
     bool allEdges_ = true;
+    int legendBottom_ = 16;  ///< the legend's last line ends here (it wraps in a narrow view)
 };
 
 }  // namespace ganglion

@@ -1,5 +1,7 @@
 #include "widgets/worm/swimmer_widget.h"
 
+#include "widgets/plots/axis_ticks.h"
+
 #include <QPainter>
 #include <QPainterPath>
 #include <QWheelEvent>
@@ -42,10 +44,14 @@ QColor SwimmerWidget::torqueColor(double t) {
 }
 
 QString SwimmerWidget::readout(const worm::SwimmerFrame& f) {
-    return QStringLiteral("t %1 s · speed %2 m/s · distance %3 m")
+    // in body lengths, the scale that tells how well a body swims, and in physical units
+    const double L = f.bodyLength > 0 ? f.bodyLength : 1.0;
+    return tr("t %1 s · speed %2 body lengths/s (%3) · distance %4 body lengths (%5)")
         .arg(f.time, 0, 'f', 1)
-        .arg(f.speed, 0, 'f', 3)
-        .arg(f.distance, 0, 'f', 2);
+        .arg(f.speed / L, 0, 'f', 3)
+        .arg(siQuantity(f.speed, QStringLiteral("m/s")))
+        .arg(f.distance / L, 0, 'f', 2)
+        .arg(siQuantity(f.distance, QStringLiteral("m")));
 }
 
 void SwimmerWidget::wheelEvent(QWheelEvent* e) {
@@ -147,7 +153,7 @@ void SwimmerWidget::paintLane(QPainter& p, const QRectF& r, const Lane& lane) co
     p.drawText(text, Qt::AlignLeft | Qt::AlignBottom, readout(*f));
     // scale bar: one body length
     const double bar = L * scale;
-    const QPointF b0(r.right() - 12 - bar, r.bottom() - 10);
+    const QPointF b0(r.right() - 12 - bar, r.top() + 26);  // top right: the readout runs along the bottom
     p.setPen(QPen(QColor(80, 80, 80), 2));
     p.drawLine(b0, b0 + QPointF(bar, 0));
     // the label is centred on the bar but never leaves the lane (a short bar when zoomed out)

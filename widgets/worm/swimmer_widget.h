@@ -36,7 +36,8 @@ public:
 
     /// Colour of a normalised torque in [-1, 1] (0 = neutral grey).
     static QColor torqueColor(double t);
-    /// The readout line drawn for a frame ("t 12.3 s · speed 0.152 m/s · distance 1.84 m").
+    /// The readout line drawn for a frame, in body lengths and physical units
+    /// ("t 12.3 s · speed 0.152 body lengths/s (152 mm/s) · distance 1.84 body lengths (1.84 m)").
     static QString readout(const worm::SwimmerFrame& f);
 
     QSize sizeHint() const override { return {480, 260}; }

@@ -28,6 +28,11 @@ void TraceStrip::setXUnit(const QString& unit) {
     update();
 }
 
+void TraceStrip::setYUnit(const QString& unit) {
+    yUnit_ = unit;
+    update();
+}
+
 void TraceStrip::paintEvent(QPaintEvent*) {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
@@ -82,13 +87,13 @@ void TraceStrip::paintEvent(QPaintEvent*) {
         p.drawText(QRectF(r.left(), r.bottom() + 1, r.width(), 14), Qt::AlignRight,
                    QStringLiteral("%1 %2").arg(xmax, 0, 'f', 0).arg(unit_));
         p.drawText(QRectF(r.left(), 2, r.width(), 14), Qt::AlignRight,
-                   tr("%1 … %2").arg(lo_, 0, 'g', 3).arg(hi_, 0, 'g', 3));
+                   tr("%1 … %2 %3").arg(lo_, 0, 'g', 3).arg(hi_, 0, 'g', 3).arg(yUnit_).trimmed());
         return;
     }
     p.drawText(QRectF(r.left(), r.bottom() + 1, r.width(), 14), Qt::AlignLeft,
                tr("−%1 %2").arg(double(n - 1) * sampleDt_, 0, 'f', unit_ == QLatin1String("s") ? 2 : 0).arg(unit_));
     p.drawText(QRectF(r.left(), 2, r.width(), 14), Qt::AlignRight,
-               tr("%1 … %2").arg(lo_, 0, 'g', 3).arg(hi_, 0, 'g', 3));
+               tr("%1 … %2 %3").arg(lo_, 0, 'g', 3).arg(hi_, 0, 'g', 3).arg(yUnit_).trimmed());
     p.drawText(QRectF(r.left(), r.bottom() + 1, r.width(), 14), Qt::AlignRight, tr("now"));
 }
 

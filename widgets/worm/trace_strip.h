@@ -26,6 +26,8 @@ public:
     void setRange(double lo, double hi);
     /// Unit of the x axis label (default "s"; e.g. "generations" with sampleDt = 1).
     void setXUnit(const QString& unit);
+    /// Unit of the values, shown with the range ("0.1 … 0.3 m/s"); none by default.
+    void setYUnit(const QString& unit);
     void clear() { setSeries({}, sampleDt_); }
     int seriesCount() const { return int(series_.size()); }
 
@@ -40,6 +42,7 @@ private:
     double sampleDt_ = 0.001;
     double lo_ = 0, hi_ = 1;
     QString unit_ = QStringLiteral("s");
+    QString yUnit_;
 };
 
 }  // namespace ganglion
