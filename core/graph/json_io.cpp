@@ -66,6 +66,11 @@ std::string graphToJson(const Graph& g) {
     doc["settings"] = {{"title", s.title},         {"description", s.description},
                        {"seed", s.seed},           {"evalEvery", s.evalEvery},
                        {"dt", s.dt},               {"gridSize", s.gridSize}};
+    if (!s.family.empty() || !s.level.empty() || s.order != 0) {  // only examples carry a gallery place
+        doc["settings"]["family"] = s.family;
+        doc["settings"]["level"] = s.level;
+        doc["settings"]["order"] = s.order;
+    }
     // Written in id order so a document's text does not depend on its edit history (undoing a
     // deletion re-inserts a node at the end of the in-memory list).
     std::vector<const Node*> byId;
@@ -126,12 +131,17 @@ Graph graphFromJson(const std::string& text) {
             st.evalEvery = s.value("evalEvery", st.evalEvery);
             st.dt = s.value("dt", st.dt);
             st.gridSize = s.value("gridSize", st.gridSize);
+            st.family = s.value("family", st.family);
+            st.level = s.value("level", st.level);
+            st.order = s.value("order", st.order);
         } catch (const json::exception& e) {
             fail("settings", std::string("wrong value type (") + e.what() + ")");
         }
         if (!(st.dt > 0)) fail("settings.dt", "must be positive");
         if (st.gridSize < 4 || st.gridSize > 512) fail("settings.gridSize", "must be within [4, 512]");
         if (st.evalEvery < 0) fail("settings.evalEvery", "must be >= 0");
+        if (!st.level.empty() && galleryLevelRank(st.level) < 0)
+            fail("settings.level", "must be \"starter\", \"intermediate\" or \"advanced\" (got \"" + st.level + "\")");
     }
     const json& nodes = require(doc, "nodes", "(top level)");
     if (!nodes.is_array()) fail("nodes", "expected an array");
