@@ -92,7 +92,7 @@ void MainWindow::applyDefaultSizes() {
     // with most of the height; wide enough for the widest view's controls without a scroll bar.
     QDockWidget* top = nullptr;
     QList<QDockWidget*> below, bottom;
-    int minWidth = 0, minBottom = 0;
+    int minWidth = 0, minBottom = 0, minBelow = 0;
     for (int i = 0; i < int(viewDocks_.size()); ++i) {
         QDockWidget* dock = viewDocks_[i];
         if (!dock->isVisible()) continue;
@@ -104,15 +104,21 @@ void MainWindow::applyDefaultSizes() {
         }
         if (dockWidgetArea(dock) != Qt::RightDockWidgetArea) continue;
         minWidth = std::max(minWidth, hint.width());
-        if (!top) top = dock;
-        else below << dock;
+        if (!top) {
+            top = dock;
+        } else {
+            below << dock;
+            minBelow = std::max(minBelow, hint.height());
+        }
     }
     if (top) {
         const int w = std::clamp(minWidth + 24, width() * 36 / 100, width() / 2);
         resizeDocks({top}, {w}, Qt::Horizontal);
         if (!below.isEmpty()) {
+            // the document's views get 62 %, or what their controls need, leaving the curves 200 px
             const int h = std::max(1, height() - 120);
-            resizeDocks({top, below.front()}, {h * 38 / 100, h * 62 / 100}, Qt::Vertical);
+            const int lower = std::clamp(minBelow + 40, h * 62 / 100, std::max(h * 62 / 100, h - 200));
+            resizeDocks({top, below.front()}, {h - lower, lower}, Qt::Vertical);
         }
     }
     if (!bottom.isEmpty()) resizeDocks({bottom.front()}, {std::clamp(minBottom + 12, 260, height() * 40 / 100)}, Qt::Vertical);

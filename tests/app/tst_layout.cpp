@@ -198,6 +198,12 @@ private slots:
         QStringList families;
         for (const ExampleFamily& f : gallery) families << f.name;
         QCOMPARE(sections, families);
+        if (const QByteArray dir = qgetenv("GANGLION_SCREENSHOT_DIR"); !dir.isEmpty()) {  // to look at it
+            examplesMenu->popup(win.w.mapToGlobal(QPoint(40, 40)));
+            QTest::qWait(200);
+            examplesMenu->grab().save(QString::fromLocal8Bit(dir) + "/examples_menu.png");
+            examplesMenu->hide();
+        }
     }
 
     void galleryOrdersFilesByTheirOwnDeclaration() {
