@@ -7,6 +7,33 @@
 
 namespace ganglion {
 
+QUndoCommand* makeConnectCommand(Graph& g, const Endpoint& from, const Endpoint& to, EdgeId moving, QString* why) {
+    auto refuse = [why](const QString& text) -> QUndoCommand* {
+        if (why) *why = text;
+        return nullptr;
+    };
+    const Edge* taken = g.edgeIntoPort(to);
+    if (taken && taken->id == moving) taken = nullptr;  // a wire moved back onto its own input
+    if (taken && taken->from == from) return refuse(QObject::tr("%1 is already connected to %2.")
+                                                        .arg(endpointLabel(g, from), endpointLabel(g, to)));
+    // the input's current wire goes (replaced or moved), so only the rest is judged
+    if (auto err = g.canConnect(from, to, g.edgeIntoPort(to) != nullptr)) return refuse(QString::fromStdString(*err));
+    if (moving && !g.edge(moving)) return refuse(QObject::tr("The connection no longer exists."));
+    const QString text = QObject::tr("Connect %1 → %2").arg(endpointLabel(g, from), endpointLabel(g, to));
+    const QString replaced = taken ? QObject::tr(" (replaces %1)").arg(endpointLabel(g, taken->from)) : QString();
+    if (!taken && !moving) return new ConnectCommand(g, from, to);
+    if (!taken || !moving) {  // one wire becomes another
+        auto* cmd = new ReconnectCommand(g, taken ? taken->id : moving, from, to);
+        cmd->setText(text + replaced);
+        return cmd;
+    }
+    // a wire moved onto a taken input: the input's wire goes, then the moved one lands there
+    auto* step = new QUndoCommand(text + replaced);
+    new DisconnectCommand(g, taken->id, step);
+    new ReconnectCommand(g, moving, from, to, step);
+    return step;
+}
+
 void bindCanvasToUndoStack(GraphCanvas* canvas, Graph& g, QUndoStack* undo, std::function<void(const QString&)> status) {
     auto refuse = [status](const std::string& why) {
         if (status) status(QObject::tr("Cannot connect: %1").arg(QString::fromStdString(why)));
@@ -14,15 +41,16 @@ void bindCanvasToUndoStack(GraphCanvas* canvas, Graph& g, QUndoStack* undo, std:
     QObject::connect(canvas, &GraphCanvas::requestAddNode, undo, [&g, undo](const QString& type, const QPointF& pos) {
         undo->push(new AddNodeCommand(g, type, pos));
     });
-    QObject::connect(canvas, &GraphCanvas::requestConnect, undo, [&g, undo, refuse](const Endpoint& from, const Endpoint& to) {
-        if (auto err = g.canConnect(from, to)) return refuse(*err);
-        undo->push(new ConnectCommand(g, from, to));
-    });
+    // a wire dropped on a taken input replaces the old one: one undo step either way
+    auto connect = [&g, undo, refuse](EdgeId moving, const Endpoint& from, const Endpoint& to) {
+        QString why;
+        if (QUndoCommand* cmd = makeConnectCommand(g, from, to, moving, &why)) undo->push(cmd);
+        else refuse(why.toStdString());
+    };
+    QObject::connect(canvas, &GraphCanvas::requestConnect, undo,
+                     [connect](const Endpoint& from, const Endpoint& to) { connect(0, from, to); });
     QObject::connect(canvas, &GraphCanvas::requestDisconnect, undo, [&g, undo](EdgeId e) { undo->push(new DisconnectCommand(g, e)); });
-    QObject::connect(canvas, &GraphCanvas::requestReconnect, undo,
-                     [&g, undo](EdgeId e, const Endpoint& from, const Endpoint& to) {
-                         undo->push(new ReconnectCommand(g, e, from, to));
-                     });
+    QObject::connect(canvas, &GraphCanvas::requestReconnect, undo, connect);
     QObject::connect(canvas, &GraphCanvas::requestMove, undo,
                      [&g, undo](const QList<QPair<NodeId, QPointF>>& from, const QList<QPair<NodeId, QPointF>>& to) {
                          undo->push(new MoveNodesCommand(g, from, to));

@@ -3,6 +3,7 @@
 #include "app/canvas_binding.h"
 #include "document/graph_commands.h"
 #include "core/graph/json_io.h"
+#include "app/example_gallery.h"
 #include "views/view_registry.h"
 #include "widgets/canvas/canvas_style.h"
 #include "widgets/canvas/graph_canvas.h"
@@ -30,7 +31,6 @@
 #include <QTimer>
 #include <QScreen>
 #include <QScrollArea>
-#include <QSet>
 #include <QToolBar>
 #include <QUndoStack>
 
@@ -60,6 +60,15 @@ QImage pointsImage(const Matrix& pts) {
 }
 
 QString speedText(int i) { return kSpeeds[i] == 0 ? QObject::tr("max") : QObject::tr("%1/s").arg(kSpeeds[i]); }
+
+/// Status-bar text on one line: several messages (one per line, as build errors come) are
+/// joined by "; " instead of running into each other.
+QString oneLine(const QString& text) {
+    QStringList parts;
+    for (const QString& line : text.split('\n'))
+        if (!line.trimmed().isEmpty()) parts << line.trimmed();
+    return parts.join(QStringLiteral("; "));
+}
 }  // namespace
 
 MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent), session_(session) {
@@ -77,16 +86,17 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
 
     stepLabel_ = new QLabel(this);
     statusBar()->addPermanentWidget(stepLabel_);
-    connect(session_, &Session::engineMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
+    connect(session_, &Session::engineMessage, this, [this](const QString& m) { statusBar()->showMessage(oneLine(m), 8000); });
     connect(session_, &Session::runningChanged, this, &MainWindow::refreshRunActions);
     connect(session_, &Session::modifiedChanged, this, [this] { refreshTitle(); });
     connect(session_, &Session::filePathChanged, this, [this] { refreshTitle(); });
     connect(session_, &Session::documentReplaced, this, [this] {
         inspector_->setNode(0);
         refreshTitle();
-        raiseRelevantViews();
+        applyDocumentLayout();
         QTimer::singleShot(0, canvas_, &GraphCanvas::fitToView);
     });
+    connect(session_->undoStack(), &QUndoStack::indexChanged, this, &MainWindow::showNewlyRelevantViews);
 
     // an undone or redone edit recreates canvas items without their thumbnails: draw them again
     // from the current snapshot even while paused (no new snapshot comes)
@@ -95,13 +105,12 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
         QTimer::singleShot(0, this, &MainWindow::pollEngine);
     });
 
-    QSettings st;
-    restoreGeometry(st.value("window/geometry").toByteArray());
-    if (!restoreState(st.value("window/state").toByteArray())) {
+    if (!restoreGeometry(QSettings().value("window/geometry").toByteArray())) {
         QSize size(1500, 920);
         if (auto* scr = screen()) size = size.boundedTo(scr->availableGeometry().size() * 0.95);
         resize(size);
     }
+    applyDocumentLayout();  // the dock layout goes with the document (main_window_layout.cpp)
     refreshTitle();
     refreshRunActions(false);
 
@@ -159,7 +168,7 @@ void MainWindow::buildActions() {
         if (maybeSave()) session_->newDocument();
     });
     connect(openAct_, &QAction::triggered, this, [this] {
-        const QString dir = QSettings().value("lastDir", QDir::homePath()).toString();
+        const QString dir = QFileInfo(suggestedSavePath()).absolutePath();  // last folder used, else documents
         const QString f = QFileDialog::getOpenFileName(this, tr("Open graph"), dir, tr("Ganglion graphs (*.json)"));
         if (!f.isEmpty()) openFile(f);
     });
@@ -192,12 +201,35 @@ void MainWindow::buildActions() {
     auto* file = addToolBar(tr("File"));
     file->setObjectName("FileToolBar");
     file->addActions({newAct_, openAct_, saveAct_});
+    // The toolbar's Undo/Redo keep a fixed label (the menu and the tooltip name the action), so
+    // the buttons after them do not move as the text of the next undo step changes.
+    auto toolFor = [this](QAction* menuAct, const QString& text, const QString& icon, const QKeySequence& key,
+                          void (QUndoStack::*textChanged)(const QString&), void (QUndoStack::*canChanged)(bool)) {
+        auto* a = new QAction(QIcon::fromTheme(icon), text, this);
+        auto tip = [a, text, key](const QString& what) {
+            a->setToolTip(QStringLiteral("%1 %2 (%3)").arg(text, what, key.toString(QKeySequence::NativeText)).simplified());
+        };
+        connect(session_->undoStack(), textChanged, a, tip);
+        connect(session_->undoStack(), canChanged, a, &QAction::setEnabled);
+        connect(a, &QAction::triggered, menuAct, &QAction::trigger);
+        a->setEnabled(menuAct->isEnabled());
+        tip({});
+        return a;
+    };
+    undoToolAct_ = toolFor(undoAct_, tr("Undo"), "edit-undo", QKeySequence::Undo, &QUndoStack::undoTextChanged, &QUndoStack::canUndoChanged);
+    redoToolAct_ = toolFor(redoAct_, tr("Redo"), "edit-redo", QKeySequence::Redo, &QUndoStack::redoTextChanged, &QUndoStack::canRedoChanged);
     auto* edit = addToolBar(tr("Edit"));
     edit->setObjectName("EditToolBar");
-    edit->addActions({undoAct_, redoAct_});
+    edit->addActions({undoToolAct_, redoToolAct_});
     auto* run = addToolBar(tr("Run"));
     run->setObjectName("RunToolBar");
     run->addActions({playAct_, stepAct_, resetAct_});
+    if (QWidget* play = run->widgetForAction(playAct_)) {  // "Pause" and "Play" take the same room
+        refreshRunActions(true);
+        const int paused = play->sizeHint().width();
+        refreshRunActions(false);
+        play->setMinimumWidth(std::max(paused, play->sizeHint().width()));
+    }
     speed_ = new QSlider(Qt::Horizontal, this);
     speed_->setRange(0, int(std::size(kSpeeds)) - 1);
     speed_->setValue(QSettings().value("run/speed", int(std::size(kSpeeds)) - 1).toInt());
@@ -221,18 +253,19 @@ void MainWindow::buildMenus() {
     file->addActions({newAct_, openAct_});
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     examplesMenu_ = file->addMenu(tr("&Examples"));
-    for (const QString& path : exampleFiles()) {
-        QString title = QFileInfo(path).completeBaseName();
-        try {
-            const Graph g = loadGraphFile(path.toStdString());
-            if (!g.settings().title.empty()) title = QString::fromStdString(g.settings().title);
-            auto* a = examplesMenu_->addAction(title);
-            a->setToolTip(QString::fromStdString(g.settings().description));
-            connect(a, &QAction::triggered, this, [this, path] { openFile(path, true); });
-        } catch (const std::exception& e) {
-            auto* a = examplesMenu_->addAction(tr("%1 (unreadable)").arg(title));
-            a->setEnabled(false);
-            a->setToolTip(QString::fromStdString(e.what()));
+    // grouped by family, starter first (each example file declares its place)
+    for (const ExampleFamily& family : exampleGallery(exampleFiles())) {
+        examplesMenu_->addSection(family.name);
+        for (const ExampleEntry& e : family.examples) {
+            // the level sits in the shortcut column, right-aligned
+            auto* a = examplesMenu_->addAction(e.level.isEmpty() ? e.title : e.title + '\t' + e.level);
+            a->setToolTip(e.error.isEmpty() ? e.description : e.error);
+            if (!e.error.isEmpty()) {
+                a->setText(tr("%1 (unreadable)").arg(e.title));
+                a->setEnabled(false);
+                continue;
+            }
+            connect(a, &QAction::triggered, this, [this, path = e.path] { openFile(path, true); });
         }
     }
     examplesMenu_->setToolTipsVisible(true);
@@ -252,6 +285,9 @@ void MainWindow::buildMenus() {
 
     viewMenu_ = menuBar()->addMenu(tr("&View"));
     viewMenu_->addActions({fitAct_, zoomInAct_, zoomOutAct_});
+    viewMenu_->addSeparator();
+    auto* resetLayoutAct = viewMenu_->addAction(tr("Reset &Layout"), this, &MainWindow::resetLayout);
+    resetLayoutAct->setToolTip(tr("Arrange the views as they start for this graph"));
     viewMenu_->addSeparator();
 
     auto* run = menuBar()->addMenu(tr("&Run"));
@@ -286,6 +322,8 @@ void MainWindow::buildDocks() {
     splitDockWidget(pd, id, Qt::Vertical);
     viewMenu_->addAction(pd->toggleViewAction());
     viewMenu_->addAction(id->toggleViewAction());
+    paletteDock_ = pd;
+    inspectorDock_ = id;
 
     // Default layout: the first right view (training curves) stays on top; every other right view
     // shares one tab group below it; bottom views share a tab group along the bottom.
@@ -304,6 +342,7 @@ void MainWindow::buildDocks() {
         scroll->setProperty("ganglionNodeTypes", view->property("ganglionNodeTypes"));
         d->setWidget(scroll);
         viewMenu_->addAction(d->toggleViewAction());
+        viewDocks_ << d;
         if (v.area == Qt::BottomDockWidgetArea) {
             addDockWidget(Qt::BottomDockWidgetArea, d);
             if (bottomGroup) tabifyDockWidget(bottomGroup, d);
@@ -322,14 +361,7 @@ void MainWindow::buildDocks() {
         }
     }
     if (rightGroup) rightGroup->raise();
-    // Sizes are applied once the window has its real size (first show).
-    QTimer::singleShot(150, this, [this, pd, id, top, rightGroup, bottomGroup] {
-        if (!QSettings().value("window/state").toByteArray().isEmpty()) return;  // the user's layout wins
-        resizeDocks({pd, id}, {300, 420}, Qt::Vertical);
-        if (top && rightGroup) resizeDocks({top, rightGroup}, {height() * 45 / 100, height() * 55 / 100}, Qt::Vertical);
-        if (top) resizeDocks({top}, {width() * 36 / 100}, Qt::Horizontal);
-        if (bottomGroup) resizeDocks({bottomGroup}, {260}, Qt::Vertical);
-    });
+    defaultState_ = saveState(kLayoutVersion);  // View ▸ Reset layout returns here (sizes: applyDefaultSizes)
 }
 
 void MainWindow::bindCanvas() {
@@ -409,22 +441,16 @@ void MainWindow::pollEngine() {
 }
 
 void MainWindow::raiseRelevantViews() {
-    // A view names the node types it shows in its "ganglionNodeTypes" property; the views that
-    // have something to show for this document come to the front of their tab groups.
-    QSet<QString> types;
-    for (const auto& n : session_->graph().nodes()) types.insert(QString::fromStdString(n.type));
     // Tabbed and bottom-area views are shown only when the document has something for them (the
     // View menu brings any of them back); the relevant ones come to the front.
-    for (auto* dock : findChildren<QDockWidget*>()) {
-        if (!dock->widget()) continue;
-        const QStringList wanted = dock->widget()->property("ganglionNodeTypes").toStringList();
-        bool relevant = false;
-        for (const QString& t : wanted) relevant = relevant || types.contains(t);
+    const QList<QDockWidget*> relevant = relevantViews();
+    for (QDockWidget* dock : viewDocks_) {
+        const bool wantsNodes = !dock->widget()->property("ganglionNodeTypes").toStringList().isEmpty();
         // bottom views, and right-hand views sharing a tab group, give their room to the
         // document's own views; a view standing alone (the curves) stays
         const bool grouped = dockWidgetArea(dock) == Qt::BottomDockWidgetArea || !tabifiedDockWidgets(dock).isEmpty();
-        if (grouped && !wanted.isEmpty() && !dock->isFloating()) dock->setVisible(relevant);
-        if (relevant) {
+        if (grouped && wantsNodes && !dock->isFloating()) dock->setVisible(relevant.contains(dock));
+        if (relevant.contains(dock)) {
             dock->show();
             dock->raise();
         }

@@ -8,6 +8,7 @@
 #include <QMainWindow>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QSlider;
@@ -35,22 +36,54 @@ public:
 
     bool maybeSave();  ///< true when it is fine to discard the current document
 
-    /// Where a modified document is copied aside (every 30 s) until it is saved or discarded.
-    static QString autosavePath();
-    /// Copies the document there now when it has unsaved changes; false when there was nothing
-    /// to keep or it could not be written.
+    /// Where the current document is copied aside (every 30 s) while it has unsaved changes:
+    /// one slot per document (its file, the example it came from, or "untitled") and per running
+    /// workbench, so copies of different documents never overwrite each other.
+    QString autosavePath() const;
+    /// Copies the document there now when it has unsaved changes (with a note of its origin and
+    /// the time); false when there was nothing to keep or it could not be written.
     bool autosaveNow();
     /// At start-up: when an earlier run left unsaved work, asks whether to recover it and, if so,
     /// opens it as a modified document bound to its original file. True when recovered.
     bool offerRecovery();
+    /// Start-up: offers recovery (when `recovery`), then opens `file` — unless work was recovered,
+    /// which then stays open (the status bar says the file was not opened) instead of asking at
+    /// once to save what was just recovered. An empty `file` opens nothing.
+    void openAtStart(const QString& file, bool asExample, bool recovery);
+    /// Where the Save dialog starts: the last folder saved to or opened from (never the bundled
+    /// examples), else the user's documents folder; an example's copy is proposed under its name.
+    QString suggestedSavePath() const;
+
+    /// Each set of views a document needs keeps its own dock layout (saved as the user leaves
+    /// it); a document without one gets the default layout for its views.
+    void resetLayout();  ///< View ▸ Reset layout: the default layout for this document
+    /// The key the current layout is kept under: the views the document needs, e.g. "KAN splines".
+    QString layoutKey() const;
+    /// The dock views that have something to show for the current graph.
+    QList<QDockWidget*> relevantViews() const;
 
 protected:
     void closeEvent(QCloseEvent* e) override;
+    void showEvent(QShowEvent* e) override;
 
 private:
     /// Removes the copy this window wrote (never one left by another run that was not offered).
     void dropAutosave();
-    bool autosaved_ = false;
+    QString autosaved_;  ///< the copy this window last wrote ("" when none)
+
+    void applyDocumentLayout();  ///< a new document: keep the old one's layout, restore or default
+    void applyDefaultLayout();
+    void applyDefaultSizes();    ///< dock sizes of the default layout for the current window size
+    void scheduleDefaultSizes(); ///< applyDefaultSizes on the next turn of the event loop, if still pending
+    void storeLayout();          ///< remembers the current layout under layoutKey_
+    void showNewlyRelevantViews();  ///< an edit made a view relevant (e.g. a 2D data set added)
+    static constexpr int kLayoutVersion = 2;  ///< saveState() version: older layouts are not restored
+    QByteArray defaultState_;
+    bool sizesPending_ = false;  ///< default sizes wait for the window to be shown
+    QString layoutKey_;
+    QList<QDockWidget*> shownRelevant_;
+    QDockWidget *paletteDock_ = nullptr, *inspectorDock_ = nullptr;
+    QList<QDockWidget*> viewDocks_;
 
     void buildActions();
     void buildMenus();
@@ -76,7 +109,7 @@ private:
     QLabel* stepLabel_ = nullptr;
     QSlider* speed_ = nullptr;
     QAction *newAct_, *openAct_, *saveAct_, *saveAsAct_, *quitAct_;
-    QAction *undoAct_, *redoAct_, *cutAct_, *copyAct_, *pasteAct_, *dupAct_, *expandAct_, *deleteAct_, *selectAllAct_;
+    QAction *undoAct_, *redoAct_, *undoToolAct_, *redoToolAct_, *cutAct_, *copyAct_, *pasteAct_, *dupAct_, *expandAct_, *deleteAct_, *selectAllAct_;
     QAction *playAct_, *stepAct_, *resetAct_, *fitAct_, *zoomInAct_, *zoomOutAct_;
     std::uint64_t lastBuild_ = 0;
     SnapshotPtr lastPolled_;  ///< the snapshot the thumbnails show

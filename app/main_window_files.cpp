@@ -4,13 +4,18 @@
 
 #include <QCloseEvent>
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMenu>
 #include <QMessageBox>
+#include <QRegularExpression>
+#include <QSaveFile>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -33,7 +38,7 @@ bool MainWindow::openFile(const QString& path, bool asExample) {
     }
     if (!asExample) addRecent(path);
     QSettings().setValue("lastFile", asExample ? QString("example:") + path : path);
-    QSettings().setValue("lastDir", QFileInfo(path).absolutePath());
+    if (!asExample) QSettings().setValue("lastDir", QFileInfo(path).absolutePath());  // never the bundled examples
     statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(path)), 5000);
     return true;
 }
@@ -50,8 +55,7 @@ bool MainWindow::save() {
 }
 
 bool MainWindow::saveAs() {
-    const QString dir = QSettings().value("lastDir", QDir::homePath()).toString();
-    QString f = QFileDialog::getSaveFileName(this, tr("Save graph"), dir, tr("Ganglion graphs (*.json)"));
+    QString f = QFileDialog::getSaveFileName(this, tr("Save graph"), suggestedSavePath(), tr("Ganglion graphs (*.json)"));
     if (f.isEmpty()) return false;
     if (!f.endsWith(".json")) f += ".json";
     QString error;
@@ -61,7 +65,21 @@ bool MainWindow::saveAs() {
     }
     addRecent(f);
     QSettings().setValue("lastFile", f);
+    QSettings().setValue("lastDir", QFileInfo(f).absolutePath());
     return true;
+}
+
+QString MainWindow::suggestedSavePath() const {
+    if (!session_->filePath().isEmpty()) return session_->filePath();
+    QString dir = QSettings().value("lastDir").toString();
+    const QString examples = QFileInfo(exampleFiles().value(0)).canonicalPath();
+    if (dir.isEmpty() || !QFileInfo(dir).isDir() || (!examples.isEmpty() && QFileInfo(dir).canonicalFilePath() == examples)) {
+        dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+        if (dir.isEmpty() || !QFileInfo(dir).isDir()) dir = QDir::homePath();
+    }
+    // a changed example is proposed under the example's file name
+    const QString name = session_->origin().isEmpty() ? tr("untitled.json") : QFileInfo(session_->origin()).fileName();
+    return QDir(dir).filePath(name);
 }
 
 bool MainWindow::maybeSave() {
@@ -80,9 +98,9 @@ void MainWindow::closeEvent(QCloseEvent* e) {
     }
     dropAutosave();  // saved, or the user chose to discard
     session_->pause();
-    QSettings st;
-    st.setValue("window/geometry", saveGeometry());
-    st.setValue("window/state", saveState());
+    QSettings().setValue("window/geometry", saveGeometry());
+    layoutKey_ = layoutKey();
+    storeLayout();  // the layout goes with this document's views
     e->accept();
 }
 
@@ -90,43 +108,89 @@ namespace {
 
 QString autosaveDir() { return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation); }
 
-/// Settings key of an autosave file's metadata (its original file and when it was written).
-QString autosaveKey(const QString& path, const char* what) {
-    return QStringLiteral("autosave/%1/%2").arg(QFileInfo(path).completeBaseName(), QLatin1String(what));
+/// A document's recovery slot: its file, else the example (or other file) it was read from,
+/// else "untitled" — so copies of different documents never share one.
+QString documentSlot(const QString& file, const QString& origin) {
+    auto clean = [](const QString& name) { return QString(name).replace(QRegularExpression("[^A-Za-z0-9_]"), "_").left(40); };
+    if (!file.isEmpty()) {
+        const QByteArray h = QCryptographicHash::hash(QFileInfo(file).absoluteFilePath().toUtf8(), QCryptographicHash::Sha1);
+        return "file_" + clean(QFileInfo(file).completeBaseName()) + "_" + QString::fromLatin1(h.toHex().left(8));
+    }
+    if (!origin.isEmpty()) return "from_" + clean(QFileInfo(origin).completeBaseName());
+    return QStringLiteral("untitled");
 }
 
-/// Whether the process that wrote autosave-<pid>.json is still running (its work is not lost).
+/// What a copy is of, written beside it (autosave-….json.note) at the moment it is made, so
+/// nothing depends on settings that a crash may not have written.
+struct CopyNote {
+    QString source;  ///< the file Save writes to ("" untitled)
+    QString origin;  ///< the file it was first read from (an example, …)
+    QString title;   ///< the graph's title
+    QDateTime time;  ///< when it was copied aside
+};
+
+QString notePath(const QString& copy) { return copy + QStringLiteral(".note"); }
+
+bool writeNote(const QString& copy, const CopyNote& n) {
+    const QJsonObject o{{"source", n.source}, {"origin", n.origin}, {"title", n.title},
+                        {"time", n.time.toString(Qt::ISODateWithMs)}};
+    QSaveFile f(notePath(copy));
+    return f.open(QIODevice::WriteOnly) && f.write(QJsonDocument(o).toJson()) > 0 && f.commit();
+}
+
+CopyNote readNote(const QString& copy) {
+    CopyNote n;
+    QFile f(notePath(copy));
+    if (f.open(QIODevice::ReadOnly)) {
+        const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+        n.source = o.value("source").toString();
+        n.origin = o.value("origin").toString();
+        n.title = o.value("title").toString();
+        n.time = QDateTime::fromString(o.value("time").toString(), Qt::ISODateWithMs);
+    }
+    if (!n.time.isValid()) n.time = QFileInfo(copy).lastModified();  // the copy itself says when it was written
+    return n;
+}
+
+void removeCopy(const QString& copy) {
+    QFile::remove(copy);
+    QFile::remove(notePath(copy));
+}
+
+/// Whether the process that wrote autosave-<pid>-….json is still running (its work is not lost).
 bool writerAlive(const QString& path, qint64 self) {
     bool ok = false;
-    const qint64 pid = QFileInfo(path).completeBaseName().section('-', 1).toLongLong(&ok);
+    const qint64 pid = QFileInfo(path).completeBaseName().section('-', 1, 1).toLongLong(&ok);
     if (!ok || pid <= 0 || pid == self) return false;
     return ::kill(pid_t(pid), 0) == 0 || errno == EPERM;
 }
 
 }  // namespace
 
-QString MainWindow::autosavePath() {
-    // one file per running workbench, so two windows never overwrite each other's work
-    return autosaveDir() + QStringLiteral("/autosave-%1.json").arg(QCoreApplication::applicationPid());
+QString MainWindow::autosavePath() const {
+    // per running workbench and per document: two windows, or two documents, never overwrite
+    // each other's work
+    return autosaveDir() + QStringLiteral("/autosave-%1-%2.json")
+                               .arg(QCoreApplication::applicationPid())
+                               .arg(documentSlot(session_->filePath(), session_->origin()));
 }
 
 bool MainWindow::autosaveNow() {
     if (!session_->isModified()) return false;
     const QString path = autosavePath();
+    if (!autosaved_.isEmpty() && autosaved_ != path) dropAutosave();  // the document changed its slot
     QDir().mkpath(QFileInfo(path).absolutePath());
     if (!session_->writeCopy(path, nullptr)) return false;
-    QSettings st;
-    st.setValue(autosaveKey(path, "source"), session_->filePath());
-    st.setValue(autosaveKey(path, "time"), QDateTime::currentDateTime());
-    autosaved_ = true;
+    writeNote(path, {session_->filePath(), session_->origin(), QString::fromStdString(session_->graph().settings().title),
+                     QDateTime::currentDateTime()});
+    autosaved_ = path;
     return true;
 }
 
 void MainWindow::dropAutosave() {
-    if (!autosaved_) return;
-    QFile::remove(autosavePath());
-    QSettings().remove(QStringLiteral("autosave/") + QFileInfo(autosavePath()).completeBaseName());
-    autosaved_ = false;
+    if (autosaved_.isEmpty()) return;
+    removeCopy(autosaved_);
+    autosaved_.clear();
 }
 
 bool MainWindow::offerRecovery() {
@@ -136,18 +200,18 @@ bool MainWindow::offerRecovery() {
         if (!writerAlive(f.absoluteFilePath(), QCoreApplication::applicationPid())) left << f;
     for (const QFileInfo& f : left) {
         const QString path = f.absoluteFilePath();
-        QSettings st;
-        const QString source = st.value(autosaveKey(path, "source")).toString();
-        const QDateTime when = st.value(autosaveKey(path, "time")).toDateTime();
+        const CopyNote note = readNote(path);
+        QString what = tr("a new, untitled graph");
+        if (!note.source.isEmpty()) what = QDir::toNativeSeparators(note.source);
+        else if (!note.origin.isEmpty())
+            what = tr("a copy of “%1”").arg(note.title.isEmpty() ? QFileInfo(note.origin).fileName() : note.title);
         const auto answer = QMessageBox::question(
             this, tr("Recover unsaved work?"),
             tr("Ganglion closed without saving the changes to %1 (last copied aside %2). Recover them?")
-                .arg(source.isEmpty() ? tr("an untitled graph") : QDir::toNativeSeparators(source),
-                     when.isValid() ? QLocale().toString(when, QLocale::ShortFormat) : tr("at an unknown time")),
+                .arg(what, QLocale().toString(note.time, QLocale::ShortFormat)),
             QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
         if (answer != QMessageBox::Yes) {  // the user let it go
-            QFile::remove(path);
-            st.remove(QStringLiteral("autosave/") + f.completeBaseName());
+            removeCopy(path);
             continue;
         }
         QString error;
@@ -155,14 +219,24 @@ bool MainWindow::offerRecovery() {
             QMessageBox::warning(this, tr("Cannot recover"), error);
             continue;
         }
-        QFile::remove(path);  // from here on this window keeps it (its own autosave file)
-        st.remove(QStringLiteral("autosave/") + f.completeBaseName());
-        session_->adoptRecovered(source);  // modified, and Save writes to the original file
+        removeCopy(path);  // from here on this window keeps it (its own autosave file)
+        session_->adoptRecovered(note.source, note.origin);  // modified, and Save writes to the original file
         autosaveNow();                     // the recovered work is protected again at once
         statusBar()->showMessage(tr("Recovered unsaved work; save it to keep it."), 8000);
         return true;
     }
     return false;
+}
+
+void MainWindow::openAtStart(const QString& file, bool asExample, bool recovery) {
+    if (recovery && offerRecovery()) {
+        // the recovered work stays open rather than being questioned at once
+        if (!file.isEmpty())
+            statusBar()->showMessage(tr("Recovered unsaved work (save it to keep it); %1 was not opened.")
+                                         .arg(QFileInfo(file).fileName()), 15000);
+        return;
+    }
+    if (!file.isEmpty()) openFile(file, asExample);
 }
 
 void MainWindow::addRecent(const QString& path) {

@@ -86,16 +86,13 @@ int runWorkbench(int argc, char** argv) {
 
     QString file;
     bool asExample = false;
-    // Unsaved work a previous run left behind is offered first (an explicit file or example
-    // then still opens, asking to save the recovered graph).
-    const bool recovered = !p.isSet("screenshot") && w.offerRecovery();
     if (!p.positionalArguments().isEmpty()) {
         file = p.positionalArguments().first();
     } else if (p.isSet("example")) {
         file = MainWindow::findExample(p.value("example"));
         asExample = true;
         if (file.isEmpty()) std::fprintf(stderr, "ganglion: no bundled example matches '%s'\n", qPrintable(p.value("example")));
-    } else if (!recovered) {
+    } else {
         QString last = QSettings().value("lastFile").toString();
         if (last.startsWith("example:")) {
             last = last.mid(8);
@@ -107,7 +104,9 @@ int runWorkbench(int argc, char** argv) {
             asExample = true;
         }
     }
-    if (!file.isEmpty()) w.openFile(file, asExample);
+    // Unsaved work a previous run left behind is offered first; recovered work stays open
+    // instead of the file (which would ask at once to save what was just recovered).
+    w.openAtStart(file, asExample, !p.isSet("screenshot"));
     if (p.isSet("screenshot")) scheduleScreenshot(&w, &session, p.value("screenshot"), p.value("screenshot-steps").toULongLong());
     return app.exec();
 }

@@ -16,10 +16,11 @@ QString nodeLabel(const Graph& g, NodeId id) {
     return QStringLiteral("node %1").arg(id);
 }
 
+}  // namespace
+
 QString endpointLabel(const Graph& g, const Endpoint& e) {
     return nodeLabel(g, e.node) + QLatin1Char('.') + qs(e.port);
 }
-}  // namespace
 
 void GraphCommand::fail(const QString& why) {
     error_ = why;

@@ -28,6 +28,9 @@ enum CommandId : int {
     SetParamId = 0x6702,
 };
 
+/// "Node.port", as command texts name a port.
+QString endpointLabel(const Graph& g, const Endpoint& e);
+
 /// Base: holds the graph and the first-redo error, if any.
 class GraphCommand : public QUndoCommand {
 public:

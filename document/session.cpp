@@ -110,6 +110,7 @@ bool Session::open(const QString& path, QString* error, bool asTemplate) {
     undo_.setClean();
     setSelectedNode(0);
     path_ = asTemplate ? QString() : path;
+    origin_ = path;
     emit filePathChanged(path_);
     emit documentReplaced();
     emit modifiedChanged(false);
@@ -143,6 +144,7 @@ void Session::newDocument() {
     undo_.setClean();
     setSelectedNode(0);
     path_.clear();
+    origin_.clear();
     emit filePathChanged(path_);
     emit documentReplaced();
 }
@@ -165,8 +167,9 @@ void Session::resetEngine() { runner_->reset(); }
 void Session::setSpeed(double stepsPerSecond) { runner_->setSpeed(stepsPerSecond); }
 void Session::rebuild() { runner_->load(graph_); }
 
-void Session::adoptRecovered(const QString& originalPath) {
+void Session::adoptRecovered(const QString& originalPath, const QString& origin) {
     path_ = originalPath;
+    origin_ = origin.isEmpty() ? originalPath : origin;
     emit filePathChanged(path_);
     undo_.resetClean();  // not clean at any index: the document counts as modified
 }

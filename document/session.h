@@ -27,6 +27,9 @@ public:
 
     // --- file ---
     QString filePath() const { return path_; }
+    /// The file the document was read from — also for an example opened as a template, whose
+    /// filePath() is empty; "" for a new document.
+    QString origin() const { return origin_; }
     bool isModified() const { return !undo_.isClean(); }
     /// Loads a graph file, replacing the document. On failure returns false and sets *error;
     /// the current document is left untouched.
@@ -56,8 +59,8 @@ public:
     /// so an edit that reshapes a trained model (KAN node pruning) keeps what it learned.
     /// Set it from an undo command's redo/undo, right after the graph edits it goes with.
     /// After opening recovered unsaved work: it is modified, and Save writes to `originalPath`
-    /// (untitled when empty).
-    void adoptRecovered(const QString& originalPath);
+    /// (untitled when empty); `origin` is the file it was first read from (e.g. an example).
+    void adoptRecovered(const QString& originalPath, const QString& origin = {});
     void carryStateIntoRebuild(std::map<std::string, KernelState> state);
     QString engineError() const { return engineError_; }
 
@@ -82,6 +85,7 @@ private:
     Graph graph_;
     QUndoStack undo_;
     QString path_;
+    QString origin_;
     std::unique_ptr<EngineRunner> runner_;
     std::unique_ptr<GraphListener> listener_;
     NodeId selected_ = 0;

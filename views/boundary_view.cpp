@@ -57,8 +57,7 @@ private:
         }
         if (!data) {
             field_->clear();
-            field_->setEmptyText(tr("No 2D data set in this graph"));
-            info_->setText(tr("Add a 2D data set and a Classifier to see the decision boundary."));
+            showMissing();
             return;
         }
         field_->setEmptyText(tr("No prediction yet — press Play"));
@@ -77,6 +76,24 @@ private:
         } else {
             info_->setText(tr("Connect a Classifier to draw the predicted field."));
         }
+    }
+
+    /// Says what keeps the field from being drawn: no data set in the graph, or one that the
+    /// engine is not running yet (the graph is incomplete: its first problem is named).
+    void showMissing() {
+        const QStringList wanted = property("ganglionNodeTypes").toStringList();
+        QString dataName;
+        for (const auto& n : session_->graph().nodes())
+            if (dataName.isEmpty() && wanted.contains(QString::fromStdString(n.type))) dataName = QString::fromStdString(n.name);
+        if (dataName.isEmpty()) {
+            field_->setEmptyText(tr("No 2D data set in this graph"));
+            info_->setText(tr("Add a 2D data set (Data ▸ 2D data set) and a Classifier to see the decision boundary."));
+            return;
+        }
+        const QString error = session_->engineError().trimmed();
+        field_->setEmptyText(tr("'%1' is not running yet").arg(dataName));
+        info_->setText(error.isEmpty() ? tr("Press Play or Step to draw '%1' and the decision boundary.").arg(dataName)
+                                       : tr("The graph cannot run yet: %1").arg(error.section('\n', 0, 0)));
     }
 
     Session* session_;

@@ -84,7 +84,14 @@ std::vector<Edge> Graph::removeNode(NodeId id) {
     return removed;
 }
 
-std::optional<std::string> Graph::canConnect(const Endpoint& from, const Endpoint& to) const {
+int galleryLevelRank(const std::string& level) {
+    if (level == "starter") return 0;
+    if (level == "intermediate") return 1;
+    if (level == "advanced") return 2;
+    return -1;
+}
+
+std::optional<std::string> Graph::canConnect(const Endpoint& from, const Endpoint& to, bool replacing) const {
     const Node* a = node(from.node);
     const Node* b = node(to.node);
     if (!a || !b) return std::string("connection refers to a node that does not exist");
@@ -109,7 +116,7 @@ std::optional<std::string> Graph::canConnect(const Endpoint& from, const Endpoin
     if (ta != tb)
         return std::string("type mismatch: '") + a->name + "." + from.port + "' gives " +
                portTypeName(ta) + " but '" + b->name + "." + to.port + "' takes " + portTypeName(tb);
-    if (edgeIntoPort(to)) return "input '" + b->name + "." + to.port + "' is already connected";
+    if (!replacing && edgeIntoPort(to)) return "input '" + b->name + "." + to.port + "' is already connected";
     return std::nullopt;
 }
 

@@ -59,8 +59,15 @@ struct GraphSettings {
     int evalEvery = 100;      ///< test evaluation every N training steps (0 = never)
     double dt = 1e-4;         ///< simulation step, seconds (spiking / physics nodes)
     int gridSize = 48;        ///< decision-boundary field resolution
+    // Place in the example gallery (bundled examples declare it; own documents leave it empty).
+    std::string family;       ///< group, e.g. "Playground", "KAN", "Worm"
+    std::string level;        ///< "starter", "intermediate" or "advanced": order within the family
+    int order = 0;            ///< families appear in the order of their lowest-ordered example
     bool operator==(const GraphSettings&) const = default;
 };
+
+/// Rank of a gallery level: starter 0, intermediate 1, advanced 2; -1 for anything else.
+int galleryLevelRank(const std::string& level);
 
 class Graph {
 public:
@@ -78,8 +85,9 @@ public:
     std::vector<Edge> removeNode(NodeId id);
 
     /// Why from→to may not be connected (unknown ports, direction, type mismatch, input already
-    /// connected, self loop); nullopt when it may.
-    std::optional<std::string> canConnect(const Endpoint& from, const Endpoint& to) const;
+    /// connected, self loop); nullopt when it may. `replacing`: an edge already into `to` does
+    /// not count, as it is about to be replaced (the caller removes it before connecting).
+    std::optional<std::string> canConnect(const Endpoint& from, const Endpoint& to, bool replacing = false) const;
     /// Throws std::invalid_argument with canConnect's message when illegal.
     EdgeId connect(const Endpoint& from, const Endpoint& to);
     void insertEdge(const Edge& edge);  ///< with a given id (undo, load)

@@ -161,6 +161,11 @@ std::string graphToJson(const Graph& g) {
     doc["settings"] = {{"title", s.title},         {"description", s.description},
                        {"seed", s.seed},           {"evalEvery", s.evalEvery},
                        {"dt", s.dt},               {"gridSize", s.gridSize}};
+    if (!s.family.empty() || !s.level.empty() || s.order != 0) {  // only examples carry a gallery place
+        doc["settings"]["family"] = s.family;
+        doc["settings"]["level"] = s.level;
+        doc["settings"]["order"] = s.order;
+    }
     // Written in id order so a document's text does not depend on its edit history (undoing a
     // deletion re-inserts a node at the end of the in-memory list).
     std::vector<const Node*> byId;
@@ -228,6 +233,11 @@ Graph graphFromJson(const std::string& text) {
         st.dt = optNumber(s, "dt", "settings.", st.dt);
         st.gridSize = int(optInteger(s, "gridSize", "settings.", st.gridSize, 4, 512));
         if (!(st.dt > 0)) fail("settings.dt", "must be positive");
+        st.family = optString(s, "family", "settings.", st.family);
+        st.level = optString(s, "level", "settings.", st.level);
+        st.order = int(optInteger(s, "order", "settings.", st.order, INT_MIN, INT_MAX));
+        if (!st.level.empty() && galleryLevelRank(st.level) < 0)
+            fail("settings.level", "must be \"starter\", \"intermediate\" or \"advanced\" (got \"" + st.level + "\")");
     }
     const json& nodes = require(doc, "nodes", "(top level)");
     if (!nodes.is_array()) fail("nodes", "expected an array");

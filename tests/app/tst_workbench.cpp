@@ -1,5 +1,6 @@
 // The workbench as a user meets it (under Xvfb): it starts on the spiral example, trains while
-// the GUI stays responsive, saves and reopens the same graph, and never drops unsaved work.
+// the GUI stays responsive, saves and reopens the same graph, and never drops unsaved work
+// without asking (recovery after a crash: tst_recovery).
 #include "document/graph_commands.h"
 #include "app/main_window.h"
 #include "widgets/canvas/graph_canvas.h"
@@ -165,61 +166,6 @@ private slots:
         QTRY_VERIFY(!session.isRunning());
         if (!session.engineError().isEmpty()) qInfo("%s: %s", qPrintable(file), qPrintable(session.engineError()));
         QVERIFY(!w.grab().isNull());
-    }
-
-    void unsavedWorkIsKeptAndRecovered() {
-        QFile::remove(MainWindow::autosavePath());
-        const QString original = QDir::temp().filePath("ganglion_autosave_test.json");
-        std::string recoveredJson;
-        {
-            Session session;
-            MainWindow w(&session);
-            QString err;
-            QVERIFY(session.open(MainWindow::findExample("spiral"), &err, true));
-            QVERIFY(!w.autosaveNow());  // nothing unsaved: nothing copied
-            QVERIFY(!QFile::exists(MainWindow::autosavePath()));
-            QVERIFY(session.save(original, &err));
-            session.undoStack()->push(new AddNodeCommand(session.graph(), "Dense", QPointF(0, 300)));
-            QVERIFY(w.autosaveNow());
-            QVERIFY(QFile::exists(MainWindow::autosavePath()));
-            session.undoStack()->undo();  // clean again: the copy goes
-            QTRY_VERIFY(!QFile::exists(MainWindow::autosavePath()));
-            session.undoStack()->redo();
-            QVERIFY(w.autosaveNow());
-            recoveredJson = graphToJson(session.graph());
-        }  // a crash: the window goes without closing, the copy stays
-        QVERIFY(QFile::exists(MainWindow::autosavePath()));
-        Session session;
-        MainWindow w(&session);
-        QTimer::singleShot(200, [] {
-            for (QWidget* top : QApplication::topLevelWidgets())
-                if (auto* box = qobject_cast<QMessageBox*>(top)) box->button(QMessageBox::Yes)->click();
-        });
-        QVERIFY(w.offerRecovery());
-        QCOMPARE(graphToJson(session.graph()), recoveredJson);
-        QVERIFY(session.isModified());
-        QCOMPARE(session.filePath(), original);  // Save goes back to where it came from
-        QString err;
-        QVERIFY(session.save(session.filePath(), &err));
-        QTRY_VERIFY(!QFile::exists(MainWindow::autosavePath()));
-        QFile::remove(original);
-
-        // the copy of a workbench that is still running (pid 1 always is) is not offered
-        const QString alive = QFileInfo(MainWindow::autosavePath()).absolutePath() + "/autosave-1.json";
-        QVERIFY(session.writeCopy(alive, &err));
-        bool asked = false;
-        QTimer::singleShot(200, [&] {
-            for (QWidget* top : QApplication::topLevelWidgets())
-                if (auto* box = qobject_cast<QMessageBox*>(top)) {
-                    asked = true;
-                    box->button(QMessageBox::No)->click();
-                }
-        });
-        QVERIFY(!w.offerRecovery());
-        QTest::qWait(300);
-        QVERIFY(!asked);
-        QVERIFY(QFile::exists(alive));
-        QFile::remove(alive);
     }
 
     void editMenuExpandsTheSelectedCircuit() {

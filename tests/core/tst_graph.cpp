@@ -110,6 +110,9 @@ private slots:
         QVERIFY(err.has_value());
         QVERIFY2(QString::fromStdString(*err).contains(expected), err->c_str());
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, g.connect(ep(from), ep(to)));
+        // a connection that would replace the input's edge is judged on everything else
+        const bool onlyTaken = expected == "already connected";
+        QCOMPARE(!g.canConnect(ep(from), ep(to), true).has_value(), onlyTaken);
     }
 
     void parameterRangesEnforced() {
@@ -150,6 +153,15 @@ private slots:
         QVERIFY(back.sameContent(g));
         QCOMPARE(graphToJson(back), text);
         QCOMPARE(back.nextId() >= g.nextId(), true);
+        // the example's gallery place goes along; a graph without one writes none
+        QCOMPARE(back.settings().family, std::string("Playground"));
+        QCOMPARE(back.settings().level, std::string("starter"));
+        Graph own = back;
+        own.settings().family.clear();
+        own.settings().level.clear();
+        own.settings().order = 0;
+        QVERIFY(graphToJson(own).find("\"family\"") == std::string::npos);
+        QVERIFY(graphFromJson(graphToJson(own)).settings() == own.settings());
     }
 
     void everyBundledExampleLoadsAndBuilds() {
@@ -198,6 +210,8 @@ private slots:
         QTest::newRow("edge type mismatch")
             << R"({"format":"ganglion-graph","version":1,"nodes":[{"id":1,"type":"Dense"},{"id":2,"type":"Dense"}],"edges":[{"id":3,"from":{"node":1,"port":"in"},"to":{"node":2,"port":"in"}}]})"
             << "is an input";
+        QTest::newRow("unknown gallery level")
+            << R"({"format":"ganglion-graph","version":1,"settings":{"level":"expert"},"nodes":[]})" << "settings.level";
         QTest::newRow("missing id") << R"({"format":"ganglion-graph","version":1,"nodes":[{"type":"Dense"}]})" << "nodes[0].id";
         // Numbers out of every range and wrong JSON types: a GraphFormatError naming the field
         // (and the value), never a float-to-int conversion or a raw json.exception message.

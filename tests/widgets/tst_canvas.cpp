@@ -11,6 +11,8 @@
 #include <QClipboard>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
+#include <QTimer>
 #include <QTreeWidget>
 
 class TestCanvas : public QObject {
@@ -136,8 +138,8 @@ private slots:
         QVERIFY2(status.last().first().toString().contains("output"), qPrintable(status.last().first().toString()));
         QCOMPARE(r.canvas.graphScene()->portMark({dense2, true, 0}), PortMark::None);  // marks cleared
 
-        // Input already connected.
-        r.drag(r.portView(dense2, true, 0), r.portView(dense, false, 0));
+        // The very wire that exists already.
+        r.drag(r.portView(data, true, 0), r.portView(dense, false, 0));
         QVERIFY2(status.last().first().toString().contains("already connected"),
                  qPrintable(status.last().first().toString()));
 
@@ -188,6 +190,80 @@ private slots:
         QCOMPARE(r.stack.count(), base + 2);
         QVERIFY(r.graph.edge(first));
         QVERIFY(r.canvas.graphScene()->edgeItem(first)->isVisible());
+    }
+
+    void wireDroppedOnTakenInputReplacesIt_data() {
+        QTest::addColumn<bool>("moving");  // a new wire, or an existing one's input end moved
+        QTest::newRow("new wire") << false;
+        QTest::newRow("moved wire") << true;
+    }
+    void wireDroppedOnTakenInputReplacesIt() {
+        // data → A.in and other → B.in; then A.out → B.in (new) or the wire into A moved onto
+        // B.in: B's old wire goes, in one undo step that restores it exactly
+        QFETCH(bool, moving);
+        Rig r;
+        r.stack.push(new AddNodeCommand(r.graph, "PlaygroundData", {0, 100}));
+        const NodeId data = r.lastNode();
+        r.stack.push(new AddNodeCommand(r.graph, "PlaygroundData", {0, 450}));
+        const NodeId other = r.lastNode();
+        r.stack.push(new AddNodeCommand(r.graph, "Dense", {350, 100}));
+        const NodeId a = r.lastNode();
+        r.stack.push(new AddNodeCommand(r.graph, "Dense", {700, 350}));
+        const NodeId b = r.lastNode();
+        r.stack.push(new ConnectCommand(r.graph, {data, "x"}, {a, "in"}));
+        r.stack.push(new ConnectCommand(r.graph, {other, "x"}, {b, "in"}));
+        const EdgeId old = r.graph.edgeIntoPort({b, "in"})->id;
+        const QString before = json(r.graph);
+        const int steps = r.stack.count();
+        if (moving) r.drag(r.portView(a, false, 0), r.portView(b, false, 0));
+        else r.drag(r.portView(a, true, 0), r.portView(b, false, 0));
+        QCOMPARE(r.stack.count(), steps + 1);
+        QVERIFY(!r.graph.edge(old));
+        QCOMPARE(r.graph.edgeIntoPort({b, "in"})->from, moving ? (Endpoint{data, "x"}) : (Endpoint{a, "out"}));
+        QCOMPARE(r.graph.edgeIntoPort({a, "in"}) == nullptr, moving);
+        QVERIFY2(r.stack.undoText().endsWith(QString("(replaces %1)").arg(endpointLabel(r.graph, {other, "x"}))),
+                 qPrintable(r.stack.undoText()));
+        const QString after = json(r.graph);
+        r.stack.undo();
+        QCOMPARE(json(r.graph), before);
+        QVERIFY(r.canvas.graphScene()->edgeItem(old));
+        r.stack.redo();
+        QCOMPARE(json(r.graph), after);
+    }
+
+    void disconnectFromTheContextMenu() {
+        Rig r;
+        r.stack.push(new AddNodeCommand(r.graph, "PlaygroundData", {0, 100}));
+        const NodeId data = r.lastNode();
+        r.stack.push(new AddNodeCommand(r.graph, "Dense", {350, 100}));
+        const NodeId a = r.lastNode();
+        r.stack.push(new ConnectCommand(r.graph, {data, "x"}, {a, "in"}));
+        const EdgeId e = r.graph.edges().front().id;
+        const QString before = json(r.graph);
+        // right-click on the wire: the menu offers Disconnect
+        const QPainterPath path = r.canvas.graphScene()->edgeItem(e)->path();
+        const QPoint onWire = r.view(path.pointAtPercent(0.5));
+        QMenu* menu = nullptr;
+        QTimer::singleShot(100, [&] {
+            menu = qobject_cast<QMenu*>(QApplication::activePopupWidget());
+            QAction* disconnect = nullptr;
+            if (menu)
+                for (QAction* act : menu->actions())
+                    if (act->text() == "Disconnect") disconnect = act;
+            if (disconnect) menu->setActiveAction(disconnect);
+            if (menu) QTest::keyClick(menu, Qt::Key_Return);
+        });
+        QContextMenuEvent ctx(QContextMenuEvent::Mouse, onWire, r.vp()->mapToGlobal(onWire));
+        QApplication::sendEvent(r.vp(), &ctx);
+        QVERIFY(menu);
+        QVERIFY(!r.graph.edge(e));
+        QVERIFY(r.graph.node(a) && r.graph.node(data));  // only the wire went
+        QCOMPARE(r.stack.undoText(),
+                 QString("Disconnect %1 → %2").arg(endpointLabel(r.graph, {data, "x"}), endpointLabel(r.graph, {a, "in"})));
+        r.stack.undo();
+        QCOMPARE(json(r.graph), before);
+        r.stack.redo();
+        QVERIFY(!r.graph.edge(e));
     }
 
     void connectionDroppedOnEmptyCanvasQuickAdds() {

@@ -4,6 +4,7 @@
 #include "core/graph/validate.h"
 #include "tst_canvas_rig.h"
 #include "widgets/canvas/canvas_style.h"
+#include "widgets/canvas/edge_item.h"
 
 #include <QAction>
 
@@ -178,6 +179,78 @@ private slots:
         // Items hold only ids: the graph changes, the item shows it.
         r.stack.push(new RenameCommand(r.graph, d, "a much longer node name here"));
         QVERIFY(item->boundingRect().width() > 200);
+    }
+
+    void feedbackWiresGoAroundTheNodes_data() {
+        QTest::addColumn<QPointF>("source");   // node whose output feeds back
+        QTest::addColumn<QPointF>("target");   // node left of it taking the feedback
+        QTest::addColumn<QPointF>("between");  // a node standing in the way
+        QTest::newRow("same row") << QPointF(700, 0) << QPointF(0, 0) << QPointF(350, 0);
+        QTest::newRow("target above") << QPointF(700, 300) << QPointF(0, 0) << QPointF(350, 150);
+        QTest::newRow("target below") << QPointF(700, 0) << QPointF(0, 400) << QPointF(350, 200);
+        QTest::newRow("overlapping columns") << QPointF(200, 0) << QPointF(120, 160) << QPointF(300, 330);
+    }
+    void feedbackWiresGoAroundTheNodes() {
+        // Swimmer.angles → NCAP.angles in the worm: a wire into a node left of its source is
+        // routed around every node between its ends, below the forward wires, dashed, and can
+        // be picked on its own
+        QFETCH(QPointF, source);
+        QFETCH(QPointF, target);
+        QFETCH(QPointF, between);
+        Rig r;
+        r.stack.push(new AddNodeCommand(r.graph, "Dense", source));
+        const NodeId a = r.lastNode();
+        r.stack.push(new AddNodeCommand(r.graph, "Dense", target));
+        const NodeId b = r.lastNode();
+        r.stack.push(new AddNodeCommand(r.graph, "Dense", between));
+        const NodeId c = r.lastNode();
+        r.stack.push(new ConnectCommand(r.graph, {b, "out"}, {c, "in"}));  // a forward wire
+        r.stack.push(new ConnectCommand(r.graph, {a, "out"}, {b, "in"}));  // the feedback
+        GraphScene* scene = r.canvas.graphScene();
+        EdgeItem* forward = scene->edgeItem(r.graph.edgeIntoPort({c, "in"})->id);
+        EdgeItem* back = scene->edgeItem(r.graph.edgeIntoPort({b, "in"})->id);
+        QVERIFY(!forward->isBackward());
+        QVERIFY(back->isBackward());
+        QVERIFY(back->zValue() < forward->zValue());
+        auto staysOutside = [&] {
+            const QPainterPath path = back->path();
+            const QPointF from = scene->nodeItem(a)->portScenePos(true, 0), to = scene->nodeItem(b)->portScenePos(false, 0);
+            QCOMPARE(path.pointAtPercent(0), from);
+            QCOMPARE(path.pointAtPercent(1), to);
+            for (int i = 0; i <= 400; ++i) {
+                const QPointF p = path.pointAtPercent(i / 400.0);
+                if (QLineF(p, from).length() < 14 || QLineF(p, to).length() < 14) continue;  // the port dots
+                for (NodeId id : {a, b, c})
+                    QVERIFY2(!scene->nodeItem(id)->sceneBoundingRect().contains(p),
+                             qPrintable(QString("(%1, %2) is inside node %3").arg(p.x()).arg(p.y()).arg(id)));
+            }
+        };
+        staysOutside();
+        // selectable: the middle of its route picks the wire itself
+        const QPointF mid = back->path().pointAtPercent(0.5);
+        QCOMPARE(r.canvas.itemAt(r.view(mid)), static_cast<QGraphicsItem*>(back));
+        // a node moved into its lane: the wire goes around it too
+        const QPointF lane = back->path().pointAtPercent(0.5);
+        r.stack.push(new MoveNodesCommand(r.graph, {{c, between}}, {{c, lane - QPointF(75, 30)}}));
+        QVERIFY(!back->path().boundingRect().isEmpty());
+        staysOutside();
+        saveShot(&r.canvas, QString("feedback_%1.png").arg(QTest::currentDataTag()).replace(' ', '_'));
+    }
+
+    void emptyCanvasSaysHowToStart() {
+        Rig r;
+        QVERIFY(r.canvas.emptyHint().contains("Tab"));
+        QVERIFY(r.canvas.emptyHint().contains("palette"));
+        const QImage empty = r.vp()->grab().toImage();
+        int lit = 0;  // text pixels in the middle of the canvas (the grid is darker)
+        for (int y = empty.height() / 3; y < empty.height() * 2 / 3; ++y)
+            for (int x = 0; x < empty.width(); ++x) lit += qGray(empty.pixel(x, y)) > 110;
+        QVERIFY2(lit > 200, qPrintable(QString("%1 text pixels").arg(lit)));
+        saveShot(&r.canvas, "empty_canvas.png");
+        r.stack.push(new AddNodeCommand(r.graph, "Dense", {0, 0}));
+        QVERIFY(r.canvas.emptyHint().isEmpty());
+        r.stack.undo();
+        QVERIFY(!r.canvas.emptyHint().isEmpty());
     }
 };
 

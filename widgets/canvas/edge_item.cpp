@@ -19,6 +19,41 @@ QPainterPath connectionPath(const QPointF& from, const QPointF& to) {
     return path;
 }
 
+namespace {
+constexpr double kStub = 22;      // straight run out of / into a port before a feedback wire turns
+constexpr double kLaneGap = 26;   // distance of a feedback lane from the nodes it passes
+constexpr double kCorner = 14;    // corner radius of a feedback wire
+
+/// Polyline through `pts` with each inner corner rounded (radius limited by the segments).
+QPainterPath roundedPolyline(const std::vector<QPointF>& pts) {
+    QPainterPath path(pts.front());
+    for (std::size_t i = 1; i + 1 < pts.size(); ++i) {
+        const QPointF a = pts[i - 1], c = pts[i], b = pts[i + 1];
+        const double la = QLineF(a, c).length(), lb = QLineF(c, b).length();
+        const double r = std::min({kCorner, la / 2, lb / 2});
+        if (r <= 0) {
+            path.lineTo(c);
+            continue;
+        }
+        path.lineTo(c + (a - c) * (r / la));
+        path.quadTo(c, c + (b - c) * (r / lb));
+    }
+    path.lineTo(pts.back());
+    return path;
+}
+}  // namespace
+
+bool isBackwardWire(const QPointF& from, const QPointF& to) { return to.x() < from.x() + 8; }
+
+QPainterPath feedbackPath(const QPointF& from, const QPointF& to, const QRectF& obstacles) {
+    const double below = obstacles.bottom() + kLaneGap, above = obstacles.top() - kLaneGap;
+    const auto travel = [&](double lane) { return std::abs(from.y() - lane) + std::abs(to.y() - lane); };
+    const double lane = travel(above) < travel(below) ? above : below;
+    const double outX = std::max(from.x(), obstacles.right()) + kStub;
+    const double inX = std::min(to.x(), obstacles.left()) - kStub;
+    return roundedPolyline({from, {outX, from.y()}, {outX, lane}, {inX, lane}, {inX, to.y()}, to});
+}
+
 EdgeItem::EdgeItem(GraphScene* scene, EdgeId id) : scene_(scene), id_(id) {
     setFlags(ItemIsSelectable);
     setAcceptHoverEvents(true);
@@ -38,12 +73,27 @@ void EdgeItem::updatePath() {
     const int oi = sa->outputIndex(e->from.port), ii = sb->inputIndex(e->to.port);
     if (oi < 0 || ii < 0) return;
     prepareGeometryChange();
-    path_ = connectionPath(a->portScenePos(true, oi), b->portScenePos(false, ii));
+    const QPointF from = a->portScenePos(true, oi), to = b->portScenePos(false, ii);
+    backward_ = isBackwardWire(from, to);
+    if (backward_) {
+        // around every node standing between its ends, so it never hides behind or crosses one
+        QRectF box = a->sceneBoundingRect() | b->sceneBoundingRect();
+        const double left = to.x() - kStub, right = from.x() + kStub;
+        for (NodeItem* n : scene_->nodeItems()) {
+            const QRectF r = n->sceneBoundingRect();
+            if (r.right() > left && r.left() < right) box |= r;
+        }
+        path_ = feedbackPath(from, to, box);
+    } else {
+        path_ = connectionPath(from, to);
+    }
+    setZValue(backward_ ? -0.5 : 0);  // forward wires stay on top where they cross
     color_ = canvas::portColor(sa->outputs[oi].type);
     QString tip = QStringLiteral("%1.%2 → %3.%4")
                       .arg(QString::fromStdString(g->node(e->from.node)->name), QString::fromStdString(e->from.port),
                            QString::fromStdString(g->node(e->to.node)->name), QString::fromStdString(e->to.port));
     if (sb->inputs[ii].delayed) tip += QObject::tr(" (delayed: previous step)");
+    if (backward_) tip += QObject::tr("\nFeedback wire: runs back to an earlier node (dashed)");
     setToolTip(tip);
     update();
 }
@@ -69,7 +119,10 @@ void EdgeItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
     // Dark casing under the colour line keeps edges readable where they cross nodes or grid.
     p->setPen(QPen(QColor(0, 0, 0, 110), 4.2, Qt::SolidLine, Qt::RoundCap));
     p->drawPath(path_);
-    p->setPen(QPen(sel ? canvas::selectionColor() : color_, 2.4, Qt::SolidLine, Qt::RoundCap));
+    QPen pen(sel ? canvas::selectionColor() : color_, 2.4, Qt::SolidLine, Qt::FlatCap);
+    if (backward_) pen.setDashPattern({3.0, 2.0});  // feedback: dashed, so it reads apart from forward wires
+    else pen.setCapStyle(Qt::RoundCap);
+    p->setPen(pen);
     p->drawPath(path_);
 }
 

@@ -14,6 +14,14 @@ class GraphScene;
 
 /// Cubic curve leaving `from` to the right and entering `to` from the left.
 QPainterPath connectionPath(const QPointF& from, const QPointF& to);
+/// Whether a wire from the output port at `from` to the input port at `to` runs backwards
+/// (the input lies left of the output, as a feedback wire does): a plain curve would cut
+/// through the nodes.
+bool isBackwardWire(const QPointF& from, const QPointF& to);
+/// A backward wire's route around `obstacles` (the nodes it must not cross, scene
+/// coordinates): out of `from` to the right, along a lane just below the obstacles (or above,
+/// when that is shorter), and into `to` from the left, with rounded corners.
+QPainterPath feedbackPath(const QPointF& from, const QPointF& to, const QRectF& obstacles);
 
 class EdgeItem : public QGraphicsItem {
 public:
@@ -22,8 +30,11 @@ public:
 
     int type() const override { return Type; }
     EdgeId edgeId() const { return id_; }
-    /// Recompute the curve from the current node item positions.
+    /// Recompute the curve from the current node item positions. A backward (feedback) wire is
+    /// routed around the nodes between its ends, drawn dashed and below the forward wires.
     void updatePath();
+    bool isBackward() const { return backward_; }
+    QPainterPath path() const { return path_; }
 
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
@@ -39,6 +50,7 @@ private:
     QPainterPath path_;
     QColor color_;
     bool hovered_ = false;
+    bool backward_ = false;
 };
 
 /// The rubber curve following the cursor during a connection drag.

@@ -17,6 +17,7 @@
 #include <QKeyEvent>
 #include <QMenu>
 #include <QMimeData>
+#include <QPainter>
 #include <QScrollBar>
 
 #include <algorithm>
@@ -47,6 +48,7 @@ GraphCanvas::GraphCanvas(Graph* graph, QWidget* parent) : QGraphicsView(parent) 
     quickAdd_ = new QuickAddPopup(this);
     connect(quickAdd_, &QuickAddPopup::typeChosen, this, &GraphCanvas::addChosenType);
     connect(scene_, &QGraphicsScene::selectionChanged, this, &GraphCanvas::onSceneSelectionChanged);
+    connect(scene_, &GraphScene::contentChanged, viewport(), [this] { viewport()->update(); });  // the empty-canvas hint
     setGraph(graph);
 }
 
@@ -139,6 +141,12 @@ void GraphCanvas::deleteSelection() {
     else emit requestDelete(nodes, edges);
 }
 
+void GraphCanvas::disconnectSelection() {
+    const QList<EdgeId> edges = selectedEdges();
+    if (edges.size() == 1) emit requestDisconnect(edges.front());
+    else if (!edges.isEmpty()) emit requestDelete({}, edges);
+}
+
 void GraphCanvas::copySelection() {
     if (selectedNodes().isEmpty()) {
         emit statusMessage(tr("Nothing selected to copy."));
@@ -182,6 +190,33 @@ void GraphCanvas::duplicateSelection() {
     }
     const QString json = selectionJson();
     selectNodesAddedBy([&] { emit requestPaste(json, QPointF(minX + 32, minY + 32)); });
+}
+
+// --- empty-canvas hint -----------------------------------------------------------------------
+
+QString GraphCanvas::emptyHint() const {
+    if (graph() && !graph()->nodes().empty()) return {};
+    return tr("Drag a node here from the Nodes palette,\nor press Tab (or double-click) to search for one.\n"
+              "File ▸ Examples has ready-made graphs.");
+}
+
+void GraphCanvas::scrollContentsBy(int dx, int dy) {
+    QGraphicsView::scrollContentsBy(dx, dy);
+    if (!emptyHint().isEmpty()) viewport()->update();  // the hint is fixed in the viewport, not scrolled
+}
+
+void GraphCanvas::drawForeground(QPainter* p, const QRectF& rect) {
+    QGraphicsView::drawForeground(p, rect);
+    const QString hint = emptyHint();
+    if (hint.isEmpty()) return;
+    p->save();
+    p->resetTransform();  // viewport coordinates: the hint stays centred and unscaled
+    QFont f = font();
+    f.setPointSizeF(f.pointSizeF() * 1.25);
+    p->setFont(f);
+    p->setPen(canvas::dimTextColor());
+    p->drawText(viewport()->rect().adjusted(20, 20, -20, -20), Qt::AlignCenter | Qt::TextWordWrap, hint);
+    p->restore();
 }
 
 // --- zoom / fit ------------------------------------------------------------------------------
@@ -415,6 +450,8 @@ void GraphCanvas::contextMenuEvent(QContextMenuEvent* e) {
     menu.addAction(tr("Duplicate"), QKeySequence(Qt::CTRL | Qt::Key_D), this, &GraphCanvas::duplicateSelection)
         ->setEnabled(!selectedNodes().isEmpty());
     menu.addAction(tr("Delete"), QKeySequence::Delete, this, &GraphCanvas::deleteSelection)->setEnabled(sel);
+    if (const int wires = int(selectedEdges().size()); wires > 0 && selectedNodes().isEmpty())
+        menu.addAction(tr("Disconnect"), this, &GraphCanvas::disconnectSelection);
     if (const QList<NodeId> nodes = selectedNodes(); nodes.size() == 1) {
         const NodeSpec* spec = graph() ? graph()->spec(nodes.front()) : nullptr;
         if (spec && spec->expand) {

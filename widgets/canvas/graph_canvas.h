@@ -9,6 +9,8 @@
 //   drag the input end of an existing edge → requestReconnect, or requestDisconnect on empty
 //   drag from a port to empty canvas → quick-add of fitting types, then add + connect
 //   drag nodes (one request per drag), arrow keys nudge → requestMove
+//   right-click a wire → Disconnect (requestDisconnect); a wire dropped on a taken input
+//   replaces the old wire (the owner makes that one undo step);
 //   Delete/Backspace → requestDelete;  Ctrl+C / Ctrl+X / Ctrl+V / Ctrl+D → copy / cut /
 //   paste / duplicate (requestPaste);  wheel zoom, middle-drag or Space+drag pan, F fit-to-view.
 // While focused, the canvas keeps these keys even if a window action uses the same shortcut; a
@@ -61,6 +63,9 @@ public:
     QString selectionJson() const;
     double zoom() const { return transform().m11(); }
 
+    /// What the canvas says while the graph is empty (how to add a first node); "" otherwise.
+    QString emptyHint() const;
+
     /// Where a node dropped/quick-added at `scenePos` is placed (its header centred there).
     static QPointF nodePlacement(const QPointF& scenePos);
 
@@ -68,6 +73,8 @@ public slots:
     void selectNode(NodeId id);  ///< select only this node (0 clears) and make it visible
     void selectAll();
     void deleteSelection();
+    /// Removes the selected wires (the nodes stay): requestDisconnect, or requestDelete for several.
+    void disconnectSelection();
     void copySelection();
     void cutSelection();
     void paste();
@@ -112,6 +119,8 @@ protected:
     void dragMoveEvent(QDragMoveEvent* e) override;
     void dropEvent(QDropEvent* e) override;
     void resizeEvent(QResizeEvent* e) override;
+    void drawForeground(QPainter* p, const QRectF& rect) override;
+    void scrollContentsBy(int dx, int dy) override;
 
 private:
     std::optional<PortRef> portAt(const QPointF& scenePos, const PortRef* exclude = nullptr) const;

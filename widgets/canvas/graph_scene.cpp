@@ -114,7 +114,9 @@ std::optional<QString> GraphScene::connectionProblem(const PortRef& a, const Por
     const Endpoint f = endpoint(from), t = endpoint(to);
     if (f.node == 0 || t.node == 0) return tr("The port no longer exists.");
     const Graph& judge = probe_ ? *probe_ : *graph_;
-    if (auto why = judge.canConnect(f, t)) return QString::fromStdString(*why);
+    // an input that is taken is not refused: the new wire replaces the old one
+    if (auto why = judge.canConnect(f, t, true)) return QString::fromStdString(*why);
+    if (const Edge* e = judge.edgeIntoPort(t); e && e->from == f) return tr("These ports are already connected.");
     return std::nullopt;
 }
 
@@ -177,6 +179,12 @@ void GraphScene::nodeItemMoved(NodeId id) {
         if (EdgeItem* it = edgeItem(e->id)) it->updatePath();
     for (const Edge* e : graph_->edgesInto(id))
         if (EdgeItem* it = edgeItem(e->id)) it->updatePath();
+    rerouteFeedback();
+}
+
+void GraphScene::rerouteFeedback() {
+    for (EdgeItem* it : std::as_const(edges_))
+        if (it->isBackward()) it->updatePath();
 }
 
 void GraphScene::nodeAdded(NodeId id) {
@@ -184,6 +192,7 @@ void GraphScene::nodeAdded(NodeId id) {
     auto* item = new NodeItem(this, id);
     addItem(item);
     nodes_.insert(id, item);
+    rerouteFeedback();
     emit contentChanged();
 }
 
@@ -206,6 +215,7 @@ void GraphScene::nodeRemoved(NodeId id) {
     delete nodes_.take(id);
     thumbs_.remove(id);
     issues_.remove(id);
+    rerouteFeedback();
     emit contentChanged();
 }
 

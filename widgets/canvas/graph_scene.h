@@ -29,6 +29,7 @@ public:
 
     NodeItem* nodeItem(NodeId id) const { return nodes_.value(id, nullptr); }
     EdgeItem* edgeItem(EdgeId id) const { return edges_.value(id, nullptr); }
+    QList<NodeItem*> nodeItems() const { return nodes_.values(); }
     QList<NodeId> selectedNodes() const;  ///< in graph order
     QList<EdgeId> selectedEdges() const;
     void selectOnly(const QList<NodeId>& nodes);
@@ -43,8 +44,8 @@ public:
     Endpoint endpoint(const PortRef& ref) const;
     /// Output→input direction regardless of which end the drag started from.
     static void orient(const PortRef& a, const PortRef& b, PortRef* from, PortRef* to);
-    /// nullopt when a→b (either order) may be connected, else Graph::canConnect's message or a
-    /// direction message.
+    /// nullopt when a→b (either order) may be connected — replacing the wire into a taken input —
+    /// else Graph::canConnect's message, a direction message or "already connected".
     std::optional<QString> connectionProblem(const PortRef& a, const PortRef& b) const;
 
     /// Connection dragging: marks every port compatible / refused relative to `origin`.
@@ -57,7 +58,8 @@ public:
     PortMark portMark(const PortRef& ref) const;
     PortRef dragTarget() const { return dragTarget_; }
 
-    /// Called by NodeItem when it moved (interactively or from the graph).
+    /// Called by NodeItem when it moved (interactively or from the graph): re-routes its wires
+    /// and every feedback wire (which may have to go around it).
     void nodeItemMoved(NodeId id);
 
     // GraphObserver
@@ -79,6 +81,7 @@ protected:
 private:
     void rebuild();
     void removeEdgesOf(NodeId id);
+    void rerouteFeedback();  ///< feedback wires go around nodes: re-route them when nodes change
 
     Graph* graph_ = nullptr;
     QHash<NodeId, NodeItem*> nodes_;

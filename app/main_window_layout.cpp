@@ -1,0 +1,147 @@
+// Dock layout of the main window, per document: each set of views a document needs (its layout
+// key, e.g. "Decision boundary" or "KAN splines") keeps the arrangement the user left it in, so a
+// layout made for one example never squeezes another example's views. A document whose views
+// have no layout yet gets the default one, sized for the window and for the views it shows;
+// View ▸ Reset layout returns to that default.
+#include "app/main_window.h"
+
+#include <QDockWidget>
+#include <QScrollArea>
+#include <QSet>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTimer>
+
+#include <algorithm>
+
+namespace ganglion {
+
+namespace {
+QString layoutSetting(const QString& key) { return QStringLiteral("layouts/") + key; }
+
+/// The view inside a view dock (docks hold a scroll area around it).
+QWidget* viewOf(QDockWidget* dock) {
+    auto* scroll = qobject_cast<QScrollArea*>(dock->widget());
+    return scroll && scroll->widget() ? scroll->widget() : dock->widget();
+}
+}  // namespace
+
+QList<QDockWidget*> MainWindow::relevantViews() const {
+    // A view names the node types it shows in its "ganglionNodeTypes" property.
+    QSet<QString> types;
+    for (const auto& n : session_->graph().nodes()) types.insert(QString::fromStdString(n.type));
+    QList<QDockWidget*> out;
+    for (QDockWidget* dock : viewDocks_) {
+        const QStringList wanted = dock->widget()->property("ganglionNodeTypes").toStringList();
+        if (std::any_of(wanted.begin(), wanted.end(), [&](const QString& t) { return types.contains(t); })) out << dock;
+    }
+    return out;
+}
+
+QString MainWindow::layoutKey() const {
+    QStringList names;
+    for (QDockWidget* dock : relevantViews()) names << dock->windowTitle();
+    names.sort();
+    return names.isEmpty() ? QStringLiteral("no views") : names.join(QStringLiteral(" + "));
+}
+
+void MainWindow::storeLayout() {
+    if (!layoutKey_.isEmpty()) QSettings().setValue(layoutSetting(layoutKey_), saveState(kLayoutVersion));
+}
+
+void MainWindow::applyDocumentLayout() {
+    storeLayout();  // the previous document's views, as the user left them
+    layoutKey_ = layoutKey();
+    const QByteArray saved = QSettings().value(layoutSetting(layoutKey_)).toByteArray();
+    if (saved.isEmpty() || !restoreState(saved, kLayoutVersion)) {
+        applyDefaultLayout();
+    } else {
+        sizesPending_ = false;  // the restored sizes stand
+        raiseRelevantViews();
+    }
+    shownRelevant_ = relevantViews();
+}
+
+void MainWindow::resetLayout() {
+    layoutKey_ = layoutKey();
+    QSettings().remove(layoutSetting(layoutKey_));
+    applyDefaultLayout();
+    statusBar()->showMessage(tr("Views arranged as they start for this graph (%1).").arg(layoutKey_), 5000);
+}
+
+void MainWindow::applyDefaultLayout() {
+    restoreState(defaultState_, kLayoutVersion);
+    for (QDockWidget* dock : findChildren<QDockWidget*>()) dock->setFloating(false);
+    raiseRelevantViews();  // the document's own views shown and in front, the others out of the way
+    // Sizes need the real window: they follow once it is shown and laid out.
+    sizesPending_ = true;
+    if (isVisible()) scheduleDefaultSizes();
+}
+
+void MainWindow::scheduleDefaultSizes() {
+    QTimer::singleShot(0, this, [this] {  // unless a restored layout came first
+        if (!sizesPending_) return;
+        sizesPending_ = false;
+        applyDefaultSizes();
+    });
+}
+
+void MainWindow::applyDefaultSizes() {
+    resizeDocks({paletteDock_, inspectorDock_}, {300, 420}, Qt::Vertical);
+    // Right column: the first view (training curves) on top, the document's own views below it
+    // with most of the height; wide enough for the widest view's controls without a scroll bar.
+    QDockWidget* top = nullptr;
+    QList<QDockWidget*> below, bottom;
+    int minWidth = 0, minBottom = 0, minBelow = 0;
+    for (int i = 0; i < int(viewDocks_.size()); ++i) {
+        QDockWidget* dock = viewDocks_[i];
+        if (!dock->isVisible()) continue;
+        const QSize hint = viewOf(dock)->minimumSizeHint();
+        if (dockWidgetArea(dock) == Qt::BottomDockWidgetArea) {
+            bottom << dock;
+            minBottom = std::max(minBottom, hint.height());
+            continue;
+        }
+        if (dockWidgetArea(dock) != Qt::RightDockWidgetArea) continue;
+        minWidth = std::max(minWidth, hint.width());
+        if (!top) {
+            top = dock;
+        } else {
+            below << dock;
+            minBelow = std::max(minBelow, hint.height());
+        }
+    }
+    if (top) {
+        const int w = std::clamp(minWidth + 24, width() * 36 / 100, width() / 2);
+        resizeDocks({top}, {w}, Qt::Horizontal);
+        if (!below.isEmpty()) {
+            // the document's views get 62 %, or what their controls need, leaving the curves 200 px
+            const int h = std::max(1, height() - 120);
+            const int lower = std::clamp(minBelow + 40, h * 62 / 100, std::max(h * 62 / 100, h - 200));
+            resizeDocks({top, below.front()}, {h - lower, lower}, Qt::Vertical);
+        }
+    }
+    if (!bottom.isEmpty()) resizeDocks({bottom.front()}, {std::clamp(minBottom + 12, 260, height() * 40 / 100)}, Qt::Vertical);
+}
+
+void MainWindow::showEvent(QShowEvent* e) {
+    QMainWindow::showEvent(e);
+    if (sizesPending_) scheduleDefaultSizes();
+}
+
+void MainWindow::showNewlyRelevantViews() {
+    // Views the graph now needs come forward (e.g. after File ▸ New, a 2D data set brings the
+    // decision boundary back); views that stopped being relevant stay until the next document.
+    // An empty stack is a document just replaced (open, new): applyDocumentLayout sees to that.
+    if (session_->undoStack()->count() == 0) return;
+    const QList<QDockWidget*> now = relevantViews();
+    for (QDockWidget* dock : now)
+        if (!shownRelevant_.contains(dock)) {
+            dock->show();
+            dock->raise();
+        }
+    shownRelevant_ = now;
+    layoutKey_ = layoutKey();  // the layout on screen now serves these views
+}
+
+}  // namespace ganglion
