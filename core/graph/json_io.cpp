@@ -249,7 +249,7 @@ Graph graphFromJson(const std::string& text) {
         n.type = requireString(jn, "type", path);
         const NodeSpec* spec = NodeRegistry::instance().find(n.type);
         if (!spec) fail(path + ".type", "unknown node type '" + n.type + "'");
-        n.name = jn.contains("name") && jn["name"].is_string() ? jn["name"].get<std::string>() : "";
+        n.name = optString(jn, "name", path + ".", "");
         if (!n.name.empty() && g.nodeByName(n.name)) fail(path + ".name", "duplicate node name '" + n.name + "'");
         n.x = optNumber(jn, "x", path + ".", 0.0);
         n.y = optNumber(jn, "y", path + ".", 0.0);

@@ -229,6 +229,7 @@ private slots:
         QTest::newRow("number beyond double in array")
             << R"({"format":"ganglion-graph","version":1,"nodes":[{"id":1,"type":"Dense"},{"id":2e400}]})"
             << "nodes[1].id: the number 2e400 is too large";
+        QTest::newRow("name not a string") << node.arg(R"("name":5)") << "nodes[0].name: expected a string";
         QTest::newRow("position not a number") << node.arg(R"("x":"left")") << "nodes[0].x: expected a number";
         QTest::newRow("seed a string") << settings.arg(R"("seed":"abc")") << "settings.seed: expected a non-negative integer";
         QTest::newRow("seed negative") << settings.arg(R"("seed":-3)") << "settings.seed: expected a non-negative integer, got -3";
