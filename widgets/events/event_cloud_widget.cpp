@@ -75,7 +75,7 @@ void EventCloudWidget::setOptions(const CloudOptions& o) {
 
 void EventCloudWidget::setPointSize(float px) {
     cloud_->GetProperty()->SetPointSize(px);
-    update();
+    requestRender();
 }
 
 QString EventCloudWidget::caption() const { return QString::fromStdString(pts_.description); }
@@ -83,6 +83,13 @@ QString EventCloudWidget::caption() const { return QString::fromStdString(pts_.d
 void EventCloudWidget::setWindow(std::shared_ptr<const events::EventWindow> w) {
     window_ = std::move(w);
     if (!window_) return;
+    windowPending_ = true;  // built at the next frame: windows arriving faster than frames cost nothing
+    requestRender();
+}
+
+void EventCloudWidget::prepareFrame() {
+    if (!windowPending_ || !window_) return;
+    windowPending_ = false;
     QElapsedTimer timer;
     timer.start();
     builder_.build(*window_, opt_, pts_);
@@ -92,6 +99,7 @@ void EventCloudWidget::setWindow(std::shared_ptr<const events::EventWindow> w) {
 
 void EventCloudWidget::setPoints(const CloudPoints& pts) {
     pts_ = pts;
+    windowPending_ = false;
     upload();
 }
 
@@ -131,7 +139,7 @@ void EventCloudWidget::upload() {
         cam->SetViewUp(0, 1, 0);
         renderer()->ResetCamera(0, pts_.width, 0, pts_.height, 0, pts_.zExtent);
     }
-    update();
+    requestRender();
 }
 
 }  // namespace ganglion
