@@ -112,15 +112,27 @@ public:
         });
     }
 
-    void run(double seconds, std::function<void(const Result&)> then) {
+    /// awaitNewBuild: first wait for a build other than the one measured last (a new example).
+    void run(double seconds, std::function<void(const Result&)> then, bool awaitNewBuild = true) {
         lateness_.clear();
         last_ = -1;
         app_.worst.clear();
         app_.worstCpuMs = 0;
-        QTimer::singleShot(500, [this, seconds, then] {  // after the engine build
-            session_.setSpeed(0);
-            session_.play();
-            startStep_ = session_.snapshot() ? session_.snapshot()->step : 0;
+        session_.setSpeed(0);
+        session_.play();
+        // Measure from the new build's first published step (a large data set may take seconds
+        // to load, longer on a busy machine).
+        auto* wait = new QTimer;
+        QElapsedTimer waited;
+        waited.start();
+        QObject::connect(wait, &QTimer::timeout, [this, wait, waited, seconds, then, awaitNewBuild] {
+            const auto snap = session_.snapshot();
+            const bool ready = snap && snap->step > 0 && (!awaitNewBuild || snap->buildId != lastBuild_);
+            if (!ready && waited.elapsed() < 120000) return;
+            wait->deleteLater();
+            if (snap) lastBuild_ = snap->buildId;
+            if (!ready) std::printf("# the engine published no step within 120 s\n");
+            startStep_ = snap ? snap->step : 0;
             clock_.start();
             probe_.start(5);
             app_.recording = true;
@@ -140,6 +152,7 @@ public:
                 then(r);
             });
         });
+        wait->start(50);
     }
 
     void printSlowest(std::size_t count) const {
@@ -162,6 +175,7 @@ private:
     qint64 last_ = -1;
     std::vector<double> lateness_;
     std::uint64_t startStep_ = 0;
+    std::uint64_t lastBuild_ = ~0ull;  ///< the build measured last (the next run waits for a new one)
 };
 
 /// The event view's page tabs (the dock holding a "3D space-time" tab), or null.
@@ -232,7 +246,7 @@ int main(int argc, char** argv) {
                 results->push_back(r);
                 phase.printSlowest(3);
                 next(i + 1);
-            });
+            }, i == 0);
         };
         QTimer::singleShot(0, [&] { next(0); });
         return app.exec();
