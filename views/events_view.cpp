@@ -112,8 +112,8 @@ private:
         return w;
     }
 
-    /// The 3D page is filled the first time it is shown: an OpenGL widget switches its whole
-    /// window to OpenGL composition, which costs every other view frame time on software GL.
+    /// The 3D page is filled the first time it is shown (its OpenGL context and VTK set-up are
+    /// not paid by users who never look at it).
     QWidget* make3D() {
         auto* w = new QWidget(this);
         auto* lay = new QVBoxLayout(w);

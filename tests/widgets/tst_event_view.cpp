@@ -1,6 +1,6 @@
 // The Event camera view on a live session running the bundled "Rotating dot" example: the 2D
-// tab fills with events, the 3D tab draws a bounded cloud, the comparison tab reports filter
-// counts, and the speed control edits the source's live 'speed' parameter.
+// tab fills with events, the 3D tab draws a bounded cloud (and no frame once tabbed away), the
+// comparison tab reports filter counts, and the speed control edits the source's live 'speed' parameter.
 #include "document/session.h"
 #include "widgets/events/event_cloud_widget.h"
 #include "widgets/events/event_frame_widget.h"
@@ -56,6 +56,12 @@ private slots:
         for (auto* l : view->findChildren<QLabel*>())
             if (l->text().contains("Add an event filter")) counts = l;
         QVERIFY(counts);
+        if (auto* cloud = view->findChild<EventCloudWidget*>()) {  // the hidden 3D page draws nothing
+            QTest::qWait(50);
+            const int frames = cloud->renderCount();
+            QTest::qWait(400);
+            QCOMPARE(cloud->renderCount(), frames);
+        }
         QTRY_VERIFY_WITH_TIMEOUT(counts->text().contains("kept"), 10000);
         if (qEnvironmentVariableIsSet("GANGLION_SAVE_GRABS")) view->grab().save("tst_event_view_compare.png");
 

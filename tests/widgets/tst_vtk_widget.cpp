@@ -131,6 +131,36 @@ private slots:
         const QImage img = w.grabFramebuffer();
         QVERIFY(countNonBackground(img) > 0);
     }
+
+    /// Frames are drawn only on request, coalesced, and never while hidden (counted through
+    /// renderCount, not timed).
+    void rendersOnlyWhenAskedAndShown() {
+        VtkWidget w;
+        w.resize(200, 150);
+        addSphere(w);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        (void)w.grabFramebuffer();
+        QTest::qWait(150);
+        const int settled = w.renderCount();
+        QVERIFY(settled >= 1);
+        QTest::qWait(300);
+        QCOMPARE(w.renderCount(), settled);  // nothing changed: nothing drawn
+
+        for (int i = 0; i < 20; ++i) w.requestRender();  // a burst of changes: one frame
+        QTRY_COMPARE(w.renderCount(), settled + 1);
+        QTest::qWait(300);
+        QCOMPARE(w.renderCount(), settled + 1);
+
+        w.hide();
+        w.requestRender();
+        w.renderer()->GetActiveCamera()->Azimuth(30);
+        QTest::qWait(300);
+        QCOMPARE(w.renderCount(), settled + 1);  // hidden: no frame
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QTRY_VERIFY(w.renderCount() > settled + 1);  // the pending change is drawn once shown
+    }
 };
 
 int main(int argc, char** argv) {

@@ -100,7 +100,7 @@ void EventCloudWidget::setOptions(const CloudOptions& o) {
 
 void EventCloudWidget::setPointSize(float px) {
     cloud_->GetProperty()->SetPointSize(px);
-    update();
+    requestRender();
 }
 
 QString EventCloudWidget::caption() const { return QString::fromStdString(pts_.description); }
@@ -108,6 +108,13 @@ QString EventCloudWidget::caption() const { return QString::fromStdString(pts_.d
 void EventCloudWidget::setWindow(std::shared_ptr<const events::EventWindow> w) {
     window_ = std::move(w);
     if (!window_) return;
+    windowPending_ = true;  // built at the next frame: windows arriving faster than frames cost nothing
+    requestRender();
+}
+
+void EventCloudWidget::prepareFrame() {
+    if (!windowPending_ || !window_) return;
+    windowPending_ = false;
     QElapsedTimer timer;
     timer.start();
     builder_.build(*window_, opt_, pts_);
@@ -117,6 +124,7 @@ void EventCloudWidget::setWindow(std::shared_ptr<const events::EventWindow> w) {
 
 void EventCloudWidget::setPoints(const CloudPoints& pts) {
     pts_ = pts;
+    windowPending_ = false;
     upload();
 }
 
@@ -162,7 +170,7 @@ void EventCloudWidget::upload() {
         renderer()->ResetCamera(0, pts_.width, 0, pts_.height, 0, pts_.zExtent);
         cam->Zoom(0.85);  // room around the box for the axes' ticks and titles
     }
-    update();
+    requestRender();
 }
 
 }  // namespace ganglion

@@ -30,15 +30,20 @@ public:
 
     void setOptions(const CloudOptions& o);
     const CloudOptions& options() const { return opt_; }
-    /// Rebuilds the point set from `w` and schedules a repaint.
+    /// Shows `w`: the point set is rebuilt from the newest window once per drawn frame (frames
+    /// are rate-capped and skipped while hidden, see VtkWidget::requestRender).
     void setWindow(std::shared_ptr<const events::EventWindow> w);
     /// Points from an already built set (benchmarks, tests).
     void setPoints(const CloudPoints& pts);
+    /// The points of the last drawn frame.
     const CloudPoints& points() const { return pts_; }
-    /// Build + upload time of the last setWindow, ms.
+    /// Build + upload time of the last frame's point set, ms.
     double lastUploadMs() const { return uploadMs_; }
     QString caption() const;
     void setPointSize(float px);
+
+protected:
+    void prepareFrame() override;
 
 private:
     void upload();
@@ -47,6 +52,7 @@ private:
     CloudPoints pts_;
     EventCloudBuilder builder_;
     std::shared_ptr<const events::EventWindow> window_;
+    bool windowPending_ = false;  ///< window_ arrived after the last built point set
     double uploadMs_ = 0.0;
     int sensorW_ = -1, sensorH_ = -1;
 

@@ -12,6 +12,7 @@ namespace ganglion {
 namespace {
 constexpr double kMargin = 18.0;
 constexpr float kFadeStep = 0.12f;  // per 30 ms tick: a pruned edge is gone in about 0.25 s
+constexpr double kMinPlotSide = 6.0;  // px: smaller edge boxes cannot show a curve, only the edge
 }  // namespace
 
 KanNetworkWidget::KanNetworkWidget(QWidget* parent) : QWidget(parent) {
@@ -41,11 +42,13 @@ void KanNetworkWidget::setLayers(std::vector<LayerPtr> layers, QStringList input
         }
     }
     if (!fade_.isActive()) fade_.start();
+    cacheValid_ = false;
     update();
 }
 
 void KanNetworkWidget::setSelectedEdge(EdgeRef e) {
     selected_ = e;
+    cacheValid_ = false;
     update();
 }
 
@@ -68,7 +71,10 @@ void KanNetworkWidget::stepFade() {
             }
         }
     }
-    if (moving) update();
+    if (moving) {
+        cacheValid_ = false;
+        update();
+    }
     else fade_.stop();
 }
 
@@ -113,13 +119,28 @@ KanNetworkWidget::EdgeRef KanNetworkWidget::edgeAt(QPointF p) const {
 void KanNetworkWidget::mousePressEvent(QMouseEvent* ev) {
     const EdgeRef e = edgeAt(ev->position());
     if (!e.valid()) return;
-    selected_ = e;
-    update();
+    setSelectedEdge(e);
     emit edgeClicked(e.layer, e.in, e.out);
 }
 
 void KanNetworkWidget::paintEvent(QPaintEvent*) {
+    // The drawing is kept until the layers, the fade, the selection or the size change: other
+    // repaints (exposure, neighbours) only copy it.
+    const qreal dpr = devicePixelRatioF();
+    const QSize px(std::max(1, int(width() * dpr)), std::max(1, int(height() * dpr)));
+    if (!cacheValid_ || cache_.size() != px) {
+        cache_ = QPixmap(px);
+        cache_.setDevicePixelRatio(dpr);
+        cache_.fill(palette().color(QPalette::Window));
+        QPainter cp(&cache_);
+        draw(cp);
+        cacheValid_ = true;
+    }
     QPainter p(this);
+    p.drawPixmap(0, 0, cache_);
+}
+
+void KanNetworkWidget::draw(QPainter& p) const {
     p.setRenderHint(QPainter::Antialiasing);
     if (layers_.empty()) {
         p.setPen(Qt::gray);
@@ -136,14 +157,21 @@ void KanNetworkWidget::paintEvent(QPaintEvent*) {
                        tr("%1 × %2 edges (%3, G=%4)").arg(L.in).arg(L.out).arg(QString::fromStdString(L.basis)).arg(L.grid));
             continue;
         }
+        // Boxes too small to show a curve (hundreds of edges across the widget): the edges only.
+        const bool plots = edgeRect(l, 0, 0).width() >= kMinPlotSide;
         for (const auto& e : L.edges) {
             const auto it = alpha_.find(std::make_tuple(l, e.in, e.out));
             const float a = it == alpha_.end() ? targetAlpha(L, e) : it->second;
             if (a <= 0.01f) continue;  // faded out: gone
-            const QRectF r = edgeRect(l, e.in, e.out);
             const bool sel = selected_.layer == l && selected_.in == e.in && selected_.out == e.out;
             QColor c = sel ? selectedColor() : e.symbolic ? symbolicColor() : numericColor();
             c.setAlphaF(std::clamp(a, 0.f, 1.f));
+            if (!plots) {
+                p.setPen(QPen(c, sel ? 2.0 : 1.0));
+                p.drawLine(nodePos(l, e.in), nodePos(l + 1, e.out));
+                continue;
+            }
+            const QRectF r = edgeRect(l, e.in, e.out);
             p.setPen(QPen(c, 1.0));
             p.drawLine(nodePos(l, e.in), QPointF(r.center().x(), r.bottom()));
             p.drawLine(QPointF(r.center().x(), r.top()), nodePos(l + 1, e.out));
@@ -156,12 +184,16 @@ void KanNetworkWidget::paintEvent(QPaintEvent*) {
             const auto [mn, mx] = std::minmax_element(e.y.begin(), e.y.end());
             const float span = std::max(*mx - *mn, 1e-6f);
             const float x0 = e.x.front(), x1 = e.x.back();
+            // about one sample per 2 px of the box: a small box gets a coarser curve
+            const size_t stride = std::max<size_t>(1, e.x.size() / std::max<size_t>(2, size_t(r.width() / 2)));
             QPainterPath path;
-            for (size_t k = 0; k < e.x.size(); ++k) {
+            const size_t last = e.x.size() - 1;
+            for (size_t k = 0;; k = std::min(k + stride, last)) {  // every stride-th sample and the last
                 const double px = r.left() + 3 + (r.width() - 6) * (e.x[k] - x0) / std::max(x1 - x0, 1e-6f);
                 const double py = r.bottom() - 3 - (r.height() - 6) * (e.y[k] - *mn) / span;
                 if (k == 0) path.moveTo(px, py);
                 else path.lineTo(px, py);
+                if (k == last) break;
             }
             p.setBrush(Qt::NoBrush);
             p.setPen(QPen(c, std::max(1.2, r.width() / 40.0)));

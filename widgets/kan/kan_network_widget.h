@@ -1,12 +1,14 @@
 // The KAN drawn like pykan's plot(): layers of nodes, every edge a small plot of its learned
 // function on the input range, opacity by attribution, symbolic edges in another colour.
-// Pruned edges fade out and disappear; clicking an edge emits edgeClicked. Takes plain
+// Pruned edges fade out and disappear; clicking an edge emits edgeClicked. Edge boxes too small
+// to show a curve (a layer of hundreds of edges) are drawn as plain edges. Takes plain
 // KanLayerSamples (one per layer, input layer first) and knows nothing of sessions.
 #pragma once
 
 #include "core/kan/kan_samples.h"
 
 #include <QColor>
+#include <QPixmap>
 #include <QStringList>
 #include <QTimer>
 #include <QWidget>
@@ -15,6 +17,8 @@
 #include <memory>
 #include <tuple>
 #include <vector>
+
+class QPainter;
 
 namespace ganglion {
 
@@ -54,6 +58,7 @@ protected:
     void mousePressEvent(QMouseEvent* e) override;
 
 private:
+    void draw(QPainter& p) const;  ///< the whole network, into the cache
     float targetAlpha(const KanLayerSamples& L, const KanEdgeSamples& e) const;
     void stepFade();
     int rows() const { return int(layers_.size()) + 1; }
@@ -64,6 +69,8 @@ private:
     EdgeRef selected_;
     std::map<std::tuple<int, int, int>, float> alpha_;  ///< displayed opacity per edge (animated)
     QTimer fade_;
+    QPixmap cache_;  ///< the network as last drawn
+    bool cacheValid_ = false;
 };
 
 }  // namespace ganglion

@@ -7,8 +7,11 @@
 #include <QMouseEvent>
 #include <QOffscreenSurface>
 #include <QOpenGLContext>
+#include <QOpenGLFramebufferObject>
 #include <QOpenGLFunctions>
+#include <QPainter>
 #include <QSurfaceFormat>
+#include <QTimer>
 #include <QWheelEvent>
 
 #include <vtkCamera.h>
@@ -18,6 +21,9 @@
 #include <vtkInteractorStyleTrackballCamera.h>
 #include <vtkOpenGLState.h>
 #include <vtkRenderer.h>
+
+#include <algorithm>
+#include <cmath>
 
 namespace ganglion {
 
@@ -67,10 +73,19 @@ bool vtkOpenGLAvailable(QString* reason) {
     return true;
 }
 
-VtkWidget::VtkWidget(QWidget* parent) : QOpenGLWidget(parent) {
+namespace {
+constexpr double kInteractiveFps = 30.0;  // camera moves by the mouse
+}
+
+VtkWidget::VtkWidget(QWidget* parent) : QWidget(parent), frameTimer_(new QTimer(this)) {
+    frameTimer_->setSingleShot(true);
+    connect(frameTimer_, &QTimer::timeout, this, [this] {
+        if (dirty_ && isVisible()) update();
+    });
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(true);
     setMinimumSize(64, 64);
+    setAttribute(Qt::WA_OpaquePaintEvent);  // every pixel is the frame's
 
     window_ = vtkSmartPointer<vtkGenericOpenGLRenderWindow>::New();
     window_->SetReadyForRendering(false);
@@ -79,7 +94,7 @@ VtkWidget::VtkWidget(QWidget* parent) : QOpenGLWidget(parent) {
     window_->SetMultiSamples(0);
     window_->AddObserver(vtkCommand::WindowMakeCurrentEvent, this, &VtkWidget::onMakeCurrent);
     window_->AddObserver(vtkCommand::WindowIsCurrentEvent, this, &VtkWidget::onIsCurrent);
-    // Frames are blitted in paintGL; nothing to swap when VTK finishes one.
+    // Frames are blitted in renderFrame; nothing to swap when VTK finishes one.
     window_->AddObserver(vtkCommand::ErrorEvent, this, &VtkWidget::onVtkError);
 
     renderer_ = vtkSmartPointer<vtkRenderer>::New();
@@ -88,7 +103,7 @@ VtkWidget::VtkWidget(QWidget* parent) : QOpenGLWidget(parent) {
 
     interactor_ = vtkSmartPointer<vtkGenericRenderWindowInteractor>::New();
     interactor_->SetRenderWindow(window_);
-    interactor_->EnableRenderOff();  // renders are requested through RenderEvent -> update()
+    interactor_->EnableRenderOff();  // renders are requested through RenderEvent -> scheduleFrame
     auto style = vtkSmartPointer<vtkInteractorStyleTrackballCamera>::New();
     interactor_->SetInteractorStyle(style);
     interactor_->AddObserver(vtkCommand::RenderEvent, this, &VtkWidget::onRenderRequest);
@@ -96,14 +111,10 @@ VtkWidget::VtkWidget(QWidget* parent) : QOpenGLWidget(parent) {
 }
 
 VtkWidget::~VtkWidget() {
-    // QOpenGLWidget's destructor destroys the context after ours has run: the aboutToBeDestroyed
-    // handler must not run then (it would call members of a destroyed VtkWidget). The resources
-    // are released here instead.
-    disconnect(contextConnection_);
-    if (context()) {
-        makeCurrent();
+    if (context_ && surface_ && context_->makeCurrent(surface_.get())) {
+        fbo_.reset();
         releaseGraphics();
-        doneCurrent();
+        context_->doneCurrent();
     }
     window_->RemoveAllObservers();
     interactor_->RemoveAllObservers();
@@ -114,23 +125,39 @@ vtkGenericOpenGLRenderWindow* VtkWidget::renderWindow() const { return window_; 
 
 void VtkWidget::resetCamera() {
     renderer_->ResetCamera();
-    update();
+    requestRender();
+}
+
+void VtkWidget::setMaxFramesPerSecond(double fps) { maxFps_ = std::clamp(fps, 0.5, 120.0); }
+
+void VtkWidget::requestRender() { scheduleFrame(1000.0 / maxFps_); }
+
+void VtkWidget::scheduleFrame(double minIntervalMs) {
+    dirty_ = true;
+    if (!isVisible()) return;  // drawn when shown
+    const double since = sinceFrame_.isValid() ? double(sinceFrame_.nsecsElapsed()) / 1e6 : 1e9;
+    const int wait = int(std::ceil(std::max(0.0, minIntervalMs - since)));
+    // An earlier request may already wait longer than a camera move needs to.
+    if (frameTimer_->isActive() && frameTimer_->remainingTime() <= wait) return;
+    frameTimer_->start(wait);
+}
+
+void VtkWidget::showEvent(QShowEvent* e) {
+    QWidget::showEvent(e);
+    if (dirty_) scheduleFrame(1000.0 / maxFps_);
 }
 
 void VtkWidget::onMakeCurrent(vtkObject*, unsigned long, void*) {
-    // Do not call QOpenGLWidget::makeCurrent(): it rebinds Qt's framebuffer behind VTK's state
-    // cache (black frames with GL_INVALID_FRAMEBUFFER_OPERATION).
-    QOpenGLContext* ctx = context();
-    if (!ctx || !surface_) return;
-    if (QOpenGLContext::currentContext() != ctx) ctx->makeCurrent(surface_);
+    if (!context_ || !surface_) return;
+    if (QOpenGLContext::currentContext() != context_.get()) context_->makeCurrent(surface_.get());
 }
 
 void VtkWidget::onIsCurrent(vtkObject*, unsigned long, void* callData) {
     auto* flag = static_cast<bool*>(callData);
-    *flag = context() && QOpenGLContext::currentContext() == context();
+    *flag = context_ && QOpenGLContext::currentContext() == context_.get();
 }
 
-void VtkWidget::onRenderRequest(vtkObject*, unsigned long, void*) { update(); }
+void VtkWidget::onRenderRequest(vtkObject*, unsigned long, void*) { scheduleFrame(1000.0 / kInteractiveFps); }
 
 void VtkWidget::onVtkError(vtkObject*, unsigned long, void* callData) {
     const char* msg = static_cast<const char*>(callData);
@@ -145,21 +172,31 @@ void VtkWidget::releaseGraphics() {
     vtkReady_ = false;
 }
 
-void VtkWidget::initializeGL() {
-    surface_ = context()->surface();
-    disconnect(contextConnection_);
-    contextConnection_ = connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, [this] {
-        makeCurrent();
-        releaseGraphics();
-        doneCurrent();
-    });
-    const auto v = context()->format().version();
+bool VtkWidget::initialiseGraphics() {
+    if (triedInit_) return vtkReady_;
+    triedInit_ = true;
+    context_ = std::make_unique<QOpenGLContext>();
+    context_->setFormat(QSurfaceFormat::defaultFormat());
+    if (!context_->create()) {
+        vtkError_ = QStringLiteral("could not create an OpenGL context");
+        qWarning("VtkWidget: %s", qPrintable(vtkError_));
+        return false;
+    }
+    surface_ = std::make_unique<QOffscreenSurface>();
+    surface_->setFormat(context_->format());
+    surface_->create();
+    if (!context_->makeCurrent(surface_.get())) {
+        vtkError_ = QStringLiteral("could not make an OpenGL context current");
+        qWarning("VtkWidget: %s", qPrintable(vtkError_));
+        return false;
+    }
+    const auto v = context_->format().version();
     if (v < qMakePair(3, 2)) {
         vtkError_ = QStringLiteral("OpenGL %1.%2 context; VTK needs 3.2 or later")
                         .arg(v.first)
                         .arg(v.second);
         qWarning("VtkWidget: %s", qPrintable(vtkError_));
-        return;
+        return false;
     }
     initialising_ = true;
     vtkError_.clear();
@@ -168,27 +205,30 @@ void VtkWidget::initializeGL() {
     window_->OpenGLInitContext();
     initialising_ = false;
     vtkReady_ = vtkError_.isEmpty();
+    return vtkReady_;
+}
+
+void VtkWidget::resizeEvent(QResizeEvent* e) {
+    QWidget::resizeEvent(e);
     const qreal dpr = devicePixelRatioF();
     interactor_->UpdateSize(int(width() * dpr), int(height() * dpr));
+    dirty_ = true;  // repainted by Qt right after a resize
 }
 
-void VtkWidget::resizeGL(int w, int h) {
+void VtkWidget::renderFrame() {
     const qreal dpr = devicePixelRatioF();
-    interactor_->UpdateSize(int(w * dpr), int(h * dpr));
-}
-
-void VtkWidget::paintGL() {
-    if (!vtkReady_) {
-        auto* f = context()->functions();
-        f->glClearColor(0.3f, 0.05f, 0.05f, 1.f);
-        f->glClear(GL_COLOR_BUFFER_BIT);
+    const int w = std::max(1, int(width() * dpr)), h = std::max(1, int(height() * dpr));
+    if (!initialiseGraphics()) {
+        frame_ = QImage(w, h, QImage::Format_RGB32);
+        frame_.fill(qRgb(77, 13, 13));  // dark red: no 3D here (vtkError says why)
         return;
     }
     QElapsedTimer timer;
     timer.start();
-    const qreal dpr = devicePixelRatioF();
-    const int w = int(width() * dpr), h = int(height() * dpr);
+    context_->makeCurrent(surface_.get());
+    if (!fbo_ || fbo_->size() != QSize(w, h)) fbo_ = std::make_unique<QOpenGLFramebufferObject>(w, h);
     if (window_->GetSize()[0] != w || window_->GetSize()[1] != h) interactor_->UpdateSize(w, h);
+    prepareFrame();
 
     vtkOpenGLState* state = window_->GetState();
     state->Reset();
@@ -196,13 +236,13 @@ void VtkWidget::paintGL() {
     window_->SetReadyForRendering(true);
     window_->Render();
     window_->SetReadyForRendering(false);
-    state->vtkglBindFramebuffer(GL_DRAW_FRAMEBUFFER, defaultFramebufferObject());
+    state->vtkglBindFramebuffer(GL_DRAW_FRAMEBUFFER, fbo_->handle());
     window_->BlitDisplayFramebuffer(0, 0, 0, w, h, 0, 0, w, h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
     state->Pop();
 
-    // Force opaque alpha: VTK clears with alpha 0, which would let the window behind show
-    // through (Mesa) and makes grabbed images transparent.
-    auto* f = context()->functions();
+    // Force opaque alpha: VTK clears with alpha 0, which would make the frame see-through.
+    auto* f = context_->functions();
+    fbo_->bind();
     GLboolean mask[4];
     GLfloat clear[4];
     f->glGetBooleanv(GL_COLOR_WRITEMASK, mask);
@@ -212,9 +252,30 @@ void VtkWidget::paintGL() {
     f->glClear(GL_COLOR_BUFFER_BIT);
     f->glColorMask(mask[0], mask[1], mask[2], mask[3]);
     f->glClearColor(clear[0], clear[1], clear[2], clear[3]);
+    frame_ = fbo_->toImage().convertToFormat(QImage::Format_RGB32);  // flipped to top-down rows
+    fbo_->release();
+    frame_.setDevicePixelRatio(dpr);
 
+    dirty_ = false;
+    ++renderCount_;
+    sinceFrame_.start();
     lastFrameMs_ = timer.nsecsElapsed() / 1e6;
     emit frameRendered(lastFrameMs_);
+}
+
+void VtkWidget::paintEvent(QPaintEvent*) {
+    const qreal dpr = devicePixelRatioF();
+    const QSize want(std::max(1, int(width() * dpr)), std::max(1, int(height() * dpr)));
+    // Draw a frame only when asked for one (data or camera changed) or the size changed; other
+    // repaints (exposure, a neighbour's update) show the last frame as it is.
+    if (dirty_ || frame_.isNull() || frame_.size() != want) renderFrame();
+    QPainter p(this);
+    p.drawImage(rect(), frame_);
+}
+
+QImage VtkWidget::grabFramebuffer() {
+    renderFrame();
+    return vtkReady_ ? frame_ : QImage();
 }
 
 void VtkWidget::setEventInfo(const QPointF& pos, Qt::KeyboardModifiers mods, bool repeat) {
@@ -290,7 +351,7 @@ void VtkWidget::keyPressEvent(QKeyEvent* e) {
         e->accept();
         return;
     }
-    QOpenGLWidget::keyPressEvent(e);
+    QWidget::keyPressEvent(e);
 }
 
 void VtkWidget::enterEvent(QEnterEvent* e) {
