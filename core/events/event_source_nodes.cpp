@@ -22,9 +22,9 @@ std::string resolveDataPath(const std::string& path) {
     if (path.empty() || fs::exists(path, ec)) return path;
     std::vector<fs::path> roots;
     if (const char* env = std::getenv("GANGLION_RESOURCES")) roots.emplace_back(env);
-    // <repo>/core/events/event_source_nodes.cpp -> <repo>/resources
-    const fs::path self(__FILE__);
-    roots.push_back(self.parent_path().parent_path().parent_path() / "resources");
+    // the source tree's resources/ (an absolute path set by CMake; __FILE__ may be relative when
+    // the compiler cache rewrites paths, and then depends on the working directory)
+    roots.emplace_back(GANGLION_RESOURCES_DIR);
     for (const auto& r : roots) {
         const fs::path p = r / path;
         if (fs::exists(p, ec)) return p.string();
