@@ -167,6 +167,13 @@ private slots:
         if (!session.engineError().isEmpty()) qInfo("%s: %s", qPrintable(file), qPrintable(session.engineError()));
         else QVERIFY2(session.snapshot() && session.snapshot()->step > 0, "the example did not run");
 
+        // every node that publishes activity shows it on the canvas (no "no activity yet" while it runs)
+        if (auto snap = session.snapshot())
+            for (const auto& n : snap->nodes)
+                if (auto a = n.obs.arrays.find("activations"); a != n.obs.arrays.end() && a->second.size() > 0)
+                    QTRY_VERIFY2(!w.canvas()->graphScene()->thumbnail(n.id).isNull(),
+                                 qPrintable(QString::fromStdString(n.name) + " publishes activity but shows none"));
+
         const QString saveDir = qEnvironmentVariable("GANGLION_SAVE_GRABS");
         int views = 0;
         QStringList problems;

@@ -195,6 +195,19 @@ private slots:
         const auto& f = rig.outputs[0].spikes;
         QCOMPARE(f.neurons, 2 * 17 * 17);
         QCOMPARE(f.fired, (std::vector<std::int32_t>{3 * 17 + 2, 17 * 17 + 3 * 17 + 2}));
+        // its thumbnail: where the spikes came from (both polarities on one pooled plane), fading
+        Observables obs;
+        rig.kernel->observe(obs);
+        const Matrix& map = obs.arrays.at("activations");
+        QCOMPARE(int(map.rows()), 17);
+        QCOMPARE(int(map.cols()), 17);
+        QCOMPARE(map(3, 2), 1.f);
+        QCOMPARE(map.sum(), 1.f);
+        rig.inputs[0].events.events.clear();
+        rig.forward();
+        Observables later;
+        rig.kernel->observe(later);
+        QVERIFY(later.arrays.at("activations")(3, 2) < 1.f && later.arrays.at("activations")(3, 2) > 0.5f);
     }
 
     void emulatorNodeMakesEvents() {
