@@ -96,7 +96,11 @@ void MainWindow::applyDefaultSizes() {
     for (int i = 0; i < int(viewDocks_.size()); ++i) {
         QDockWidget* dock = viewDocks_[i];
         if (!dock->isVisible()) continue;
-        const QSize hint = viewOf(dock)->minimumSizeHint();
+        QWidget* view = viewOf(dock);
+        QSize hint = view->minimumSizeHint();
+        // a view with wrapping text is as tall as its text needs at the column's width (else the
+        // dock's scroll area shows a scroll bar)
+        if (view->hasHeightForWidth()) hint.setHeight(std::max(hint.height(), view->heightForWidth(width() * 36 / 100)));
         if (dockWidgetArea(dock) == Qt::BottomDockWidgetArea) {
             bottom << dock;
             minBottom = std::max(minBottom, hint.height());
