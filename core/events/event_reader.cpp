@@ -37,7 +37,10 @@ bool ByteSource::open(const std::string& path, std::string* error) {
     std::fseek(f_, 0, SEEK_END);
     size_ = std::uint64_t(std::ftell(f_));
     std::fseek(f_, 0, SEEK_SET);
-    buf_.resize(kBufferBytes);
+    // No larger than the file (require() grows it when a reader asks for more): opening a small
+    // file does not allocate and clear the whole buffer.
+    buf_.resize(std::size_t(std::min<std::uint64_t>(kBufferBytes, std::max<std::uint64_t>(size_, 1))));
+    buf_.shrink_to_fit();
     pos_ = end_ = 0;
     offset_ = 0;
     return true;

@@ -17,13 +17,23 @@ std::atomic<long> gAllocs{0};
 }
 
 // Eigen allocates with malloc, the standard library with operator new (which calls malloc).
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__)  // gcc
+#define GANGLION_TEST_ASAN 1
+#elif defined(__has_feature)  // clang
+#if __has_feature(address_sanitizer)
+#define GANGLION_TEST_ASAN 1
+#endif
+#endif
+#ifdef GANGLION_TEST_ASAN
 // AddressSanitizer owns malloc; its allocator reports every allocation (malloc, calloc, realloc,
 // operator new) to an installed hook instead.
-#include <sanitizer/allocator_interface.h>
+// Declared here: gcc ships no sanitizer/allocator_interface.h, its libasan exports the function.
+extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void*, std::size_t),
+                                                         void (*free_hook)(const volatile void*));
 namespace {
 void countAllocation(const volatile void*, std::size_t) { ++gAllocs; }
-const int gHookInstalled = __sanitizer_install_malloc_and_free_hooks(countAllocation, nullptr);
+void ignoreFree(const volatile void*) {}  // both hooks are required, or none is installed
+const int gHookInstalled = __sanitizer_install_malloc_and_free_hooks(countAllocation, ignoreFree);
 }  // namespace
 #else
 // Interposing malloc (forwarding to glibc's implementation) counts both.

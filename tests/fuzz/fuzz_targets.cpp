@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <limits>
+#include <numeric>
 
 namespace ganglion::fuzz {
 
@@ -110,7 +111,7 @@ Outcome eventFile(events::FileFormat format, const char* extension, Bytes data, 
     }
     const bool clean = reader->error().empty();
     if (total > 0) {
-        reader->seek(lo + (hi - lo) / 2);
+        reader->seek(std::midpoint(lo, hi));  // no overflow for times far apart
         chunk.clear();
         reader->read(chunk, 1024);
     }
