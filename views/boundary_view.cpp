@@ -1,6 +1,7 @@
 // Decision boundary of the first 2D data set + classifier pair, as TensorFlow Playground draws it.
 #include "document/session.h"
 #include "widgets/plots/decision_field.h"
+#include "views/view_registry.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>
@@ -89,7 +90,7 @@ private:
 
 QWidget* makeBoundaryView(Session* s, QWidget* parent) {
     auto* v = new BoundaryView(s, parent);
-    v->setProperty("ganglionNodeTypes", QStringList{"PlaygroundData"});
+    v->setProperty(kViewObservables, QStringList{"test_points"});  // a 2D data set
     return v;
 }
 

@@ -1,5 +1,10 @@
 #include "views/view_registry.h"
 
+#include "core/graph/graph.h"
+#include "core/model/node_spec.h"
+
+#include <algorithm>
+
 namespace ganglion {
 
 #define GANGLION_VIEW(fn, title, area) QWidget* fn(Session*, QWidget*);
@@ -13,6 +18,22 @@ const std::vector<ViewInfo>& allViews() {
 #undef GANGLION_VIEW
     };
     return views;
+}
+
+QStringList viewObservables(const QWidget* view) {
+    return view ? view->property(kViewObservables).toStringList() : QStringList{};
+}
+
+bool graphFeeds(const Graph& graph, const QStringList& observables) {
+    for (const Node& n : graph.nodes()) {
+        const NodeSpec* spec = NodeRegistry::instance().find(n.type);
+        if (!spec) continue;
+        for (const QString& name : observables)
+            if (std::find(spec->observables.begin(), spec->observables.end(), name.toStdString()) !=
+                spec->observables.end())
+                return true;
+    }
+    return false;
 }
 
 }  // namespace ganglion
