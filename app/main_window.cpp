@@ -5,13 +5,10 @@
 #include "core/graph/json_io.h"
 #include "app/example_gallery.h"
 #include "views/view_registry.h"
-#include "widgets/canvas/canvas_style.h"
 #include "widgets/canvas/graph_canvas.h"
+#include "widgets/canvas/node_thumbnails.h"
 #include "widgets/inspector/inspector.h"
 #include "widgets/palette/node_palette.h"
-#include "widgets/plots/decision_field.h"
-#include "widgets/raster/raster_widget.h"
-#include "widgets/plots/neuron_fields.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -24,7 +21,6 @@
 #include <QFile>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPainter>
 #include <QSettings>
 #include <QSlider>
 #include <QStatusBar>
@@ -44,21 +40,6 @@ namespace ganglion {
 
 namespace {
 const double kSpeeds[] = {1, 5, 20, 100, 500, 2000, 0};  // steps per second; 0 = unlimited
-/// Small scatter plot of 2D labelled points (3 x n: x, y in [-1, 1], label) for a node thumbnail.
-QImage pointsImage(const Matrix& pts) {
-    QImage img(72, 48, QImage::Format_ARGB32);
-    img.fill(QColor(40, 44, 52));
-    QPainter p(&img);
-    p.setRenderHint(QPainter::Antialiasing);
-    p.setPen(Qt::NoPen);
-    const Eigen::Index step = std::max<Eigen::Index>(1, pts.cols() / 400);
-    for (Eigen::Index i = 0; i < pts.cols(); i += step) {
-        p.setBrush(DecisionField::colorFor(pts(2, i) > 0.5f ? 1.f : 0.f));
-        p.drawEllipse(QPointF(12 + (pts(0, i) + 1) * 24, 24 - pts(1, i) * 22), 1.2, 1.2);
-    }
-    return img;
-}
-
 QString speedText(int i) { return kSpeeds[i] == 0 ? QObject::tr("max") : QObject::tr("%1/s").arg(kSpeeds[i]); }
 
 /// Status-bar text on one line: several messages (one per line, as build errors come) are
@@ -339,7 +320,7 @@ void MainWindow::buildDocks() {
         scroll->setWidgetResizable(true);
         QWidget* view = v.create(session_, scroll);
         scroll->setWidget(view);
-        scroll->setProperty("ganglionNodeTypes", view->property("ganglionNodeTypes"));
+        scroll->setProperty(kViewObservables, view->property(kViewObservables));
         d->setWidget(scroll);
         viewMenu_->addAction(d->toggleViewAction());
         viewDocks_ << d;
@@ -389,42 +370,8 @@ void MainWindow::pollEngine() {
     if (!snap || snap == lastPolled_) return;  // paused: nothing new to draw
     lastPolled_ = snap;
     stepLabel_->setText(tr("step %1 · %2 steps/s").arg(snap->step).arg(snap->stepsPerSecond, 0, 'f', 0));
-    // Live activation thumbnails inside the nodes: over a 2D data set's plane, each neuron's
-    // field (as TensorFlow Playground draws them); otherwise the batch's activations.
-    int grid = 0;
-    for (const auto& n : snap->nodes)
-        if (auto it = n.obs.arrays.find("grid_size"); it != n.obs.arrays.end()) grid = int(it->second(0, 0));
-    for (const auto& n : snap->nodes) {
-        if (auto pts = n.obs.arrays.find("train_points"); pts != n.obs.arrays.end() && snap->buildId != lastBuild_) {
-            canvas_->setNodeThumbnail(n.id, pointsImage(pts->second));  // a 2D data set shows its points
-            continue;
-        }
-        if (auto im = n.obs.arrays.find("images"); im != n.obs.arrays.end()) {  // an image data set: its batch
-            const QImage strip = canvas::imageStrip(im->second);
-            if (!strip.isNull()) {
-                canvas_->setNodeThumbnail(n.id, strip);
-                continue;
-            }
-        }
-        if (auto tr = n.obs.arrays.find("trace"); tr != n.obs.arrays.end() && tr->second.cols() > 1) {
-            float lo = 0.f, hi = 0.f;  // a node may give the scale of its trace
-            if (auto r = n.obs.arrays.find("trace_range"); r != n.obs.arrays.end() && r->second.size() == 2) {
-                lo = r->second(0);
-                hi = r->second(1);
-            }
-            canvas_->setNodeThumbnail(n.id, canvas::traceImage(tr->second, QSize(128, 40), lo, hi));  // recent activity
-            continue;
-        }
-        auto it = n.obs.arrays.find("activations");
-        if (it == n.obs.arrays.end() || it->second.size() == 0) {
-            if (auto raster = n.obs.get<snn::SpikeRaster>("spikes"))  // spiking nodes: their recent spikes
-                canvas_->setNodeThumbnail(n.id, rasterThumbnail(*raster, QSize(128, 40)));
-            continue;
-        }
-        const QImage fields = neuronFieldsImage(it->second, grid);
-        if (!fields.isNull()) canvas_->setNodeThumbnail(n.id, fields);
-        else canvas_->setNodeActivations(n.id, it->second);
-    }
+    // Live pictures inside the nodes, each as its node type declares (NodeSpec::thumbnail).
+    canvas::showThumbnails(*canvas_, *snap, snap->buildId != lastBuild_);
     if (snap->buildId != lastBuild_) {  // a new build: show its problems on the nodes
         lastBuild_ = snap->buildId;
         canvas_->clearNodeIssues();
@@ -445,7 +392,7 @@ void MainWindow::raiseRelevantViews() {
     // View menu brings any of them back); the relevant ones come to the front.
     const QList<QDockWidget*> relevant = relevantViews();
     for (QDockWidget* dock : viewDocks_) {
-        const bool wantsNodes = !dock->widget()->property("ganglionNodeTypes").toStringList().isEmpty();
+        const bool wantsNodes = !viewObservables(dock->widget()).isEmpty();
         // bottom views, and right-hand views sharing a tab group, give their room to the
         // document's own views; a view standing alone (the curves) stays
         const bool grouped = dockWidgetArea(dock) == Qt::BottomDockWidgetArea || !tabifiedDockWidgets(dock).isEmpty();

@@ -4,6 +4,7 @@
 // have no layout yet gets the default one, sized for the window and for the views it shows;
 // View ▸ Reset layout returns to that default.
 #include "app/main_window.h"
+#include "views/view_registry.h"
 
 #include <QDockWidget>
 #include <QScrollArea>
@@ -27,14 +28,11 @@ QWidget* viewOf(QDockWidget* dock) {
 }  // namespace
 
 QList<QDockWidget*> MainWindow::relevantViews() const {
-    // A view names the node types it shows in its "ganglionNodeTypes" property.
-    QSet<QString> types;
-    for (const auto& n : session_->graph().nodes()) types.insert(QString::fromStdString(n.type));
+    // A view names the observables it draws (kViewObservables); it has something to show for this
+    // document when one of the graph's node types publishes one of them (NodeSpec::observables).
     QList<QDockWidget*> out;
-    for (QDockWidget* dock : viewDocks_) {
-        const QStringList wanted = dock->widget()->property("ganglionNodeTypes").toStringList();
-        if (std::any_of(wanted.begin(), wanted.end(), [&](const QString& t) { return types.contains(t); })) out << dock;
-    }
+    for (QDockWidget* dock : viewDocks_)
+        if (graphFeeds(session_->graph(), viewObservables(dock->widget()))) out << dock;
     return out;
 }
 

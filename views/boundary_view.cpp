@@ -1,6 +1,7 @@
 // Decision boundary of the first 2D data set + classifier pair, as TensorFlow Playground draws it.
 #include "document/session.h"
 #include "widgets/plots/decision_field.h"
+#include "views/view_registry.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>
@@ -81,10 +82,10 @@ private:
     /// Says what keeps the field from being drawn: no data set in the graph, or one that the
     /// engine is not running yet (the graph is incomplete: its first problem is named).
     void showMissing() {
-        const QStringList wanted = property("ganglionNodeTypes").toStringList();
+        const QStringList wanted = viewObservables(this);
         QString dataName;
         for (const auto& n : session_->graph().nodes())
-            if (dataName.isEmpty() && wanted.contains(QString::fromStdString(n.type))) dataName = QString::fromStdString(n.name);
+            if (dataName.isEmpty() && nodeFeeds(n, wanted)) dataName = QString::fromStdString(n.name);
         if (dataName.isEmpty()) {
             field_->setEmptyText(tr("No 2D data set in this graph"));
             info_->setText(tr("Add a 2D data set (Data ▸ 2D data set) and a Classifier to see the decision boundary."));
@@ -106,7 +107,7 @@ private:
 
 QWidget* makeBoundaryView(Session* s, QWidget* parent) {
     auto* v = new BoundaryView(s, parent);
-    v->setProperty("ganglionNodeTypes", QStringList{"PlaygroundData"});
+    v->setProperty(kViewObservables, QStringList{"test_points"});  // a 2D data set
     return v;
 }
 

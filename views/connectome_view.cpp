@@ -6,6 +6,7 @@
 #include "core/worm/worm_observables.h"
 #include "widgets/worm/connectome_graph_widget.h"
 #include "widgets/worm/trace_strip.h"
+#include "views/view_registry.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -25,7 +26,7 @@ namespace {
 class ConnectomeView : public QWidget {
 public:
     ConnectomeView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
-        setProperty("ganglionNodeTypes", QStringList{"Connectome"});
+        setProperty(kViewObservables, QStringList{"connectome"});
         auto* lay = new QVBoxLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
         auto* bar = new QHBoxLayout;

@@ -1,6 +1,7 @@
 // Loss and accuracy curves of every loss / classifier node, live, plus any other metric on demand.
 #include "document/session.h"
 #include "widgets/plots/metric_chart.h"
+#include "views/view_registry.h"
 
 #include <QComboBox>
 #include <QLabel>
@@ -144,7 +145,7 @@ private:
 
 QWidget* makeCurvesView(Session* s, QWidget* parent) {
     auto* v = new CurvesView(s, parent);
-    v->setProperty("ganglionNodeTypes", QStringList{"Loss", "Classifier"});
+    v->setProperty(kViewObservables, QStringList{"loss", "accuracy"});
     return v;
 }
 

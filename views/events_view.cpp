@@ -8,6 +8,7 @@
 #include "widgets/events/event_frame_widget.h"
 #include "widgets/events/event_rate_chart.h"
 #include "widgets/events/playback_bar.h"
+#include "views/view_registry.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -32,11 +33,7 @@ bool isSourceType(const std::string& t) {
 class EventsView : public QWidget {
 public:
     EventsView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
-        // Node types this view shows (the main window raises it for documents holding them).
-        setProperty("ganglionNodeTypes",
-                    QStringList{"EventFile", "SyntheticEvents", "EventEmulator", "BackgroundActivityFilter",
-                                "CorrelationFilter", "RefractoryFilter", "HotPixelFilter", "EventSelect", "EventDecimate",
-                                "EventFrame", "TimeSurface", "VoxelGrid", "EventCount", "EventsToSpikes"});
+        setProperty(kViewObservables, QStringList{"events"});
         auto* lay = new QVBoxLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
         source_ = new QLabel(this);

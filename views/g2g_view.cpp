@@ -5,6 +5,7 @@
 #include "core/g2g/fashion_mnist.h"
 #include "widgets/sparsity/connectivity_heatmap.h"
 #include "widgets/sparsity/image_batch_preview.h"
+#include "views/view_registry.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -50,7 +51,7 @@ class ConnectivityView : public QWidget {
 public:
     ConnectivityView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
         // Node types this view shows (the main window raises it for documents holding them).
-        setProperty("ganglionNodeTypes", QStringList{"G2GLayer"});
+        setProperty(kViewObservables, QStringList{"g2g_connectivity"});
         auto* lay = new QVBoxLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
         auto* bar = new QHBoxLayout;
@@ -120,7 +121,7 @@ private:
 class BatchPreviewView : public QWidget {
 public:
     BatchPreviewView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
-        setProperty("ganglionNodeTypes", QStringList{"FashionMNIST"});
+        setProperty(kViewObservables, QStringList{"images"});
         auto* lay = new QVBoxLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
         preview_ = new ImageBatchPreview(this);

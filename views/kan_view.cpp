@@ -9,6 +9,7 @@
 #include "core/kan/kan_node.h"
 #include "widgets/kan/kan_edge_plot.h"
 #include "widgets/kan/kan_network_widget.h"
+#include "views/view_registry.h"
 
 #include <QApplication>
 #include <QDoubleSpinBox>
@@ -66,7 +67,7 @@ QString fitText(const kan::SymbolicFit& f) {
 class KanView : public QWidget {
 public:
     KanView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
-        setProperty("ganglionNodeTypes", QStringList{"KanLayer"});
+        setProperty(kViewObservables, QStringList{"kan"});
         auto* lay = new QVBoxLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
         auto* bar = new QHBoxLayout;

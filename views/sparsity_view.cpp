@@ -3,6 +3,7 @@
 #include "document/session.h"
 #include "widgets/plots/metric_chart.h"
 #include "widgets/sparsity/activation_histogram.h"
+#include "views/view_registry.h"
 
 #include <QComboBox>
 #include <QGridLayout>
@@ -21,7 +22,7 @@ namespace {
 class SparsityView : public QWidget {
 public:
     SparsityView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
-        setProperty("ganglionNodeTypes", QStringList{"G2GLayer"});
+        setProperty(kViewObservables, QStringList{"weight_sparsity"});
         auto* lay = new QGridLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
         weight_ = new MetricChart(tr("Weight sparsity"), tr("fraction absent"), this);

@@ -8,6 +8,7 @@
 #include "core/snn/snn_nodes.h"
 #include "widgets/raster/raster_widget.h"
 #include "widgets/raster/trace_widget.h"
+#include "views/view_registry.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -243,8 +244,7 @@ private:
 
 QWidget* makeSpikingView(Session* session, QWidget* parent) {
     auto* v = new SpikingView(session, parent);
-    v->setProperty("ganglionNodeTypes",
-                   QStringList{"SpikingNetwork", "LIFPopulation", "PoissonInput", "SpikeGenerator", "NIRModel", "LIFLayer"});
+    v->setProperty(kViewObservables, QStringList{"spikes"});
     return v;
 }
 

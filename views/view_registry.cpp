@@ -1,5 +1,10 @@
 #include "views/view_registry.h"
 
+#include "core/graph/graph.h"
+#include "core/model/node_spec.h"
+
+#include <algorithm>
+
 namespace ganglion {
 
 #define GANGLION_VIEW(fn, title, area) QWidget* fn(Session*, QWidget*);
@@ -13,6 +18,24 @@ const std::vector<ViewInfo>& allViews() {
 #undef GANGLION_VIEW
     };
     return views;
+}
+
+QStringList viewObservables(const QWidget* view) {
+    return view ? view->property(kViewObservables).toStringList() : QStringList{};
+}
+
+bool nodeFeeds(const Node& node, const QStringList& observables) {
+    const NodeSpec* spec = NodeRegistry::instance().find(node.type);
+    if (!spec) return false;
+    for (const QString& name : observables)
+        if (std::find(spec->observables.begin(), spec->observables.end(), name.toStdString()) != spec->observables.end())
+            return true;
+    return false;
+}
+
+bool graphFeeds(const Graph& graph, const QStringList& observables) {
+    const auto& nodes = graph.nodes();
+    return std::any_of(nodes.begin(), nodes.end(), [&](const Node& n) { return nodeFeeds(n, observables); });
 }
 
 }  // namespace ganglion

@@ -2,12 +2,14 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <QWidget>
 
 #include <vector>
 
 namespace ganglion {
 
+class Graph;
 class Session;
 
 struct ViewInfo {
@@ -17,5 +19,19 @@ struct ViewInfo {
 };
 
 const std::vector<ViewInfo>& allViews();
+
+/// The property in which a view names the observables it draws (QStringList of NodeSpec::observables
+/// names, e.g. {"spikes"}); a view without it is never hidden or raised for a document.
+inline constexpr char kViewObservables[] = "ganglionObservables";
+
+/// The observables `view` draws (its kViewObservables property).
+QStringList viewObservables(const QWidget* view);
+
+/// True when `node`'s type publishes (NodeSpec::observables) one of `observables`.
+bool nodeFeeds(const Node& node, const QStringList& observables);
+
+/// True when some node type in `graph` publishes (NodeSpec::observables) one of `observables`:
+/// the view drawing them has something to show for this document.
+bool graphFeeds(const Graph& graph, const QStringList& observables);
 
 }  // namespace ganglion

@@ -8,6 +8,7 @@
 #include "widgets/worm/ncap_diagram_widget.h"
 #include "widgets/worm/swimmer_widget.h"
 #include "widgets/worm/trace_strip.h"
+#include "views/view_registry.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -142,8 +143,8 @@ std::shared_ptr<worm::CircuitTrace> expandedCircuitTrace(const Graph& g, const S
 class WormView : public QWidget {
 public:
     WormView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
-        setProperty("ganglionNodeTypes", QStringList{"NcapCircuit", "SwimmerBody", "WormTrainer", "NcapOscillator",
-                                                     "NcapBNeuron", "NcapMuscle", "NcapJoint"});
+        // swimmers, circuits, and the parts of an expanded circuit (each publishes its "trace")
+        setProperty(kViewObservables, QStringList{"swimmer", "ncap_trace", "trace"});
         auto* lay = new QVBoxLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
         auto* bar = new QHBoxLayout;

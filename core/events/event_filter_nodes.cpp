@@ -75,6 +75,7 @@ NodeSpec filterSpec(std::string type, std::string title, std::string help, std::
     s.type = std::move(type);
     s.title = std::move(title);
     s.category = "Event camera";
+    s.observables = {"events", "events_before", "activations"};
     s.help = std::move(help) + " Reports events in and out.";
     s.reference = std::move(reference);
     s.inputs = {{"events", PortType::Events, "events to filter"}};

@@ -193,6 +193,7 @@ NodeSpec reprSpec(std::string type, std::string title, std::string help, std::st
     s.type = std::move(type);
     s.title = std::move(title);
     s.category = "Event camera";
+    s.observables = {"representation", "activations"};
     s.help = std::move(help) + " Output: channels x height x width features, one sample, ready for a network.";
     s.reference = std::move(reference);
     s.inputs = {{"events", PortType::Events, "event stream"}};

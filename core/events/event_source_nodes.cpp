@@ -272,6 +272,7 @@ NodeSpec makeEventFileSpec() {
     s.type = "EventFile";
     s.title = "Event recording";
     s.category = "Event camera";
+    s.observables = {"events", "decode_error", "activations"};
     s.role = NodeRole::Source;
     s.help = "Streams an event-camera recording (N-MNIST/N-Caltech101 .bin, Prophesee .dat, EVT 2.0/3.0 .raw, "
              "AEDAT 2.0/4.0, text 't x y p') without loading it whole; each step emits the next speed x dt of "
@@ -291,6 +292,7 @@ NodeSpec makeSyntheticEventsSpec() {
     s.type = "SyntheticEvents";
     s.title = "Synthetic events";
     s.category = "Event camera";
+    s.observables = {"events", "activations"};
     s.role = NodeRole::Source;
     s.help = "An ideal event sensor watching a moving bar or rotating dots (one event per pixel per edge "
              "crossing), with uniform background-activity noise and hot pixels at set rates.";
@@ -316,6 +318,7 @@ NodeSpec makeEventEmulatorSpec() {
     s.type = "EventEmulator";
     s.title = "Event emulator";
     s.category = "Event camera";
+    s.observables = {"events", "activations"};
     s.help = "Turns a sequence of images (one per step, width x height linear intensities) into events by "
              "log-intensity threshold crossings with per-pixel thresholds and a refractory period; event "
              "times are interpolated between frames.";

@@ -85,6 +85,8 @@ NodeSpec makeFashionMnistSpec() {
     s.type = "FashionMNIST";
     s.title = "Fashion-MNIST";
     s.category = "Data";
+    s.observables = {"images", "labels"};
+    s.thumbnail = Thumbnail::Images;
     s.help =
         "28x28 greyscale clothing images in 10 classes (60,000 training, 10,000 test) from Debian's "
         "dataset-fashion-mnist. Training steps emit a shuffled minibatch; test evaluations emit a fixed "

@@ -135,13 +135,16 @@ public:
         const Matrix& ei = get("ensembles_in");
         const Matrix& eo = get("ensembles_out");
         auto& lin = layer_.lin;
-        if (w.cols() != 1 || r.rows() != w.rows() || c.rows() != w.rows())
+        // Everything is checked before the layer changes (a throw leaves it as it was).
+        if (w.cols() != 1 || r.cols() != 1 || c.cols() != 1 || r.rows() != w.rows() || c.rows() != w.rows())
             throw std::runtime_error("G2G layer state: 'weights', 'slot_rows' and 'slot_cols' must be equal-length columns");
         if (b.rows() != lin.s.rows || b.cols() != 1)
             throw std::runtime_error("G2G layer state: 'bias' is " + std::to_string(b.rows()) + "x" + std::to_string(b.cols()) +
                                      ", expected " + std::to_string(lin.s.rows) + "x1");
-        if (ei.rows() != lin.s.cols || eo.rows() != lin.s.rows)
-            throw std::runtime_error("G2G layer state: ensemble labels do not match the layer size");
+        if (ei.rows() != lin.s.cols || ei.cols() != 1)
+            throw std::runtime_error("G2G layer state: 'ensembles_in' must be " + std::to_string(lin.s.cols) + "x1");
+        if (eo.rows() != lin.s.rows || eo.cols() != 1)
+            throw std::runtime_error("G2G layer state: 'ensembles_out' must be " + std::to_string(lin.s.rows) + "x1");
         SparseStructure s;
         s.rows = lin.s.rows;
         s.cols = lin.s.cols;
@@ -181,6 +184,7 @@ NodeSpec makeG2GLayerSpec() {
     s.type = "G2GLayer";
     s.title = "G2G sparse layer";
     s.category = "Layers";
+    s.observables = {"g2g_connectivity", "weight_sparsity", "input_activations", "activations"};
     s.help =
         "Sparse ensemble-to-ensemble linear layer out = W in + b. Inputs and outputs are split into "
         "ensembles; a connection is kept with probability p_in inside an ensemble pair and p_out between "

@@ -175,6 +175,8 @@ NodeSpec makeFormulaDataSpec() {
     s.type = "FormulaData";
     s.title = "Formula data set";
     s.category = "Data";
+    s.observables = {"train_points", "target_field"};
+    s.thumbnail = Thumbnail::Points;
     s.role = NodeRole::Source;
     s.help = "Function fitting: samples y = f(x1…xn) uniformly over [range_min, range_max]^n for a "
              "formula you type (muparser syntax: + - * / ^, sin cos tan exp log sqrt abs tanh …, "

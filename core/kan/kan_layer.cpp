@@ -235,40 +235,55 @@ KernelState Layer::saveState() const {
 }
 
 void Layer::loadState(const KernelState& s) {
-    auto get = [&](const char* name, Eigen::Index rows, Eigen::Index cols) -> const Matrix& {
-        auto it = s.find(name);
-        if (it == s.end()) throw std::runtime_error(std::string("KAN layer state lacks '") + name + "'");
-        if (it->second.rows() != rows || it->second.cols() != cols)
-            throw std::runtime_error(std::string("KAN layer state '") + name + "' is " +
-                                     std::to_string(it->second.rows()) + "x" + std::to_string(it->second.cols()) +
-                                     ", expected " + std::to_string(rows) + "x" + std::to_string(cols));
-        return it->second;
-    };
+    // Everything is checked (into copies) before the layer changes, so a throw leaves it as it was.
     // A state saved after grid extension carries more grid points: adopt its resolution.
+    int grid = cfg_.grid;
     if (auto it = s.find("grid"); it != s.end() && it->second.rows() == cfg_.in &&
                                   it->second.cols() != cfg_.grid + 1 && it->second.cols() >= 2 &&
-                                  it->second.cols() <= 101) {
-        cfg_.grid = int(it->second.cols()) - 1;
-        basis_ = Basis(cfg_.basis, cfg_.in, cfg_.grid, cfg_.order, cfg_.lo, cfg_.hi);
-        coef.setZero(cfg_.out, Eigen::Index(cfg_.in) * basis_.count());
-        allocGrads();
-        B_.resize(0, 0);
-        dB_.resize(0, 0);
+                                  it->second.cols() <= 101)
+        grid = int(it->second.cols()) - 1;
+    Basis basis = grid == cfg_.grid ? basis_ : Basis(cfg_.basis, cfg_.in, grid, cfg_.order, cfg_.lo, cfg_.hi);
+    const std::string what = "KAN layer";
+    if (auto it = s.find("coef"); grid != cfg_.grid && it != s.end() &&
+                                  it->second.cols() != Eigen::Index(cfg_.in) * basis.count())
+        throw std::runtime_error("KAN layer state: 'grid' has " + std::to_string(grid + 1) + " points per input but 'coef' has " +
+                                 std::to_string(it->second.cols()) + " columns, expected " +
+                                 std::to_string(Eigen::Index(cfg_.in) * basis.count()));
+    const Matrix& pts = checkedEntry(s, what, "grid", cfg_.in, grid + 1);
+    const Matrix& sym = checkedEntry(s, what, "symbolic", Eigen::Index(symbolic.size()), 5);
+    const Matrix& c = checkedEntry(s, what, "coef", cfg_.out, Eigen::Index(cfg_.in) * basis.count());
+    const Matrix& sb = checkedEntry(s, what, "scale_base", scaleBase.rows(), scaleBase.cols());
+    const Matrix& ss = checkedEntry(s, what, "scale_sp", scaleSp.rows(), scaleSp.cols());
+    const Matrix& bi = checkedEntry(s, what, "bias", bias.rows(), bias.cols());
+    const Matrix& m = checkedEntry(s, what, "mask", mask.rows(), mask.cols());
+    for (int i = 0; i < cfg_.in; ++i) {
+        try {
+            basis.setPoints(i, pts.row(i));
+        } catch (const std::invalid_argument& e) {
+            throw std::runtime_error("KAN layer state 'grid': " + std::string(e.what()));
+        }
     }
-    const Matrix& grid = get("grid", cfg_.in, cfg_.grid + 1);
-    const Matrix& sym = get("symbolic", Eigen::Index(symbolic.size()), 5);
-    coef = get("coef", coef.rows(), coef.cols());
-    scaleBase = get("scale_base", scaleBase.rows(), scaleBase.cols());
-    scaleSp = get("scale_sp", scaleSp.rows(), scaleSp.cols());
-    bias = get("bias", bias.rows(), bias.cols());
-    mask = get("mask", mask.rows(), mask.cols());
-    for (int i = 0; i < cfg_.in; ++i) basis_.setPoints(i, grid.row(i));
     const int nfn = int(symbolicLibrary().size());
+    std::vector<SymbolicEdge> edges(symbolic.size());
     for (size_t e = 0; e < symbolic.size(); ++e) {
         const int fn = int(std::lround(sym(Eigen::Index(e), 0)));
         if (fn < -1 || fn >= nfn) throw std::runtime_error("KAN layer state 'symbolic' has an unknown function");
-        symbolic[e] = {fn, sym(Eigen::Index(e), 1), sym(Eigen::Index(e), 2), sym(Eigen::Index(e), 3),
-                       sym(Eigen::Index(e), 4), 0.0};
+        edges[e] = {fn, sym(Eigen::Index(e), 1), sym(Eigen::Index(e), 2), sym(Eigen::Index(e), 3),
+                    sym(Eigen::Index(e), 4), 0.0};
+    }
+    const bool regridded = grid != cfg_.grid;
+    cfg_.grid = grid;
+    basis_ = std::move(basis);
+    coef = c;
+    scaleBase = sb;
+    scaleSp = ss;
+    bias = bi;
+    mask = m;
+    symbolic = std::move(edges);
+    if (regridded) {
+        allocGrads();
+        B_.resize(0, 0);
+        dB_.resize(0, 0);
     }
 }
 

@@ -254,6 +254,7 @@ NodeSpec makeKanLayerSpec() {
     s.type = "KanLayer";
     s.title = "KAN layer";
     s.category = "Layers";
+    s.observables = {"kan", "activations"};
     s.help = "Kolmogorov–Arnold layer: every edge carries a learnable function "
              "φ(x) = scale_base·silu(x) + scale_sp·spline(x) and each output sums its edges. "
              "The spline is an order-k B-spline on a grid of G intervals over the range (pykan), or "

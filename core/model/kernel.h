@@ -12,16 +12,29 @@
 //     steps (resize only when the batch changes) so steady-state steps do not allocate.
 //     ctx.phase says whether this is a training step, a test evaluation or a grid evaluation
 //     (decision-boundary field). Data sources choose what to emit from it.
-//  3. backward() is called in reverse order during training, only when differentiable().
+//  3. backward() is called in reverse order during training, only when differentiable() (loss
+//     kernels: always, see below).
 //     gradOut[i] is dL/d(out[i]) (an empty matrix when nothing downstream needs a gradient).
 //     gradIn[i] arrives already sized like in[i] when the engine wants dL/d(in[i]), and empty
 //     (0x0) when not (e.g. the input comes straight from a data set): fill it only when sized.
-//     ACCUMULATE (+=) into the gradients returned by parameters(). Losses ignore gradOut and
-//     seed the chain with their own gradient.
+//     ACCUMULATE (+=) into the gradients returned by parameters().
+//     Loss kernels (NodeRole::Loss) start the chain. Their backward() runs on every training
+//     step whether or not differentiable() says so; gradOut carries nothing for them (empty
+//     matrices, if any) and must be ignored. Instead they write dL/d(in[i]) of exactly the value
+//     loss() reports (same reduction, e.g. the mean over the batch) into each sized gradIn[i] —
+//     the engine zeroes those first, so assigning is fine — and the engine hands that on as the
+//     producers' gradOut. Leave a gradIn empty when it arrives empty (e.g. the target input).
+//     A loss with learnable parameters accumulates into their gradients like any other kernel.
 //  4. setParams() receives parameters marked `live` while running; apply at the next step.
 //  5. observe() fills what views show. It runs on the engine thread between steps, so it may
-//     read state freely; keep it cheap (it runs at publish rate, not every step).
-//  6. saveState()/loadState() carry learned state (weights) so a trained model round-trips.
+//     read state freely; keep it cheap (it runs at publish rate, not every step). Every array
+//     and extra it publishes is listed in NodeSpec::observables (views and the canvas go by it).
+//  6. saveState()/loadState() carry learned state (weights) so a trained model round-trips:
+//     loadState(saveState()) on a kernel built with the same parameters and input shapes (any
+//     seed) reproduces its outputs exactly. loadState() gives the strong exception guarantee:
+//     when an entry has the wrong shape (or is missing, for kernels that require it) it throws
+//     std::runtime_error naming the node type and the entry, and the kernel is left exactly as
+//     it was — check every entry first (checkedEntry() below), then assign.
 #pragma once
 
 #include "core/model/observables.h"
@@ -135,8 +148,23 @@ public:
     virtual bool supportsGrid() const { return false; }
 
     virtual KernelState saveState() const { return {}; }
-    /// Throw std::runtime_error naming the entry when a stored matrix has the wrong shape.
+    /// Throw std::runtime_error naming the entry when a stored matrix has the wrong shape; the
+    /// kernel is then unchanged (see contract item 6).
     virtual void loadState(const KernelState& /*state*/) {}
 };
+
+/// The entry `key` of a state being loaded, checked to be rows x cols; throws std::runtime_error
+/// "<what> state: missing 'key'" or "<what> state: 'key' has shape RxC, expected rxc". Kernels
+/// check every entry with it before assigning any (the strong guarantee of loadState()).
+inline const Matrix& checkedEntry(const KernelState& state, const std::string& what, const std::string& key,
+                                  Eigen::Index rows, Eigen::Index cols) {
+    auto it = state.find(key);
+    if (it == state.end()) throw std::runtime_error(what + " state: missing '" + key + "'");
+    if (it->second.rows() != rows || it->second.cols() != cols)
+        throw std::runtime_error(what + " state: '" + key + "' has shape " + std::to_string(it->second.rows()) + "x" +
+                                 std::to_string(it->second.cols()) + ", expected " + std::to_string(rows) + "x" +
+                                 std::to_string(cols));
+    return it->second;
+}
 
 }  // namespace ganglion

@@ -60,6 +60,17 @@ struct Expansion {
     double width = 0;            ///< horizontal extent of the parts, to make room on the canvas
 };
 
+/// The picture a node draws inside itself on the canvas, from what it publishes in its
+/// Observables (drawn by widgets/canvas/node_thumbnails.h). When the declared data is absent (not
+/// published yet, or not by this configuration of the node) the node falls back to Activations.
+enum class Thumbnail : std::uint8_t {
+    Activations,  ///< arrays["activations"]: each neuron's field over a 2D data set's plane, else a heat map
+    Points,       ///< arrays["train_points"] (3 x n: x, y, label): a 2D data set's points, drawn once per build
+    Images,       ///< arrays["images"] (pixels x samples, square images): the first images of the batch
+    Trace,        ///< arrays["trace"] (signals x steps, optional "trace_range" lo/hi): recent activity as lines
+    SpikeRaster,  ///< extra["spikes"] (snn::SpikeRaster): the recent spikes
+};
+
 struct NodeSpec {
     std::string type;       ///< stable id used in JSON, e.g. "Dense"
     std::string title;      ///< shown on the canvas, e.g. "Dense layer"
@@ -70,6 +81,14 @@ struct NodeSpec {
     std::vector<PortSpec> inputs;
     std::vector<PortSpec> outputs;
     std::vector<ParamSpec> params;
+    /// Every name this type publishes in Observables::arrays and ::extra, plus the scalars views
+    /// look for (e.g. "loss", "weight_sparsity"); a trailing '*' stands for a family of names
+    /// ("weights_*": one array per plastic projection). Views declare the names they consume and
+    /// the main window brings up the views a document's node types feed, so a new type that
+    /// publishes "spikes" gets the spike views with no view edited. tst_node_observables checks
+    /// that what kernels publish is listed here.
+    std::vector<std::string> observables;
+    Thumbnail thumbnail = Thumbnail::Activations;  ///< what the node draws on the canvas
     std::function<std::unique_ptr<Kernel>()> create;
     /// Composite types only: the parts this node expands into for the node's parameters
     /// (throw std::invalid_argument naming a parameter that prevents it). Empty = not expandable.

@@ -78,6 +78,7 @@ NodeSpec makeActivationSpec() {
     s.type = "Activation";
     s.title = "Activation";
     s.category = "Layers";
+    s.observables = {"activations"};
     s.help = "Element-wise non-linearity. Reports activation sparsity: the fraction of outputs that "
              "are exactly zero and the fraction below epsilon in magnitude.";
     s.inputs = {{"in", PortType::Tensor, "any width"}};

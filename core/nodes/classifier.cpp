@@ -50,6 +50,7 @@ NodeSpec makeClassifierSpec() {
     s.type = "Classifier";
     s.title = "Classifier";
     s.category = "Training";
+    s.observables = {"accuracy", "test_accuracy", "grid_probs", "predictions", "activations"};
     s.help = "Readout: softmax over class scores, predicted class, and accuracy on training batches "
              "(running mean) and on the test set. Draws the decision boundary for 2D data sets.";
     s.inputs = {{"logits", PortType::Tensor, "class scores"},

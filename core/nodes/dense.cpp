@@ -58,17 +58,11 @@ void DenseKernel::observe(Observables& obs) const {
 KernelState DenseKernel::saveState() const { return {{"weight", W}, {"bias", b}}; }
 
 void DenseKernel::loadState(const KernelState& s) {
-    auto take = [&](const char* key, Matrix& m) {
-        auto it = s.find(key);
-        if (it == s.end()) throw std::runtime_error(std::string("Dense state: missing '") + key + "'");
-        if (it->second.rows() != m.rows() || it->second.cols() != m.cols())
-            throw std::runtime_error(std::string("Dense state: '") + key + "' has shape " +
-                                     std::to_string(it->second.rows()) + "x" + std::to_string(it->second.cols()) +
-                                     ", expected " + std::to_string(m.rows()) + "x" + std::to_string(m.cols()));
-        m = it->second;
-    };
-    take("weight", W);
-    take("bias", b);
+    // Check every entry before assigning any (a throw leaves the layer unchanged).
+    const Matrix& w = checkedEntry(s, "Dense", "weight", W.rows(), W.cols());
+    const Matrix& bias = checkedEntry(s, "Dense", "bias", b.rows(), b.cols());
+    W = w;
+    b = bias;
 }
 
 NodeSpec makeDenseSpec() {
@@ -76,6 +70,7 @@ NodeSpec makeDenseSpec() {
     s.type = "Dense";
     s.title = "Dense";
     s.category = "Layers";
+    s.observables = {"weights", "activations"};
     s.help = "Fully connected layer: out = W·in + b with W of size units x inputs.";
     s.inputs = {{"in", PortType::Tensor, "features x batch"}};
     s.outputs = {{"out", PortType::Tensor, "units x batch"}};

@@ -85,6 +85,7 @@ NodeSpec makeLossSpec() {
     s.type = "Loss";
     s.title = "Loss";
     s.category = "Training";
+    s.observables = {"loss", "test_loss"};
     s.role = NodeRole::Loss;
     s.help = "Training objective. Back-propagation starts here and the optimiser chosen here updates "
              "every trainable parameter upstream. Cross-entropy takes class scores (logits) and class "

@@ -183,6 +183,8 @@ NodeSpec makePlaygroundDataSpec() {
     s.type = "PlaygroundData";
     s.title = "2D data set";
     s.category = "Data";
+    s.observables = {"train_points", "test_points", "grid_size"};
+    s.thumbnail = Thumbnail::Points;
     s.role = NodeRole::Source;
     s.help = "TensorFlow Playground's 2D classification sets: two classes on a plane. Emits a "
              "random minibatch per training step and the held-out test points when evaluating. "

@@ -108,6 +108,8 @@ public:
         return s;
     }
     void loadState(const KernelState& state) override {
+        // Match and check every entry before copying any (a throw leaves the weights unchanged).
+        std::vector<std::pair<const Matrix*, int>> plan;
         for (auto& [key, m] : state) {
             int k = 0;
             while (k < 3 && key != std::string("w_") + kPorts[k]) ++k;
@@ -115,8 +117,9 @@ public:
             if (std::size_t(m.size()) != proj_[k]->weights().size())
                 throw std::runtime_error("LIFPopulation state: '" + key + "' has " + std::to_string(m.size()) +
                                          " weights, expected " + std::to_string(proj_[k]->weights().size()));
-            std::copy(m.data(), m.data() + m.size(), proj_[k]->weights().begin());
+            plan.emplace_back(&m, k);
         }
+        for (auto [m, k] : plan) std::copy(m->data(), m->data() + m->size(), proj_[k]->weights().begin());
     }
 
 private:
@@ -245,6 +248,8 @@ NodeSpec makeLifPopulationSpec() {
     s.type = "LIFPopulation";
     s.title = "LIF population";
     s.category = "Spiking";
+    s.observables = {"spikes", "membrane"};
+    s.thumbnail = Thumbnail::SpikeRaster;
     s.help = "A population of integrate-and-fire neurons (LIF, CubaLIF, IF, LI readout, adaptive LIF) "
              "integrated exactly over each step, with the projections into it: 'exc' and 'inh' spike "
              "inputs and a delayed 'rec' input for recurrence, each with its own connectivity rule. "

@@ -121,6 +121,8 @@ NodeSpec makeNirModelSpec() {
     s.type = "NIRModel";
     s.title = "NIR model";
     s.category = "Spiking";
+    s.observables = {"spikes"};
+    s.thumbnail = Thumbnail::SpikeRaster;
     s.help = "Runs a network read from a NIR file (Neuromorphic Intermediate Representation, as written by "
              "snnTorch, Norse, Lava, Rockpool, Sinabs…) one step of dt per engine step. The input tensor's "
              "first sample feeds the NIR Input; 'out' concatenates the Output nodes; 'spikes' carries every "

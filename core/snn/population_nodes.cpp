@@ -164,6 +164,8 @@ NodeSpec makePoissonInputSpec() {
     s.type = "PoissonInput";
     s.title = "Poisson input";
     s.category = "Spiking";
+    s.observables = {"spikes", "membrane"};
+    s.thumbnail = Thumbnail::SpikeRaster;
     s.role = NodeRole::Source;
     s.help = "Independent Poisson spike trains. With the optional 'rates' tensor connected, neuron i "
              "fires at gain·rates[i] Hz (first sample of the batch): a rate encoder.";
@@ -183,6 +185,8 @@ NodeSpec makeSpikeGeneratorSpec() {
     s.type = "SpikeGenerator";
     s.title = "Spike generator";
     s.category = "Spiking";
+    s.observables = {"spikes", "membrane"};
+    s.thumbnail = Thumbnail::SpikeRaster;
     s.role = NodeRole::Source;
     s.help = "Replays a list of spikes 'time_ms:neuron, …', optionally repeating every period.";
     s.outputs = {{"spikes", PortType::Spikes, "neurons that fired this step"}};

@@ -171,23 +171,15 @@ KernelState LifLayerKernel::saveState() const {
 }
 
 void LifLayerKernel::loadState(const KernelState& s) {
-    for (auto [key, m] : {std::pair<const char*, Matrix*>{"weight", &W}, {"bias", &b}}) {
-        auto it = s.find(key);
-        if (it == s.end()) throw std::runtime_error(std::string("LIFLayer state: missing '") + key + "'");
-        if (it->second.rows() != m->rows() || it->second.cols() != m->cols())
-            throw std::runtime_error(std::string("LIFLayer state: '") + key + "' has shape " +
-                                     std::to_string(it->second.rows()) + "x" + std::to_string(it->second.cols()) +
-                                     ", expected " + std::to_string(m->rows()) + "x" + std::to_string(m->cols()));
-        *m = it->second;
-    }
-    if (!recurrent_) return;
-    auto it = s.find("recurrent_weight");
-    if (it == s.end()) throw std::runtime_error("LIFLayer state: missing 'recurrent_weight' (the layer is recurrent)");
-    if (it->second.rows() != Wrec.rows() || it->second.cols() != Wrec.cols())
-        throw std::runtime_error("LIFLayer state: 'recurrent_weight' has shape " + std::to_string(it->second.rows()) + "x" +
-                                 std::to_string(it->second.cols()) + ", expected " + std::to_string(units_) + "x" +
-                                 std::to_string(units_));
-    Wrec = it->second;
+    // Check every entry before assigning any (a throw leaves the layer unchanged).
+    const Matrix& w = checkedEntry(s, "LIFLayer", "weight", W.rows(), W.cols());
+    const Matrix& bias = checkedEntry(s, "LIFLayer", "bias", b.rows(), b.cols());
+    if (recurrent_ && !s.count("recurrent_weight"))
+        throw std::runtime_error("LIFLayer state: missing 'recurrent_weight' (the layer is recurrent)");
+    const Matrix* rec = recurrent_ ? &checkedEntry(s, "LIFLayer", "recurrent_weight", Wrec.rows(), Wrec.cols()) : nullptr;
+    W = w;
+    b = bias;
+    if (rec) Wrec = *rec;
 }
 
 // --------------------------------------------------------------- SpikeEncoder
@@ -238,6 +230,7 @@ NodeSpec makeSpikeEncoderSpec() {
     s.type = "SpikeEncoder";
     s.title = "Spike encoder";
     s.category = "Spiking";
+    s.observables = {"activations"};
     s.help = "Turns a data tensor (features x batch) into a spike train tensor (steps·features x batch, "
              "time-major) for LIF layers: 'rate' draws a spike with probability gain·x each step; "
              "'direct' feeds gain·x as an input current every step.";
@@ -258,6 +251,8 @@ NodeSpec makeLifLayerSpec() {
     s.type = "LIFLayer";
     s.title = "LIF layer (surrogate gradient)";
     s.category = "Spiking";
+    s.observables = {"spikes", "weights", "activations"};
+    s.thumbnail = Thumbnail::SpikeRaster;
     s.help = "Dense layer of leaky integrate-and-fire neurons run for 'steps' time steps on a time-major "
              "spike train, trained with back-propagation through time and a fast-sigmoid surrogate "
              "gradient. As a readout (LI) it outputs the mean membrane potential: class scores for a Loss.";

@@ -195,19 +195,19 @@ KernelState SpikingNetworkKernel::saveState() const {
 
 void SpikingNetworkKernel::loadState(const KernelState& state) {
     if (!net_) return;
+    // Match and check every entry before copying any (a throw leaves the network unchanged).
+    std::vector<std::pair<const Matrix*, snn::Projection*>> plan;
     for (auto& [key, m] : state) {
-        bool found = false;
-        for (int k = 0; k < net_->projectionCount(); ++k) {
-            auto& pr = net_->projection(k);
-            if (key != "w_" + pr.name()) continue;
-            if (std::size_t(m.size()) != pr.weights().size())
-                throw std::runtime_error("SpikingNetwork state: '" + key + "' has " + std::to_string(m.size()) +
-                                         " weights, expected " + std::to_string(pr.weights().size()));
-            std::copy(m.data(), m.data() + m.size(), pr.weights().begin());
-            found = true;
-        }
-        if (!found) throw std::runtime_error("SpikingNetwork state: no plastic projection for '" + key + "'");
+        snn::Projection* target = nullptr;
+        for (int k = 0; k < net_->projectionCount() && !target; ++k)
+            if (key == "w_" + net_->projection(k).name()) target = &net_->projection(k);
+        if (!target) throw std::runtime_error("SpikingNetwork state: no plastic projection for '" + key + "'");
+        if (std::size_t(m.size()) != target->weights().size())
+            throw std::runtime_error("SpikingNetwork state: '" + key + "' has " + std::to_string(m.size()) +
+                                     " weights, expected " + std::to_string(target->weights().size()));
+        plan.emplace_back(&m, target);
     }
+    for (auto [m, pr] : plan) std::copy(m->data(), m->data() + m->size(), pr->weights().begin());
 }
 
 NodeSpec makeSpikingNetworkSpec() {
@@ -215,6 +215,8 @@ NodeSpec makeSpikingNetworkSpec() {
     s.type = "SpikingNetwork";
     s.title = "Spiking network";
     s.category = "Spiking";
+    s.observables = {"spikes", "membrane", "weights_*"};
+    s.thumbnail = Thumbnail::SpikeRaster;
     s.role = NodeRole::Source;
     s.help = "A complete spiking network simulated one step (GraphSettings dt) per engine step. "
              "Preset 'cuba': the CUBA benchmark, current-based LIF neurons, 80% excitatory, random "

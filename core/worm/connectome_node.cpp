@@ -189,6 +189,7 @@ NodeSpec makeConnectomeSpec() {
     s.type = "Connectome";
     s.title = "Connectome network";
     s.category = "C. elegans";
+    s.observables = {"connectome", "connectome_trace", "activity", "activations"};
     s.help = "Imports a connectome table (pre, post, chemical/electrical, synapse count; tab or comma "
              "separated) into a network: graded neurons (sigmoidal release, slow adaptation) or LIF "
              "neurons; chemical synapses excite, or inhibit from GABAergic neurons (DD, VD, RME, AVL, "

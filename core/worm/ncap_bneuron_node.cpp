@@ -65,6 +65,8 @@ NodeSpec makeNcapBNeuronSpec() {
     s.type = "NcapBNeuron";
     s.title = "B-neuron (NCAP)";
     s.category = "C. elegans";
+    s.observables = {"activations", "trace"};
+    s.thumbnail = Thumbnail::Trace;
     s.help = "A B-type motor neuron of the NCAP circuit (DB dorsal, VB ventral), graded: "
              "clamp(x, 0, 1) of its weighted inputs. Proprioception: the previous joint's bend "
              "(normalised by 2π/(joints+1)), its positive half for a dorsal neuron and its negative "

@@ -51,6 +51,7 @@ NodeSpec makeNcapCommandSpec() {
     s.type = "NcapCommand";
     s.title = "Speed & turn units (NCAP)";
     s.category = "C. elegans";
+    s.observables = {"activations"};
     s.help = "Command units of the NCAP circuit. 'slow' = 1 − speed (speed in [0, 1], feeds every "
              "B-neuron through its inhibitory w_speed); 'dorsal'/'ventral' = the positive/negative "
              "part of the turn command in [−1, 1] (feed the head B-neurons on that side). Commands "

@@ -59,6 +59,8 @@ NodeSpec makeNcapJointSpec() {
     s.type = "NcapJoint";
     s.title = "Joint torque (NCAP)";
     s.category = "C. elegans";
+    s.observables = {"activations", "trace"};
+    s.thumbnail = Thumbnail::Trace;
     s.help = "Turns one joint's muscles into torque (dorsal − ventral, in [−1, 1]) and writes it "
              "into that joint's entry of the torque vector; the other entries come from the "
              "'torques' input. Chain the joints head to tail and connect the last to a Swimmer body.";

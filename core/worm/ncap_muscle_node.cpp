@@ -40,6 +40,8 @@ NodeSpec makeNcapMuscleSpec() {
     s.type = "NcapMuscle";
     s.title = "Muscle (NCAP)";
     s.category = "C. elegans";
+    s.observables = {"activations", "trace"};
+    s.thumbnail = Thumbnail::Trace;
     s.help = "A body-wall muscle of the NCAP circuit (DM dorsal, VM ventral), graded: "
              "clamp(w_ipsi·ipsi + w_contra·contra, 0, 1). The same-side B-neuron excites it "
              "(w_ipsi ≥ 0), the opposite one inhibits it (w_contra ≤ 0). Feed it to a joint node.";

@@ -116,18 +116,21 @@ public:
 
     void loadState(const KernelState& s) override {
         auto& w = circuit_.weights();
-        if (auto it = s.find("weights"); it != s.end()) {
-            if (it->second.rows() != 4 || it->second.cols() != w.osc.size())
-                throw std::runtime_error("NCAP state 'weights' must be 4 x " + std::to_string(w.osc.size()));
-            w.osc = it->second.row(0).transpose().array();
-            w.prop = it->second.row(1).transpose().array();
-            w.ipsi = it->second.row(2).transpose().array();
-            w.contra = it->second.row(3).transpose().array();
+        // Check both entries before assigning either (a throw leaves the circuit unchanged).
+        const auto weights = s.find("weights"), units = s.find("units");
+        if (weights != s.end() && (weights->second.rows() != 4 || weights->second.cols() != w.osc.size()))
+            throw std::runtime_error("NCAP state 'weights' must be 4 x " + std::to_string(w.osc.size()));
+        if (units != s.end() && units->second.size() != 2)
+            throw std::runtime_error("NCAP state 'units' must have 2 entries");
+        if (weights != s.end()) {
+            w.osc = weights->second.row(0).transpose().array();
+            w.prop = weights->second.row(1).transpose().array();
+            w.ipsi = weights->second.row(2).transpose().array();
+            w.contra = weights->second.row(3).transpose().array();
         }
-        if (auto it = s.find("units"); it != s.end()) {
-            if (it->second.size() != 2) throw std::runtime_error("NCAP state 'units' must have 2 entries");
-            w.speed = it->second(0);
-            w.turn = it->second(1);
+        if (units != s.end()) {
+            w.speed = units->second(0);
+            w.turn = units->second(1);
         }
         circuit_.projectWeights();
     }
@@ -188,6 +191,7 @@ NodeSpec makeNcapCircuitSpec() {
     s.type = "NcapCircuit";
     s.title = "NCAP swimmer circuit";
     s.category = "C. elegans";
+    s.observables = {"ncap_trace", "activations", "torque"};
     s.help = "The C. elegans forward-locomotion circuit as a controller: per joint a dorsal and a "
              "ventral B-neuron and muscle (graded, clamp(x,0,1)). The head B-neurons follow a "
              "square-wave oscillator, the others the previous joint's bend (proprioception, "

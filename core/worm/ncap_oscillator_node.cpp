@@ -59,6 +59,8 @@ NodeSpec makeNcapOscillatorSpec() {
     s.type = "NcapOscillator";
     s.title = "Head oscillator";
     s.category = "C. elegans";
+    s.observables = {"activations", "trace"};
+    s.thumbnail = Thumbnail::Trace;
     s.help = "The NCAP circuit's head oscillator: a square wave, 1 on 'dorsal' for the first half "
              "of each period and 1 on 'ventral' for the second. It drives the head B-neurons. "
              "Made by expanding an NCAP swimmer circuit.";

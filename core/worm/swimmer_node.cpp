@@ -118,8 +118,10 @@ public:
         auto v = s.find("velocity");
         if (q == s.end() || v == s.end()) return;
         const Eigen::Index n = body_.links() + 2;
-        if (q->second.size() != n || v->second.size() != n)
-            throw std::runtime_error("swimmer state must have " + std::to_string(n) + " entries");
+        for (auto e : {q, v})  // both checked before the body changes
+            if (e->second.size() != n)
+                throw std::runtime_error("swimmer state '" + e->first + "' must have " + std::to_string(n) +
+                                         " entries, has " + std::to_string(e->second.size()));
         body_.setState(q->second.reshaped().cast<double>(), v->second.reshaped().cast<double>());
     }
 
@@ -157,6 +159,7 @@ NodeSpec makeSwimmerBodySpec() {
     s.type = "SwimmerBody";
     s.title = "Swimmer body";
     s.category = "C. elegans";
+    s.observables = {"swimmer", "angles", "activations"};
     s.help = "A planar chain of rigid links (joints = torque inputs) swimming in a viscous fluid. "
              "Drag follows resistive force theory: each element is resisted more across the body "
              "(drag_normal) than along it (drag_tangent), which turns a travelling bend into thrust. "

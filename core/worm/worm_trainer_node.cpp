@@ -141,11 +141,15 @@ public:
         return {{"current", trainer_->current()}, {"best", trainer_->best()}};
     }
     void loadState(const KernelState& s) override {
+        // Both entries are checked before anything changes; 'best' is not restored (training
+        // finds its best-so-far again from the loaded parameters).
+        const auto n = trainer_->controller().parameterCount();
+        for (const char* key : {"current", "best"})
+            if (auto e = s.find(key); e != s.end() && e->second.size() != n)
+                throw std::runtime_error(std::string("trainer state '") + key + "' must have " + std::to_string(n) +
+                                         " entries, has " + std::to_string(e->second.size()));
         auto it = s.find("current");
         if (it == s.end()) return;
-        if (it->second.size() != trainer_->controller().parameterCount())
-            throw std::runtime_error("trainer state 'current' must have " +
-                                     std::to_string(trainer_->controller().parameterCount()) + " entries");
         trainer_->setCurrent(it->second.reshaped());
         demoCtl_->setParameters(trainer_->current());
     }
@@ -198,6 +202,8 @@ NodeSpec makeWormTrainerSpec() {
     s.type = "WormTrainer";
     s.title = "Swimmer trainer (ES)";
     s.category = "C. elegans";
+    s.observables = {"swimmer", "trace", "trace_range", "weights"};
+    s.thumbnail = Thumbnail::Trace;
     s.help = "Trains a swimming controller on forward speed, one generation per step: an evolution "
              "strategy (antithetic Gaussian perturbations, centred ranks, Adam) or greedy random "
              "search. The controller is the NCAP circuit (a handful of sign-constrained weights, kept "

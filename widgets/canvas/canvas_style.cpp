@@ -1,11 +1,15 @@
 #include "widgets/canvas/canvas_style.h"
 
-#include <QHash>
+#include "core/model/node_spec.h"
+
 #include <QPainter>
 #include <QPolygonF>
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <string>
+#include <vector>
 
 namespace ganglion::canvas {
 
@@ -20,26 +24,26 @@ QColor portColor(PortType t) {
 }
 
 QColor categoryColor(const QString& category) {
-    static const QHash<QString, QColor> fixed = {
-        {QStringLiteral("Data"), QColor(0x1f, 0x9e, 0x89)},
-        {QStringLiteral("Layers"), QColor(0x3a, 0x6e, 0xc4)},
-        {QStringLiteral("Activations"), QColor(0xd9, 0x82, 0x2b)},
-        {QStringLiteral("Losses"), QColor(0xc2, 0x41, 0x4b)},
-        {QStringLiteral("Loss"), QColor(0xc2, 0x41, 0x4b)},
-        {QStringLiteral("Metrics"), QColor(0x4f, 0x9a, 0x3c)},
-        {QStringLiteral("Training"), QColor(0xc2, 0x41, 0x4b)},
-        {QStringLiteral("Spiking"), QColor(0xb0, 0x3a, 0x8c)},
-        {QStringLiteral("KAN"), QColor(0xb8, 0x9b, 0x1e)},
-        {QStringLiteral("Events"), QColor(0x7a, 0x52, 0xc7)},
-        {QStringLiteral("Event camera"), QColor(0x7a, 0x52, 0xc7)},
-        {QStringLiteral("Connectome"), QColor(0x9a, 0x6a, 0x3a)},
-        {QStringLiteral("C. elegans"), QColor(0x9a, 0x6a, 0x3a)},
+    // One colour per category of the registry, in the registry's category order (a category's
+    // colour stays put while types are added to the end of core/nodes/node_list.h). The first
+    // colours are picked to read well under white text; later categories step round the hue circle.
+    static const QColor palette[] = {
+        QColor(0x1f, 0x9e, 0x89),  // teal
+        QColor(0x3a, 0x6e, 0xc4),  // blue
+        QColor(0xc2, 0x41, 0x4b),  // red
+        QColor(0x9a, 0x6a, 0x3a),  // brown
+        QColor(0xb0, 0x3a, 0x8c),  // magenta
+        QColor(0x7a, 0x52, 0xc7),  // violet
+        QColor(0xd9, 0x82, 0x2b),  // amber
+        QColor(0x4f, 0x9a, 0x3c),  // green
+        QColor(0xb8, 0x9b, 0x1e),  // ochre
     };
-    auto it = fixed.find(category);
-    if (it != fixed.end()) return *it;
-    // Hash into hue; keep saturation/value in a band that reads well under white text.
-    const uint h = qHash(category, 0x9e3779b9u);
-    return QColor::fromHsv(int(h % 360), 150 + int((h >> 9) % 40), 170 + int((h >> 17) % 30));
+    static const std::vector<std::string> categories = NodeRegistry::instance().categories();
+    const auto it = std::find(categories.begin(), categories.end(), category.toStdString());
+    if (it == categories.end()) return nodeBorder();  // not a registered category
+    const auto i = std::size_t(it - categories.begin());
+    if (i < std::size(palette)) return palette[i];
+    return QColor::fromHsv(int((i * 137) % 360), 160, 180);  // golden-angle steps: neighbours differ
 }
 
 QColor canvasBackground() { return QColor(0x1c, 0x1e, 0x24); }

@@ -24,7 +24,8 @@ struct Metrics {
 };
 
 QColor portColor(PortType t);
-/// A stable, readable colour per palette category (well-known ones fixed, others hashed).
+/// The colour of a node category of the registry (NodeRegistry::categories(), in that order:
+/// every category has its own); the neutral border colour for a name that is no category.
 QColor categoryColor(const QString& category);
 
 QColor canvasBackground();

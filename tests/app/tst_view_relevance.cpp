@@ -1,0 +1,113 @@
+// Which dock views a document brings up follows from what its node types publish
+// (NodeSpec::observables) and what each view draws (its kViewObservables): no view keeps a list
+// of node types. Every name a view draws is published by some registered type; a document made of
+// any one type that publishes such a name brings that view up; the bundled examples come up with
+// their family's views.
+#include "app/main_window.h"
+#include "core/graph/json_io.h"
+#include "core/model/node_spec.h"
+#include "views/view_registry.h"
+
+#include <QDockWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace ganglion;
+
+namespace {
+
+QDockWidget* dockTitled(MainWindow& w, const QString& title) {
+    for (auto* d : w.findChildren<QDockWidget*>())
+        if (d->windowTitle() == title) return d;
+    return nullptr;
+}
+
+bool lists(const NodeSpec& spec, const QStringList& names) {
+    for (const auto& o : spec.observables)
+        if (names.contains(QString::fromStdString(o))) return true;
+    return false;
+}
+
+}  // namespace
+
+class TstViewRelevance : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        QCoreApplication::setOrganizationName("GanglionTests");  // keep the user's settings apart
+        QCoreApplication::setApplicationName("tst_view_relevance");
+    }
+
+    void everyDrawnNameIsPublished() {
+        Session session;
+        for (const auto& v : allViews()) {
+            std::unique_ptr<QWidget> view(v.create(&session, nullptr));
+            const QStringList names = viewObservables(view.get());
+            QVERIFY2(!names.isEmpty(), qPrintable(v.title + " names no observables"));
+            for (const QString& name : names) {
+                bool published = false;
+                for (const NodeSpec& s : NodeRegistry::instance().all()) published = published || lists(s, {name});
+                QVERIFY2(published, qPrintable(QString("%1 draws '%2', which no node type publishes").arg(v.title, name)));
+            }
+        }
+    }
+
+    void aTypePublishingWhatAViewDrawsBringsItUp() {
+        Session session;
+        MainWindow w(&session);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        for (const NodeSpec& spec : NodeRegistry::instance().all()) {
+            Graph g;
+            g.addNode(spec.type);
+            const QString path = dir.filePath(QString::fromStdString(spec.type) + ".json");
+            saveGraphFile(g, path.toStdString());
+            QVERIFY(w.openFile(path));
+            for (const auto& v : allViews()) {
+                QDockWidget* dock = dockTitled(w, v.title);
+                QVERIFY(dock);
+                if (lists(spec, viewObservables(dock->widget())))
+                    QVERIFY2(dock->isVisible(), qPrintable(QString("%1 alone does not bring up %2")
+                                                               .arg(QString::fromStdString(spec.type), v.title)));
+            }
+        }
+    }
+
+    void examplesBringUpTheirFamilysViews_data() {
+        QTest::addColumn<QString>("example");
+        QTest::addColumn<QStringList>("shown");
+        QTest::addColumn<QStringList>("hidden");
+        QTest::newRow("spiral") << "spiral" << QStringList{"Training curves", "Decision boundary"}
+                                << QStringList{"Spikes", "Worm swimmer", "Event camera", "KAN splines"};
+        QTest::newRow("snn_cuba") << "snn_cuba" << QStringList{"Spikes"} << QStringList{"Decision boundary", "Sparsity dashboard"};
+        QTest::newRow("worm_neurons") << "worm_neurons" << QStringList{"Worm swimmer"} << QStringList{"Spikes", "Connectome"};
+        QTest::newRow("events_rotating_dot") << "events_rotating_dot" << QStringList{"Event camera"}
+                                             << QStringList{"Spikes", "Decision boundary"};
+        QTest::newRow("worm_touch") << "worm_touch" << QStringList{"Connectome"} << QStringList{"Sparsity dashboard"};
+        QTest::newRow("kan_formula") << "kan_formula" << QStringList{"KAN splines"} << QStringList{"Decision boundary", "Spikes"};
+    }
+
+    void examplesBringUpTheirFamilysViews() {
+        QFETCH(QString, example);
+        QFETCH(QStringList, shown);
+        QFETCH(QStringList, hidden);
+        Session session;
+        MainWindow w(&session);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(MainWindow::findExample(example), true));
+        for (const QString& t : shown) {
+            QDockWidget* d = dockTitled(w, t);
+            QVERIFY2(d && d->isVisible(), qPrintable(t + " is not shown"));
+        }
+        for (const QString& t : hidden) {
+            QDockWidget* d = dockTitled(w, t);
+            QVERIFY2(d && !d->isVisible(), qPrintable(t + " is shown"));
+        }
+    }
+};
+
+QTEST_MAIN(TstViewRelevance)
+#include "tst_view_relevance.moc"
