@@ -1,6 +1,8 @@
 #include "app/main_window.h"
 
 #include "app/canvas_binding.h"
+#include "app/description_panel.h"
+#include "app/run_bar.h"
 #include "app/commands/graph_commands.h"
 #include "core/graph/json_io.h"
 #include "views/view_registry.h"
@@ -25,7 +27,6 @@
 #include <QMessageBox>
 #include <QPainter>
 #include <QSettings>
-#include <QSlider>
 #include <QStatusBar>
 #include <QTimer>
 #include <QScreen>
@@ -42,7 +43,6 @@ static void initGanglionResources() { Q_INIT_RESOURCE(resources); }
 namespace ganglion {
 
 namespace {
-const double kSpeeds[] = {1, 5, 20, 100, 500, 2000, 0};  // steps per second; 0 = unlimited
 /// Small scatter plot of 2D labelled points (3 x n: x, y in [-1, 1], label) for a node thumbnail.
 QImage pointsImage(const Matrix& pts) {
     QImage img(72, 48, QImage::Format_ARGB32);
@@ -57,8 +57,6 @@ QImage pointsImage(const Matrix& pts) {
     }
     return img;
 }
-
-QString speedText(int i) { return kSpeeds[i] == 0 ? QObject::tr("max") : QObject::tr("%1/s").arg(kSpeeds[i]); }
 }  // namespace
 
 MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent), session_(session) {
@@ -80,7 +78,11 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
     connect(session_, &Session::runningChanged, this, &MainWindow::refreshRunActions);
     connect(session_, &Session::modifiedChanged, this, [this] { refreshTitle(); });
     connect(session_, &Session::filePathChanged, this, [this] { refreshTitle(); });
+    connect(session_, &Session::runningChanged, this, [this] { refreshStepLabel(); });
     connect(session_, &Session::documentReplaced, this, [this] {
+        runBar_->documentReplaced();
+        showDescription();
+        refreshTitle();
         inspector_->setNode(0);
         raiseRelevantViews();
         QTimer::singleShot(0, canvas_, &GraphCanvas::fitToView);
@@ -186,25 +188,8 @@ void MainWindow::buildActions() {
     auto* edit = addToolBar(tr("Edit"));
     edit->setObjectName("EditToolBar");
     edit->addActions({undoAct_, redoAct_});
-    auto* run = addToolBar(tr("Run"));
-    run->setObjectName("RunToolBar");
-    run->addActions({playAct_, stepAct_, resetAct_});
-    speed_ = new QSlider(Qt::Horizontal, this);
-    speed_->setRange(0, int(std::size(kSpeeds)) - 1);
-    speed_->setValue(QSettings().value("run/speed", int(std::size(kSpeeds)) - 1).toInt());
-    speed_->setFixedWidth(140);
-    auto* speedLabel = new QLabel(speedText(speed_->value()), this);
-    speedLabel->setMinimumWidth(56);
-    speed_->setToolTip(tr("Engine speed (steps per second)"));
-    connect(speed_, &QSlider::valueChanged, this, [this, speedLabel](int v) {
-        speedLabel->setText(speedText(v));
-        session_->setSpeed(kSpeeds[v]);
-        QSettings().setValue("run/speed", v);
-    });
-    session_->setSpeed(kSpeeds[speed_->value()]);
-    run->addWidget(new QLabel(tr(" Speed "), this));
-    run->addWidget(speed_);
-    run->addWidget(speedLabel);
+    runBar_ = new RunBar(session_, {playAct_, stepAct_, resetAct_}, this);
+    addToolBar(runBar_);
 }
 
 void MainWindow::buildMenus() {
@@ -259,6 +244,14 @@ void MainWindow::buildMenus() {
 }
 
 void MainWindow::buildDocks() {
+    // What the document is about, across the top: a class reads it while the graph runs.
+    description_ = new DescriptionPanel(this);
+    descriptionDock_ = new QDockWidget(tr("About this graph"), this);
+    descriptionDock_->setObjectName("dock:description");
+    descriptionDock_->setWidget(description_);
+    addDockWidget(Qt::TopDockWidgetArea, descriptionDock_);
+    viewMenu_->addAction(descriptionDock_->toggleViewAction());
+
     palette_ = new NodePalette(this);
     auto* pd = new QDockWidget(tr("Nodes"), this);
     pd->setObjectName("dock:palette");
@@ -317,6 +310,7 @@ void MainWindow::buildDocks() {
     QTimer::singleShot(150, this, [this, pd, id, top, rightGroup, bottomGroup] {
         if (!QSettings().value("window/state").toByteArray().isEmpty()) return;  // the user's layout wins
         resizeDocks({pd, id}, {300, 420}, Qt::Vertical);
+        resizeDocks({descriptionDock_}, {92}, Qt::Vertical);
         if (top && rightGroup) resizeDocks({top, rightGroup}, {height() * 45 / 100, height() * 55 / 100}, Qt::Vertical);
         if (top) resizeDocks({top}, {width() * 36 / 100}, Qt::Horizontal);
         if (bottomGroup) resizeDocks({bottomGroup}, {260}, Qt::Vertical);
@@ -347,7 +341,8 @@ void MainWindow::pollEngine() {
     auto snap = session_->snapshot();
     if (!snap || snap == lastPolled_) return;  // paused: nothing new to draw
     lastPolled_ = snap;
-    stepLabel_->setText(tr("step %1 · %2 steps/s").arg(snap->step).arg(snap->stepsPerSecond, 0, 'f', 0));
+    runBar_->showSnapshot(snap);
+    refreshStepLabel();
     // Live activation thumbnails inside the nodes: over a 2D data set's plane, each neuron's
     // field (as TensorFlow Playground draws them); otherwise the batch's activations.
     int grid = 0;
@@ -429,8 +424,26 @@ void MainWindow::refreshRunActions(bool running) {
     stepAct_->setEnabled(!running);
 }
 
+void MainWindow::refreshStepLabel() {
+    const SnapshotPtr snap = lastPolled_;
+    if (!snap) return;
+    const QString step = RunBar::stepText(*snap, runBar_->scale().timed());
+    stepLabel_->setText(session_->isFinished() && !session_->isRunning() ? tr("finished · %1").arg(step) : step);
+}
+
+void MainWindow::showDescription() {
+    const auto& st = session_->graph().settings();
+    description_->setDocument(QString::fromStdString(st.title), QString::fromStdString(st.description));
+    // shown for a document that has something to say (the View menu brings it back otherwise)
+    descriptionDock_->setVisible(!description_->isEmpty());
+}
+
 void MainWindow::refreshTitle() {
-    const QString name = session_->filePath().isEmpty() ? tr("Untitled") : QFileInfo(session_->filePath()).fileName();
+    // a saved document is named by its file; an untitled one by its own title (an example's)
+    const QString title = QString::fromStdString(session_->graph().settings().title);
+    const QString name = !session_->filePath().isEmpty() ? QFileInfo(session_->filePath()).fileName()
+                         : title.isEmpty()               ? tr("Untitled")
+                                                         : title;
     setWindowTitle(tr("%1[*] — Ganglion").arg(name));
     setWindowModified(session_->isModified());
 }

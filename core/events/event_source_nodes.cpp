@@ -270,6 +270,7 @@ private:
 NodeSpec makeEventFileSpec() {
     NodeSpec s;
     s.type = "EventFile";
+    s.timed = true;  // advances simulated time by the graph's dt every step
     s.title = "Event recording";
     s.category = "Event camera";
     s.role = NodeRole::Source;
@@ -289,6 +290,7 @@ NodeSpec makeEventFileSpec() {
 NodeSpec makeSyntheticEventsSpec() {
     NodeSpec s;
     s.type = "SyntheticEvents";
+    s.timed = true;  // advances simulated time by the graph's dt every step
     s.title = "Synthetic events";
     s.category = "Event camera";
     s.role = NodeRole::Source;
@@ -314,6 +316,7 @@ NodeSpec makeSyntheticEventsSpec() {
 NodeSpec makeEventEmulatorSpec() {
     NodeSpec s;
     s.type = "EventEmulator";
+    s.timed = true;  // advances simulated time by the graph's dt every step
     s.title = "Event emulator";
     s.category = "Event camera";
     s.help = "Turns a sequence of images (one per step, width x height linear intensities) into events by "

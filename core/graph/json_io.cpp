@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -65,7 +66,9 @@ std::string graphToJson(const Graph& g) {
     const auto& s = g.settings();
     doc["settings"] = {{"title", s.title},         {"description", s.description},
                        {"seed", s.seed},           {"evalEvery", s.evalEvery},
-                       {"dt", s.dt},               {"gridSize", s.gridSize}};
+                       {"dt", s.dt},               {"gridSize", s.gridSize},
+                       {"stepsPerSecond", s.stepsPerSecond}, {"realTime", s.realTime},
+                       {"stopAt", s.stopAt},       {"watch", s.watch}};
     // Written in id order so a document's text does not depend on its edit history (undoing a
     // deletion re-inserts a node at the end of the in-memory list).
     std::vector<const Node*> byId;
@@ -126,12 +129,24 @@ Graph graphFromJson(const std::string& text) {
             st.evalEvery = s.value("evalEvery", st.evalEvery);
             st.dt = s.value("dt", st.dt);
             st.gridSize = s.value("gridSize", st.gridSize);
+            st.stepsPerSecond = s.value("stepsPerSecond", st.stepsPerSecond);
+            st.realTime = s.value("realTime", st.realTime);
+            st.watch = s.value("watch", st.watch);
+            if (s.contains("stopAt") && !s["stopAt"].is_number_unsigned())
+                fail("settings.stopAt", "expected a number of steps (an integer >= 0)");
+            st.stopAt = s.value("stopAt", st.stopAt);
         } catch (const json::exception& e) {
             fail("settings", std::string("wrong value type (") + e.what() + ")");
         }
         if (!(st.dt > 0)) fail("settings.dt", "must be positive");
         if (st.gridSize < 4 || st.gridSize > 512) fail("settings.gridSize", "must be within [4, 512]");
         if (st.evalEvery < 0) fail("settings.evalEvery", "must be >= 0");
+        if (!std::isfinite(st.stepsPerSecond) || st.stepsPerSecond < 0)
+            fail("settings.stepsPerSecond", "must be >= 0 (0 = as fast as possible)");
+        if (!std::isfinite(st.realTime) || st.realTime < 0)
+            fail("settings.realTime", "must be >= 0 (simulated seconds per second; 1 = real time)");
+        if (st.realTime > 0 && st.stepsPerSecond > 0)
+            fail("settings", "give the pace either as stepsPerSecond or as realTime, not both");
     }
     const json& nodes = require(doc, "nodes", "(top level)");
     if (!nodes.is_array()) fail("nodes", "expected an array");

@@ -22,6 +22,8 @@
 //  5. observe() fills what views show. It runs on the engine thread between steps, so it may
 //     read state freely; keep it cheap (it runs at publish rate, not every step).
 //  6. saveState()/loadState() carry learned state (weights) so a trained model round-trips.
+//  7. progress() tells a node's natural end (a stimulation protocol, a number of generations
+//     or epochs): the run pauses and says "finished" once every node that has one reached it.
 #pragma once
 
 #include "core/model/observables.h"
@@ -129,6 +131,10 @@ public:
     virtual double penalty() const { return 0.0; }
 
     virtual void observe(Observables& /*obs*/) const {}
+
+    /// How far the node is through its natural end, 0..1 (>= 1: done), read after each step;
+    /// negative (the default) when the node runs on without end.
+    virtual double progress() const { return -1.0; }
 
     /// Data sources whose input is a 2D plane return true; the engine then runs a Phase::Grid
     /// forward pass at publish time so views can draw decision boundaries / neuron fields.

@@ -243,6 +243,7 @@ std::vector<ParamSpec> projectionParams(const std::string& port, double weight, 
 NodeSpec makeLifPopulationSpec() {
     NodeSpec s;
     s.type = "LIFPopulation";
+    s.timed = true;  // advances simulated time by the graph's dt every step
     s.title = "LIF population";
     s.category = "Spiking";
     s.help = "A population of integrate-and-fire neurons (LIF, CubaLIF, IF, LI readout, adaptive LIF) "

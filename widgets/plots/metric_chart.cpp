@@ -1,6 +1,7 @@
 #include "widgets/plots/metric_chart.h"
 
 #include <QLineSeries>
+#include <QLogValueAxis>
 #include <QMap>
 #include <QValueAxis>
 
@@ -32,6 +33,13 @@ MetricChart::MetricChart(const QString& title, const QString& yLabel, QWidget* p
     x_->setLabelsFont(small);
     y_->setLabelsFont(small);
     x_->setTitleVisible(false);
+    logAxis_ = new QLogValueAxis(chart);
+    logAxis_->setTitleText(tr("step"));
+    logAxis_->setTitleVisible(false);
+    logAxis_->setBase(10);
+    logAxis_->setLabelFormat("%g");
+    logAxis_->setMinorTickCount(-1);
+    logAxis_->setLabelsFont(small);
     chart->addAxis(x_, Qt::AlignBottom);
     chart->addAxis(y_, Qt::AlignLeft);
     setChart(chart);
@@ -49,7 +57,7 @@ QLineSeries* MetricChart::seriesFor(const QString& name) {
     if (name.contains("test")) pen.setStyle(Qt::DashLine);
     s->setPen(pen);
     chart()->addSeries(s);
-    s->attachAxis(x_);
+    s->attachAxis(logX_ ? static_cast<QAbstractAxis*>(logAxis_) : x_);
     s->attachAxis(y_);
     series_.insert(name, s);
     relabel();
@@ -80,18 +88,72 @@ void MetricChart::relabel() {
 void MetricChart::appendPoints(const QString& name, const std::vector<QPointF>& points) {
     if (points.empty()) return;
     QLineSeries* s = seriesFor(name);
-    QList<QPointF> list;
-    list.reserve(qsizetype(points.size()));
+    Raw& raw = raw_[name];
+    std::vector<QPointF> fresh;
+    fresh.reserve(points.size());
     for (const auto& p : points) {
         if (!std::isfinite(p.y())) continue;
-        list.append(p);
+        fresh.push_back(p);
         xMax_ = any_ ? std::max(xMax_, p.x()) : std::max(1.0, p.x());
         yMin_ = any_ ? std::min(yMin_, p.y()) : p.y();
         yMax_ = any_ ? std::max(yMax_, p.y()) : p.y();
         any_ = true;
     }
-    s->append(list);
+    raw.points.insert(raw.points.end(), fresh.begin(), fresh.end());
+    s->append(toDrawn(fresh, raw.ema, raw.n));
     rescale();
+}
+
+QList<QPointF> MetricChart::toDrawn(const std::vector<QPointF>& raw, double& ema, int& n) const {
+    QList<QPointF> out;
+    out.reserve(qsizetype(raw.size()));
+    for (const auto& p : raw) {
+        double y = p.y();
+        if (smoothing_ > 0) {
+            ema = ema * smoothing_ + (1 - smoothing_) * y;
+            ++n;
+            y = ema / (1 - std::pow(smoothing_, n));  // bias-corrected: starts at the first value
+        }
+        if (logX_ && p.x() <= 0) continue;  // step 0 has no place on a log axis
+        out.append(QPointF(p.x(), y));
+    }
+    return out;
+}
+
+void MetricChart::redraw() {
+    for (auto it = series_.begin(); it != series_.end(); ++it) {
+        Raw& raw = raw_[it.key()];
+        raw.ema = 0;
+        raw.n = 0;
+        (*it)->replace(toDrawn(raw.points, raw.ema, raw.n));
+    }
+    rescale();
+}
+
+void MetricChart::setLogX(bool on) {
+    if (on == logX_) return;
+    logX_ = on;
+    // a log axis must never see step 0: drop it before the log axis comes, restore it after it left
+    if (on) redraw();
+    QAbstractAxis* from = on ? static_cast<QAbstractAxis*>(x_) : logAxis_;
+    QAbstractAxis* to = on ? static_cast<QAbstractAxis*>(logAxis_) : x_;
+    for (auto* s : series_) s->detachAxis(from);
+    chart()->removeAxis(from);
+    chart()->addAxis(to, Qt::AlignBottom);
+    for (auto* s : series_) s->attachAxis(to);
+    if (!on) redraw();
+}
+
+void MetricChart::setSmoothing(double weight) {
+    weight = std::clamp(weight, 0.0, 0.999);
+    if (weight == smoothing_) return;
+    smoothing_ = weight;
+    redraw();
+}
+
+QList<QPointF> MetricChart::drawnPoints(const QString& name) const {
+    auto it = series_.find(name);
+    return it == series_.end() ? QList<QPointF>() : (*it)->points();
 }
 
 int MetricChart::pointCount(const QString& name) const {
@@ -105,6 +167,7 @@ void MetricChart::clear() {
         delete s;
     }
     series_.clear();
+    raw_.clear();
     any_ = false;
     xMax_ = 1;
     rescale();
@@ -116,7 +179,8 @@ void MetricChart::setFixedYRange(double lo, double hi) {
 }
 
 void MetricChart::rescale() {
-    x_->setRange(0, std::max(1.0, xMax_));
+    if (logX_) logAxis_->setRange(1, std::max(10.0, xMax_));
+    else x_->setRange(0, std::max(1.0, xMax_));
     if (fixedY_) return;
     if (!any_) {
         y_->setRange(0, 1);

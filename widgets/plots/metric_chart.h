@@ -10,6 +10,7 @@
 
 QT_BEGIN_NAMESPACE
 class QLineSeries;
+class QLogValueAxis;
 class QValueAxis;
 QT_END_NAMESPACE
 
@@ -27,10 +28,33 @@ public:
     int seriesCount() const { return int(series_.size()); }
     int pointCount(const QString& series) const;
 
+    /// Step axis on a log scale (early learning spread out; step 0 is not drawn).
+    void setLogX(bool on);
+    bool logX() const { return logX_; }
+    /// Exponential moving average of every curve, TensorBoard style: weight in [0, 1), 0 = raw
+    /// values; the average is bias-corrected so the curve starts at the first value.
+    void setSmoothing(double weight);
+    double smoothing() const { return smoothing_; }
+    /// The points drawn for a series (after smoothing and the log-axis filter).
+    QList<QPointF> drawnPoints(const QString& series) const;
+
 private:
     void relabel();  ///< legend labels from the series keys (see metric_chart.cpp)
     QLineSeries* seriesFor(const QString& name);
     void rescale();
+    /// What `raw` points look like on the chart, continuing the smoothing state `ema`/`n`.
+    QList<QPointF> toDrawn(const std::vector<QPointF>& raw, double& ema, int& n) const;
+    void redraw();  ///< every series again from its raw points (smoothing or axis changed)
+
+    struct Raw {
+        std::vector<QPointF> points;  ///< as appended (finite values only)
+        double ema = 0;               ///< smoothing state after the last point
+        int n = 0;
+    };
+    QMap<QString, Raw> raw_;
+    QLogValueAxis* logAxis_ = nullptr;
+    bool logX_ = false;
+    double smoothing_ = 0;
 
     QMap<QString, QLineSeries*> series_;
     QValueAxis* x_ = nullptr;
