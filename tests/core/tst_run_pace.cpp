@@ -225,6 +225,9 @@ private slots:
         QVERIFY2(pace > 0, "the example stores no pace: it would open at full speed");
         const SpeedScale scale = SpeedScale::forGraph(g);
         if (g.settings().realTime > 0) QVERIFY2(scale.timed(), "a real-time pace for a graph that simulates no time");
+        // the speed control shows exactly the stored pace (a position of its 1-2-5 scale)
+        QVERIFY2(std::abs(scale.stepsPerSecond(scale.positionFor(g.settings())) / pace - 1) < 1e-9,
+                 qPrintable(QString("pace %1 steps/s is not on the speed control's scale").arg(pace)));
         Engine e;
         e.build(g);
         if (!e.ok() && !std::filesystem::exists(GANGLION_SHARED_DIR "/data"))
