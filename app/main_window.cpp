@@ -1,6 +1,8 @@
 #include "app/main_window.h"
 
 #include "app/canvas_binding.h"
+#include "app/description_panel.h"
+#include "app/run_bar.h"
 #include "document/graph_commands.h"
 #include "core/graph/json_io.h"
 #include "app/example_gallery.h"
@@ -22,7 +24,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
-#include <QSlider>
 #include <QStatusBar>
 #include <QTimer>
 #include <QScreen>
@@ -39,9 +40,6 @@ static void initGanglionResources() { Q_INIT_RESOURCE(resources); }
 namespace ganglion {
 
 namespace {
-const double kSpeeds[] = {1, 5, 20, 100, 500, 2000, 0};  // steps per second; 0 = unlimited
-QString speedText(int i) { return kSpeeds[i] == 0 ? QObject::tr("max") : QObject::tr("%1/s").arg(kSpeeds[i]); }
-
 /// Status-bar text on one line: several messages (one per line, as build errors come) are
 /// joined by "; " instead of running into each other.
 QString oneLine(const QString& text) {
@@ -71,9 +69,12 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
     connect(session_, &Session::runningChanged, this, &MainWindow::refreshRunActions);
     connect(session_, &Session::modifiedChanged, this, [this] { refreshTitle(); });
     connect(session_, &Session::filePathChanged, this, [this] { refreshTitle(); });
+    connect(session_, &Session::runningChanged, this, [this] { refreshStepLabel(); });
     connect(session_, &Session::documentReplaced, this, [this] {
-        inspector_->setNode(0);
+        runBar_->documentReplaced();
+        showDescription();
         refreshTitle();
+        inspector_->setNode(0);
         applyDocumentLayout();
         QTimer::singleShot(0, canvas_, &GraphCanvas::fitToView);
     });
@@ -202,31 +203,14 @@ void MainWindow::buildActions() {
     auto* edit = addToolBar(tr("Edit"));
     edit->setObjectName("EditToolBar");
     edit->addActions({undoToolAct_, redoToolAct_});
-    auto* run = addToolBar(tr("Run"));
-    run->setObjectName("RunToolBar");
-    run->addActions({playAct_, stepAct_, resetAct_});
-    if (QWidget* play = run->widgetForAction(playAct_)) {  // "Pause" and "Play" take the same room
+    runBar_ = new RunBar(session_, {playAct_, stepAct_, resetAct_}, this);
+    addToolBar(runBar_);
+    if (QWidget* play = runBar_->widgetForAction(playAct_)) {  // "Pause" and "Play" take the same room
         refreshRunActions(true);
         const int paused = play->sizeHint().width();
         refreshRunActions(false);
         play->setMinimumWidth(std::max(paused, play->sizeHint().width()));
     }
-    speed_ = new QSlider(Qt::Horizontal, this);
-    speed_->setRange(0, int(std::size(kSpeeds)) - 1);
-    speed_->setValue(QSettings().value("run/speed", int(std::size(kSpeeds)) - 1).toInt());
-    speed_->setFixedWidth(140);
-    auto* speedLabel = new QLabel(speedText(speed_->value()), this);
-    speedLabel->setMinimumWidth(56);
-    speed_->setToolTip(tr("Engine speed (steps per second)"));
-    connect(speed_, &QSlider::valueChanged, this, [this, speedLabel](int v) {
-        speedLabel->setText(speedText(v));
-        session_->setSpeed(kSpeeds[v]);
-        QSettings().setValue("run/speed", v);
-    });
-    session_->setSpeed(kSpeeds[speed_->value()]);
-    run->addWidget(new QLabel(tr(" Speed "), this));
-    run->addWidget(speed_);
-    run->addWidget(speedLabel);
 }
 
 void MainWindow::buildMenus() {
@@ -285,6 +269,14 @@ void MainWindow::buildMenus() {
 }
 
 void MainWindow::buildDocks() {
+    // What the document is about, across the top: a class reads it while the graph runs.
+    description_ = new DescriptionPanel(this);
+    descriptionDock_ = new QDockWidget(tr("About this graph"), this);
+    descriptionDock_->setObjectName("dock:description");
+    descriptionDock_->setWidget(description_);
+    addDockWidget(Qt::TopDockWidgetArea, descriptionDock_);
+    viewMenu_->addAction(descriptionDock_->toggleViewAction());
+
     palette_ = new NodePalette(this);
     auto* pd = new QDockWidget(tr("Nodes"), this);
     pd->setObjectName("dock:palette");
@@ -369,7 +361,8 @@ void MainWindow::pollEngine() {
     auto snap = session_->snapshot();
     if (!snap || snap == lastPolled_) return;  // paused: nothing new to draw
     lastPolled_ = snap;
-    stepLabel_->setText(tr("step %1 · %2 steps/s").arg(snap->step).arg(snap->stepsPerSecond, 0, 'f', 0));
+    runBar_->showSnapshot(snap);
+    refreshStepLabel();
     // Live pictures inside the nodes, each as its node type declares (NodeSpec::thumbnail).
     canvas::showThumbnails(*canvas_, *snap, snap->buildId != lastBuild_);
     if (snap->buildId != lastBuild_) {  // a new build: show its problems on the nodes
@@ -409,6 +402,20 @@ void MainWindow::refreshRunActions(bool running) {
     playAct_->setIcon(QIcon::fromTheme(running ? "media-playback-pause" : "media-playback-start"));
     playAct_->setToolTip(running ? tr("Pause the engine (Space)") : tr("Run the engine (Space)"));
     stepAct_->setEnabled(!running);
+}
+
+void MainWindow::refreshStepLabel() {
+    const SnapshotPtr snap = lastPolled_;
+    if (!snap) return;
+    const QString step = RunBar::stepText(*snap, runBar_->scale().timed());
+    stepLabel_->setText(session_->isFinished() && !session_->isRunning() ? tr("finished · %1").arg(step) : step);
+}
+
+void MainWindow::showDescription() {
+    const auto& st = session_->graph().settings();
+    description_->setDocument(QString::fromStdString(st.title), QString::fromStdString(st.description));
+    // shown for a document that has something to say (the View menu brings it back otherwise)
+    descriptionDock_->setVisible(!description_->isEmpty());
 }
 
 void MainWindow::refreshTitle() {

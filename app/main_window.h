@@ -11,13 +11,14 @@ class QAction;
 class QDockWidget;
 class QLabel;
 class QMenu;
-class QSlider;
 
 namespace ganglion {
 
+class DescriptionPanel;
 class GraphCanvas;
 class Inspector;
 class NodePalette;
+class RunBar;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -27,6 +28,8 @@ public:
     GraphCanvas* canvas() const { return canvas_; }
     Inspector* inspector() const { return inspector_; }
     Session* session() const { return session_; }
+    RunBar* runBar() const { return runBar_; }
+    DescriptionPanel* descriptionPanel() const { return description_; }
 
     /// Opens a file (asks to save a modified document first). Examples open untitled.
     bool openFile(const QString& path, bool asExample = false);
@@ -91,6 +94,8 @@ private:
     void bindCanvas();
     void bindInspector();
     void refreshTitle();
+    void refreshStepLabel();  ///< status bar: step, time, pace; "finished" at the run's end
+    void showDescription();
     void refreshRunActions(bool running);
     void raiseRelevantViews();
     void addRecent(const QString& path);
@@ -107,7 +112,9 @@ private:
     QMenu* recentMenu_ = nullptr;
     QMenu* examplesMenu_ = nullptr;
     QLabel* stepLabel_ = nullptr;
-    QSlider* speed_ = nullptr;
+    RunBar* runBar_ = nullptr;
+    DescriptionPanel* description_ = nullptr;
+    QDockWidget* descriptionDock_ = nullptr;
     QAction *newAct_, *openAct_, *saveAct_, *saveAsAct_, *quitAct_;
     QAction *undoAct_, *redoAct_, *undoToolAct_, *redoToolAct_, *cutAct_, *copyAct_, *pasteAct_, *dupAct_, *expandAct_, *deleteAct_, *selectAllAct_;
     QAction *playAct_, *stepAct_, *resetAct_, *fitAct_, *zoomInAct_, *zoomOutAct_;

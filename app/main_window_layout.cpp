@@ -86,6 +86,7 @@ void MainWindow::scheduleDefaultSizes() {
 
 void MainWindow::applyDefaultSizes() {
     resizeDocks({paletteDock_, inspectorDock_}, {300, 420}, Qt::Vertical);
+    if (descriptionDock_ && descriptionDock_->isVisible()) resizeDocks({descriptionDock_}, {92}, Qt::Vertical);
     // Right column: the first view (training curves) on top, the document's own views below it
     // with most of the height; wide enough for the widest view's controls without a scroll bar.
     QDockWidget* top = nullptr;

@@ -45,7 +45,8 @@ private:
     }
 };
 
-/// --screenshot: play until `steps` engine steps are done (or 60 s pass), then save the window.
+/// --screenshot: play until `steps` engine steps are done (or the run finished, or 60 s pass),
+/// then save the window.
 void scheduleScreenshot(MainWindow* w, Session* s, const QString& path, qulonglong steps) {
     QTimer::singleShot(300, w, [s] { s->play(); });  // after the document's engine build
     auto* timer = new QTimer(w);
@@ -53,7 +54,7 @@ void scheduleScreenshot(MainWindow* w, Session* s, const QString& path, qulonglo
     QObject::connect(timer, &QTimer::timeout, w, [=] {
         *started += 200;
         auto snap = s->snapshot();
-        if ((snap && snap->step >= steps) || *started > 60000) {
+        if ((snap && snap->step >= steps) || s->isFinished() || *started > 60000) {
             s->pause();
             timer->stop();
             QTimer::singleShot(800, w, [=] {  // let the views catch up with the last snapshot

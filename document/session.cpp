@@ -52,6 +52,12 @@ Session::Session(QObject* parent)
                 emit engineMessage(text);
                 emit runningChanged(false);
                 break;
+            case EngineRunner::Event::Finished:
+                emit engineMessage(tr("Finished: the run reached its end at %1. Play runs on past it, Reset starts over.")
+                                       .arg(text));
+                emit runningChanged(false);
+                emit finished();
+                break;
             case EngineRunner::Event::Reset:
                 engineError_ = QString::fromStdString(runner_->error());
                 emit engineMessage(tr("Engine reset"));

@@ -46,6 +46,8 @@ public:
     const MetricHistory& metrics() const;      ///< curves (thread-safe reads)
     EngineRunner& runner() { return *runner_; }
     bool isRunning() const;
+    /// The run reached its natural end (and has not been reset or rebuilt since).
+    bool isFinished() const { return runner_->finished(); }
     void play();
     void pause();
     void step();
@@ -72,6 +74,8 @@ signals:
     void selectionChanged(ganglion::NodeId id);
     void documentReplaced();          ///< open/new: views reset their state
     void runningChanged(bool running);
+    /// The run reached its natural end and paused (EngineRunner::Event::Finished).
+    void finished();
     void engineMessage(const QString& text);  ///< status-bar text: rebuilt, errors, …
     void modifiedChanged(bool modified);
     void filePathChanged(const QString& path);

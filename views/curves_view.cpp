@@ -3,8 +3,10 @@
 #include "widgets/plots/metric_chart.h"
 #include "views/view_registry.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
+#include <QSlider>
 #include <QTimer>
 #include <QHBoxLayout>
 #include <QVBoxLayout>
@@ -17,7 +19,11 @@ namespace {
 
 /// The metric a document without a loss opens on: what its model is for (distance swum, firing
 /// rate, active cells, event rate…) before counters and bookkeeping (totals, generations, sizes).
-qsizetype headlineMetric(const QStringList& names) {
+qsizetype headlineMetric(const QStringList& names, const QString& watch) {
+    // the metric the document declares (GraphSettings::watch), by full name or by metric name
+    if (!watch.isEmpty())
+        for (qsizetype i = 0; i < names.size(); ++i)
+            if (names[i] == watch || names[i].section('/', -1) == watch) return i;
     static const char* preferred[] = {"distance", "best_speed", "speed", "rate", "active_cells", "event_rate",
                                       "sparsity", "events_out"};
     for (const char* want : preferred)
@@ -40,7 +46,30 @@ public:
         other_->setToolTip(tr("Plot any other metric the nodes publish"));
         otherChart_ = new MetricChart(tr("Metric"), QString(), this);
         otherChart_->setVisible(false);
-        lay->addWidget(status_);
+        // how the curves are drawn: log step axis, smoothing (exponential moving average)
+        auto* drawing = new QHBoxLayout();
+        drawing->setContentsMargins(0, 0, 0, 0);
+        logX_ = new QCheckBox(tr("log steps"), this);
+        logX_->setObjectName("logX");
+        logX_->setToolTip(tr("Step axis on a log scale: early learning gets as much room as late learning"));
+        smoothing_ = new QSlider(Qt::Horizontal, this);
+        smoothing_->setObjectName("smoothing");
+        smoothing_->setRange(0, 99);
+        smoothing_->setFixedWidth(110);
+        smoothing_->setToolTip(tr("Smoothing: exponential moving average of each curve (0 = raw values)"));
+        auto* smoothingLabel = new QLabel(tr("smoothing 0"), this);
+        drawing->addWidget(status_, 1);
+        drawing->addWidget(logX_);
+        drawing->addWidget(smoothingLabel);
+        drawing->addWidget(smoothing_);
+        lay->addLayout(drawing);
+        connect(logX_, &QCheckBox::toggled, this, [this](bool on) {
+            for (auto* c : {loss_, acc_, otherChart_}) c->setLogX(on);
+        });
+        connect(smoothing_, &QSlider::valueChanged, this, [this, smoothingLabel](int v) {
+            smoothingLabel->setText(tr("smoothing %1").arg(v / 100.0, 0, 'f', 2));
+            for (auto* c : {loss_, acc_, otherChart_}) c->setSmoothing(v / 100.0);
+        });
         trainingCharts_ = new QWidget(this);
         auto* charts = new QHBoxLayout(trainingCharts_);
         charts->setContentsMargins(0, 0, 0, 0);
@@ -118,22 +147,31 @@ private:
         for (const auto& n : session_->graph().nodes()) classifies = classifies || n.type == "Classifier";
         acc_->setVisible(classifies || acc_->seriesCount() > 0 || !training);
         // until the user picks one, follow the headline metric (it may be published later than
-        // the counters, e.g. firing rates once spikes exist)
-        if (!training && !others.isEmpty() && (!userPicked_ || !otherNames_.contains(other_->currentText())) &&
-            other_->currentIndex() != 1 + int(headlineMetric(others)))
-            other_->setCurrentIndex(1 + int(headlineMetric(others)));
+        // the counters, e.g. firing rates once spikes exist); a metric the document declares
+        // worth watching is shown beside the training charts too
+        const QString watch = QString::fromStdString(session_->graph().settings().watch);
+        const qsizetype headline = headlineMetric(others, watch);
+        const bool watched = !watch.isEmpty() && (others.value(headline) == watch ||
+                                                  others.value(headline).section('/', -1) == watch);
+        if ((!training || watched) && !others.isEmpty() &&
+            (!userPicked_ || !otherNames_.contains(other_->currentText())) && other_->currentIndex() != 1 + int(headline))
+            other_->setCurrentIndex(1 + int(headline));
         const QString sel = other_->currentText();
         if (otherNames_.contains(sel)) pull(otherChart_, ("other:" + sel).toStdString(), sel.toStdString());
         if (auto snap = session_->snapshot())
             status_->setText(tr("step %1%2")  // steps/s: the status bar's, one figure
                                  .arg(snap->step)
-                                 .arg(session_->isRunning() ? tr(" · running") : tr(" · paused")));
+                                 .arg(session_->isRunning()    ? tr(" · running")
+                                      : session_->isFinished() ? tr(" · finished")
+                                                               : tr(" · paused")));
     }
 
     Session* session_;
     QLabel* status_;
     MetricChart *loss_, *acc_, *otherChart_;
     QComboBox* other_;
+    QCheckBox* logX_;
+    QSlider* smoothing_;
     bool userPicked_ = false;  ///< the user chose the extra metric: stop choosing for them
     QWidget* trainingCharts_;
     QStringList otherNames_;

@@ -10,6 +10,7 @@
 namespace ganglion {
 
 class Graph;
+struct Node;
 class Session;
 
 struct ViewInfo {

@@ -353,11 +353,22 @@ bool Engine::setParam(NodeId id, const std::string& name, const ParamValue& v) {
     return false;
 }
 
+double Engine::progress() const {
+    if (!built_) return -1.0;
+    double least = opt_.stopAt > 0 ? double(step_) / double(opt_.stopAt) : -1.0;
+    for (const auto& s : slots_) {
+        const double p = s->kernel->progress();
+        if (p >= 0 && (least < 0 || p < least)) least = p;
+    }
+    return least;
+}
+
 SnapshotPtr Engine::makeSnapshot(MetricHistory* history) {
     auto snap = std::make_shared<Snapshot>();
     snap->step = step_;
     snap->simTime = simTime();
     snap->buildId = buildId_;
+    snap->progress = progress();
     if (!built_) return snap;
     bool grid = false;
     for (auto& s : slots_) grid = grid || s->kernel->supportsGrid();

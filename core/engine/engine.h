@@ -45,6 +45,12 @@ public:
     /// A live parameter change; returns false when the parameter is not live (rebuild needed).
     bool setParam(NodeId id, const std::string& name, const ParamValue& v);
 
+    /// How far the run is through its natural end, 0..1 (>= 1: finished): the least advanced of
+    /// the ends declared by the nodes (Kernel::progress) and the graph (GraphSettings::stopAt).
+    /// Negative when nothing declares an end (the run goes on until paused).
+    double progress() const;
+    bool finished() const { return progress() >= 1.0; }
+
     std::uint64_t stepCount() const { return step_; }
     double simTime() const { return double(step_) * opt_.dt; }
     const std::string& error() const { return error_; }

@@ -6,6 +6,8 @@
 #include <unistd.h>
 #endif
 
+#include <cstdio>
+
 namespace ganglion {
 
 using Clock = std::chrono::steady_clock;
@@ -55,13 +57,9 @@ void EngineRunner::load(const Graph& g, std::map<std::string, KernelState> carry
             issues_ = std::move(issues);
         }
         steps_ = 0;
+        finished_ = e.finished();  // a graph whose end is step 0 does not stop at once
         publish();
-        Listener l;
-        {
-            std::lock_guard lock(mutex_);
-            l = listener_;
-        }
-        if (l) l(e.ok() ? Event::Built : Event::BuildFailed, e.ok() ? note : e.error());
+        notify(e.ok() ? Event::Built : Event::BuildFailed, e.ok() ? note : e.error());
         if (!e.ok()) running_ = false;
     });
 }
@@ -70,12 +68,7 @@ void EngineRunner::play() {
     post([this](Engine& e) {
         if (!e.ok() || !e.error().empty()) return;
         running_ = true;
-        Listener l;
-        {
-            std::lock_guard lock(mutex_);
-            l = listener_;
-        }
-        if (l) l(Event::Started, "");
+        notify(Event::Started, "");
     });
 }
 
@@ -84,12 +77,7 @@ void EngineRunner::pause() {
         bool was = running_.exchange(false);
         pendingSteps_ = 0;
         publish();
-        Listener l;
-        {
-            std::lock_guard lock(mutex_);
-            l = listener_;
-        }
-        if (was && l) l(Event::Paused, "");
+        if (was) notify(Event::Paused, "");
     });
 }
 
@@ -102,17 +90,13 @@ void EngineRunner::reset() {
         e.reset();
         history_.clear();
         steps_ = 0;
+        finished_ = e.ok() && e.finished();
         {
             std::lock_guard lock(mutex_);
             error_ = e.ok() ? std::string() : e.error();
         }
         publish();
-        Listener l;
-        {
-            std::lock_guard lock(mutex_);
-            l = listener_;
-        }
-        if (l) l(Event::Reset, "");
+        notify(Event::Reset, "");
     });
 }
 
@@ -158,6 +142,15 @@ void EngineRunner::publish() {
     }
     snapshot_ = std::move(snap);
     lastPublish_ = Clock::now();
+}
+
+void EngineRunner::notify(Event ev, const std::string& message) {
+    Listener l;
+    {
+        std::lock_guard lock(mutex_);
+        l = listener_;
+    }
+    if (l) l(ev, message);
 }
 
 void EngineRunner::loop() {
@@ -210,15 +203,21 @@ void EngineRunner::loop() {
                 error_ = engine_.error();
             }
             publish();
-            Listener l;
-            {
-                std::lock_guard lock(mutex_);
-                l = listener_;
-            }
-            if (l) l(Event::Diverged, engine_.error());
+            notify(Event::Diverged, engine_.error());
             continue;
         }
         steps_ = engine_.stepCount();
+        if (!finished_ && engine_.finished()) {  // the natural end: pause there and say so
+            finished_ = true;
+            running_ = false;
+            pendingSteps_ = 0;
+            publish();
+            char when[96];
+            std::snprintf(when, sizeof when, "step %llu, t = %.4g s", static_cast<unsigned long long>(engine_.stepCount()),
+                          engine_.simTime());
+            notify(Event::Finished, when);
+            continue;
+        }
         if ((manual && pendingSteps_ == 0) || Clock::now() - lastPublish_ >= publishInterval_) publish();
     }
 }

@@ -21,7 +21,9 @@ namespace ganglion {
 class EngineRunner {
 public:
     /// Events reported to the listener, called ON THE ENGINE THREAD (marshal to your thread).
-    enum class Event { Built, BuildFailed, Started, Paused, Diverged, Reset };
+    /// Finished: the run reached its natural end (Engine::finished) and paused there; Play
+    /// afterwards runs on past the end, reset() or a rebuild starts over.
+    enum class Event { Built, BuildFailed, Started, Paused, Diverged, Reset, Finished };
     using Listener = std::function<void(Event, const std::string& message)>;
 
     EngineRunner();
@@ -37,7 +39,9 @@ public:
     void pause();
     void stepOnce(int steps = 1);
     void reset();
-    void setSpeed(double stepsPerSecond);  ///< 0 = unlimited
+    /// Paces the run in the engine thread: at most this many steps per wall-clock second, on
+    /// average (a step that comes late is caught up, within 100 ms). 0 = unlimited.
+    void setSpeed(double stepsPerSecond);
     void setPublishInterval(std::chrono::milliseconds ms);
     /// Live parameter edit, applied before the next step. Non-live ones trigger no change here
     /// (the session rebuilds instead).
@@ -48,6 +52,8 @@ public:
     SnapshotPtr snapshot() const;
     const MetricHistory& metrics() const { return history_; }
     bool running() const { return running_.load(); }
+    /// The run reached its natural end (set when it paused there, cleared by reset/rebuild).
+    bool finished() const { return finished_.load(); }
     std::uint64_t steps() const { return steps_.load(); }
     std::string error() const;
     /// Problems found by the last build (empty when it built cleanly).
@@ -59,6 +65,7 @@ public:
 private:
     void loop();
     void publish();
+    void notify(Event ev, const std::string& message);
 
     Engine engine_;
     MetricHistory history_;
@@ -74,6 +81,7 @@ private:
     Listener listener_;
     std::atomic<bool> running_{false};
     std::atomic<bool> quit_{false};
+    std::atomic<bool> finished_{false};
     std::atomic<std::uint64_t> steps_{0};
     int pendingSteps_ = 0;
     double speed_ = 0.0;

@@ -24,6 +24,7 @@ struct Snapshot {
     double simTime = 0.0;         ///< simulated seconds (steps x dt)
     std::uint64_t buildId = 0;    ///< changes whenever the engine rebuilt from the graph
     double stepsPerSecond = 0.0;  ///< measured over the last publish interval
+    double progress = -1.0;       ///< Engine::progress(): through the run's natural end, <0 = none
     std::vector<NodeSnapshot> nodes;
 
     const NodeSnapshot* find(NodeId id) const {

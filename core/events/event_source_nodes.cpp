@@ -270,6 +270,7 @@ private:
 NodeSpec makeEventFileSpec() {
     NodeSpec s;
     s.type = "EventFile";
+    s.timed = true;  // advances simulated time by the graph's dt every step
     s.title = "Event recording";
     s.category = "Event camera";
     s.observables = {"events", "decode_error", "activations"};
@@ -290,6 +291,7 @@ NodeSpec makeEventFileSpec() {
 NodeSpec makeSyntheticEventsSpec() {
     NodeSpec s;
     s.type = "SyntheticEvents";
+    s.timed = true;  // advances simulated time by the graph's dt every step
     s.title = "Synthetic events";
     s.category = "Event camera";
     s.observables = {"events", "activations"};
@@ -316,6 +318,7 @@ NodeSpec makeSyntheticEventsSpec() {
 NodeSpec makeEventEmulatorSpec() {
     NodeSpec s;
     s.type = "EventEmulator";
+    s.timed = true;  // advances simulated time by the graph's dt every step
     s.title = "Event emulator";
     s.category = "Event camera";
     s.observables = {"events", "activations"};

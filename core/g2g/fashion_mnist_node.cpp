@@ -31,6 +31,7 @@ public:
         sampler_.reset(trainN, std::uint64_t(p.getInt("seed")), p.getBool("shuffle"));
         int testN = data_->test.size();
         if (p.getInt("test_subset") > 0) testN = std::min<int>(testN, int(p.getInt("test_subset")));
+        epochs_ = p.getInt("epochs");
         testIdx_.resize(std::size_t(testN));
         std::iota(testIdx_.begin(), testIdx_.end(), 0);
         Shape x = Shape::tensor(kImagePixels);
@@ -40,7 +41,10 @@ public:
 
     void setParams(const ParamSet& p) override {
         if (p.has("batch_size")) batch_ = std::min<int>(int(p.getInt("batch_size")), sampler_.size());
+        if (p.has("epochs")) epochs_ = p.getInt("epochs");
     }
+
+    double progress() const override { return epochs_ > 0 ? epochsDone() / double(epochs_) : -1.0; }
 
     void forward(const StepContext& ctx, std::span<const Value* const>, std::span<Value> out) override {
         Matrix& x = out[0].tensor;
@@ -63,13 +67,16 @@ public:
         obs.arrays["images"] = previewX_;
         obs.arrays["labels"] = previewY_;
         obs.scalars["preview_is_test"] = previewTest_ ? 1.0 : 0.0;
-        obs.scalars["epoch"] = sampler_.epoch() + double(sampler_.position()) / std::max(1, sampler_.size());
+        obs.scalars["epoch"] = epochsDone();
         obs.scalars["train_samples"] = sampler_.size();
         obs.scalars["test_samples"] = double(testIdx_.size());
     }
 
 private:
+    double epochsDone() const { return sampler_.epoch() + double(sampler_.position()) / std::max(1, sampler_.size()); }
+
     std::shared_ptr<const FashionMnist> data_;
+    std::int64_t epochs_ = 0;  // the run's end, 0 = none
     EpochSampler sampler_;
     std::vector<int> testIdx_;
     int batch_ = 128;
@@ -98,6 +105,7 @@ NodeSpec makeFashionMnistSpec() {
                  {"y", PortType::Tensor, "1 x batch class labels (0..9 as floats)"}};
     s.params = {
         intParam("batch_size", 128, 1, 60000, "Training minibatch size.", true),
+        intParam("epochs", 0, 0, 10000, "Passes over the training set: the run finishes there (0 = no end).", true),
         boolParam("shuffle", true, "Reshuffle the training set every epoch."),
         intParam("seed", 0, 0, 1000000000, "Seed of the shuffling order."),
         enumParam("normalisation", "-1..1", {"-1..1", "0..1", "standardise"},

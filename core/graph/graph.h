@@ -63,6 +63,18 @@ struct GraphSettings {
     std::string family;       ///< group, e.g. "Playground", "KAN", "Worm"
     std::string level;        ///< "starter", "intermediate" or "advanced": order within the family
     int order = 0;            ///< families appear in the order of their lowest-ordered example
+    /// Pace of a run in the workbench (see core/engine/pace.h): engine steps per wall-clock
+    /// second, 0 = as fast as the machine allows. Ignored when realTime is set.
+    double stepsPerSecond = 0;
+    /// Pace as simulated seconds per wall-clock second (1 = real time: steps x dt advance at the
+    /// clock's rate), 0 = not set. For graphs that simulate time; at most one of the two is set.
+    double realTime = 0;
+    /// The run ends (pauses and says "finished") after this many steps; 0 = no step limit. Nodes
+    /// may declare their own end too (Kernel::progress).
+    std::uint64_t stopAt = 0;
+    /// The metric the document is about ("mean_weight_stdp", or "Node/metric"): the training
+    /// curves open on it. "" = chosen from the metrics present.
+    std::string watch;
     bool operator==(const GraphSettings&) const = default;
 };
 

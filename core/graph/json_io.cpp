@@ -160,7 +160,9 @@ std::string graphToJson(const Graph& g) {
     const auto& s = g.settings();
     doc["settings"] = {{"title", s.title},         {"description", s.description},
                        {"seed", s.seed},           {"evalEvery", s.evalEvery},
-                       {"dt", s.dt},               {"gridSize", s.gridSize}};
+                       {"dt", s.dt},               {"gridSize", s.gridSize},
+                       {"stepsPerSecond", s.stepsPerSecond}, {"realTime", s.realTime},
+                       {"stopAt", s.stopAt},       {"watch", s.watch}};
     if (!s.family.empty() || !s.level.empty() || s.order != 0) {  // only examples carry a gallery place
         doc["settings"]["family"] = s.family;
         doc["settings"]["level"] = s.level;
@@ -238,6 +240,19 @@ Graph graphFromJson(const std::string& text) {
         st.order = int(optInteger(s, "order", "settings.", st.order, INT_MIN, INT_MAX));
         if (!st.level.empty() && galleryLevelRank(st.level) < 0)
             fail("settings.level", "must be \"starter\", \"intermediate\" or \"advanced\" (got \"" + st.level + "\")");
+        st.stepsPerSecond = optNumber(s, "stepsPerSecond", "settings.", st.stepsPerSecond);
+        st.realTime = optNumber(s, "realTime", "settings.", st.realTime);
+        st.watch = optString(s, "watch", "settings.", st.watch);
+        if (auto it = s.find("stopAt"); it != s.end()) {
+            if (!it->is_number_unsigned()) fail("settings.stopAt", "expected a number of steps (an integer >= 0)");
+            st.stopAt = it->get<std::uint64_t>();
+        }
+        if (!std::isfinite(st.stepsPerSecond) || st.stepsPerSecond < 0)
+            fail("settings.stepsPerSecond", "must be >= 0 (0 = as fast as possible)");
+        if (!std::isfinite(st.realTime) || st.realTime < 0)
+            fail("settings.realTime", "must be >= 0 (simulated seconds per second; 1 = real time)");
+        if (st.realTime > 0 && st.stepsPerSecond > 0)
+            fail("settings", "give the pace either as stepsPerSecond or as realTime, not both");
     }
     const json& nodes = require(doc, "nodes", "(top level)");
     if (!nodes.is_array()) fail("nodes", "expected an array");

@@ -2,7 +2,8 @@
 // {
 //   "format": "ganglion-graph", "version": 1,
 //   "settings": {"title": "...", "description": "...", "seed": 1, "evalEvery": 100,
-//                "dt": 0.0001, "gridSize": 48,
+//                "dt": 0.0001, "gridSize": 48, "stepsPerSecond": 200, "realTime": 0,
+//                "stopAt": 0, "watch": "test_loss",                 // see GraphSettings
 //                "family": "Playground", "level": "starter", "order": 10},   // gallery place, examples only
 //   "nodes": [{"id": 1, "type": "SpiralData", "name": "Spiral", "x": 0, "y": 0,
 //              "params": {"noise": 0.1, ...}}],          // omitted params take defaults

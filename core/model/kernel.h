@@ -35,6 +35,8 @@
 //     when an entry has the wrong shape (or is missing, for kernels that require it) it throws
 //     std::runtime_error naming the node type and the entry, and the kernel is left exactly as
 //     it was — check every entry first (checkedEntry() below), then assign.
+//  7. progress() tells a node's natural end (a stimulation protocol, a number of generations
+//     or epochs): the run pauses and says "finished" once every node that has one reached it.
 #pragma once
 
 #include "core/model/observables.h"
@@ -142,6 +144,10 @@ public:
     virtual double penalty() const { return 0.0; }
 
     virtual void observe(Observables& /*obs*/) const {}
+
+    /// How far the node is through its natural end, 0..1 (>= 1: done), read after each step;
+    /// negative (the default) when the node runs on without end.
+    virtual double progress() const { return -1.0; }
 
     /// Data sources whose input is a 2D plane return true; the engine then runs a Phase::Grid
     /// forward pass at publish time so views can draw decision boundaries / neuron fields.

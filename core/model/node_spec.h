@@ -94,6 +94,9 @@ struct NodeSpec {
     /// (throw std::invalid_argument naming a parameter that prevents it). Empty = not expandable.
     std::function<Expansion(const ParamSet&)> expand;
     std::string expandLabel;  ///< menu text, e.g. "Expand to neurons"
+    /// The kernel advances simulated time by the graph's dt every step (spiking populations,
+    /// bodies, event streams), so a graph holding it can run at "real time" (core/engine/pace.h).
+    bool timed = false;
 
     const ParamSpec* param(const std::string& name) const;
     int inputIndex(const std::string& name) const;   ///< -1 if absent

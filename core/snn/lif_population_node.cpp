@@ -246,6 +246,7 @@ std::vector<ParamSpec> projectionParams(const std::string& port, double weight, 
 NodeSpec makeLifPopulationSpec() {
     NodeSpec s;
     s.type = "LIFPopulation";
+    s.timed = true;  // advances simulated time by the graph's dt every step
     s.title = "LIF population";
     s.category = "Spiking";
     s.observables = {"spikes", "membrane"};

@@ -119,6 +119,7 @@ private:
 NodeSpec makeNirModelSpec() {
     NodeSpec s;
     s.type = "NIRModel";
+    s.timed = true;  // advances simulated time by the graph's dt every step
     s.title = "NIR model";
     s.category = "Spiking";
     s.observables = {"spikes"};

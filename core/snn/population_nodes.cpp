@@ -162,6 +162,7 @@ private:
 NodeSpec makePoissonInputSpec() {
     NodeSpec s;
     s.type = "PoissonInput";
+    s.timed = true;  // advances simulated time by the graph's dt every step
     s.title = "Poisson input";
     s.category = "Spiking";
     s.observables = {"spikes", "membrane"};
@@ -183,6 +184,7 @@ NodeSpec makePoissonInputSpec() {
 NodeSpec makeSpikeGeneratorSpec() {
     NodeSpec s;
     s.type = "SpikeGenerator";
+    s.timed = true;  // advances simulated time by the graph's dt every step
     s.title = "Spike generator";
     s.category = "Spiking";
     s.observables = {"spikes", "membrane"};

@@ -181,6 +181,11 @@ void SpikingNetworkKernel::observe(Observables& obs) const {
     }
 }
 
+double SpikingNetworkKernel::progress() const {
+    if (params_.getString("preset") != "stdp_pattern") return -1.0;
+    return net_ && dt_ > 0 ? net_->time() / params_.getFloat("duration") : 0.0;
+}
+
 KernelState SpikingNetworkKernel::saveState() const {
     KernelState s;
     if (!net_) return s;
@@ -213,6 +218,7 @@ void SpikingNetworkKernel::loadState(const KernelState& state) {
 NodeSpec makeSpikingNetworkSpec() {
     NodeSpec s;
     s.type = "SpikingNetwork";
+    s.timed = true;  // advances simulated time by the graph's dt every step
     s.title = "Spiking network";
     s.category = "Spiking";
     s.observables = {"spikes", "membrane", "weights_*"};
@@ -235,7 +241,7 @@ NodeSpec makeSpikingNetworkSpec() {
         floatParam("w_inh", 9.0, 0.0, 100.0, "CUBA: inhibitory synaptic jump (applied negative).", "mV"),
         intParam("inputs", 200, 2, 100000, "STDP demo: number of afferents."),
         floatParam("input_rate", 10.0, 0.1, 1000.0, "STDP demo: afferent Poisson rate.", "Hz"),
-        floatParam("duration", 60.0, 1.0, 3600.0, "STDP demo: length of the generated input.", "s"),
+        floatParam("duration", 60.0, 1.0, 3600.0, "STDP demo: length of the stimulation protocol (the run finishes there).", "s"),
         boolParam("learning", true, "Plasticity (STDP) on.", true),
         floatParam("history", 2.0, 0.05, 60.0, "Seconds of spikes kept for the raster.", "s"),
         stringParam("probes", "0, 1, 2", "Neurons whose membrane potential is recorded (global indices, comma separated)."),

@@ -69,6 +69,8 @@ public:
     void setParams(const ParamSet& params) override;
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override;
     void observe(Observables& obs) const override;
+    /// The STDP demo's protocol ends after `duration` simulated seconds; CUBA runs on.
+    double progress() const override;
     KernelState saveState() const override;
     void loadState(const KernelState& state) override;
 

@@ -77,6 +77,7 @@ public:
         demoTorque_.setZero(body.links - 1);
         demoStep_ = 0;
         demoSteps_ = int(p.getInt("demo_steps"));
+        generations_ = p.getInt("generations");
         demoSeconds_ = p.getFloat("episode_seconds") * 2;
         last_ = GenerationStats{};
         last_.currentFitness = last_.bestFitness = trainer_->initialFitness();
@@ -96,6 +97,11 @@ public:
             // invalid live combination (e.g. odd ES population): keep the previous settings
         }
         demoSteps_ = int(p.getInt("demo_steps"));
+        generations_ = p.getInt("generations");
+    }
+
+    double progress() const override {
+        return generations_ > 0 ? double(last_.generation) / double(generations_) : -1.0;
     }
 
     void forward(const StepContext& ctx, std::span<const Value* const>, std::span<Value> out) override {
@@ -192,6 +198,7 @@ private:
     int demoSteps_ = 4;
     double demoSeconds_ = 12;
     GenerationStats last_;
+    std::int64_t generations_ = 0;  // the run's end, 0 = none
     worm::TraceRing speedTrace_;  // forward speed of the current parameters, per generation
 };
 
@@ -227,6 +234,7 @@ NodeSpec makeWormTrainerSpec() {
         floatParam("learning_rate", 0.05, 1e-5, 10.0, "ES step size (Adam).", "", true),
         floatParam("episode_seconds", 6.0, 0.1, 120.0, "Simulated seconds per evaluation.", "s", true),
         intParam("demo_steps", 4, 0, 1000, "Control steps of the demo swimmer per generation.", true),
+        intParam("generations", 0, 0, 1000000, "Generations to train: the run finishes there (0 = no end).", true),
     };
     s.create = [] { return std::make_unique<TrainerKernel>(); };
     return s;

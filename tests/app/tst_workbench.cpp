@@ -186,7 +186,8 @@ private slots:
         expand->trigger();
         QVERIFY(session.graph().nodeByName("DB1") && !session.graph().nodeByName("NCAP circuit"));
         QVERIFY(session.isModified());
-        // the rebuilt engine runs the neurons: the body swims
+        // the rebuilt engine runs the neurons: the body swims (flat out, not at the example's pace)
+        session.setSpeed(0);
         session.play();
         QTRY_VERIFY_WITH_TIMEOUT(session.snapshot() && session.snapshot()->firstOfType("NcapBNeuron") &&
                                      session.snapshot()->step > 300,

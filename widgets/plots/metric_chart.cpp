@@ -184,18 +184,68 @@ void MetricChart::resizeEvent(QResizeEvent* e) {
 void MetricChart::appendPoints(const QString& name, const std::vector<QPointF>& points) {
     if (points.empty()) return;
     QLineSeries* s = seriesFor(name);
-    QList<QPointF> list;
-    list.reserve(qsizetype(points.size()));
+    Raw& raw = raw_[name];
+    std::vector<QPointF> fresh;
+    fresh.reserve(points.size());
     for (const auto& p : points) {
         if (!std::isfinite(p.y())) continue;
-        list.append(p);
+        fresh.push_back(p);
         xMax_ = any_ ? std::max(xMax_, p.x()) : std::max(1.0, p.x());
         yMin_ = any_ ? std::min(yMin_, p.y()) : p.y();
         yMax_ = any_ ? std::max(yMax_, p.y()) : p.y();
         any_ = true;
     }
-    s->append(list);
+    raw.points.insert(raw.points.end(), fresh.begin(), fresh.end());
+    s->append(toDrawn(fresh, raw.ema, raw.n));
     rescale();
+}
+
+QList<QPointF> MetricChart::toDrawn(const std::vector<QPointF>& raw, double& ema, int& n) const {
+    QList<QPointF> out;
+    out.reserve(qsizetype(raw.size()));
+    for (const auto& p : raw) {
+        double y = p.y();
+        if (smoothing_ > 0) {
+            ema = ema * smoothing_ + (1 - smoothing_) * y;
+            ++n;
+            y = ema / (1 - std::pow(smoothing_, n));  // bias-corrected: starts at the first value
+        }
+        if (logX_ && p.x() <= 0) continue;  // step 0 has no place on a log axis
+        out.append(QPointF(logX_ ? std::log10(p.x()) : p.x(), y));
+    }
+    return out;
+}
+
+void MetricChart::redraw() {
+    for (auto it = series_.begin(); it != series_.end(); ++it) {
+        Raw& raw = raw_[it.key()];
+        raw.ema = 0;
+        raw.n = 0;
+        (*it)->replace(toDrawn(raw.points, raw.ema, raw.n));
+    }
+    rescale();
+}
+
+void MetricChart::setLogX(bool on) {
+    if (on == logX_) return;
+    logX_ = on;
+    redraw();
+}
+
+void MetricChart::setSmoothing(double weight) {
+    weight = std::clamp(weight, 0.0, 0.999);
+    if (weight == smoothing_) return;
+    smoothing_ = weight;
+    redraw();
+}
+
+QList<QPointF> MetricChart::drawnPoints(const QString& name) const {
+    auto it = series_.find(name);
+    if (it == series_.end()) return {};
+    QList<QPointF> pts = (*it)->points();
+    if (logX_)
+        for (QPointF& p : pts) p.setX(std::pow(10.0, p.x()));
+    return pts;
 }
 
 int MetricChart::pointCount(const QString& name) const {
@@ -209,6 +259,7 @@ void MetricChart::removeSeries(const QString& name) {
     chart()->removeSeries(*it);
     delete *it;
     series_.erase(it);
+    raw_.remove(name);
     relabel();
 }
 
@@ -218,6 +269,7 @@ void MetricChart::clear() {
         delete s;
     }
     series_.clear();
+    raw_.clear();
     nextColour_ = 0;
     any_ = false;
     xMax_ = 1;
@@ -242,7 +294,24 @@ void MetricChart::rescale() {
         x_->setTitleVisible(xTitle);
         fitTitles();
     }
-    setTicks(x_, niceTicks(0, std::max(1.0, xMax_), xTicks));
+    if (logX_) {  // x is log10(step): a tick per decade, labelled in steps
+        const int decades = std::max(1, int(std::ceil(std::log10(std::max(10.0, xMax_)))));
+        AxisTicks t;
+        t.lo = 0;
+        t.hi = decades;
+        t.step = 1;
+        for (int d = 0; d <= decades; d += std::max(1, (decades + xTicks - 1) / xTicks)) t.values.push_back(d);
+        QStringList labels;
+        for (double v : t.values) labels << compactNumber(std::pow(10.0, v), 1);
+        if (x_->categoriesLabels() != labels || x_->max() != t.hi) {
+            for (const QString& l : x_->categoriesLabels()) x_->remove(l);
+            x_->setStartValue(-1e-6);
+            for (int i = 0; i < labels.size(); ++i) x_->append(labels[i], t.values[std::size_t(i)]);
+            x_->setRange(t.lo, t.hi);
+        }
+    } else {
+        setTicks(x_, niceTicks(0, std::max(1.0, xMax_), xTicks));
+    }
     // room on the right for half the last x label, which is centred on the plot's edge
     const int half = QFontMetrics(x_->labelsFont()).horizontalAdvance(x_->categoriesLabels().last()) / 2 + 4;
     if (chart()->margins().right() != half) chart()->setMargins(QMargins(2, 2, half, 2));

@@ -37,6 +37,16 @@ public:
     /// The legend under the plot (one coloured name per series).
     QLabel* legend() const { return legend_; }
 
+    /// Step axis on a log scale (early learning spread out; step 0 is not drawn).
+    void setLogX(bool on);
+    bool logX() const { return logX_; }
+    /// Exponential moving average of every curve, TensorBoard style: weight in [0, 1), 0 = raw
+    /// values; the average is bias-corrected so the curve starts at the first value.
+    void setSmoothing(double weight);
+    double smoothing() const { return smoothing_; }
+    /// The points drawn for a series, in steps (after smoothing and the log-axis filter).
+    QList<QPointF> drawnPoints(const QString& series) const;
+
 protected:
     void resizeEvent(QResizeEvent* e) override;
 
@@ -47,6 +57,19 @@ private:
     void layoutLegend();
     void setMarginsAndFit(int right, int bottom);
     void fitTitles();
+    /// What `raw` points look like on the chart (x = log10(step) on a log axis), continuing the
+    /// smoothing state `ema`/`n`.
+    QList<QPointF> toDrawn(const std::vector<QPointF>& raw, double& ema, int& n) const;
+    void redraw();  ///< every series again from its raw points (smoothing or axis changed)
+
+    struct Raw {
+        std::vector<QPointF> points;  ///< as appended (finite values only)
+        double ema = 0;               ///< smoothing state after the last point
+        int n = 0;
+    };
+    QMap<QString, Raw> raw_;
+    bool logX_ = false;
+    double smoothing_ = 0;
 
     QMap<QString, QLineSeries*> series_;
     QCategoryAxis* x_ = nullptr;
