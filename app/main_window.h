@@ -11,6 +11,7 @@ class QAction;
 class QLabel;
 class QMenu;
 class QSlider;
+class QTimer;
 
 namespace ganglion {
 
@@ -37,12 +38,17 @@ public:
 
     /// Where a modified document is copied aside (every 30 s) until it is saved or discarded.
     static QString autosavePath();
+    /// The autosave interval, ms: at most this much unsaved work is lost if the workbench dies.
+    static constexpr int kAutosaveMs = 30000;
+    /// Copies aside more often (the workbench's --autosave option); clamped to 100 ms … kAutosaveMs.
+    void setAutosaveInterval(int ms);
     /// Copies the document there now when it has unsaved changes; false when there was nothing
     /// to keep or it could not be written.
     bool autosaveNow();
     /// At start-up: when an earlier run left unsaved work, asks whether to recover it and, if so,
     /// opens it as a modified document bound to its original file. True when recovered.
-    bool offerRecovery();
+    /// ask = false recovers the newest such copy without asking (the workbench's --recover).
+    bool offerRecovery(bool ask = true);
 
 protected:
     void closeEvent(QCloseEvent* e) override;
@@ -51,6 +57,7 @@ private:
     /// Removes the copy this window wrote (never one left by another run that was not offered).
     void dropAutosave();
     bool autosaved_ = false;
+    QTimer* autosaveTimer_ = nullptr;
 
     void buildActions();
     void buildMenus();

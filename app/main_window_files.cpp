@@ -15,6 +15,8 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 
+#include <QTimer>
+#include <algorithm>
 #include <cerrno>
 #include <signal.h>
 
@@ -129,7 +131,9 @@ void MainWindow::dropAutosave() {
     autosaved_ = false;
 }
 
-bool MainWindow::offerRecovery() {
+void MainWindow::setAutosaveInterval(int ms) { autosaveTimer_->start(std::clamp(ms, 100, kAutosaveMs)); }
+
+bool MainWindow::offerRecovery(bool ask) {
     // copies left by workbenches that are no longer running, newest first
     QFileInfoList left;
     for (const QFileInfo& f : QDir(autosaveDir()).entryInfoList({"autosave-*.json"}, QDir::Files, QDir::Time))
@@ -139,7 +143,7 @@ bool MainWindow::offerRecovery() {
         QSettings st;
         const QString source = st.value(autosaveKey(path, "source")).toString();
         const QDateTime when = st.value(autosaveKey(path, "time")).toDateTime();
-        const auto answer = QMessageBox::question(
+        const auto answer = !ask ? QMessageBox::Yes : QMessageBox::question(
             this, tr("Recover unsaved work?"),
             tr("Ganglion closed without saving the changes to %1 (last copied aside %2). Recover them?")
                 .arg(source.isEmpty() ? tr("an untitled graph") : QDir::toNativeSeparators(source),

@@ -60,6 +60,15 @@ struct Expansion {
     double width = 0;            ///< horizontal extent of the parts, to make room on the canvas
 };
 
+/// A typical configuration of a node type (NodeSpec::example): what the contract test that every
+/// registered type passes (tests/core/tst_node_contract.cpp) builds and feeds it.
+struct NodeExample {
+    std::vector<std::pair<std::string, ParamValue>> params;  ///< values that differ from the defaults
+    /// One shape per input port; empty = derived from the port types (tensor: 4 features,
+    /// scalar: 1, spikes: 16 neurons, events: a 32 x 32 sensor).
+    std::vector<Shape> inputs;
+};
+
 struct NodeSpec {
     std::string type;       ///< stable id used in JSON, e.g. "Dense"
     std::string title;      ///< shown on the canvas, e.g. "Dense layer"
@@ -75,6 +84,11 @@ struct NodeSpec {
     /// (throw std::invalid_argument naming a parameter that prevents it). Empty = not expandable.
     std::function<Expansion(const ParamSet&)> expand;
     std::string expandLabel;  ///< menu text, e.g. "Expand to neurons"
+    /// Optional: a typical configuration, for types whose defaults or port types alone do not
+    /// make a runnable node (a file to read, inputs of a particular width, labels). `dir` is a
+    /// writable folder: types that read files write a small valid one there with the project's
+    /// own writers and name it in the returned parameters.
+    std::function<NodeExample(const std::string& dir)> example;
 
     const ParamSpec* param(const std::string& name) const;
     int inputIndex(const std::string& name) const;   ///< -1 if absent

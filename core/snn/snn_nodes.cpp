@@ -105,6 +105,7 @@ std::vector<int> parseIndexList(const std::string& text, const std::string& para
 std::vector<Shape> SpikingNetworkKernel::build(const BuildContext& ctx) {
     params_ = ctx.params;
     seed_ = ctx.rng();
+    loaded_.clear();
     probes_ = parseIndexList(ctx.params.getString("probes"), "probes");
     const std::string preset = ctx.params.getString("preset");
     int n = 0;
@@ -156,7 +157,10 @@ void SpikingNetworkKernel::setProbes(std::vector<int> globalNeurons) {
 void SpikingNetworkKernel::forward(const StepContext& ctx, std::span<const Value* const>,
                                    std::span<Value> out) {
     if (ctx.phase != Phase::Train) return;
-    if (std::abs(ctx.dt - dt_) > 1e-15) construct(ctx.dt);
+    if (std::abs(ctx.dt - dt_) > 1e-15) {
+        construct(ctx.dt);
+        applyWeights(loaded_);  // learned weights survive the rebuild at the engine's dt
+    }
     net_->step();
     obs_.record(*net_);
     SpikeFrame& f = out[0].spikes;
@@ -184,6 +188,7 @@ void SpikingNetworkKernel::observe(Observables& obs) const {
 KernelState SpikingNetworkKernel::saveState() const {
     KernelState s;
     if (!net_) return s;
+    s["seed"] = seedState(seed_);  // the random connectivity and input spikes are drawn from it
     for (int k = 0; k < net_->projectionCount(); ++k) {
         const auto& pr = net_->projection(k);
         if (!pr.stdp().enabled && !pr.homeostasis().enabled) continue;
@@ -195,7 +200,20 @@ KernelState SpikingNetworkKernel::saveState() const {
 
 void SpikingNetworkKernel::loadState(const KernelState& state) {
     if (!net_) return;
+    if (auto it = state.find("seed"); it != state.end()) {
+        const std::uint64_t seed = seedFromState(it->second, "seed");
+        if (seed != seed_) {
+            seed_ = seed;
+            construct(dt_ > 0 ? dt_ : 1e-4);
+        }
+    }
+    loaded_ = state;
+    applyWeights(state);
+}
+
+void SpikingNetworkKernel::applyWeights(const KernelState& state) {
     for (auto& [key, m] : state) {
+        if (key == "seed") continue;
         bool found = false;
         for (int k = 0; k < net_->projectionCount(); ++k) {
             auto& pr = net_->projection(k);

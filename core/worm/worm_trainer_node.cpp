@@ -138,15 +138,21 @@ public:
     }
 
     KernelState saveState() const override {
-        return {{"current", trainer_->current()}, {"best", trainer_->best()}};
+        return {{"current", trainer_->current()}, {"best", trainer_->best()}, {"seed", seedState(trainer_->config().seed)}};
     }
     void loadState(const KernelState& s) override {
         auto it = s.find("current");
         if (it == s.end()) return;
-        if (it->second.size() != trainer_->controller().parameterCount())
-            throw std::runtime_error("trainer state 'current' must have " +
-                                     std::to_string(trainer_->controller().parameterCount()) + " entries");
+        auto best = s.find("best");
+        auto seed = s.find("seed");
+        const Eigen::Index n = trainer_->controller().parameterCount();
+        for (auto e : {it, best})
+            if (e != s.end() && e->second.size() != n)
+                throw std::runtime_error("trainer state '" + e->first + "' must have " + std::to_string(n) + " entries");
+        const std::uint64_t noiseSeed = seed != s.end() ? seedFromState(seed->second, "seed") : trainer_->config().seed;
         trainer_->setCurrent(it->second.reshaped());
+        if (best != s.end()) trainer_->setBest(best->second.reshaped());
+        trainer_->reseed(noiseSeed);
         demoCtl_->setParameters(trainer_->current());
     }
 
