@@ -92,6 +92,8 @@ void addCommandLineOptions(QCommandLineParser& p) {
     p.addOption({"node-docs", "Print the reference of every node type (Markdown, generated from the node specs) and exit."});
     p.addOption({"example", "Open the bundled example whose file name contains NAME.", "NAME"});
     p.addOption({"screenshot", "Workbench: run for a while, save a PNG of the window to PATH and exit.", "PATH"});
+    p.addOption({"autosave", "Workbench: copy unsaved work aside every S seconds (default 30, at most 30).", "S", "30"});
+    p.addOption({"recover", "Workbench: recover unsaved work an earlier run left behind without asking."});
     p.addOption({"screenshot-steps", "With --screenshot: engine steps to run before the capture (default 1500).", "N", "1500"});
 }
 

@@ -102,9 +102,9 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
 
     // Unsaved work is copied aside every 30 s, and the copy goes once the document is clean
     // again (saved, undone, replaced) or the user chose to discard it at exit.
-    auto* autosave = new QTimer(this);
-    connect(autosave, &QTimer::timeout, this, &MainWindow::autosaveNow);
-    autosave->start(30000);
+    autosaveTimer_ = new QTimer(this);
+    connect(autosaveTimer_, &QTimer::timeout, this, &MainWindow::autosaveNow);
+    autosaveTimer_->start(kAutosaveMs);
     connect(session_, &Session::modifiedChanged, this, [this](bool modified) {
         if (!modified) dropAutosave();
     });

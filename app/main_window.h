@@ -11,6 +11,7 @@ class QAction;
 class QDockWidget;
 class QLabel;
 class QMenu;
+class QTimer;
 
 namespace ganglion {
 
@@ -48,11 +49,12 @@ public:
     bool autosaveNow();
     /// At start-up: when an earlier run left unsaved work, asks whether to recover it and, if so,
     /// opens it as a modified document bound to its original file. True when recovered.
-    bool offerRecovery();
+    /// ask = false recovers without asking (the workbench's --recover).
+    bool offerRecovery(bool ask = true);
     /// Start-up: offers recovery (when `recovery`), then opens `file` — unless work was recovered,
     /// which then stays open (the status bar says the file was not opened) instead of asking at
     /// once to save what was just recovered. An empty `file` opens nothing.
-    void openAtStart(const QString& file, bool asExample, bool recovery);
+    void openAtStart(const QString& file, bool asExample, bool recovery, bool ask = true);
     /// Where the Save dialog starts: the last folder saved to or opened from (never the bundled
     /// examples), else the user's documents folder; an example's copy is proposed under its name.
     QString suggestedSavePath() const;
@@ -64,6 +66,10 @@ public:
     QString layoutKey() const;
     /// The dock views that have something to show for the current graph.
     QList<QDockWidget*> relevantViews() const;
+    /// The autosave interval, ms: at most this much unsaved work is lost if the workbench dies.
+    static constexpr int kAutosaveMs = 30000;
+    /// Copies aside more often (the workbench's --autosave option); clamped to 100 ms … kAutosaveMs.
+    void setAutosaveInterval(int ms);
 
 protected:
     void closeEvent(QCloseEvent* e) override;
@@ -73,6 +79,7 @@ private:
     /// Removes the copy this window wrote (never one left by another run that was not offered).
     void dropAutosave();
     QString autosaved_;  ///< the copy this window last wrote ("" when none)
+    QTimer* autosaveTimer_ = nullptr;
 
     void applyDocumentLayout();  ///< a new document: keep the old one's layout, restore or default
     void applyDefaultLayout();

@@ -20,6 +20,8 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 
+#include <QTimer>
+#include <algorithm>
 #include <cerrno>
 #include <signal.h>
 
@@ -193,7 +195,9 @@ void MainWindow::dropAutosave() {
     autosaved_.clear();
 }
 
-bool MainWindow::offerRecovery() {
+void MainWindow::setAutosaveInterval(int ms) { autosaveTimer_->start(std::clamp(ms, 100, kAutosaveMs)); }
+
+bool MainWindow::offerRecovery(bool ask) {
     // copies left by workbenches that are no longer running, newest first
     QFileInfoList left;
     for (const QFileInfo& f : QDir(autosaveDir()).entryInfoList({"autosave-*.json"}, QDir::Files, QDir::Time))
@@ -205,7 +209,7 @@ bool MainWindow::offerRecovery() {
         if (!note.source.isEmpty()) what = QDir::toNativeSeparators(note.source);
         else if (!note.origin.isEmpty())
             what = tr("a copy of “%1”").arg(note.title.isEmpty() ? QFileInfo(note.origin).fileName() : note.title);
-        const auto answer = QMessageBox::question(
+        const auto answer = !ask ? QMessageBox::Yes : QMessageBox::question(
             this, tr("Recover unsaved work?"),
             tr("Ganglion closed without saving the changes to %1 (last copied aside %2). Recover them?")
                 .arg(what, QLocale().toString(note.time, QLocale::ShortFormat)),
@@ -228,8 +232,8 @@ bool MainWindow::offerRecovery() {
     return false;
 }
 
-void MainWindow::openAtStart(const QString& file, bool asExample, bool recovery) {
-    if (recovery && offerRecovery()) {
+void MainWindow::openAtStart(const QString& file, bool asExample, bool recovery, bool ask) {
+    if (recovery && offerRecovery(ask)) {
         // the recovered work stays open rather than being questioned at once
         if (!file.isEmpty())
             statusBar()->showMessage(tr("Recovered unsaved work (save it to keep it); %1 was not opened.")

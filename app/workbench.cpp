@@ -1,15 +1,19 @@
 #include "app/workbench.h"
 
+#include "app/cli.h"
+#include "app/commands/graph_commands.h"
 #include "app/main_window.h"
 #include "widgets/vtk/vtk_widget.h"
 
 #include <QApplication>
+#include <QDateTime>
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QSettings>
 #include <QTimer>
 
 #include <QStatusBar>
+#include <QUndoStack>
 
 #include <cstdio>
 #include <exception>
@@ -68,6 +72,25 @@ void scheduleScreenshot(MainWindow* w, Session* s, const QString& path, qulonglo
     timer->start(200);
 }
 
+/// Test hook for the crash-recovery test (tests/app/tst_recovery.cpp), active only with
+/// GANGLION_TESTING=1 and GANGLION_TEST_EDIT_MS=N: every N ms one edit goes through the undo
+/// stack (a Dense node added) and is reported on stdout as "edit <count> <epoch ms>", so the test
+/// knows what was done when it kills the workbench.
+void scheduleTestEdits(MainWindow* w, Session* s) {
+    if (qgetenv("GANGLION_TESTING") != "1") return;
+    bool ok = false;
+    const int ms = qEnvironmentVariableIntValue("GANGLION_TEST_EDIT_MS", &ok);
+    if (!ok || ms <= 0) return;
+    auto* timer = new QTimer(w);
+    auto count = std::make_shared<int>(0);
+    QObject::connect(timer, &QTimer::timeout, w, [s, count] {
+        s->undoStack()->push(new AddNodeCommand(s->graph(), "Dense", QPointF(40.0 * *count, 900)));
+        std::printf("edit %d %lld\n", ++*count, QDateTime::currentMSecsSinceEpoch());
+        std::fflush(stdout);
+    });
+    timer->start(ms);
+}
+
 }  // namespace
 
 int runWorkbench(int argc, char** argv) {
@@ -79,10 +102,18 @@ int runWorkbench(int argc, char** argv) {
     QCommandLineParser p;
     addCommandLineOptions(p);
     p.process(app);
+    bool ok = false;
+    const double autosaveSeconds = p.value("autosave").toDouble(&ok);
+    if (!ok || !(autosaveSeconds >= 0.1 && autosaveSeconds <= MainWindow::kAutosaveMs / 1000.0)) {
+        std::fprintf(stderr, "ganglion: --autosave expects seconds between 0.1 and %d, got '%s'\n",
+                     MainWindow::kAutosaveMs / 1000, qPrintable(p.value("autosave")));
+        return ExitUsage;
+    }
 
     Session session;
     MainWindow w(&session);
     app.report = [&w](const QString& text) { w.statusBar()->showMessage(text, 15000); };
+    w.setAutosaveInterval(int(autosaveSeconds * 1000));
     w.show();
 
     QString file;
@@ -107,7 +138,8 @@ int runWorkbench(int argc, char** argv) {
     }
     // Unsaved work a previous run left behind is offered first; recovered work stays open
     // instead of the file (which would ask at once to save what was just recovered).
-    w.openAtStart(file, asExample, !p.isSet("screenshot"));
+    w.openAtStart(file, asExample, !p.isSet("screenshot"), !p.isSet("recover"));
+    scheduleTestEdits(&w, &session);
     if (p.isSet("screenshot")) scheduleScreenshot(&w, &session, p.value("screenshot"), p.value("screenshot-steps").toULongLong());
     return app.exec();
 }

@@ -211,6 +211,16 @@ public:
         clock_ = double(t);
         history_.clear();
     }
+    /// The seed the hot pixels and the noise are drawn from.
+    KernelState saveState() const override { return {{"seed", seedState(gen_.config().seed)}}; }
+    void loadState(const KernelState& state) override {
+        auto it = state.find("seed");
+        if (it == state.end()) return;
+        ev::SyntheticConfig c = gen_.config();
+        c.seed = seedFromState(it->second, "seed");
+        gen_.configure(c);
+        seekTo(0);
+    }
     std::int64_t streamBegin() const override { return 0; }
     std::int64_t streamEnd() const override { return 0; }
 
@@ -251,6 +261,16 @@ public:
             emu_.feed(frame_.data(), t1, buf_);
         }
         emit(buf_, t0, t1, out[0]);
+    }
+    /// The seed of the per-pixel thresholds.
+    KernelState saveState() const override { return {{"seed", seedState(emu_.config().seed)}}; }
+    void loadState(const KernelState& state) override {
+        auto it = state.find("seed");
+        if (it == state.end()) return;
+        ev::EmulatorConfig c = emu_.config();
+        c.seed = seedFromState(it->second, "seed");
+        emu_.configure(c);
+        seekTo(0);
     }
     void seekTo(std::int64_t t) override {
         emu_.reset();
@@ -336,6 +356,12 @@ NodeSpec makeEventEmulatorSpec() {
                 floatParam("refractory", 0.0, 0.0, 1000.0, "Minimum time between two events of a pixel.", "ms")};
     for (auto& p : playbackParams()) s.params.push_back(p);
     s.create = [] { return std::make_unique<EmulatorKernel>(); };
+    s.example = [](const std::string&) {
+        Shape image = Shape::tensor(16 * 12);
+        image.width = 16;
+        image.height = 12;
+        return NodeExample{{{"width", std::int64_t(16)}, {"height", std::int64_t(12)}}, {image}};
+    };
     return s;
 }
 

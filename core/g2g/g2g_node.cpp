@@ -215,6 +215,10 @@ NodeSpec makeG2GLayerSpec() {
         floatParam("epsilon", 1e-3, 0.0, 1e6, "Threshold for the |a| < epsilon activation-sparsity observable.", {}, true),
     };
     s.create = [] { return std::make_unique<G2GKernel>(); };
+    // 4 ensembles on each side need at least 4 neurons per side; a sparse mask drawn at build
+    s.example = [](const std::string&) {
+        return NodeExample{{{"units", std::int64_t(12)}, {"ensembles", std::int64_t(4)}, {"p_out", 0.3}}, {Shape::tensor(8)}};
+    };
     return s;
 }
 

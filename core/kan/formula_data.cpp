@@ -125,6 +125,24 @@ std::vector<Shape> FormulaDataKernel::build(const BuildContext& ctx) {
     return {Shape::tensor(vars_), Shape::tensor(1)};
 }
 
+KernelState FormulaDataKernel::saveState() const {
+    return {{"train_x", trainX_}, {"train_y", trainY_}, {"test_x", testX_}, {"test_y", testY_}};
+}
+
+void FormulaDataKernel::loadState(const KernelState& state) {
+    const std::pair<const char*, Matrix*> entries[] = {
+        {"train_x", &trainX_}, {"train_y", &trainY_}, {"test_x", &testX_}, {"test_y", &testY_}};
+    for (const auto& [name, m] : entries) {  // check all first: a bad state changes nothing
+        auto it = state.find(name);
+        if (it != state.end() && (it->second.rows() != m->rows() || it->second.cols() != m->cols()))
+            throw std::runtime_error(std::string("FormulaData state: '") + name + "' has shape " +
+                                     std::to_string(it->second.rows()) + "x" + std::to_string(it->second.cols()) +
+                                     ", expected " + std::to_string(m->rows()) + "x" + std::to_string(m->cols()));
+    }
+    for (const auto& [name, m] : entries)
+        if (auto it = state.find(name); it != state.end()) *m = it->second;
+}
+
 void FormulaDataKernel::forward(const StepContext& ctx, std::span<const Value* const>, std::span<Value> out) {
     Matrix& x = out[0].tensor;
     Matrix& y = out[1].tensor;

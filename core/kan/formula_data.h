@@ -31,6 +31,9 @@ public:
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override;
     void observe(Observables& obs) const override;
     bool supportsGrid() const override { return vars_ == 2; }
+    /// The sampled training and test sets: a loaded model trains and tests on the same points.
+    KernelState saveState() const override;
+    void loadState(const KernelState& state) override;
 
     const Matrix& trainX() const { return trainX_; }
     const Matrix& trainY() const { return trainY_; }

@@ -122,6 +122,26 @@ struct Parameter {
 /// Named learned state for save/load.
 using KernelState = std::map<std::string, Matrix>;
 
+/// A 64-bit seed as a state entry (four exact 16-bit pieces). Kernels whose build draws data or
+/// structure from the build generator save that seed, so a kernel loaded into one built from
+/// another seed behaves the same.
+inline Matrix seedState(std::uint64_t seed) {
+    Matrix m(4, 1);
+    for (int i = 0; i < 4; ++i) m(i) = float((seed >> (16 * i)) & 0xffffu);
+    return m;
+}
+/// Inverse of seedState(); throws std::runtime_error naming `name` for a malformed entry.
+inline std::uint64_t seedFromState(const Matrix& m, const std::string& name) {
+    std::uint64_t seed = 0;
+    if (m.size() != 4) throw std::runtime_error("state entry '" + name + "' is not a seed");
+    for (int i = 0; i < 4; ++i) {
+        if (!(m(i) >= 0 && m(i) <= 65535.f) || m(i) != float(int(m(i))))
+            throw std::runtime_error("state entry '" + name + "' is not a seed");
+        seed |= std::uint64_t(m(i)) << (16 * i);
+    }
+    return seed;
+}
+
 class Kernel {
 public:
     virtual ~Kernel() = default;

@@ -71,6 +71,15 @@ enum class Thumbnail : std::uint8_t {
     SpikeRaster,  ///< extra["spikes"] (snn::SpikeRaster): the recent spikes
 };
 
+/// A typical configuration of a node type (NodeSpec::example): what the contract test that every
+/// registered type passes (tests/core/tst_node_contract.cpp) builds and feeds it.
+struct NodeExample {
+    std::vector<std::pair<std::string, ParamValue>> params;  ///< values that differ from the defaults
+    /// One shape per input port; empty = derived from the port types (tensor: 4 features,
+    /// scalar: 1, spikes: 16 neurons, events: a 32 x 32 sensor).
+    std::vector<Shape> inputs;
+};
+
 struct NodeSpec {
     std::string type;       ///< stable id used in JSON, e.g. "Dense"
     std::string title;      ///< shown on the canvas, e.g. "Dense layer"
@@ -97,6 +106,11 @@ struct NodeSpec {
     /// The kernel advances simulated time by the graph's dt every step (spiking populations,
     /// bodies, event streams), so a graph holding it can run at "real time" (core/engine/pace.h).
     bool timed = false;
+    /// Optional: a typical configuration, for types whose defaults or port types alone do not
+    /// make a runnable node (a file to read, inputs of a particular width, labels). `dir` is a
+    /// writable folder: types that read files write a small valid one there with the project's
+    /// own writers and name it in the returned parameters.
+    std::function<NodeExample(const std::string& dir)> example;
 
     const ParamSpec* param(const std::string& name) const;
     int inputIndex(const std::string& name) const;   ///< -1 if absent

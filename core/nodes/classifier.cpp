@@ -57,6 +57,7 @@ NodeSpec makeClassifierSpec() {
                 {"labels", PortType::Tensor, "class indices, for accuracy", true}};
     s.outputs = {{"probs", PortType::Tensor, "class probabilities"}};
     s.create = [] { return std::make_unique<ClassifierKernel>(); };
+    s.example = [](const std::string&) { return NodeExample{{}, {Shape::tensor(3), Shape::labels(3)}}; };
     return s;
 }
 

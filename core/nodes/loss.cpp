@@ -103,6 +103,7 @@ NodeSpec makeLossSpec() {
         floatParam("weight_decay", 0.0, 0.0, 1.0, "L2 regularisation coefficient.", "", true),
     };
     s.create = [] { return std::make_unique<LossKernel>(); };
+    s.example = [](const std::string&) { return NodeExample{{}, {Shape::tensor(3), Shape::labels(3)}}; };
     return s;
 }
 

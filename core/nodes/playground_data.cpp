@@ -90,6 +90,14 @@ std::vector<Shape> PlaygroundDataKernel::build(const BuildContext& ctx) {
     return {Shape::tensor(extra_ ? 7 : 2), Shape::labels(2)};
 }
 
+void PlaygroundDataKernel::loadState(const KernelState& state) {
+    auto it = state.find("data_seed");
+    if (it == state.end()) return;
+    seed_ = seedFromState(it->second, "data_seed");
+    shuffle_.seed(seed_ ^ 0x5bd1e995u);
+    regenerate();
+}
+
 void PlaygroundDataKernel::setParams(const ParamSet& p) {
     const std::string kind = p.getString("dataset");
     const int samples = int(p.getInt("samples"));

@@ -23,6 +23,9 @@ public:
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override;
     void observe(Observables& obs) const override;
     bool supportsGrid() const override { return true; }
+    /// The data set's seed: a loaded kernel trains and tests on the same split.
+    KernelState saveState() const override { return {{"data_seed", seedState(seed_)}}; }
+    void loadState(const KernelState& state) override;
 
 private:
     void regenerate();

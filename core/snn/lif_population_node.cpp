@@ -2,6 +2,7 @@
 #include "core/model/node_spec.h"
 #include "core/snn/snn_nodes.h"
 
+#include <array>
 #include <cmath>
 #include <optional>
 
@@ -98,28 +99,78 @@ public:
         if (!error_.empty()) obs.scalars["input_errors"] = 1.0;
     }
 
+    /// Everything the build drew at random, so a kernel built from another seed behaves the same:
+    /// each projection's weights and connectivity ("syn_<port>": 2 x synapses, pre and post
+    /// indices), the per-neuron thresholds when jittered, and the seed of the neuron noise.
     KernelState saveState() const override {
         KernelState s;
         for (int k = 0; k < 3; ++k)
             if (proj_[k]) {
                 const auto& w = proj_[k]->weights();
                 s[std::string("w_") + kPorts[k]] = Eigen::Map<const Matrix>(w.data(), 1, Eigen::Index(w.size()));
+                const snn::Synapses& syn = syn_[k];
+                Matrix c(2, Eigen::Index(syn.size()));
+                for (std::size_t i = 0; i < syn.size(); ++i)
+                    c(0, Eigen::Index(i)) = float(syn.pre[i]), c(1, Eigen::Index(i)) = float(syn.post[i]);
+                s[std::string("syn_") + kPorts[k]] = c;
             }
+        const auto& th = net_->population(0).heterogeneity().vThreshold;
+        if (!th.empty()) s["v_threshold"] = Eigen::Map<const Matrix>(th.data(), 1, Eigen::Index(th.size()));
+        s["seed"] = seedState(seed_);
         return s;
     }
     void loadState(const KernelState& state) override {
-        // Match and check every entry before copying any (a throw leaves the weights unchanged).
-        std::vector<std::pair<const Matrix*, int>> plan;
+        auto fail = [](const std::string& msg) { throw std::runtime_error("LIFPopulation state: " + msg); };
+        // check everything first: a state that does not fit changes nothing
+        std::array<const Matrix*, 3> w{}, c{};
         for (auto& [key, m] : state) {
             int k = 0;
-            while (k < 3 && key != std::string("w_") + kPorts[k]) ++k;
-            if (k == 3 || !proj_[k]) throw std::runtime_error("LIFPopulation state: no projection for '" + key + "'");
-            if (std::size_t(m.size()) != proj_[k]->weights().size())
-                throw std::runtime_error("LIFPopulation state: '" + key + "' has " + std::to_string(m.size()) +
-                                         " weights, expected " + std::to_string(proj_[k]->weights().size()));
-            plan.emplace_back(&m, k);
+            while (k < 3 && key != std::string("w_") + kPorts[k] && key != std::string("syn_") + kPorts[k]) ++k;
+            if (k < 3) {
+                if (!proj_[k]) fail("no projection for '" + key + "'");
+                (key[0] == 'w' ? w : c)[std::size_t(k)] = &m;
+            } else if (key == "v_threshold") {
+                if (m.size() != n_) fail("'v_threshold' has " + std::to_string(m.size()) + " entries, expected " + std::to_string(n_));
+            } else if (key == "seed") {
+                seedFromState(m, "seed");
+            } else {
+                fail("unknown entry '" + key + "'");
+            }
         }
-        for (auto [m, k] : plan) std::copy(m->data(), m->data() + m->size(), proj_[k]->weights().begin());
+        for (int k = 0; k < 3; ++k) {
+            if (!w[std::size_t(k)]) continue;
+            const Matrix* syn = c[std::size_t(k)];
+            const std::size_t expected = syn ? std::size_t(syn->cols()) : proj_[k]->weights().size();
+            if (std::size_t(w[std::size_t(k)]->size()) != expected)
+                fail(std::string("'w_") + kPorts[k] + "' has " + std::to_string(w[std::size_t(k)]->size()) +
+                     " weights, expected " + std::to_string(expected));
+            if (syn && (syn->rows() != 2 || (syn->size() && (syn->row(0).minCoeff() < 0 || syn->row(0).maxCoeff() >= float(syn_nPre_[k]) ||
+                                                             syn->row(1).minCoeff() < 0 || syn->row(1).maxCoeff() >= float(n_)))))
+                fail(std::string("'syn_") + kPorts[k] + "' does not connect " + std::to_string(syn_nPre_[k]) + " to " +
+                     std::to_string(n_) + " neurons");
+        }
+        if (auto it = state.find("seed"); it != state.end()) seed_ = seedFromState(it->second, "seed");
+        if (auto it = state.find("v_threshold"); it != state.end()) {
+            snn::Heterogeneity h = net_->population(0).heterogeneity();
+            h.vThreshold.assign(it->second.data(), it->second.data() + it->second.size());
+            net_->population(0).setHeterogeneity(std::move(h));
+        }
+        for (int k = 0; k < 3; ++k) {
+            if (const Matrix* syn = c[std::size_t(k)]) {
+                snn::Synapses& s = syn_[k];
+                const std::size_t n = std::size_t(syn->cols());
+                s.pre.resize(n);
+                s.post.resize(n);
+                s.weight.assign(n, 0.f);
+                for (std::size_t i = 0; i < n; ++i)
+                    s.pre[i] = std::int32_t((*syn)(0, Eigen::Index(i))), s.post[i] = std::int32_t((*syn)(1, Eigen::Index(i)));
+                proj_[k].reset();
+                makeProjection(k, dt_ > 0 ? dt_ : 1e-4);
+                if (dt_ > 0) proj_[k]->prepare(dt_);
+            }
+            if (const Matrix* m = w[std::size_t(k)]) std::copy(m->data(), m->data() + m->size(), proj_[k]->weights().begin());
+        }
+        if (dt_ > 0) prepare(dt_);  // the noise restarts from the loaded seed
     }
 
 private:
@@ -291,6 +342,12 @@ NodeSpec makeLifPopulationSpec() {
     s.params.push_back(floatParam("history", 2.0, 0.05, 60.0, "Seconds of spikes kept for the raster.", "s"));
     s.params.push_back(stringParam("probes", "0", "Neurons whose membrane potential is recorded."));
     s.create = [] { return std::make_unique<LifPopulationKernel>(); };
+    // 20 neurons driven by 16 excitatory and 16 inhibitory sources, recurrent, with STDP and a
+    // threshold jitter (so the state is not just the initial one)
+    s.example = [](const std::string&) {
+        return NodeExample{{{"neurons", std::int64_t(20)}, {"exc_stdp", true}, {"threshold_jitter", 0.1}, {"bias", 0.5}},
+                           {Shape::tensor(16), Shape::tensor(16), Shape::tensor(20), Shape::tensor(1)}};
+    };
     return s;
 }
 

@@ -134,6 +134,21 @@ NodeSpec makeNirModelSpec() {
                  {"spikes", PortType::Spikes, "spikes of the NIR graph's spiking nodes"}};
     s.params = {stringParam("file", "", "Path of the NIR (HDF5) file.")};
     s.create = [] { return std::make_unique<NirModelKernel>(); };
+    // Input(4) -> Affine -> LIF(3) -> Output, written with the project's NIR writer
+    s.example = [](const std::string& dir) {
+        nir::Graph g;
+        std::vector<double> w(12);
+        for (std::size_t i = 0; i < w.size(); ++i) w[i] = 40.0 * std::sin(double(i) + 1.0);
+        g.nodes["in"] = {"Input", {{"shape", nir::Array::ints({4})}}};
+        g.nodes["fc"] = {"Affine", {{"weight", nir::Array::matrix(3, 4, w)}, {"bias", nir::Array::filled(3, 20.0)}}};
+        g.nodes["lif"] = {"LIF", {{"tau", nir::Array::filled(3, 5e-3)}, {"r", nir::Array::filled(3, 1.0)},
+                                  {"v_leak", nir::Array::filled(3, 0.0)}, {"v_threshold", nir::Array::filled(3, 0.1)}}};
+        g.nodes["out"] = {"Output", {{"shape", nir::Array::ints({3})}}};
+        g.edges = {{"in", "fc"}, {"fc", "lif"}, {"lif", "out"}};
+        const std::string path = dir + "/example.nir";
+        nir::write(g, path);
+        return NodeExample{{{"file", path}}, {Shape::tensor(4)}};
+    };
     return s;
 }
 

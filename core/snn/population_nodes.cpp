@@ -178,6 +178,7 @@ NodeSpec makePoissonInputSpec() {
         floatParam("gain", 100.0, 0.0, 1e6, "Hz per unit of the 'rates' input.", "Hz", true),
     };
     s.create = [] { return std::make_unique<PoissonKernel>(); };
+    s.example = [](const std::string&) { return NodeExample{{{"neurons", std::int64_t(8)}}, {Shape::tensor(8)}}; };
     return s;
 }
 

@@ -273,6 +273,12 @@ NodeSpec makeLifLayerSpec() {
         boolParam("smooth_forward", false, "Use the smooth sigmoid as spike function (gradient checks)."),
     };
     s.create = [] { return std::make_unique<LifLayerKernel>(); };
+    // 4 steps of 3 inputs; the smooth forward makes the surrogate gradient the true one
+    s.example = [](const std::string&) {
+        return NodeExample{{{"units", std::int64_t(4)}, {"steps", std::int64_t(4)}, {"recurrent", true},
+                            {"smooth_forward", true}},
+                           {Shape::tensor(4 * 3)}};
+    };
     return s;
 }
 

@@ -105,6 +105,7 @@ std::vector<int> parseIndexList(const std::string& text, const std::string& para
 std::vector<Shape> SpikingNetworkKernel::build(const BuildContext& ctx) {
     params_ = ctx.params;
     seed_ = ctx.rng();
+    loaded_.clear();
     probes_ = parseIndexList(ctx.params.getString("probes"), "probes");
     const std::string preset = ctx.params.getString("preset");
     int n = 0;
@@ -156,7 +157,10 @@ void SpikingNetworkKernel::setProbes(std::vector<int> globalNeurons) {
 void SpikingNetworkKernel::forward(const StepContext& ctx, std::span<const Value* const>,
                                    std::span<Value> out) {
     if (ctx.phase != Phase::Train) return;
-    if (std::abs(ctx.dt - dt_) > 1e-15) construct(ctx.dt);
+    if (std::abs(ctx.dt - dt_) > 1e-15) {
+        construct(ctx.dt);
+        applyWeights(loaded_);  // learned weights survive the rebuild at the engine's dt
+    }
     net_->step();
     obs_.record(*net_);
     SpikeFrame& f = out[0].spikes;
@@ -189,6 +193,7 @@ double SpikingNetworkKernel::progress() const {
 KernelState SpikingNetworkKernel::saveState() const {
     KernelState s;
     if (!net_) return s;
+    s["seed"] = seedState(seed_);  // the random connectivity and input spikes are drawn from it
     for (int k = 0; k < net_->projectionCount(); ++k) {
         const auto& pr = net_->projection(k);
         if (!pr.stdp().enabled && !pr.homeostasis().enabled) continue;
@@ -200,19 +205,45 @@ KernelState SpikingNetworkKernel::saveState() const {
 
 void SpikingNetworkKernel::loadState(const KernelState& state) {
     if (!net_) return;
-    // Match and check every entry before copying any (a throw leaves the network unchanged).
-    std::vector<std::pair<const Matrix*, snn::Projection*>> plan;
-    for (auto& [key, m] : state) {
-        snn::Projection* target = nullptr;
-        for (int k = 0; k < net_->projectionCount() && !target; ++k)
-            if (key == "w_" + net_->projection(k).name()) target = &net_->projection(k);
-        if (!target) throw std::runtime_error("SpikingNetwork state: no plastic projection for '" + key + "'");
-        if (std::size_t(m.size()) != target->weights().size())
-            throw std::runtime_error("SpikingNetwork state: '" + key + "' has " + std::to_string(m.size()) +
-                                     " weights, expected " + std::to_string(target->weights().size()));
-        plan.emplace_back(&m, target);
+    // A state that does not fit leaves the network as it was (the strong guarantee of kernel.h):
+    // on a throw the previous seed, network and weights come back.
+    const KernelState before = saveState();
+    const KernelState beforeLoaded = loaded_;
+    auto apply = [this](const KernelState& s) {
+        if (auto it = s.find("seed"); it != s.end()) {
+            const std::uint64_t seed = seedFromState(it->second, "seed");
+            if (seed != seed_) {
+                seed_ = seed;
+                construct(dt_ > 0 ? dt_ : 1e-4);
+            }
+        }
+        loaded_ = s;
+        applyWeights(s);
+    };
+    try {
+        apply(state);
+    } catch (...) {
+        apply(before);
+        loaded_ = beforeLoaded;
+        throw;
     }
-    for (auto [m, pr] : plan) std::copy(m->data(), m->data() + m->size(), pr->weights().begin());
+}
+
+void SpikingNetworkKernel::applyWeights(const KernelState& state) {
+    for (auto& [key, m] : state) {
+        if (key == "seed") continue;
+        bool found = false;
+        for (int k = 0; k < net_->projectionCount(); ++k) {
+            auto& pr = net_->projection(k);
+            if (key != "w_" + pr.name()) continue;
+            if (std::size_t(m.size()) != pr.weights().size())
+                throw std::runtime_error("SpikingNetwork state: '" + key + "' has " + std::to_string(m.size()) +
+                                         " weights, expected " + std::to_string(pr.weights().size()));
+            std::copy(m.data(), m.data() + m.size(), pr.weights().begin());
+            found = true;
+        }
+        if (!found) throw std::runtime_error("SpikingNetwork state: no plastic projection for '" + key + "'");
+    }
 }
 
 NodeSpec makeSpikingNetworkSpec() {

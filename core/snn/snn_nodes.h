@@ -81,6 +81,8 @@ private:
     void construct(double dt);
     ParamSet params_;
     std::uint64_t seed_ = 1;
+    KernelState loaded_;  ///< the last loadState(), re-applied when the network is rebuilt
+    void applyWeights(const KernelState& state);
     std::unique_ptr<snn::Network> net_;
     SpikeObserver obs_;
     std::vector<int> probes_;

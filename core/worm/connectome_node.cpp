@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 
 namespace ganglion {
@@ -92,7 +93,6 @@ public:
         hist_.setZero(n, histLen_);
         histHead_ = histFilled_ = 0;
         tick_ = 0;
-        rng_.seed(ctx.rng());
         return {Shape::tensor(n), Shape::tensor(n)};
     }
 
@@ -125,7 +125,8 @@ public:
                     on = stimPeriod_ > 0 ? std::fmod(rel, stimPeriod_) < stimDuration_ : rel < stimDuration_;
                 }
                 net_.setStimulusOn(on);
-                net_.step(&rng_);
+                if (ctx.rng) net_.step(ctx.rng);  // noise from this node's generator
+                else net_.step();
                 for (int c : net_.fired()) out[1].spikes.fired.push_back(c);
                 if (++tick_ % recordEvery_ == 0) {
                     hist_.col(histHead_) = net_.activity();
@@ -174,7 +175,6 @@ private:
 
     ConnectomeNetwork net_;
     std::shared_ptr<const ConnectomeInfo> info_;
-    Rng rng_;
     double stimStart_ = 0, stimDuration_ = 0, stimPeriod_ = 0;
     int stepsPerTick_ = 5, recordEvery_ = 5, warnings_ = 0;
     long long tick_ = 0;
@@ -223,6 +223,16 @@ NodeSpec makeConnectomeSpec() {
         intParam("record_every", 5, 1, 10000, "Integration steps per recorded sample."),
     };
     s.create = [] { return std::make_unique<ConnectomeKernel>(); };
+    // a small touch circuit (the default stimulus names ALML, ALMR and AVM), with noise
+    s.example = [](const std::string& dir) {
+        const std::string path = dir + "/touch_circuit.tsv";
+        std::ofstream f(path);
+        f << "pre\tpost\ttype\tsynapses\n"
+             "ALML\tAVDL\tchemical\t3\nALMR\tAVDR\tchemical\t3\nAVM\tAVDL\tchemical\t2\n"
+             "AVDL\tAVAL\tchemical\t5\nAVDR\tAVAR\tchemical\t5\nAVAL\tAVAR\telectrical\t2\n"
+             "AVAL\tDA1\tchemical\t4\nAVAR\tVA1\tchemical\t4\nDD1\tVB1\tchemical\t2\n";
+        return NodeExample{{{"file", path}, {"noise", 0.2}, {"stim_start", 0.0}}, {}};
+    };
     return s;
 }
 

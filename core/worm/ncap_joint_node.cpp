@@ -73,6 +73,10 @@ NodeSpec makeNcapJointSpec() {
         intParam("joints", 5, 1, 30, "Joints of the body (length of the torque vector)."),
     };
     s.create = [] { return std::make_unique<NcapJointKernel>(); };
+    // the torque vector of the joints before it is as long as the body's
+    s.example = [](const std::string&) {
+        return NodeExample{{{"joints", std::int64_t(4)}}, {Shape::tensor(1), Shape::tensor(1), Shape::tensor(4)}};
+    };
     return s;
 }
 

@@ -231,6 +231,10 @@ NodeSpec makeNcapCircuitSpec() {
         intParam("trace_length", 200, 10, 5000, "Control steps kept for the activity traces."),
     };
     s.create = [] { return std::make_unique<NcapKernel>(); };
+    // angles from a body with as many joints as the circuit, speed and turn commands
+    s.example = [](const std::string&) {
+        return NodeExample{{{"joints", std::int64_t(4)}}, {Shape::tensor(4), Shape::tensor(1), Shape::tensor(1)}};
+    };
     s.expand = worm::expandNcapCircuit;
     s.expandLabel = "Expand to neurons";
     return s;

@@ -57,6 +57,15 @@ void SwimTrainer::setCurrent(const Eigen::VectorXf& p) {
     v_.setZero();
 }
 
+void SwimTrainer::setBest(const Eigen::VectorXf& p) {
+    if (p.size() != best_.size())
+        throw std::invalid_argument("trainer parameters have " + std::to_string(p.size()) +
+                                    " entries, expected " + std::to_string(best_.size()));
+    best_ = p;
+    ctl_->project(best_);
+    bestFitness_ = evaluate(best_);
+}
+
 double SwimTrainer::evaluate(const Eigen::VectorXf& p) {
     ctl_->setParameters(p);
     ++episodes_;

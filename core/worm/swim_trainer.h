@@ -55,6 +55,13 @@ public:
 
     /// Replace the current parameters (e.g. loading a saved state); projected and re-evaluated.
     void setCurrent(const Eigen::VectorXf& p);
+    /// Replace the best parameters found so far (loading a saved state); projected and re-evaluated.
+    void setBest(const Eigen::VectorXf& p);
+    /// Restart the search noise from `seed` (a saved run continues as it would have).
+    void reseed(std::uint64_t seed) {
+        cfg_.seed = seed;
+        rng_.seed(seed);
+    }
     void setConfig(const TrainerConfig& cfg);  ///< live changes: sigma, rate, population
 
 private:

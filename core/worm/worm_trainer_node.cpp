@@ -144,19 +144,22 @@ public:
     }
 
     KernelState saveState() const override {
-        return {{"current", trainer_->current()}, {"best", trainer_->best()}};
+        return {{"current", trainer_->current()}, {"best", trainer_->best()}, {"seed", seedState(trainer_->config().seed)}};
     }
     void loadState(const KernelState& s) override {
-        // Both entries are checked before anything changes; 'best' is not restored (training
-        // finds its best-so-far again from the loaded parameters).
-        const auto n = trainer_->controller().parameterCount();
-        for (const char* key : {"current", "best"})
-            if (auto e = s.find(key); e != s.end() && e->second.size() != n)
-                throw std::runtime_error(std::string("trainer state '") + key + "' must have " + std::to_string(n) +
-                                         " entries, has " + std::to_string(e->second.size()));
+        // Every entry is checked before anything changes.
         auto it = s.find("current");
         if (it == s.end()) return;
+        auto best = s.find("best");
+        auto seed = s.find("seed");
+        const Eigen::Index n = trainer_->controller().parameterCount();
+        for (auto e : {it, best})
+            if (e != s.end() && e->second.size() != n)
+                throw std::runtime_error("trainer state '" + e->first + "' must have " + std::to_string(n) + " entries");
+        const std::uint64_t noiseSeed = seed != s.end() ? seedFromState(seed->second, "seed") : trainer_->config().seed;
         trainer_->setCurrent(it->second.reshaped());
+        if (best != s.end()) trainer_->setBest(best->second.reshaped());
+        trainer_->reseed(noiseSeed);
         demoCtl_->setParameters(trainer_->current());
     }
 

@@ -22,13 +22,22 @@ struct KernelRig {
     std::vector<Value> outputs;
     std::vector<Shape> outShapes;
 
-    /// `overrides` are applied on top of the spec defaults.
+    std::uint64_t step = 0;  ///< StepContext::step of the next forward()
+
+    /// `overrides` are applied on top of the spec defaults; `seed` seeds the build (weights).
     KernelRig(const std::string& type, std::vector<std::pair<std::string, ParamValue>> overrides,
-              std::vector<Shape> inShapes) {
+              std::vector<Shape> inShapes, std::uint64_t seed = 1234) {
+        rng.seed(seed);
         spec = NodeRegistry::instance().find(type);
         if (!spec) throw std::runtime_error("unknown node type " + type);
         params = ParamSet::defaults(spec->params);
-        for (auto& [k, v] : overrides) params.set(k, *spec->param(k)->coerce(v));
+        for (auto& [k, v] : overrides) {
+            const ParamSpec* ps = spec->param(k);
+            if (!ps) throw std::runtime_error(type + " has no parameter " + k);
+            auto value = ps->coerce(v);
+            if (!value) throw std::runtime_error(type + ": bad value for " + k);
+            params.set(k, *value);
+        }
         kernel = spec->create();
         BuildContext bc{params, std::move(inShapes), rng, type};
         outShapes = kernel->build(bc);
@@ -39,6 +48,7 @@ struct KernelRig {
     void forward(Phase phase = Phase::Train) {
         StepContext ctx;
         ctx.phase = phase;
+        ctx.step = step;
         ctx.rng = &rng;
         std::vector<const Value*> in;
         for (auto& v : inputs) in.push_back(v.tensor.size() || v.type != PortType::Tensor ? &v : nullptr);

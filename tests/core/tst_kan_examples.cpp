@@ -102,8 +102,8 @@ void TstKanExamples::kanVsMlpBuilds() {
 }
 
 void TstKanExamples::fashionMnistTrains() {
-    if (!QFile::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
-        QSKIP("Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)");
+    QVERIFY2(QFile::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"),
+             "Fashion-MNIST not installed (./ganglion.sh installs dataset-fashion-mnist)");
     Graph g = loadGraphFile(example("kan_fashion_mnist.json"));
     Engine e;
     e.build(g);

@@ -108,10 +108,14 @@ private slots:
     }
 
     void stateRoundTripAndErrors() {
-        KernelRig a("LIFLayer", {{"units", 3}, {"steps", 2}}, {Shape::tensor(4)});
-        KernelRig b("LIFLayer", {{"units", 3}, {"steps", 2}}, {Shape::tensor(4)});
+        KernelRig a("LIFLayer", {{"units", 3}, {"steps", 2}}, {Shape::tensor(4)}, 1234);
+        KernelRig b("LIFLayer", {{"units", 3}, {"steps", 2}}, {Shape::tensor(4)}, 999);  // another seed
+        auto* ka = static_cast<LifLayerKernel*>(a.kernel.get());
+        auto* kb = static_cast<LifLayerKernel*>(b.kernel.get());
+        QVERIFY(kb->W != ka->W);
         b.kernel->loadState(a.kernel->saveState());
-        QCOMPARE(static_cast<LifLayerKernel*>(b.kernel.get())->W, static_cast<LifLayerKernel*>(a.kernel.get())->W);
+        QCOMPARE(kb->W, ka->W);
+        QCOMPARE(kb->b, ka->b);
         KernelRig c("LIFLayer", {{"units", 5}, {"steps", 2}}, {Shape::tensor(4)});
         try {
             c.kernel->loadState(a.kernel->saveState());

@@ -12,7 +12,7 @@ class TestCanvasView : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase() {
-        if (!NodeRegistry::instance().find("Dense")) QSKIP("node type Dense is not registered");
+        QVERIFY2(NodeRegistry::instance().find("Dense"), "node type Dense is not registered");
     }
 
     void traceThumbnailDrawsTheSignal() {

@@ -58,7 +58,7 @@ class TestInspector : public QObject {
 private slots:
     void initTestCase() {
         for (const char* t : {"Dense", "Loss"})
-            if (!NodeRegistry::instance().find(t)) QSKIP(qPrintable(QStringLiteral("node type %1 is not registered").arg(t)));
+            QVERIFY2(NodeRegistry::instance().find(t), qPrintable(QStringLiteral("node type %1 is not registered").arg(t)));
     }
 
     void editorsFollowTheSpec_data() {
@@ -140,7 +140,7 @@ private slots:
                     spec = &s;
                     text = &p;
                 }
-        if (!text) QSKIP("no node type with a text parameter is registered");
+        QVERIFY2(text, "no node type with a text parameter is registered");
         Rig r;
         auto* add = new AddNodeCommand(r.graph, QString::fromStdString(spec->type), {0, 600});
         r.stack.push(add);
