@@ -1,6 +1,6 @@
 #include "app/run_bar.h"
 
-#include "app/session/session.h"
+#include "document/session.h"
 
 #include <QLabel>
 #include <QSlider>

@@ -1,7 +1,7 @@
 #include "app/workbench.h"
 
 #include "app/cli.h"
-#include "app/commands/graph_commands.h"
+#include "document/graph_commands.h"
 #include "app/main_window.h"
 #include "widgets/vtk/vtk_widget.h"
 

@@ -3,8 +3,8 @@
 // every step in between is reproduced too. 1,000 random edits per seed (add, connect, disconnect,
 // set parameter, expand a composite, paste, delete, rename, move); a failure names the seed and
 // the step. GANGLION_PROPERTY_SEED=<n> replays one seed.
-#include "app/commands/graph_commands.h"
-#include "app/session/session.h"
+#include "document/graph_commands.h"
+#include "document/session.h"
 #include "core/graph/expand.h"
 #include "core/graph/json_io.h"
 #include "widgets/canvas/graph_clipboard.h"
