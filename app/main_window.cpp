@@ -72,10 +72,10 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
     connect(session_, &Session::runningChanged, this, [this] { refreshStepLabel(); });
     connect(session_, &Session::documentReplaced, this, [this] {
         runBar_->documentReplaced();
-        showDescription();
         refreshTitle();
         inspector_->setNode(0);
         applyDocumentLayout();
+        showDescription();  // after the layout, which may have restored the panel as it was
         QTimer::singleShot(0, canvas_, &GraphCanvas::fitToView);
     });
     connect(session_->undoStack(), &QUndoStack::indexChanged, this, &MainWindow::showNewlyRelevantViews);
@@ -93,6 +93,7 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
         resize(size);
     }
     applyDocumentLayout();  // the dock layout goes with the document (main_window_layout.cpp)
+    showDescription();
     refreshTitle();
     refreshRunActions(false);
 

@@ -253,6 +253,7 @@ NodeSpec makeEventsToSpikesSpec() {
     s.outputs = {{"spikes", PortType::Spikes, "input neurons that fired this step"}};
     s.params = {intParam("pool", 1, 1, 64, "Pool k x k pixels into one neuron."),
                 enumParam("polarity", "merge", {"merge", "separate"}, "One neuron per pixel, or one per pixel and polarity.")};
+    s.observables = {"activations"};  // a fading map of where the recent spikes came from
     s.create = [] { return std::make_unique<EventsToSpikesKernel>(); };
     return s;
 }

@@ -132,7 +132,7 @@ public:
             } else if (key == "v_threshold") {
                 if (m.size() != n_) fail("'v_threshold' has " + std::to_string(m.size()) + " entries, expected " + std::to_string(n_));
             } else if (key == "seed") {
-                seedFromState(m, "seed");
+                // its value is checked below, after the shapes (still before anything changes)
             } else {
                 fail("unknown entry '" + key + "'");
             }
@@ -143,7 +143,8 @@ public:
             const std::size_t expected = syn ? std::size_t(syn->cols()) : proj_[k]->weights().size();
             if (std::size_t(w[std::size_t(k)]->size()) != expected)
                 fail(std::string("'w_") + kPorts[k] + "' has " + std::to_string(w[std::size_t(k)]->size()) +
-                     " weights, expected " + std::to_string(expected));
+                     " weights, expected " + std::to_string(expected) +
+                     (syn ? std::string(" (one per connection in 'syn_") + kPorts[k] + "')" : std::string()));
             if (syn && (syn->rows() != 2 || (syn->size() && (syn->row(0).minCoeff() < 0 || syn->row(0).maxCoeff() >= float(syn_nPre_[k]) ||
                                                              syn->row(1).minCoeff() < 0 || syn->row(1).maxCoeff() >= float(n_)))))
                 fail(std::string("'syn_") + kPorts[k] + "' does not connect " + std::to_string(syn_nPre_[k]) + " to " +
