@@ -54,6 +54,17 @@ class SourceBase : public Kernel, public ev::EventPlayback {
 public:
     void setParams(const ParamSet& p) override { speed_ = p.getFloat("speed"); }
     std::int64_t position() const override { return std::int64_t(clock_); }
+    /// Generated sources: their learned state is the seed of `gen` (a generator with config() /
+    /// configure()); loading one reconfigures it and restarts the stream.
+    template <class Generator>
+    void loadSeed(Generator& gen, const KernelState& state) {
+        auto it = state.find("seed");
+        if (it == state.end()) return;
+        auto c = gen.config();
+        c.seed = seedFromState(it->second, "seed");
+        gen.configure(c);
+        seekTo(0);
+    }
     void observe(Observables& obs) const override {
         auto window = history_.window();
         obs.arrays["activations"] = ev::thumbnailFrame(*window);
@@ -213,14 +224,7 @@ public:
     }
     /// The seed the hot pixels and the noise are drawn from.
     KernelState saveState() const override { return {{"seed", seedState(gen_.config().seed)}}; }
-    void loadState(const KernelState& state) override {
-        auto it = state.find("seed");
-        if (it == state.end()) return;
-        ev::SyntheticConfig c = gen_.config();
-        c.seed = seedFromState(it->second, "seed");
-        gen_.configure(c);
-        seekTo(0);
-    }
+    void loadState(const KernelState& state) override { loadSeed(gen_, state); }
     std::int64_t streamBegin() const override { return 0; }
     std::int64_t streamEnd() const override { return 0; }
 
@@ -264,14 +268,7 @@ public:
     }
     /// The seed of the per-pixel thresholds.
     KernelState saveState() const override { return {{"seed", seedState(emu_.config().seed)}}; }
-    void loadState(const KernelState& state) override {
-        auto it = state.find("seed");
-        if (it == state.end()) return;
-        ev::EmulatorConfig c = emu_.config();
-        c.seed = seedFromState(it->second, "seed");
-        emu_.configure(c);
-        seekTo(0);
-    }
+    void loadState(const KernelState& state) override { loadSeed(emu_, state); }
     void seekTo(std::int64_t t) override {
         emu_.reset();
         clock_ = double(std::max<std::int64_t>(0, t));
