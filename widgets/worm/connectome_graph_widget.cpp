@@ -120,10 +120,15 @@ void ConnectomeGraphWidget::setConnectome(std::shared_ptr<const worm::Connectome
     relayout();
 }
 
+void ConnectomeGraphWidget::invalidateBackground() {
+    background_ = QPixmap();
+    update();
+}
+
 void ConnectomeGraphWidget::relayout() {
     if (!info_) pos_.clear();
     else pos_ = layout_ == Layout::ByClass ? classLayout(*info_) : forceLayout(*info_);
-    update();
+    invalidateBackground();
 }
 
 void ConnectomeGraphWidget::setActivity(const Eigen::VectorXf& activity, const std::vector<int>& stimulated,
@@ -141,13 +146,16 @@ void ConnectomeGraphWidget::setLayoutMode(Layout l) {
 }
 
 void ConnectomeGraphWidget::setSelected(int cell) {
-    selected_ = info_ && cell >= 0 && cell < int(info_->names.size()) ? cell : -1;
-    update();
+    const int next = info_ && cell >= 0 && cell < int(info_->names.size()) ? cell : -1;
+    if (next == selected_) return;
+    selected_ = next;
+    invalidateBackground();
 }
 
 void ConnectomeGraphWidget::setShowAllEdges(bool on) {
+    if (on == allEdges_) return;
     allEdges_ = on;
-    update();
+    invalidateBackground();
 }
 
 QRectF ConnectomeGraphWidget::plotRect() const { return QRectF(rect()).adjusted(10, legendBottom_ + 10, -10, -10); }
@@ -177,15 +185,9 @@ void ConnectomeGraphWidget::mousePressEvent(QMouseEvent* e) {
     if (c >= 0) emit neuronClicked(c);
 }
 
-void ConnectomeGraphWidget::paintEvent(QPaintEvent*) {
-    QPainter p(this);
+void ConnectomeGraphWidget::paintBackground(QPainter& p) {
     p.setRenderHint(QPainter::Antialiasing);
     p.fillRect(rect(), QColor(252, 252, 254));
-    if (!info_) {
-        p.setPen(QColor(120, 120, 120));
-        p.drawText(rect(), Qt::AlignCenter, tr("No connectome in the graph.\nAdd a Connectome network node and choose its table file."));
-        return;
-    }
     // legend: cell classes (node outlines), then edge kinds as coloured line samples; an entry
     // that does not fit on the line starts the next one
     p.setFont(QFont(p.font().family(), 8));
@@ -217,10 +219,7 @@ void ConnectomeGraphWidget::paintEvent(QPaintEvent*) {
         p.setPen(QColor(50, 50, 60));
         p.drawText(QPointF(at.x() + 20, at.y() + 4), name);
     }
-    if (ly + 6 != legendBottom_) {  // the legend wrapped (or unwrapped): the cells move below it
-        legendBottom_ = ly + 6;
-        update();
-    }
+    legendBottom_ = ly + 6;  // a legend that wrapped (or unwrapped) moves the cells below it
 
     const bool sel = selected_ >= 0;
     // edges
@@ -234,6 +233,34 @@ void ConnectomeGraphWidget::paintEvent(QPaintEvent*) {
         p.setPen(QPen(c, mine ? 1.6 : 0.8));
         p.drawLine(toWidget(pos_[e.pre]), toWidget(pos_[e.post]));
     }
+}
+
+void ConnectomeGraphWidget::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    if (!info_) {
+        p.fillRect(rect(), QColor(252, 252, 254));
+        p.setPen(QColor(120, 120, 120));
+        p.drawText(rect(), Qt::AlignCenter, tr("No connectome in the graph.\nAdd a Connectome network node and choose its table file."));
+        return;
+    }
+    const qreal dpr = devicePixelRatioF();
+    const QSize pixels = (QSizeF(size()) * dpr).toSize();
+    if (background_.isNull() || background_.size() != pixels) {
+        background_ = QPixmap(pixels);
+        background_.setDevicePixelRatio(dpr);
+        // the legend's height depends on the width only: when it wrapped differently from the
+        // last time, the cells moved below it and the edges are drawn once more
+        for (int pass = 0; pass < 2; ++pass) {
+            const int legendBefore = legendBottom_;
+            QPainter bp(&background_);
+            paintBackground(bp);
+            if (legendBottom_ == legendBefore) break;
+        }
+    }
+    p.drawPixmap(0, 0, background_);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setFont(QFont(p.font().family(), 8));
+    const bool sel = selected_ >= 0;
     // cells
     std::vector<bool> partner(info_->names.size(), false);
     int partners = 0;

@@ -6,6 +6,7 @@
 
 #include "core/worm/worm_observables.h"
 
+#include <QPixmap>
 #include <QPointF>
 #include <QWidget>
 
@@ -59,6 +60,10 @@ protected:
 private:
     void relayout();
     QRectF plotRect() const;
+    /// The legend and the edges: they change with the structure, the selection and the size,
+    /// not with activity, so they are drawn once into a pixmap and each frame only draws cells.
+    void paintBackground(QPainter& p);
+    void invalidateBackground();
 
     std::shared_ptr<const worm::ConnectomeInfo> info_;
     std::vector<QPointF> pos_;
@@ -69,6 +74,7 @@ private:
     int selected_ = -1;
     bool allEdges_ = true;
     int legendBottom_ = 16;  ///< the legend's last line ends here (it wraps in a narrow view)
+    QPixmap background_;      ///< paintBackground's result; null when it must be redrawn
 };
 
 }  // namespace ganglion
