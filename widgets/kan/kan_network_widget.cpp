@@ -129,18 +129,24 @@ void KanNetworkWidget::paintEvent(QPaintEvent*) {
     const qreal dpr = devicePixelRatioF();
     const QSize px(std::max(1, int(width() * dpr)), std::max(1, int(height() * dpr)));
     if (!cacheValid_ || cache_.size() != px) {
-        cache_ = QPixmap(px);
+        cache_ = QImage(px, QImage::Format_ARGB32_Premultiplied);
         cache_.setDevicePixelRatio(dpr);
         cache_.fill(palette().color(QPalette::Window));
+        std::vector<Hairline> hairlines;
+        {
+            QPainter cp(&cache_);
+            drawEdges(cp, hairlines);
+        }
+        drawHairlines(cache_, hairlines);
         QPainter cp(&cache_);
-        draw(cp);
+        drawNodes(cp);
         cacheValid_ = true;
     }
     QPainter p(this);
-    p.drawPixmap(0, 0, cache_);
+    p.drawImage(0, 0, cache_);
 }
 
-void KanNetworkWidget::draw(QPainter& p) const {
+void KanNetworkWidget::drawEdges(QPainter& p, std::vector<Hairline>& hairlines) const {
     p.setRenderHint(QPainter::Antialiasing);
     if (layers_.empty()) {
         p.setPen(Qt::gray);
@@ -157,7 +163,8 @@ void KanNetworkWidget::draw(QPainter& p) const {
                        tr("%1 × %2 edges (%3, G=%4)").arg(L.in).arg(L.out).arg(QString::fromStdString(L.basis)).arg(L.grid));
             continue;
         }
-        // Boxes too small to show a curve (hundreds of edges across the widget): the edges only.
+        // Boxes too small to show a curve (hundreds of edges across the widget): the edges only,
+        // as hairlines (see hairlines.h: QPainter costs ~10 ms of GUI thread for 640 of them).
         const bool plots = edgeRect(l, 0, 0).width() >= kMinPlotSide;
         for (const auto& e : L.edges) {
             const auto it = alpha_.find(std::make_tuple(l, e.in, e.out));
@@ -167,8 +174,12 @@ void KanNetworkWidget::draw(QPainter& p) const {
             QColor c = sel ? selectedColor() : e.symbolic ? symbolicColor() : numericColor();
             c.setAlphaF(std::clamp(a, 0.f, 1.f));
             if (!plots) {
-                p.setPen(QPen(c, sel ? 2.0 : 1.0));
-                p.drawLine(nodePos(l, e.in), nodePos(l + 1, e.out));
+                if (sel) {
+                    p.setPen(QPen(c, 2.0));
+                    p.drawLine(nodePos(l, e.in), nodePos(l + 1, e.out));
+                } else {
+                    hairlines.push_back({QLineF(nodePos(l, e.in), nodePos(l + 1, e.out)), c});
+                }
                 continue;
             }
             const QRectF r = edgeRect(l, e.in, e.out);
@@ -200,7 +211,10 @@ void KanNetworkWidget::draw(QPainter& p) const {
             p.drawPath(path);
         }
     }
-    // nodes on top
+}
+
+void KanNetworkWidget::drawNodes(QPainter& p) const {
+    p.setRenderHint(QPainter::Antialiasing);
     p.setPen(Qt::NoPen);
     for (int row = 0; row < rows(); ++row) {
         const int n = rowWidth(row);

@@ -5,6 +5,8 @@
 // KanLayerSamples (one per layer, input layer first) and knows nothing of sessions.
 #pragma once
 
+#include "widgets/plots/hairlines.h"
+
 #include "core/kan/kan_samples.h"
 
 #include <QColor>
@@ -58,7 +60,9 @@ protected:
     void mousePressEvent(QMouseEvent* e) override;
 
 private:
-    void draw(QPainter& p) const;  ///< the whole network, into the cache
+    /// The edges and their curves; thin edges of crowded layers go to `hairlines` instead.
+    void drawEdges(QPainter& p, std::vector<Hairline>& hairlines) const;
+    void drawNodes(QPainter& p) const;  ///< on top of the edges
     float targetAlpha(const KanLayerSamples& L, const KanEdgeSamples& e) const;
     void stepFade();
     int rows() const { return int(layers_.size()) + 1; }
@@ -69,7 +73,7 @@ private:
     EdgeRef selected_;
     std::map<std::tuple<int, int, int>, float> alpha_;  ///< displayed opacity per edge (animated)
     QTimer fade_;
-    QPixmap cache_;  ///< the network as last drawn
+    QImage cache_;  ///< the network as last drawn
     bool cacheValid_ = false;
 };
 
