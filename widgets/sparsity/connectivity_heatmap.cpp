@@ -9,6 +9,7 @@
 #include <QWheelEvent>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace ganglion {
@@ -23,14 +24,32 @@ QRgb blend(QRgb a, QColor b, double t) {
                 int(qBlue(a) + (b.blue() - qBlue(a)) * t));
 }
 constexpr int kBar = ConnectivityHeatmap::kColourBarWidth;
-/// One synapse of weight w (NaN: absent), weights scaled by the largest magnitude.
+/// One synapse of weight w (NaN: absent), weights scaled by the largest magnitude; 256 shades a
+/// sign, looked up (the heatmap colours up to a million pixels a repaint).
 QRgb weightRgb(float w, float maxAbs) {
+    static const auto table = [] {
+        std::array<std::array<QRgb, 257>, 2> t{};
+        for (int k = 0; k <= 256; ++k) {
+            const double shade = 0.2 + 0.8 * std::sqrt(k / 256.0);
+            t[0][std::size_t(k)] = blend(qRgb(215, 215, 225), QColor(200, 30, 30), shade);
+            t[1][std::size_t(k)] = blend(qRgb(215, 215, 225), QColor(30, 70, 200), shade);
+        }
+        return t;
+    }();
     if (std::isnan(w)) return qRgb(255, 255, 255);
-    const double m = std::abs(w) / maxAbs;
-    return blend(qRgb(215, 215, 225), w >= 0 ? QColor(200, 30, 30) : QColor(30, 70, 200), 0.2 + 0.8 * std::sqrt(m));
+    const float m = maxAbs > 0 ? std::min(std::abs(w) / maxAbs, 1.f) : 0.f;
+    const int k = int(m * 256.f + 0.5f);
+    return table[w >= 0 ? 0 : 1][std::size_t(k)];
 }
 /// A block of synapses by the fraction of them that is live.
-QRgb densityRgb(double density) { return blend(qRgb(255, 255, 255), QColor(20, 40, 110), std::pow(density, 0.6)); }
+QRgb densityRgb(double density) {
+    static const auto table = [] {
+        std::array<QRgb, 257> t{};
+        for (int k = 0; k <= 256; ++k) t[std::size_t(k)] = blend(qRgb(255, 255, 255), QColor(20, 40, 110), std::pow(k / 256.0, 0.6));
+        return t;
+    }();
+    return table[std::size_t(std::clamp(int(density * 256.0 + 0.5), 0, 256))];
+}
 }  // namespace
 
 ConnectivityHeatmap::ConnectivityHeatmap(QWidget* parent) : QWidget(parent) {
