@@ -82,10 +82,7 @@ private:
     /// Says what keeps the field from being drawn: no data set in the graph, or one that the
     /// engine is not running yet (the graph is incomplete: its first problem is named).
     void showMissing() {
-        const QStringList wanted = viewObservables(this);
-        QString dataName;
-        for (const auto& n : session_->graph().nodes())
-            if (dataName.isEmpty() && nodeFeeds(n, wanted)) dataName = QString::fromStdString(n.name);
+        const QString dataName = feederName(session_->graph(), viewObservables(this));
         if (dataName.isEmpty()) {
             field_->setEmptyText(tr("No 2D data set in this graph"));
             info_->setText(tr("Add a 2D data set (Data ▸ 2D data set) and a Classifier to see the decision boundary."));

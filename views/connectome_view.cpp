@@ -134,7 +134,18 @@ private:
                 graph_->setConnectome(nullptr);
                 showCell(-1);
             }
-            status_->setText(tr("no Connectome node in the graph"));
+            const QString feeder = feederName(session_->graph(), viewObservables(this));
+            const QString error = session_->engineError().trimmed();
+            if (feeder.isEmpty()) {
+                graph_->setEmptyText(tr("No connectome in the graph.\nAdd a Connectome network node and choose its table file."));
+                status_->setText(tr("no Connectome node in the graph"));
+            } else if (!error.isEmpty()) {  // e.g. the table file is missing: say so where the user looks
+                graph_->setEmptyText(tr("'%1' cannot run:\n%2").arg(feeder, error));
+                status_->setText(tr("'%1' cannot run — fix it in the inspector").arg(feeder));
+            } else {
+                graph_->setEmptyText(tr("'%1' has not run yet: press Play or Step.").arg(feeder));
+                status_->setText(tr("waiting for '%1'").arg(feeder));
+            }
             return;
         }
         auto info = node->obs.get<worm::ConnectomeInfo>("connectome");

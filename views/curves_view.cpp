@@ -138,6 +138,16 @@ private:
             other_->addItems(others);
             other_->setCurrentText(cur.isEmpty() ? tr("(more metrics)") : cur);
         }
+        // A graph that cannot run (a missing table file, a bad shape) says why here instead of
+        // showing empty charts.
+        const QString error = m.names().empty() ? session_->engineError().trimmed() : QString();
+        status_->setWordWrap(!error.isEmpty());
+        status_->setStyleSheet(error.isEmpty() ? QString() : QStringLiteral("color: #b02020"));
+        if (!error.isEmpty()) {
+            trainingCharts_->setVisible(false);
+            status_->setText(tr("No curves: the graph cannot run. %1").arg(error));
+            return;
+        }
         // Documents without a loss or classifier (simulations, swimmers…) show their first
         // metric instead of two empty charts.
         const bool training = loss_->seriesCount() > 0 || acc_->seriesCount() > 0;

@@ -38,4 +38,10 @@ bool graphFeeds(const Graph& graph, const QStringList& observables) {
     return std::any_of(nodes.begin(), nodes.end(), [&](const Node& n) { return nodeFeeds(n, observables); });
 }
 
+QString feederName(const Graph& graph, const QStringList& observables) {
+    for (const auto& n : graph.nodes())
+        if (nodeFeeds(n, observables)) return QString::fromStdString(n.name);
+    return {};
+}
+
 }  // namespace ganglion

@@ -35,4 +35,8 @@ bool nodeFeeds(const Node& node, const QStringList& observables);
 /// the view drawing them has something to show for this document.
 bool graphFeeds(const Graph& graph, const QStringList& observables);
 
+/// The name of the first node in `graph` that publishes one of `observables`, or "" when none:
+/// a view with nothing to draw says which node it waits for (and why, when the engine failed).
+QString feederName(const Graph& graph, const QStringList& observables);
+
 }  // namespace ganglion

@@ -9,6 +9,8 @@
 #include "views/view_registry.h"
 
 #include <QDockWidget>
+#include <QFile>
+#include <QLabel>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -20,6 +22,14 @@ QDockWidget* dockTitled(MainWindow& w, const QString& title) {
     for (auto* d : w.findChildren<QDockWidget*>())
         if (d->windowTitle() == title) return d;
     return nullptr;
+}
+
+/// Every label text in a dock, joined by newlines.
+QString labelTexts(QDockWidget* d) {
+    QStringList texts;
+    for (auto* l : d->findChildren<QLabel*>())
+        if (l->isVisible()) texts << l->text();
+    return texts.join('\n');
 }
 
 bool lists(const NodeSpec& spec, const QStringList& names) {
@@ -106,6 +116,35 @@ private slots:
             QDockWidget* d = dockTitled(w, t);
             QVERIFY2(d && !d->isVisible(), qPrintable(t + " is shown"));
         }
+    }
+
+    // A graph whose node cannot run (here: the connectome table is not where the file says) gets
+    // the reason in the views that would draw it, not "no connectome in the graph" and empty charts.
+    void viewsNameTheNodeThatCannotRun() {
+        QFile example(MainWindow::findExample("worm_touch"));
+        QVERIFY(example.open(QIODevice::ReadOnly));
+        QString json = QString::fromUtf8(example.readAll());
+        QVERIFY(json.contains("white_1986_whole.tsv"));
+        json.replace("shared/data/connectome/white_1986_whole.tsv", "no/such/table.tsv");
+        QTemporaryDir dir;
+        const QString path = dir.filePath("missing_table.json");
+        QFile out(path);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(json.toUtf8());
+        out.close();
+        Session session;
+        MainWindow w(&session);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(path, false));
+        QTRY_VERIFY_WITH_TIMEOUT(!session.engineError().isEmpty(), 5000);
+        QDockWidget* connectome = dockTitled(w, "Connectome");
+        QVERIFY(connectome && connectome->isVisible());
+        QTRY_VERIFY2_WITH_TIMEOUT(labelTexts(connectome).contains("'Connectome' cannot run"), qPrintable(labelTexts(connectome)), 3000);
+        QVERIFY(!labelTexts(connectome).contains("no Connectome node"));
+        QDockWidget* curves = dockTitled(w, "Training curves");
+        QVERIFY(curves);
+        QTRY_VERIFY2_WITH_TIMEOUT(labelTexts(curves).contains("no/such/table.tsv"), qPrintable(labelTexts(curves)), 3000);
     }
 };
 

@@ -14,7 +14,9 @@ namespace ganglion {
 
 using worm::CellClass;
 
-ConnectomeGraphWidget::ConnectomeGraphWidget(QWidget* parent) : QWidget(parent) {
+ConnectomeGraphWidget::ConnectomeGraphWidget(QWidget* parent)
+    : QWidget(parent),
+      emptyText_(tr("No connectome in the graph.\nAdd a Connectome network node and choose its table file.")) {
     setAttribute(Qt::WA_OpaquePaintEvent);
     setMouseTracking(false);
 }
@@ -152,6 +154,12 @@ void ConnectomeGraphWidget::setSelected(int cell) {
     invalidateBackground();
 }
 
+void ConnectomeGraphWidget::setEmptyText(const QString& text) {
+    if (text == emptyText_) return;
+    emptyText_ = text;
+    update();
+}
+
 void ConnectomeGraphWidget::setShowAllEdges(bool on) {
     if (on == allEdges_) return;
     allEdges_ = on;
@@ -240,7 +248,7 @@ void ConnectomeGraphWidget::paintEvent(QPaintEvent*) {
     if (!info_) {
         p.fillRect(rect(), QColor(252, 252, 254));
         p.setPen(QColor(120, 120, 120));
-        p.drawText(rect(), Qt::AlignCenter, tr("No connectome in the graph.\nAdd a Connectome network node and choose its table file."));
+        p.drawText(rect().adjusted(12, 12, -12, -12), Qt::AlignCenter | Qt::TextWordWrap, emptyText_);
         return;
     }
     const qreal dpr = devicePixelRatioF();

@@ -31,6 +31,8 @@ public:
     void setSelected(int cell);  ///< -1 = none
     int selected() const { return selected_; }
     void setShowAllEdges(bool on);
+    /// What the widget says while it has no connectome (centred, wrapped).
+    void setEmptyText(const QString& text);
 
     /// Normalised positions in [0, 1]^2, one per cell.
     const std::vector<QPointF>& positions() const { return pos_; }
@@ -74,6 +76,7 @@ private:
     int selected_ = -1;
     bool allEdges_ = true;
     int legendBottom_ = 16;  ///< the legend's last line ends here (it wraps in a narrow view)
+    QString emptyText_;
     QPixmap background_;      ///< paintBackground's result; null when it must be redrawn
 };
 
