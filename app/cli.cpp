@@ -18,7 +18,7 @@
 
 namespace ganglion {
 
-HeadlessResult runHeadless(const std::string& graphPath, long long steps, long long seed) {
+HeadlessResult runHeadless(const std::string& graphPath, HeadlessLength length, long long seed) {
     HeadlessResult r;
     Graph g;
     try {
@@ -37,13 +37,17 @@ HeadlessResult runHeadless(const std::string& graphPath, long long steps, long l
         if (issues.empty()) r.message += engine.error();
         return r;
     }
+    const bool hasEnd = engine.progress() >= 0;
+    const long long steps = length.steps >= 0 ? length.steps : hasEnd && !length.pastEnd ? -1 : 1000;
     const auto t0 = std::chrono::steady_clock::now();
     bool diverged = false;
-    for (long long i = 0; i < steps; ++i)
+    for (long long i = 0; steps < 0 || i < steps; ++i) {
+        if (hasEnd && !length.pastEnd && engine.finished()) break;
         if (!engine.step()) {
             diverged = true;
             break;
         }
+    }
     if (!diverged) engine.evaluate();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     nlohmann::json metrics = nlohmann::json::object();
@@ -55,6 +59,7 @@ HeadlessResult runHeadless(const std::string& graphPath, long long steps, long l
                              {"seconds", seconds},
                              {"steps_per_second", seconds > 0 ? double(engine.stepCount()) / seconds : 0.0},
                              {"diverged", diverged},
+                             {"finished", engine.finished()},
                              {"metrics", metrics}};
     if (diverged) report["error"] = engine.error();
     r.reportJson = report.dump(2) + "\n";
@@ -64,6 +69,7 @@ HeadlessResult runHeadless(const std::string& graphPath, long long steps, long l
         return r;
     }
     r.message = "ran " + std::to_string(engine.stepCount()) + " steps in " + std::to_string(seconds) + " s";
+    if (engine.finished()) r.message += " (the run reached its natural end)";
     for (const auto& [k, v] : metrics.items()) r.message += "\n  " + k + " = " + v.dump();
     return r;
 }
@@ -86,7 +92,9 @@ void addCommandLineOptions(QCommandLineParser& p) {
     p.addVersionOption();
     p.addPositionalArgument("file", "Graph file (.json) to open in the workbench.", "[FILE]");
     p.addOption({"headless", "Run GRAPH without a window and exit (see --steps, --report, --seed).", "GRAPH"});
-    p.addOption({"steps", "Headless: number of engine steps to run (default 1000).", "N", "1000"});
+    p.addOption({"steps", "Headless: run at most N engine steps (default: until the graph's natural end — a protocol, "
+                          "epochs, generations or its stopAt — or 1000 steps when it has none).", "N"});
+    p.addOption({"past-end", "Headless: keep running past the graph's natural end (up to --steps)."});
     p.addOption({"report", "Headless: write the final metrics (loss, accuracy by node name) as JSON to OUT.", "OUT"});
     p.addOption({"seed", "Headless: override the graph's random seed.", "SEED"});
     p.addOption({"node-docs", "Print the reference of every node type (Markdown, generated from the node specs) and exit."});
@@ -113,9 +121,11 @@ int runGanglion(int argc, char** argv) {
         std::fputs(NodeRegistry::instance().markdownReference().c_str(), stdout);
         return ExitOk;
     }
-    bool ok = false;
-    const long long steps = p.value("steps").toLongLong(&ok);
-    if (!ok || steps < 0) {
+    bool ok = true;
+    HeadlessLength length;
+    length.pastEnd = p.isSet("past-end");
+    if (p.isSet("steps")) length.steps = p.value("steps").toLongLong(&ok);
+    if (!ok || (p.isSet("steps") && length.steps < 0)) {
         std::fprintf(stderr, "ganglion: --steps expects a non-negative integer, got '%s'\n", qPrintable(p.value("steps")));
         return ExitUsage;
     }
@@ -127,7 +137,7 @@ int runGanglion(int argc, char** argv) {
             return ExitUsage;
         }
     }
-    auto r = runHeadless(p.value("headless").toStdString(), steps, seed);
+    auto r = runHeadless(p.value("headless").toStdString(), length, seed);
     if (r.exitCode == ExitOk) std::printf("%s\n", r.message.c_str());
     else std::fprintf(stderr, "ganglion: %s\n", r.message.c_str());
     if (p.isSet("report") && !r.reportJson.empty()) {

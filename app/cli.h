@@ -17,7 +17,15 @@ struct HeadlessResult {
     std::string reportJson;  ///< the report (written to --report when given)
 };
 
-/// Runs `graphPath` for `steps` steps (seed overrides the file's when >= 0). Never throws.
-HeadlessResult runHeadless(const std::string& graphPath, long long steps, long long seed);
+/// How long a headless run lasts.
+struct HeadlessLength {
+    long long steps = -1;  ///< at most this many steps; < 0: until the natural end, or 1000 without one
+    bool pastEnd = false;  ///< keep stepping past the graph's natural end (GUI: Play after "finished")
+};
+
+/// Runs `graphPath` (seed overrides the file's when >= 0). A graph with a natural end (a node's
+/// protocol, epochs or generations, or GraphSettings::stopAt) stops there unless `pastEnd`; the
+/// report says whether it finished. Never throws.
+HeadlessResult runHeadless(const std::string& graphPath, HeadlessLength length, long long seed);
 
 }  // namespace ganglion

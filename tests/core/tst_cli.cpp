@@ -104,6 +104,41 @@ private slots:
         QVERIFY(QFile::exists(dir.filePath("r.json")));  // the report says what happened
     }
 
+    // A graph with a natural end (here stopAt) stops there headless as in the workbench, and the
+    // report says so; --steps caps it, --past-end runs on.
+    void headlessStopsAtTheNaturalEnd_data() {
+        QTest::addColumn<QStringList>("extra");
+        QTest::addColumn<int>("steps");
+        QTest::addColumn<bool>("finished");
+        QTest::newRow("until the end") << QStringList{} << 120 << true;
+        QTest::newRow("steps cap it") << QStringList{"--steps", "40"} << 40 << false;
+        QTest::newRow("steps beyond the end") << QStringList{"--steps", "500"} << 120 << true;
+        QTest::newRow("past the end") << QStringList{"--steps", "200", "--past-end"} << 200 << true;
+    }
+    void headlessStopsAtTheNaturalEnd() {
+        QFETCH(QStringList, extra);
+        QFETCH(int, steps);
+        QFETCH(bool, finished);
+        QTemporaryDir dir;
+        QFile in(example());
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QByteArray text = in.readAll();
+        QVERIFY(text.contains(R"("settings": {)"));
+        text.replace(R"("settings": {)", R"("settings": {"stopAt": 120, )");
+        QFile out(dir.filePath("ends.json"));
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(text);
+        out.close();
+        const Run r = run(QStringList{"--headless", out.fileName(), "--report", dir.filePath("r.json")} + extra);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QFile f(dir.filePath("r.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const auto doc = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(doc["steps"].toInt(), steps);
+        QCOMPARE(doc["finished"].toBool(), finished);
+        QCOMPARE(r.out.contains("natural end"), finished);
+    }
+
     void nodeDocs() {
         const Run r = run({"--node-docs"});
         QCOMPARE(r.code, 0);
