@@ -4,9 +4,11 @@
 // have no layout yet gets the default one, sized for the window and for the views it shows;
 // View ▸ Reset layout returns to that default.
 #include "app/main_window.h"
+#include "core/model/node_spec.h"
 #include "views/view_registry.h"
 
 #include <QDockWidget>
+#include <QLayout>
 #include <QScrollArea>
 #include <QSet>
 #include <QSettings>
@@ -114,17 +116,33 @@ void MainWindow::applyDefaultSizes() {
             minBelow = std::max(minBelow, hint.height());
         }
     }
+    // The bottom row first: the right column is what it leaves.
+    if (!bottom.isEmpty()) resizeDocks({bottom.front()}, {std::clamp(minBottom + 12, 260, height() * 40 / 100)}, Qt::Vertical);
     if (top) {
         const int w = std::clamp(minWidth + 24, width() * 36 / 100, width() / 2);
         resizeDocks({top}, {w}, Qt::Horizontal);
         if (!below.isEmpty()) {
-            // the document's views get 62 %, or what their controls need, leaving the curves 200 px
-            const int h = std::max(1, height() - 120);
-            const int lower = std::clamp(minBelow + 40, h * 62 / 100, std::max(h * 62 / 100, h - 200));
-            resizeDocks({top, below.front()}, {h - lower, lower}, Qt::Vertical);
+            layout()->activate();  // the docks take the sizes above, so the column can be measured
+            const int column = top->height() + below.front()->height();
+            // Who gets the room: a document that trains (it has a loss) is read on its curves; a
+            // simulation or an event stream on its own views.
+            bool curvesFirst = false;
+            for (const auto& n : session_->graph().nodes()) {
+                const NodeSpec* spec = NodeRegistry::instance().find(n.type);
+                curvesFirst = curvesFirst || (spec && spec->role == NodeRole::Loss);
+            }
+            // Each side asks for what it shows without a scroll bar (its size hint); when both fit,
+            // the rest goes to the side the document is read on; when not, both give in proportion.
+            const int needCurves = std::max(viewOf(top)->sizeHint().height(), viewOf(top)->minimumSizeHint().height()) + 24;
+            int needViews = minBelow;
+            for (QDockWidget* d : below) needViews = std::max(needViews, viewOf(d)->sizeHint().height());
+            needViews += 24;
+            int lower = column * needViews / std::max(1, needViews + needCurves);
+            if (needViews + needCurves <= column)
+                lower = curvesFirst ? std::clamp(column * 40 / 100, needViews, column - needCurves) : column - needCurves;
+            resizeDocks({top, below.front()}, {column - lower, lower}, Qt::Vertical);
         }
     }
-    if (!bottom.isEmpty()) resizeDocks({bottom.front()}, {std::clamp(minBottom + 12, 260, height() * 40 / 100)}, Qt::Vertical);
 }
 
 void MainWindow::showEvent(QShowEvent* e) {

@@ -24,6 +24,8 @@ class MetricChart : public QChartView {
 public:
     /// `yLabel` names the y quantity with its unit; the x axis counts training steps.
     explicit MetricChart(const QString& title, const QString& yLabel, QWidget* parent = nullptr);
+    /// A plot with its title, ticks and a two-line legend below it.
+    QSize sizeHint() const override { return {360, 230}; }
 
     void appendPoints(const QString& series, const std::vector<QPointF>& points);
     void clear();
