@@ -2,12 +2,16 @@
 // to every stored pattern, the overlap of each as a bar (with the multitasking theory's amplitude
 // by rank when the patterns are diluted), and the overlaps over steps. It shows any node that
 // publishes "overlaps" with "memory_state" (the selected one first); no node type is named here.
+// Clicking the cue erases a patch there: an undoable edit of the erase_x / erase_y parameters of
+// the node feeding the memory's "cue" input (live, so the running engine makes the next cue).
+#include "document/graph_commands.h"
 #include "document/session.h"
 #include "widgets/memory/pattern_panel.h"
 #include "widgets/plots/metric_chart.h"
 #include "views/view_registry.h"
 
 #include <QLabel>
+#include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -38,10 +42,13 @@ public:
         status_->setWordWrap(true);
         history_ = new MetricChart(tr("Overlaps over steps"), tr("overlap m_μ"), this);
         history_->setFixedYRange(-1, 1);
-        lay->addWidget(panel_, 3);
+        auto* tabs = new QTabWidget(this);
+        tabs->addTab(panel_, tr("Recall"));
+        tabs->addTab(history_, tr("Overlaps over steps"));
+        lay->addWidget(tabs, 1);
         lay->addWidget(status_);
-        lay->addWidget(history_, 2);
         connect(s, &Session::documentReplaced, this, [this] { restart(); });
+        connect(panel_, &PatternPanel::cueClicked, this, [this](QPointF at) { eraseCueAt(at); });
         auto* t = new QTimer(this);
         connect(t, &QTimer::timeout, this, [this] {
             if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
@@ -56,6 +63,35 @@ private:
         fetched_.clear();
         status_->clear();
         node_.clear();
+    }
+
+    /// The cue comes from the node wired into the memory's "cue" input: when that node places its
+    /// erased fragment by erase_x / erase_y, the click sets them (and a fragment size if it had none).
+    void eraseCueAt(QPointF at) {
+        Graph& g = session_->graph();
+        NodeId memory = 0, source = 0;
+        for (const auto& n : g.nodes())
+            if (n.name == node_) memory = n.id;
+        for (const auto& e : g.edges())
+            if (memory && e.to.node == memory && e.to.port == "cue") source = e.from.node;
+        const Node* src = g.node(source);
+        const NodeSpec* spec = src ? g.spec(source) : nullptr;
+        if (!spec || !spec->param("erase_x") || !spec->param("erase_y") || !spec->param("erase")) {
+            status_->setText(tr("The cue's source cannot place an erased fragment."));
+            return;
+        }
+        auto* macro = new QUndoCommand(tr("Erase the cue of %1 at %2%, %3%")
+                                           .arg(QString::fromStdString(src->name))
+                                           .arg(std::lround(at.x() * 100))
+                                           .arg(std::lround(at.y() * 100)));
+        auto set = [&](const char* name, double v) {
+            auto* c = new SetParamCommand(g, source, name, src->params.get(name), v, macro);
+            c->setMergeable(false);
+        };
+        set("erase_x", std::clamp(at.x(), 0.0, 1.0));
+        set("erase_y", std::clamp(at.y(), 0.0, 1.0));
+        if (src->params.getFloat("erase") <= 0) set("erase", 0.15);
+        session_->undoStack()->push(macro);
     }
 
     /// The memory to show: the selected node when it publishes one, else the first that does.

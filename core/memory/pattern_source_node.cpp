@@ -52,9 +52,12 @@ public:
             trial_ = -1;  // a fresh cue from the new patterns
         }
         const double flip = p.getFloat("flip"), erase = p.getFloat("erase");
-        if (flip != flip_ || erase != erase_) trial_ = -1;
+        const double atX = p.getFloat("erase_x"), atY = p.getFloat("erase_y");
+        if (flip != flip_ || erase != erase_ || atX != atX_ || atY != atY_) trial_ = -1;
         flip_ = flip;
         erase_ = erase;
+        atX_ = atX;
+        atY_ = atY;
         cueOf_ = int(p.getInt("cue_pattern"));
         presentFor_ = std::max<std::int64_t>(1, p.getInt("present_for"));
         trials_ = p.getInt("trials");
@@ -69,7 +72,7 @@ public:
                                          std::to_string(k_) + "; 0 cycles through them)");
             target_ = cueOf_ > 0 ? cueOf_ - 1 : int(trial % k_);
             Rng& rng = *ctx.rng;
-            cue_ = memory::corruptCue(patterns_.col(target_), flip_, erase_, bank_.width, bank_.height, rng);
+            cue_ = memory::corruptCue(patterns_.col(target_), flip_, erase_, bank_.width, bank_.height, rng, atX_, atY_);
             out[0].tensor = patterns_;
             out[1].tensor = cue_;
             out[2].tensor = Matrix::Constant(1, 1, float(target_ + 1));
@@ -112,7 +115,7 @@ private:
     memory::PatternBank bank_;
     Matrix patterns_;
     Vector cue_;
-    double dilution_ = -1, flip_ = 0, erase_ = 0;
+    double dilution_ = -1, flip_ = 0, erase_ = 0, atX_ = -1, atY_ = -1;
     std::int64_t presentFor_ = 1, trials_ = 0, trial_ = -1;
 };
 
@@ -145,6 +148,12 @@ NodeSpec makePatternSourceSpec() {
         floatParam("flip", 0.2, 0.0, 0.5, "Fraction of the cue's entries negated.", "", true),
         floatParam("erase", 0.0, 0.0, 0.9, "Fraction of the cue erased to 0, as one rectangle (glyphs) or run.",
                    "", true),
+        floatParam("erase_x", -1.0, -1.0, 1.0,
+                   "Centre of the erased fragment across the image (0 left, 1 right); negative: a random place "
+                   "for every cue. Clicking the cue in the Patterns view sets it.", "", true),
+        floatParam("erase_y", -1.0, -1.0, 1.0,
+                   "Centre of the erased fragment down the image (0 top, 1 bottom); negative: a random place.", "",
+                   true),
         intParam("cue_pattern", 0, 0, 100000, "The pattern every cue is made from (1-based); 0 cycles through them.",
                  true),
         intParam("present_for", 100, 1, 100000000, "Steps each cue is presented before the next one.", true),

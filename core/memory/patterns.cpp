@@ -65,7 +65,17 @@ PatternBank glyphBank(const std::string& set, int k, std::uint64_t seed) {
     return b;
 }
 
-Vector corruptCue(const Vector& pattern, double flip, double erase, int width, int height, Rng& rng) {
+namespace {
+/// Start of a span of `len` in [0, size) centred at fraction `at` (random when at < 0).
+int placeSpan(int size, int len, double at, Rng& rng) {
+    if (at < 0) return int(rng() % std::uint64_t(size - len + 1));
+    return std::clamp(int(std::lround(at * size - len / 2.0)), 0, size - len);
+}
+}  // namespace
+
+Vector corruptCue(const Vector& pattern, double flip, double erase, int width, int height, Rng& rng, double atX,
+                  double atY) {
+    const bool random = atX < 0 || atY < 0;
     const int n = int(pattern.size());
     Vector cue = pattern;
     if (n == 0) return cue;
@@ -76,11 +86,11 @@ Vector corruptCue(const Vector& pattern, double flip, double erase, int width, i
             const double f = std::sqrt(double(erased) / n);
             const int w = std::clamp(int(std::lround(f * width)), 1, width);
             const int h = std::clamp(int((erased + w - 1) / w), 1, height);
-            const int x0 = int(rng() % unsigned(width - w + 1)), y0 = int(rng() % unsigned(height - h + 1));
+            const int x0 = placeSpan(width, w, random ? -1 : atX, rng), y0 = placeSpan(height, h, random ? -1 : atY, rng);
             for (int y = y0; y < y0 + h; ++y)
                 for (int x = x0; x < x0 + w; ++x) cue(y * width + x) = 0.f;
         } else {
-            const long start = long(rng() % std::uint64_t(n - erased + 1));
+            const long start = placeSpan(n, int(erased), atX, rng);
             cue.segment(start, erased).setZero();
         }
     }

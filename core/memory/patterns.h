@@ -32,9 +32,12 @@ PatternBank randomBank(int n, int k, std::uint64_t seed);
 PatternBank glyphBank(const std::string& set, int k, std::uint64_t seed);
 
 /// A cue made from `pattern` (N entries): a fragment of about `erase` x N entries set to 0 (a
-/// rectangle when the layout is an image, placed at random, else a run of consecutive entries),
-/// then round(flip x N) distinct random entries negated.
-Vector corruptCue(const Vector& pattern, double flip, double erase, int width, int height, Rng& rng);
+/// rectangle when the layout is an image, else a run of consecutive entries), then round(flip x N)
+/// distinct random entries negated. The fragment is centred at (atX, atY), fractions of the
+/// image's width and height (a run: atX of its length), clamped inside; placed at random when
+/// atX or atY is negative.
+Vector corruptCue(const Vector& pattern, double flip, double erase, int width, int height, Rng& rng,
+                  double atX = -1, double atY = -1);
 
 /// `v` laid out as an image: height x width, entry i at row i / width, column i % width (0 beyond N).
 Matrix asImage(const Eigen::Ref<const Vector>& v, int width, int height);

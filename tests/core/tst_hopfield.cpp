@@ -191,6 +191,11 @@ private slots:
         QCOMPARE(long((erasedCue.array() == p.array()).count()), 100 - erased);        // the rest untouched
         const Vector flippedCue = corruptCue(p, 0.2, 0.0, b.width, b.height, rng);
         QCOMPARE(long((flippedCue.array() == -p.array()).count()), 20L);  // 20 of 100 negated, distinct
+        // a fragment placed at the top-left corner and at the bottom-right one
+        const Vector corner = corruptCue(p, 0.0, 0.16, b.width, b.height, rng, 0.0, 0.0);
+        QVERIFY(corner(0) == 0.f && corner(3 * 10 + 3) == 0.f && corner(4 * 10 + 4) != 0.f);
+        const Vector far = corruptCue(p, 0.0, 0.16, b.width, b.height, rng, 1.0, 1.0);
+        QVERIFY(far(99) == 0.f && far(6 * 10 + 6) == 0.f && far(5 * 10 + 5) != 0.f);
         // dilution blanks entries, more of the same as d grows
         const PatternBank r = randomBank(1000, 3, 7);
         const Matrix d1 = r.diluted(0.2), d2 = r.diluted(0.5);

@@ -1,5 +1,6 @@
 #include "widgets/memory/pattern_panel.h"
 
+#include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -21,6 +22,7 @@ QColor pixel(float v) { return v > 0.f ? kInk : (v < 0.f ? kPaper : kBlank); }
 
 PatternPanel::PatternPanel(QWidget* parent) : QWidget(parent) {
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+    setMouseTracking(true);  // the cue shows it can be clicked
     clear(tr("Add a Hopfield network fed by a pattern source (and run) to see its memory."));
 }
 
@@ -56,6 +58,7 @@ void PatternPanel::paintEvent(QPaintEvent*) {
     p.setRenderHint(QPainter::Antialiasing);
     p.fillRect(rect(), palette().base());
     const QFontMetrics fm(font());
+    cueRect_ = {};
     if (!message_.isEmpty() || data_.state.size() == 0) {
         p.setPen(palette().text().color());
         p.drawText(rect().adjusted(12, 12, -12, -12), Qt::AlignCenter | Qt::TextWordWrap, message_);
@@ -79,6 +82,7 @@ void PatternPanel::paintEvent(QPaintEvent*) {
     const QColor text = palette().text().color();
     QRectF r = drawImage(p, QRectF(x, top, cellW, side), data_.cue.size() ? data_.cue.data() : nullptr, data_.cue.size());
     caption(r, data_.cue.size() ? tr("cue") : tr("no cue"), text);
+    if (data_.cue.size()) cueRect_ = r;
     x += cellW + gap;
     r = drawImage(p, QRectF(x, top, cellW, side), data_.state.data(), data_.state.size());
     caption(r, tr("state"), text);
@@ -97,6 +101,22 @@ void PatternPanel::paintEvent(QPaintEvent*) {
     }
     const double barsTop = top + side + 2 * fm.height() + 10 + (shown < k ? fm.height() : 0);
     drawBars(p, QRectF(0, barsTop, width(), height() - barsTop));
+}
+
+void PatternPanel::mousePressEvent(QMouseEvent* e) {
+    if (e->button() == Qt::LeftButton && cueRect_.contains(e->position())) {
+        const QPointF at = e->position() - cueRect_.topLeft();
+        emit cueClicked(QPointF(at.x() / cueRect_.width(), at.y() / cueRect_.height()));
+        return;
+    }
+    QWidget::mousePressEvent(e);
+}
+
+void PatternPanel::mouseMoveEvent(QMouseEvent* e) {
+    const bool over = cueRect_.contains(e->position());
+    setCursor(over ? Qt::PointingHandCursor : Qt::ArrowCursor);
+    setToolTip(over ? tr("Click to erase a patch of the cue there (Ctrl+Z undoes it)") : QString());
+    QWidget::mouseMoveEvent(e);
 }
 
 void PatternPanel::drawBars(QPainter& p, const QRectF& area) const {

@@ -1,7 +1,8 @@
 // An associative memory at a glance: the cue it was given and its state as images, next to every
 // stored pattern, and below them the Mattis overlap of each pattern as a bar on a labelled axis
 // (−1…1), with the overlap theory predicts for its rank marked when the patterns are diluted.
-// Knows nothing of sessions: it draws the PatternPanelData it is given.
+// Knows nothing of sessions: it draws the PatternPanelData it is given, and says where the cue
+// image was clicked (cueClicked) for its owner to turn into an edit.
 #pragma once
 
 #include "core/model/types.h"
@@ -34,11 +35,19 @@ public:
     /// Most stored patterns drawn; more are summarised as "+n more".
     static constexpr int kMaxShown = 12;
 
-    QSize minimumSizeHint() const override { return {360, 300}; }
-    QSize sizeHint() const override { return {520, 420}; }
+    QSize minimumSizeHint() const override { return {360, 280}; }
+    QSize sizeHint() const override { return {520, 400}; }
+    /// Where the cue image was drawn last (empty when none).
+    QRectF cueRect() const { return cueRect_; }
+
+signals:
+    /// The cue image was clicked at `at`: fractions of its width and height (0..1, from the top left).
+    void cueClicked(QPointF at);
 
 protected:
     void paintEvent(QPaintEvent*) override;
+    void mousePressEvent(QMouseEvent* e) override;
+    void mouseMoveEvent(QMouseEvent* e) override;
 
 private:
     /// Draws `v` (width x height, ±1/0) into `r` keeping square pixels; returns the image rect.
@@ -47,6 +56,7 @@ private:
 
     PatternPanelData data_;
     QString message_;
+    QRectF cueRect_;
 };
 
 }  // namespace ganglion
