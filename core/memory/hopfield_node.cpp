@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -107,6 +108,10 @@ public:
         const double d = double((net_.stored().array() == 0.f).count()) / double(net_.stored().size());
         obs.arrays["overlap_prediction"] = memory::hierarchicalOverlaps(d, k);
         obs.scalars["dilution"] = d;
+        // the second-strongest |m|: ≈ 0 in serial retrieval, ≈ d(1 − d) in the multitasking hierarchy
+        Vector mag = m.cwiseAbs();
+        std::partial_sort(mag.data(), mag.data() + std::min(2, k), mag.data() + k, std::greater<float>());
+        obs.scalars["second_overlap"] = k > 1 ? double(mag(1)) : 0.0;
         obs.scalars["energy"] = net_.energy();
         obs.scalars["retrieval_accuracy"] = accuracy(targetOrBest());
         obs.scalars["sweeps"] = double(updates_) / double(n_);
@@ -203,7 +208,8 @@ NodeSpec makeHopfieldNetworkSpec() {
     s.title = "Hopfield network";
     s.category = "Memory";
     s.observables = {"overlaps", "overlap_prediction", "memory_state", "memory_cue", "memory_patterns",
-                     "memory_layout", "memory_target", "activations", "energy", "retrieval_accuracy", "overlap_*"};
+                     "memory_layout", "memory_target", "activations", "energy", "retrieval_accuracy", "second_overlap",
+                     "overlap_*"};
     s.help = "Associative memory of ±1 neurons: stores the incoming patterns ξ by the Hebbian rule "
              "J = (1/N) Σ ξ ξᵀ (zero diagonal) and, from each new cue, updates neurons by Glauber dynamics at "
              "temperature T (T = 0: s_i = sign(h_i)), asynchronously in random sweeps or synchronously. "

@@ -83,12 +83,14 @@ private slots:
         QVERIFY2(std::abs(m(0) - predicted(0)) < 0.03, qPrintable(text(m)));
         QVERIFY2(std::abs(m(1) - predicted(1)) < 0.06 && m(1) > 0.12, qPrintable("second pattern:" + text(m)));
         QVERIFY2(m(2) > 0.03 && m(2) < m(1) - 0.05, qPrintable("third pattern:" + text(m)));
+        QCOMPARE(e.scalars().at("Multitasking network/second_overlap"), double(m(1)));  // the curve it watches
         // the dilution moved to 0 while running: one pattern, retrieved whole
         QVERIFY(e.setParam(source, "dilution", 0.0));
         for (std::int64_t s = 0; s < presentFor; ++s) QVERIFY2(e.step(), e.error().c_str());
         const Vector serial = sortedOverlaps(e);
         qInfo("d = 0: sorted overlaps%s", qPrintable(text(serial)));
         QVERIFY2(serial(0) > 0.99 && serial(1) < 0.08, qPrintable(text(serial)));
+        QVERIFY(e.scalars().at("Multitasking network/second_overlap") < 0.08);
     }
 };
 
