@@ -63,17 +63,16 @@ private:
         fetched_.clear();
         status_->clear();
         node_.clear();
+        id_ = 0;
     }
 
     /// The cue comes from the node wired into the memory's "cue" input: when that node places its
     /// erased fragment by erase_x / erase_y, the click sets them (and a fragment size if it had none).
     void eraseCueAt(QPointF at) {
         Graph& g = session_->graph();
-        NodeId memory = 0, source = 0;
-        for (const auto& n : g.nodes())
-            if (n.name == node_) memory = n.id;
+        NodeId source = 0;
         for (const auto& e : g.edges())
-            if (memory && e.to.node == memory && e.to.port == "cue") source = e.from.node;
+            if (id_ && e.to.node == id_ && e.to.port == "cue") source = e.from.node;
         const Node* src = g.node(source);
         const NodeSpec* spec = src ? g.spec(source) : nullptr;
         if (!spec || !spec->param("erase_x") || !spec->param("erase_y") || !spec->param("erase")) {
@@ -138,6 +137,7 @@ private:
             restart();
             node_ = n->name;
         }
+        id_ = n->id;
         PatternPanelData d;
         const Matrix* layout = array(*n, "memory_layout");
         if (layout && layout->size() == 2) {
@@ -172,7 +172,8 @@ private:
     PatternPanel* panel_;
     QLabel* status_;
     MetricChart* history_;
-    std::string node_;
+    std::string node_;  ///< the memory shown (its metrics are "<name>/overlap_μ")
+    NodeId id_ = 0;
     std::map<std::string, std::size_t> fetched_;
     std::uint64_t generation_ = ~0ull;
     SnapshotPtr last_;

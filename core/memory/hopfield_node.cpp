@@ -134,21 +134,25 @@ public:
     }
 
     void loadState(const KernelState& state) override {
-        // Everything checked on copies first: a throw leaves the kernel as it was.
+        // Every entry's shape first, then the values, all on copies: a throw leaves the kernel as it was.
         auto it = state.find("patterns");
         if (it == state.end()) throw std::runtime_error("HopfieldNetwork state: missing 'patterns'");
         const Matrix& xi = it->second;
         if (xi.rows() != n_)
             throw std::runtime_error("HopfieldNetwork state: 'patterns' has " + std::to_string(xi.rows()) +
                                      " rows, expected " + std::to_string(n_));
-        for (Eigen::Index i = 0; i < xi.size(); ++i)
-            if (xi(i) != 0.f && xi(i) != 1.f && xi(i) != -1.f)
-                throw std::runtime_error("HopfieldNetwork state: 'patterns' holds an entry other than -1, 0, +1");
         const Matrix& s = checkedEntry(state, "HopfieldNetwork", "state", n_, 1);
         const Matrix& cue = checkedEntry(state, "HopfieldNetwork", "cue", n_ + 1, 1);
         const Matrix& budget = checkedEntry(state, "HopfieldNetwork", "budget", 1, 1);
         auto sw = state.find("sweep");
         if (sw == state.end()) throw std::runtime_error("HopfieldNetwork state: missing 'sweep'");
+        if (sw->second.cols() != 1 || (sw->second.rows() != 1 && sw->second.rows() != n_ + 1))
+            throw std::runtime_error("HopfieldNetwork state: 'sweep' has shape " + std::to_string(sw->second.rows()) +
+                                     "x" + std::to_string(sw->second.cols()) + ", expected " + std::to_string(n_ + 1) +
+                                     "x1");
+        for (Eigen::Index i = 0; i < xi.size(); ++i)
+            if (xi(i) != 0.f && xi(i) != 1.f && xi(i) != -1.f)
+                throw std::runtime_error("HopfieldNetwork state: 'patterns' holds an entry other than -1, 0, +1");
         memory::HopfieldNet net;
         if (xi.cols() > 0) {
             net.store(xi);
