@@ -1,7 +1,7 @@
 // The bundled memory examples do what their descriptions say: "Hopfield recall" cleans every
 // corrupted letter up into the stored one and ends after its cues; "Multitasking: parallel
-// retrieval" retrieves several patterns at once with hierarchical overlaps at d = 0.3 and a
-// single one when the dilution is moved to 0 while it runs.
+// retrieval" retrieves several patterns at once with hierarchical overlaps at d = 0.3, a single
+// one when the dilution is moved to 0 while it runs, and more alike amplitudes at d = 0.6.
 #include "core/engine/engine.h"
 #include "core/graph/json_io.h"
 #include "core/memory/hopfield.h"
@@ -67,7 +67,7 @@ private slots:
         QVERIFY2(e.finished(), "the run ends after its cues");
     }
 
-    void multitaskingRetrievesInParallelThenSerially() {
+    void multitaskingFollowsTheDilution() {
         const Graph g = load("memory_multitasking.json");
         Engine e;
         auto issues = e.build(g);
@@ -91,6 +91,12 @@ private slots:
         qInfo("d = 0: sorted overlaps%s", qPrintable(text(serial)));
         QVERIFY2(serial(0) > 0.99 && serial(1) < 0.08, qPrintable(text(serial)));
         QVERIFY(e.scalars().at("Multitasking network/second_overlap") < 0.08);
+        // and to strong dilution: the amplitudes draw together (towards the parallel regime)
+        QVERIFY(e.setParam(source, "dilution", 0.6));
+        for (std::int64_t s = 0; s < presentFor; ++s) QVERIFY2(e.step(), e.error().c_str());
+        const Vector strong = sortedOverlaps(e);
+        qInfo("d = 0.6: sorted overlaps%s", qPrintable(text(strong)));
+        QVERIFY2(strong(1) / strong(0) > 1.5 * m(1) / m(0) && strong(3) > 0.05, qPrintable(text(strong)));
     }
 };
 
