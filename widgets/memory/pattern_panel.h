@@ -35,8 +35,8 @@ public:
     /// Most stored patterns drawn; more are summarised as "+n more".
     static constexpr int kMaxShown = 12;
 
-    QSize minimumSizeHint() const override { return {360, 280}; }
-    QSize sizeHint() const override { return {520, 400}; }
+    QSize minimumSizeHint() const override { return {360, 240}; }
+    QSize sizeHint() const override { return {480, 300}; }
     /// Where the cue image was drawn last (empty when none).
     QRectF cueRect() const { return cueRect_; }
 
