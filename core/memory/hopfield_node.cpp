@@ -61,7 +61,7 @@ public:
         out[0].tensor.setZero(n_, 1);
         out[1].tensor.setZero(1, 1);
         if (net_.empty()) return;
-        if (in.size() > 1 && in[1]) {
+        if (in.size() > 1 && in[1] && ctx.phase == Phase::Train) {  // an evaluation pass leaves the recall alone
             const Matrix& cueIn = in[1]->tensor;
             if (cueIn.rows() != n_ || cueIn.cols() < 1)
                 throw std::runtime_error("cue: " + std::to_string(cueIn.rows()) + " entries, expected " +

@@ -64,7 +64,8 @@ public:
     }
 
     void forward(const StepContext& ctx, std::span<const Value* const>, std::span<Value> out) override {
-        const std::int64_t trial = std::int64_t(ctx.step) / presentFor_;
+        // Cues advance with training (simulation) steps; an evaluation pass sees the current one.
+        const std::int64_t trial = ctx.phase == Phase::Train || trial_ < 0 ? std::int64_t(ctx.step) / presentFor_ : trial_;
         if (trial != trial_ || cue_.size() == 0) {
             trial_ = trial;
             if (cueOf_ > k_)  // a live edit past the last pattern
@@ -82,7 +83,7 @@ public:
             out[1].tensor = cue_;
             out[2].tensor = Matrix::Constant(1, 1, float(target_ + 1));
         }
-        steps_ = ctx.step + 1;
+        if (ctx.phase == Phase::Train) steps_ = ctx.step + 1;
     }
 
     void observe(Observables& obs) const override {

@@ -65,6 +65,11 @@ private slots:
             QVERIFY(end.at("Hopfield/energy") < start.at("Hopfield/energy"));
         }
         QVERIFY2(e.finished(), "the run ends after its cues");
+        // an evaluation pass (the CLI runs one at the end) neither starts a new cue nor moves the state
+        const auto before = e.scalars();
+        e.evaluate();
+        QVERIFY(e.error().empty());
+        QVERIFY(e.scalars() == before);
     }
 
     void multitaskingFollowsTheDilution() {
