@@ -113,6 +113,19 @@ private slots:
         }
     }
 
+    void synchronousRecallBelowCapacity() {
+        // all neurons at once: from a 20% corrupted cue the pattern is reached as a fixed point too
+        HopfieldNet net = randomNet(1000, 30, 0.0, 22);
+        Rng rng(10);
+        for (int mu = 0; mu < 5; ++mu) {
+            net.setState(corruptCue(net.stored().col(mu), 0.2, 0.0, 0, 0, rng), rng);
+            long flips = -1;
+            for (int t = 0; t < 30 && flips != 0; ++t) flips = net.updateSync(0.0, rng);
+            QCOMPARE(flips, 0L);
+            QVERIFY2(net.overlaps()(mu) > 0.95, qPrintable(QString::number(net.overlaps()(mu))));
+        }
+    }
+
     void recallFailsAboveCapacity() {
         // K = 0.3 N is beyond the capacity 0.138 N: from the same 20% corrupted cues the network
         // drifts away from the pattern into a spin-glass state
