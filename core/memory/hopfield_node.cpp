@@ -218,8 +218,9 @@ NodeSpec makeHopfieldNetworkSpec() {
              "J = (1/N) Σ ξ ξᵀ (zero diagonal) and, from each new cue, updates neurons by Glauber dynamics at "
              "temperature T (T = 0: s_i = sign(h_i)), asynchronously in random sweeps or synchronously. "
              "Diluted patterns (entries 0) make it the multitasking network: several patterns are retrieved at "
-             "once, with overlaps (1−d), d(1−d), d²(1−d)… at mild dilution d. Publishes the Mattis overlaps, "
-             "the energy per neuron and the retrieval accuracy (share of the target pattern's bits right).";
+             "once, with overlaps (1−d), d(1−d), d²(1−d)… at mild dilution d. Publishes the Mattis overlaps (as "
+             "curves overlap_1… for up to 16 patterns), the energy per neuron and the retrieval accuracy (share of "
+             "the target pattern's bits right).";
     s.reference = "Hopfield (1982), PNAS 79; Agliari, Alessandrelli, Barra & Ricci-Tersenghi (2023), Parallel "
                   "learning by multitasking neural networks";
     s.inputs = {{"patterns", PortType::Tensor, "neurons x patterns to store (sign kept, 0 = blank)"},
