@@ -131,15 +131,18 @@ void MainWindow::applyDefaultSizes() {
                 const NodeSpec* spec = NodeRegistry::instance().find(n.type);
                 curvesFirst = curvesFirst || (spec && spec->role == NodeRole::Loss);
             }
-            // Each side asks for what it shows without a scroll bar (its size hint); when both fit,
-            // the rest goes to the side the document is read on; when not, both give in proportion.
+            // Each side asks for what it shows without a scroll bar (its size hint). When both
+            // fit, the rest goes to the side the document is read on. When not, that side gets
+            // its need as long as the other keeps a usable strip (curves 160 px, views 35 %).
             const int needCurves = std::max(viewOf(top)->sizeHint().height(), viewOf(top)->minimumSizeHint().height()) + 24;
             int needViews = minBelow;
             for (QDockWidget* d : below) needViews = std::max(needViews, viewOf(d)->sizeHint().height());
             needViews += 24;
-            int lower = column * needViews / std::max(1, needViews + needCurves);
+            int lower;
             if (needViews + needCurves <= column)
                 lower = curvesFirst ? std::clamp(column * 40 / 100, needViews, column - needCurves) : column - needCurves;
+            else
+                lower = curvesFirst ? std::max(column - needCurves, column * 35 / 100) : std::min(needViews, column - 160);
             resizeDocks({top, below.front()}, {column - lower, lower}, Qt::Vertical);
         }
     }

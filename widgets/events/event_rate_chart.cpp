@@ -1,5 +1,7 @@
 #include "widgets/events/event_rate_chart.h"
 
+#include "widgets/plots/axis_ticks.h"
+
 #include <QPainter>
 #include <QPainterPath>
 
@@ -58,7 +60,22 @@ void EventRateChart::paintEvent(QPaintEvent*) {
     QPainterPath line(pt(std::max(t0, samples_.front().first), samples_.front().second));
     for (const auto& s : samples_) line.lineTo(pt(std::max(t0, s.first), s.second));
     p.drawPath(line);
+    // time ticks in seconds before now along the bottom edge, inside the strip
     p.setPen(palette().text().color());
+    const QFontMetrics fm = p.fontMetrics();
+    const AxisTicks tt = niceTicks(0, range, std::clamp(int(plot.width() / 70), 2, 6));
+    double freeUntil = plot.right() + 1;  // right to left: "now" first
+    for (double ago : tt.values) {
+        if (ago > range) continue;
+        const double x = plot.right() - ago / range * plot.width();
+        p.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() - 4));
+        const QString label = ago == 0 ? tr("now") : tr("−%1 s").arg(compactNumber(ago, tt.step));
+        const double w = fm.horizontalAdvance(label);
+        const double left = std::clamp(x - w / 2, plot.left() + 2, plot.right() - w - 2);
+        if (left + w > freeUntil - 6) continue;
+        p.drawText(QPointF(left, plot.bottom() - 5), label);
+        freeUntil = left;
+    }
     p.drawText(rect().adjusted(4, 0, -4, 0), Qt::AlignLeft | Qt::AlignTop,
                tr("event rate %1 (peak %2, last %3 s)").arg(formatRate(samples_.back().second), formatRate(maxRate))
                    .arg(span_, 0, 'g', 3));

@@ -2,6 +2,8 @@
 
 #include "widgets/kan/kan_network_widget.h"
 
+#include "widgets/plots/axis_ticks.h"
+
 #include <QPainter>
 #include <QPainterPath>
 
@@ -37,7 +39,7 @@ void KanEdgePlot::paintEvent(QPaintEvent*) {
         p.drawText(rect(), Qt::AlignCenter, tr("Click an edge to inspect it"));
         return;
     }
-    const QRectF area = QRectF(rect()).adjusted(44, 22, -10, -26);
+    const QRectF area = QRectF(rect()).adjusted(58, 22, -10, -26);
     const auto& e = d_.edge;
     float ymin = *std::min_element(e.y.begin(), e.y.end()), ymax = *std::max_element(e.y.begin(), e.y.end());
     for (size_t k = 0; k < e.ctrlY.size(); ++k)
@@ -91,10 +93,32 @@ void KanEdgePlot::paintEvent(QPaintEvent*) {
     const QString head = d_.title + (e.symbolic ? QString("  =  %1  (R² %2)").arg(QString::fromStdString(e.label)).arg(e.r2, 0, 'f', 4)
                                                : QString("  score %1").arg(e.score, 0, 'g', 3));
     p.drawText(QRectF(area.left(), 2, area.width(), 18), Qt::AlignLeft | Qt::AlignVCenter, head);
-    p.drawText(QRectF(0, area.top() - 6, 42, 14), Qt::AlignRight, QString::number(ymax, 'g', 3));
-    p.drawText(QRectF(0, area.bottom() - 8, 42, 14), Qt::AlignRight, QString::number(ymin, 'g', 3));
-    p.drawText(QRectF(area.left() - 20, area.bottom() + 4, 40, 14), Qt::AlignCenter, QString::number(x0, 'g', 3));
-    p.drawText(QRectF(area.right() - 20, area.bottom() + 4, 40, 14), Qt::AlignCenter, QString::number(x1, 'g', 3));
+    // nice ticks on both axes: φ(x) up the side, the input x along the bottom
+    const QFontMetrics fm = p.fontMetrics();
+    const AxisTicks ty = niceTicks(ymin, ymax, std::clamp(int(area.height() / 28), 2, 6));
+    for (double v : ty.values) {
+        if (v < ymin || v > ymax) continue;
+        const double y = Y(float(v));
+        p.drawLine(QPointF(area.left() - 3, y), QPointF(area.left(), y));
+        p.drawText(QRectF(0, y - 7, area.left() - 5, 14), Qt::AlignRight | Qt::AlignVCenter, compactNumber(v, ty.step));
+    }
+    const AxisTicks tx = niceTicks(x0, x1, std::clamp(int(area.width() / 60), 2, 8));
+    double freeFrom = 0;
+    for (double v : tx.values) {
+        if (v < x0 || v > x1) continue;
+        const double x = X(float(v));
+        p.drawLine(QPointF(x, area.bottom()), QPointF(x, area.bottom() + 3));
+        const QString label = compactNumber(v, tx.step);
+        const double w = fm.horizontalAdvance(label);
+        if (x - w / 2 < freeFrom) continue;
+        p.drawText(QPointF(x - w / 2, area.bottom() + 3 + fm.ascent()), label);
+        freeFrom = x + w / 2 + 6;
+    }
+    p.save();  // axis names: the edge's input and its function value
+    p.translate(10, area.center().y());
+    p.rotate(-90);
+    p.drawText(QRectF(-area.height() / 2, -8, area.height(), 14), Qt::AlignCenter, tr("φ(x)"));
+    p.restore();
 }
 
 }  // namespace ganglion

@@ -1,5 +1,7 @@
 #include "widgets/sparsity/activation_histogram.h"
 
+#include "widgets/plots/axis_ticks.h"
+
 #include <QPainter>
 
 #include <algorithm>
@@ -72,11 +74,29 @@ void ActivationHistogram::paintEvent(QPaintEvent*) {
     for (std::size_t i = 0; i < counts_.size(); ++i) bar(int(i) + 2, counts_[i], QColor(50, 90, 170));
     p.setPen(palette().text().color());
     p.drawLine(area.bottomLeft(), area.bottomRight());
-    const double zeroLabelW = p.fontMetrics().horizontalAdvance(tr("= 0")) + 6;
+    const QFontMetrics fm = p.fontMetrics();
+    const double zeroLabelW = fm.horizontalAdvance(tr("= 0")) + 6;
     p.drawText(QRectF(area.left(), area.bottom() + 2, zeroLabelW, 16), Qt::AlignLeft, tr("= 0"));
-    p.drawText(QRectF(area.left() + std::max(2 * bw, zeroLabelW), area.bottom() + 2, 80, 16), Qt::AlignLeft,
-               QString::number(lo_, 'g', 3));
-    p.drawText(QRectF(area.right() - 80, area.bottom() + 2, 80, 16), Qt::AlignRight, QString::number(hi_, 'g', 3));
+    // the value axis under the bins: nice ticks between the smallest and largest nonzero value
+    const double x0 = area.left() + 2 * bw, x1 = area.right();
+    const AxisTicks t = niceTicks(lo_, hi_, std::clamp(int((x1 - x0) / 60), 2, 8));
+    double freeFrom = area.left() + zeroLabelW;  // labels never overlap "= 0" or each other
+    for (double v : t.values) {
+        if (v < lo_ - 1e-9 * (hi_ - lo_) || v > hi_ + 1e-9 * (hi_ - lo_)) continue;
+        const double x = x0 + (v - lo_) / (hi_ - lo_) * (x1 - x0);
+        p.drawLine(QPointF(x, area.bottom()), QPointF(x, area.bottom() + 3));
+        const QString label = compactNumber(v, t.step);
+        const double w = fm.horizontalAdvance(label);
+        const double left = std::clamp(x - w / 2, area.left(), x1 - w);
+        if (left < freeFrom) continue;
+        p.drawText(QPointF(left, area.bottom() + 3 + fm.ascent()), label);
+        freeFrom = left + w + 6;
+    }
+    // the count scale: the tallest bar's count, at its height
+    p.setPen(palette().placeholderText().color());
+    p.drawLine(QPointF(area.left(), area.top()), QPointF(area.right(), area.top()));
+    p.drawText(QRectF(area.left(), area.top() + 1, area.width(), 14), Qt::AlignRight | Qt::AlignTop,
+               tr("%1 values").arg(compactNumber(maxCount, 1)));
 }
 
 }  // namespace ganglion
