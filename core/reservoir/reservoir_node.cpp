@@ -7,7 +7,7 @@
 namespace ganglion {
 
 namespace {
-constexpr int kTraceNeurons = 8, kTraceSteps = 120;
+constexpr int kTraceNeurons = 16, kTraceSteps = 120;
 constexpr float kAverage = 0.02f;  // weight of the newest step in the views' running averages
 
 reservoir::Activation activationOf(const std::string& s) {
@@ -173,9 +173,7 @@ void ReservoirKernel::observe(Observables& obs) const {
         Matrix tr(trace_.rows(), traceCount_);
         for (int k = 0; k < traceCount_; ++k)
             tr.col(k) = trace_.col((traceHead_ - traceCount_ + k + kTraceSteps) % kTraceSteps);
-        obs.arrays["trace"] = tr;
-        const auto [lo, hi] = reservoir::rateRange(cfg_.activation);
-        if (std::isfinite(lo)) obs.arrays["trace_range"] = (Matrix(2, 1) << lo, hi).finished();
+        obs.arrays["activations"] = tr;  // the canvas thumbnail: a heat map of recent rates
     }
 }
 
@@ -249,8 +247,8 @@ NodeSpec makeReservoirSpec() {
         intParam("washout", 100, 0, 1000000, "Initial steps not recorded (the transient from rest)."),
     };
     s.observables = {"memory_capacity", "nrmse", "mean_rate", "rate_error", "mean_inhibitory_gain", "ei_ratio",
-                     "ei_input", "rate_target", "inhibitory_gain", "r2_per_target", "trace", "trace_range"};
-    s.thumbnail = Thumbnail::Trace;
+                     "ei_input", "rate_target", "inhibitory_gain", "r2_per_target", "activations"};
+    s.thumbnail = Thumbnail::Activations;
     s.create = [] { return std::make_unique<ReservoirKernel>(); };
     s.example = [](const std::string&) {
         NodeExample ex;

@@ -40,7 +40,7 @@ private:
     int window_ = 2000, refitEvery_ = 250, washout_ = 100, targets_ = 0;
     std::uint64_t steps_ = 0;  ///< time steps since build or load
     Vector avgExc_, avgInh_, avgRate_;  ///< exponential averages for the views (gain-scaled inhibition)
-    Matrix trace_;                      ///< a few neurons' recent rates (thumbnail)
+    Matrix trace_;                      ///< a few neurons' recent rates (the thumbnail)
     int traceHead_ = 0, traceCount_ = 0;
     std::vector<float> in_, goal_;      ///< one step's input and target (no allocation per step)
 };

@@ -44,7 +44,7 @@ void ReservoirTaskKernel::forward(const StepContext& ctx, std::span<const Value*
 void ReservoirTaskKernel::observe(Observables& obs) const {
     Matrix tr(1, kRecent);
     for (int k = 0; k < kRecent; ++k) tr(0, k) = recent_(0, (recentHead_ + k) % kRecent);
-    obs.arrays["trace"] = tr;
+    obs.arrays["activations"] = tr;  // the canvas thumbnail: recent inputs
 }
 
 KernelState ReservoirTaskKernel::saveState() const { return {{"task_seed", seedState(seed_)}}; }
@@ -76,8 +76,8 @@ NodeSpec makeReservoirTaskSpec() {
         floatParam("mg_tau", 17.0, 1.0, 100.0, "Mackey-Glass delay τ (17: mildly chaotic).", "time units"),
         floatParam("mg_sample", 1.0, 0.1, 10.0, "Mackey-Glass time between samples.", "time units"),
     };
-    s.observables = {"trace"};
-    s.thumbnail = Thumbnail::Trace;
+    s.observables = {"activations"};
+    s.thumbnail = Thumbnail::Activations;
     s.create = [] { return std::make_unique<ReservoirTaskKernel>(); };
     return s;
 }
