@@ -44,11 +44,14 @@ def main():
 
     for t in range(200):
         x, r, gain = step(x, r, gain, u[t])
-    t0 = time.perf_counter()
-    for t in range(200, 200 + a.steps):
-        x, r, gain = step(x, r, gain, u[t])
-    dt = time.perf_counter() - t0
-    print(f"figure: numpy_reservoir_steps_per_s={a.steps / dt:.1f}")
+    best = float("inf")  # the best of three blocks: a loaded machine only ever slows a block down
+    block = a.steps // 3
+    for b in range(3):
+        t0 = time.perf_counter()
+        for t in range(200 + b * block, 200 + (b + 1) * block):
+            x, r, gain = step(x, r, gain, u[t])
+        best = min(best, time.perf_counter() - t0)
+    print(f"figure: numpy_reservoir_steps_per_s={block / best:.1f}")
 
     # refit: ridge over a window of states, 30% held out, as RidgeReadout::refit
     states = rng.random((a.window, n)).astype(np.float32)

