@@ -163,6 +163,47 @@ private slots:
         QVERIFY(adapted.gain.mean() > 0.6f);
     }
 
+    // The memory task's target k is the input k steps back (0 before the stream began); the
+    // prediction tasks' target is the next input.
+    void tasksTargetWhatTheySay() {
+        TaskStream mem;
+        mem.reset(Task::Memory, 5, 25, 17, 1, 3);
+        std::vector<float> inputs, y(5);
+        for (int t = 0; t < 50; ++t) {
+            float u = 0;
+            mem.next(&u, y.data());
+            QVERIFY(u > -1.f && u < 1.f);
+            for (int k = 1; k <= 5; ++k) QCOMPARE(y[std::size_t(k - 1)], t - k >= 0 ? inputs[std::size_t(t - k)] : 0.f);
+            inputs.push_back(u);
+        }
+        for (Task task : {Task::Sine, Task::MackeyGlass}) {
+            TaskStream s;
+            s.reset(task, 1, 25, 17, 1, 3);
+            float u = 0, next = 0, prevTarget = 0;
+            for (int t = 0; t < 60; ++t) {
+                s.next(&u, &next);
+                if (t > 0) QCOMPARE(u, prevTarget);
+                prevTarget = next;
+            }
+        }
+    }
+
+    // Heterogeneous targets spread log-normally around the mean and stay inside the rate range.
+    void targetsAreSpreadWithinRange() {
+        NetworkConfig cfg;
+        cfg.targetRate = 0.5;
+        cfg.targetSpread = 1.0;
+        Rng rng(2);
+        EINetwork net;
+        net.build(cfg, rng);
+        QVERIFY(net.target.minCoeff() >= 0.01f && net.target.maxCoeff() <= 0.99f);
+        const float sd = std::sqrt((net.target.array() - net.target.mean()).square().mean());
+        QVERIFY2(sd > 0.1f, qPrintable(QString("spread %1").arg(sd)));
+        cfg.targetSpread = 0.0;
+        net.build(cfg, rng);
+        QVERIFY(net.target.minCoeff() == 0.5f && net.target.maxCoeff() == 0.5f);
+    }
+
     // RK4 with h = 0.1 against h = 0.02 from the same constant history: the first 100 samples agree.
     void mackeyGlassIsDiscretisedConsistently() {
         MackeyGlass coarse(17, 1, 0.1, 0), fine(17, 1, 0.02, 0);
