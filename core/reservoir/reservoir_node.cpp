@@ -218,7 +218,7 @@ NodeSpec makeReservoirSpec() {
     s.inputs = {{"in", PortType::Tensor, "input x time steps (one column per step)"},
                 {"target", PortType::Tensor, "what the readout learns, targets x time steps", true}};
     s.outputs = {{"state", PortType::Tensor, "rates of every neuron, neurons x time steps"},
-                 {"prediction", PortType::Tensor, "readout, targets x time steps"}};
+                 {"prediction", PortType::Tensor, "readout, targets x time steps (one row of zeros without a target)"}};
     s.params = {
         intParam("neurons", 200, 2, 20000, "Number of neurons N."),
         floatParam("inhibitory_fraction", 0.2, 0.0, 0.9, "Fraction of the neurons that are inhibitory."),
