@@ -22,7 +22,7 @@ PACKAGES=(
   libvtk9-dev libeigen3-dev libhdf5-dev nlohmann-json3-dev libmuparser-dev
   liblz4-dev libzstd-dev zlib1g-dev
   xvfb xauth fonts-dejavu-core dataset-fashion-mnist
-  python3-numpy  # only for the NumPy peer that bench/bench_hopfield runs (bench/peers/hopfield_numpy.py)
+  python3-numpy libopenblas0-pthread  # the NumPy peers of the benchmarks (bench/peers: Hopfield, reservoir), on an optimised BLAS
 )
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)  # libFuzzer and the clang sanitizer runtimes
 

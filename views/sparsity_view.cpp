@@ -3,6 +3,7 @@
 #include "document/session.h"
 #include "widgets/plots/metric_chart.h"
 #include "widgets/sparsity/activation_histogram.h"
+#include "views/metric_feed.h"
 #include "views/view_registry.h"
 
 #include <QComboBox>
@@ -21,7 +22,7 @@ namespace {
 
 class SparsityView : public QWidget {
 public:
-    SparsityView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
+    SparsityView(Session* s, QWidget* parent) : QWidget(parent), session_(s), feed_(s) {
         setProperty(kViewObservables, QStringList{"weight_sparsity"});
         auto* lay = new QGridLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
@@ -79,27 +80,15 @@ private:
         weight_->clear();
         act_->clear();
         live_->clear();
-        fetched_.clear();
+        feed_.reset();
         hist_->clear();
     }
 
-    void pull(MetricChart* c, const std::string& name) {
-        const std::size_t from = fetched_[name];
-        auto pts = session_->metrics().series(name, from);
-        if (pts.empty()) return;
-        fetched_[name] = from + pts.size();
-        std::vector<QPointF> q;
-        q.reserve(pts.size());
-        for (const auto& p : pts) q.emplace_back(double(p.step), p.value);
-        c->appendPoints(QString::fromStdString(name), q);
-    }
+    void pull(MetricChart* c, const std::string& name) { feed_.pull(c, name); }
 
     void poll() {
         const auto& m = session_->metrics();
-        if (m.generation() != generation_) {
-            generation_ = m.generation();
-            restart();
-        }
+        if (feed_.restarted()) restart();
         const std::vector<std::string> metricNames = m.names();
         auto has = [&](const std::string& n) {
             return std::find(metricNames.begin(), metricNames.end(), n) != metricNames.end();
@@ -159,8 +148,7 @@ private:
     QWidget* histBox_ = nullptr;
     QGridLayout* grid_ = nullptr;
     bool wide_ = false;
-    std::map<std::string, std::size_t> fetched_;
-    std::uint64_t generation_ = ~0ull;
+    MetricFeed feed_;
     SnapshotPtr last_;
 };
 

@@ -14,3 +14,4 @@ GANGLION_VIEW(makeG2GConnectivityView, "G2G connectivity", Qt::RightDockWidgetAr
 GANGLION_VIEW(makeSparsityView, "Sparsity dashboard", Qt::BottomDockWidgetArea)
 GANGLION_VIEW(makeKanView, "KAN splines", Qt::RightDockWidgetArea)
 GANGLION_VIEW(makePatternView, "Patterns", Qt::RightDockWidgetArea)
+GANGLION_VIEW(makeEIBalanceView, "E/I balance", Qt::RightDockWidgetArea)

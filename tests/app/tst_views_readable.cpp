@@ -190,7 +190,8 @@ private slots:
             ++views;
             auto inspect = [&](const QString& name) {
                 const QImage shot = dock->widget()->grab().toImage();
-                if (!saveDir.isEmpty()) shot.save(QDir(saveDir).filePath(QFileInfo(file).baseName() + "__" + name + ".png"));
+                if (!saveDir.isEmpty())  // a view title may hold a slash ("E/I balance")
+                    shot.save(QDir(saveDir).filePath(QFileInfo(file).baseName() + "__" + QString(name).replace('/', '-') + ".png"));
                 const double drawn = drawnShare(shot);
                 if (drawn < 0.005) problems << QString("view '%1' is blank (%2% drawn)").arg(name).arg(drawn * 100, 0, 'f', 2);
                 for (QChartView* chart : dock->widget()->findChildren<QChartView*>())
