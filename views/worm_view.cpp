@@ -143,8 +143,10 @@ std::shared_ptr<worm::CircuitTrace> expandedCircuitTrace(const Graph& g, const S
 class WormView : public QWidget {
 public:
     WormView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
-        // swimmers, circuits, and the parts of an expanded circuit (each publishes its "trace")
-        setProperty(kViewObservables, QStringList{"swimmer", "ncap_trace", "trace"});
+        // swimmers and circuits bring the view up; it also draws the "trace" of each part of an
+        // expanded circuit, but that name is every node's generic trace thumbnail (a reservoir's,
+        // a trainer's), so it does not make the view relevant on its own
+        setProperty(kViewObservables, QStringList{"swimmer", "ncap_trace"});
         auto* lay = new QVBoxLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
         auto* bar = new QHBoxLayout;
