@@ -237,6 +237,26 @@ private slots:
         saveShot(&r.canvas, QString("feedback_%1.png").arg(QTest::currentDataTag()).replace(' ', '_'));
     }
 
+    void parallelFeedbackWiresTakeTheirOwnLanes() {
+        // two wires from one node back into two inputs of a node on its left: each has its own
+        // lane, so both can be seen and picked
+        Rig r;
+        r.stack.push(new AddNodeCommand(r.graph, "Dense", QPointF(600, 0)));
+        const NodeId a = r.lastNode();
+        r.stack.push(new AddNodeCommand(r.graph, "Loss", QPointF(0, 0)));
+        const NodeId b = r.lastNode();
+        r.stack.push(new ConnectCommand(r.graph, {a, "out"}, {b, "pred"}));
+        r.stack.push(new ConnectCommand(r.graph, {a, "out"}, {b, "target"}));
+        GraphScene* scene = r.canvas.graphScene();
+        EdgeItem* first = scene->edgeItem(r.graph.edgeIntoPort({b, "pred"})->id);
+        EdgeItem* second = scene->edgeItem(r.graph.edgeIntoPort({b, "target"})->id);
+        QVERIFY(first->isBackward() && second->isBackward());
+        const QPointF m1 = first->path().pointAtPercent(0.5), m2 = second->path().pointAtPercent(0.5);
+        QVERIFY2(std::abs(m1.y() - m2.y()) >= 8, qPrintable(QString("lanes at y %1 and %2").arg(m1.y()).arg(m2.y())));
+        QCOMPARE(r.canvas.itemAt(r.view(m1)), static_cast<QGraphicsItem*>(first));
+        QCOMPARE(r.canvas.itemAt(r.view(m2)), static_cast<QGraphicsItem*>(second));
+    }
+
     void emptyCanvasSaysHowToStart() {
         Rig r;
         QVERIFY(r.canvas.emptyHint().contains("Tab"));

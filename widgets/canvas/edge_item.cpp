@@ -23,6 +23,7 @@ namespace {
 constexpr double kStub = 22;      // straight run out of / into a port before a feedback wire turns
 constexpr double kLaneGap = 26;   // distance of a feedback lane from the nodes it passes
 constexpr double kCorner = 14;    // corner radius of a feedback wire
+constexpr double kLaneSpacing = 10;  // between parallel feedback wires
 
 /// Polyline through `pts` with each inner corner rounded (radius limited by the segments).
 QPainterPath roundedPolyline(const std::vector<QPointF>& pts) {
@@ -45,12 +46,13 @@ QPainterPath roundedPolyline(const std::vector<QPointF>& pts) {
 
 bool isBackwardWire(const QPointF& from, const QPointF& to) { return to.x() < from.x() + 8; }
 
-QPainterPath feedbackPath(const QPointF& from, const QPointF& to, const QRectF& obstacles) {
-    const double below = obstacles.bottom() + kLaneGap, above = obstacles.top() - kLaneGap;
+QPainterPath feedbackPath(const QPointF& from, const QPointF& to, const QRectF& obstacles, int laneIndex) {
+    const double spread = kLaneSpacing * std::max(0, laneIndex);
+    const double below = obstacles.bottom() + kLaneGap + spread, above = obstacles.top() - kLaneGap - spread;
     const auto travel = [&](double lane) { return std::abs(from.y() - lane) + std::abs(to.y() - lane); };
     const double lane = travel(above) < travel(below) ? above : below;
-    const double outX = std::max(from.x(), obstacles.right()) + kStub;
-    const double inX = std::min(to.x(), obstacles.left()) - kStub;
+    const double outX = std::max(from.x(), obstacles.right()) + kStub + spread;
+    const double inX = std::min(to.x(), obstacles.left()) - kStub - spread;
     return roundedPolyline({from, {outX, from.y()}, {outX, lane}, {inX, lane}, {inX, to.y()}, to});
 }
 
@@ -83,7 +85,11 @@ void EdgeItem::updatePath() {
             const QRectF r = n->sceneBoundingRect();
             if (r.right() > left && r.left() < right) box |= r;
         }
-        path_ = feedbackPath(from, to, box);
+        // parallel feedback wires between the same two nodes: one lane each, in edge order
+        int lane = 0;
+        for (const Edge& other : g->edges())
+            if (other.id < e->id && other.from.node == e->from.node && other.to.node == e->to.node) ++lane;
+        path_ = feedbackPath(from, to, box, lane);
     } else {
         path_ = connectionPath(from, to);
     }

@@ -21,7 +21,9 @@ bool isBackwardWire(const QPointF& from, const QPointF& to);
 /// A backward wire's route around `obstacles` (the nodes it must not cross, scene
 /// coordinates): out of `from` to the right, along a lane just below the obstacles (or above,
 /// when that is shorter), and into `to` from the left, with rounded corners.
-QPainterPath feedbackPath(const QPointF& from, const QPointF& to, const QRectF& obstacles);
+/// `lane` > 0 moves the route one lane further out (parallel feedback wires between the same
+/// two nodes each get their own lane, so none hides another).
+QPainterPath feedbackPath(const QPointF& from, const QPointF& to, const QRectF& obstacles, int lane = 0);
 
 class EdgeItem : public QGraphicsItem {
 public:

@@ -244,6 +244,7 @@ void GraphScene::edgeAdded(EdgeId id) {
 
 void GraphScene::edgeRemoved(EdgeId id) {
     delete edges_.take(id);
+    rerouteFeedback();  // a parallel feedback wire may move into the freed lane
     for (auto* n : std::as_const(nodes_)) n->update();  // connected/unconnected port rings
     emit contentChanged();
 }
