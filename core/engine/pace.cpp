@@ -26,8 +26,15 @@ std::string number(double v) {
 }  // namespace
 
 bool simulatesTime(const Graph& g) {
-    for (const auto& n : g.nodes())
-        if (const NodeSpec* s = g.spec(n.id); s && s->timed) return true;
+    const double dt = g.settings().dt;
+    for (const auto& n : g.nodes()) {
+        const NodeSpec* s = g.spec(n.id);
+        if (!s) continue;
+        if (s->timed) return true;
+        if (!s->stepSecondsParam.empty() && n.params.has(s->stepSecondsParam) && dt > 0 &&
+            std::abs(n.params.getFloat(s->stepSecondsParam) - dt) <= 1e-9 * dt)
+            return true;
+    }
     return false;
 }
 

@@ -106,6 +106,10 @@ struct NodeSpec {
     /// The kernel advances simulated time by the graph's dt every step (spiking populations,
     /// bodies, event streams), so a graph holding it can run at "real time" (core/engine/pace.h).
     bool timed = false;
+    /// Optional, instead of `timed`: the parameter (in seconds) by which the kernel advances
+    /// simulated time each step (a swimmer's control_dt). A graph whose dt equals it can run at
+    /// "real time"; one whose dt differs counts in steps/s, since its clock would be wrong.
+    std::string stepSecondsParam;
     /// Optional: a typical configuration, for types whose defaults or port types alone do not
     /// make a runnable node (a file to read, inputs of a particular width, labels). `dir` is a
     /// writable folder: types that read files write a small valid one there with the project's

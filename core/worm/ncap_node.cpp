@@ -191,6 +191,7 @@ NodeSpec makeNcapCircuitSpec() {
     s.type = "NcapCircuit";
     s.title = "NCAP swimmer circuit";
     s.category = "C. elegans";
+    s.stepSecondsParam = "control_dt";  // a graph with dt = control_dt runs at "real time"
     s.observables = {"ncap_trace", "activations", "torque"};
     s.help = "The C. elegans forward-locomotion circuit as a controller: per joint a dorsal and a "
              "ventral B-neuron and muscle (graded, clamp(x,0,1)). The head B-neurons follow a "

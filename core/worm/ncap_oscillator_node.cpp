@@ -59,6 +59,7 @@ NodeSpec makeNcapOscillatorSpec() {
     s.type = "NcapOscillator";
     s.title = "Head oscillator";
     s.category = "C. elegans";
+    s.stepSecondsParam = "control_dt";  // a graph with dt = control_dt runs at "real time"
     s.observables = {"activations", "trace"};
     s.thumbnail = Thumbnail::Trace;
     s.help = "The NCAP circuit's head oscillator: a square wave, 1 on 'dorsal' for the first half "

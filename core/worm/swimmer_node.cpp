@@ -159,6 +159,7 @@ NodeSpec makeSwimmerBodySpec() {
     s.type = "SwimmerBody";
     s.title = "Swimmer body";
     s.category = "C. elegans";
+    s.stepSecondsParam = "control_dt";  // a graph with dt = control_dt runs at "real time"
     s.observables = {"swimmer", "angles", "activations"};
     s.help = "A planar chain of rigid links (joints = torque inputs) swimming in a viscous fluid. "
              "Drag follows resistive force theory: each element is resisted more across the body "

@@ -104,6 +104,12 @@ private slots:
         // which graphs simulate time: spiking networks yes, a classifier no
         QVERIFY(SpeedScale::forGraph(example("snn_stdp.json")).timed());
         QVERIFY(!SpeedScale::forGraph(example("spiral_classifier.json")).timed());
+        // a swimmer advances control_dt a step: real time when the graph's dt is the same, else
+        // steps/s (its clock would run at the wrong rate)
+        Graph worm = example("worm_swimmer.json");
+        QVERIFY(SpeedScale::forGraph(worm).timed());
+        worm.settings().dt = 0.01;
+        QVERIFY(!SpeedScale::forGraph(worm).timed());
     }
 
     void settingsRoundTripAndValidation() {
