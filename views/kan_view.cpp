@@ -1,5 +1,6 @@
 // KAN view: the spline network of the selected chain of KanLayer nodes (pykan-style plot,
-// live), a detail plot of the clicked edge with its symbolic candidates, and the KAN
+// live; crowded layers as their strongest edges), an input-importance map when a layer's inputs
+// are an image, a ranked strip of the most important edges, a detail plot of the clicked edge with its symbolic candidates, and the KAN
 // operations (prune, auto-snap, accept a candidate, grid update/extension, network formula),
 // all run on the engine thread through EngineRunner::post.
 #include "document/graph_commands.h"
@@ -8,6 +9,8 @@
 #include "core/kan/kan_net.h"
 #include "core/kan/kan_node.h"
 #include "widgets/kan/kan_edge_plot.h"
+#include "widgets/kan/kan_edge_strip.h"
+#include "widgets/kan/kan_importance_panel.h"
 #include "widgets/kan/kan_network_widget.h"
 #include "views/view_registry.h"
 
@@ -104,7 +107,17 @@ public:
         lay->addLayout(bar2);
 
         auto* split = new QSplitter(Qt::Vertical, this);
-        net_ = new KanNetworkWidget(split);
+        auto* top = new QSplitter(Qt::Horizontal, split);
+        importance_ = new KanImportancePanel(top);
+        importance_->setObjectName("kanImportance");
+        importance_->hide();  // shown when a layer's inputs are an image
+        net_ = new KanNetworkWidget(top);
+        top->addWidget(importance_);
+        top->addWidget(net_);
+        top->setStretchFactor(0, 1);
+        top->setStretchFactor(1, 1);
+        strip_ = new KanEdgeStrip(split);
+        strip_->setObjectName("kanEdgeStrip");
         auto* detail = new QWidget(split);
         auto* dl = new QHBoxLayout(detail);
         dl->setContentsMargins(0, 0, 0, 0);
@@ -122,10 +135,12 @@ public:
         row->addWidget(revert);
         side->addLayout(row);
         dl->addLayout(side, 2);
-        split->addWidget(net_);
+        split->addWidget(top);
+        split->addWidget(strip_);
         split->addWidget(detail);
         split->setStretchFactor(0, 3);
-        split->setStretchFactor(1, 2);
+        split->setStretchFactor(1, 0);
+        split->setStretchFactor(2, 1);
         lay->addWidget(split, 1);
         status_ = new QLabel(this);
         status_->setWordWrap(true);
@@ -133,6 +148,7 @@ public:
         lay->addWidget(status_);
 
         connect(net_, &KanNetworkWidget::edgeClicked, this, [this](int l, int i, int o) { selectEdge(l, i, o); });
+        connect(strip_, &KanEdgeStrip::edgeClicked, this, [this](int l, int i, int o) { selectEdge(l, i, o); });
         connect(prune, &QPushButton::clicked, this, [this] {
             const float th = float(pruneTh_->value());
             run([th](std::vector<KanLayerKernel*>& ks) {
@@ -179,6 +195,9 @@ public:
         });
         connect(s, &Session::documentReplaced, this, [this] {
             net_->setLayers({});
+            strip_->setItems({});
+            importance_->setLayer(nullptr, {});
+            importance_->hide();
             plot_->clear();
             candidates_->clear();
             edge_ = {};
@@ -364,11 +383,38 @@ private:
             layers.push_back(n ? n->obs.get<KanLayerSamples>("kan") : nullptr);
         }
         if (chain_.empty()) status_->setText(tr("Add KAN layers (and run) to see their learned functions."));
+        showWide(layers);
         net_->setLayers(std::move(layers));
         updateDetail();
     }
 
+    /// The importance map of the first layer whose inputs are an image, and the ranked strip of
+    /// the chain's most important edges: each layer publishes its best ones with their curves and
+    /// contributes an equal share of the plots that fit, so that a wide layer's pixel edges are not crowded out by the
+    /// larger functions of a narrow layer after it.
+    void showWide(const std::vector<KanNetworkWidget::LayerPtr>& layers) {
+        std::vector<KanEdgeStrip::Item> items;
+        int image = -1;
+        for (size_t l = 0; l < layers.size(); ++l) {
+            if (!layers[l]) continue;
+            if (image < 0 && layers[l]->imageWidth > 0) image = int(l);
+            const size_t share = std::max<size_t>(1, size_t(strip_->capacity()) / layers.size());
+            for (size_t k = 0; k < layers[l]->top.size() && k < share; ++k)
+                items.push_back({int(l), layers[l]->imageWidth, layers[l]->top[k]});
+        }
+        strip_->setItems(std::move(items));
+        if (image < 0) {
+            importance_->hide();
+            return;
+        }
+        const Node* n = session_->graph().node(chain_[size_t(image)]);
+        importance_->setLayer(layers[size_t(image)], n ? QString::fromStdString(n->name) : tr("layer %1").arg(image + 1));
+        importance_->show();
+    }
+
     Session* session_;
+    KanImportancePanel* importance_;
+    KanEdgeStrip* strip_;
     KanNetworkWidget* net_;
     KanEdgePlot* plot_;
     QListWidget* candidates_;

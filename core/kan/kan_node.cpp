@@ -14,6 +14,8 @@ constexpr int kCurvePoints = 64;  // samples per edge curve
 constexpr int kHistBins = 24;
 constexpr int kMaxCurveEdges = 1024;
 constexpr int kMaxScoreEdges = 4096;
+constexpr int kWideScoreSamples = 128;  // recent inputs a wide layer's scores are computed on
+constexpr std::uint64_t kScoreEvery = 20;  // training steps a wide layer's scores are reused for
 }  // namespace
 
 std::vector<Shape> KanLayerKernel::build(const BuildContext& ctx) {
@@ -41,6 +43,12 @@ std::vector<Shape> KanLayerKernel::build(const BuildContext& ctx) {
     }
     recent_.resize(in, 0);
     recentCursor_ = 0;
+    const Shape& sh = ctx.inputs[0];
+    const bool image = sh.width > 0 && sh.height > 0 && sh.width * sh.height == in;
+    imageWidth_ = image ? sh.width : 0;
+    imageHeight_ = image ? sh.height : 0;
+    scores_.resize(0, 0);
+    trainSteps_ = 0;
     setParams(p);
     ++revision_;
     return {Shape::tensor(c.out)};
@@ -76,6 +84,7 @@ void KanLayerKernel::forward(const StepContext& ctx, std::span<const Value* cons
     const Matrix& x = in[0]->tensor;
     const bool train = ctx.phase == Phase::Train;
     if (train) {
+        ++trainSteps_;
         remember(x);
         // pykan fit(update_grid=True): refit the grid to the data every few steps early on.
         if (gridEvery_ > 0 && ctx.step > 0 && ctx.step <= std::uint64_t(gridUntil_) &&
@@ -196,11 +205,34 @@ void KanLayerKernel::observe(Observables& obs) const {
             ++s->histogram[size_t(i)][size_t(std::clamp(bin, 0, kHistBins - 1))];
         }
     }
-    if (edges > kMaxScoreEdges) {
+    s->imageWidth = imageWidth_;
+    s->imageHeight = imageHeight_;
+    const Matrix& scores = this->scores();
+    if (scores.size() > 0) {
+        s->scores.resize(size_t(edges));
+        for (int i = 0; i < in; ++i)
+            for (int o = 0; o < out; ++o) s->scores[size_t(i) * out + o] = scores(o, i);
+        std::vector<int> idx(static_cast<size_t>(edges));
+        for (size_t k = 0; k < idx.size(); ++k) idx[k] = int(k);
+        const size_t keep = std::min(idx.size(), size_t(KanLayerSamples::kRankedEdges));
+        std::partial_sort(idx.begin(), idx.begin() + std::ptrdiff_t(keep), idx.end(), [&](int a, int b) {
+            return s->scores[size_t(a)] > s->scores[size_t(b)] || (s->scores[size_t(a)] == s->scores[size_t(b)] && a < b);
+        });
+        idx.resize(keep);
+        s->ranked = std::move(idx);
+        obs.arrays["edge_scores"] = scores;
+        obs.arrays["input_importance"] = scores.colwise().sum().transpose();
+    }
+    if (!s->curves) {  // too wide to sample every edge: the most important ones only
+        s->maxScore = scores.size() ? scores.maxCoeff() : 0.f;
+        for (size_t r = 0; r < s->ranked.size() && r < size_t(KanLayerSamples::kTopEdges); ++r) {
+            const int i = s->ranked[r] / out, o = s->ranked[r] % out;
+            s->top.push_back(sampleEdge(i, o, s->lo[size_t(i)], s->hi[size_t(i)]));
+            s->top.back().score = scores(o, i);
+        }
         obs.extra["kan"] = std::shared_ptr<const KanLayerSamples>(std::move(s));
         return;
     }
-    const Matrix scores = recent_.cols() > 1 ? layer_.edgeScores(recent_) : Matrix::Zero(out, in);
     s->maxScore = scores.size() ? scores.maxCoeff() : 0.f;
     s->edges.resize(size_t(edges));
     Matrix X(in, kCurvePoints), B;
@@ -222,7 +254,7 @@ void KanLayerKernel::observe(Observables& obs) const {
             e.out = o;
             e.active = layer_.edgeActive(i, o);
             e.symbolic = sym.fn >= 0;
-            e.score = scores(o, i);
+            e.score = scores.size() ? scores(o, i) : 0.f;
             if (e.symbolic) {
                 e.label = kan::symbolicText({sym.fn, sym.a, sym.b, sym.c, sym.d, sym.r2, 0}, "x");
                 e.r2 = sym.r2;
@@ -246,7 +278,57 @@ void KanLayerKernel::observe(Observables& obs) const {
                 }
         }
     }
+    for (size_t r = 0; r < s->ranked.size() && r < size_t(KanLayerSamples::kTopEdges); ++r)
+        s->top.push_back(s->edges[size_t(s->ranked[r])]);
     obs.extra["kan"] = std::shared_ptr<const KanLayerSamples>(std::move(s));
+}
+
+const Matrix& KanLayerKernel::scores() const {
+    const int in = layer_.in(), out = layer_.out();
+    if (recent_.cols() < 2) {
+        scores_.resize(0, 0);
+        return scores_;
+    }
+    const bool wide = long(in) * out > kMaxScoreEdges;
+    if (!wide) return scores_ = layer_.edgeScores(recent_);
+    const bool fresh = scores_.rows() == out && scores_.cols() == in && scoresRevision_ == revision_ &&
+                       trainSteps_ < scoresStep_ + kScoreEvery;
+    if (fresh) return scores_;
+    // an evenly strided subsample of the recent inputs
+    const Eigen::Index n = std::min<Eigen::Index>(recent_.cols(), kWideScoreSamples);
+    Matrix sub(in, n);
+    for (Eigen::Index b = 0; b < n; ++b) sub.col(b) = recent_.col(b * recent_.cols() / n);
+    scores_ = layer_.edgeScores(sub);
+    scoresRevision_ = revision_;
+    scoresStep_ = trainSteps_;
+    return scores_;
+}
+
+KanEdgeSamples KanLayerKernel::sampleEdge(int i, int o, float lo, float hi) const {
+    KanEdgeSamples e;
+    const kan::SymbolicEdge& sym = layer_.symbolic[size_t(i) * layer_.out() + o];
+    e.in = i;
+    e.out = o;
+    e.active = layer_.edgeActive(i, o);
+    e.symbolic = sym.fn >= 0;
+    if (e.symbolic) {
+        e.label = kan::symbolicText({sym.fn, sym.a, sym.b, sym.c, sym.d, sym.r2, 0}, "x");
+        e.r2 = sym.r2;
+    }
+    e.x.resize(kCurvePoints);
+    e.y.resize(kCurvePoints);
+    for (int p = 0; p < kCurvePoints; ++p) {
+        e.x[size_t(p)] = lo + (hi - lo) * float(p) / (kCurvePoints - 1);
+        e.y[size_t(p)] = layer_.edge(i, o, e.x[size_t(p)]);
+    }
+    const float mk = layer_.mask(o, i), sb = layer_.scaleBase(o, i), ss = layer_.scaleSp(o, i);
+    if (mk != 0.f)
+        for (int j = 0; j < layer_.nb(); ++j) {
+            const float ax = layer_.basis().anchor(i, j);
+            e.ctrlX.push_back(ax);
+            e.ctrlY.push_back(mk * (sb * kan::silu(ax) + ss * layer_.coef(o, Eigen::Index(i) * layer_.nb() + j)));
+        }
+    return e;
 }
 
 NodeSpec makeKanLayerSpec() {
@@ -254,12 +336,14 @@ NodeSpec makeKanLayerSpec() {
     s.type = "KanLayer";
     s.title = "KAN layer";
     s.category = "Layers";
-    s.observables = {"kan", "activations"};
+    s.observables = {"kan", "activations", "edge_scores", "input_importance"};
     s.help = "Kolmogorov–Arnold layer: every edge carries a learnable function "
              "φ(x) = scale_base·silu(x) + scale_sp·spline(x) and each output sums its edges. "
              "The spline is an order-k B-spline on a grid of G intervals over the range (pykan), or "
              "a Gaussian RBF, Chebyshev or ReLU-KAN basis. Supports grid update/extension, pruning, "
-             "L1/entropy regularisation and symbolic snapping from the KAN view.";
+             "L1/entropy regularisation and symbolic snapping from the KAN view. Observables: edge_scores "
+             "(out x in attribution, the std of each edge's φ over recent inputs) and input_importance "
+             "(per input, summed over outputs; drawn on the image grid when the input is an image).";
     s.reference = "Liu et al., KAN: Kolmogorov-Arnold Networks, arXiv:2404.19756 (2024); "
                   "FastKAN (Li 2024); ChebyKAN (SS et al. 2024); ReLU-KAN (Qiu et al. 2024)";
     s.inputs = {{"in", PortType::Tensor, "features x batch"}};

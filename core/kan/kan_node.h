@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/kan/kan_layer.h"
+#include "core/kan/kan_samples.h"
 #include "core/kan/kan_symbolic.h"
 #include "core/model/node_spec.h"
 
@@ -41,6 +42,12 @@ public:
 
 private:
     void remember(const Matrix& x);
+    /// Edge attributions (out x in) over the recent inputs. Wide layers score a subsample and
+    /// reuse the result until the layer changes or kScoreEvery training steps have passed, so that
+    /// observing them stays cheap.
+    const Matrix& scores() const;
+    /// Edge (i, o) sampled on [lo, hi] with its control points, as the views draw it.
+    KanEdgeSamples sampleEdge(int i, int o, float lo, float hi) const;
     kan::Layer layer_;
     kan::RegConfig reg_;
     Matrix recent_;
@@ -51,6 +58,10 @@ private:
     double snapR2_ = 0.99;
     double lastGridError_ = 0;
     std::uint64_t revision_ = 0;
+    std::uint64_t trainSteps_ = 0;
+    int imageWidth_ = 0, imageHeight_ = 0;  ///< declared by the input when it is an image
+    mutable Matrix scores_;
+    mutable std::uint64_t scoresRevision_ = ~std::uint64_t(0), scoresStep_ = 0;
 };
 
 NodeSpec makeKanLayerSpec();

@@ -7,6 +7,7 @@
 #include "core/kan/kan_samples.h"
 #include "widgets/kan/kan_edge_plot.h"
 #include "widgets/kan/kan_network_widget.h"
+#include "widgets/kan_test_chain.h"
 
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
@@ -25,45 +26,7 @@ QWidget* makeKanView(Session* session, QWidget* parent);
 }
 
 namespace {
-/// A chain of KanLayer kernels on random inputs, observed like the engine does.
-struct Chain {
-    std::vector<std::unique_ptr<Kernel>> kernels;
-    std::vector<ParamSet> params;
-    Rng rng{5};
-    Matrix x;
-
-    explicit Chain(const std::vector<int>& widths) {
-        const NodeSpec* spec = NodeRegistry::instance().find("KanLayer");
-        for (size_t l = 0; l + 1 < widths.size(); ++l) {
-            ParamSet p = ParamSet::defaults(spec->params);
-            p.set("width", std::int64_t(widths[l + 1]));
-            p.set("noise_scale", 3.0);
-            params.push_back(p);
-            auto k = spec->create();
-            BuildContext bc{params.back(), {Shape::tensor(widths[l])}, rng, "KAN"};
-            k->build(bc);
-            kernels.push_back(std::move(k));
-        }
-        x = Matrix::Random(widths[0], 128);
-    }
-    KanLayerKernel* layer(size_t l) { return dynamic_cast<KanLayerKernel*>(kernels[l].get()); }
-    std::vector<KanNetworkWidget::LayerPtr> step() {
-        std::vector<KanNetworkWidget::LayerPtr> out;
-        Value in;
-        in.tensor = x;
-        StepContext ctx;
-        for (auto& k : kernels) {
-            std::vector<Value> o(1);
-            const Value* pin = &in;
-            k->forward(ctx, std::span<const Value* const>(&pin, 1), o);
-            Observables obs;
-            k->observe(obs);
-            out.push_back(obs.get<KanLayerSamples>("kan"));
-            in = o[0];
-        }
-        return out;
-    }
-};
+using Chain = ganglion::test::KanChain;
 
 int darkPixels(const QImage& img, QRectF r, bool reddish = false) {
     int n = 0;

@@ -140,6 +140,7 @@ void KanNetworkWidget::paintEvent(QPaintEvent*) {
         drawHairlines(cache_, hairlines);
         QPainter cp(&cache_);
         drawNodes(cp);
+        drawNotes(cp);
         cacheValid_ = true;
     }
     QPainter p(this);
@@ -153,35 +154,24 @@ void KanNetworkWidget::drawEdges(QPainter& p, std::vector<Hairline>& hairlines) 
         p.drawText(rect(), Qt::AlignCenter, tr("No KAN layers"));
         return;
     }
+    drawn_ = hidden_ = 0;
+    notes_.clear();
+    const int budget = crowdedBudget();
     for (int l = 0; l < int(layers_.size()); ++l) {
         if (!layers_[size_t(l)]) continue;
         const auto& L = *layers_[size_t(l)];
-        if (!L.curves) {  // too many edges to draw one by one: a summary band
-            const QPointF a = nodePos(l, 0), b = nodePos(l + 1, 0);
-            p.setPen(Qt::gray);
-            p.drawText(QRectF(0, b.y(), width(), a.y() - b.y()), Qt::AlignCenter,
-                       tr("%1 × %2 edges (%3, G=%4)").arg(L.in).arg(L.out).arg(QString::fromStdString(L.basis)).arg(L.grid));
+        if (crowded(l)) {
+            drawCrowded(p, l, budget, hairlines);
             continue;
         }
-        // Boxes too small to show a curve (hundreds of edges across the widget): the edges only,
-        // as hairlines (see hairlines.h: QPainter costs ~10 ms of GUI thread for 640 of them).
-        const bool plots = edgeRect(l, 0, 0).width() >= kMinPlotSide;
         for (const auto& e : L.edges) {
             const auto it = alpha_.find(std::make_tuple(l, e.in, e.out));
             const float a = it == alpha_.end() ? targetAlpha(L, e) : it->second;
             if (a <= 0.01f) continue;  // faded out: gone
+            ++drawn_;
             const bool sel = selected_.layer == l && selected_.in == e.in && selected_.out == e.out;
             QColor c = sel ? selectedColor() : e.symbolic ? symbolicColor() : numericColor();
             c.setAlphaF(std::clamp(a, 0.f, 1.f));
-            if (!plots) {
-                if (sel) {
-                    p.setPen(QPen(c, 2.0));
-                    p.drawLine(nodePos(l, e.in), nodePos(l + 1, e.out));
-                } else {
-                    hairlines.push_back({QLineF(nodePos(l, e.in), nodePos(l + 1, e.out)), c});
-                }
-                continue;
-            }
             const QRectF r = edgeRect(l, e.in, e.out);
             p.setPen(QPen(c, 1.0));
             p.drawLine(nodePos(l, e.in), QPointF(r.center().x(), r.bottom()));
@@ -191,25 +181,92 @@ void KanNetworkWidget::drawEdges(QPainter& p, std::vector<Hairline>& hairlines) 
             p.setPen(QPen(frame, sel ? 2.0 : 1.0));
             p.setBrush(QColor(255, 255, 255, 230));
             p.drawRect(r);
-            if (e.x.size() < 2) continue;
-            const auto [mn, mx] = std::minmax_element(e.y.begin(), e.y.end());
-            const float span = std::max(*mx - *mn, 1e-6f);
-            const float x0 = e.x.front(), x1 = e.x.back();
-            // about one sample per 2 px of the box: a small box gets a coarser curve
-            const size_t stride = std::max<size_t>(1, e.x.size() / std::max<size_t>(2, size_t(r.width() / 2)));
-            QPainterPath path;
-            const size_t last = e.x.size() - 1;
-            for (size_t k = 0;; k = std::min(k + stride, last)) {  // every stride-th sample and the last
-                const double px = r.left() + 3 + (r.width() - 6) * (e.x[k] - x0) / std::max(x1 - x0, 1e-6f);
-                const double py = r.bottom() - 3 - (r.height() - 6) * (e.y[k] - *mn) / span;
-                if (k == 0) path.moveTo(px, py);
-                else path.lineTo(px, py);
-                if (k == last) break;
-            }
-            p.setBrush(Qt::NoBrush);
-            p.setPen(QPen(c, std::max(1.2, r.width() / 40.0)));
-            p.drawPath(path);
+            drawCurve(p, r, e, c);
         }
+    }
+}
+
+void KanNetworkWidget::drawCurve(QPainter& p, const QRectF& r, const KanEdgeSamples& e, const QColor& c) {
+    if (e.x.size() < 2) return;
+    const auto [mn, mx] = std::minmax_element(e.y.begin(), e.y.end());
+    const float span = std::max(*mx - *mn, 1e-6f);
+    const float x0 = e.x.front(), x1 = e.x.back();
+    // about one sample per 2 px of the box: a small box gets a coarser curve
+    const size_t stride = std::max<size_t>(1, e.x.size() / std::max<size_t>(2, size_t(r.width() / 2)));
+    QPainterPath path;
+    const size_t last = e.x.size() - 1;
+    for (size_t k = 0;; k = std::min(k + stride, last)) {  // every stride-th sample and the last
+        const double px = r.left() + 3 + (r.width() - 6) * (e.x[k] - x0) / std::max(x1 - x0, 1e-6f);
+        const double py = r.bottom() - 3 - (r.height() - 6) * (e.y[k] - *mn) / span;
+        if (k == 0) path.moveTo(px, py);
+        else path.lineTo(px, py);
+        if (k == last) break;
+    }
+    p.setBrush(Qt::NoBrush);
+    p.setPen(QPen(c, std::max(1.2, r.width() / 40.0)));
+    p.drawPath(path);
+}
+
+bool KanNetworkWidget::crowded(int l) const {
+    const auto& L = layers_[size_t(l)];
+    return L && (!L->curves || edgeRect(l, 0, 0).width() < kMinPlotSide);
+}
+
+int KanNetworkWidget::crowdedBudget() const {
+    int plotted = 0, nCrowded = 0;
+    for (int l = 0; l < int(layers_.size()); ++l) {
+        if (!layers_[size_t(l)]) continue;
+        if (crowded(l)) ++nCrowded;
+        else plotted += int(layers_[size_t(l)]->edges.size());
+    }
+    return nCrowded ? std::min(kCrowdedLayerEdges, std::max(0, kMaxDrawnEdges - plotted) / nCrowded) : 0;
+}
+
+void KanNetworkWidget::drawCrowded(QPainter& p, int l, int budget, std::vector<Hairline>& hairlines) const {
+    // Boxes too small to show a curve (hundreds of edges across the widget): the strongest edges
+    // only, as hairlines (see hairlines.h: QPainter costs ~10 ms of GUI thread for 640 of them),
+    // opacity by attribution without a floor so that weak edges recede.
+    const auto& L = *layers_[size_t(l)];
+    const long total = long(L.in) * L.out;
+    const float m = L.maxScore > 0 ? L.maxScore : 1.f;
+    int shown = 0;
+    auto draw = [&](int i, int o, float score, bool symbolic) {
+        const bool sel = selected_.layer == l && selected_.in == i && selected_.out == o;
+        QColor c = sel ? selectedColor() : symbolic ? symbolicColor() : numericColor();
+        c.setAlphaF(std::clamp(0.9f * (score / m) * (score / m), 0.05f, 0.9f));
+        if (sel) {
+            p.setPen(QPen(c, 2.0));
+            p.drawLine(nodePos(l, i), nodePos(l + 1, o));
+        } else {
+            hairlines.push_back({QLineF(nodePos(l, i), nodePos(l + 1, o)), c});
+        }
+        ++shown;
+    };
+    for (int k : L.ranked) {
+        if (shown >= budget) break;
+        const int i = k / L.out, o = k % L.out;
+        const KanEdgeSamples* e = k < int(L.edges.size()) ? &L.edges[size_t(k)] : nullptr;
+        if (e && !e->active && !e->symbolic) continue;  // pruned
+        draw(i, o, L.scores[size_t(k)], e && e->symbolic);
+    }
+    drawn_ += shown;
+    hidden_ += int(total - shown);
+    const QString what = tr("%1 × %2 = %3 edges (%4, G=%5)").arg(L.in).arg(L.out).arg(total).arg(QString::fromStdString(L.basis)).arg(L.grid);
+    const QString note = L.ranked.empty() ? tr("no scores yet: train to see the strongest edges")
+                                          : tr("the %1 strongest drawn, %2 hidden").arg(shown).arg(total - shown);
+    notes_.push_back({l, what + "\n" + note});
+}
+
+void KanNetworkWidget::drawNotes(QPainter& p) const {
+    // on top of the hairlines, on a white ground, at the right end of the layer's band
+    const QFontMetricsF fm(p.font());
+    for (const auto& [l, text] : notes_) {
+        const QPointF a = nodePos(l, 0), b = nodePos(l + 1, 0);
+        const QRectF band(0, b.y() + 4, width() - 4, a.y() - b.y() - 8);
+        QRectF r = fm.boundingRect(band, Qt::AlignRight | Qt::AlignVCenter, text);
+        p.fillRect(r.adjusted(-4, -2, 4, 2), QColor(255, 255, 255, 220));
+        p.setPen(QColor(70, 70, 70));
+        p.drawText(band, Qt::AlignRight | Qt::AlignVCenter, text);
     }
 }
 

@@ -1,7 +1,9 @@
 // The KAN drawn like pykan's plot(): layers of nodes, every edge a small plot of its learned
 // function on the input range, opacity by attribution, symbolic edges in another colour.
 // Pruned edges fade out and disappear; clicking an edge emits edgeClicked. Edge boxes too small
-// to show a curve (a layer of hundreds of edges) are drawn as plain edges. Takes plain
+// to show a curve (a layer of hundreds of edges) are drawn as plain edges, and of such crowded
+// layers only the strongest edges (by attribution), at most kMaxDrawnEdges in all, with a note
+// saying how many are hidden. Takes plain
 // KanLayerSamples (one per layer, input layer first) and knows nothing of sessions.
 #pragma once
 
@@ -52,6 +54,17 @@ public:
 
     QSize sizeHint() const override { return {520, 420}; }
 
+    /// Edges drawn at most, over all layers (a diagram of more is a black mass).
+    static constexpr int kMaxDrawnEdges = 2000;
+    /// Edges drawn at most of one layer too crowded for per-edge plots.
+    static constexpr int kCrowdedLayerEdges = 200;
+    /// Edges drawn / left out at the last paint.
+    int drawnEdges() const { return drawn_; }
+    int hiddenEdges() const { return hidden_; }
+
+    /// The edge's sampled function scaled into `r` (shared with the ranked edge strip).
+    static void drawCurve(QPainter& p, const QRectF& r, const KanEdgeSamples& e, const QColor& c);
+
 signals:
     void edgeClicked(int layer, int in, int out);
 
@@ -64,6 +77,12 @@ private:
     void drawEdges(QPainter& p, std::vector<Hairline>& hairlines) const;
     void drawNodes(QPainter& p) const;  ///< on top of the edges
     float targetAlpha(const KanLayerSamples& L, const KanEdgeSamples& e) const;
+    /// A crowded layer: its strongest edges as hairlines (at most `budget`), a note on the rest.
+    void drawCrowded(QPainter& p, int l, int budget, std::vector<Hairline>& hairlines) const;
+    /// Edges each crowded layer may draw so that the whole diagram stays within kMaxDrawnEdges.
+    int crowdedBudget() const;
+    bool crowded(int l) const;
+    void drawNotes(QPainter& p) const;  ///< the crowded layers' notes, over the hairlines
     void stepFade();
     int rows() const { return int(layers_.size()) + 1; }
     int rowWidth(int row) const;
@@ -75,6 +94,8 @@ private:
     QTimer fade_;
     QImage cache_;  ///< the network as last drawn
     bool cacheValid_ = false;
+    mutable int drawn_ = 0, hidden_ = 0;
+    mutable std::vector<std::pair<int, QString>> notes_;  ///< per crowded layer: what is hidden
 };
 
 }  // namespace ganglion
