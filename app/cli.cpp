@@ -18,6 +18,18 @@
 
 namespace ganglion {
 
+namespace {
+nlohmann::json costJson(const NodeCost& c) {
+    nlohmann::json j = {{"params", c.params}, {"forward_bytes", c.forwardBytes}, {"train_bytes", c.trainBytes},
+                        {"counted", c.counted}};
+    if (c.counted) {  // MACs of a kernel that does not count them are unknown, not zero
+        j["forward_macs"] = c.forwardMacs;
+        j["train_macs"] = c.trainMacs;
+    }
+    return j;
+}
+}  // namespace
+
 HeadlessResult runHeadless(const std::string& graphPath, HeadlessLength length, long long seed) {
     HeadlessResult r;
     Graph g;
@@ -61,6 +73,12 @@ HeadlessResult runHeadless(const std::string& graphPath, HeadlessLength length, 
                              {"diverged", diverged},
                              {"finished", engine.finished()},
                              {"metrics", metrics}};
+    engine.recountCost();
+    nlohmann::json costNodes = nlohmann::json::object();
+    for (const auto& [name, c] : engine.nodeCosts()) costNodes[name] = costJson(c);
+    nlohmann::json total = costJson(engine.cost().total);
+    total["uncounted_nodes"] = engine.cost().uncountedNodes;
+    report["cost"] = {{"per", "sample"}, {"total", total}, {"nodes", costNodes}};
     if (diverged) report["error"] = engine.error();
     r.reportJson = report.dump(2) + "\n";
     if (diverged) {

@@ -349,6 +349,7 @@ void MainWindow::bindInspector() {
     // The inspector only sends values its parameter specs accept and names that are free; a
     // command the graph still rejects marks itself obsolete and leaves no undo step.
     connect(session_, &Session::selectionChanged, inspector_, &Inspector::setNode);
+    connect(session_, &Session::selectionChanged, this, [this] { inspector_->showCost(lastPolled_); });
     connect(inspector_, &Inspector::requestParamChange, this,
             [this](NodeId node, const QString& param, const ParamValue& oldV, const ParamValue& newV) {
                 session_->undoStack()->push(new SetParamCommand(session_->graph(), node, param.toStdString(), oldV, newV));
@@ -363,6 +364,7 @@ void MainWindow::pollEngine() {
     if (!snap || snap == lastPolled_) return;  // paused: nothing new to draw
     lastPolled_ = snap;
     runBar_->showSnapshot(snap);
+    inspector_->showCost(snap);
     refreshStepLabel();
     // Live pictures inside the nodes, each as its node type declares (NodeSpec::thumbnail).
     canvas::showThumbnails(*canvas_, *snap, snap->buildId != lastBuild_);

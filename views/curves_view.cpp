@@ -169,11 +169,12 @@ private:
         const QString sel = other_->currentText();
         if (otherNames_.contains(sel)) pull(otherChart_, ("other:" + sel).toStdString(), sel.toStdString());
         if (auto snap = session_->snapshot())
-            status_->setText(tr("step %1%2")  // steps/s: the status bar's, one figure
+            status_->setText(tr("step %1%2 · model %3")  // steps/s: the status bar's, one figure
                                  .arg(snap->step)
                                  .arg(session_->isRunning()    ? tr(" · running")
                                       : session_->isFinished() ? tr(" · finished")
-                                                               : tr(" · paused")));
+                                                               : tr(" · paused"))
+                                 .arg(QString::fromStdString(formatCost(snap->cost))));
     }
 
     Session* session_;

@@ -32,6 +32,8 @@ struct Engine::Slot {
     std::vector<Matrix> gradOut;
     std::vector<Matrix> gradIn;
     std::vector<const Value*> inPtrs;
+    std::vector<Shape> outShapes;
+    NodeCost cost;
 };
 
 Engine::Engine() = default;
@@ -46,6 +48,7 @@ Rng nodeRng(std::uint64_t seed, NodeId id) {
 
 std::vector<GraphIssue> Engine::build(const Graph& g) {
     built_ = false;
+    cost_ = {};
     error_.clear();
     slots_.clear();
     optimizers_.clear();
@@ -70,6 +73,7 @@ std::vector<GraphIssue> Engine::build(const Graph& g) {
             return issues;
         }
     built_ = true;
+    countCosts();
     return issues;
 }
 
@@ -134,6 +138,7 @@ void Engine::createKernels() {
             s.kernel.reset();
             return;
         }
+        s.outShapes = shapes[k];
         s.outputs.resize(s.spec->outputs.size());
         for (std::size_t o = 0; o < s.outputs.size(); ++o) s.outputs[o].type = s.spec->outputs[o].type;
         s.previous = s.outputs;
@@ -327,6 +332,49 @@ void Engine::reset() {
     step_ = 0;
     createKernels();
     if (!error_.empty()) built_ = false;
+    else countCosts();
+}
+
+void Engine::countCosts() {
+    cost_ = {};
+    for (auto& sp : slots_) {
+        auto& s = *sp;
+        NodeCost c = s.kernel->cost();
+        if (!c.counted) {
+            c = {};
+            for (const auto& p : s.kernel->parameters()) c.params += double(p.value->size());
+            // A data source without parameters does no model compute: nothing to count.
+            c.counted = s.spec->role == NodeRole::Source && c.params == 0;
+        }
+        double outBytes = 0;
+        for (const Shape& sh : s.outShapes) outBytes += double(sizeof(float)) * std::max(sh.features, 0);
+        c.forwardBytes = outBytes;
+        const bool trains = !optimizers_.empty() && s.reachesLoss &&
+                            (s.spec->role == NodeRole::Loss || s.kernel->differentiable());
+        if (trains) {
+            c.trainBytes = 2 * outBytes + c.cacheBytes;  // outputs, their gradients, backward caches
+        } else {
+            c.trainMacs = c.forwardMacs;
+            c.trainBytes = outBytes;
+            c.cacheBytes = 0;
+        }
+        s.cost = c;
+        cost_.total += c;
+        if (!c.counted) ++cost_.uncountedNodes;
+    }
+    cost_.total.counted = true;  // the sum over the nodes that counted; uncountedNodes says how many did not
+}
+
+NodeCost Engine::nodeCost(NodeId id) const {
+    for (const auto& s : slots_)
+        if (s->id == id) return s->cost;
+    return {};
+}
+
+std::map<std::string, NodeCost> Engine::nodeCosts() const {
+    std::map<std::string, NodeCost> out;
+    for (const auto& s : slots_) out[s->name] = s->cost;
+    return out;
 }
 
 bool Engine::setParam(NodeId id, const std::string& name, const ParamValue& v) {
@@ -379,9 +427,12 @@ SnapshotPtr Engine::makeSnapshot(MetricHistory* history) {
             fail(e.what());
         }
     }
+    countCosts();
+    snap->cost = cost_;
     snap->nodes.reserve(slots_.size());
     for (auto& s : slots_) {
         NodeSnapshot n;
+        n.cost = s->cost;
         n.id = s->id;
         n.name = s->name;
         n.type = s->spec->type;

@@ -62,6 +62,16 @@ public:
     /// Latest scalars of every node, keyed "<node name>/<scalar>" (CLI report, tests).
     std::map<std::string, double> scalars() const;
 
+    /// Per-sample cost of the whole graph (sum over nodes) and of one node, as counted at the
+    /// latest build, reset or snapshot (kernels whose structure changes while running — grid
+    /// extension, rewiring, pruning — are recounted at every snapshot). Zero when not built.
+    const GraphCost& cost() const { return cost_; }
+    NodeCost nodeCost(NodeId id) const;
+    /// Node name → cost, for the CLI report.
+    std::map<std::string, NodeCost> nodeCosts() const;
+    /// Counts every node's cost again now (the engine thread; cheap arithmetic per node).
+    void recountCost() { countCosts(); }
+
     Kernel* kernel(NodeId id) const;
     const Graph& graph() const { return graph_; }
 
@@ -77,7 +87,8 @@ private:
     void runBackward();
     void createKernels();
     bool stepUnchecked();
-    void fail(const std::string& what);  ///< records a kernel exception against current_
+    void fail(const std::string& what);
+    void countCosts();  ///< fills every slot's cost and cost_  ///< records a kernel exception against current_
 
     Graph graph_;
     EngineOptions opt_;
@@ -90,7 +101,8 @@ private:
     std::uint64_t step_ = 0;
     std::uint64_t buildId_ = 0;
     std::string error_;
-    std::string current_;  ///< name of the node whose kernel is running (for error messages)
+    std::string current_;
+    GraphCost cost_;  ///< name of the node whose kernel is running (for error messages)
 };
 
 }  // namespace ganglion

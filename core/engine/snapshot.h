@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/graph/graph.h"
+#include "core/model/cost.h"
 #include "core/model/observables.h"
 
 #include <cstdint>
@@ -17,6 +18,7 @@ struct NodeSnapshot {
     std::string name;
     std::string type;
     Observables obs;
+    NodeCost cost;  ///< per sample (Engine::nodeCost)
 };
 
 struct Snapshot {
@@ -25,6 +27,7 @@ struct Snapshot {
     std::uint64_t buildId = 0;    ///< changes whenever the engine rebuilt from the graph
     double stepsPerSecond = 0.0;  ///< measured over the last publish interval
     double progress = -1.0;       ///< Engine::progress(): through the run's natural end, <0 = none
+    GraphCost cost;               ///< whole graph, per sample (Engine::cost)
     std::vector<NodeSnapshot> nodes;
 
     const NodeSnapshot* find(NodeId id) const {

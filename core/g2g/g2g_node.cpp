@@ -90,6 +90,19 @@ public:
         return {w, {"bias", &layer_.lin.b, &gB_}};
     }
 
+    /// Live connections only: nnz MACs forward; training adds the weight and input gradients
+    /// (nnz each). Parameters are the live weights and the biases.
+    NodeCost cost() const override {
+        const auto& s = layer_.lin.s;
+        NodeCost c;
+        c.counted = true;
+        c.params = double(s.nnz()) + double(layer_.lin.b.size());
+        c.forwardMacs = s.nnz();
+        c.trainMacs = 3.0 * s.nnz();
+        c.cacheBytes = sizeof(float) * double(s.cols);  // the transposed input kept for backward
+        return c;
+    }
+
     void observe(Observables& obs) const override {
         const auto& s = layer_.lin.s;
         const double cells = double(s.rows) * s.cols;

@@ -1,5 +1,6 @@
 #include "core/kan/kan_layer.h"
 
+#include "core/kan/kan_cost.h"
 #include "core/kan/kan_symbolic.h"
 
 #include <Eigen/Dense>
@@ -53,6 +54,14 @@ std::vector<Parameter> Layer::parameters() {
                                 {"scale_sp", &scaleSp, &gScaleSp}};
     if (cfg_.bias) p.push_back({"bias", &bias, &gBias});
     return p;
+}
+
+NodeCost Layer::cost() const {
+    NodeCost c = layerCost(cfg_.in, cfg_.out, basis_.kind(), basis_.grid(), basis_.order(), cfg_.bias);
+    const double snapped = double(std::count_if(symbolic.begin(), symbolic.end(), [](const SymbolicEdge& e) { return e.fn >= 0; }));
+    c.forwardMacs += 3 * snapped;
+    c.trainMacs += 6 * snapped;
+    return c;
 }
 
 void Layer::zeroGrad() {

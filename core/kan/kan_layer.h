@@ -11,6 +11,7 @@
 #pragma once
 
 #include "core/kan/kan_basis.h"
+#include "core/model/cost.h"
 #include "core/model/kernel.h"
 
 #include <vector>
@@ -95,6 +96,9 @@ public:
 
     /// Replace edge (i, o) by a symbolic function (numeric part masked off).
     void setSymbolic(int i, int o, const SymbolicEdge& s);
+
+    /// Per-sample cost of the layer as built now (grid size, snapped edges; see kan_cost.h).
+    NodeCost cost() const;
 
     /// A layer keeping only the listed inputs and outputs (node pruning).
     Layer subset(const std::vector<int>& keepIn, const std::vector<int>& keepOut) const;

@@ -23,6 +23,7 @@ public:
     std::vector<Parameter> parameters() override { return layer_.parameters(); }
     void observe(Observables& obs) const override;
     double penalty() const override;
+    NodeCost cost() const override { return layer_.cost(); }
     KernelState saveState() const override { return layer_.saveState(); }
     void loadState(const KernelState& s) override { layer_.loadState(s); ++revision_; }
 

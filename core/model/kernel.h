@@ -37,8 +37,16 @@
 //     it was — check every entry first (checkedEntry() below), then assign.
 //  7. progress() tells a node's natural end (a stimulation protocol, a number of generations
 //     or epochs): the run pauses and says "finished" once every node that has one reached it.
+//  8. cost() counts what the node costs per sample from its built shapes and current structure
+//     (live connections, grid size): params, forwardMacs, trainMacs (forward + weight and input
+//     gradients), cacheBytes (kept from forward for backward); set counted = true. The engine
+//     fills the output and gradient bytes and, for a node that does not train, sets the training
+//     figures to the forward ones. The default leaves counted false (MACs unknown, shown "–") and
+//     the engine counts the params from parameters(). Called on the engine thread, at build and
+//     at publish rate: keep it arithmetic.
 #pragma once
 
+#include "core/model/cost.h"
 #include "core/model/observables.h"
 #include "core/model/params.h"
 #include "core/model/types.h"
@@ -172,6 +180,9 @@ public:
     /// Data sources whose input is a 2D plane return true; the engine then runs a Phase::Grid
     /// forward pass at publish time so views can draw decision boundaries / neuron fields.
     virtual bool supportsGrid() const { return false; }
+
+    /// Per-sample cost (contract item 8); the default: not counted.
+    virtual NodeCost cost() const { return {}; }
 
     virtual KernelState saveState() const { return {}; }
     /// Throw std::runtime_error naming the entry when a stored matrix has the wrong shape; the

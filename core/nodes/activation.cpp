@@ -39,6 +39,7 @@ void activationGradient(ActivationFn f, const Matrix& x, const Matrix& y, const 
 std::vector<Shape> ActivationKernel::build(const BuildContext& ctx) {
     if (ctx.inputs[0].features <= 0) throw BuildError("in", "input width is unknown");
     setParams(ctx.params);
+    width_ = ctx.inputs[0].features;
     return {ctx.inputs[0]};
 }
 

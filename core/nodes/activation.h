@@ -20,8 +20,17 @@ public:
     void backward(const StepContext& ctx, std::span<const Value* const> in, std::span<const Value> out,
                   std::span<const Matrix> gradOut, std::span<Matrix> gradIn) override;
     void observe(Observables& obs) const override;
+    /// One op per element forward, one more for its gradient.
+    NodeCost cost() const override {
+        NodeCost c;
+        c.counted = true;
+        c.forwardMacs = width_;
+        c.trainMacs = 2.0 * width_;
+        return c;
+    }
 
 private:
+    int width_ = 0;
     ActivationFn fn_ = ActivationFn::ReLU;
     double eps_ = 1e-3;
     double zeroFrac_ = 0, smallFrac_ = 0, runningZero_ = -1;

@@ -6,6 +6,15 @@
 
 namespace ganglion {
 
+NodeCost denseCost(int in, int units, bool bias) {
+    NodeCost c;
+    c.counted = true;
+    c.params = double(in) * units + (bias ? units : 0);
+    c.forwardMacs = double(in) * units;
+    c.trainMacs = 3 * c.forwardMacs;
+    return c;
+}
+
 std::vector<Shape> DenseKernel::build(const BuildContext& ctx) {
     const int in = ctx.inputs[0].features;
     if (in <= 0) throw BuildError("in", "input width is unknown (connect a data source first)");

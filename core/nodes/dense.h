@@ -5,6 +5,10 @@
 
 namespace ganglion {
 
+/// Per-sample cost of a dense layer: in·units MACs forward; training adds the weight gradient
+/// and the input gradient (in·units each). Bias additions are not multiplies.
+NodeCost denseCost(int in, int units, bool bias);
+
 class DenseKernel : public Kernel {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override;
@@ -14,6 +18,7 @@ public:
                   std::span<const Matrix> gradOut, std::span<Matrix> gradIn) override;
     std::vector<Parameter> parameters() override;
     void observe(Observables& obs) const override;
+    NodeCost cost() const override { return denseCost(int(W.cols()), int(W.rows()), useBias_); }
     KernelState saveState() const override;
     void loadState(const KernelState& state) override;
 

@@ -17,6 +17,7 @@ std::vector<Shape> LossKernel::build(const BuildContext& ctx) {
     const Shape& pred = ctx.inputs[0];
     const Shape& target = ctx.inputs[1];
     if (pred.features <= 0) throw BuildError("pred", "prediction width is unknown");
+    width_ = pred.features;
     if (crossEntropy_) {
         if (target.features != 1)
             throw BuildError("target", "cross-entropy needs class-index labels (1 row), got " +

@@ -17,8 +17,18 @@ public:
                   std::span<const Matrix> gradOut, std::span<Matrix> gradIn) override;
     double loss() const override { return loss_; }
     void observe(Observables& obs) const override;
+    /// Cross-entropy: 2 ops per class (exponential, normalisation) forward; MSE: 1 per output
+    /// (the squared difference). Training adds the gradient, 1 per output.
+    NodeCost cost() const override {
+        NodeCost c;
+        c.counted = true;
+        c.forwardMacs = crossEntropy_ ? 2.0 * width_ : width_;
+        c.trainMacs = c.forwardMacs + width_;
+        return c;
+    }
 
 private:
+    int width_ = 0;
     bool crossEntropy_ = true;
     int classes_ = 0;
     double loss_ = 0, testLoss_ = -1, smooth_ = -1;

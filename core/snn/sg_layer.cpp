@@ -66,6 +66,17 @@ float LifLayerKernel::surrogate(float u) const {
     return 0.5f * k_ / (d * d);
 }
 
+NodeCost LifLayerKernel::cost() const {
+    const double T = T_, in = in_, n = units_, rec = recurrent_ ? n * n : 0.0;
+    NodeCost c;
+    c.counted = true;
+    c.params = in * n + (useBias_ ? n : 0) + rec;
+    c.forwardMacs = T * (in * n + rec + 2 * n);
+    c.trainMacs = c.forwardMacs + T * (2 * in * n + 2 * rec + 2 * n);
+    c.cacheBytes = double(sizeof(float)) * T * n * (readout_ ? 1 : 2);
+    return c;
+}
+
 void LifLayerKernel::forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) {
     const Matrix& x = in[0]->tensor;
     const Eigen::Index B = x.cols();

@@ -30,6 +30,10 @@ public:
                   std::span<const Matrix> gradOut, std::span<Matrix> gradIn) override;
     std::vector<Parameter> parameters() override;
     void observe(Observables& obs) const override;
+    /// Per sample (T steps): T·(in·units [+ units² recurrent] + 2·units) forward (input current,
+    /// decay, reset or readout average); training adds T·(2·in·units [+ 2·units²] + 2·units)
+    /// (weight and input gradients, surrogate chain). Keeps membranes (and spikes) of all T steps.
+    NodeCost cost() const override;
     KernelState saveState() const override;
     void loadState(const KernelState& state) override;
 

@@ -43,6 +43,32 @@ private slots:
         QVERIFY2(metrics["Accuracy/test_accuracy"].toDouble() > 0.9, qPrintable(QJsonDocument(metrics).toJson()));
     }
 
+    // The report carries the model cost per sample. Spiral 2-16-16-2 ReLU, by hand:
+    //   Hidden 1: 2·16 + 16 = 48 params, 32 MACs; ReLU 1: 16; Hidden 2: 16·16 + 16 = 272, 256;
+    //   ReLU 2: 16; Output: 16·2 + 2 = 34, 32; Loss (2 classes): 2·2 = 4 → 354 params, 356 MACs;
+    //   training 3·(32 + 256 + 32) + 2·(16 + 16) + (4 + 2) = 1030. The Classifier counts nothing.
+    void headlessReportHasTheModelCost() {
+        QTemporaryDir dir;
+        const QString report = dir.filePath("report.json");
+        const Run r = run({"--headless", example(), "--steps", "5", "--report", report});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QFile f(report);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const auto cost = QJsonDocument::fromJson(f.readAll()).object()["cost"].toObject();
+        const auto total = cost["total"].toObject();
+        QCOMPARE(total["params"].toDouble(), 354.0);
+        QCOMPARE(total["forward_macs"].toDouble(), 356.0);
+        QCOMPARE(total["train_macs"].toDouble(), 1030.0);
+        QCOMPARE(total["uncounted_nodes"].toInt(), 1);
+        const auto nodes = cost["nodes"].toObject();
+        QCOMPARE(nodes["Hidden 2"].toObject()["params"].toDouble(), 272.0);
+        QCOMPARE(nodes["Hidden 2"].toObject()["forward_macs"].toDouble(), 256.0);
+        QVERIFY(nodes["Hidden 2"].toObject()["counted"].toBool());
+        // a node whose kernel does not count MACs reports none rather than a made-up zero
+        QVERIFY(!nodes["Accuracy"].toObject()["counted"].toBool());
+        QVERIFY(!nodes["Accuracy"].toObject().contains("forward_macs"));
+    }
+
     void sameSeedSameReport() {
         QTemporaryDir dir;
         auto metrics = [&](const QString& name, const QString& seed) {

@@ -5,6 +5,7 @@
 #include "views/view_registry.h"
 
 #include <QComboBox>
+#include <QLabel>
 #include <QtTest>
 
 using namespace ganglion;
@@ -37,6 +38,30 @@ private slots:
         QTest::qWait(400);
         QCOMPARE(combo->currentText(), QString("Excitatory/spikes_total"));
         session.pause();
+    }
+
+    // The status line names the model's cost as the engine counted it (the spiral 2-16-16-2
+    // network: 354 parameters, 356 MACs per sample; see core_tst_cli for the hand count).
+    void statusShowsTheModelCost() {
+        Session session;
+        QString err;
+        QVERIFY2(session.open(QString(GANGLION_SOURCE_DIR) + "/resources/examples/spiral_classifier.json", &err),
+                 qPrintable(err));
+        const ViewInfo* info = nullptr;
+        for (const auto& v : allViews())
+            if (v.title == "Training curves") info = &v;
+        QVERIFY(info);
+        std::unique_ptr<QWidget> view(info->create(&session, nullptr));
+        view->resize(500, 500);
+        view->show();
+        QVERIFY(QTest::qWaitForWindowExposed(view.get()));
+        session.step();
+        auto costShown = [&] {
+            for (QLabel* l : view->findChildren<QLabel*>())
+                if (l->text().contains("354 params · 356 MACs/sample")) return true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(costShown(), 10000);
     }
 };
 

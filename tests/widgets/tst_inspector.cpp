@@ -61,6 +61,35 @@ private slots:
             QVERIFY2(NodeRegistry::instance().find(t), qPrintable(QStringLiteral("node type %1 is not registered").arg(t)));
     }
 
+    // The cost line shows what the snapshot says about the selected node (the engine counted it;
+    // the inspector computes nothing), "–" for MACs a kernel did not count, nothing without one.
+    void showsTheSelectedNodesCost() {
+        Rig r;
+        auto snap = std::make_shared<Snapshot>();
+        NodeSnapshot d;
+        d.id = r.dense;
+        d.cost.counted = true;
+        d.cost.params = 12;
+        d.cost.forwardMacs = 8;
+        d.cost.trainMacs = 24;
+        snap->nodes.push_back(d);
+        NodeSnapshot l;
+        l.id = r.loss;
+        l.cost.params = 3;  // counted stays false
+        snap->nodes.push_back(l);
+        r.inspector.setNode(r.dense);
+        QCOMPARE(r.inspector.costText(), QString());
+        r.inspector.showCost(snap);
+        QCOMPARE(r.inspector.costText(), QString("Cost per sample: 12 params · 8 MACs/sample (train 24)"));
+        r.inspector.setNode(r.loss);
+        QCOMPARE(r.inspector.costText(), QString("Cost per sample: 3 params · – MACs/sample (train –)"));
+        r.inspector.setNode(0);
+        QCOMPARE(r.inspector.costText(), QString());
+        r.inspector.showCost(std::make_shared<Snapshot>());  // a snapshot without the node
+        r.inspector.setNode(r.dense);
+        QCOMPARE(r.inspector.costText(), QString());
+    }
+
     void editorsFollowTheSpec_data() {
         QTest::addColumn<QString>("type");
         for (const NodeSpec& s : NodeRegistry::instance().all())

@@ -85,6 +85,33 @@ QString Inspector::paramError(const QString& param) const {
     return l && !l->isHidden() ? l->text() : QString();
 }
 
+void Inspector::showCost(const SnapshotPtr& snap) {
+    snap_ = snap;
+    refreshCost();
+}
+
+void Inspector::refreshCost() {
+    if (!cost_) return;
+    const NodeSnapshot* n = snap_ && node_ ? snap_->find(node_) : nullptr;
+    if (!n) {
+        cost_->clear();
+        cost_->hide();
+        return;
+    }
+    const NodeCost& c = n->cost;
+    cost_->setText(tr("Cost per sample: %1").arg(QString::fromStdString(formatCost(c, true))));
+    cost_->setToolTip(tr("Counted by the engine from the built node: %1 learnable parameters; %2 multiply-accumulates "
+                         "forward, %3 for a training step; %4 of outputs per sample forward, %5 in training.")
+                          .arg(QString::fromStdString(formatCount(c.params)),
+                               c.counted ? QString::fromStdString(formatCount(c.forwardMacs)) : tr("uncounted"),
+                               c.counted ? QString::fromStdString(formatCount(c.trainMacs)) : tr("uncounted"),
+                               QString::fromStdString(formatCount(c.forwardBytes) + " B"),
+                               QString::fromStdString(formatCount(c.trainBytes) + " B")));
+    cost_->show();
+}
+
+QString Inspector::costText() const { return cost_ && !cost_->isHidden() ? cost_->text() : QString(); }
+
 QString Inspector::nameError() const { return nameError_ && !nameError_->isHidden() ? nameError_->text() : QString(); }
 
 void Inspector::setParamError(const QString& param, const QString& message) {
@@ -96,6 +123,7 @@ void Inspector::rebuild() {
     errors_.clear();
     nameEdit_ = nullptr;
     nameError_ = nullptr;
+    cost_ = nullptr;
     shownType_.clear();
     content_ = new QWidget;
     auto* v = new QVBoxLayout(content_);
@@ -129,6 +157,10 @@ void Inspector::rebuild() {
     if (!spec->help.empty()) v->addWidget(makeLabel(qs(spec->help), content_));
     if (!spec->reference.empty())
         v->addWidget(makeLabel(tr("Reference: %1").arg(qs(spec->reference)), content_, kHelpStyle));
+    cost_ = makeLabel(QString(), content_, kHelpStyle);
+    cost_->setObjectName(QStringLiteral("nodeCost"));
+    v->addWidget(cost_);
+    refreshCost();
 
     auto* form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);

@@ -5,6 +5,7 @@
 // A value the spec rejects is not requested; the reason is shown under the parameter.
 #pragma once
 
+#include "core/engine/snapshot.h"
 #include "core/graph/graph.h"
 
 #include <QHash>
@@ -34,12 +35,17 @@ public:
     /// Inline error text currently shown for a parameter ("" when none).
     QString paramError(const QString& param) const;
     QString nameError() const;
+    /// The shown node's cost line ("" when no snapshot has counted it yet).
+    QString costText() const;
 
 public slots:
     /// Show this node (0 = nothing selected).
     void setNode(ganglion::NodeId id);
     /// Show an error under a parameter (e.g. the graph rejected a value); "" clears it.
     void setParamError(const QString& param, const QString& message);
+    /// Shows the selected node's cost as the engine counted it in `snap` (nullptr: none yet).
+    /// Only reads the figures: nothing is computed on the GUI thread.
+    void showCost(const ganglion::SnapshotPtr& snap);
 
 signals:
     void requestParamChange(ganglion::NodeId node, const QString& param, const ganglion::ParamValue& oldValue,
@@ -54,6 +60,7 @@ private:
 
     void rebuild();
     void refreshValues();
+    void refreshCost();
     void onEdited(const std::string& param, const ParamValue& v);
     void onNameEdited();
 
@@ -64,6 +71,8 @@ private:
     QWidget* content_ = nullptr;
     QLineEdit* nameEdit_ = nullptr;
     QLabel* nameError_ = nullptr;
+    QLabel* cost_ = nullptr;
+    SnapshotPtr snap_;
     QHash<QString, QWidget*> editors_;
     QHash<QString, QLabel*> errors_;
 };
