@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 
 namespace ganglion::nir {
@@ -54,9 +55,19 @@ const std::map<std::string, TypeInfo>& typeTable() {
     return t;
 }
 
+/// Number of values a shape array (Input/Output "shape", Flatten "input_type") describes; throws
+/// NirError for entries that are not whole numbers in [0, kMaxValues] or a product above kMaxValues.
 std::size_t product(const Array& a) {
     std::size_t p = 1;
-    for (double d : a.data) p *= std::size_t(std::max(0.0, d));
+    for (double d : a.data) {
+        if (!(d >= 0 && d <= double(kMaxValues) && d == std::floor(d))) {
+            char v[32];
+            std::snprintf(v, sizeof v, "%g", d);
+            throw NirError(std::string("shape entry ") + v + " is not a whole number in [0, " + std::to_string(kMaxValues) + "]");
+        }
+        p *= std::size_t(d);
+        if (p > kMaxValues) throw NirError("shape describes more than " + std::to_string(kMaxValues) + " values");
+    }
     return p;
 }
 
@@ -104,7 +115,10 @@ void validate(const Graph& g) {
             if (!n.params.count(req)) throw NirError(where(name, n) + ": missing parameter '" + req + "'");
         for (const auto& [pname, a] : n.params) {
             std::size_t expect = 1;
-            for (auto s : a.shape) expect *= s;
+            for (auto s : a.shape) {
+                if (s > kMaxValues || (expect *= s) > kMaxValues)
+                    throw NirError(where(name, n) + ": parameter '" + pname + "' has more than " + std::to_string(kMaxValues) + " values");
+            }
             if (expect != a.data.size())
                 throw NirError(where(name, n) + ": parameter '" + pname + "' data does not match its shape");
             for (double d : a.data)
@@ -118,7 +132,14 @@ void validate(const Graph& g) {
                                " entries for " + std::to_string(w.shape[0]) + " outputs");
             continue;
         }
-        if (n.type == "Input" || n.type == "Output" || n.type == "Flatten") continue;
+        if (n.type == "Input" || n.type == "Output" || n.type == "Flatten") {
+            try {
+                product(n.params.at(n.type == "Flatten" ? "input_type" : "shape"));
+            } catch (const NirError& e) {
+                throw NirError(where(name, n) + ": " + e.what());
+            }
+            continue;
+        }
         // Neuron-like and element-wise nodes: every vector parameter has the same length (or 1).
         std::size_t len = outputSize(g, name);
         for (const auto& [pname, a] : n.params) {
@@ -130,6 +151,10 @@ void validate(const Graph& g) {
                     if (!(d > 0)) throw NirError(where(name, n) + ": " + pname + " must be > 0");
         }
     }
+    std::size_t total = 0;
+    for (const auto& [name, n] : g.nodes)
+        if ((total += outputSize(g, name)) > kMaxValues)
+            throw NirError("NIR: the graph's nodes produce more than " + std::to_string(kMaxValues) + " values together");
     for (const auto& [a, b] : g.edges) {
         if (!g.nodes.count(a)) throw NirError("NIR edge " + a + " -> " + b + ": unknown source node '" + a + "'");
         if (!g.nodes.count(b)) throw NirError("NIR edge " + a + " -> " + b + ": unknown target node '" + b + "'");

@@ -33,6 +33,11 @@ struct NirError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// Most values a parameter may hold, the largest dimension of any shape and the most values all
+/// nodes of a graph may produce together: validate() refuses more, so a file cannot make the
+/// simulator allocate without bound.
+inline constexpr std::size_t kMaxValues = std::size_t(1) << 24;
+
 /// A numeric array (row-major, NumPy order).
 struct Array {
     std::vector<double> data;
@@ -63,8 +68,10 @@ struct Graph {
 
 const std::vector<std::string>& supportedTypes();
 
-/// Checks types, required parameters, parameter shapes and edges; throws NirError naming the
-/// node and the problem.
+/// Checks types, required parameters, parameter shapes (every dimension and element count at most
+/// kMaxValues; Input/Output shapes and Flatten's input_type whole numbers ≥ 0), the graph's total
+/// size (at most kMaxValues) and edges; throws
+/// NirError naming the node and the problem.
 void validate(const Graph& g);
 /// Number of elements a node produces (throws NirError when it cannot be derived).
 std::size_t outputSize(const Graph& g, const std::string& node);

@@ -276,6 +276,21 @@ private slots:
         QCOMPARE(json(g), after);
     }
 
+    void copyingANodeListedTwiceCopiesItOnce() {
+        Graph g;
+        QUndoStack stack;
+        Built b = buildClassifier(stack, g);
+        const QString clip = selectionToJson(g, {b.dense1, b.act, b.dense1, b.act});
+        QCOMPARE(clip, selectionToJson(g, {b.dense1, b.act}));
+        auto* paste = new PasteCommand(g, clip, QPointF(0, 0));
+        stack.push(paste);
+        QVERIFY2(paste->error().isEmpty(), qPrintable(paste->error()));
+        const QList<NodeId> ids = paste->pastedNodes();
+        QCOMPARE(ids.size(), 2);
+        QCOMPARE(g.edgesInto(ids[1]).size(), size_t(1));
+        QCOMPARE(g.edgesInto(ids[1]).front()->from.node, ids[0]);
+    }
+
     void expandIsOneExactStep() {
         Graph g = loadGraphFile(std::string(GANGLION_SOURCE_DIR) + "/resources/examples/worm_swimmer.json");
         QUndoStack stack;

@@ -169,6 +169,38 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(NirError, validate(g));
         QVERIFY(supportedTypes().size() == 12);
     }
+
+    void declaredSizesAreBounded() {
+        const auto refused = [](const Graph& g, const char* what) {
+            try {
+                validate(g);
+            } catch (const NirError& e) {
+                return QString(e.what()).contains(what);
+            }
+            return false;
+        };
+        Graph g;
+        g.nodes["in"] = {"Input", {{"shape", Array::ints({1e300})}}};
+        QVERIFY(refused(g, "NIR node 'in' (Input): shape entry 1e+300 is not a whole number"));
+        g.nodes["in"] = {"Input", {{"shape", Array::ints({2.5})}}};
+        QVERIFY(refused(g, "shape entry 2.5 is not a whole number"));
+        g.nodes["in"] = {"Input", {{"shape", Array::ints({4294967296.0, 4294967296.0})}}};
+        QVERIFY(refused(g, "not a whole number in [0, 16777216]"));
+        g.nodes["in"] = {"Input", {{"shape", Array::ints({65536, 65536})}}};
+        QVERIFY(refused(g, "shape describes more than 16777216 values"));
+        g.nodes["in"] = {"Input", {{"shape", Array::ints({4096, 4096})}}};
+        validate(g);  // exactly kMaxValues
+        // A weight declaring 2^40 rows and no data (shape product 0) is refused, not sized by its rows.
+        Array w;
+        w.shape = {std::size_t(1) << 40, 0};
+        Graph lin;
+        lin.nodes["fc"] = {"Linear", {{"weight", w}}};
+        QVERIFY(refused(lin, "NIR node 'fc' (Linear): parameter 'weight' has more than 16777216 values"));
+        // Many nodes each within bounds, together beyond them.
+        Graph many;
+        for (int i = 0; i < 8; ++i) many.nodes["in" + std::to_string(i)] = {"Input", {{"shape", Array::ints({double(1 << 22)})}}};
+        QVERIFY(refused(many, "produce more than 16777216 values together"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestNir)

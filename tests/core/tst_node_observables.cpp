@@ -73,10 +73,11 @@ private slots:
                 for (const NodeSnapshot& n : snap->nodes) {
                     if (n.type != t) continue;
                     const NodeSpec& spec = *NodeRegistry::instance().find(t);
+                    const QString in = QString::fromStdString(where);  // clang 14 cannot capture a structured binding
                     auto check = [&](const std::string& name, const char* what) {
                         QVERIFY2(lists(spec, name), qPrintable(QString("%1 (in %2) publishes the %3 '%4', which its "
                                                                        "NodeSpec::observables does not list")
-                                                                   .arg(type, QString::fromStdString(where), what,
+                                                                   .arg(type, in, what,
                                                                         QString::fromStdString(name))));
                     };
                     for (const auto& [k, v] : n.obs.arrays) check(k, "array");

@@ -1,11 +1,12 @@
 // Writes the fuzz seed corpus: `fuzz_make_seeds <dir>` creates <dir>/<harness>/<seed> for every
 // harness, each a tiny valid file written by the project's own writers where one exists (graph
-// JSON, N-MNIST .bin, Prophesee .dat, EVT 2.0, text, NIR) and hand-built bytes otherwise (EVT 3.0,
+// JSON, N-MNIST .bin, Prophesee .dat, EVT 2.0, text, NIR and its serialised form) and hand-built bytes otherwise (EVT 3.0,
 // AEDAT 2.0/4.0, idx, connectome). The checked-in tests/fuzz/corpus was made with it.
 #include "core/events/event_writer.h"
 #include "core/graph/json_io.h"
 #include "core/snn/nir.h"
 #include "tests/core/event_file_bytes.h"
+#include "tests/core/nir_sample.h"
 
 #include <zlib.h>
 
@@ -108,7 +109,7 @@ void eventSeeds(const fs::path& root) {
     }
 }
 
-void nirSeeds(const fs::path& root) {
+nir::Graph affineLif() {
     using nir::Array;
     nir::Graph g;
     g.nodes["in"] = {"Input", {{"shape", Array::ints({2})}}};
@@ -117,7 +118,14 @@ void nirSeeds(const fs::path& root) {
                               {"v_leak", Array::filled(2, 0.0)}, {"v_threshold", Array::filled(2, 1.0)}}};
     g.nodes["out"] = {"Output", {{"shape", Array::ints({2})}}};
     g.edges = {{"in", "fc"}, {"fc", "lif"}, {"lif", "out"}};
-    nir::write(g, (folder(root, "nir") / "affine_lif.nir").string());
+    return g;
+}
+
+void nirSeeds(const fs::path& root) {
+    nir::write(affineLif(), (folder(root, "nir") / "affine_lif.nir").string());
+    // The helper's answer (nir::serialize) for the same graph and for one using every node type.
+    save(folder(root, "nir_graph") / "affine_lif.bin", nir::serialize(affineLif()));
+    save(folder(root, "nir_graph") / "every_type.bin", nir::serialize(nir::testing::sampleGraph()));
 }
 
 void idxSeeds(const fs::path& root) {

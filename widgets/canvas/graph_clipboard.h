@@ -14,7 +14,7 @@ inline constexpr const char* kNodeTypeMime = "application/x-ganglion-node-type";
 inline constexpr const char* kGraphMime = "application/x-ganglion-graph";
 
 /// The given nodes plus the edges running between them, as graph JSON. Ids and names are kept
-/// (paste assigns fresh ones); nodes not in the graph are skipped.
+/// (paste assigns fresh ones); nodes not in the graph are skipped, a node listed twice is copied once.
 QString selectionToJson(const Graph& g, const QList<NodeId>& nodes);
 
 }  // namespace ganglion
