@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -208,9 +209,13 @@ Outcome idxFile(Bytes data, std::size_t size) {
     } catch (const g2g::IdxError& e) {
         return rejected(e, "idx reader");
     }
+    // An array with a zero dimension is empty whatever the others say (the reader accepts it,
+    // as numpy does); otherwise the product of the dimensions must not overflow.
+    const bool empty = std::find(a.dims.begin(), a.dims.end(), 0u) != a.dims.end();
     std::size_t product = 1;
     for (std::uint32_t d : a.dims)
-        require(!__builtin_mul_overflow(product, std::size_t(d), &product), "idx dimensions overflow and still loaded");
+        require(empty || !__builtin_mul_overflow(product, std::size_t(d), &product), "idx dimensions overflow and still loaded");
+    if (empty) product = 0;
     require(!a.dims.empty() && a.data.size() == product, "idx data size is not the product of its dimensions");
     return Outcome::Loaded;
 }
