@@ -15,6 +15,9 @@ namespace ganglion::events {
 
 namespace {
 
+/// The most a decompressed packet may hold (a packet is at most a few MB of events in practice).
+constexpr std::size_t kMaxPacketBytes = std::size_t(256) << 20;
+
 /// Bounds-checked FlatBuffer table access over a byte span.
 struct FlatView {
     const std::uint8_t* data = nullptr;
@@ -176,7 +179,13 @@ private:
                     *why = "LZ4 frame is incomplete";
                     return false;
                 }
-                if (outPos == plain_.size()) plain_.resize(plain_.size() * 2);
+                if (outPos == plain_.size()) {
+                    if (plain_.size() >= kMaxPacketBytes) {
+                        *why = "LZ4 frame expands beyond what a packet may hold (" + std::to_string(kMaxPacketBytes) + " bytes)";
+                        return false;
+                    }
+                    plain_.resize(std::min<std::size_t>(plain_.size() * 2, kMaxPacketBytes));
+                }
             }
             plain_.resize(outPos);
             return true;
@@ -185,6 +194,13 @@ private:
         const unsigned long long sz = ZSTD_getFrameContentSize(p, n);
         if (sz == ZSTD_CONTENTSIZE_ERROR) {
             *why = "not a Zstd frame";
+            return false;
+        }
+        // the frame header's declared size comes from the file: a packet holds at most
+        // kMaxPacketBytes, so a hostile header cannot make us allocate terabytes
+        if (sz != ZSTD_CONTENTSIZE_UNKNOWN && sz > kMaxPacketBytes) {
+            *why = "Zstd frame declares " + std::to_string(sz) + " bytes, more than a packet may hold (" +
+                   std::to_string(kMaxPacketBytes) + ")";
             return false;
         }
         plain_.resize(sz == ZSTD_CONTENTSIZE_UNKNOWN ? n * 8 : std::size_t(sz));

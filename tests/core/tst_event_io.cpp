@@ -182,6 +182,30 @@ private slots:
         QCOMPARE(h, 128);
     }
 
+    void aedat4RejectsAHugeDeclaredZstdSize() {
+        // a Zstd frame whose header declares 0x204b00000000 bytes (a fuzz finding): the reader
+        // refuses it by name instead of trying to allocate that much
+        const std::string info =
+            "<dv version=\"2.0\"><node name=\"outInfo\" path=\"/outInfo/\"><node name=\"1\" path=\"/outInfo/1/\">"
+            "<attr key=\"typeIdentifier\" type=\"string\">EVTS</attr></node></node></dv>";
+        const Bytes hdr = ioHeader(3, info);
+        Bytes b;
+        append(b, "#!AER-DAT4.0\r\n");
+        appendLE<std::int32_t>(b, std::int32_t(hdr.size()));
+        b.insert(b.end(), hdr.begin(), hdr.end());
+        // magic, descriptor (8-byte content size, single segment), the size, one empty raw last block
+        Bytes frame = {0x28, 0xB5, 0x2F, 0xFD, 0xE0};
+        appendLE<std::uint64_t>(frame, 0x204B00000000ull);
+        frame.insert(frame.end(), {0x01, 0x00, 0x00});
+        appendLE<std::int32_t>(b, 1);
+        appendLE<std::int32_t>(b, std::int32_t(frame.size()));
+        b.insert(b.end(), frame.begin(), frame.end());
+        std::string err;
+        const auto ev = readEvents(save(dir_, "huge.aedat4", b), &err);
+        QVERIFY(ev.empty());
+        QVERIFY2(err.find("more than a packet may hold") != std::string::npos, err.c_str());
+    }
+
     void aedat4_data() {
         QTest::addColumn<int>("compression");
         QTest::addColumn<bool>("sizePrefixed");
