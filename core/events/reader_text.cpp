@@ -105,7 +105,7 @@ private:
             buf[l] = 0;
             char* ep = nullptr;
             const double s = std::strtod(buf, &ep);
-            if (ep != buf + l || !std::isfinite(s)) return false;
+            if (ep != buf + l || !std::isfinite(s) || std::abs(s) > 9e12) return false;  // beyond int64 µs
             e.t = std::llround(s * 1e6);
         } else if (std::from_chars(tokStart[0], tokEnd[0], e.t).ptr != tokEnd[0]) {
             return false;

@@ -386,6 +386,12 @@ private slots:
         const auto tev = readEvents(save(dir_, "bad.txt", txt), &err);
         QCOMPARE(tev.size(), std::size_t(2));
         QVERIFY2(err.find("line 3") != std::string::npos, err.c_str());
+        // a time in seconds beyond what int64 microseconds hold is a bad line, not a wrapped time
+        Bytes far;
+        append(far, "0.5 1 1 1\n1e300 2 2 1\n");
+        const auto fev = readEvents(save(dir_, "far.txt", far), &err);
+        QCOMPARE(fev.size(), std::size_t(1));
+        QVERIFY2(err.find("line 2") != std::string::npos, err.c_str());
 
         Bytes a4;
         append(a4, "#!AER-DAT4.0\r\n");
