@@ -8,6 +8,7 @@
 //   ./bench_hopfield [--no-peer]
 // $GANGLION_PYTHON names the Python interpreter (default /usr/bin/python3, Debian's, which has
 // python3-numpy; else python3 on the PATH).
+#include "bench/peer.h"
 #include "core/memory/hopfield.h"
 #include "core/memory/patterns.h"
 
@@ -26,28 +27,14 @@ namespace {
 constexpr int kNeurons = 10000, kPatterns = 100, kSweepsPerRecall = 5;
 constexpr double kFlip = 0.3, kSeconds = 2.0;
 
-std::string python() {
-    if (const char* p = std::getenv("GANGLION_PYTHON")) return p;
-    return std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-}
-
 /// The peer's sweeps/s, or a negative number when it could not run.
 double runPeer() {
-    const std::string script = std::string(GANGLION_SOURCE_DIR) + "/bench/peers/hopfield_numpy.py";
-    const std::string cmd = python() + " " + script + " --neurons " + std::to_string(kNeurons) + " --patterns " +
-                            std::to_string(kPatterns) + " --sweeps " + std::to_string(kSweepsPerRecall) +
-                            " --seconds " + std::to_string(kSeconds) + " 2>&1";
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-    if (!pipe) return -1;
-    char line[4096];
-    double rate = -1;
-    while (fgets(line, sizeof line, pipe.get())) {
-        const std::string s(line);
-        std::printf("peer: %s", s.c_str());
-        if (auto p = s.find("figure: hopfield_numpy_sweeps_per_s="); p != std::string::npos)
-            rate = std::atof(s.c_str() + p + 36);
-    }
-    return rate;
+    const auto figs = bench::runPeerScript(std::string(GANGLION_SOURCE_DIR) + "/bench/peers/hopfield_numpy.py",
+                                           "--neurons " + std::to_string(kNeurons) + " --patterns " +
+                                               std::to_string(kPatterns) + " --sweeps " + std::to_string(kSweepsPerRecall) +
+                                               " --seconds " + std::to_string(kSeconds));
+    const auto it = figs.find("hopfield_numpy_sweeps_per_s");
+    return it == figs.end() ? -1.0 : it->second;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // then the efficient-kan style PyTorch peer (../shared/peers/torch_kan.py) and the ratios.
 // Usage: bench_kan [--batches N] [--no-peer] [--toy-steps N] [--threads 1|2]   (default 2, like the
 // peer's torch threads; on a loaded machine 1 thread can be faster)
+#include "bench/peer.h"
 #include "core/g2g/fashion_mnist.h"
 #include "core/kan/kan_net.h"
 #include "core/kan/kan_optim.h"
@@ -57,27 +58,7 @@ Data loadData() {
 }
 
 std::map<std::string, double> runPeer(const std::string& args) {
-    std::map<std::string, double> figs;
-    const std::string script = std::string(GANGLION_SHARED_DIR) + "/peers/torch_kan.py";
-    if (!std::filesystem::exists(script)) {
-        std::printf("peer: %s not found\n", script.c_str());
-        return figs;
-    }
-    const std::string cmd = "python3 " + script + " " + args + " 2>&1";
-    std::printf("peer: %s\n", cmd.c_str());
-    std::fflush(stdout);
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return figs;
-    char line[4096];
-    while (std::fgets(line, sizeof line, p)) {
-        std::printf("  | %s", line);
-        if (std::strncmp(line, "figure: ", 8) == 0) {
-            const char* eq = std::strchr(line, '=');
-            if (eq) figs[std::string(line + 8, size_t(eq - line - 8))] = std::atof(eq + 1);
-        }
-    }
-    pclose(p);
-    return figs;
+    return bench::runPeerScript(std::string(GANGLION_SHARED_DIR) + "/peers/torch_kan.py", args);
 }
 }  // namespace
 

@@ -3,6 +3,7 @@
 // (40 targets, 30% held out); then the NumPy peer (bench/peers/reservoir_numpy.py, the same update
 // and refit, dense float32 weights and one BLAS thread) and the ratios. Each timing is the best of
 // three blocks. Usage: bench_reservoir [--steps N] [--neurons N] [--no-peer]
+#include "bench/peer.h"
 #include "core/reservoir/ei_network.h"
 #include "core/reservoir/readout.h"
 
@@ -23,24 +24,9 @@ namespace {
 double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
 
 std::map<std::string, double> runPeer(const std::string& args) {
-    std::map<std::string, double> figs;
-    const std::string script = std::string(GANGLION_SOURCE_DIR) + "/bench/peers/reservoir_numpy.py";
-    // Debian's python3-numpy lives with /usr/bin/python3 (a python3 earlier on PATH may lack it)
-    const std::string python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
     // one BLAS thread, like this program (the step is far too small to gain from a second one)
-    const std::string cmd = "OPENBLAS_NUM_THREADS=1 " + python + " " + script + " " + args + " 2>&1";
-    std::printf("peer: %s\n", cmd.c_str());
-    std::fflush(stdout);
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return figs;
-    char line[4096];
-    while (std::fgets(line, sizeof line, p)) {
-        std::printf("  | %s", line);
-        if (std::strncmp(line, "figure: ", 8) == 0)
-            if (const char* eq = std::strchr(line, '=')) figs[std::string(line + 8, size_t(eq - line - 8))] = std::atof(eq + 1);
-    }
-    pclose(p);
-    return figs;
+    return bench::runPeerScript(std::string(GANGLION_SOURCE_DIR) + "/bench/peers/reservoir_numpy.py", args,
+                                "OPENBLAS_NUM_THREADS=1 ");
 }
 }  // namespace
 

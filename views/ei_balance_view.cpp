@@ -4,6 +4,7 @@
 // ("memory_capacity" or "nrmse") and the readout's r² per delay ("r2_per_target") as grouped bars.
 // Nodes are found by what they publish, never by type.
 #include "document/session.h"
+#include "views/four_panels.h"
 #include "views/metric_feed.h"
 #include "views/view_registry.h"
 #include "widgets/plots/metric_chart.h"
@@ -57,18 +58,7 @@ protected:
     }
 
 private:
-    /// One row of four panels in a wide, short dock; a 2 x 2 grid otherwise.
-    void arrange(bool wide) {
-        if (wide == wide_ && grid_->count() == 4) return;
-        wide_ = wide;
-        QWidget* panels[4] = {ei_, rate_, score_, r2_};
-        for (QWidget* w : panels) grid_->removeWidget(w);
-        for (int i = 0; i < 4; ++i) grid_->addWidget(panels[i], wide ? 0 : i / 2, wide ? i : i % 2);
-        for (int i = 0; i < 4; ++i) {
-            grid_->setColumnStretch(i, wide || i < 2 ? 1 : 0);
-            grid_->setRowStretch(i, !wide && i < 2 ? 1 : (wide && i == 0 ? 1 : 0));
-        }
-    }
+    void arrange(bool wide) { arrangeFourPanels(grid_, {ei_, rate_, score_, r2_}, wide, wide_); }
 
     void restart() {
         ei_->clear();

@@ -3,6 +3,7 @@
 #include "document/session.h"
 #include "widgets/plots/metric_chart.h"
 #include "widgets/sparsity/activation_histogram.h"
+#include "views/four_panels.h"
 #include "views/metric_feed.h"
 #include "views/view_registry.h"
 
@@ -63,18 +64,7 @@ protected:
     }
 
 private:
-    /// One row of four panels in a wide, short dock (bottom area); a 2 x 2 grid otherwise.
-    void arrange(bool wide) {
-        if (wide == wide_ && grid_->count() == 4) return;
-        wide_ = wide;
-        QWidget* panels[4] = {weight_, act_, live_, histBox_};
-        for (QWidget* w : panels) grid_->removeWidget(w);
-        for (int i = 0; i < 4; ++i) grid_->addWidget(panels[i], wide ? 0 : i / 2, wide ? i : i % 2);
-        for (int i = 0; i < 4; ++i) {
-            grid_->setColumnStretch(i, wide || i < 2 ? 1 : 0);
-            grid_->setRowStretch(i, !wide && i < 2 ? 1 : (wide && i == 0 ? 1 : 0));
-        }
-    }
+    void arrange(bool wide) { arrangeFourPanels(grid_, {weight_, act_, live_, histBox_}, wide, wide_); }
 
     void restart() {
         weight_->clear();
