@@ -39,6 +39,8 @@ public:
         auto* lay = new QVBoxLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
         status_ = new QLabel(this);
+        // a long status (the model cost) is cut at the dock's edge instead of widening the dock
+        status_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
         loss_ = new MetricChart(tr("Loss"), tr("loss"), this);
         acc_ = new MetricChart(tr("Accuracy"), tr("accuracy"), this);
         acc_->setFixedYRange(0, 1);
@@ -168,13 +170,15 @@ private:
             other_->setCurrentIndex(1 + int(headline));
         const QString sel = other_->currentText();
         if (otherNames_.contains(sel)) pull(otherChart_, ("other:" + sel).toStdString(), sel.toStdString());
-        if (auto snap = session_->snapshot())
+        if (auto snap = session_->snapshot()) {
             status_->setText(tr("step %1%2 · model %3")  // steps/s: the status bar's, one figure
                                  .arg(snap->step)
                                  .arg(session_->isRunning()    ? tr(" · running")
                                       : session_->isFinished() ? tr(" · finished")
                                                                : tr(" · paused"))
                                  .arg(QString::fromStdString(formatCost(snap->cost))));
+            status_->setToolTip(status_->text());  // the line may be cut in a narrow dock
+        }
     }
 
     Session* session_;

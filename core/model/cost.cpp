@@ -29,6 +29,10 @@ std::string formatCost(const NodeCost& c, bool train) {
 }
 
 std::string formatCost(const GraphCost& c) {
+    // nothing counted at all (a reservoir, a spiking network): no "0 params · 0 MACs" that reads
+    // as a measurement
+    if (c.uncountedNodes > 0 && c.total.params == 0 && c.total.forwardMacs == 0)
+        return "cost not counted (" + std::to_string(c.uncountedNodes) + (c.uncountedNodes == 1 ? " node)" : " nodes)");
     std::string s = formatCost(c.total, true);
     if (c.uncountedNodes > 0)
         s += " (" + std::to_string(c.uncountedNodes) + (c.uncountedNodes == 1 ? " node" : " nodes") + " not counted)";

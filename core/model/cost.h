@@ -41,7 +41,8 @@ struct GraphCost {
 std::string formatCount(double v);
 /// "1.23k params · 4.5k MACs/sample" (MACs "–" when not counted); `train` adds the training MACs.
 std::string formatCost(const NodeCost& c, bool train = false);
-/// The graph's total as formatCost(total, true), plus "(N nodes not counted)" when some are not.
+/// The graph's total as formatCost(total, true), plus "(N nodes not counted)" when some are not;
+/// "cost not counted (N nodes)" when no node counted anything.
 std::string formatCost(const GraphCost& c);
 
 }  // namespace ganglion

@@ -295,6 +295,10 @@ private slots:
         g.total.forwardMacs = 2000;
         g.uncountedNodes = 2;
         QVERIFY(QString::fromStdString(formatCost(g)).endsWith("(2 nodes not counted)"));
+        // no node counted anything (three reservoirs): no "0 params · 0 MACs" posing as a count
+        GraphCost none;
+        none.uncountedNodes = 3;
+        QCOMPARE(QString::fromStdString(formatCost(none)), QString("cost not counted (3 nodes)"));
     }
 };
 
