@@ -11,6 +11,7 @@
 #include "widgets/canvas/node_thumbnails.h"
 #include "widgets/inspector/inspector.h"
 #include "widgets/palette/node_palette.h"
+#include "widgets/plots/refresh_pacer.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -97,9 +98,7 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
     refreshTitle();
     refreshRunActions(false);
 
-    auto* timer = new QTimer(this);
-    connect(timer, &QTimer::timeout, this, &MainWindow::pollEngine);
-    timer->start(100);
+    RefreshPacer::shared().every(this, 100, [this] { pollEngine(); });
 
     // Unsaved work is copied aside every 30 s, and the copy goes once the document is clean
     // again (saved, undone, replaced) or the user chose to discard it at exit.

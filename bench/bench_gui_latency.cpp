@@ -13,6 +13,7 @@
 // 3D space-time page shown, and the 2D page again after it (figure: events3d_engine_speed_ratio).
 #include "app/main_window.h"
 #include "widgets/events/event_cloud_widget.h"
+#include "widgets/plots/refresh_pacer.h"
 #include "widgets/vtk/vtk_widget.h"
 
 #include <QApplication>
@@ -35,6 +36,16 @@ using namespace ganglion;
 
 namespace {
 
+/// The GUI thread's time spent waiting on a run queue (ready but not running), ms; Linux only.
+double runQueueWaitMs() {
+    std::FILE* f = std::fopen("/proc/thread-self/schedstat", "r");
+    if (!f) return 0.0;
+    unsigned long long run = 0, wait = 0;
+    const int n = std::fscanf(f, "%llu %llu", &run, &wait);
+    std::fclose(f);
+    return n == 2 ? double(wait) / 1e6 : 0.0;
+}
+
 double threadCpuMs() {
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -52,6 +63,12 @@ public:
     };
     std::map<std::string, Worst> worst;
     double worstCpuMs = 0;  ///< the most GUI-thread CPU time one event delivery took
+    /// Outermost deliveries since the last probe tick: what a late tick waited behind.
+    struct Delivery {
+        std::string who;
+        double wallMs, cpuMs;
+    };
+    std::vector<Delivery> sinceTick;
 
     bool notify(QObject* receiver, QEvent* e) override {
         if (depth_++ > 0 || !recording) {
@@ -78,6 +95,8 @@ public:
         const double cpuMs = threadCpuMs() - cpu0;
         if (!recording) return r;  // the delivery that ended the run (and opened the next example)
         worstCpuMs = std::max(worstCpuMs, cpuMs);
+        if (ms > 0.5 && sinceTick.size() < 64)
+            sinceTick.push_back({who.toStdString() + " event " + std::to_string(type), ms, cpuMs});
         if (ms > 4.0) {
             const std::string key = who.toStdString() + " event " + std::to_string(type);
             auto& w = worst[key];
@@ -107,8 +126,18 @@ public:
         probe_.setTimerType(Qt::PreciseTimer);
         QObject::connect(&probe_, &QTimer::timeout, [this] {
             const qint64 now = clock_.nsecsElapsed();
-            if (last_ >= 0) lateness_.push_back(double(now - last_) / 1e6 - 5.0);
+            const double cpu = threadCpuMs(), wait = runQueueWaitMs();
+            if (last_ >= 0) {
+                const double late = double(now - last_) / 1e6 - 5.0;
+                lateness_.push_back(late);
+                if (late + 5.0 > worstBlock_.ms) {  // keep the composition of the worst block
+                    worstBlock_ = {late + 5.0, cpu - lastCpu_, wait - lastWait_, std::move(app_.sinceTick)};
+                }
+            }
+            app_.sinceTick.clear();
             last_ = now;
+            lastCpu_ = cpu;
+            lastWait_ = wait;
         });
     }
 
@@ -116,8 +145,10 @@ public:
     void run(double seconds, std::function<void(const Result&)> then, bool awaitNewBuild = true) {
         lateness_.clear();
         last_ = -1;
+        worstBlock_ = {};
         app_.worst.clear();
         app_.worstCpuMs = 0;
+        RefreshPacer::shared().resetStats();
         session_.setSpeed(0);
         session_.play();
         // Measure from the new build's first published step (a large data set may take seconds
@@ -165,6 +196,23 @@ public:
         std::sort(slow.rbegin(), slow.rend());
         for (std::size_t i = 0; i < std::min(count, slow.size()); ++i)
             std::printf("slowest: %.1f ms  %s\n", slow[i].first, slow[i].second.c_str());
+        std::vector<std::pair<double, QString>> views;
+        const auto& refreshes = RefreshPacer::shared().slowestRefreshes();
+        for (auto it = refreshes.begin(); it != refreshes.end(); ++it) views.push_back({it.value(), it.key()});
+        std::sort(views.rbegin(), views.rend());
+        for (std::size_t i = 0; i < std::min<std::size_t>(3, views.size()); ++i)
+            std::printf("slowest view refresh: %.1f ms  %s\n", views[i].first, qPrintable(views[i].second));
+        // The worst block, taken apart: what the GUI thread ran, and how long it was ready to run
+        // but had no core (a busy machine) rather than working.
+        double inEvents = 0;
+        for (const auto& d : worstBlock_.events) inEvents += d.wallMs;
+        std::printf("worst block: %.1f ms = %.1f ms GUI-thread CPU + %.1f ms waiting for a core + %.1f ms other "
+                    "(%.1f ms in %zu event deliveries over 0.5 ms)\n",
+                    worstBlock_.ms, worstBlock_.cpuMs, worstBlock_.runQueueMs,
+                    std::max(0.0, worstBlock_.ms - worstBlock_.cpuMs - worstBlock_.runQueueMs), inEvents,
+                    worstBlock_.events.size());
+        for (const auto& d : worstBlock_.events)
+            std::printf("  in it: %.1f ms (%.1f on CPU)  %s\n", d.wallMs, d.cpuMs, d.who.c_str());
     }
 
 private:
@@ -173,6 +221,11 @@ private:
     QTimer probe_;
     QElapsedTimer clock_;
     qint64 last_ = -1;
+    double lastCpu_ = 0, lastWait_ = 0;
+    struct Block {
+        double ms = 0, cpuMs = 0, runQueueMs = 0;
+        std::vector<TimingApp::Delivery> events;
+    } worstBlock_;
     std::vector<double> lateness_;
     std::uint64_t startStep_ = 0;
     std::uint64_t lastBuild_ = ~0ull;  ///< the build measured last (the next run waits for a new one)
@@ -211,29 +264,33 @@ int main(int argc, char** argv) {
     if (arg == "events3d") {
         if (!openExample(w, session, MainWindow::findExample("events_rotating_dot"))) return 2;
         int page3D = -1;
-        QTabWidget* tabs = eventTabs(w, &page3D);
-        if (!tabs) {
+        // Shows the event view's page `page` (its dock raised); false when there is no such view.
+        auto showPage = [&](int page) {
+            QTabWidget* tabs = eventTabs(w, &page3D);
+            if (!tabs) return false;
+            for (auto* dock : w.findChildren<QDockWidget*>())
+                if (dock->isAncestorOf(tabs)) {
+                    dock->show();
+                    dock->raise();
+                }
+            tabs->setCurrentIndex(page < 0 ? page3D : page);
+            return true;
+        };
+        if (!showPage(0)) {
             std::fprintf(stderr, "bench_gui_latency: no event view with a 3D page in the window\n");
             return 2;
         }
-        tabs->window()->raise();
-        for (auto* dock : w.findChildren<QDockWidget*>())
-            if (dock->isAncestorOf(tabs)) {
-                dock->show();
-                dock->raise();
-            }
         auto results = std::make_shared<std::vector<Result>>();
-        const int pages[] = {0, page3D, 0};
+        const int pages[] = {0, -1, 0};  // -1: the 3D page
         const char* names[] = {"2D page", "3D page", "2D page after 3D"};
-        std::function<void(int)> next = [&, results](int i) {
+        auto frames = std::make_shared<QString>();
+        std::function<void(int)> next = [&, results, frames](int i) {
             if (i == 3) {
                 const double base = (*results)[0].stepsPerS;
                 for (int k = 0; k < 3; ++k)
                     std::printf("# %s: engine %.0f steps/s, worst GUI block %.1f ms\n", names[k],
                                 (*results)[k].stepsPerS, (*results)[k].maxBlockMs);
-                const auto* cloud = w.findChild<EventCloudWidget*>();
-                std::printf("# 3D frames drawn: %d (%s)\n", cloud ? cloud->renderCount() : 0,
-                            cloud ? qPrintable(cloud->caption().section('\n', 0, 0)) : "no 3D view");
+                std::printf("# 3D frames drawn: %s\n", qPrintable(*frames));
                 std::printf("figure: events3d_engine_speed_ratio=%.2f (3D page shown / 2D page; target >= 0.8)\n",
                             base > 0 ? (*results)[1].stepsPerS / base : 0.0);
                 std::printf("figure: events3d_engine_speed_ratio_after=%.2f (2D page again / 2D page)\n",
@@ -241,12 +298,20 @@ int main(int argc, char** argv) {
                 app.quit();
                 return;
             }
-            tabs->setCurrentIndex(pages[i]);
-            phase.run(seconds, [&, results, i](const Result& r) {
+            // Each phase from the recording's start: the stream's density changes along it, so
+            // phases run one after the other on the same document would compare different data.
+            if (i > 0 && (!openExample(w, session, MainWindow::findExample("events_rotating_dot")) || !showPage(pages[i]))) {
+                app.exit(2);
+                return;
+            }
+            phase.run(seconds, [&, results, frames, i](const Result& r) {
                 results->push_back(r);
+                if (pages[i] < 0)
+                    if (const auto* cloud = w.findChild<EventCloudWidget*>())
+                        *frames = QString::number(cloud->renderCount()) + " (" + cloud->caption().section('\n', 0, 0) + ")";
                 phase.printSlowest(3);
                 next(i + 1);
-            }, i == 0);
+            });
         };
         QTimer::singleShot(0, [&] { next(0); });
         return app.exec();

@@ -1,12 +1,12 @@
 // Decision boundary of the first 2D data set + classifier pair, as TensorFlow Playground draws it.
 #include "document/session.h"
-#include "widgets/plots/decision_field.h"
 #include "views/view_registry.h"
+#include "widgets/plots/decision_field.h"
+#include "widgets/plots/refresh_pacer.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QTimer>
 #include <QVBoxLayout>
 
 namespace ganglion {
@@ -33,11 +33,7 @@ public:
         lay->addWidget(info_);
         connect(test, &QCheckBox::toggled, field_, &DecisionField::setShowTest);
         connect(disc, &QCheckBox::toggled, field_, &DecisionField::setDiscretize);
-        auto* timer = new QTimer(this);
-        connect(timer, &QTimer::timeout, this, [this] {
-            if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
-        });
-        timer->start(50);
+        RefreshPacer::shared().whileVisible(this, 50, [this] { poll(); });
     }
 
 private:

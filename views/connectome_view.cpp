@@ -1,12 +1,13 @@
 // "Connectome" dock: the connectome network of the selected (or first) Connectome node drawn by
 // class or force-directed, activity and stimulated cells highlighted live; click a cell to list
 // its inputs and outputs and plot its trace.
-#include "document/session.h"
 #include "core/worm/connectome_table.h"
 #include "core/worm/worm_observables.h"
+#include "document/session.h"
+#include "views/view_registry.h"
+#include "widgets/plots/refresh_pacer.h"
 #include "widgets/worm/connectome_graph_widget.h"
 #include "widgets/worm/trace_strip.h"
-#include "views/view_registry.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -14,7 +15,6 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QSplitter>
-#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -82,11 +82,7 @@ public:
             graph_->setConnectome(nullptr);
             showCell(-1);
         });
-        auto* timer = new QTimer(this);
-        connect(timer, &QTimer::timeout, this, [this] {
-            if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
-        });
-        timer->start(50);
+        RefreshPacer::shared().whileVisible(this, 50, [this] { poll(); });
     }
 
 private:

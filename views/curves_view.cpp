@@ -1,13 +1,13 @@
 // Loss and accuracy curves of every loss / classifier node, live, plus any other metric on demand.
 #include "document/session.h"
-#include "widgets/plots/metric_chart.h"
 #include "views/view_registry.h"
+#include "widgets/plots/metric_chart.h"
+#include "widgets/plots/refresh_pacer.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
 #include <QSlider>
-#include <QTimer>
 #include <QHBoxLayout>
 #include <QVBoxLayout>
 
@@ -91,11 +91,7 @@ public:
             userPicked_ = false;
             restart();
         });
-        auto* timer = new QTimer(this);
-        connect(timer, &QTimer::timeout, this, [this] {
-            if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
-        });
-        timer->start(100);
+        RefreshPacer::shared().whileVisible(this, 100, [this] { poll(); });
     }
 
 private:

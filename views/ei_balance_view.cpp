@@ -8,11 +8,11 @@
 #include "views/metric_feed.h"
 #include "views/view_registry.h"
 #include "widgets/plots/metric_chart.h"
+#include "widgets/plots/refresh_pacer.h"
 #include "widgets/plots/xy_plot.h"
 
 #include <QGridLayout>
 #include <QResizeEvent>
-#include <QTimer>
 
 #include <algorithm>
 
@@ -44,11 +44,7 @@ public:
         r2_->setFixedYRange(0, 1);
         arrange(false);
         connect(s, &Session::documentReplaced, this, [this] { restart(); });
-        auto* t = new QTimer(this);
-        connect(t, &QTimer::timeout, this, [this] {
-            if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
-        });
-        t->start(150);
+        RefreshPacer::shared().whileVisible(this, 150, [this] { poll(); });
     }
 
 protected:

@@ -2,13 +2,14 @@
 // accumulation with decay, or time surface) with its event-rate chart, in 3D x-y-t (VTK, bounded
 // point count), and a filter's input and output side by side with counts; playback controls
 // drive the engine (play/pause), the source's live 'speed' parameter and seeking.
-#include "document/session.h"
 #include "core/events/event_nodes.h"
+#include "document/session.h"
+#include "views/view_registry.h"
 #include "widgets/events/event_cloud_widget.h"
 #include "widgets/events/event_frame_widget.h"
 #include "widgets/events/event_rate_chart.h"
 #include "widgets/events/playback_bar.h"
-#include "views/view_registry.h"
+#include "widgets/plots/refresh_pacer.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -17,7 +18,6 @@
 #include <QLabel>
 #include <QSpinBox>
 #include <QTabWidget>
-#include <QTimer>
 #include <QVBoxLayout>
 
 namespace ganglion {
@@ -65,11 +65,7 @@ public:
             rate_->clear();
         });
         playback_->setPlaying(session_->isRunning());
-        auto* timer = new QTimer(this);
-        connect(timer, &QTimer::timeout, this, [this] {
-            if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
-        });
-        timer->start(33);
+        RefreshPacer::shared().whileVisible(this, 33, [this] { poll(); });
     }
 
 private:

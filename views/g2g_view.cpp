@@ -1,17 +1,17 @@
 // G2G views: the connectivity heatmap of a G2G layer (ensemble-ordered, zoomable to single
 // synapses, pruned/regrown connections flash after each rewiring) and the image-batch preview
 // of an image data set with true and predicted labels.
-#include "document/session.h"
 #include "core/g2g/fashion_mnist.h"
+#include "document/session.h"
+#include "views/view_registry.h"
+#include "widgets/plots/refresh_pacer.h"
 #include "widgets/sparsity/connectivity_heatmap.h"
 #include "widgets/sparsity/image_batch_preview.h"
-#include "views/view_registry.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
-#include <QTimer>
 #include <QVBoxLayout>
 
 namespace ganglion {
@@ -75,11 +75,7 @@ public:
             if (auto* c = heat_->connectivity()) heat_->zoomTo(16, c->rows / 2.0, c->cols / 2.0);
         });
         connect(s, &Session::documentReplaced, this, [this] { heat_->setConnectivity(nullptr); });
-        auto* t = new QTimer(this);
-        connect(t, &QTimer::timeout, this, [this] {
-            if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
-        });
-        t->start(100);
+        RefreshPacer::shared().whileVisible(this, 100, [this] { poll(); });
     }
 
 private:
@@ -129,11 +125,7 @@ public:
         lay->addWidget(preview_, 1);
         lay->addWidget(status_);
         for (int c = 0; c < g2g::kClasses; ++c) names_ << QString::fromUtf8(g2g::fashionClassName(c));
-        auto* t = new QTimer(this);
-        connect(t, &QTimer::timeout, this, [this] {
-            if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
-        });
-        t->start(200);
+        RefreshPacer::shared().whileVisible(this, 200, [this] { poll(); });
     }
 
 private:

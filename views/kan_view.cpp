@@ -3,16 +3,17 @@
 // are an image, a ranked strip of the most important edges, a detail plot of the clicked edge with its symbolic candidates, and the KAN
 // operations (prune, auto-snap, accept a candidate, grid update/extension, network formula),
 // all run on the engine thread through EngineRunner::post.
+#include "core/kan/kan_net.h"
+#include "core/kan/kan_node.h"
 #include "document/graph_commands.h"
 #include "document/model_commands.h"
 #include "document/session.h"
-#include "core/kan/kan_net.h"
-#include "core/kan/kan_node.h"
+#include "views/view_registry.h"
 #include "widgets/kan/kan_edge_plot.h"
 #include "widgets/kan/kan_edge_strip.h"
 #include "widgets/kan/kan_importance_panel.h"
 #include "widgets/kan/kan_network_widget.h"
-#include "views/view_registry.h"
+#include "widgets/plots/refresh_pacer.h"
 
 #include <QApplication>
 #include <QDoubleSpinBox>
@@ -23,7 +24,6 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
-#include <QTimer>
 #include <QVBoxLayout>
 
 #include <functional>
@@ -202,11 +202,7 @@ public:
             candidates_->clear();
             edge_ = {};
         });
-        auto* t = new QTimer(this);
-        connect(t, &QTimer::timeout, this, [this] {
-            if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
-        });
-        t->start(33);  // live at the snapshot rate
+        RefreshPacer::shared().whileVisible(this, 33, [this] { poll(); });  // live at the snapshot rate
     }
 
 private:

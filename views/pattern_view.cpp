@@ -6,13 +6,13 @@
 // the node feeding the memory's "cue" input (live, so the running engine makes the next cue).
 #include "document/graph_commands.h"
 #include "document/session.h"
+#include "views/view_registry.h"
 #include "widgets/memory/pattern_panel.h"
 #include "widgets/plots/metric_chart.h"
-#include "views/view_registry.h"
+#include "widgets/plots/refresh_pacer.h"
 
 #include <QLabel>
 #include <QTabWidget>
-#include <QTimer>
 #include <QVBoxLayout>
 
 #include <map>
@@ -49,11 +49,7 @@ public:
         lay->addWidget(status_);
         connect(s, &Session::documentReplaced, this, [this] { restart(); });
         connect(panel_, &PatternPanel::cueClicked, this, [this](QPointF at) { eraseCueAt(at); });
-        auto* t = new QTimer(this);
-        connect(t, &QTimer::timeout, this, [this] {
-            if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
-        });
-        t->start(80);
+        RefreshPacer::shared().whileVisible(this, 80, [this] { poll(); });
     }
 
 private:

@@ -1,16 +1,16 @@
 // Sparsity dashboard: weight sparsity, activation sparsity and live connections of every layer
 // that publishes them, over training steps, plus the activation histogram of the selected layer.
 #include "document/session.h"
-#include "widgets/plots/metric_chart.h"
-#include "widgets/sparsity/activation_histogram.h"
 #include "views/four_panels.h"
 #include "views/metric_feed.h"
 #include "views/view_registry.h"
+#include "widgets/plots/metric_chart.h"
+#include "widgets/plots/refresh_pacer.h"
+#include "widgets/sparsity/activation_histogram.h"
 
 #include <QComboBox>
 #include <QGridLayout>
 #include <QLabel>
-#include <QTimer>
 #include <QResizeEvent>
 #include <QVBoxLayout>
 
@@ -50,11 +50,7 @@ public:
         connect(s, &Session::documentReplaced, this, [this] { restart(); });
         connect(which_, &QComboBox::currentIndexChanged, this, [this] { last_ = nullptr; });
         connect(layer_, &QComboBox::currentIndexChanged, this, [this] { last_ = nullptr; });
-        auto* t = new QTimer(this);
-        connect(t, &QTimer::timeout, this, [this] {
-            if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
-        });
-        t->start(150);
+        RefreshPacer::shared().whileVisible(this, 150, [this] { poll(); });
     }
 
 protected:

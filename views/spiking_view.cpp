@@ -1,14 +1,15 @@
 // Spiking activity of the selected spiking node (or the first one): live raster coloured by
 // population with zoom/pan/pause-and-scrub, population rates and silent fraction over the visible
 // window, and membrane traces of neurons picked by clicking the raster.
-#include "document/session.h"
 #include "core/engine/engine.h"
 #include "core/graph/json_io.h"
 #include "core/snn/nir_convert.h"
 #include "core/snn/snn_nodes.h"
+#include "document/session.h"
+#include "views/view_registry.h"
+#include "widgets/plots/refresh_pacer.h"
 #include "widgets/raster/raster_widget.h"
 #include "widgets/raster/trace_widget.h"
-#include "views/view_registry.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -145,11 +146,7 @@ public:
             node_ = 0;
             picked_.clear();
         });
-        auto* timer = new QTimer(this);
-        connect(timer, &QTimer::timeout, this, [this] {
-            if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
-        });
-        timer->start(33);
+        RefreshPacer::shared().whileVisible(this, 33, [this] { poll(); });
     }
 
 protected:

@@ -1,14 +1,15 @@
 // "Worm swimmer" dock: every swimmer in the graph drawn live (one lane each, the selected node's
 // highlighted), the NCAP circuit's activity traces below, and play / pause / step buttons that
 // drive the shared engine.
+#include "core/worm/worm_observables.h"
 #include "document/graph_commands.h"
 #include "document/session.h"
-#include "core/worm/worm_observables.h"
+#include "views/view_registry.h"
+#include "widgets/plots/refresh_pacer.h"
 #include "widgets/worm/circuit_trace_widget.h"
 #include "widgets/worm/ncap_diagram_widget.h"
 #include "widgets/worm/swimmer_widget.h"
 #include "widgets/worm/trace_strip.h"
-#include "views/view_registry.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -18,7 +19,6 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QUndoCommand>
-#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -224,11 +224,7 @@ public:
             circuitId_ = 0;
             lastStep_ = ~0ull;
         });
-        auto* timer = new QTimer(this);
-        connect(timer, &QTimer::timeout, this, [this] {
-            if (isVisible()) poll();  // a hidden or tabbed-away view catches up when shown
-        });
-        timer->start(33);
+        RefreshPacer::shared().whileVisible(this, 33, [this] { poll(); });
     }
 
 private:

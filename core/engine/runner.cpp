@@ -157,7 +157,7 @@ void EngineRunner::loop() {
 #ifdef __linux__
     // Below the GUI thread: when cores are scarce the scheduler serves the interface first and the
     // engine takes every cycle that is left.
-    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 5);
+    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
 #endif
     auto nextStepAt = Clock::now();
     while (!quit_) {

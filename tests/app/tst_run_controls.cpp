@@ -171,6 +171,30 @@ private slots:
         chart.setLogX(false);
         QCOMPARE(chart.drawnPoints("Loss/loss").size(), 102);
     }
+
+    void longCurvesAreDrawnFromBucketMeans() {
+        // 100,000 steps of y = 2x + 1 (and a spike): at most 1,025 points are drawn, each the mean of
+        // equally many steps, so every drawn point still lies on the line and the ends are kept.
+        MetricChart chart("Loss", "loss");
+        std::vector<QPointF> pts;
+        for (int i = 0; i < 100000; ++i) pts.emplace_back(i, 2.0 * i + 1.0);
+        for (int from = 0; from < 100000; from += 997)  // appended in polls of ragged size
+            chart.appendPoints("Loss/loss", std::vector<QPointF>(pts.begin() + from,
+                                                                 pts.begin() + std::min(100000, from + 997)));
+        const auto drawn = chart.drawnPoints("Loss/loss");
+        QVERIFY2(drawn.size() > 512 && drawn.size() <= 1025, qPrintable(QString::number(drawn.size())));
+        for (const QPointF& p : drawn) QVERIFY2(std::abs(p.y() - (2 * p.x() + 1)) < 1e-6 * p.y() + 1e-9, qPrintable(QString::number(p.x())));
+        const double stride = 100000.0 / double(drawn.size());
+        QVERIFY(drawn.front().x() < stride && drawn.back().x() > 100000 - 2 * stride);
+        for (qsizetype i = 1; i + 1 < drawn.size(); ++i)  // evenly spaced: one stride apart
+            QVERIFY(std::abs((drawn[i].x() - drawn[i - 1].x()) - (drawn[1].x() - drawn[0].x())) < 1e-6);
+        DecimatedLine line(8);
+        for (int i = 0; i < 9; ++i) line.add(QPointF(i, i % 3 == 2 ? 30.0 : 0.0));
+        QCOMPARE(line.stride(), 2);  // 9 inputs into 8 slots: pairs, and the odd one fills the next pair
+        QCOMPARE(line.points().size(), 5);
+        QCOMPARE(line.points()[1], QPointF(2.5, 15.0));  // steps 2 and 3 (one spike of 30) averaged
+        QCOMPARE(line.points().back(), QPointF(8.0, 30.0));  // the filling bucket: step 8 alone
+    }
 };
 
 int main(int argc, char** argv) {

@@ -1,8 +1,10 @@
 #include "widgets/plots/metric_chart.h"
 
 #include "widgets/plots/axis_ticks.h"
+#include "widgets/plots/refresh_pacer.h"
 
 #include <QCategoryAxis>
+#include <QCoreApplication>
 #include <QLabel>
 #include <QLegend>
 #include <QLineSeries>
@@ -54,6 +56,8 @@ MetricChart::MetricChart(const QString& title, const QString& yLabel, QWidget* p
     chart->addAxis(x_, Qt::AlignBottom);
     chart->addAxis(y_, Qt::AlignLeft);
     setChart(chart);
+    // The series and axes follow the data at the pacer's rate, one chart at a time (see flush()).
+    RefreshPacer::shared().whileVisible(this, 100, [this] { flush(); });
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(160);
     legend_ = new QLabel(this);
@@ -183,7 +187,7 @@ void MetricChart::resizeEvent(QResizeEvent* e) {
 
 void MetricChart::appendPoints(const QString& name, const std::vector<QPointF>& points) {
     if (points.empty()) return;
-    QLineSeries* s = seriesFor(name);
+    seriesFor(name);  // created at once: the legend names it before the first flush
     Raw& raw = raw_[name];
     std::vector<QPointF> fresh;
     fresh.reserve(points.size());
@@ -196,8 +200,28 @@ void MetricChart::appendPoints(const QString& name, const std::vector<QPointF>& 
         any_ = true;
     }
     raw.points.insert(raw.points.end(), fresh.begin(), fresh.end());
-    s->append(toDrawn(fresh, raw.ema, raw.n));
+    for (const QPointF& p : toDrawn(fresh, raw.ema, raw.n)) raw.drawn.add(p);
+    raw.dirty = true;
+    dirty_ = true;
+}
+
+void MetricChart::flush() {
+    if (!dirty_) return;
+    dirty_ = false;
+    // One replace() per series: QXYSeries::append(list) updates the whole line's geometry once
+    // per point, which grows with the curve's length.
+    for (auto it = series_.begin(); it != series_.end(); ++it) {
+        Raw& raw = raw_[it.key()];
+        if (!raw.dirty) continue;
+        raw.dirty = false;
+        (*it)->replace(raw.drawn.points());
+    }
     rescale();
+    // Qt Charts finishes an update in queued calls and layout requests of its own; run them now,
+    // inside this refresh, so the pacer counts them against its budget instead of letting every
+    // chart's deferred work land in one later burst.
+    QCoreApplication::sendPostedEvents(chart(), QEvent::LayoutRequest);
+    QCoreApplication::sendPostedEvents(scene(), QEvent::MetaCall);
 }
 
 QList<QPointF> MetricChart::toDrawn(const std::vector<QPointF>& raw, double& ema, int& n) const {
@@ -221,9 +245,12 @@ void MetricChart::redraw() {
         Raw& raw = raw_[it.key()];
         raw.ema = 0;
         raw.n = 0;
-        (*it)->replace(toDrawn(raw.points, raw.ema, raw.n));
+        raw.drawn.clear();
+        for (const QPointF& p : toDrawn(raw.points, raw.ema, raw.n)) raw.drawn.add(p);
+        raw.dirty = true;
     }
-    rescale();
+    dirty_ = true;
+    flush();
 }
 
 void MetricChart::setLogX(bool on) {
@@ -240,17 +267,17 @@ void MetricChart::setSmoothing(double weight) {
 }
 
 QList<QPointF> MetricChart::drawnPoints(const QString& name) const {
-    auto it = series_.find(name);
-    if (it == series_.end()) return {};
-    QList<QPointF> pts = (*it)->points();
+    auto it = raw_.find(name);
+    if (it == raw_.end()) return {};
+    QList<QPointF> pts = it->drawn.points();
     if (logX_)
         for (QPointF& p : pts) p.setX(std::pow(10.0, p.x()));
     return pts;
 }
 
 int MetricChart::pointCount(const QString& name) const {
-    auto it = series_.find(name);
-    return it == series_.end() ? 0 : int((*it)->count());
+    auto it = raw_.find(name);
+    return it == raw_.end() ? 0 : int(it->drawn.points().size());
 }
 
 void MetricChart::removeSeries(const QString& name) {

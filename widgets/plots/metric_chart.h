@@ -5,6 +5,8 @@
 // full series keys are its tooltip); an axis title that does not fit moves into the chart title.
 #pragma once
 
+#include "widgets/plots/decimated_line.h"
+
 #include <QChartView>
 #include <QMap>
 #include <QPointF>
@@ -27,7 +29,11 @@ public:
     /// A plot with its title, ticks and a two-line legend below it.
     QSize sizeHint() const override { return {360, 230}; }
 
+    /// Adds points; the chart shows them at its next flush() (the refresh pacer calls it about
+    /// every 100 ms while the chart is visible), so a view's poll stays cheap.
     void appendPoints(const QString& series, const std::vector<QPointF>& points);
+    /// Hands the points appended since the last flush to Qt Charts and finishes its update now.
+    void flush();
     void clear();
     void removeSeries(const QString& series);
     /// Fix the y range (e.g. [0, 1] for accuracy); otherwise it follows the data.
@@ -68,7 +74,10 @@ private:
         std::vector<QPointF> points;  ///< as appended (finite values only)
         double ema = 0;               ///< smoothing state after the last point
         int n = 0;
+        DecimatedLine drawn;          ///< what the series shows, at most 1024 points
+        bool dirty = false;           ///< drawn has points the series does not show yet
     };
+    bool dirty_ = false;
     QMap<QString, Raw> raw_;
     bool logX_ = false;
     double smoothing_ = 0;

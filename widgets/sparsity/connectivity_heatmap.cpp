@@ -64,6 +64,11 @@ ConnectivityHeatmap::ConnectivityHeatmap(QWidget* parent) : QWidget(parent) {
 
 void ConnectivityHeatmap::setConnectivity(std::shared_ptr<const g2g::G2GConnectivity> c) {
     const bool shapeChanged = !conn_ || !c || conn_->rows != c->rows || conn_->cols != c->cols;
+    // Training changes weights every step but the structure only when the layer rewires: then
+    // only the weights are refreshed, not the display order or the summed-area tables.
+    const bool sameStructure = !shapeChanged && conn_->rowOrder == c->rowOrder && conn_->colOrder == c->colOrder &&
+                               conn_->liveRow == c->liveRow && conn_->liveCol == c->liveCol &&
+                               conn_->pruned == c->pruned && conn_->grown == c->grown;
     conn_ = std::move(c);
     if (shapeChanged) {
         scale_ = 0.0;
@@ -76,8 +81,20 @@ void ConnectivityHeatmap::setConnectivity(std::shared_ptr<const g2g::G2GConnecti
         flashValid_ = true;
         anim_.start();
     }
-    rebuildTables();
+    if (sameStructure) refreshWeights();
+    else rebuildTables();
     update();
+}
+
+void ConnectivityHeatmap::refreshWeights() {
+    const auto& c = *conn_;
+    const std::size_t C = std::size_t(c.cols);
+    maxAbs_ = 1e-6f;
+    for (std::size_t k = 0; k < c.liveRow.size(); ++k) {
+        weight_[std::size_t(rowPos_[std::size_t(c.liveRow[k])]) * C + std::size_t(colPos_[std::size_t(c.liveCol[k])])] =
+            c.liveWeight[k];
+        maxAbs_ = std::max(maxAbs_, std::abs(c.liveWeight[k]));
+    }
 }
 
 bool ConnectivityHeatmap::flashing() const { return flashValid_ && flashClock_.elapsed() < kFlashMs; }

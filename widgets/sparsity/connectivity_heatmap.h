@@ -57,6 +57,7 @@ private:
     void clampOffset();
     QPointF toCell(QPointF widgetPos) const;  // (col, row) in display order, fractional
     void rebuildTables();
+    void refreshWeights();  ///< same structure as the tables were built for: new weights only
     QImage render() const;
     void drawColourBar(QPainter& p, bool weights) const;  ///< right of the plot, with its ticks
 

@@ -110,13 +110,15 @@ void SwimmerWidget::paintLane(QPainter& p, const QRectF& r, const Lane& lane) co
     for (double y = std::floor(y0 / g) * g; y <= y1; y += g)
         p.drawLine(toScreen({x0, y}), toScreen({x1, y}));
     // start line
-    p.setPen(QPen(QColor(60, 170, 90), 1.5, Qt::DashLine));
+    // 1-px lines take Qt's cosmetic path; wider ones are stroked into spans that Qt hands to its
+    // thread pool, and the GUI thread then waits for those threads to find a core.
+    p.setPen(QPen(QColor(60, 170, 90), 1, Qt::DashLine));
     p.drawLine(toScreen({f->start.x(), y0}), toScreen({f->start.x(), y1}));
     // head trail
     if (trail_ && f->trail.cols() > 1) {
         QPainterPath path(toScreen(f->trail.col(0)));
         for (Eigen::Index k = 1; k < f->trail.cols(); ++k) path.lineTo(toScreen(f->trail.col(k)));
-        p.setPen(QPen(QColor(140, 140, 160, 160), 1.2));
+        p.setPen(QPen(QColor(140, 140, 160, 160), 1));
         p.setBrush(Qt::NoBrush);
         p.drawPath(path);
     }
