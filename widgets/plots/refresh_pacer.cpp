@@ -35,7 +35,13 @@ void RefreshPacer::every(QObject* owner, int intervalMs, std::function<void()> r
                            entries_.end());
         if (entries_.empty()) timer_.stop();
     });
-    if (!timer_.isActive()) timer_.start(kTickMs);
+    if (!timer_.isActive() && autoTick_) timer_.start(kTickMs);
+}
+
+void RefreshPacer::setTicking(bool on) {
+    autoTick_ = on;
+    if (!on) timer_.stop();
+    else if (!entries_.empty() && !timer_.isActive()) timer_.start(kTickMs);
 }
 
 void RefreshPacer::whileVisible(QWidget* view, int intervalMs, std::function<void()> refresh) {

@@ -44,9 +44,13 @@ public:
     int count() const { return int(entries_.size()); }
     /// Runs one tick now (tests drive the pacer without waiting on its timer).
     void tick();
+    /// Off: only tick() runs refreshes (a test's own pacer); on by default.
+    void setTicking(bool on);
+
+    /// A pacer of one's own (tests); views use shared().
+    explicit RefreshPacer(QObject* parent = nullptr);
 
 private:
-    explicit RefreshPacer(QObject* parent);
     struct Entry {
         QObject* owner;
         int intervalMs;
@@ -56,7 +60,8 @@ private:
     QTimer timer_;
     QElapsedTimer clock_;
     std::vector<Entry> entries_;
-    bool ticking_ = false;
+    bool ticking_ = false;  ///< inside tick()
+    bool autoTick_ = true;
     QMap<QString, double> slowest_;
 };
 
