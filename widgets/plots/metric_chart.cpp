@@ -99,7 +99,9 @@ QLineSeries* MetricChart::seriesFor(const QString& name) {
     auto* s = new QLineSeries(chart());
     s->setName(name);
     QPen pen(kPalette[nextColour_++ % std::size(kPalette)]);
-    pen.setWidthF(name.contains("test") ? 2.0 : 1.4);
+    // 1 px: Qt strokes wider lines into spans that it hands to its thread pool, and the GUI thread
+    // waits for those threads to find a core; held-out curves are told apart by their dashes
+    pen.setWidthF(1.0);
     if (name.contains("test")) pen.setStyle(Qt::DashLine);
     s->setPen(pen);
     chart()->addSeries(s);
@@ -187,7 +189,6 @@ void MetricChart::resizeEvent(QResizeEvent* e) {
 
 void MetricChart::appendPoints(const QString& name, const std::vector<QPointF>& points) {
     if (points.empty()) return;
-    seriesFor(name);  // created at once: the legend names it before the first flush
     Raw& raw = raw_[name];
     std::vector<QPointF> fresh;
     fresh.reserve(points.size());
@@ -210,11 +211,10 @@ void MetricChart::flush() {
     dirty_ = false;
     // One replace() per series: QXYSeries::append(list) updates the whole line's geometry once
     // per point, which grows with the curve's length.
-    for (auto it = series_.begin(); it != series_.end(); ++it) {
-        Raw& raw = raw_[it.key()];
-        if (!raw.dirty) continue;
-        raw.dirty = false;
-        (*it)->replace(raw.drawn.points());
+    for (auto it = raw_.begin(); it != raw_.end(); ++it) {
+        if (!it->dirty) continue;
+        it->dirty = false;
+        seriesFor(it.key())->replace(it->drawn.points());  // a new series is made (and named) here
     }
     rescale();
     // Qt Charts finishes an update in queued calls and layout requests of its own; run them now,
@@ -241,8 +241,8 @@ QList<QPointF> MetricChart::toDrawn(const std::vector<QPointF>& raw, double& ema
 }
 
 void MetricChart::redraw() {
-    for (auto it = series_.begin(); it != series_.end(); ++it) {
-        Raw& raw = raw_[it.key()];
+    for (auto it = raw_.begin(); it != raw_.end(); ++it) {
+        Raw& raw = *it;
         raw.ema = 0;
         raw.n = 0;
         raw.drawn.clear();
@@ -281,12 +281,12 @@ int MetricChart::pointCount(const QString& name) const {
 }
 
 void MetricChart::removeSeries(const QString& name) {
+    raw_.remove(name);
     auto it = series_.find(name);
     if (it == series_.end()) return;
     chart()->removeSeries(*it);
     delete *it;
     series_.erase(it);
-    raw_.remove(name);
     relabel();
 }
 

@@ -40,7 +40,7 @@ public:
     void setFixedYRange(double lo, double hi);
     void setTitle(const QString& title);
     void setYLabel(const QString& yLabel);
-    int seriesCount() const { return int(series_.size()); }
+    int seriesCount() const { return int(raw_.size()); }
     int pointCount(const QString& series) const;
     /// The legend under the plot (one coloured name per series).
     QLabel* legend() const { return legend_; }
