@@ -12,7 +12,6 @@
 #include "widgets/worm/trace_strip.h"
 
 #include <QCheckBox>
-#include <QComboBox>
 #include <QHBoxLayout>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -166,14 +165,6 @@ public:
         zoomOut->setToolTip(tr("Zoom out"));
         bar->addWidget(play_);
         bar->addWidget(step);
-        auto* pace = new QComboBox(this);
-        pace->setObjectName("wormPace");
-        pace->addItem(tr("As fast as possible"), 0.0);
-        pace->addItem(tr("Real time"), 1.0);
-        pace->addItem(tr("4× real time"), 4.0);
-        pace->addItem(tr("16× real time"), 16.0);
-        pace->setToolTip(tr("Engine pace in simulated seconds per second (sets the shared engine speed)"));
-        bar->addWidget(pace);
         bar->addSpacing(12);
         bar->addWidget(trail);
         bar->addStretch(1);
@@ -210,10 +201,6 @@ public:
         connect(step, &QPushButton::clicked, this, [this] { session_->step(); });
         connect(diagram_, &NcapDiagramWidget::neuronClicked, this, [this](const QString& n) { toggle(n); });
         connect(trail, &QCheckBox::toggled, swimmer_, &SwimmerWidget::setShowTrail);
-        connect(pace, &QComboBox::currentIndexChanged, this, [this, pace](int) {
-            const double factor = pace->currentData().toDouble();
-            session_->setSpeed(factor > 0 ? factor / controlDt() : 0.0);
-        });
         connect(zoomIn, &QPushButton::clicked, this, [this] { swimmer_->setViewSpan(swimmer_->viewSpan() * 0.8); });
         connect(zoomOut, &QPushButton::clicked, this, [this] { swimmer_->setViewSpan(swimmer_->viewSpan() / 0.8); });
         connect(s, &Session::runningChanged, this, [this](bool on) { play_->setText(on ? tr("Pause") : tr("Play")); });
@@ -278,14 +265,6 @@ private:
         }
         // trainers-only graphs have no circuit node: give the space to the swimmers and curves
         tabs_->setVisible(circuit != nullptr || expanded != nullptr || speed_->isHidden());
-    }
-
-    /// Control step of the first swimmer or circuit in the graph (0.03 s when none says).
-    double controlDt() const {
-        for (const auto& n : session_->graph().nodes())
-            if ((n.type == "SwimmerBody" || n.type == "NcapCircuit") && n.params.has("control_dt"))
-                return n.params.getFloat("control_dt");
-        return 0.03;
     }
 
     void toggle(const QString& neuron) {

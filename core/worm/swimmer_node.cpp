@@ -39,6 +39,7 @@ public:
         body_.reset(p.getFloat("heading") * std::numbers::pi / 180.0);
         start_ = body_.centerOfMass();
         maxTorqueScale_ = 1.0;
+        animalMm_ = p.getFloat("animal_length");
         trailLen_ = int(p.getInt("trail_length"));
         trail_.setZero(2, trailLen_);
         trailFilled_ = trailHead_ = 0;
@@ -53,6 +54,7 @@ public:
 
     void setParams(const ParamSet& p) override {
         maxTorqueScale_ = p.getFloat("max_torque") / std::max(1e-12, body_.config().maxTorque);
+        animalMm_ = p.getFloat("animal_length");
     }
 
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override {
@@ -96,8 +98,10 @@ public:
         f->speed = speed();
         f->distance = (body_.centerOfMass() - start_).norm();
         f->bodyLength = body_.config().bodyLength;
-        obs.scalars["speed"] = f->speed;
-        obs.scalars["distance"] = f->distance;
+        f->animalLengthMm = animalMm_;
+        // in body lengths, the measure that compares swimmers of any size
+        obs.scalars["speed"] = f->speed / f->bodyLength;
+        obs.scalars["distance"] = f->distance / f->bodyLength;
         obs.scalars["head_x"] = body_.headPosition().x();
         obs.scalars["head_y"] = body_.headPosition().y();
         obs.scalars["head_speed"] = body_.headVelocity().norm();
@@ -146,6 +150,7 @@ private:
     Eigen::Vector2d start_{0, 0};
     Eigen::VectorXf command_, angles_;
     double maxTorqueScale_ = 1.0;
+    double animalMm_ = 1.0;
     Eigen::Matrix2Xd trail_, comHistory_;
     int trailLen_ = 400, trailFilled_ = 0, trailHead_ = 0, trailEvery_ = 2, sinceTrail_ = 0;
     int comFilled_ = 0, comHead_ = 0;
@@ -170,7 +175,10 @@ NodeSpec makeSwimmerBodySpec() {
     s.inputs = {{"torque", PortType::Tensor, "joint torque commands in [-1,1]", false, false}};
     s.outputs = {{"angles", PortType::Tensor, "joint angles (radians), joint 1 at the head"}};
     s.params = {
-        floatParam("body_length", 1.0, 0.01, 100.0, "Total body length.", "m"),
+        floatParam("body_length", 1.0, 0.01, 100.0, "Total body length of the simulated body.", "m"),
+        floatParam("animal_length", 1.0, 0.01, 1000.0,
+                   "Length of the animal the body stands for (an adult C. elegans is about 1 mm): readouts "
+                   "in mm scale the motion, measured in body lengths, to it.", "mm", true),
         floatParam("mass", 1.0, 1e-3, 1e3, "Total body mass.", "kg"),
         floatParam("drag_normal", 10.0, 1e-3, 1e4, "Drag coefficient across the body (c_n).", "N·s/m²"),
         floatParam("drag_tangent", 1.0, 1e-3, 1e4, "Drag coefficient along the body (c_t).", "N·s/m²"),

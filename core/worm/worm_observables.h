@@ -20,7 +20,8 @@ struct SwimmerFrame {
     double time = 0;             ///< simulated seconds
     double speed = 0;            ///< forward speed (m/s), averaged over the last second
     double distance = 0;         ///< net centre-of-mass displacement from the start (m)
-    double bodyLength = 1;
+    double bodyLength = 1;       ///< metres: the simulated body (a scale model)
+    double animalLengthMm = 1;   ///< the animal it stands for: readouts in mm scale body lengths by it
 };
 
 /// Key "ncap_trace": recent activity of an NCAP circuit, one column per control step.

@@ -44,14 +44,17 @@ QColor SwimmerWidget::torqueColor(double t) {
 }
 
 QString SwimmerWidget::readout(const worm::SwimmerFrame& f) {
-    // in body lengths, the scale that tells how well a body swims, and in physical units
+    // In body lengths, the measure that compares swimmers of any size, and scaled to the animal the
+    // body stands for (the simulated body is a scale model; its own metres would say nothing).
     const double L = f.bodyLength > 0 ? f.bodyLength : 1.0;
-    return tr("t %1 s · speed %2 body lengths/s (%3) · distance %4 body lengths (%5)")
+    const double mm = f.animalLengthMm > 0 ? f.animalLengthMm : 1.0;
+    return tr("t %1 s · speed %2 body lengths/s · distance %3 body lengths · as a %4 worm: %5, %6")
         .arg(f.time, 0, 'f', 1)
         .arg(f.speed / L, 0, 'f', 3)
-        .arg(siQuantity(f.speed, QStringLiteral("m/s")))
         .arg(f.distance / L, 0, 'f', 2)
-        .arg(siQuantity(f.distance, QStringLiteral("m")));
+        .arg(QString::number(mm, 'g', 3) + QStringLiteral(" mm"))
+        .arg(siQuantity(f.speed / L * mm * 1e-3, QStringLiteral("m/s")))
+        .arg(siQuantity(f.distance / L * mm * 1e-3, QStringLiteral("m")));
 }
 
 void SwimmerWidget::wheelEvent(QWheelEvent* e) {
@@ -152,7 +155,7 @@ void SwimmerWidget::paintLane(QPainter& p, const QRectF& r, const Lane& lane) co
     p.drawText(text, Qt::AlignLeft | Qt::AlignTop, lane.label);
     font.setBold(false);
     p.setFont(font);
-    p.drawText(text, Qt::AlignLeft | Qt::AlignBottom, readout(*f));
+    p.drawText(text, Qt::AlignLeft | Qt::AlignBottom | Qt::TextWordWrap, readout(*f));  // wraps in a narrow lane
     // scale bar: one body length
     const double bar = L * scale;
     const QPointF b0(r.right() - 12 - bar, r.top() + 26);  // top right: the readout runs along the bottom
