@@ -133,8 +133,9 @@ void MainWindow::applyDefaultSizes() {
             }
             // Each side asks for what it shows without a scroll bar (its size hint). When both
             // fit, the rest goes to the side the document is read on. When not, that side gets
-            // its need as long as the other keeps a usable strip (the curves their minimum size, so a
-            // chart is never cut by a scroll bar; views 35 %).
+            // its need as long as the other keeps a usable strip (views 35 %; the curves their minimum
+            // size, so a chart is not cut by a scroll bar, unless the views' own minimum needs that
+            // room: then 160 px).
             const int needCurves = std::max(viewOf(top)->sizeHint().height(), viewOf(top)->minimumSizeHint().height()) + 24;
             int needViews = minBelow;
             for (QDockWidget* d : below) needViews = std::max(needViews, viewOf(d)->sizeHint().height());
@@ -144,7 +145,8 @@ void MainWindow::applyDefaultSizes() {
                 lower = curvesFirst ? std::clamp(column * 40 / 100, needViews, column - needCurves) : column - needCurves;
             else
                 lower = curvesFirst ? std::max(column - needCurves, column * 35 / 100)
-                                    : std::min(needViews, column - (viewOf(top)->minimumSizeHint().height() + 24));
+                                    : std::clamp(column - (viewOf(top)->minimumSizeHint().height() + 24),
+                                                 std::min(minBelow + 24, column - 160), needViews);
             resizeDocks({top, below.front()}, {column - lower, lower}, Qt::Vertical);
         }
     }

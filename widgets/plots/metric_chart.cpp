@@ -59,7 +59,7 @@ MetricChart::MetricChart(const QString& title, const QString& yLabel, QWidget* p
     // The series and axes follow the data at the pacer's rate, one chart at a time (see flush()).
     RefreshPacer::shared().whileVisible(this, 100, [this] { flush(); });
     setRenderHint(QPainter::Antialiasing);
-    setMinimumHeight(160);
+    setMinimumHeight(128);  // a plot, its ticks and its title still read at this height
     legend_ = new QLabel(this);
     legend_->setWordWrap(true);
     legend_->setTextFormat(Qt::RichText);
