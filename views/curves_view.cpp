@@ -167,12 +167,9 @@ private:
         const QString sel = other_->currentText();
         if (otherNames_.contains(sel)) pull(otherChart_, ("other:" + sel).toStdString(), sel.toStdString());
         if (auto snap = session_->snapshot()) {
-            status_->setText(tr("step %1%2 · model %3")  // steps/s: the status bar's, one figure
-                                 .arg(snap->step)
-                                 .arg(session_->isRunning()    ? tr(" · running")
-                                      : session_->isFinished() ? tr(" · finished")
-                                                               : tr(" · paused"))
-                                 .arg(QString::fromStdString(formatCost(snap->cost))));
+            // the model's cost; the step, the run's state and its speed are the run bar's and the
+            // status bar's (saying them here too left the cost cut off in a narrow dock)
+            status_->setText(tr("model %1").arg(QString::fromStdString(formatCost(snap->cost))));
             status_->setToolTip(status_->text());  // the line may be cut in a narrow dock
         }
     }
