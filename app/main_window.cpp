@@ -8,6 +8,7 @@
 #include "app/example_gallery.h"
 #include "views/view_registry.h"
 #include "widgets/canvas/graph_canvas.h"
+#include "widgets/canvas/graph_scene.h"
 #include "widgets/canvas/node_thumbnails.h"
 #include "widgets/inspector/inspector.h"
 #include "widgets/palette/node_palette.h"
@@ -253,6 +254,16 @@ void MainWindow::buildMenus() {
     viewMenu_->addSeparator();
     auto* resetLayoutAct = viewMenu_->addAction(tr("Reset &Layout"), this, &MainWindow::resetLayout);
     resetLayoutAct->setToolTip(tr("Arrange the views as they start for this graph"));
+    auto* costsAct = viewMenu_->addAction(tr("Model &Cost on Nodes"));
+    costsAct->setObjectName("showCosts");
+    costsAct->setCheckable(true);
+    costsAct->setToolTip(tr("A badge under every node: its learnable parameters and multiply-accumulates per sample"));
+    connect(costsAct, &QAction::toggled, this, [this](bool on) {
+        canvas_->graphScene()->setShowCosts(on);
+        if (auto snap = session_->snapshot()) canvas::showCosts(*canvas_, *snap);  // at once, also when paused
+        QSettings().setValue(QStringLiteral("canvas/showCosts"), on);
+    });
+    costsAct->setChecked(QSettings().value(QStringLiteral("canvas/showCosts"), false).toBool());
     viewMenu_->addSeparator();
 
     auto* run = menuBar()->addMenu(tr("&Run"));
@@ -367,6 +378,7 @@ void MainWindow::pollEngine() {
     refreshStepLabel();
     // Live pictures inside the nodes, each as its node type declares (NodeSpec::thumbnail).
     canvas::showThumbnails(*canvas_, *snap, snap->buildId != lastBuild_);
+    canvas::showCosts(*canvas_, *snap);
     if (snap->buildId != lastBuild_) {  // a new build: show its problems on the nodes
         lastBuild_ = snap->buildId;
         canvas_->clearNodeIssues();

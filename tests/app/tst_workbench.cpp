@@ -7,8 +7,13 @@
 #include "core/graph/json_io.h"
 #include "widgets/vtk/vtk_widget.h"
 
+#include "widgets/canvas/graph_scene.h"
+
+#include "widgets/canvas/node_item.h"
+
 #include <QtTest>
 
+#include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -66,6 +71,35 @@ private slots:
         QVERIFY2(cls->obs.scalars.at("test_accuracy") > 0.9, "the spiral did not learn in the workbench");
         QVERIFY(session.metrics().size("Loss/loss") > 1);  // the curves have data
         QVERIFY(!w.grab().isNull());
+    }
+
+    void costBadgesShowParamsAndMacsUnderNodes() {
+        Session session;
+        MainWindow w(&session);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(MainWindow::findExample("spiral"), true));
+        QTRY_VERIFY_WITH_TIMEOUT(session.snapshot() && session.snapshot()->nodes.size() == session.graph().nodes().size(), 5000);
+        auto* act = w.findChild<QAction*>("showCosts");
+        QVERIFY(act && act->isCheckable());
+        act->setChecked(false);
+        GraphScene* scene = w.findChild<GraphCanvas*>()->graphScene();
+        auto id = [&](const char* name) { return session.graph().nodeByName(name)->id; };
+        QCOMPARE(scene->cost(id("Hidden 1")), QString());  // hidden by default
+        act->setChecked(true);  // shown at once, the run paused
+        // by hand: Dense 2→16 has 2·16 + 16 = 48 params and 2·16 = 32 MACs per sample; Dense
+        // 16→16 272 and 256; ReLU over 16 values 16 MACs, no params; the data set costs nothing: no badge
+        QCOMPARE(scene->cost(id("Hidden 1")), QString("48 params · 32 MACs"));
+        QCOMPARE(scene->cost(id("Hidden 2")), QString("272 params · 256 MACs"));
+        QCOMPARE(scene->cost(id("ReLU 1")), QString("0 params · 16 MACs"));
+        QCOMPARE(scene->cost(id("Spiral")), QString());
+        NodeItem* item = scene->nodeItem(id("Hidden 1"));
+        const QRectF badge = item->costRect();
+        QVERIFY(!badge.isEmpty() && item->boundingRect().contains(badge));
+        QVERIFY(badge.top() > item->shape().boundingRect().bottom());  // under the body, not over its ports
+        act->setChecked(false);
+        QCOMPARE(scene->cost(id("Hidden 1")), QString());
+        QVERIFY(item->costRect().isEmpty());
     }
 
     void saveAndReopenGivesTheSameGraph() {

@@ -70,6 +70,12 @@ QFont portFont() {
     return f;
 }
 
+QFont costFont() {
+    QFont f;
+    f.setPointSizeF(7.5);
+    return f;
+}
+
 QImage activationImage(const Matrix& m, int maxCols, int maxRows) {
     if (m.size() == 0 || maxCols <= 0 || maxRows <= 0) return {};
     const int rows = int(std::min<Eigen::Index>(m.rows(), maxRows));

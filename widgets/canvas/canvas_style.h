@@ -41,6 +41,7 @@ QColor refuseColor();
 
 QFont titleFont();
 QFont portFont();
+QFont costFont();  ///< the cost badge under a node
 
 /// Heat map of a features x batch activation matrix (rows = features, columns = samples),
 /// symmetric around zero (blue negative, dark zero, orange positive), at most maxCols x maxRows

@@ -79,6 +79,19 @@ void GraphScene::setIssue(NodeId id, const QString& text) {
     if (NodeItem* it = nodeItem(id)) it->syncFromGraph();
 }
 
+void GraphScene::setCost(NodeId id, const QString& text) {
+    if (costs_.value(id) == text) return;
+    if (text.isEmpty()) costs_.remove(id);
+    else costs_.insert(id, text);
+    if (NodeItem* it = nodeItem(id); it && showCosts_) it->costChanged();
+}
+
+void GraphScene::setShowCosts(bool on) {
+    if (on == showCosts_) return;
+    showCosts_ = on;
+    for (NodeItem* it : nodes_) it->costChanged();
+}
+
 void GraphScene::clearIssues() {
     const auto ids = issues_.keys();
     issues_.clear();

@@ -39,6 +39,12 @@ public:
     void setIssue(NodeId id, const QString& text);  ///< "" clears
     QString issue(NodeId id) const { return issues_.value(id); }
     void clearIssues();
+    /// The cost badge under a node ("12.5k params · 25k MACs"; "" clears), drawn while costs are
+    /// shown (View ▸ Model cost on nodes).
+    void setCost(NodeId id, const QString& text);
+    QString cost(NodeId id) const { return showCosts_ ? costs_.value(id) : QString(); }
+    void setShowCosts(bool on);
+    bool showCosts() const { return showCosts_; }
 
     /// Endpoint (node + port name) of a port, or a null node when the ref is stale.
     Endpoint endpoint(const PortRef& ref) const;
@@ -88,6 +94,8 @@ private:
     QHash<EdgeId, EdgeItem*> edges_;
     QHash<NodeId, QImage> thumbs_;
     QHash<NodeId, QString> issues_;
+    QHash<NodeId, QString> costs_;
+    bool showCosts_ = false;
     bool dragging_ = false;
     PortRef dragOrigin_, dragTarget_;
     EdgeId picked_ = 0;

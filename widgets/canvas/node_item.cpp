@@ -94,7 +94,19 @@ void NodeItem::syncFromGraph() {
 
 QRectF NodeItem::boundingRect() const {
     const double m = Metrics::portHitRadius;
-    return QRectF(-m, -m, width_ + 2 * m, height_ + 2 * m + 4);
+    return QRectF(-m, -m, width_ + 2 * m, height_ + 2 * m + 4).united(costRect());
+}
+
+QRectF NodeItem::costRect() const {
+    const QString text = scene_->cost(id_);
+    if (text.isEmpty()) return {};
+    const double w = QFontMetricsF(canvas::costFont()).horizontalAdvance(text) + 12;
+    return QRectF((width_ - w) / 2, height_ + 5, w, 15);
+}
+
+void NodeItem::costChanged() {
+    prepareGeometryChange();
+    update();
 }
 
 QPainterPath NodeItem::shape() const {
@@ -256,6 +268,15 @@ void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* opt, QWidget*)
 
     paintPorts(p, *spec);
 
+    // Cost badge: a pill under the body.
+    if (const QRectF cost = costRect(); !cost.isEmpty()) {
+        p->setPen(QPen(canvas::nodeBorder(), 1));
+        p->setBrush(canvas::nodeBody().darker(115));
+        p->drawRoundedRect(cost, 7, 7);
+        p->setFont(canvas::costFont());
+        p->setPen(QColor(215, 220, 230));
+        p->drawText(cost, Qt::AlignCenter, scene_->cost(id_));
+    }
 }
 
 void NodeItem::updateThumbnail() {

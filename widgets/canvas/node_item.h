@@ -48,6 +48,10 @@ public:
     std::optional<PortRef> portAt(const QPointF& scenePos) const;
     /// Rectangle of the warning badge (item coordinates); empty when there is no issue.
     QRectF badgeRect() const;
+    /// Rectangle of the cost badge under the body; empty when costs are hidden or unknown.
+    QRectF costRect() const;
+    /// The cost text or its visibility changed (the item's extent may change).
+    void costChanged();
 
 protected:
     QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;

@@ -2,6 +2,7 @@
 
 #include "widgets/canvas/canvas_style.h"
 #include "widgets/canvas/graph_canvas.h"
+#include "widgets/canvas/graph_scene.h"
 #include "widgets/plots/decision_field.h"
 #include "widgets/plots/neuron_fields.h"
 #include "widgets/raster/raster_widget.h"
@@ -83,6 +84,20 @@ void showThumbnails(GraphCanvas& canvas, const Snapshot& snap, bool newBuild) {
         const QImage img = nodeThumbnail(kind, n.obs, grid);
         if (!img.isNull()) canvas.setNodeThumbnail(n.id, img);
     }
+}
+
+QString costBadge(const NodeCost& c) {
+    // nothing known, or nothing to count (a data source): no badge
+    if (c.params == 0 && (!c.counted || c.forwardMacs == 0)) return {};
+    QString text = QString::fromStdString(formatCount(c.params)) + QStringLiteral(" params");
+    if (c.counted) text += QStringLiteral(" · ") + QString::fromStdString(formatCount(c.forwardMacs)) + QStringLiteral(" MACs");
+    return text;
+}
+
+void showCosts(GraphCanvas& canvas, const Snapshot& snap) {
+    GraphScene* scene = canvas.graphScene();
+    if (!scene->showCosts()) return;
+    for (const auto& n : snap.nodes) scene->setCost(n.id, costBadge(n.cost));
 }
 
 }  // namespace ganglion::canvas

@@ -25,5 +25,10 @@ QImage nodeThumbnail(Thumbnail kind, const Observables& obs, int grid);
 /// Sets the thumbnail of every node in `snap` on `canvas`. `newBuild`: the first snapshot of an
 /// engine build — static pictures (a data set's points) are drawn only then.
 void showThumbnails(GraphCanvas& canvas, const Snapshot& snap, bool newBuild);
+/// The cost badge of a node: "12.5k params · 25k MACs" (per sample, forward); params only when
+/// the kernel does not count its MACs; "" when nothing is known or there is nothing to count.
+QString costBadge(const NodeCost& c);
+/// Every node's cost badge from a snapshot, while the canvas shows costs.
+void showCosts(GraphCanvas& canvas, const Snapshot& snap);
 
 }  // namespace ganglion::canvas
