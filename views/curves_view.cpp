@@ -151,8 +151,7 @@ private:
         const bool training = loss_->seriesCount() > 0 || acc_->seriesCount() > 0;
         trainingCharts_->setVisible(training || others.isEmpty());
         // a regression (no classifier in the graph) shows the loss chart alone
-        bool classifies = false;
-        for (const auto& n : session_->graph().nodes()) classifies = classifies || n.type == "Classifier";
+        const bool classifies = graphFeeds(session_->graph(), {QStringLiteral("accuracy")});
         acc_->setVisible(classifies || acc_->seriesCount() > 0 || !training);
         // until the user picks one, follow the headline metric (it may be published later than
         // the counters, e.g. firing rates once spikes exist); a metric the document declares

@@ -4,6 +4,7 @@
 // drive the engine (play/pause), the source's live 'speed' parameter and seeking.
 #include "core/events/event_nodes.h"
 #include "document/session.h"
+#include "core/model/node_spec.h"
 #include "views/view_registry.h"
 #include "widgets/events/event_cloud_widget.h"
 #include "widgets/events/event_frame_widget.h"
@@ -26,8 +27,13 @@ namespace {
 
 using events::EventWindow;
 
+/// Where an event stream starts (a file, a generator, an emulator): a node type that publishes
+/// events without taking any in.
 bool isSourceType(const std::string& t) {
-    return t == "EventFile" || t == "SyntheticEvents" || t == "EventEmulator";
+    const NodeSpec* spec = NodeRegistry::instance().find(t);
+    if (!spec || std::find(spec->observables.begin(), spec->observables.end(), "events") == spec->observables.end())
+        return false;
+    return std::none_of(spec->inputs.begin(), spec->inputs.end(), [](const PortSpec& p) { return p.type == PortType::Events; });
 }
 
 class EventsView : public QWidget {

@@ -147,12 +147,13 @@ private:
         const int side = int(std::lround(std::sqrt(double(img.rows()))));
         std::vector<int> truth, pred;
         for (Eigen::Index i = 0; i < lab.cols(); ++i) truth.push_back(int(lab(0, i)));
-        if (const NodeSnapshot* cls = snap->firstOfType("Classifier")) {
-            auto it = cls->obs.arrays.find("predictions");
-            // The data node previews the first samples of the batch that went through last, and
-            // the classifier's predictions are of that same batch: their first columns line up.
-            if (it != cls->obs.arrays.end() && it->second.cols() >= lab.cols())
-                for (Eigen::Index i = 0; i < lab.cols(); ++i) pred.push_back(int(it->second(0, i)));
+        // The data node previews the first samples of the batch that went through last, and a
+        // classifier's predictions are of that same batch: their first columns line up.
+        for (const auto& n : snap->nodes) {
+            auto it = n.obs.arrays.find("predictions");
+            if (it == n.obs.arrays.end() || it->second.cols() < lab.cols()) continue;
+            for (Eigen::Index i = 0; i < lab.cols(); ++i) pred.push_back(int(it->second(0, i)));
+            break;
         }
         if (side * side != img.rows()) {
             status_->setText(tr("%1 publishes images that are not square.").arg(QString::fromStdString(data->name)));

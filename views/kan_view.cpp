@@ -36,7 +36,7 @@ namespace {
 std::vector<NodeId> kanChain(const Graph& g, NodeId prefer) {
     auto isKan = [&](NodeId id) {
         const Node* n = g.node(id);
-        return n && n->type == "KanLayer";
+        return n && nodeFeeds(*n, {QStringLiteral("kan")});  // a node type that publishes a KAN layer
     };
     auto pred = [&](NodeId id) -> NodeId {
         for (const Edge* e : g.edgesInto(id))
