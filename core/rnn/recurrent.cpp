@@ -1,0 +1,153 @@
+#include "core/rnn/recurrent.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace ganglion {
+
+using ConstStepMap = Eigen::Map<const Matrix, 0, Eigen::OuterStride<>>;
+
+std::vector<ParamSpec> recurrentParams() {
+    return {
+        intParam("units", 32, 1, 8192, "Hidden units H."),
+        enumParam("output", "sequence", {"sequence", "last"},
+                  "Output the hidden state of every step (a sequence) or of the last step only."),
+        boolParam("learn_initial_state", false, "Learn the initial state (else it is zero)."),
+    };
+}
+
+void describeRecurrent(NodeSpec& s) {
+    s.category = "Time";
+    s.inputs = {{"in", PortType::Tensor, "a sequence (steps·inputs x batch)"}};
+    s.outputs = {{"out", PortType::Tensor, "hidden states: a sequence (steps·units x batch) or units x batch (last)"}};
+    s.sequenceAware = true;
+    s.observables = {"hidden_activity", "activations"};
+    s.example = [](const std::string&) {
+        return NodeExample{{{"units", std::int64_t(3)}, {"learn_initial_state", true}}, {Shape::sequence(2, 3)}};
+    };
+}
+
+void RecurrentKernel::initUniform(Matrix& m, Eigen::Index rows, Eigen::Index cols, Rng& rng) const {
+    std::uniform_real_distribution<float> u(-1.f / std::sqrt(float(H_)), 1.f / std::sqrt(float(H_)));
+    m.resize(rows, cols);
+    for (Eigen::Index i = 0; i < m.size(); ++i) m(i) = u(rng);
+}
+
+void RecurrentKernel::addParameter(const std::string& name, Matrix* value, Matrix* grad, void (*project)(Matrix&, void*)) {
+    grad->setZero(value->rows(), value->cols());
+    Parameter p{name, value, grad};
+    p.project = project;
+    params_.push_back(p);
+}
+
+std::vector<Shape> RecurrentKernel::build(const BuildContext& ctx) {
+    const Shape& x = ctx.inputs[0];
+    if (x.features <= 0) throw BuildError("in", "input width is unknown (connect a sequence)");
+    if (x.steps <= 0)
+        throw BuildError("in", "expects a sequence (e.g. FashionMNIST with rows as steps, a SpikeEncoder or another "
+                               "recurrent layer), got a plain tensor of " + std::to_string(x.features) + " features");
+    const auto& p = ctx.params;
+    H_ = int(p.getInt("units"));
+    in_ = x.features;
+    T_ = x.steps;
+    lastOnly_ = p.getString("output") == "last";
+    learnInit_ = p.getBool("learn_initial_state");
+    const int G = gates();
+    params_.clear();
+    initUniform(Wx, Eigen::Index(G) * H_, in_, ctx.rng);
+    initUniform(Wh, Eigen::Index(G) * H_, H_, ctx.rng);
+    initUniform(b, Eigen::Index(G) * H_, 1, ctx.rng);
+    h0.setZero(H_, 1);
+    addParameter("input_weight", &Wx, &dWx);
+    addParameter("recurrent_weight", &Wh, &dWh);
+    addParameter("bias", &b, &db);
+    if (learnInit_) addParameter("initial_state", &h0, &dh0);
+    buildCell(ctx);
+    first_.resize(0, 0);
+    return {lastOnly_ ? Shape::tensor(H_) : Shape::sequence(H_, T_)};
+}
+
+void RecurrentKernel::forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) {
+    const Matrix& x = in[0]->tensor;
+    if (x.rows() != Eigen::Index(T_) * in_)
+        throw std::runtime_error("input has " + std::to_string(x.rows()) + " rows, expected " + std::to_string(T_) +
+                                 " steps x " + std::to_string(in_) + " features");
+    const Eigen::Index B = x.cols(), TB = B * T_;
+    const Eigen::Map<const Matrix> X(x.data(), in_, TB);  // column b·T + t = step t of sample b
+    pre_.resize(Eigen::Index(gates()) * H_, TB);
+    pre_.noalias() = Wx * X;
+    pre_.colwise() += b.col(0);
+    states_.resize(H_, TB);
+    hidden_.resize(H_, TB);
+    state(0).colwise() = h0.col(0);
+    runSteps(B);
+    Matrix& y = out[0].tensor;
+    if (lastOnly_) {
+        y.resize(H_, B);
+        y = stepOf(hidden_, T_ - 1);
+    } else {
+        y.resize(Eigen::Index(H_) * T_, B);
+        Eigen::Map<Matrix>(y.data(), H_, TB) = hidden_;
+    }
+    if (ctx.phase == Phase::Train && B > 0) first_ = hidden_.leftCols(T_);
+}
+
+void RecurrentKernel::addOutputGrad(Matrix& dh, int t) const {
+    const Matrix& g = *dY_;
+    if (lastOnly_) {
+        if (t == T_ - 1) dh += g;
+    } else {
+        dh += ConstStepMap(g.data() + Eigen::Index(t) * H_, H_, g.cols(), Eigen::OuterStride<>(Eigen::Index(H_) * T_));
+    }
+}
+
+void RecurrentKernel::backward(const StepContext&, std::span<const Value* const> in, std::span<const Value>,
+                               std::span<const Matrix> gradOut, std::span<Matrix> gradIn) {
+    if (gradOut[0].size() == 0) return;
+    const Matrix& x = in[0]->tensor;
+    const Eigen::Index B = x.cols(), TB = B * T_;
+    dY_ = &gradOut[0];
+    dPre_.resize(pre_.rows(), TB);
+    dh_.setZero(H_, B);
+    backSteps(B);
+    dY_ = nullptr;
+    const Eigen::Map<const Matrix> X(x.data(), in_, TB);
+    dWx.noalias() += dPre_ * X.transpose();
+    db.noalias() += dPre_.rowwise().sum();
+    if (learnInit_) dh0.noalias() += dh_.rowwise().sum();
+    if (gradIn[0].size()) Eigen::Map<Matrix>(gradIn[0].data(), in_, TB).noalias() = Wx.transpose() * dPre_;
+}
+
+NodeCost RecurrentKernel::cost() const {
+    const double T = T_, G = gates(), H = H_, in = in_;
+    NodeCost c;
+    c.counted = true;
+    for (const auto& p : params_) c.params += double(p.value->size());
+    const double gemm = G * H * in + G * H * H;
+    c.forwardMacs = T * (gemm + elementwisePerUnit() * H);
+    c.trainMacs = c.forwardMacs + T * (2 * gemm + elementwisePerUnit() * H);
+    c.cacheBytes = double(sizeof(float)) * T * H * (G + 2 + cachedPerUnit());
+    return c;
+}
+
+void RecurrentKernel::observe(Observables& obs) const {
+    if (first_.size()) {
+        obs.arrays["hidden_activity"] = first_;  // units x steps, first sample of the last training batch
+        obs.arrays["activations"] = first_;
+    }
+    observeCell(obs);
+}
+
+KernelState RecurrentKernel::saveState() const {
+    KernelState st;
+    for (const auto& p : params_) st[p.name] = *p.value;
+    return st;
+}
+
+void RecurrentKernel::loadState(const KernelState& s) {
+    std::vector<const Matrix*> found;  // every entry checked before any is assigned
+    for (const auto& p : params_) found.push_back(&checkedEntry(s, typeName(), p.name, p.value->rows(), p.value->cols()));
+    for (std::size_t i = 0; i < params_.size(); ++i) *params_[i].value = *found[i];
+}
+
+}  // namespace ganglion

@@ -1,0 +1,99 @@
+// What the recurrent cells (LSTM, GRU, τ-RNN) share: a sequence in, the hidden state of every
+// step (or of the last) out, and exact back-propagation through time inside the kernel.
+//
+// Layout. The input sequence (T·in) x B is seen, without a copy, as an in x (T·B) matrix whose
+// column b·T + t is step t of sample b (core/model/types.h). Every per-step array of a cell uses
+// that same column order, so:
+//  - the input projection of all steps is one GEMM: pre = Wx·X + b (G·H x T·B), and after the
+//    backward pass dWx += dPre·Xᵀ and dX = Wxᵀ·dPre are one GEMM each;
+//  - the hidden states H x (T·B) are the output sequence as it is;
+//  - step t of an array is the H x B map of columns t, t+T, t+2T… (stepOf()), which the per-step
+//    recurrent GEMM reads and writes in place (no temporaries, no allocation once the batch size
+//    is known).
+// Gate rows follow PyTorch's order (LSTM i,f,g,o; GRU r,z,n) so weights and results compare.
+#pragma once
+
+#include "core/model/kernel.h"
+#include "core/model/node_spec.h"
+
+#include <string>
+#include <vector>
+
+namespace ganglion {
+
+using StepMap = Eigen::Map<Matrix, 0, Eigen::OuterStride<>>;
+
+class RecurrentKernel : public Kernel {
+public:
+    std::vector<Shape> build(const BuildContext& ctx) override;
+    void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override;
+    bool differentiable() const override { return true; }
+    void backward(const StepContext& ctx, std::span<const Value* const> in, std::span<const Value> out,
+                  std::span<const Matrix> gradOut, std::span<Matrix> gradIn) override;
+    std::vector<Parameter> parameters() override { return params_; }
+    void observe(Observables& obs) const override;
+    /// Per sample: T·(G·H·in + G·H·H + elementwise·H) forward; training adds about twice the
+    /// GEMM work (weight and input gradients) plus the elementwise chain. Caches the pre-activations
+    /// and states of every step.
+    NodeCost cost() const override;
+    KernelState saveState() const override;
+    void loadState(const KernelState& state) override;
+
+    int units() const { return H_; }
+    int steps() const { return T_; }
+
+    Matrix Wx, Wh, b, dWx, dWh, db;  ///< input (G·H x in), recurrent (G·H x H) weights, bias (G·H)
+    Matrix h0, dh0;                   ///< initial state (H x 1): zero, or learned
+
+protected:
+    /// Gate blocks G (4 LSTM, 3 GRU, 1 τ-RNN) and the elementwise operations per unit and step.
+    virtual int gates() const = 0;
+    virtual double elementwisePerUnit() const = 0;
+    virtual const char* typeName() const = 0;
+    /// Cell-specific parameters from `ctx` (after the shared ones exist); register them with
+    /// addParameter().
+    virtual void buildCell(const BuildContext& ctx) = 0;
+    /// Runs the T steps: pre_ holds Wx·x + b for every step; read h_{t−1} from state(t) and
+    /// write h_t into hidden_.
+    virtual void runSteps(Eigen::Index B) = 0;
+    /// Back through the T steps (addOutputGrad() adds what reaches h_t from the output): fill
+    /// dPre_ (the gradient of pre_), accumulate the recurrent weights' gradients and leave the
+    /// gradient of the initial state in dh_ (H x B).
+    virtual void backSteps(Eigen::Index B) = 0;
+    virtual void observeCell(Observables&) const {}
+    /// Extra elements per unit and step kept for backward (besides pre_, states and hidden_).
+    virtual double cachedPerUnit() const { return 0; }
+
+    void addParameter(const std::string& name, Matrix* value, Matrix* grad,
+                      void (*project)(Matrix&, void*) = nullptr);
+    /// Step t of an array laid out rows x (T·B), columns b·T + t.
+    StepMap stepOf(Matrix& m, int t) const {
+        return StepMap(m.data() + Eigen::Index(t) * m.rows(), m.rows(), m.cols() / T_, Eigen::OuterStride<>(m.rows() * T_));
+    }
+    /// h_{t−1} of step t (t = 0: the initial state, broadcast over the batch).
+    StepMap state(int t) { return stepOf(states_, t); }
+    /// The gradient reaching h_t from the output (during backward), added to `dh` (H x B).
+    void addOutputGrad(Matrix& dh, int t) const;
+    /// PyTorch's initialisation of every weight and bias: U(−1/√H, 1/√H).
+    void initUniform(Matrix& m, Eigen::Index rows, Eigen::Index cols, Rng& rng) const;
+
+    int H_ = 0, in_ = 0, T_ = 0;
+    bool lastOnly_ = false, learnInit_ = false;
+    Matrix pre_;     ///< G·H x T·B: Wx·x + b, then (cells' choice) the gate activations
+    Matrix dPre_;    ///< its gradient
+    Matrix states_;  ///< H x T·B: h_{t−1} at step t (the state each step starts from)
+    Matrix hidden_;  ///< H x T·B: h_t
+    Matrix dh_;      ///< H x B: the gradient of the state while going back through the steps
+    Matrix first_;   ///< H x T: the hidden activity of the first sample of the last training batch
+
+private:
+    std::vector<Parameter> params_;
+    const Matrix* dY_ = nullptr;  ///< the output's gradient during backward
+};
+
+/// The parameters every cell shares, for its NodeSpec.
+std::vector<ParamSpec> recurrentParams();
+/// Ports, category, observables and example shared by the cells' specs.
+void describeRecurrent(NodeSpec& s);
+
+}  // namespace ganglion
