@@ -7,49 +7,53 @@ void GruKernel::buildCell(const BuildContext& ctx) {
     addParameter("recurrent_bias", &bh, &dbh);
 }
 
-void GruKernel::runSteps(Eigen::Index B) {
+void GruKernel::prepare(Eigen::Index B) {
+    hn_.resize(H_, B * T_);
+    dHp_.resize(3 * Eigen::Index(H_), B * T_);
+}
+
+void GruKernel::runSteps(Lane& L) {
     const Eigen::Index H = H_;
-    hpre_.resize(3 * H, B);
-    hn_.resize(H, B * T_);
+    Matrix& hpre = L.m1;  // W_h h_{t−1} + b_hh of the current step
+    hpre.resize(3 * H, L.n);
     for (int t = 0; t < T_; ++t) {
-        StepMap p = stepOf(pre_, t);
-        const StepMap hp = state(t);
-        hpre_.noalias() = Wh * hp;
-        hpre_.colwise() += bh.col(0);
+        StepMap p = stepOf(pre_, t, L);
+        const StepMap hp = state(t, L);
+        hpre.noalias() = Wh * hp;
+        hpre.colwise() += bh.col(0);
         auto rz = p.topRows(2 * H).array();
-        rz = (1.f + (-(rz + hpre_.topRows(2 * H).array())).exp()).inverse();
-        StepMap hn = stepOf(hn_, t);
-        hn = hpre_.bottomRows(H);
+        rz = (1.f + (-(rz + hpre.topRows(2 * H).array())).exp()).inverse();
+        StepMap hn = stepOf(hn_, t, L);
+        hn = hpre.bottomRows(H);
         auto n = p.bottomRows(H).array();
         n = (n + p.topRows(H).array() * hn.array()).tanh();
         const auto z = p.middleRows(H, H).array();
-        StepMap h = stepOf(hidden_, t);
+        StepMap h = stepOf(hidden_, t, L);
         h.array() = (1.f - z) * n + z * hp.array();
-        if (t + 1 < T_) state(t + 1) = h;
+        if (t + 1 < T_) state(t + 1, L) = h;
     }
 }
 
-void GruKernel::backSteps(Eigen::Index B) {
+void GruKernel::backSteps(Lane& L) {
     const Eigen::Index H = H_;
-    dHp_.resize(3 * H, B * T_);
     for (int t = T_ - 1; t >= 0; --t) {
-        addOutputGrad(dh_, t);
-        const StepMap p = stepOf(pre_, t);
+        addOutputGrad(L, t);
+        const StepMap p = stepOf(pre_, t, L);
         const auto r = p.topRows(H).array(), z = p.middleRows(H, H).array(), n = p.bottomRows(H).array();
-        const StepMap hp = state(t), hn = stepOf(hn_, t);
-        StepMap dx = stepOf(dPre_, t), dq = stepOf(dHp_, t);
-        const auto dh = dh_.array();
+        const StepMap hp = state(t, L), hn = stepOf(hn_, t, L);
+        StepMap dx = stepOf(dPre_, t, L), dq = stepOf(dHp_, t, L);
+        const auto dh = L.dh.array();
         dx.bottomRows(H).array() = dh * (1.f - z) * (1.f - n.square());
         dq.bottomRows(H).array() = dx.bottomRows(H).array() * r;
         dx.topRows(H).array() = dx.bottomRows(H).array() * hn.array() * r * (1.f - r);
         dx.middleRows(H, H).array() = dh * (hp.array() - n) * z * (1.f - z);
         dq.topRows(2 * H) = dx.topRows(2 * H);
-        dh_.array() *= z;
-        dh_.noalias() += Wh.transpose() * dq;
+        L.dh.array() *= z;
+        L.dh.noalias() += Wh.transpose() * dq;
     }
-    dWh.noalias() += dHp_ * states_.transpose();
-    dbh.noalias() += dHp_.rowwise().sum();
 }
+
+void GruKernel::finishBackward() { dbh.noalias() += dHp_.rowwise().sum(); }
 
 NodeSpec makeGruSpec() {
     NodeSpec s;

@@ -18,11 +18,13 @@ protected:
     double cachedPerUnit() const override { return 4; }  // W_hn h + b_hn and the recurrent gradient
     const char* typeName() const override { return "GRU"; }
     void buildCell(const BuildContext& ctx) override;
-    void runSteps(Eigen::Index B) override;
-    void backSteps(Eigen::Index B) override;
+    void prepare(Eigen::Index B) override;
+    void runSteps(Lane& L) override;
+    void backSteps(Lane& L) override;
+    const Matrix& recurrentGrad() const override { return dHp_; }
+    void finishBackward() override;
 
 private:
-    Matrix hpre_;  // 3H x B: W_h h + b_hh of the current step
     Matrix hn_;    // H x T·B: W_hn h_{t−1} + b_hn
     Matrix dHp_;   // 3H x T·B: gradient of W_h h_{t−1} + b_hh
 };

@@ -17,14 +17,14 @@ protected:
     double cachedPerUnit() const override { return 2; }  // c_t and tanh(c_t)
     const char* typeName() const override { return "LSTM"; }
     void buildCell(const BuildContext& ctx) override;
-    void runSteps(Eigen::Index B) override;
-    void backSteps(Eigen::Index B) override;
+    void prepare(Eigen::Index B) override;
+    void runSteps(Lane& L) override;
+    void backSteps(Lane& L) override;
+    void finishBackward() override;
 
 private:
     Matrix cells_;  // H x T·B: c_t
     Matrix tanhC_;  // H x T·B: tanh(c_t)
-    Matrix c0b_;    // H x B: c0 over the batch
-    Matrix dc_;     // H x B
 };
 
 }  // namespace ganglion

@@ -1,11 +1,38 @@
 #include "core/rnn/recurrent.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <thread>
 
 namespace ganglion {
 
 using ConstStepMap = Eigen::Map<const Matrix, 0, Eigen::OuterStride<>>;
+
+namespace {
+int gThreads = 1;
+constexpr Eigen::Index kMinLane = 16;  // fewer samples per lane do not pay for a thread
+
+/// f(part, parts) on `parts` threads (the caller takes part 0).
+template <class F>
+void split(int parts, F&& f) {
+    if (parts <= 1) {
+        f(0, 1);
+        return;
+    }
+    std::thread t([&] { f(1, parts); });
+    f(0, parts);
+    t.join();
+}
+}  // namespace
+
+void setRecurrentThreads(int n) { gThreads = std::clamp(n, 1, 2); }
+int recurrentThreads() { return gThreads; }
+
+template <class F>
+void RecurrentKernel::forLanes(F&& f) {
+    split(int(lanes_.size()), [&](int part, int) { f(lanes_[std::size_t(part)]); });
+}
 
 std::vector<ParamSpec> recurrentParams() {
     return {
@@ -75,16 +102,26 @@ void RecurrentKernel::forward(const StepContext& ctx, std::span<const Value* con
     const Eigen::Index B = x.cols(), TB = B * T_;
     const Eigen::Map<const Matrix> X(x.data(), in_, TB);  // column b·T + t = step t of sample b
     pre_.resize(Eigen::Index(gates()) * H_, TB);
-    pre_.noalias() = Wx * X;
-    pre_.colwise() += b.col(0);
     states_.resize(H_, TB);
     hidden_.resize(H_, TB);
-    state(0).colwise() = h0.col(0);
-    runSteps(B);
+    prepare(B);
+    const int parts = gThreads > 1 && B >= 2 * kMinLane ? gThreads : 1;
+    lanes_.resize(std::size_t(parts));
+    for (int k = 0; k < parts; ++k) {
+        lanes_[std::size_t(k)].s0 = B * k / parts;
+        lanes_[std::size_t(k)].n = B * (k + 1) / parts - B * k / parts;
+    }
+    forLanes([&](Lane& L) {
+        const Eigen::Index c0 = L.s0 * T_, nc = L.n * T_;
+        pre_.middleCols(c0, nc).noalias() = Wx * X.middleCols(c0, nc);
+        pre_.middleCols(c0, nc).colwise() += b.col(0);
+        state(0, L).colwise() = h0.col(0);
+        runSteps(L);
+    });
     Matrix& y = out[0].tensor;
     if (lastOnly_) {
         y.resize(H_, B);
-        y = stepOf(hidden_, T_ - 1);
+        y = StepMap(hidden_.data() + Eigen::Index(T_ - 1) * H_, H_, B, Eigen::OuterStride<>(Eigen::Index(H_) * T_));
     } else {
         y.resize(Eigen::Index(H_) * T_, B);
         Eigen::Map<Matrix>(y.data(), H_, TB) = hidden_;
@@ -92,12 +129,13 @@ void RecurrentKernel::forward(const StepContext& ctx, std::span<const Value* con
     if (ctx.phase == Phase::Train && B > 0) first_ = hidden_.leftCols(T_);
 }
 
-void RecurrentKernel::addOutputGrad(Matrix& dh, int t) const {
+void RecurrentKernel::addOutputGrad(Lane& L, int t) const {
     const Matrix& g = *dY_;
     if (lastOnly_) {
-        if (t == T_ - 1) dh += g;
-    } else {
-        dh += ConstStepMap(g.data() + Eigen::Index(t) * H_, H_, g.cols(), Eigen::OuterStride<>(Eigen::Index(H_) * T_));
+        if (t == T_ - 1) L.dh += g.middleCols(L.s0, L.n);
+    } else {  // g is (T·H) x B: step t of sample b at rows t·H…, column b
+        L.dh += ConstStepMap(g.data() + L.s0 * g.rows() + Eigen::Index(t) * H_, H_, L.n,
+                             Eigen::OuterStride<>(Eigen::Index(H_) * T_));
     }
 }
 
@@ -106,16 +144,32 @@ void RecurrentKernel::backward(const StepContext&, std::span<const Value* const>
     if (gradOut[0].size() == 0) return;
     const Matrix& x = in[0]->tensor;
     const Eigen::Index B = x.cols(), TB = B * T_;
+    if (pre_.cols() != TB) throw std::runtime_error("backward without a forward pass on this batch");
     dY_ = &gradOut[0];
     dPre_.resize(pre_.rows(), TB);
-    dh_.setZero(H_, B);
-    backSteps(B);
+    forLanes([&](Lane& L) {
+        L.dh.setZero(H_, L.n);
+        backSteps(L);
+    });
     dY_ = nullptr;
+    // the weight gradients sum over every column: split by rows; the input gradient by columns
     const Eigen::Map<const Matrix> X(x.data(), in_, TB);
-    dWx.noalias() += dPre_ * X.transpose();
-    db.noalias() += dPre_.rowwise().sum();
-    if (learnInit_) dh0.noalias() += dh_.rowwise().sum();
-    if (gradIn[0].size()) Eigen::Map<Matrix>(gradIn[0].data(), in_, TB).noalias() = Wx.transpose() * dPre_;
+    const Matrix& dRec = recurrentGrad();
+    const bool wantIn = gradIn[0].size() != 0;
+    split(int(lanes_.size()), [&](int part, int parts) {
+        const Eigen::Index G = dPre_.rows(), r0 = G * part / parts, nr = G * (part + 1) / parts - r0;
+        dWx.middleRows(r0, nr).noalias() += dPre_.middleRows(r0, nr) * X.transpose();
+        db.middleRows(r0, nr).noalias() += dPre_.middleRows(r0, nr).rowwise().sum();
+        dWh.middleRows(r0, nr).noalias() += dRec.middleRows(r0, nr) * states_.transpose();
+        if (wantIn) {
+            const Eigen::Index c0 = TB * part / parts, nc = TB * (part + 1) / parts - c0;
+            Eigen::Map<Matrix>(gradIn[0].data(), in_, TB).middleCols(c0, nc).noalias() =
+                Wx.transpose() * dPre_.middleCols(c0, nc);
+        }
+    });
+    if (learnInit_)
+        for (const Lane& L : lanes_) dh0.noalias() += L.dh.rowwise().sum();
+    finishBackward();
 }
 
 NodeCost RecurrentKernel::cost() const {

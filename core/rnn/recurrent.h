@@ -10,6 +10,9 @@
 //  - step t of an array is the H x B map of columns t, t+T, t+2T… (stepOf()), which the per-step
 //    recurrent GEMM reads and writes in place (no temporaries, no allocation once the batch size
 //    is known).
+// Samples are independent, so the batch is cut into lanes (contiguous column ranges) that run
+// their steps on separate threads (setRecurrentThreads(); 1 by default, benchmarks ask for 2), and
+// the weight gradients are summed over all columns afterwards, split by rows.
 // Gate rows follow PyTorch's order (LSTM i,f,g,o; GRU r,z,n) so weights and results compare.
 #pragma once
 
@@ -22,6 +25,11 @@
 namespace ganglion {
 
 using StepMap = Eigen::Map<Matrix, 0, Eigen::OuterStride<>>;
+
+/// Threads the recurrent cells may use (1 or 2; 1 by default: the engine thread shares the
+/// machine with the GUI).
+void setRecurrentThreads(int n);
+int recurrentThreads();
 
 class RecurrentKernel : public Kernel {
 public:
@@ -53,27 +61,45 @@ protected:
     /// Cell-specific parameters from `ctx` (after the shared ones exist); register them with
     /// addParameter().
     virtual void buildCell(const BuildContext& ctx) = 0;
-    /// Runs the T steps: pre_ holds Wx·x + b for every step; read h_{t−1} from state(t) and
-    /// write h_t into hidden_.
-    virtual void runSteps(Eigen::Index B) = 0;
-    /// Back through the T steps (addOutputGrad() adds what reaches h_t from the output): fill
-    /// dPre_ (the gradient of pre_), accumulate the recurrent weights' gradients and leave the
-    /// gradient of the initial state in dh_ (H x B).
-    virtual void backSteps(Eigen::Index B) = 0;
+    /// A range of samples [s0, s0 + n) run by one thread, with its own per-step scratch.
+    struct Lane {
+        Eigen::Index s0 = 0, n = 0;
+        Matrix dh;         ///< H x n: gradient of the state while going back through the steps
+        Matrix m1, m2;     ///< cell scratch (LSTM: dc, c0; GRU: W_h h + b_hh)
+        Eigen::ArrayXf v;  ///< cell accumulator (τ-RNN: dL/d(1/τ))
+    };
+    /// Sizes the cell's own per-step arrays for a batch of B samples (before the lanes run).
+    virtual void prepare(Eigen::Index /*B*/) {}
+    /// Runs the T steps of a lane: pre_ holds Wx·x + b for every step; read h_{t−1} from
+    /// state(t, L) and write h_t into hidden_ (and state(t + 1, L)).
+    virtual void runSteps(Lane& L) = 0;
+    /// Back through the T steps of a lane (addOutputGrad() adds what reaches h_t from the
+    /// output): fill dPre_ (and what recurrentGrad() returns) and leave the gradient of the
+    /// initial state in L.dh.
+    virtual void backSteps(Lane& L) = 0;
+    /// The gradient of the recurrent pre-activation W_h h_{t−1} (+ bias) for every step: dWh
+    /// is it times the states. dPre_ unless the cell separates the two (GRU).
+    virtual const Matrix& recurrentGrad() const { return dPre_; }
+    /// After the lanes and the shared weight gradients: the cell's own parameter gradients.
+    virtual void finishBackward() {}
     virtual void observeCell(Observables&) const {}
     /// Extra elements per unit and step kept for backward (besides pre_, states and hidden_).
     virtual double cachedPerUnit() const { return 0; }
 
     void addParameter(const std::string& name, Matrix* value, Matrix* grad,
                       void (*project)(Matrix&, void*) = nullptr);
-    /// Step t of an array laid out rows x (T·B), columns b·T + t.
-    StepMap stepOf(Matrix& m, int t) const {
-        return StepMap(m.data() + Eigen::Index(t) * m.rows(), m.rows(), m.cols() / T_, Eigen::OuterStride<>(m.rows() * T_));
+    /// Step t of a lane's samples in an array laid out rows x (T·B), columns b·T + t.
+    StepMap stepOf(Matrix& m, int t, const Lane& L) const {
+        return StepMap(m.data() + (L.s0 * T_ + t) * m.rows(), m.rows(), L.n, Eigen::OuterStride<>(m.rows() * T_));
     }
     /// h_{t−1} of step t (t = 0: the initial state, broadcast over the batch).
-    StepMap state(int t) { return stepOf(states_, t); }
-    /// The gradient reaching h_t from the output (during backward), added to `dh` (H x B).
-    void addOutputGrad(Matrix& dh, int t) const;
+    StepMap state(int t, const Lane& L) { return stepOf(states_, t, L); }
+    /// The gradient reaching h_t from the output (during backward), added to L.dh.
+    void addOutputGrad(Lane& L, int t) const;
+    /// Runs f(lane) on every lane, each on its own thread.
+    template <class F>
+    void forLanes(F&& f);
+    std::vector<Lane> lanes_;
     /// PyTorch's initialisation of every weight and bias: U(−1/√H, 1/√H).
     void initUniform(Matrix& m, Eigen::Index rows, Eigen::Index cols, Rng& rng) const;
 
@@ -83,7 +109,6 @@ protected:
     Matrix dPre_;    ///< its gradient
     Matrix states_;  ///< H x T·B: h_{t−1} at step t (the state each step starts from)
     Matrix hidden_;  ///< H x T·B: h_t
-    Matrix dh_;      ///< H x B: the gradient of the state while going back through the steps
     Matrix first_;   ///< H x T: the hidden activity of the first sample of the last training batch
 
 private:

@@ -11,32 +11,37 @@ void TauRnnKernel::buildCell(const BuildContext& ctx) {
     if (ctx.params.getBool("learn_tau")) addParameter("tau", &tau, &dtau, atLeastOne);
 }
 
-void TauRnnKernel::runSteps(Eigen::Index) {
-    alpha_ = tau.col(0).array().inverse();
+void TauRnnKernel::prepare(Eigen::Index) { alpha_ = tau.col(0).array().inverse(); }
+
+void TauRnnKernel::runSteps(Lane& L) {
     for (int t = 0; t < T_; ++t) {
-        StepMap a = stepOf(pre_, t);
-        const StepMap hp = state(t);
+        StepMap a = stepOf(pre_, t, L);
+        const StepMap hp = state(t, L);
         a.noalias() += Wh * hp;
         a.array() = a.array().tanh();
-        StepMap h = stepOf(hidden_, t);
+        StepMap h = stepOf(hidden_, t, L);
         h.array() = hp.array() + (a.array() - hp.array()).colwise() * alpha_;
-        if (t + 1 < T_) state(t + 1) = h;
+        if (t + 1 < T_) state(t + 1, L) = h;
     }
 }
 
-void TauRnnKernel::backSteps(Eigen::Index) {
-    dalpha_.setZero(H_);
+void TauRnnKernel::backSteps(Lane& L) {
+    Eigen::ArrayXf& dalpha = L.v;  // dL/d(1/τ) from this lane's samples
+    dalpha.setZero(H_);
     for (int t = T_ - 1; t >= 0; --t) {
-        addOutputGrad(dh_, t);
-        const StepMap a = stepOf(pre_, t), hp = state(t);
-        StepMap d = stepOf(dPre_, t);
-        d.array() = (dh_.array().colwise() * alpha_) * (1.f - a.array().square());
-        dalpha_ += (dh_.array() * (a.array() - hp.array())).rowwise().sum();
-        dh_.array() = dh_.array().colwise() * (1.f - alpha_);
-        dh_.noalias() += Wh.transpose() * d;
+        addOutputGrad(L, t);
+        const StepMap a = stepOf(pre_, t, L), hp = state(t, L);
+        StepMap d = stepOf(dPre_, t, L);
+        d.array() = (L.dh.array().colwise() * alpha_) * (1.f - a.array().square());
+        dalpha += (L.dh.array() * (a.array() - hp.array())).rowwise().sum();
+        L.dh.array() = L.dh.array().colwise() * (1.f - alpha_);
+        L.dh.noalias() += Wh.transpose() * d;
     }
-    dWh.noalias() += dPre_ * states_.transpose();
-    if (dtau.size()) dtau.col(0).array() -= dalpha_ * alpha_.square();  // dα/dτ = −1/τ²
+}
+
+void TauRnnKernel::finishBackward() {
+    if (!dtau.size()) return;
+    for (const Lane& L : lanes_) dtau.col(0).array() -= L.v * alpha_.square();  // dα/dτ = −1/τ²
 }
 
 void TauRnnKernel::observeCell(Observables& obs) const {

@@ -17,13 +17,14 @@ protected:
     double elementwisePerUnit() const override { return 5; }
     const char* typeName() const override { return "TauRNN"; }
     void buildCell(const BuildContext& ctx) override;
-    void runSteps(Eigen::Index B) override;
-    void backSteps(Eigen::Index B) override;
+    void prepare(Eigen::Index B) override;
+    void runSteps(Lane& L) override;
+    void backSteps(Lane& L) override;
+    void finishBackward() override;
     void observeCell(Observables& obs) const override;
 
 private:
     Eigen::ArrayXf alpha_;  // 1/τ
-    Eigen::ArrayXf dalpha_;
 };
 
 }  // namespace ganglion

@@ -155,6 +155,34 @@ private slots:
             }
     }
 
+    void twoThreadsComputeTheSame_data() {
+        QTest::addColumn<QString>("type");
+        for (const char* t : {"LSTM", "GRU", "TauRNN"}) QTest::newRow(t) << t;
+    }
+    void twoThreadsComputeTheSame() {
+        // the batch cut into two lanes run on two threads: the same outputs and gradients
+        QFETCH(QString, type);
+        const std::vector<std::pair<std::string, ParamValue>> params{{"units", 5}, {"learn_initial_state", true}};
+        const Matrix x = randomMatrix(kIn * kSteps, 40, 4, 1.f), g = randomMatrix(5 * kSteps, 40, 5, 1.f);
+        std::vector<Matrix> outs, grads;
+        for (int threads : {1, 2}) {
+            setRecurrentThreads(threads);
+            KernelRig rig(type.toStdString(), params, {Shape::sequence(kIn, kSteps)}, 3);
+            perturb(rig, 31);
+            rig.inputs = {tensorValue(x)};
+            rig.forward();
+            outs.push_back(rig.outputs[0].tensor);
+            grads.push_back(rig.backward({g})[0]);
+            for (auto& p : rig.kernel->parameters()) grads.push_back(*p.grad);
+        }
+        setRecurrentThreads(1);
+        QVERIFY((outs[0] - outs[1]).cwiseAbs().maxCoeff() <= 1e-6f);
+        const std::size_t n = grads.size() / 2;
+        for (std::size_t i = 0; i < n; ++i)
+            QVERIFY2((grads[i] - grads[n + i]).cwiseAbs().maxCoeff() <= 1e-5f * std::max(1.f, grads[i].cwiseAbs().maxCoeff()),
+                     qPrintable(QString("gradient %1").arg(i)));
+    }
+
     void sequenceInputRequired() {
         try {
             KernelRig rig("LSTM", {}, {Shape::tensor(12)});
