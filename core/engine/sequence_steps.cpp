@@ -55,9 +55,11 @@ std::vector<Shape> StepAdapter::configure(const std::vector<Shape>& in, const st
 
 void StepAdapter::declareOutputs(std::vector<Shape>& out, const std::vector<PortSpec>& outPorts) {
     seqOut_.assign(out.size(), false);
+    outFeatures_.assign(out.size(), -1);
     if (T_ == 0) return;
     for (std::size_t o = 0; o < out.size(); ++o)
         if (outPorts[o].type == PortType::Tensor) {
+            outFeatures_[o] = out[o].features;
             out[o].steps = T_;
             seqOut_[o] = true;
         }
@@ -95,6 +97,8 @@ void StepAdapter::leaveForward(std::vector<Value>& outputs, const std::vector<Po
     for (std::size_t o = 0; o < outputs.size(); ++o) {
         if (!seqOut_[o]) continue;
         Matrix& y = outputs[o].tensor;
+        // an output the kernel did not write this step (e.g. a skipped phase) is still a sequence
+        if (outFeatures_[o] > 0 && y.rows() != outFeatures_[o]) continue;
         if (y.cols() % T_ != 0)
             throw std::runtime_error("output '" + outPorts[o].name + "' has " + std::to_string(y.cols()) +
                                      " columns, not steps·batch for a sequence of " + std::to_string(T_) + " steps");

@@ -48,6 +48,7 @@ private:
 
     int T_ = 0;
     std::vector<bool> seqIn_, repeatIn_, seqOut_;
+    std::vector<int> outFeatures_;  // per-step rows of each output as the kernel declared them
     std::vector<Value> repeated_;
     std::vector<Value*> reshaped_;  // sources currently seen per step (each once)
     Matrix sum_;
