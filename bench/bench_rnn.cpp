@@ -4,8 +4,9 @@
 // samples/s (first 5 batches untimed), inference samples/s (batches of 128 over the 10,000 test
 // images) and test accuracy, then runs the PyTorch peer (../shared/peers/torch_rnn.py, nn.LSTM /
 // nn.GRU with the same setup) and prints the ratios.
-// Usage: bench_rnn [--batches N] [--no-peer] [--cells lstm,gru] [--threads 1|2]   (default 2, like the
-// peer's torch threads: the batch is split between two threads)
+// Usage: bench_rnn [--batches N] [--no-peer] [--cells lstm,gru] [--threads 1|2]   (default 2: the batch
+// is split between two threads, and the peer runs torch with as many. On a loaded machine torch's
+// OpenMP threads spin-wait for a core and collapse: compare with --threads 1 there)
 #include "bench/peer.h"
 #include "core/engine/engine.h"
 #include "core/g2g/fashion_mnist.h"
@@ -144,14 +145,15 @@ int main(int argc, char** argv) {
     setRecurrentThreads(threads);
     if (batches < 6) batches = 6;
     std::printf("Eigen %d.%d.%d, sequential Fashion-MNIST (28 steps x 28), hidden 128, batch 128, Adam 1e-3, %d batches, "
-                "%d thread(s) (the peer runs torch with 2)\n",
+                "%d thread(s) (the peer runs torch with as many)\n",
                 EIGEN_WORLD_VERSION, EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION, batches, recurrentThreads());
     std::map<std::string, Result> ours;
     for (const char* c : {"lstm", "gru"})
         if (cells.find(c) != std::string::npos) ours[c] = run(std::strcmp(c, "lstm") == 0 ? "LSTM" : "GRU", c, batches);
     if (!peer) return 0;
     const auto figs = bench::runPeerScript(std::string(GANGLION_SHARED_DIR) + "/peers/torch_rnn.py",
-                                           "--cells " + cells + " --batches " + std::to_string(batches));
+                                           "--cells " + cells + " --batches " + std::to_string(batches) +
+                                               " --threads " + std::to_string(recurrentThreads()));
     for (const auto& [c, r] : ours) {
         const auto t = figs.find(c + "_train_samples_per_s");
         const auto a = figs.find(c + "_test_acc");
