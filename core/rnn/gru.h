@@ -13,6 +13,7 @@ public:
     Matrix bh, dbh;  ///< recurrent bias b_hh (3H x 1)
 
 protected:
+    std::unique_ptr<RecurrentKernel> sibling() const override { return std::make_unique<GruKernel>(); }
     int gates() const override { return 3; }
     double elementwisePerUnit() const override { return 10; }
     double cachedPerUnit() const override { return 4; }  // W_hn h + b_hn and the recurrent gradient

@@ -12,6 +12,7 @@ public:
     Matrix c0, dc0;  ///< initial cell state (H x 1), learned with learn_initial_state
 
 protected:
+    std::unique_ptr<RecurrentKernel> sibling() const override { return std::make_unique<LstmKernel>(); }
     int gates() const override { return 4; }
     double elementwisePerUnit() const override { return 12; }
     double cachedPerUnit() const override { return 2; }  // c_t and tanh(c_t)

@@ -40,8 +40,19 @@ std::vector<ParamSpec> recurrentParams() {
         enumParam("output", "sequence", {"sequence", "last"},
                   "Output the hidden state of every step (a sequence) or of the last step only."),
         boolParam("learn_initial_state", false, "Learn the initial state (else it is zero)."),
+        boolParam("bidirectional", false,
+                  "Add a second layer reading the sequence backwards: each step outputs both states (2·units rows); "
+                  "the last-step output holds the final state of each direction."),
     };
 }
+
+namespace {
+/// Step t of `x` ((T·f) x B) goes to step T−1−t of `r`.
+void reverseSteps(const Matrix& x, int T, Eigen::Index f, Matrix& r) {
+    r.resize(x.rows(), x.cols());
+    for (int t = 0; t < T; ++t) r.middleRows(Eigen::Index(T - 1 - t) * f, f) = x.middleRows(Eigen::Index(t) * f, f);
+}
+}  // namespace
 
 void describeRecurrent(NodeSpec& s) {
     s.category = "Time";
@@ -91,7 +102,21 @@ std::vector<Shape> RecurrentKernel::build(const BuildContext& ctx) {
     if (learnInit_) addParameter("initial_state", &h0, &dh0);
     buildCell(ctx);
     first_.resize(0, 0);
-    return {lastOnly_ ? Shape::tensor(H_) : Shape::sequence(H_, T_)};
+    reverse_.reset();
+    int width = H_;
+    if (p.getBool("bidirectional")) {
+        ParamSet one = p;
+        one.set("bidirectional", false);
+        reverse_ = sibling();
+        reverse_->build(BuildContext{one, ctx.inputs, ctx.rng, ctx.nodeName, ctx.dt, ctx.gridSize});
+        for (const Parameter& q : reverse_->params_) {
+            Parameter r = q;
+            r.name = "reverse_" + q.name;
+            params_.push_back(r);
+        }
+        width = 2 * H_;
+    }
+    return {lastOnly_ ? Shape::tensor(width) : Shape::sequence(width, T_)};
 }
 
 void RecurrentKernel::forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) {
@@ -99,6 +124,29 @@ void RecurrentKernel::forward(const StepContext& ctx, std::span<const Value* con
     if (x.rows() != Eigen::Index(T_) * in_)
         throw std::runtime_error("input has " + std::to_string(x.rows()) + " rows, expected " + std::to_string(T_) +
                                  " steps x " + std::to_string(in_) + " features");
+    Matrix& y = out[0].tensor;
+    if (!reverse_) {
+        forwardOne(ctx, x, y);
+        return;
+    }
+    reverseSteps(x, T_, in_, xr_);
+    forwardOne(ctx, x, yf_);
+    reverse_->forwardOne(ctx, xr_, yr_);
+    const Eigen::Index H = H_, B = x.cols();
+    if (lastOnly_) {
+        y.resize(2 * H, B);
+        y.topRows(H) = yf_;
+        y.bottomRows(H) = yr_;
+        return;
+    }
+    y.resize(2 * H * T_, B);
+    for (int t = 0; t < T_; ++t) {
+        y.middleRows(2 * H * t, H) = yf_.middleRows(H * t, H);
+        y.middleRows(2 * H * t + H, H) = yr_.middleRows(H * (T_ - 1 - t), H);
+    }
+}
+
+void RecurrentKernel::forwardOne(const StepContext& ctx, const Matrix& x, Matrix& y) {
     const Eigen::Index B = x.cols(), TB = B * T_;
     const Eigen::Map<const Matrix> X(x.data(), in_, TB);  // column b·T + t = step t of sample b
     pre_.resize(Eigen::Index(gates()) * H_, TB);
@@ -118,7 +166,6 @@ void RecurrentKernel::forward(const StepContext& ctx, std::span<const Value* con
         state(0, L).colwise() = h0.col(0);
         runSteps(L);
     });
-    Matrix& y = out[0].tensor;
     if (lastOnly_) {
         y.resize(H_, B);
         y = StepMap(hidden_.data() + Eigen::Index(T_ - 1) * H_, H_, B, Eigen::OuterStride<>(Eigen::Index(H_) * T_));
@@ -143,9 +190,36 @@ void RecurrentKernel::backward(const StepContext&, std::span<const Value* const>
                                std::span<const Matrix> gradOut, std::span<Matrix> gradIn) {
     if (gradOut[0].size() == 0) return;
     const Matrix& x = in[0]->tensor;
+    const Matrix& g = gradOut[0];
+    Matrix* gIn = gradIn[0].size() ? &gradIn[0] : nullptr;
+    if (!reverse_) {
+        backwardOne(x, g, gIn);
+        return;
+    }
+    const Eigen::Index H = H_;
+    if (lastOnly_) {
+        gf_ = g.topRows(H);
+        gr_ = g.bottomRows(H);
+    } else {
+        gf_.resize(H * T_, g.cols());
+        gr_.resize(H * T_, g.cols());
+        for (int t = 0; t < T_; ++t) {
+            gf_.middleRows(H * t, H) = g.middleRows(2 * H * t, H);
+            gr_.middleRows(H * (T_ - 1 - t), H) = g.middleRows(2 * H * t + H, H);
+        }
+    }
+    backwardOne(x, gf_, gIn);
+    if (gIn) gin_.setZero(x.rows(), x.cols());
+    reverse_->backwardOne(xr_, gr_, gIn ? &gin_ : nullptr);
+    if (gIn)
+        for (int t = 0; t < T_; ++t)
+            gIn->middleRows(Eigen::Index(t) * in_, in_) += gin_.middleRows(Eigen::Index(T_ - 1 - t) * in_, in_);
+}
+
+void RecurrentKernel::backwardOne(const Matrix& x, const Matrix& g, Matrix* gIn) {
     const Eigen::Index B = x.cols(), TB = B * T_;
     if (pre_.cols() != TB) throw std::runtime_error("backward without a forward pass on this batch");
-    dY_ = &gradOut[0];
+    dY_ = &g;
     dPre_.resize(pre_.rows(), TB);
     forLanes([&](Lane& L) {
         L.dh.setZero(H_, L.n);
@@ -155,7 +229,7 @@ void RecurrentKernel::backward(const StepContext&, std::span<const Value* const>
     // the weight gradients sum over every column: split by rows; the input gradient by columns
     const Eigen::Map<const Matrix> X(x.data(), in_, TB);
     const Matrix& dRec = recurrentGrad();
-    const bool wantIn = gradIn[0].size() != 0;
+    const bool wantIn = gIn != nullptr;
     split(int(lanes_.size()), [&](int part, int parts) {
         const Eigen::Index G = dPre_.rows(), r0 = G * part / parts, nr = G * (part + 1) / parts - r0;
         dWx.middleRows(r0, nr).noalias() += dPre_.middleRows(r0, nr) * X.transpose();
@@ -163,7 +237,7 @@ void RecurrentKernel::backward(const StepContext&, std::span<const Value* const>
         dWh.middleRows(r0, nr).noalias() += dRec.middleRows(r0, nr) * states_.transpose();
         if (wantIn) {
             const Eigen::Index c0 = TB * part / parts, nc = TB * (part + 1) / parts - c0;
-            Eigen::Map<Matrix>(gradIn[0].data(), in_, TB).middleCols(c0, nc).noalias() =
+            Eigen::Map<Matrix>(gIn->data(), in_, TB).middleCols(c0, nc).noalias() =
                 Wx.transpose() * dPre_.middleCols(c0, nc);
         }
     });
@@ -181,6 +255,12 @@ NodeCost RecurrentKernel::cost() const {
     c.forwardMacs = T * (gemm + elementwisePerUnit() * H);
     c.trainMacs = c.forwardMacs + T * (2 * gemm + elementwisePerUnit() * H);
     c.cacheBytes = double(sizeof(float)) * T * H * (G + 2 + cachedPerUnit());
+    if (reverse_) {  // the backward direction (its parameters are already in params_)
+        const NodeCost r = reverse_->cost();
+        c.forwardMacs += r.forwardMacs;
+        c.trainMacs += r.trainMacs;
+        c.cacheBytes += r.cacheBytes;
+    }
     return c;
 }
 

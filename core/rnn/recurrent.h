@@ -13,6 +13,9 @@
 // Samples are independent, so the batch is cut into lanes (contiguous column ranges) that run
 // their steps on separate threads (setRecurrentThreads(); 1 by default, benchmarks ask for 2), and
 // the weight gradients are summed over all columns afterwards, split by rows.
+// Bidirectional: a second kernel of the same cell reads the sequence backwards; each step's output
+// stacks the forward state over the backward one (2H rows), and the last-step output stacks the
+// final states of both directions (PyTorch's h_n).
 // Gate rows follow PyTorch's order (LSTM i,f,g,o; GRU r,z,n) so weights and results compare.
 #pragma once
 
@@ -54,6 +57,8 @@ public:
     Matrix h0, dh0;                   ///< initial state (H x 1): zero, or learned
 
 protected:
+    /// A new kernel of the same cell (the backward direction of a bidirectional layer).
+    virtual std::unique_ptr<RecurrentKernel> sibling() const = 0;
     /// Gate blocks G (4 LSTM, 3 GRU, 1 τ-RNN) and the elementwise operations per unit and step.
     virtual int gates() const = 0;
     virtual double elementwisePerUnit() const = 0;
@@ -112,7 +117,14 @@ protected:
     Matrix first_;   ///< H x T: the hidden activity of the first sample of the last training batch
 
 private:
+    /// One direction: y from x (both laid out as the node's ports, H rows per step).
+    void forwardOne(const StepContext& ctx, const Matrix& x, Matrix& y);
+    /// One direction's backward from dL/dy; writes dL/dx into `gradIn` when given.
+    void backwardOne(const Matrix& x, const Matrix& g, Matrix* gradIn);
+
     std::vector<Parameter> params_;
+    std::unique_ptr<RecurrentKernel> reverse_;  ///< the backward direction (bidirectional)
+    Matrix xr_, yf_, yr_, gf_, gr_, gin_;       ///< time-reversed input, per-direction outputs and gradients
     const Matrix* dY_ = nullptr;  ///< the output's gradient during backward
 };
 

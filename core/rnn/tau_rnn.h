@@ -13,6 +13,7 @@ public:
     Matrix tau, dtau;  ///< per-unit time constants (H x 1), in steps
 
 protected:
+    std::unique_ptr<RecurrentKernel> sibling() const override { return std::make_unique<TauRnnKernel>(); }
     int gates() const override { return 1; }
     double elementwisePerUnit() const override { return 5; }
     const char* typeName() const override { return "TauRNN"; }

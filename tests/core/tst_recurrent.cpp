@@ -40,15 +40,21 @@ private slots:
     void gradientsThroughTime_data() {
         QTest::addColumn<QString>("type");
         QTest::addColumn<QString>("output");
+        QTest::addColumn<bool>("bidirectional");
         for (const char* t : {"LSTM", "GRU", "TauRNN"})
-            for (const char* o : {"sequence", "last"}) QTest::newRow(qPrintable(QString("%1 %2").arg(t, o))) << t << o;
+            for (const char* o : {"sequence", "last"})
+                for (bool bi : {false, true})
+                    QTest::newRow(qPrintable(QString("%1 %2%3").arg(t, o, bi ? " bidirectional" : ""))) << t << o << bi;
     }
     void gradientsThroughTime() {
         QFETCH(QString, type);
         QFETCH(QString, output);
-        KernelRig rig(type.toStdString(), {{"units", 3}, {"output", output.toStdString()}, {"learn_initial_state", true}},
+        QFETCH(bool, bidirectional);
+        KernelRig rig(type.toStdString(),
+                      {{"units", 3}, {"output", output.toStdString()}, {"learn_initial_state", true}, {"bidirectional", bidirectional}},
                       {Shape::sequence(kIn, kSteps)});
-        QVERIFY(rig.outShapes[0] == (output == "last" ? Shape::tensor(3) : Shape::sequence(3, kSteps)));
+        const int width = bidirectional ? 6 : 3;
+        QVERIFY(rig.outShapes[0] == (output == "last" ? Shape::tensor(width) : Shape::sequence(width, kSteps)));
         perturb(rig, 11);
         rig.inputs = {tensorValue(randomMatrix(kIn * kSteps, kBatch, 5, 1.f))};
         // the input, Wx, Wh, biases, initial state(s) and τ, all through the 4 steps
@@ -127,6 +133,51 @@ private slots:
         }
     }
 
+    void bidirectionalStacksBothDirections_data() {
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<QString>("output");
+        for (const char* t : {"LSTM", "GRU", "TauRNN"})
+            for (const char* o : {"sequence", "last"}) QTest::newRow(qPrintable(QString("%1 %2").arg(t, o))) << t << o;
+    }
+    void bidirectionalStacksBothDirections() {
+        // = a one-way layer with the forward weights over one with the reverse weights that reads
+        // the steps backwards (its step T−1−t beside step t; for "last", its final state)
+        QFETCH(QString, type);
+        QFETCH(QString, output);
+        const bool last = output == "last";
+        const std::string o = output.toStdString();
+        KernelRig bi(type.toStdString(), {{"units", 3}, {"output", o}, {"bidirectional", true}}, {Shape::sequence(kIn, kSteps)}, 8);
+        perturb(bi, 41);
+        KernelRig fw(type.toStdString(), {{"units", 3}, {"output", o}}, {Shape::sequence(kIn, kSteps)}, 9);
+        KernelRig bw(type.toStdString(), {{"units", 3}, {"output", o}}, {Shape::sequence(kIn, kSteps)}, 10);
+        KernelState f, b;
+        for (const auto& [key, m] : bi.kernel->saveState()) {
+            if (key.rfind("reverse_", 0) == 0) b[key.substr(8)] = m;
+            else f[key] = m;
+        }
+        fw.kernel->loadState(f);
+        bw.kernel->loadState(b);
+        const Matrix x = randomMatrix(kIn * kSteps, kBatch, 12, 1.f);
+        Matrix xr(x.rows(), x.cols());
+        for (int t = 0; t < kSteps; ++t) xr.middleRows((kSteps - 1 - t) * kIn, kIn) = x.middleRows(t * kIn, kIn);
+        bi.inputs = fw.inputs = {tensorValue(x)};
+        bw.inputs = {tensorValue(xr)};
+        bi.forward();
+        fw.forward();
+        bw.forward();
+        const Matrix& y = bi.outputs[0].tensor;
+        const Matrix &yf = fw.outputs[0].tensor, &yb = bw.outputs[0].tensor;
+        if (last) {
+            QVERIFY(y.topRows(3) == yf);
+            QVERIFY(y.bottomRows(3) == yb);
+        } else {
+            for (int t = 0; t < kSteps; ++t) {
+                QVERIFY(y.middleRows(6 * t, 3) == yf.middleRows(3 * t, 3));
+                QVERIFY(y.middleRows(6 * t + 3, 3) == yb.middleRows(3 * (kSteps - 1 - t), 3));
+            }
+        }
+    }
+
     void tauRnnLeaksByItsTimeConstant() {
         // with W = U = b = 0 the state decays by (1 − 1/τ) per step from a learned initial state
         KernelRig rig("TauRNN", {{"units", 2}, {"tau_init", 4.0}, {"learn_initial_state", true}},
@@ -199,7 +250,8 @@ private slots:
     }
     void stateReproducesOutputsAcrossSeeds() {
         QFETCH(QString, type);
-        const std::vector<std::pair<std::string, ParamValue>> params{{"units", 4}, {"learn_initial_state", true}};
+        const std::vector<std::pair<std::string, ParamValue>> params{
+            {"units", 4}, {"learn_initial_state", true}, {"bidirectional", true}};
         KernelRig a(type.toStdString(), params, {Shape::sequence(kIn, kSteps)}, 1);
         perturb(a, 21);
         KernelRig b(type.toStdString(), params, {Shape::sequence(kIn, kSteps)}, 777);
