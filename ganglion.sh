@@ -27,6 +27,7 @@ PACKAGES=(
   liblz4-dev libzstd-dev zlib1g-dev
   xvfb xauth fonts-dejavu-core dataset-fashion-mnist
   python3-numpy libopenblas0-pthread  # the NumPy peers of the benchmarks (bench/peers: Hopfield, reservoir), on an optimised BLAS
+  python3-torch libopenblas0-openmp   # the PyTorch peers (bench_rnn: ../shared/peers/torch_rnn.py), OpenBLAS built for OpenMP
 )
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)  # libFuzzer and the clang sanitizer runtimes
 

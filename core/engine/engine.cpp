@@ -2,6 +2,7 @@
 
 #include "core/engine/lbfgs.h"
 #include "core/engine/optimizer.h"
+#include "core/engine/sequence_steps.h"
 
 #include <algorithm>
 #include <cmath>
@@ -32,6 +33,8 @@ struct Engine::Slot {
     std::vector<Matrix> gradOut;
     std::vector<Matrix> gradIn;
     std::vector<const Value*> inPtrs;
+    std::vector<Value*> sources;  ///< what each input reads (nullptr: unconnected)
+    StepAdapter perStep;          ///< applies a kernel that is not sequence-aware to every step
     std::vector<Shape> outShapes;
     NodeCost cost;
 };
@@ -120,8 +123,12 @@ void Engine::createKernels() {
             if (src.slot >= 0 && std::size_t(src.slot) < k) in[i] = shapes[src.slot][src.port];
         }
         s.kernel = s.spec->create();
-        BuildContext ctx{s.params, in, s.rng, s.name, opt_.dt, opt_.gridSize};
         try {
+            // sequence inputs must agree on their length; a kernel that does not know sequences
+            // is built per step and applied to every step (core/engine/sequence_steps.h)
+            if (s.spec->sequenceAware) commonSteps(in, s.spec->inputs);
+            BuildContext ctx{s.params, s.spec->sequenceAware ? in : s.perStep.configure(in, s.spec->inputs), s.rng,
+                             s.name, opt_.dt, opt_.gridSize};
             shapes[k] = s.kernel->build(ctx);
         } catch (const BuildError& e) {
             error_ = "node '" + s.name + "'" + (e.port.empty() ? "" : " input '" + e.port + "'") + ": " + e.what();
@@ -138,6 +145,7 @@ void Engine::createKernels() {
             s.kernel.reset();
             return;
         }
+        if (!s.spec->sequenceAware) s.perStep.declareOutputs(shapes[k], s.spec->outputs);
         s.outShapes = shapes[k];
         s.outputs.resize(s.spec->outputs.size());
         for (std::size_t o = 0; o < s.outputs.size(); ++o) s.outputs[o].type = s.spec->outputs[o].type;
@@ -145,6 +153,7 @@ void Engine::createKernels() {
         s.gradOut.resize(s.outputs.size());
         s.gradIn.resize(s.inputs.size());
         s.inPtrs.resize(s.inputs.size());
+        s.sources.assign(s.inputs.size(), nullptr);
         s.wantsGradIn.assign(s.inputs.size(), false);
     }
     // Which nodes need backward: ancestors of loss nodes through non-delayed edges.
@@ -214,13 +223,16 @@ void Engine::runForward(Phase phase, bool skipSources) {
         if (skipSources && s.spec->role == NodeRole::Source) continue;
         for (std::size_t i = 0; i < s.inputs.size(); ++i) {
             const auto& src = s.inputs[i];
-            if (src.slot < 0) s.inPtrs[i] = nullptr;
-            else if (src.delayed) s.inPtrs[i] = &slots_[src.slot]->previous[src.port];
-            else s.inPtrs[i] = &slots_[src.slot]->outputs[src.port];
+            if (src.slot < 0) s.sources[i] = nullptr;
+            else if (src.delayed) s.sources[i] = &slots_[src.slot]->previous[src.port];
+            else s.sources[i] = &slots_[src.slot]->outputs[src.port];
+            s.inPtrs[i] = s.sources[i];
         }
         ctx.rng = &s.rng;
         current_ = s.name;
+        if (s.perStep.active()) s.perStep.enter(s.sources, s.inPtrs);
         s.kernel->forward(ctx, s.inPtrs, s.outputs);
+        if (s.perStep.active()) s.perStep.leaveForward(s.outputs, s.spec->outputs);
     }
 }
 
@@ -237,6 +249,10 @@ void Engine::runBackward() {
         bool any = isLoss;
         for (const auto& g : s.gradOut) any = any || g.size() > 0;
         if (!any || !(isLoss || s.kernel->differentiable())) continue;
+        if (s.perStep.active()) {
+            s.perStep.enter(s.sources, s.inPtrs);
+            s.perStep.enterBackward(s.outputs, s.gradOut);
+        }
         for (std::size_t i = 0; i < s.inputs.size(); ++i) {
             if (s.wantsGradIn[i] && s.inPtrs[i]) {
                 const Matrix& x = s.inPtrs[i]->tensor;
@@ -248,6 +264,7 @@ void Engine::runBackward() {
         ctx.rng = &s.rng;
         current_ = s.name;
         s.kernel->backward(ctx, s.inPtrs, s.outputs, s.gradOut, s.gradIn);
+        if (s.perStep.active()) s.perStep.leaveBackward(s.outputs, s.gradOut, s.gradIn);
         for (std::size_t i = 0; i < s.inputs.size(); ++i) {
             const auto& src = s.inputs[i];
             if (src.slot < 0 || src.delayed || s.gradIn[i].size() == 0) continue;
@@ -346,8 +363,14 @@ void Engine::countCosts() {
             // A data source without parameters does no model compute: nothing to count.
             c.counted = s.spec->role == NodeRole::Source && c.params == 0;
         }
+        if (s.perStep.active()) {  // the kernel counted one step; it runs on every step
+            const double T = s.perStep.steps();
+            c.forwardMacs *= T;
+            c.trainMacs *= T;
+            c.cacheBytes *= T;
+        }
         double outBytes = 0;
-        for (const Shape& sh : s.outShapes) outBytes += double(sizeof(float)) * std::max(sh.features, 0);
+        for (const Shape& sh : s.outShapes) outBytes += double(sizeof(float)) * std::max(sh.rows(), 0);
         c.forwardBytes = outBytes;
         const bool trains = !optimizers_.empty() && s.reachesLoss &&
                             (s.spec->role == NodeRole::Loss || s.kernel->differentiable());

@@ -34,8 +34,10 @@ public:
         epochs_ = p.getInt("epochs");
         testIdx_.resize(std::size_t(testN));
         std::iota(testIdx_.begin(), testIdx_.end(), 0);
+        // The same memory either way: row-major pixels are a time-major sequence of rows.
         Shape x = Shape::tensor(kImagePixels);
         x.width = x.height = kImageSide;
+        if (p.getBool("rows_as_steps")) x = Shape::sequence(kImageSide, kImageSide);
         return {x, Shape::labels(kClasses)};
     }
 
@@ -97,11 +99,12 @@ NodeSpec makeFashionMnistSpec() {
     s.help =
         "28x28 greyscale clothing images in 10 classes (60,000 training, 10,000 test) from Debian's "
         "dataset-fashion-mnist. Training steps emit a shuffled minibatch; test evaluations emit a fixed "
-        "test subset. x is 784 pixels x batch, y the class index (0..9) of each sample.";
+        "test subset. x is 784 pixels x batch (with rows_as_steps: a sequence of 28 rows of 28 pixels), y the "
+        "class index (0..9) of each sample.";
     s.reference = "Xiao, Rasul & Vollgraf, Fashion-MNIST: a Novel Image Dataset for Benchmarking Machine "
                   "Learning Algorithms, arXiv:1708.07747 (2017)";
     s.role = NodeRole::Source;
-    s.outputs = {{"x", PortType::Tensor, "784 pixels x batch, normalised"},
+    s.outputs = {{"x", PortType::Tensor, "784 pixels x batch, normalised (or 28 steps of 28 pixels)"},
                  {"y", PortType::Tensor, "1 x batch class labels (0..9 as floats)"}};
     s.params = {
         intParam("batch_size", 128, 1, 60000, "Training minibatch size.", true),
@@ -112,6 +115,9 @@ NodeSpec makeFashionMnistSpec() {
                   "Pixel scaling: [-1, 1], [0, 1], or zero mean / unit variance (training-set statistics)."),
         intParam("train_subset", 0, 0, 60000, "Use only the first N training images (0 = all 60,000)."),
         intParam("test_subset", 2000, 0, 10000, "Test evaluations use the first N test images (0 = all 10,000)."),
+        boolParam("rows_as_steps", false,
+                  "Emit each image as a sequence of its 28 rows (28 steps of 28 pixels; sequential Fashion-MNIST "
+                  "for recurrent layers) instead of 784 pixels."),
         stringParam("data_dir", g2g::kFashionMnistDir, "Directory holding the four *-ubyte.gz idx files."),
     };
     s.create = [] { return std::make_unique<FashionMnistKernel>(); };

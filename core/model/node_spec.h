@@ -110,6 +110,13 @@ struct NodeSpec {
     /// simulated time each step (a swimmer's control_dt). A graph whose dt equals it can run at
     /// "real time"; one whose dt differs counts in steps/s, since its clock would be wrong.
     std::string stepSecondsParam;
+    /// The kernel understands sequences (Shape::steps > 0) itself: it receives its inputs' shapes
+    /// and tensors as they are ((steps·features) x batch) and declares its outputs' steps. A type
+    /// without it (the default) is applied to every step by the engine: its build() sees per-step
+    /// shapes (steps = 0), its forward/backward see features x (steps·batch) tensors (a plain
+    /// reshape, no copy; a non-sequence Tensor input beside sequence ones is repeated over the
+    /// steps), and its Tensor outputs become sequences of the inputs' length.
+    bool sequenceAware = false;
     /// Optional: a typical configuration, for types whose defaults or port types alone do not
     /// make a runnable node (a file to read, inputs of a particular width, labels). `dir` is a
     /// writable folder: types that read files write a small valid one there with the project's

@@ -46,13 +46,22 @@ struct SpikeFrame {
 };
 
 /// Static description of what a port produces, found by shape inference at build time.
+///
+/// A sequence (steps > 0) is a Tensor of (steps·features) x batch, time-major: rows
+/// t·features … t·features+features−1 hold step t. Column-major, that matrix is bit for bit a
+/// features x (steps·batch) matrix whose column t + b·steps is step t of sample b, which is how the
+/// engine hands a sequence to a node that is not NodeSpec::sequenceAware (no copy).
 struct Shape {
-    int features = -1;  ///< Tensor rows / Spikes neuron count; -1 = unknown
+    int features = -1;  ///< Tensor rows (per step for a sequence) / Spikes neuron count; -1 = unknown
     int width = 0;      ///< Events sensor width (or image width for image tensors)
     int height = 0;     ///< Events sensor height (or image height for image tensors)
     int classes = 0;    ///< for label tensors: number of classes (0 = not labels)
+    int steps = 0;      ///< sequence length T of a time-major Tensor; 0 = not a sequence
 
     static Shape tensor(int f) { Shape s; s.features = f; return s; }
+    static Shape sequence(int f, int steps) { Shape s; s.features = f; s.steps = steps; return s; }
+    /// Rows of the tensor per sample: features, times steps for a sequence.
+    int rows() const { return steps > 0 ? features * steps : features; }
     static Shape labels(int classes) { Shape s; s.features = 1; s.classes = classes; return s; }
     bool operator==(const Shape&) const = default;
 };

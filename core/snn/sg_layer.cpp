@@ -17,12 +17,19 @@ std::vector<Shape> LifLayerKernel::build(const BuildContext& ctx) {
     const auto& p = ctx.params;
     T_ = int(p.getInt("steps"));
     units_ = int(p.getInt("units"));
-    const int f = ctx.inputs[0].features;
-    if (f <= 0) throw BuildError("in", "input width is unknown (connect a SpikeEncoder or LIFLayer)");
-    if (f % T_ != 0)
-        throw BuildError("in", "input has " + std::to_string(f) + " rows, not a multiple of steps = " +
-                                   std::to_string(T_) + " (expected time-major steps x features)");
-    in_ = f / T_;
+    const Shape& x = ctx.inputs[0];
+    if (x.features <= 0) throw BuildError("in", "input width is unknown (connect a SpikeEncoder or LIFLayer)");
+    if (x.steps > 0) {  // a sequence: its length must be the layer's
+        if (x.steps != T_)
+            throw BuildError("in", "a sequence of " + std::to_string(x.steps) + " steps, but steps = " +
+                                       std::to_string(T_) + " (set the layer's steps to the sequence length)");
+        in_ = x.features;
+    } else {  // a plain tensor holding T steps of features, time-major
+        if (x.features % T_ != 0)
+            throw BuildError("in", "input has " + std::to_string(x.features) + " rows, not a multiple of steps = " +
+                                       std::to_string(T_) + " (expected time-major steps x features)");
+        in_ = x.features / T_;
+    }
     readout_ = p.getBool("readout");
     smooth_ = p.getBool("smooth_forward");
     useBias_ = p.getBool("bias");
@@ -47,7 +54,7 @@ std::vector<Shape> LifLayerKernel::build(const BuildContext& ctx) {
     }
     samples_ = snn::SpikeRecorder({ctx.nodeName}, {0, units_}, kSampleDt, 2000);
     sampleStep_ = 0;
-    return {Shape::tensor(readout_ ? units_ : T_ * units_)};
+    return {readout_ ? Shape::tensor(units_) : Shape::sequence(units_, T_)};
 }
 
 void LifLayerKernel::setParams(const ParamSet& p) {
@@ -198,10 +205,13 @@ void LifLayerKernel::loadState(const KernelState& s) {
 std::vector<Shape> SpikeEncoderKernel::build(const BuildContext& ctx) {
     f_ = ctx.inputs[0].features;
     if (f_ <= 0) throw BuildError("in", "input width is unknown (connect a data source)");
+    if (ctx.inputs[0].steps > 0)
+        throw BuildError("in", "the input is already a sequence of " + std::to_string(ctx.inputs[0].steps) +
+                                   " steps (the encoder makes one from a plain tensor)");
     T_ = int(ctx.params.getInt("steps"));
     rate_ = ctx.params.getString("mode") == "rate";
     setParams(ctx.params);
-    return {Shape::tensor(T_ * f_)};
+    return {Shape::sequence(f_, T_)};
 }
 
 void SpikeEncoderKernel::setParams(const ParamSet& p) { gain_ = float(p.getFloat("gain")); }
@@ -247,7 +257,8 @@ NodeSpec makeSpikeEncoderSpec() {
              "'direct' feeds gain·x as an input current every step.";
     s.reference = "Neftci, Mostafa & Zenke, IEEE Signal Process. Mag. 2019";
     s.inputs = {{"in", PortType::Tensor, "features x batch"}};
-    s.outputs = {{"out", PortType::Tensor, "steps·features x batch"}};
+    s.outputs = {{"out", PortType::Tensor, "a sequence of steps: steps·features x batch"}};
+    s.sequenceAware = true;
     s.params = {
         intParam("steps", 10, 1, 1000, "Time steps per sample."),
         enumParam("mode", "direct", {"rate", "direct"}, "Rate (Bernoulli) or direct (current) coding."),
@@ -268,8 +279,9 @@ NodeSpec makeLifLayerSpec() {
              "spike train, trained with back-propagation through time and a fast-sigmoid surrogate "
              "gradient. As a readout (LI) it outputs the mean membrane potential: class scores for a Loss.";
     s.reference = "Zenke & Ganguli, Neural Computation 2018 (SuperSpike); Neftci, Mostafa & Zenke 2019";
-    s.inputs = {{"in", PortType::Tensor, "steps·inputs x batch (time-major)"}};
-    s.outputs = {{"out", PortType::Tensor, "steps·units x batch spikes, or units x batch (readout)"}};
+    s.inputs = {{"in", PortType::Tensor, "a sequence of steps (steps·inputs x batch, time-major)"}};
+    s.outputs = {{"out", PortType::Tensor, "a sequence of spikes (steps·units x batch), or units x batch (readout)"}};
+    s.sequenceAware = true;
     s.params = {
         intParam("units", 32, 1, 65536, "Number of neurons."),
         intParam("steps", 10, 1, 1000, "Time steps per sample (must match the encoder)."),
@@ -288,7 +300,7 @@ NodeSpec makeLifLayerSpec() {
     s.example = [](const std::string&) {
         return NodeExample{{{"units", std::int64_t(4)}, {"steps", std::int64_t(4)}, {"recurrent", true},
                             {"smooth_forward", true}},
-                           {Shape::tensor(4 * 3)}};
+                           {Shape::sequence(3, 4)}};
     };
     return s;
 }

@@ -1,8 +1,8 @@
 // Surrogate-gradient training of spiking layers through time (BPTT).
 //
-// A spike train batch travels as a Tensor of (T·features) x batch, time-major: rows
-// t·features … t·features+features−1 hold step t. "SpikeEncoder" turns a data tensor into such a
-// train; "LIFLayer" is a dense layer of discrete-time LIF neurons run for T steps inside one
+// A spike train batch is a sequence (Shape::steps = T): a Tensor of (T·features) x batch,
+// time-major, rows t·features … t·features+features−1 holding step t. "SpikeEncoder" turns a data
+// tensor into such a train; "LIFLayer" is a dense layer of discrete-time LIF neurons run for T steps inside one
 // engine step, so the usual Loss node and optimiser train it:
 //     I_t = W x_t + b,   U_t = β U_{t−1} + I_t − θ S_{t−1},   S_t = H(U_t − θ)
 // (reset by subtraction). Backward replaces H' by the fast-sigmoid surrogate

@@ -56,7 +56,7 @@ Value typicalValue(const PortSpec& port, const Shape& shape, int step, unsigned 
     v.type = port.type;
     switch (port.type) {
     case PortType::Tensor: {
-        const int rows = std::max(1, shape.features);
+        const int rows = std::max(1, shape.rows());
         v.tensor = randomMatrix(rows, kBatch, unsigned(r()), 1.f);
         if (shape.classes > 0)
             for (Eigen::Index i = 0; i < v.tensor.size(); ++i)
