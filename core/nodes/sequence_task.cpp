@@ -58,7 +58,11 @@ void SequenceTaskKernel::regenerateTest() {
 }
 
 void SequenceTaskKernel::record(const Matrix& pred) {
-    if (pred.rows() != 2 || pred.cols() != lastY_.cols() || lastY_.cols() == 0) return;  // not that batch
+    if (pred.size() == 0) return;  // the first step: no scores fed back yet
+    if (pred.rows() != 2)
+        throw std::runtime_error("input 'pred' has " + std::to_string(pred.rows()) +
+                                 " rows; connect the model's 2 class scores (the output the Loss reads)");
+    if (pred.cols() != lastY_.cols() || lastY_.cols() == 0) return;  // not the batch just emitted
     int correct = 0;
     for (Eigen::Index b = 0; b < pred.cols(); ++b) correct += float(pred(1, b) > pred(0, b)) == lastY_(0, b);
     const double acc = double(correct) / double(pred.cols());

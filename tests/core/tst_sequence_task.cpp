@@ -125,6 +125,13 @@ private slots:
         Observables none;
         single.kernel->observe(none);
         QVERIFY(!none.scalars.count("curriculum_accuracy"));
+        // scores of the wrong width are refused with a message naming the input
+        try {
+            stepWith(single, Matrix::Zero(3, 32));
+            QFAIL("3 class scores accepted");
+        } catch (const std::runtime_error& e) {
+            QVERIFY(QString(e.what()).contains("'pred' has 3 rows"));
+        }
     }
 
     void stateRoundTrip() {
