@@ -86,10 +86,12 @@ void SequenceTaskKernel::forward(const StepContext& ctx, std::span<const Value* 
     if (in[0]) record(in[0]->tensor);
     fill(train_, batch_, out[0].tensor, out[1].tensor);
     lastY_ = out[1].tensor;
+    shown_ = out[0].tensor.leftCols(std::min<Eigen::Index>(32, out[0].tensor.cols()));  // the canvas picture
 }
 
 void SequenceTaskKernel::observe(Observables& obs) const {
     obs.scalars["task_n"] = n_;
+    if (shown_.size()) obs.arrays["activations"] = shown_;  // steps x samples of the latest batch: ±1 inputs
     if (seen_ > 0) obs.scalars["curriculum_accuracy"] = avgAcc_;
 }
 
@@ -147,7 +149,7 @@ NodeSpec makeSequenceTaskSpec() {
         intParam("batch_size", 32, 1, 65536, "Training sequences per step.", true),
         intParam("test_size", 256, 1, 65536, "Sequences in the fixed test set."),
     };
-    s.observables = {"task_n", "curriculum_accuracy"};
+    s.observables = {"task_n", "curriculum_accuracy", "activations"};
     s.sequenceAware = true;
     s.create = [] { return std::make_unique<SequenceTaskKernel>(); };
     s.example = [](const std::string&) { return NodeExample{{}, {Shape::tensor(2)}}; };

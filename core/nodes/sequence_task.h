@@ -47,6 +47,7 @@ private:
     std::uint64_t seed_ = 0;
     Rng train_;
     Matrix testX_, testY_, lastY_;
+    Matrix shown_;  ///< the first sequences of the latest training batch (canvas thumbnail)
 };
 
 }  // namespace ganglion

@@ -135,7 +135,7 @@ void MetricChart::relabel() {
         const QString swatch = pen.style() == Qt::DashLine ? QStringLiteral("- -") : QStringLiteral("——");
         // non-breaking inside an entry: the label wraps between entries only
         entries << QStringLiteral("<span style='color:%1'><b>%2</b></span>&nbsp;%3")
-                       .arg(pen.color().name(), swatch, label.toHtmlEscaped().replace(' ', "&nbsp;"));
+                       .arg(pen.color().name(), swatch, label.toHtmlEscaped().replace(' ', "&nbsp;").replace('-', QChar(0x2011)));  // no break inside a name
         keys << it.key();
     }
     entries_ = entries;
