@@ -115,7 +115,8 @@ private:
     };
     std::vector<Frame> stack_;
     bool number(const std::string& text) {
-        if (!target.empty() && written.empty() && path() == target) written = text;
+        // The last occurrence: with a key given twice, the parsed document keeps the last value.
+        if (!target.empty() && path() == target) written = text;
         return value();
     }
     bool value() {

@@ -221,6 +221,8 @@ private slots:
                                          << "nodes[0].params.samples: parameter 'samples' = 1e300 is outside [20, 20000]";
         QTest::newRow("int param beyond uint64") << node.arg(R"("params":{"samples":18446744073709551615})")
                                                  << "nodes[0].params.samples: parameter 'samples' = 18446744073709551615 is outside [20, 20000]";
+        QTest::newRow("int param given twice") << node.arg(R"("params":{"samples":5e2,"samples":1e300})")
+                                               << "nodes[0].params.samples: parameter 'samples' = 1e300 is outside [20, 20000]";
         QTest::newRow("int param -1E+300") << node.arg(R"("params":{"samples":-1E+300})") << "= -1E+300 is outside [20, 20000]";
         QTest::newRow("int param fraction") << node.arg(R"("params":{"samples":20.50})")
                                             << "nodes[0].params.samples: parameter 'samples' expects a integer, got '20.50'";
