@@ -61,7 +61,8 @@ export_sanitizer_options() {
 }
 
 # The clang build shared by the fuzz harnesses and the core tests under sanitizers: ASan + UBSan
-# with libFuzzer's coverage instrumentation, -O2 and line tables only (enough for symbolised
+# (libFuzzer's coverage instrumentation only in the loaders, tests/fuzz/coverage_allowlist.txt),
+# -O2 and line tables only (enough for symbolised
 # stacks; full debug info only slows the build). -O2 rather than -O1 for the Eigen-heavy tests
 # (core_tst_kan_examples 117 s at -O1, 51 s at -O2 under ASan; 2 s in Release).
 clang_sanitize_build() {

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <system_error>
 #include <string>
 
 namespace ganglion::events {
@@ -16,6 +17,16 @@ constexpr std::size_t kChunkLines = 8192;
 enum Unit : std::int64_t { UnitUnknown = 0, UnitMicro = 1, UnitSeconds = 2 };
 
 bool isSep(char c) { return c == ' ' || c == '\t' || c == ',' || c == ';'; }
+
+/// The whole token [b, e) as an integer of type T. A number beyond T's range is refused: from_chars
+/// then leaves `v` unchanged and still moves past the digits, so checking the end alone would let
+/// an uninitialised value through (a fuzz finding: polarity 6666666660 decoded to whatever the
+/// stack held, differently on the first read and after rewind).
+template <typename T>
+bool parseInteger(const char* b, const char* e, T& v) {
+    const auto [ptr, ec] = std::from_chars(b, e, v);
+    return ec == std::errc() && ptr == e;
+}
 
 class TextReader final : public EventReader {
 public:
@@ -107,13 +118,13 @@ private:
             const double s = std::strtod(buf, &ep);
             if (ep != buf + l || !std::isfinite(s) || std::abs(s) > 9e12) return false;  // beyond int64 µs
             e.t = std::llround(s * 1e6);
-        } else if (std::from_chars(tokStart[0], tokEnd[0], e.t).ptr != tokEnd[0]) {
+        } else if (!parseInteger(tokStart[0], tokEnd[0], e.t)) {
             return false;
         }
-        int x, y, pol;
-        if (std::from_chars(tokStart[1], tokEnd[1], x).ptr != tokEnd[1] || x < 0 || x > 65535) return false;
-        if (std::from_chars(tokStart[2], tokEnd[2], y).ptr != tokEnd[2] || y < 0 || y > 65535) return false;
-        if (std::from_chars(tokStart[3], tokEnd[3], pol).ptr != tokEnd[3]) return false;
+        int x = 0, y = 0, pol = 0;
+        if (!parseInteger(tokStart[1], tokEnd[1], x) || x < 0 || x > 65535) return false;
+        if (!parseInteger(tokStart[2], tokEnd[2], y) || y < 0 || y > 65535) return false;
+        if (!parseInteger(tokStart[3], tokEnd[3], pol)) return false;
         e.x = std::uint16_t(x);
         e.y = std::uint16_t(y);
         e.p = pol > 0 ? 1 : 0;

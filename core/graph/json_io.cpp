@@ -73,9 +73,11 @@ std::string optString(const json& obj, const char* key, const std::string& path,
 }
 
 /// Follows a parse through SAX events to name the field where it failed (nlohmann reports a
-/// number too large for a double as out_of_range, without a position or field).
+/// number too large for a double as out_of_range, without a position or field), or to find how
+/// the number at field `target` was written (the parsed document keeps only its value).
 class FieldLocator : public nlohmann::json_sax<json> {
 public:
+    std::string target, written;
     std::string path() const {
         std::string p;
         for (const auto& f : stack_) p += f.array ? "[" + std::to_string(f.index) + "]" : (p.empty() ? "" : ".") + f.key;
@@ -86,9 +88,9 @@ public:
 
     bool null() override { return value(); }
     bool boolean(bool) override { return value(); }
-    bool number_integer(number_integer_t) override { return value(); }
-    bool number_unsigned(number_unsigned_t) override { return value(); }
-    bool number_float(number_float_t, const string_t&) override { return value(); }
+    bool number_integer(number_integer_t v) override { return number(std::to_string(v)); }
+    bool number_unsigned(number_unsigned_t v) override { return number(std::to_string(v)); }
+    bool number_float(number_float_t, const string_t& text) override { return number(text); }
     bool string(string_t&) override { return value(); }
     bool binary(binary_t&) override { return value(); }
     bool start_object(std::size_t) override { return push(false); }
@@ -112,6 +114,11 @@ private:
         std::string key;
     };
     std::vector<Frame> stack_;
+    bool number(const std::string& text) {
+        // The last occurrence: with a key given twice, the parsed document keeps the last value.
+        if (!target.empty() && path() == target) written = text;
+        return value();
+    }
     bool value() {
         if (!stack_.empty() && stack_.back().array) ++stack_.back().index;
         return true;
@@ -276,7 +283,15 @@ Graph graphFromJson(const std::string& text) {
                 const ParamSpec* ps = spec->param(it.key());
                 if (!ps) fail(ppath, "node type " + n.type + " has no such parameter");
                 ParamValue v = jsonToParam(it.value(), ppath);
-                if (auto err = ps->check(v)) fail(ppath, *err);
+                if (auto err = ps->check(v)) {
+                    if (it.value().is_number()) {  // quote the number as written (1e300, not 1e+300)
+                        FieldLocator find;
+                        find.target = ppath;
+                        json::sax_parse(text, &find);
+                        err = ps->check(v, find.written);
+                    }
+                    fail(ppath, *err);
+                }
                 n.params.set(it.key(), *ps->coerce(v));
             }
         }

@@ -61,7 +61,8 @@ std::optional<ParamValue> ParamSpec::coerce(const ParamValue& v) const {
     return std::nullopt;
 }
 
-std::optional<std::string> ParamSpec::check(const ParamValue& v) const {
+std::optional<std::string> ParamSpec::check(const ParamValue& v, const std::string& written) const {
+    const std::string shown = written.empty() ? paramToString(v) : written;
     if (type == ParamType::Int || type == ParamType::Float) {
         // Range first, on the value as given: 1e300 for an integer is out of range, not "not an int".
         const double* d = std::get_if<double>(&v);
@@ -70,11 +71,11 @@ std::optional<std::string> ParamSpec::check(const ParamValue& v) const {
             const double x = d ? *d : double(*i);
             if (!std::isfinite(x)) return "parameter '" + name + "' must be a finite number";
             if (x < min || x > max)
-                return "parameter '" + name + "' = " + paramToString(v) + " is outside " + rangeText(*this);
+                return "parameter '" + name + "' = " + shown + " is outside " + rangeText(*this);
         }
     }
     const auto c = coerce(v);
-    if (!c) return "parameter '" + name + "' expects a " + paramTypeName(type) + ", got '" + paramToString(v) + "'";
+    if (!c) return "parameter '" + name + "' expects a " + paramTypeName(type) + ", got '" + shown + "'";
     if (type == ParamType::Enum) {
         const auto& s = std::get<std::string>(*c);
         bool ok = false;

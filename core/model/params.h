@@ -32,7 +32,9 @@ struct ParamSpec {
     bool live = false;
 
     /// Error text naming the parameter when `v` has the wrong type or is out of range/choices.
-    std::optional<std::string> check(const ParamValue& v) const;
+    /// `written`, when given, is the value as the user wrote it (e.g. "1e300" in a file) and is
+    /// quoted instead of the value printed back.
+    std::optional<std::string> check(const ParamValue& v, const std::string& written = {}) const;
     /// Convert loosely typed input (e.g. an int given for a float) to this spec's type.
     std::optional<ParamValue> coerce(const ParamValue& v) const;
 };

@@ -392,6 +392,14 @@ private slots:
         const auto fev = readEvents(save(dir_, "far.txt", far), &err);
         QCOMPARE(fev.size(), std::size_t(1));
         QVERIFY2(err.find("line 2") != std::string::npos, err.c_str());
+        // an integer beyond its type's range (time, x, polarity) is a bad line, not a value left unset
+        for (const char* bad : {"9223372036854775808 2 2 1", "20 4294967296 2 1", "20 2 2 6666666660"}) {
+            Bytes big;
+            append(big, std::string("10 1 1 1\n") + bad + "\n30 3 3 1\n");
+            const auto bev = readEvents(save(dir_, "big.txt", big), &err);
+            QCOMPARE(bev.size(), std::size_t(1));
+            QVERIFY2(err.find("line 2") != std::string::npos, err.c_str());
+        }
 
         Bytes a4;
         append(a4, "#!AER-DAT4.0\r\n");
