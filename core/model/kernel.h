@@ -167,8 +167,10 @@ public:
 
     /// Loss nodes: the scalar loss of the last forward() (engine reads it for reporting).
     virtual double loss() const { return 0.0; }
-    /// Regularisation whose gradient the last backward() added to parameters(); part of the
-    /// objective that line-searching optimisers (L-BFGS) evaluate. 0 when none.
+    /// Regularisation whose gradient the last backward() added: to parameters() for a penalty on
+    /// weights, or to the input gradients (gradIn) for one on activity (DeltaLayer's L1 on deltas),
+    /// which then reach upstream parameters. Part of the objective that line-searching optimisers
+    /// (L-BFGS) evaluate. 0 when none.
     virtual double penalty() const { return 0.0; }
 
     virtual void observe(Observables& /*obs*/) const {}
