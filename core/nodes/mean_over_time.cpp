@@ -1,7 +1,7 @@
 #include "core/nodes/mean_over_time.h"
 
 #include "core/model/node_spec.h"
-#include "core/nodes/last_step.h"
+#include "core/nodes/step_slice.h"
 
 namespace ganglion {
 

@@ -1,37 +1,17 @@
 #include "core/nodes/window.h"
 
 #include "core/model/node_spec.h"
-#include "core/nodes/last_step.h"
 
 namespace ganglion {
 
 std::vector<Shape> WindowKernel::build(const BuildContext& ctx) {
     const Shape& x = requireSequence(ctx, "in");
-    start_ = int(ctx.params.getInt("start"));
-    length_ = int(ctx.params.getInt("length"));
-    if (start_ + length_ > x.steps)
-        throw BuildError("", "the window (start " + std::to_string(start_) + ", length " + std::to_string(length_) +
+    const int start = int(ctx.params.getInt("start")), length = int(ctx.params.getInt("length"));
+    if (start + length > x.steps)
+        throw BuildError("", "the window (start " + std::to_string(start) + ", length " + std::to_string(length) +
                                  ") ends after the input's " + std::to_string(x.steps) + " steps");
-    f_ = x.features;
-    return {Shape::sequence(f_, length_)};
-}
-
-void WindowKernel::forward(const StepContext&, std::span<const Value* const> in, std::span<Value> out) {
-    // time-major: the window's steps are one block of rows of every column
-    out[0].tensor = in[0]->tensor.middleRows(Eigen::Index(start_) * f_, Eigen::Index(length_) * f_);
-}
-
-void WindowKernel::backward(const StepContext&, std::span<const Value* const> in, std::span<const Value>,
-                            std::span<const Matrix> gradOut, std::span<Matrix> gradIn) {
-    if (gradOut[0].size() == 0 || gradIn[0].size() == 0) return;
-    gradIn[0].setZero(in[0]->tensor.rows(), in[0]->tensor.cols());
-    gradIn[0].middleRows(Eigen::Index(start_) * f_, Eigen::Index(length_) * f_) = gradOut[0];
-}
-
-NodeCost WindowKernel::cost() const {
-    NodeCost c;
-    c.counted = true;  // a copy: no multiplies
-    return c;
+    setSlice(start, length, x.features);
+    return {Shape::sequence(x.features, length)};
 }
 
 NodeSpec makeWindowSpec() {
