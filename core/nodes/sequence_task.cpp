@@ -59,9 +59,14 @@ void SequenceTaskKernel::regenerateTest() {
 
 void SequenceTaskKernel::record(const Matrix& pred) {
     if (pred.size() == 0) return;  // the first step: no scores fed back yet
-    if (pred.rows() != 2)
-        throw std::runtime_error("input 'pred' has " + std::to_string(pred.rows()) +
-                                 " rows; connect the model's 2 class scores (the output the Loss reads)");
+    if (pred.rows() != 2) {
+        std::string msg = "input 'pred' has " + std::to_string(pred.rows()) +
+                          " rows; connect the model's 2 class scores per sample (the output the Loss reads)";
+        if (pred.rows() == 2 * Eigen::Index(length_))  // the scores of every step: a sequence
+            msg += "; these are 2 scores for each of the " + std::to_string(length_) +
+                   " steps: classify the last step (a recurrent layer with output 'last', or a LastStep node)";
+        throw std::runtime_error(msg);
+    }
     if (pred.cols() != lastY_.cols() || lastY_.cols() == 0) return;  // not the batch just emitted
     int correct = 0;
     for (Eigen::Index b = 0; b < pred.cols(); ++b) correct += float(pred(1, b) > pred(0, b)) == lastY_(0, b);

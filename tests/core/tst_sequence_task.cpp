@@ -132,6 +132,14 @@ private slots:
         } catch (const std::runtime_error& e) {
             QVERIFY(QString(e.what()).contains("'pred' has 3 rows"));
         }
+        // the scores of every step (a sequence of 6 steps) are refused with the way out named
+        try {
+            stepWith(single, Matrix::Zero(12, 32));
+            QFAIL("a sequence of scores accepted");
+        } catch (const std::runtime_error& e) {
+            QVERIFY2(QString(e.what()).contains("2 scores for each of the 6 steps") &&
+                         QString(e.what()).contains("LastStep"), e.what());
+        }
     }
 
     void stateRoundTrip() {

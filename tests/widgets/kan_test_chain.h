@@ -7,6 +7,8 @@
 #include "core/model/node_spec.h"
 #include "widgets/kan/kan_network_widget.h"
 
+#include <QtTest>
+
 #include <memory>
 #include <vector>
 
@@ -30,7 +32,10 @@ struct KanChain {
             params.push_back(p);
             auto k = spec->create();
             BuildContext bc{params.back(), {l == 0 ? input : Shape::tensor(widths[l])}, rng, "KAN"};
-            k->build(bc);
+            const std::vector<Shape> built = k->build(bc);
+            // a chain that is not what the test asked for fails the test here, not in a later check
+            QTest::qVerify(built.size() == 1 && built[0].features == widths[l + 1],
+                           "built[0].features == widths[l + 1]", "a KAN layer of the asked width", __FILE__, __LINE__);
             kernels.push_back(std::move(k));
         }
         x = Matrix::Random(widths[0], 128);
@@ -48,6 +53,8 @@ struct KanChain {
             kernels[l]->forward(ctx, std::span<const Value* const>(&pin, 1), o);
             kernels[l]->observe(obs[l]);
             out.push_back(obs[l].get<KanLayerSamples>("kan"));
+            QTest::qVerify(out.back() != nullptr, "obs[l].get<KanLayerSamples>(\"kan\")",
+                           "every KAN layer publishes its samples", __FILE__, __LINE__);
             in = o[0];
         }
         return out;

@@ -12,20 +12,27 @@ using namespace ganglion;
 
 class TestCurvesView : public QObject {
     Q_OBJECT
-private slots:
-    void opensOnTheHeadlineMetric() {
-        Session session;
+    /// Opens the bundled example `name` and shows a "Training curves" view of it in `view`.
+    static void openCurves(Session& session, const char* name, std::unique_ptr<QWidget>& view) {
         QString err;
-        QVERIFY2(session.open(QString(GANGLION_SOURCE_DIR) + "/resources/examples/snn_populations.json", &err),
+        QVERIFY2(session.open(QString(GANGLION_SOURCE_DIR) + "/resources/examples/" + name + ".json", &err),
                  qPrintable(err));
         const ViewInfo* info = nullptr;
         for (const auto& v : allViews())
             if (v.title == "Training curves") info = &v;
         QVERIFY(info);
-        std::unique_ptr<QWidget> view(info->create(&session, nullptr));
+        view.reset(info->create(&session, nullptr));
         view->resize(500, 500);
         view->show();
         QVERIFY(QTest::qWaitForWindowExposed(view.get()));
+    }
+
+private slots:
+    void opensOnTheHeadlineMetric() {
+        Session session;
+        std::unique_ptr<QWidget> view;
+        openCurves(session, "snn_populations", view);
+        if (QTest::currentTestFailed()) return;
         auto* combo = view->findChild<QComboBox*>();
         QVERIFY(combo);
         session.play();
@@ -44,17 +51,9 @@ private slots:
     // network: 354 parameters, 356 MACs per sample; see core_tst_cli for the hand count).
     void statusShowsTheModelCost() {
         Session session;
-        QString err;
-        QVERIFY2(session.open(QString(GANGLION_SOURCE_DIR) + "/resources/examples/spiral_classifier.json", &err),
-                 qPrintable(err));
-        const ViewInfo* info = nullptr;
-        for (const auto& v : allViews())
-            if (v.title == "Training curves") info = &v;
-        QVERIFY(info);
-        std::unique_ptr<QWidget> view(info->create(&session, nullptr));
-        view->resize(500, 500);
-        view->show();
-        QVERIFY(QTest::qWaitForWindowExposed(view.get()));
+        std::unique_ptr<QWidget> view;
+        openCurves(session, "spiral_classifier", view);
+        if (QTest::currentTestFailed()) return;
         session.step();
         auto costShown = [&] {
             for (QLabel* l : view->findChildren<QLabel*>())
