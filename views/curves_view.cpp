@@ -148,7 +148,11 @@ private:
         }
         // Documents without a loss or classifier (simulations, swimmers…) show their first
         // metric instead of two empty charts.
-        const bool training = loss_->seriesCount() > 0 || acc_->seriesCount() > 0;
+        // Whether the document trains is the graph's (a node publishes a loss or an accuracy), not
+        // which metric the engine happened to publish first: deciding it from the points that had
+        // arrived let an early counter take the headline chart in a training document.
+        const bool training = loss_->seriesCount() > 0 || acc_->seriesCount() > 0 ||
+                              graphFeeds(session_->graph(), {QStringLiteral("loss"), QStringLiteral("accuracy")});
         trainingCharts_->setVisible(training || others.isEmpty());
         // a regression (no classifier in the graph) shows the loss chart alone
         const bool classifies = graphFeeds(session_->graph(), {QStringLiteral("accuracy")});

@@ -1,8 +1,11 @@
 // The "Training curves" dock on documents without a loss: it opens on the metric the model is
 // about (a firing rate, not a spike counter), follows it when it appears later than the
-// counters, and stays on a metric the user picked.
+// counters, and stays on a metric the user picked. On a training document the training charts
+// stay the headline whatever metric the engine publishes first.
+#include "core/engine/metric_history.h"
 #include "document/session.h"
 #include "views/view_registry.h"
+#include "widgets/plots/metric_chart.h"
 
 #include <QComboBox>
 #include <QLabel>
@@ -45,6 +48,43 @@ private slots:
         QTest::qWait(400);
         QCOMPARE(combo->currentText(), QString("Excitatory/spikes_total"));
         session.pause();
+    }
+
+    // A training document (kan_formula: a regression, so the loss chart alone) whose first
+    // published metric is a counter: the counter does not take a chart of its own, and the
+    // loss curve arriving later is drawn in the loss chart. (The view once decided "training"
+    // from the points that had arrived, so on a loaded machine a third chart appeared and
+    // squeezed the KAN splines whenever the layout was reset.)
+    void trainingDocumentKeepsItsChartsWhateverArrivesFirst() {
+        Session session;
+        std::unique_ptr<QWidget> view;
+        openCurves(session, "kan_formula", view);
+        if (QTest::currentTestFailed()) return;
+        // Opening publishes the untrained model's metrics; the engine is idle after that. Its
+        // history is written again here as a view polling in the middle of a publish sees it:
+        // the counters first, the loss a moment later.
+        QTRY_VERIFY(!session.metrics().names().empty());
+        auto& history = const_cast<MetricHistory&>(session.metrics());
+        history.clear();
+        history.append("KanLayer1/active_edges", 0, 10.0);
+        auto visibleCharts = [&] {
+            QStringList titles;
+            for (MetricChart* c : view->findChildren<MetricChart*>())
+                if (c->isVisible()) titles << c->chart()->title();
+            return titles;
+        };
+        QTest::qWait(300);  // several polls see the counter alone
+        QCOMPARE(visibleCharts(), QStringList{"Loss"});
+        history.append("Loss/loss", 0, 1.5);
+        MetricChart* loss = nullptr;
+        for (MetricChart* c : view->findChildren<MetricChart*>())
+            if (c->chart()->title() == "Loss") loss = c;
+        QVERIFY(loss);
+        QTRY_COMPARE(loss->pointCount("Loss/loss"), 1);
+        QCOMPARE(visibleCharts(), QStringList{"Loss"});
+        auto* combo = view->findChild<QComboBox*>();
+        QVERIFY(combo && combo->findText("KanLayer1/active_edges") > 0);  // offered, not imposed
+        QCOMPARE(combo->currentIndex(), 0);
     }
 
     // The status line names the model's cost as the engine counted it (the spiral 2-16-16-2
