@@ -4,21 +4,20 @@
 #   ./ganglion.sh test     install what is missing, build, run the whole test suite headless
 #   ./ganglion.sh build    install what is missing and build only
 #   ./ganglion.sh test --sanitize
-#                          the whole suite built with ASan + UBSan (gcc) in build-asan/
+#                          the whole suite under ASan + UBSan, from one clang build in
+#                          build-sanitize/ that also holds the libFuzzer harnesses (CI runs this)
 #   ./ganglion.sh test --sanitize core
-#                          the core tests under ASan + UBSan, from the clang build in build-fuzz/
-#                          that the fuzz command uses too (core, its tests, the fuzz harnesses)
+#                          only the core tests, from that build
 #   ./ganglion.sh fuzz [SECONDS]
-#                          build-fuzz/ as above; runs every libFuzzer harness for SECONDS (default
-#                          60), as many at once as there are cores; prints exec/s and findings per
-#                          harness, fails on any finding
+#                          the harnesses of that build; runs every libFuzzer harness for SECONDS
+#                          (default 60), as many at once as there are cores; prints exec/s and
+#                          findings per harness, fails on any finding
 # Re-running is fast: apt is skipped when every package is present and the build is incremental.
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
 BUILD=${GANGLION_BUILD_DIR:-$ROOT/build}
-ASAN_BUILD=${GANGLION_ASAN_BUILD_DIR:-$ROOT/build-asan}
-FUZZ_BUILD=${GANGLION_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
+SAN_BUILD=${GANGLION_SANITIZE_BUILD_DIR:-$ROOT/build-sanitize}
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
@@ -29,7 +28,7 @@ PACKAGES=(
   python3-numpy libopenblas0-pthread  # the NumPy peers of the benchmarks (bench/peers: Hopfield, reservoir), on an optimised BLAS
   python3-torch libopenblas0-openmp   # the PyTorch peers (bench_rnn: ../shared/peers/torch_rnn.py), OpenBLAS built for OpenMP
 )
-FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)  # libFuzzer and the clang sanitizer runtimes
+SAN_PACKAGES=(clang-14 libclang-rt-14-dev libgl1-mesa-dri)  # libFuzzer and the clang sanitizer runtimes; the GL driver the GUI tests preload there (tests/CMakeLists.txt)
 
 install_missing() {  # [extra packages...]
   local missing=()
@@ -58,39 +57,39 @@ build() {
 export_sanitizer_options() {
   export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1:detect_stack_use_after_return=0:strict_init_order=1"
   export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+  export LSAN_OPTIONS="suppressions=$ROOT/tests/sanitizer/lsan.supp:print_suppressions=0"  # third-party only
 }
 
-# The clang build shared by the fuzz harnesses and the core tests under sanitizers: ASan + UBSan
-# (libFuzzer's coverage instrumentation only in the loaders, tests/fuzz/coverage_allowlist.txt),
-# -O2 and line tables only (enough for symbolised
-# stacks; full debug info only slows the build). -O2 rather than -O1 for the Eigen-heavy tests
-# (core_tst_kan_examples 117 s at -O1, 51 s at -O2 under ASan; 2 s in Release).
-clang_sanitize_build() {
-  if [ ! -f "$FUZZ_BUILD/CMakeCache.txt" ]; then
-    CC=clang-14 CXX=clang++-14 cmake -S "$ROOT" -B "$FUZZ_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+# The sanitizer build: clang, ASan + UBSan on everything (libFuzzer's coverage instrumentation
+# only in the loaders, tests/fuzz/coverage_allowlist.txt), -O2 and line tables only (enough for
+# symbolised stacks; full debug info only slows the build). -O2 rather than -O1 for the
+# Eigen-heavy tests (core_tst_kan_examples 117 s at -O1, 51 s at -O2 under ASan; 2 s in Release).
+sanitize_build() {  # [targets...]
+  if [ ! -f "$SAN_BUILD/CMakeCache.txt" ]; then
+    CC=clang-14 CXX=clang++-14 cmake -S "$ROOT" -B "$SAN_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -gline-tables-only" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -gline-tables-only" \
-      -DGANGLION_FUZZ=ON -DGANGLION_NATIVE=OFF
+      -DGANGLION_SANITIZE=ON -DGANGLION_NATIVE=OFF
   fi
-  cmake --build "$FUZZ_BUILD" -j "$(nproc)"
+  local targets=()
+  for t in "$@"; do targets+=(--target "$t"); done
+  cmake --build "$SAN_BUILD" -j "$(nproc)" "${targets[@]}"
 }
 
 sanitize_test() {  # [core]
-  local dir=$ASAN_BUILD
+  local filter=()
   if [ "${1:-}" = core ]; then
-    # Only the core tests (those that do not run the app's executable; the full run covers those).
-    clang_sanitize_build
-    dir=$FUZZ_BUILD
+    # only the core tests' executables (and what they need, e.g. the app for core_tst_cli)
+    local names
+    names=$(cd "$ROOT/tests/core" && ls tst_*.cpp | sed 's/^/core_/; s/\.cpp$//')
+    # shellcheck disable=SC2086
+    sanitize_build $names
+    filter=(-R '^core_')
   else
-    if [ ! -f "$ASAN_BUILD/CMakeCache.txt" ]; then
-      cmake -S "$ROOT" -B "$ASAN_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" \
-        -DGANGLION_SANITIZE=ON -DGANGLION_NATIVE=OFF
-    fi
-    cmake --build "$ASAN_BUILD" -j "$(nproc)"
+    sanitize_build
   fi
   export_sanitizer_options
-  cd "$dir"
-  xrun ctest --output-on-failure --timeout 900 -j "$(nproc)"
+  cd "$SAN_BUILD"
+  xrun ctest --output-on-failure --timeout 900 -j "$(nproc)" "${filter[@]}"
 }
 
 # One harness for SECONDS; its result lines go to $work/result. A crash, hang or memory blow-up
@@ -100,13 +99,13 @@ sanitize_test() {  # [core]
 # corpus it has built; any other finding stops it and fails the run.
 fuzz_one() {  # name seconds
   local name=$1 secs=$2
-  local work="$FUZZ_BUILD/fuzz-run/$name" end=$((SECONDS + secs)) left execs log runs=0 crashes=0 leaks=0
+  local work="$SAN_BUILD/fuzz-run/$name" end=$((SECONDS + secs)) left execs log runs=0 crashes=0 leaks=0
   local timeouts=0 ooms=0 hdf5=0 f first status="ok"
   rm -rf "$work"; mkdir -p "$work/corpus" "$work/findings" "$work/hdf5"
   while left=$((end - SECONDS)); [ "$left" -gt 0 ] && [ "$runs" -lt 50 ]; do
     runs=$((runs + 1)); log="$work/log-$runs.txt"
     # New inputs go to the work corpus; the checked-in seeds are only read.
-    "$FUZZ_BUILD/tests/fuzz/fuzz_$name" -max_total_time="$left" -timeout=10 -rss_limit_mb=2048 \
+    "$SAN_BUILD/tests/fuzz/fuzz_$name" -max_total_time="$left" -timeout=10 -rss_limit_mb=2048 \
       -print_final_stats=1 -artifact_prefix="$work/findings/" "$work/corpus" "$ROOT/tests/fuzz/corpus/$name" \
       >"$log" 2>&1 || true
     execs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
@@ -147,7 +146,9 @@ fuzz_one() {  # name seconds
 fuzz() {  # SECONDS per harness
   local secs=${1:-60} jobs name failed=0
   jobs=$(nproc)
-  clang_sanitize_build
+  local harnesses=()
+  for name in "$ROOT"/tests/fuzz/corpus/*/; do harnesses+=("fuzz_$(basename "$name")"); done
+  sanitize_build "${harnesses[@]}"
   export ASAN_OPTIONS="detect_leaks=1" UBSAN_OPTIONS="print_stacktrace=1"
   local names=()
   for name in "$ROOT"/tests/fuzz/corpus/*/; do names+=("$(basename "$name")"); done
@@ -158,8 +159,8 @@ fuzz() {  # SECONDS per harness
   done
   wait
   for name in "${names[@]}"; do
-    cat "$FUZZ_BUILD/fuzz-run/$name/result"
-    [ ! -e "$FUZZ_BUILD/fuzz-run/$name/failed" ] || failed=1
+    cat "$SAN_BUILD/fuzz-run/$name/result"
+    [ ! -e "$SAN_BUILD/fuzz-run/$name/failed" ] || failed=1
   done
   [ "$failed" -eq 0 ] || { echo "ganglion: fuzzing found problems (inputs above; add them to tests/fuzz/regressions/<harness>/ once fixed)" >&2; return 1; }
 }
@@ -179,7 +180,7 @@ case "$cmd" in
     xrun "$BUILD/app/ganglion" --example spiral "$@" ;;
   test)
     if [ "${2:-}" = "--sanitize" ]; then
-      if [ "${3:-}" = core ]; then install_missing "${FUZZ_PACKAGES[@]}"; else install_missing; fi
+      install_missing "${SAN_PACKAGES[@]}"
       sanitize_test "${3:-}"
     else
       install_missing; build
@@ -187,7 +188,7 @@ case "$cmd" in
       xrun ctest --output-on-failure --timeout 600 -j 2
     fi ;;
   fuzz)
-    install_missing "${FUZZ_PACKAGES[@]}"; fuzz "${2:-60}" ;;
+    install_missing "${SAN_PACKAGES[@]}"; fuzz "${2:-60}" ;;
   build)
     install_missing; build ;;
   *)

@@ -37,10 +37,13 @@ Session::Session(QObject* parent)
         QMetaObject::invokeMethod(this, [this, ev, text] {
             switch (ev) {
             case EngineRunner::Event::Built:
+                inFlight_.clear();
                 engineError_.clear();
                 emit engineMessage(text.isEmpty() ? tr("Engine built") : tr("Engine built; %1").arg(text));
                 break;
             case EngineRunner::Event::BuildFailed:
+                for (auto& [name, state] : inFlight_) carry_.try_emplace(name, std::move(state));  // newer state wins
+                inFlight_.clear();
                 engineError_ = text;
                 emit engineMessage(tr("Cannot run: %1").arg(text.trimmed()));
                 emit runningChanged(false);
@@ -92,6 +95,7 @@ void Session::flushRebuild() {
     rebuildPending_ = false;
     const bool wasRunning = isRunning();
     if (wasRunning) runner_->pause();
+    for (const auto& [name, state] : carry_) inFlight_.insert_or_assign(name, state);
     runner_->load(graph_, std::exchange(carry_, {}));
     if (wasRunning) emit engineMessage(tr("Structure changed: the engine was rebuilt and paused — press Play to train from the new start"));
 }
@@ -111,6 +115,7 @@ bool Session::open(const QString& path, QString* error, bool asTemplate) {
     }
     runner_->pause();
     carry_.clear();
+    inFlight_.clear();
     graph_ = loaded;  // observers (canvas, this) are told reset()
     undo_.clear();
     undo_.setClean();

@@ -96,6 +96,9 @@ private:
     QString engineError_;
     bool rebuildPending_ = false;
     std::map<std::string, KernelState> carry_;
+    /// The carry handed to the builds under way: kept for the next rebuild when they fail (an
+    /// imported model that cannot run until a data set is connected keeps its weights for then).
+    std::map<std::string, KernelState> inFlight_;
 };
 
 }  // namespace ganglion

@@ -24,7 +24,6 @@
 #include <QResizeEvent>
 #include <QPushButton>
 #include <QSplitter>
-#include <QTimer>
 #include <QVBoxLayout>
 
 namespace ganglion {
@@ -64,13 +63,9 @@ bool importNirFile(Session* session, const QString& path, QString* error) {
         const bool ok = session->open(tmp, error, true);
         QFile::remove(tmp);
         if (!ok) return false;
-        // The session rebuilds the engine from a queued call; load the weights after it.
-        auto state = std::make_shared<std::map<std::string, KernelState>>(std::move(imp.state));
-        QTimer::singleShot(0, session, [session, state] {
-            session->runner().post([state](Engine& e) {
-                if (e.ok()) e.loadState(*state);
-            });
-        });
+        // The weights go into the engine the session builds for the imported graph, or, while
+        // it cannot run (nothing feeds the encoder yet), into the first build that succeeds.
+        session->carryStateIntoRebuild(std::move(imp.state));
         return true;
     } catch (const std::exception& ex) {
         if (error) *error = QString::fromStdString(ex.what());

@@ -109,21 +109,24 @@ std::shared_ptr<worm::CircuitTrace> expandedCircuitTrace(const Graph& g, const S
         if (n->type == "NcapCommand") continue;
         const Matrix& tr = snap.find(id)->obs.arrays.at("trace");
         const auto recent = tr.rightCols(T);
+        // (no samples yet: the rows stay empty; Eigen would offset a null pointer to take a row)
         const int j = n->params.has("joint") ? int(n->params.getInt("joint")) - 1 : 0;
         const std::string name = neuronName(*n);
         if (!name.empty()) neurons[name] = id;
         if (n->type == "NcapOscillator") {
-            t->oscDorsal = recent.row(0);
-            t->oscVentral = recent.row(1);
+            if (T > 0) {
+                t->oscDorsal = recent.row(0);
+                t->oscVentral = recent.row(1);
+            }
             t->dt = n->params.getFloat("control_dt");
             if (!n->params.getBool("active")) t->ablated.push_back("osc");
         } else if (n->type == "NcapJoint") {
-            t->torque.row(j) = recent.row(0);
+            if (T > 0) t->torque.row(j) = recent.row(0);
         } else {
             const bool dorsal = n->params.getString("side") == "dorsal";
             const bool b = n->type == "NcapBNeuron";
             auto& m = b ? (dorsal ? t->bDorsal : t->bVentral) : (dorsal ? t->muscleDorsal : t->muscleVentral);
-            m.row(j) = recent.row(0);
+            if (T > 0) m.row(j) = recent.row(0);
             if (n->params.getBool("ablated")) t->ablated.push_back(name);
             if (j == 0 && dorsal && b) {
                 t->weights(0) = float(n->params.getFloat("w_osc"));

@@ -9,7 +9,7 @@ namespace {
 constexpr double kBeta = 0.2, kGamma = 0.1, kPower = 10.0;
 }  // namespace
 
-MackeyGlass::MackeyGlass(double tau, double sample, double h, double transient, double x0) : tau_(tau), h_(h) {
+MackeyGlass::MackeyGlass(double tau, double sample, double h, double transient, double x0) : h_(h) {
     perSample_ = std::max(1, int(std::lround(sample / h)));
     delaySteps_ = std::max(1, int(std::lround(tau / h)));
     hist_.assign(std::size_t(delaySteps_) + 1, x0);

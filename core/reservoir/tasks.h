@@ -29,7 +29,7 @@ public:
 private:
     double f(double x, double xd) const;
     void substep();
-    double tau_, h_;
+    double h_;  ///< integration step (time units); the delay τ is delaySteps_ steps of h
     int perSample_;
     int delaySteps_;
     std::vector<double> hist_;  ///< ring of the last delaySteps_ + 1 points, h apart

@@ -74,13 +74,18 @@ public:
         t->dt = circuit_.config().dt;
         t->time = double(step_) * t->dt;
         const Eigen::MatrixXf all = trace_.ordered();
-        t->bDorsal = all.middleRows(0, n);
-        t->bVentral = all.middleRows(n, n);
-        t->muscleDorsal = all.middleRows(2 * n, n);
-        t->muscleVentral = all.middleRows(3 * n, n);
-        t->torque = all.middleRows(4 * n, n);
-        t->oscDorsal = all.row(5 * n);
-        t->oscVentral = all.row(5 * n + 1);
+        // Before the first step the trace has no columns and no storage: Eigen would offset a null
+        // pointer to take a block of it (undefined behaviour), so an empty trace gives empty rows.
+        auto rows = [&](int first, int count) -> Eigen::MatrixXf {
+            return all.cols() > 0 ? Eigen::MatrixXf(all.middleRows(first, count)) : Eigen::MatrixXf(count, 0);
+        };
+        t->bDorsal = rows(0, n);
+        t->bVentral = rows(n, n);
+        t->muscleDorsal = rows(2 * n, n);
+        t->muscleVentral = rows(3 * n, n);
+        t->torque = rows(4 * n, n);
+        t->oscDorsal = rows(5 * n, 1);
+        t->oscVentral = rows(5 * n + 1, 1);
         const auto& w = circuit_.weights();
         t->weights.resize(4);
         t->weights << w.osc(0), w.prop(0), w.ipsi(0), w.contra(0);

@@ -88,7 +88,7 @@ private slots:
                     for (int j = 0; j < 2; ++j) a[r] += k.Wh(r, j) * h[j];
                 }
                 for (int u = 0; u < 2; ++u) {
-                    const float ig = sigmoid(a[u]), fg = sigmoid(a[2 + u]), gg = std::tanh(a[4 + u]), og = sigmoid(a[6 + u]);
+                    const float ig = sigmoid(a[u]), fg = sigmoid(a[2 + u]), gg = std::tanh(a[4 + u]);
                     c[u] = fg * c[u] + ig * gg;
                 }
                 for (int u = 0; u < 2; ++u) h[u] = sigmoid(a[6 + u]) * std::tanh(c[u]);

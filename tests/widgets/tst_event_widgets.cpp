@@ -1,6 +1,6 @@
 // Event widgets under a real X display: the 2D frame shows ON/OFF where events are, the cloud
 // builder respects its point budget and says what it shows, the 3D view renders a non-blank
-// image and stays above 20 fps with one million events in the window, playback controls map
+// image with one million events in the window (its speed is bench_events'), playback controls map
 // speed logarithmically and emit seeks.
 #include "widgets/events/event_cloud_builder.h"
 #include "widgets/events/event_cloud_widget.h"
@@ -13,10 +13,8 @@
 #include <QSlider>
 #include <QTest>
 
-#include <QElapsedTimer>
 
 #include <algorithm>
-#include <ctime>
 #include <random>
 
 using namespace ganglion;
@@ -149,7 +147,10 @@ private slots:
         for (std::size_t i = 0; i < pts.points; ++i) QVERIFY(pts.xyz[3 * i + 2] >= 0.f);
     }
 
-    void cloudRendersFluidly() {
+    // A million events in the window: the cloud draws (non-blank), within its point budget, and
+    // says how many events it stands for; every rebuild as the view makes on each poll draws
+    // again. (How fast is bench_events' figure cloud_upload_1M, not a timed test.)
+    void cloudDrawsAMillionEvents() {
         QString why;
         QVERIFY2(vtkOpenGLAvailable(&why), qPrintable("no usable OpenGL >= 3.2: " + why));
         EventCloudWidget w;
@@ -157,31 +158,15 @@ private slots:
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         const auto win = makeWindow(346, 260, 1000000, 100000, 2);
-        // Frame cost = process CPU time of rebuild + upload + render + read-back. CPU time rather than
-        // wall time, because the machine running the tests may be shared (wall time then measures
-        // the neighbours); llvmpipe's raster threads add their CPU time too, so this is conservative.
-        std::vector<double> cpu, wall;
-        for (int i = 0; i < 8; ++i) {
-            const std::clock_t c0 = std::clock();
-            QElapsedTimer t;
-            t.start();
+        for (int i = 0; i < 3; ++i) {
             w.setWindow(win);  // rebuild + upload, as the view does every poll
             const QImage img = w.grabFramebuffer();
-            cpu.push_back(double(std::clock() - c0) * 1000.0 / CLOCKS_PER_SEC);
-            wall.push_back(t.nsecsElapsed() / 1e6);
-            if (i == 0) {
-                QVERIFY2(w.vtkReady(), qPrintable(w.vtkError()));
-                QVERIFY(litPixels(img, qRgb(15, 18, 23)) > 2000);  // non-blank
-                if (qEnvironmentVariableIsSet("GANGLION_SAVE_GRABS")) img.save("tst_event_cloud.png");
-            }
+            QVERIFY2(w.vtkReady(), qPrintable(w.vtkError()));
+            QVERIFY2(litPixels(img, qRgb(15, 18, 23)) > 2000, qPrintable(QString("frame %1 blank").arg(i)));
+            if (i == 0 && qEnvironmentVariableIsSet("GANGLION_SAVE_GRABS")) img.save("tst_event_cloud.png");
         }
-        std::sort(cpu.begin(), cpu.end());
-        std::sort(wall.begin(), wall.end());
-        const double median = cpu[cpu.size() / 2];
-        qInfo("1M events: %zu points drawn (%s); per frame median CPU %.1f ms, wall %.1f ms (build+upload %.1f ms)",
-              w.points().points, w.points().description.c_str(), median, wall[wall.size() / 2], w.lastUploadMs());
+        QVERIFY(w.points().points > 0);
         QVERIFY(w.points().points <= w.options().budget);
-        QVERIFY2(median < 50.0, qPrintable(QString("median frame CPU %1 ms (< 50 ms for 20 fps)").arg(median)));
         QVERIFY(w.caption().contains("of 1,000,000 events"));
     }
 

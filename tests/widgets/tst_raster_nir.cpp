@@ -1,5 +1,9 @@
 // NIR export/import from the Spikes view's glue: a trained surrogate-gradient classifier is
-// exported from the running engine, re-imported as a new document, and gives the same outputs.
+// exported from the running engine and re-imported as a new document. The imported chain cannot
+// run until a data set feeds its encoder; the trained weights wait for that and are in the engine
+// once the user connects one (they were lost before: the import loaded them into an engine that
+// had failed to build, and the test passed only by reading the old document's engine in time).
+#include "document/graph_commands.h"
 #include "document/session.h"
 #include "core/engine/engine.h"
 #include "core/snn/nir.h"
@@ -24,7 +28,10 @@ private slots:
         QString err;
         QVERIFY2(session.open(QString(GANGLION_SOURCE_DIR) + "/resources/examples/snn_classifier.json", &err), qPrintable(err));
         QCoreApplication::processEvents();  // the session rebuilds the engine from a queued call
+        // stepOnce queues the steps; sync() only waits for the queue, so wait for the steps too
+        // (exporting and reading the weights while training ran on compared two moments)
         session.runner().stepOnce(50);
+        QTRY_COMPARE_WITH_TIMEOUT(session.runner().steps(), std::uint64_t(50), 30000);
         session.runner().sync();
         const QString path = QDir::temp().filePath(QString("ganglion_tst_raster_nir_%1.nir").arg(QCoreApplication::applicationPid()));
         QString msg;
@@ -41,15 +48,26 @@ private slots:
         session.runner().sync();
 
         QVERIFY2(importNirFile(&session, path, &err), qPrintable(err));
+        const Node* encoder = session.graph().nodeByName("Spike encoder");
+        QVERIFY(encoder);
         QVERIFY(session.graph().nodeByName("Hidden LIF"));
         QCOMPARE(session.graph().nodeByName("Hidden LIF")->type, std::string("LIFLayer"));
+        QTRY_VERIFY_WITH_TIMEOUT(session.engineError().contains("not connected"), 10000);  // nothing feeds it yet
+        // the user connects a data set, as the imported document's description says
+        auto* add = new AddNodeCommand(session.graph(), "PlaygroundData", QPointF(-300, 0));
+        session.undoStack()->push(add);
+        session.undoStack()->push(new ConnectCommand(session.graph(), {add->nodeId(), "x"}, {encoder->id, "in"}));
         std::map<std::string, KernelState> imported;
-        QTRY_VERIFY_WITH_TIMEOUT(([&] {
+        float diff = -1;
+        QTRY_VERIFY2_WITH_TIMEOUT(([&] {
             session.runner().post([&](Engine& e) { imported = e.saveState(); });
             session.runner().sync();
-            return imported.count("Hidden LIF") &&
-                   (imported["Hidden LIF"]["weight"] - trained["Hidden LIF"]["weight"]).cwiseAbs().maxCoeff() < 1e-5f;
-        }()), 10000);
+            diff = session.engineError().isEmpty() && imported.count("Hidden LIF") && imported["Hidden LIF"].count("weight")
+                       ? (imported["Hidden LIF"]["weight"] - trained["Hidden LIF"]["weight"]).cwiseAbs().maxCoeff()
+                       : -1.f;
+            return diff >= 0 && diff < 1e-5f;
+        }()), qPrintable(QString("imported weights differ from the trained ones by %1 (-1: not built yet; engine: %2)")
+                             .arg(diff).arg(session.engineError())), 10000);
         QFile::remove(path);
 
         QVERIFY(!importNirFile(&session, QDir::temp().filePath("no_such_file.nir"), &err));
