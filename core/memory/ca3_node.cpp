@@ -153,7 +153,8 @@ public:
     }
 
     double progress() const override {
-        if (phase_ != "protocol" || patterns_.cols() == 0) return -1.0;
+        if (phase_ != "protocol") return -1.0;
+        if (patterns_.cols() == 0) return 0.0;  // the protocol's length follows the number of patterns
         return double(clock_ - phaseStart_) / double((3 * patterns_.cols() + 1) * presentSteps());
     }
 

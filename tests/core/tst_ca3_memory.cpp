@@ -242,6 +242,7 @@ private slots:
         for (const auto& node : g.nodes())
             if (node.type == "CA3Memory") ca3 = node.id, name = node.name;
         QVERIFY(ca3);
+        QCOMPARE(e.progress(), 0.0);  // a run with an end from the start (the CLI runs to it)
         const auto& p = g.node(ca3)->params;
         QCOMPARE(p.getString("phase"), std::string("protocol"));
         QCOMPARE(p.getFloat("fragment"), 0.3);
