@@ -117,6 +117,18 @@ void Ca3Network::decay(float factor) {
     for (auto& w : net_.projection(rec_).weights()) w *= factor;
 }
 
+void Ca3Network::relax(const Eigen::MatrixXf& toward, float factor) {
+    auto& proj = net_.projection(rec_);
+    const auto& rs = proj.rowStart();
+    const auto& tg = proj.targets();
+    auto& ws = proj.weights();
+    for (int i = 0; i < p_.neurons; ++i)
+        for (int k = rs[std::size_t(i)]; k < rs[std::size_t(i) + 1]; ++k) {
+            const float t = toward(tg[std::size_t(k)], i);
+            ws[std::size_t(k)] = t + (ws[std::size_t(k)] - t) * factor;
+        }
+}
+
 void Ca3Network::setInhibition(double g) {
     p_.inhibition = std::clamp(g, 0.0, 1.0);
     const float w = -float(p_.inhibition * p_.wMax * q_);

@@ -18,7 +18,8 @@
 //        k-winners-take-all that lets the stored pattern complete itself from a fragment and keeps
 //        the units of other (overlapping) patterns silent.
 // Forgetting: the recurrent weights decay by a factor per step (slow passive decay, or a fast
-// explicit forget).
+// explicit forget), or relax back to an earlier set of weights (forgetting only what was learned
+// since, e.g. the last pattern).
 #pragma once
 
 #include "core/snn/network.h"
@@ -62,6 +63,9 @@ public:
     void step(bool learn);
     /// Multiplies every recurrent weight by `factor` (forgetting).
     void decay(float factor);
+    /// Moves every recurrent weight towards `toward` (N x N, post x pre): w ← t + (w − t)·factor
+    /// (forgetting what was learned since the weights were `toward`).
+    void relax(const Eigen::MatrixXf& toward, float factor);
 
     /// Live changes: the inhibition share g (in [0, 1]), the STDP rate (from the next trial on).
     void setInhibition(double g);

@@ -2,9 +2,10 @@
 // takes the patterns (neurons x patterns, active units > 0) and runs one of four phases, a live
 // parameter: learn (present a pattern whole to DG; STDP stores it in the CA3 recurrent synapses),
 // recall (present a random fragment of a pattern, e.g. 30% of its active units, and let the
-// recurrence complete it), forget (the recurrent weights decay fast) and protocol (all of it in
+// recurrence complete it), forget (the recurrent weights decay fast, all of them or back to what
+// they were before the last pattern was learned) and protocol (all of it in
 // turn: learn each pattern, recall each, forget, recall each again; the run then ends). Publishes
-// the CA3 activity of the last cycle as a pattern image beside the stored patterns with overlaps
+// the CA3 activity of the last three cycles as a pattern image beside the stored patterns with overlaps
 // (the Patterns view), the spike raster of DG, CA3 and the interneurons (the Spikes view) and the
 // overlap of every stored pattern as curves.
 #include "core/memory/ca3.h"
@@ -59,6 +60,7 @@ public:
         setParams(p);
         probes_ = parseIndexList(p.getString("probes"), "probes");
         construct(ctx.dt);
+        beforeLast_ = Matrix::Zero(n_, n_);
         return {Shape::tensor(n_), Shape::tensor(n_), Shape::tensor(1)};
     }
 
@@ -73,6 +75,7 @@ public:
         presentTime_ = p.getFloat("present_time") * 1e-3;
         decayTau_ = p.getFloat("decay_tau");
         forgetTau_ = p.getFloat("forget_tau") * 1e-3;
+        forgetLast_ = p.getString("forget") == "last";
         base_.inhibition = p.getFloat("inhibition");
         base_.learningRate = p.getFloat("learning_rate");
         if (net_) {
@@ -111,10 +114,16 @@ public:
         ++clock_;
         obs_.record(net_->network());
         if (ctx.learning) {
-            double factor = 1.0;
-            if (decayTau_ > 0) factor *= std::exp(-base_.dt / decayTau_);
-            if (now.kind == Kind::Forget) factor *= std::exp(-base_.dt / forgetTau_);
-            if (factor < 1.0) net_->decay(float(factor));
+            if (decayTau_ > 0) {  // passive: every memory fades, the older ones too
+                const float passive = float(std::exp(-base_.dt / decayTau_));
+                net_->decay(passive);
+                beforeLast_ *= passive;
+            }
+            if (now.kind == Kind::Forget) {
+                const float forget = float(std::exp(-base_.dt / forgetTau_));
+                if (forgetLast_) net_->relax(beforeLast_, forget);
+                else net_->decay(forget);
+            }
         }
         overlaps_ = memory::activeOverlaps(net_->active(), patterns_);
         out[0].spikes.neurons = n_;
@@ -159,22 +168,29 @@ public:
     }
 
     KernelState saveState() const override {
-        return {{"weights", net_->weights()}, {"clock", countState(clock_)}, {"phase_start", countState(phaseStart_)}};
+        return {{"weights", net_->weights()},
+                {"before_last", beforeLast_},
+                {"clock", countState(clock_)},
+                {"phase_start", countState(phaseStart_)}};
     }
 
     void loadState(const KernelState& state) override {
         const Matrix& w = checkedEntry(state, "CA3Memory", "weights", n_, n_);
+        const Matrix& before = checkedEntry(state, "CA3Memory", "before_last", n_, n_);
         const Matrix& c = checkedEntry(state, "CA3Memory", "clock", 4, 1);
         const Matrix& s = checkedEntry(state, "CA3Memory", "phase_start", 4, 1);
         const auto clock = std::int64_t(seedFromState(c, "clock")), start = std::int64_t(seedFromState(s, "phase_start"));
         if (start > clock) throw std::runtime_error("CA3Memory state: 'phase_start' is after 'clock'");
         memory::Ca3Network net(net_->params());
         try {
+            net.setWeights(before);  // checks its range
             net.setWeights(w);
         } catch (const std::invalid_argument& e) {
             throw std::runtime_error(std::string("CA3Memory state: ") + e.what());
         }
         *net_ = std::move(net);
+        beforeLast_ = before;
+        beforeLast_.diagonal().setZero();
         obs_.reset(net_->network(), base_.dt, history_);
         obs_.setProbes(net_->network(), probes_);
         clock_ = clock;
@@ -221,6 +237,7 @@ private:
                 cueImage_(on[j]) = 1.f;
             }
         }
+        if (now.kind == Kind::Learn) beforeLast_ = net_->weights();  // what "forget the last" returns to
         net_->present(cue, now.kind == Kind::Learn);
     }
 
@@ -275,7 +292,8 @@ private:
             text = "recalling " + which + " from a " + std::to_string(int(std::lround(fragment_ * 100))) + "% fragment";
             break;
         case Kind::Forget:
-            text = "forgetting (weights decay with τ = " + std::to_string(int(std::lround(forgetTau_ * 1e3))) + " ms)";
+            text = std::string(forgetLast_ ? "forgetting the last pattern learned" : "forgetting every pattern") +
+                   " (weights decay with τ = " + std::to_string(int(std::lround(forgetTau_ * 1e3))) + " ms)";
             break;
         }
         if (phase_ == "protocol") text = "protocol: " + text;
@@ -287,10 +305,12 @@ private:
     std::unique_ptr<memory::Ca3Network> net_;
     Matrix patterns_;
     Matrix cueImage_;
+    Matrix beforeLast_;  ///< the weights before the last pattern was learned (N x N, post x pre)
     Vector overlaps_;
     std::optional<Presentation> shown_;
     std::string phase_;
     std::int64_t clock_ = 0, phaseStart_ = 0;
+    bool forgetLast_ = false;
     double fragment_ = 0.3, presentTime_ = 0.3, decayTau_ = 0, forgetTau_ = 0.05, history_ = 2.0;
     SpikeObserver obs_;
     std::vector<int> probes_;
@@ -326,8 +346,9 @@ NodeSpec makeCa3MemorySpec() {
     s.params = {
         enumParam("phase", "protocol", {"protocol", "learn", "recall", "forget"},
                   "learn: show a pattern whole, STDP stores it. recall: show a fragment and let CA3 complete it. "
-                  "forget: weights decay with 'forget_tau'. protocol: learn each pattern, recall each, forget, recall "
-                  "each again (then the run ends).",
+                  "forget: weights decay with 'forget_tau' (all of them, or what the last pattern added: see "
+                  "'forget'). protocol: learn each pattern, recall each, forget, recall each again (then the run "
+                  "ends).",
                   true),
         intParam("pattern", 0, 0, 100000, "The pattern learned or recalled (1-based); 0 takes each in turn.", true),
         floatParam("fragment", 0.3, 0.01, 1.0, "Share of the pattern's active units a recall cue keeps (drawn at random).",
@@ -341,6 +362,10 @@ NodeSpec makeCa3MemorySpec() {
         floatParam("w_max", 1.0, 0.001, 100.0, "Upper bound of a CA3 recurrent weight (threshold 1)."),
         floatParam("decay_tau", 0.0, 0.0, 1e6, "Passive forgetting: weights decay with this time constant in every "
                    "phase (0: never).", "s", true),
+        enumParam("forget", "all", {"all", "last"},
+                  "What the forget phase erases: every memory (all weights decay to 0) or the last pattern learned "
+                  "(the weights return to what they were before it was shown).",
+                  true),
         floatParam("forget_tau", 50.0, 0.1, 1e7, "Time constant of the weight decay in the forget phase.", "ms", true),
         floatParam("dg_period", 30.0, 0.01, 1e5, "Time between the volleys of the cued DG neurons, rounded to whole "
                    "cycles (so they come in step with CA3's reverberation).", "ms"),

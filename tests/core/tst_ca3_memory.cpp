@@ -141,6 +141,18 @@ private slots:
         QVERIFY2(meanOf(decayed) < meanOf(learned) - 0.3, qPrintable(text(decayed)));
     }
 
+    void forgettingTheLastPatternKeepsTheOthers() {
+        Rig r("random", 4);
+        r.learnAll();  // patterns 1, 2, 3, 4 in turn: 4 is the last
+        r.set("forget", std::string("last"));
+        r.set("phase", std::string("forget"));
+        r.run(r.presentSteps);
+        const auto m = r.recallAll();
+        qInfo("overlapping: recall after forgetting the last pattern learned%s", qPrintable(text(m)));
+        for (int mu = 0; mu < 3; ++mu) QVERIFY2(m[std::size_t(mu)] > kRecallOverlap, qPrintable(text(m)));
+        QVERIFY2(m[3] < 0.7, qPrintable(text(m)));  // only its fragment fires
+    }
+
     void weightsOnlyBetweenCoActiveUnits() {
         Rig r("orthogonal", 4);
         r.learnAll();
