@@ -97,6 +97,10 @@ private slots:
         Rig r("orthogonal", 4);
         const auto before = r.recallAll();  // nothing learned: the fragment alone
         r.learnAll();
+        const Matrix p = r.patterns();
+        for (Eigen::Index i = 0; i < p.rows(); ++i)
+            QVERIFY2((p.row(i).array() > 0).count() <= 1, "orthogonal patterns share no active unit");
+        for (Eigen::Index mu = 0; mu < p.cols(); ++mu) QCOMPARE((p.col(mu).array() > 0).count(), Eigen::Index(25));
         const auto after = r.recallAll();
         qInfo("orthogonal, 30%% fragments: before learning%s, after%s", qPrintable(text(before)), qPrintable(text(after)));
         QVERIFY2(minOf(after) > kRecallOverlap, qPrintable(text(after)));
