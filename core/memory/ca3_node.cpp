@@ -357,7 +357,8 @@ NodeSpec makeCa3MemorySpec() {
         floatParam("inhibition", 0.65, 0.0, 1.0,
                    "Feedback inhibition g: a CA3 neuron fires when wired to more than this share of the last wave "
                    "(k-winners-like).", "", true),
-        floatParam("learning_rate", 0.1, 0.0, 1.0, "STDP change per spike pair at Δt = 0, potentiation and depression.",
+        floatParam("learning_rate", 0.1, 0.0, 1.0, "STDP change per spike pair at Δt = 0, potentiation and depression (a change applies from the "
+                   "next presentation).",
                    "", true),
         floatParam("w_max", 1.0, 0.001, 100.0, "Upper bound of a CA3 recurrent weight (threshold 1)."),
         floatParam("decay_tau", 0.0, 0.0, 1e6, "Passive forgetting: weights decay with this time constant in every "
