@@ -54,7 +54,7 @@ public:
 
 private:
     void restart() {
-        panel_->clear(tr("Add a Hopfield network fed by a pattern source (and run) to see its memory."));
+        panel_->clear(tr("Add an associative memory (a Hopfield network or a CA3 memory) fed by a pattern source, and run, to see it."));
         history_->clear();
         fetched_.clear();
         status_->clear();
@@ -152,15 +152,21 @@ private:
         if (const Matrix* t = array(*n, "memory_target"); t && t->size()) d.target = int((*t)(0));
         const int k = int(d.overlaps.size());
         panel_->setData(std::move(d));
-        status_->setText(tr("%1 · %2 neurons, %3 patterns · energy %4 per neuron · %5 sweeps since the cue · "
-                            "retrieval accuracy %6%%7")
-                             .arg(QString::fromStdString(n->name))
-                             .arg(panel_->data().state.size())
-                             .arg(k)
-                             .arg(scalar(*n, "energy", 0), 0, 'f', 3)
-                             .arg(scalar(*n, "sweeps", 0), 0, 'f', 1)
-                             .arg(acc * 100, 0, 'f', 1)
-                             .arg(scalar(*n, "converged", 0) > 0 ? tr(" · fixed point") : QString()));
+        // what the memory publishes says what the status line holds: a Hopfield network its energy
+        // and sweeps, a spiking memory its phase and how much of the pattern recall added
+        QStringList parts{tr("%1 · %2 neurons, %3 patterns").arg(QString::fromStdString(n->name))
+                              .arg(panel_->data().state.size())
+                              .arg(k)};
+        if (auto phase = n->obs.get<std::string>("memory_phase")) parts << QString::fromStdString(*phase);
+        if (n->obs.scalars.count("energy")) parts << tr("energy %1 per neuron").arg(scalar(*n, "energy", 0), 0, 'f', 3);
+        if (n->obs.scalars.count("sweeps")) parts << tr("%1 sweeps since the cue").arg(scalar(*n, "sweeps", 0), 0, 'f', 1);
+        if (acc >= 0) parts << tr("retrieval accuracy %1%").arg(acc * 100, 0, 'f', 1);
+        if (n->obs.scalars.count("completion"))
+            parts << tr("%1% of the erased units recalled, %2% of the active ones outside the pattern")
+                         .arg(scalar(*n, "completion", 0) * 100, 0, 'f', 0)
+                         .arg(scalar(*n, "spurious", 0) * 100, 0, 'f', 0);
+        if (scalar(*n, "converged", 0) > 0) parts << tr("fixed point");
+        status_->setText(parts.join(QStringLiteral(" · ")));
         pullHistory(k);
     }
 

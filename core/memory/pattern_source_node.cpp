@@ -21,11 +21,11 @@ public:
         kind_ = p.getString("kind");
         k_ = int(p.getInt("patterns"));
         n_ = int(p.getInt("neurons"));
-        if (kind_ == "random" && k_ > n_)
+        if ((kind_ == "random" || kind_ == "orthogonal") && k_ > n_)
             throw BuildError("", "patterns: " + std::to_string(k_) + " patterns of " + std::to_string(n_) +
                                      " neurons; store at most as many patterns as there are neurons "
                                      "(recall works below about 0.14 x neurons)");
-        if (kind_ != "random") {
+        if (kind_ != "random" && kind_ != "orthogonal") {
             const int have = int(memory::glyphSet(kind_).bitmaps.cols());
             if (k_ > have)
                 throw BuildError("", "patterns: the " + kind_ + " set has " + std::to_string(have) + " glyphs, not " +
@@ -107,7 +107,9 @@ public:
 
 private:
     void makeBank() {
-        bank_ = kind_ == "random" ? memory::randomBank(n_, k_, seed_) : memory::glyphBank(kind_, k_, seed_);
+        bank_ = kind_ == "random"       ? memory::randomBank(n_, k_, seed_)
+                : kind_ == "orthogonal" ? memory::orthogonalBank(n_, k_, seed_)
+                                        : memory::glyphBank(kind_, k_, seed_);
     }
 
     std::string kind_;
@@ -129,8 +131,8 @@ NodeSpec makePatternSourceSpec() {
     s.category = "Memory";
     s.role = NodeRole::Source;
     s.observables = {"activations", "cue_target"};
-    s.help = "Binary patterns for an associative memory — random ±1 patterns or letters / digits drawn on a "
-             "10 x 10 grid — diluted (each entry 0 with probability d), and a cue made from one of them every "
+    s.help = "Binary patterns for an associative memory — random ±1 patterns, orthogonal sparse ones (no "
+             "active unit shared) or letters / digits drawn on a 10 x 10 grid — diluted (each entry 0 with probability d), and a cue made from one of them every "
              "'present_for' steps: a fraction of entries flipped and a fragment erased (0). Outputs the patterns "
              "(neurons x patterns), the cue and the index of the pattern it came from.";
     s.reference = "Agliari, Barra, Galluzzi, Guerra & Moauro (2012), Multitasking associative networks, PRL 109";
@@ -138,8 +140,9 @@ NodeSpec makePatternSourceSpec() {
                  {"cue", PortType::Tensor, "neurons x 1: the corrupted pattern, 0 where erased"},
                  {"target", PortType::Scalar, "which pattern (1-based) the cue was made from"}};
     s.params = {
-        enumParam("kind", "random", {"random", "letters", "digits"},
-                  "Random ±1 patterns of 'neurons' units, or glyphs on a 10 x 10 grid (100 neurons)."),
+        enumParam("kind", "random", {"random", "orthogonal", "letters", "digits"},
+                  "Random ±1 patterns of 'neurons' units; orthogonal sparse ones (each unit active, +1, in at most "
+                  "one pattern: 'neurons' / 'patterns' active units each); or glyphs on a 10 x 10 grid (100 neurons)."),
         intParam("neurons", 400, 1, 1000000, "Units per random pattern (glyphs have 100)."),
         intParam("patterns", 4, 1, 100000, "Number of patterns K."),
         floatParam("dilution", 0.0, 0.0, 0.95,

@@ -52,6 +52,25 @@ PatternBank randomBank(int n, int k, std::uint64_t seed) {
     return b;
 }
 
+PatternBank orthogonalBank(int n, int k, std::uint64_t seed) {
+    if (n < 1 || k < 1 || k > n)
+        throw std::invalid_argument("orthogonal patterns: " + std::to_string(k) + " patterns cannot have disjoint active "
+                                    "units among " + std::to_string(n));
+    PatternBank b;
+    Rng rng(seed);
+    std::vector<int> units(static_cast<std::size_t>(n));
+    std::iota(units.begin(), units.end(), 0);
+    std::shuffle(units.begin(), units.end(), rng);
+    b.base = Matrix::Constant(n, k, -1.f);
+    const int each = n / k;
+    for (int j = 0; j < k; ++j)
+        for (int u = 0; u < each; ++u) b.base(units[std::size_t(j * each + u)], j) = 1.f;
+    drawBlanks(b, seed);
+    squareLayout(n, b.width, b.height);
+    for (int j = 0; j < k; ++j) b.labels.push_back(std::to_string(j + 1));
+    return b;
+}
+
 PatternBank glyphBank(const std::string& set, int k, std::uint64_t seed) {
     const GlyphSet& g = glyphSet(set);
     if (k < 1 || k > g.bitmaps.cols())

@@ -28,6 +28,10 @@ struct PatternBank {
 
 /// K random ±1 patterns of N units (each entry ±1 with probability ½), laid out nearly square.
 PatternBank randomBank(int n, int k, std::uint64_t seed);
+/// K orthogonal sparse patterns of N units: each unit is active (+1) in at most one pattern, N / K
+/// units per pattern drawn at random (the rest -1), so no two patterns share an active unit.
+/// Throws std::invalid_argument when K exceeds N.
+PatternBank orthogonalBank(int n, int k, std::uint64_t seed);
 /// The first K glyphs of a set ("letters", "digits"); throws std::invalid_argument when K exceeds it.
 PatternBank glyphBank(const std::string& set, int k, std::uint64_t seed);
 
