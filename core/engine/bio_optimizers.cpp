@@ -14,48 +14,44 @@ std::uint64_t NormalSource::nextBits() {
     return z ^ (z >> 31);
 }
 
-float NormalSource::next() {
-    // Two uniforms, u1 in (0, 1] so the logarithm is finite; one normal per pair keeps the state a
-    // single integer (no cached second value).
-    const double u1 = (double(nextBits() >> 11) + 1.0) * 0x1.0p-53;
-    const double u2 = double(nextBits() >> 11) * 0x1.0p-53;
-    return float(std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2));
+const Eigen::ArrayXf& NormalSource::fill(Eigen::Index n) {
+    // Both uniforms of a pair from one 64-bit draw, 24 bits each (a float's precision); u1 in
+    // (0, 1] so the logarithm is finite. One normal per pair keeps the state a single integer
+    // (no cached second value).
+    u1_.resize(n);
+    u2_.resize(n);
+    for (Eigen::Index k = 0; k < n; ++k) {
+        const std::uint64_t bits = nextBits();
+        u1_(k) = float((bits >> 40) + 1) * 0x1.0p-24f;
+        u2_(k) = float((bits >> 16) & 0xffffffu) * 0x1.0p-24f;
+    }
+    out_ = (-2.f * u1_.log()).sqrt() * (float(2.0 * std::numbers::pi) * u2_).cos();
+    return out_;
 }
 
 void exponentiatedGradientStep(Matrix& w, const Matrix& g, float lr, float sigma, NormalSource* noise) {
-    // w = sign(w) · max(|w| · exp(−η·sign(w)·g [+ noise]), FLT_MIN). sign(0) = 0, so a weight at
+    // w = sign(w) · max(|w| · exp(−η·sign(w)·g [+ σ·√η·ξ]), FLT_MIN). sign(0) = 0, so a weight at
     // exactly zero stays there; the floor keeps a shrinking weight from underflowing to zero,
     // where it would lose its sign and never move again.
     constexpr float tiny = std::numeric_limits<float>::min();
-    if (sigma <= 0.f || !noise) {
-        const auto s = w.array().sign().eval();
-        w.array() = s * (w.array().abs() * (-lr * s * g.array()).exp()).max(tiny);
-        return;
-    }
-    const float scale = sigma * std::sqrt(lr);
-    float* wp = w.data();
-    const float* gp = g.data();
-    for (Eigen::Index k = 0; k < w.size(); ++k) {
-        const float s = wp[k] > 0.f ? 1.f : (wp[k] < 0.f ? -1.f : 0.f);
-        wp[k] = s * std::max(std::abs(wp[k]) * std::exp(-lr * s * gp[k] + scale * noise->next()), tiny);
-    }
+    // Evaluated into arrays first: Eigen vectorises these steps, not the same fused into one expression.
+    const Eigen::ArrayXXf s = w.array().sign();
+    Eigen::ArrayXXf exponent = -lr * s * g.array();
+    if (sigma > 0.f && noise)
+        exponent += (sigma * std::sqrt(lr)) * noise->fill(w.size()).reshaped(w.rows(), w.cols());
+    w.array() = s * (w.array().abs() * exponent.exp()).max(tiny);
 }
 
 void classpStep(Matrix& w, const Matrix& g, Matrix& sum, const ClasspRule& rule) {
-    float* wp = w.data();
-    float* sp = sum.data();
-    const float* gp = g.data();
-    const bool squared = rule.power == 2.f;  // AdaGrad's exponent: no pow() per weight
-    for (Eigen::Index k = 0; k < w.size(); ++k) {
-        const float a = std::abs(gp[k]);
-        if (!(a > rule.threshold)) continue;
-        if (squared) {
-            sp[k] += a * a;
-            wp[k] -= rule.lr * gp[k] / std::sqrt(rule.epsilon + sp[k]);
-        } else {
-            sp[k] += std::pow(a, rule.power);
-            wp[k] -= rule.lr * gp[k] / std::pow(rule.epsilon + sp[k], 1.f / rule.power);
-        }
+    // `on` is 1 where |g| > θ, else 0: a weight below the threshold adds nothing to S and moves by 0.
+    const auto ga = g.array();
+    const Eigen::ArrayXXf on = (ga.abs() > rule.threshold).cast<float>();  // evaluated once: vectorised after
+    if (rule.power == 2.f) {  // AdaGrad's exponent: no logarithms
+        sum.array() += on * ga.square();
+        w.array() -= (rule.lr * on * ga) / (sum.array() + rule.epsilon).sqrt();
+    } else {  // |g|^p and (ε+S)^(1/p) through exp/log, vectorised (|0|^p = exp(−∞) = 0)
+        sum.array() += on * (rule.power * ga.abs().log()).exp();
+        w.array() -= rule.lr * on * ga * (-(sum.array() + rule.epsilon).log() / rule.power).exp();
     }
 }
 

@@ -29,13 +29,16 @@ namespace ganglion {
 class NormalSource {
 public:
     explicit NormalSource(std::uint64_t state = 0) : state_(state) {}
-    float next();
+    /// n numbers (a view of an internal buffer, valid until the next call). The uniforms are
+    /// drawn one by one, the transform is vectorised over the whole buffer.
+    const Eigen::ArrayXf& fill(Eigen::Index n);
     std::uint64_t state() const { return state_; }
     void setState(std::uint64_t s) { state_ = s; }
 
 private:
     std::uint64_t nextBits();
     std::uint64_t state_;
+    Eigen::ArrayXf u1_, u2_, out_;
 };
 
 /// One exponentiated-gradient step on `w` (see above). `noise` may be null when sigma == 0.
