@@ -202,10 +202,14 @@ void Engine::createKernels() {
         for (int j : ancestors) {
             if (!slots_[j]->kernel->differentiable()) continue;
             updated.push_back(j);
-            for (auto& p : slots_[j]->kernel->parameters())
-                if (owned.insert(p.value).second) params.push_back(p);
+            for (auto p : slots_[j]->kernel->parameters())
+                if (owned.insert(p.value).second) {
+                    p.name = slots_[j]->name + "." + p.name;  // names the optimiser's saved state
+                    params.push_back(std::move(p));
+                }
         }
-        optimizers_.push_back(std::make_unique<Optimizer>(params, OptimizerConfig::fromParams(loss.params)));
+        // The loss node's own generator seeds its optimiser's noise (the loss kernel draws none).
+        optimizers_.push_back(std::make_unique<Optimizer>(params, OptimizerConfig::fromParams(loss.params), loss.rng()));
         lossSlot_.push_back(k);
         optimizerSlots_.push_back(std::move(updated));
         lbfgs_.emplace_back();
@@ -496,15 +500,24 @@ std::map<std::string, KernelState> Engine::saveState() const {
     std::map<std::string, KernelState> out;
     for (auto& s : slots_) {
         auto st = s->kernel->saveState();
+        if (const Optimizer* o = optimizerOf(*s)) st.merge(o->saveState());
         if (!st.empty()) out[s->name] = std::move(st);
     }
     return out;
 }
 
+Optimizer* Engine::optimizerOf(const Slot& s) const {
+    for (std::size_t k = 0; k < lossSlot_.size(); ++k)
+        if (slots_[lossSlot_[k]].get() == &s) return optimizers_[k].get();
+    return nullptr;
+}
+
 void Engine::loadState(const std::map<std::string, KernelState>& state) {
     for (auto& s : slots_) {
         auto it = state.find(s->name);
-        if (it != state.end()) s->kernel->loadState(it->second);
+        if (it == state.end()) continue;
+        s->kernel->loadState(it->second);
+        if (Optimizer* o = optimizerOf(*s)) o->loadState(it->second);
     }
 }
 

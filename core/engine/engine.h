@@ -75,7 +75,8 @@ public:
     Kernel* kernel(NodeId id) const;
     const Graph& graph() const { return graph_; }
 
-    /// Learned state of every node keyed by node name (save/load of trained models).
+    /// Learned state of every node keyed by node name (save/load of trained models). A loss
+    /// node's entry also holds its optimiser's state (Optimizer::saveState: "optimizer.…" keys).
     std::map<std::string, KernelState> saveState() const;
     void loadState(const std::map<std::string, KernelState>& state);
 
@@ -85,6 +86,7 @@ private:
     void runForward(Phase phase, bool skipSources = false);
     void runLbfgs(std::size_t k);
     void runBackward();
+    Optimizer* optimizerOf(const Slot& lossSlot) const;  ///< null when the slot is not a loss
     void createKernels();
     bool stepUnchecked();
     void fail(const std::string& what);

@@ -1,8 +1,17 @@
 #include "core/engine/optimizer.h"
 
 #include <cmath>
+#include <string_view>
 
 namespace ganglion {
+
+namespace {
+bool isBias(const Parameter& p) {
+    constexpr std::string_view suffix = "bias";
+    return p.name.size() >= suffix.size() && p.name.compare(p.name.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+const std::string kNoiseKey = "optimizer.eg/noise_rng";
+}  // namespace
 
 OptimizerConfig OptimizerConfig::fromParams(const ParamSet& p) {
     OptimizerConfig c;
@@ -10,11 +19,14 @@ OptimizerConfig OptimizerConfig::fromParams(const ParamSet& p) {
     if (p.has("learning_rate")) c.learningRate = p.getFloat("learning_rate");
     if (p.has("momentum")) c.momentum = p.getFloat("momentum");
     if (p.has("weight_decay")) c.weightDecay = p.getFloat("weight_decay");
+    if (p.has("langevin_noise")) c.langevinNoise = p.getFloat("langevin_noise");
+    if (p.has("classp_threshold")) c.classpThreshold = p.getFloat("classp_threshold");
+    if (p.has("classp_power")) c.classpPower = p.getFloat("classp_power");
     return c;
 }
 
-Optimizer::Optimizer(std::vector<Parameter> params, OptimizerConfig cfg)
-    : params_(std::move(params)), cfg_(std::move(cfg)) {
+Optimizer::Optimizer(std::vector<Parameter> params, OptimizerConfig cfg, std::uint64_t noiseSeed)
+    : params_(std::move(params)), cfg_(std::move(cfg)), noise_(noiseSeed) {
     for (auto& p : params_) {
         m_.push_back(Matrix::Zero(p.value->rows(), p.value->cols()));
         v_.push_back(Matrix::Zero(p.value->rows(), p.value->cols()));
@@ -56,7 +68,12 @@ void Optimizer::step() {
             fresh->clear();
         }
         if (wd != 0.f) g += wd * w;
-        if (cfg_.kind == "sgd") {
+        if (cfg_.kind == "eg") {
+            if (isBias(params_[i])) w -= lr * g;
+            else exponentiatedGradientStep(w, g, lr, float(cfg_.langevinNoise), &noise_);
+        } else if (cfg_.kind == "classp") {
+            classpStep(w, g, v_[i], {lr, float(cfg_.classpPower), float(cfg_.classpThreshold), float(cfg_.epsilon)});
+        } else if (cfg_.kind == "sgd") {
             const float mu = float(cfg_.momentum);
             m_[i] = mu * m_[i] + g;
             w -= lr * m_[i];
@@ -71,6 +88,30 @@ void Optimizer::step() {
         }
         if (params_[i].project) params_[i].project(w, params_[i].user);
     }
+}
+
+std::string Optimizer::stateKey(std::size_t i) const { return "optimizer." + cfg_.kind + "/" + params_[i].name; }
+
+KernelState Optimizer::saveState() const {
+    KernelState out;
+    if (cfg_.kind == "eg") out[kNoiseKey] = seedState(noise_.state());
+    if (cfg_.kind == "classp")
+        for (std::size_t i = 0; i < params_.size(); ++i) out[stateKey(i)] = v_[i];
+    return out;
+}
+
+void Optimizer::loadState(const KernelState& state) {
+    if (cfg_.kind == "eg") {
+        auto it = state.find(kNoiseKey);
+        if (it != state.end()) noise_.setState(seedFromState(it->second, kNoiseKey));  // throws before any change
+    }
+    if (cfg_.kind == "classp")
+        for (std::size_t i = 0; i < params_.size(); ++i) {
+            const Matrix& w = *params_[i].value;
+            auto it = state.find(stateKey(i));
+            if (it != state.end() && it->second.rows() == w.rows() && it->second.cols() == w.cols()) v_[i] = it->second;
+            else v_[i].setZero(w.rows(), w.cols());
+        }
 }
 
 }  // namespace ganglion

@@ -91,17 +91,36 @@ NodeSpec makeLossSpec() {
     s.help = "Training objective. Back-propagation starts here and the optimiser chosen here updates "
              "every trainable parameter upstream. Cross-entropy takes class scores (logits) and class "
              "indices; MSE takes a prediction and a target of the same width.";
-    s.reference = "Adam: Kingma & Ba, ICLR 2015";
+    s.reference = "Adam: Kingma & Ba, ICLR 2015; exponentiated gradient with multiplicative Langevin noise: "
+                  "Shetty, Prasath & Seelamantula, \"Dale meets Langevin\", arXiv:2510.02730, 2025; CLASSP: "
+                  "Ludwig, arXiv:2405.09637, 2024";
     s.inputs = {{"pred", PortType::Tensor, "logits (cross-entropy) or prediction (MSE)"},
                 {"target", PortType::Tensor, "class indices (1 x batch) or target values"}};
     s.params = {
         enumParam("loss", "cross_entropy", {"cross_entropy", "mse"}, "Softmax cross-entropy or mean squared error."),
-        enumParam("optimizer", "adam", {"adam", "sgd", "lbfgs"},
-                  "Adam, SGD with momentum, or L-BFGS (pykan's choice: up to 20 line-searched iterations "
-                  "per step on the same batch; use it with full-batch data).", true),
-        floatParam("learning_rate", 0.01, 0.0, 10.0, "Step size of Adam/SGD (0 freezes the weights); L-BFGS finds its own by line search.", "", true),
+        enumParam("optimizer", "adam", {"adam", "sgd", "lbfgs", "eg", "classp"},
+                  "adam: Adam. sgd: SGD with momentum. lbfgs: L-BFGS (pykan's choice: up to 20 line-searched "
+                  "iterations per step on the same batch; use it with full-batch data). eg: exponentiated "
+                  "gradient, w ← w·exp(−η·sign(w)·g): every weight keeps its sign (Dale's law) and a weight that "
+                  "is exactly 0 stays 0; biases take plain SGD steps (no momentum); langevin_noise adds "
+                  "multiplicative noise, giving log-normal weights. classp: CLASSP, a weight moves only when "
+                  "|g| > classp_threshold, by η·g/(ε+S)^(1/p) where S accumulates |g|^p over its own past "
+                  "updates (p = classp_power), so often-updated weights slow down.",
+                  true),
+        floatParam("learning_rate", 0.01, 0.0, 10.0,
+                   "Step size η of Adam, SGD, EG and CLASSP (0 freezes the weights); L-BFGS finds its own by line search.",
+                   "", true),
         floatParam("momentum", 0.9, 0.0, 0.9999, "SGD momentum; Adam's beta1.", "", true),
         floatParam("weight_decay", 0.0, 0.0, 1.0, "L2 regularisation coefficient.", "", true),
+        floatParam("langevin_noise", 0.0, 0.0, 10.0,
+                   "EG only: σ of multiplicative Langevin noise, w ← w·exp(−η·sign(w)·g + σ·√η·ξ), ξ ~ N(0,1) "
+                   "drawn per weight and step from the graph's seed; signs are still kept. 0: none.",
+                   "", true),
+        floatParam("classp_threshold", 0.0, 0.0, 1e6,
+                   "CLASSP only: a weight whose |gradient| is at or below this is not updated (sparsity promotion).",
+                   "", true),
+        floatParam("classp_power", 2.0, 0.5, 16.0,
+                   "CLASSP only: exponent p of the accumulated past gradients (2: AdaGrad's).", "", true),
     };
     s.create = [] { return std::make_unique<LossKernel>(); };
     s.example = [](const std::string&) { return NodeExample{{}, {Shape::tensor(3), Shape::labels(3)}}; };
