@@ -153,8 +153,9 @@ private slots:
         // a few hundred steps at full speed (or what a slow model manages in 3 s)
         session.setSpeed(0);
         session.play();
-        // (data sets load first: the clock starts at the first step)
-        QTRY_VERIFY_WITH_TIMEOUT(!session.engineError().isEmpty() || (session.snapshot() && session.snapshot()->step > 0), 20000);
+        // (data sets load first: the clock starts at the first step; the wait is long because under
+        // the sanitizers, on a loaded machine, the first steps of the larger models took up to 50 s)
+        QTRY_VERIFY_WITH_TIMEOUT(!session.engineError().isEmpty() || (session.snapshot() && session.snapshot()->step > 0), 120000);
         QElapsedTimer clock;
         clock.start();
         QTRY_VERIFY_WITH_TIMEOUT(!session.engineError().isEmpty() || clock.elapsed() > 3000 ||

@@ -50,7 +50,7 @@ void runFormulaExample(Session& s, std::unique_ptr<QWidget>& view, std::uint64_t
     view->show();
     QVERIFY(QTest::qWaitForWindowExposed(view.get()));
     s.play();
-    QTRY_VERIFY_WITH_TIMEOUT(s.snapshot() && s.snapshot()->step > steps, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(s.snapshot() && s.snapshot()->step > steps, 120000);
     s.pause();
     s.runner().sync();  // the pause has published the final snapshot
     QVERIFY(!s.isRunning());
@@ -207,7 +207,7 @@ void TstKanWidget::viewRendersRunningExample() {
     auto* list = view->findChild<QListWidget*>();
     QVERIFY(list);
     QTest::mouseClick(net, Qt::LeftButton, {}, net->edgeRect(0, 0, 0).center().toPoint());
-    QTRY_VERIFY_WITH_TIMEOUT(list->count() > 5 && list->item(0)->text().contains("R²"), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(list->count() > 5 && list->item(0)->text().contains("R²"), 120000);
     auto* plot = view->findChild<KanEdgePlot*>();
     QVERIFY(plot && plot->hasDetail());
     // Accept the best candidate, then read the formula.
@@ -224,7 +224,7 @@ void TstKanWidget::viewRendersRunningExample() {
     for (auto* l : view->findChildren<QLabel*>())
         if (l->text().isEmpty() || l->text().contains("y =")) status = l;
     QVERIFY(status);
-    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains("y = "), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains("y = "), 120000);
     QVERIFY2(status->text().contains("phi["), qPrintable(status->text()));  // the other edges are still splines
 
     // "Extend grid to" edits every layer's grid parameter in one undo step; the engine refits.
@@ -237,7 +237,7 @@ void TstKanWidget::viewRendersRunningExample() {
     QCOMPARE(s.undoStack()->count(), steps + 1);
     for (const auto& n : s.graph().nodes())
         if (n.type == "KanLayer") QCOMPARE(n.params.getInt("grid"), 10);
-    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains("Grid extended to G = 10"), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains("Grid extended to G = 10"), 120000);
     s.step();  // publish: the layer samples now have the finer grid (G + 2k + 1 knots)
     QTRY_VERIFY_WITH_TIMEOUT(net->layers().size() == 2 && net->layers()[0]->knots[0].size() == 10 + 2 * 3 + 1, 5000);
     s.undoStack()->undo();

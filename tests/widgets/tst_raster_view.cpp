@@ -29,7 +29,7 @@ private slots:
         auto* traces = view->findChild<MembraneTraceWidget*>();
         QVERIFY(raster && traces);
         session.play();
-        QTRY_VERIFY_WITH_TIMEOUT(raster->raster() && raster->raster()->endStep > 2000, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(raster->raster() && raster->raster()->endStep > 2000, 120000);
         QTRY_VERIFY_WITH_TIMEOUT(raster->lastDrawnSpikes() > 100, 5000);
         QCOMPARE(raster->raster()->neurons, 4000);
         QVERIFY(traces->traces() && traces->traces()->neurons.size() == 3);

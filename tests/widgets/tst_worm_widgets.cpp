@@ -301,7 +301,7 @@ void TstWormWidgets::trainingDockShowsSpeedCurves() {
     QTRY_VERIFY_WITH_TIMEOUT(speed->isVisible() && speed->seriesCount() == 2, 10000);
     auto* sw = view->findChild<SwimmerWidget*>("swimmerWidget");
     QTRY_COMPARE_WITH_TIMEOUT(sw->laneCount(), 2, 5000);  // the demo swimmers of both trainers
-    QTRY_VERIFY_WITH_TIMEOUT(session.snapshot() && session.snapshot()->step > 12, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(session.snapshot() && session.snapshot()->step > 12, 120000);
     QTest::qWait(300);
     view->grab().save(QDir::temp().filePath("ganglion_worm_train_dock.png"));
     session.pause();
