@@ -120,6 +120,19 @@ SymbolicFit fitSymbolic(int fn, const std::vector<float>& x, const std::vector<f
         for (size_t k = 0; k < x.size(); ++k) g[k] = F.f(float(a * x[k] + b));
         return linearFit(g, y, c, d);
     };
+    // The coarse rounds of the (a, b) search score an evenly strided subset of at most kCoarse
+    // samples; the last round and the final fit use them all.
+    constexpr size_t kCoarse = 64;
+    std::vector<float> xs, ys;
+    for (size_t k = 0, stride = std::max<size_t>(1, x.size() / kCoarse); k < x.size(); k += stride) {
+        xs.push_back(x[k]);
+        ys.push_back(y[k]);
+    }
+    std::vector<double> gs(xs.size());
+    auto evalCoarse = [&](double a, double b, double& c, double& d) {
+        for (size_t k = 0; k < xs.size(); ++k) gs[k] = F.f(float(a * xs[k] + b));
+        return linearFit(gs, ys, c, d);
+    };
     double c = 0, d = 0;
     if (F.name == "0") {
         double my = 0, syy = 0;
@@ -136,10 +149,11 @@ SymbolicFit fitSymbolic(int fn, const std::vector<float>& x, const std::vector<f
         double ba = 1, bb = 0, br2 = -1;
         const int S = std::max(3, opt.gridSteps);
         for (int round = 0; round <= opt.refineRounds; ++round) {
+            if (round == opt.refineRounds) br2 = -1;  // scores of the full sample set from here on
             for (int ia = 0; ia < S; ++ia)
                 for (int ib = 0; ib < S; ++ib) {
                     const double a = a0 + (a1 - a0) * ia / (S - 1), b = b0 + (b1 - b0) * ib / (S - 1);
-                    const double r2 = eval(a, b, c, d);
+                    const double r2 = round < opt.refineRounds ? evalCoarse(a, b, c, d) : eval(a, b, c, d);
                     // Prefer the smaller |a| among ties (the simpler argument).
                     if (r2 > br2 + 1e-9 || (std::abs(r2 - br2) <= 1e-9 && std::abs(a) < std::abs(ba))) {
                         br2 = r2; ba = a; bb = b;
