@@ -2,6 +2,7 @@
 
 #include "app/workbench.h"
 #include "core/engine/engine.h"
+#include "core/kan/kan_discover_engine.h"
 #include "core/graph/json_io.h"
 
 #include <nlohmann/json.hpp>
@@ -79,6 +80,25 @@ HeadlessResult runHeadless(const std::string& graphPath, HeadlessLength length, 
     nlohmann::json total = costJson(engine.cost().total);
     total["uncounted_nodes"] = engine.cost().uncountedNodes;
     report["cost"] = {{"per", "sample"}, {"total", total}, {"nodes", costNodes}};
+    if (!diverged) {
+        // KANs fitting a formula end in pykan's symbolic workflow: the closed form of each output.
+        nlohmann::json formulas = nlohmann::json::object(), r2 = nlohmann::json::object();
+        for (const auto& chain : kanChains(engine)) {
+            if (!fedByFormula(engine, chain)) continue;
+            try {
+                const KanChainFormula f = discoverChain(engine, chain);
+                const auto& res = f.result;
+                formulas[f.name] = res.formulas.size() == 1 ? nlohmann::json(res.formulas[0]) : nlohmann::json(res.formulas);
+                r2[f.name] = res.r2.size() == 1 ? nlohmann::json(res.r2[0]) : nlohmann::json(res.r2);
+            } catch (const std::exception& e) {
+                formulas[engine.graph().node(chain.back())->name] = std::string("symbolic recovery failed: ") + e.what();
+            }
+        }
+        if (!formulas.empty()) {
+            report["formulas"] = formulas;
+            report["formula_r2_test"] = r2;
+        }
+    }
     if (diverged) report["error"] = engine.error();
     r.reportJson = report.dump(2) + "\n";
     if (diverged) {

@@ -109,6 +109,8 @@ double refineConstants(Expr& e, const Eigen::MatrixXd& x, const Eigen::VectorXd&
 
 namespace {
 
+constexpr Eigen::Index kRefineSamples = 256;
+
 int complexity(const Expr& e) {
     int c = 0;
     for (const Term& t : e.terms) {
@@ -205,10 +207,20 @@ void finish(Candidate& c, const Matrix& xTrain, const Matrix& yTrain, const Matr
             c.r2.push_back(r2Of(pred.row(o).transpose().cast<double>(), yTest.row(o).transpose().cast<double>()));
         return;
     }
-    const Eigen::MatrixXd xtr = xTrain.cast<double>(), xte = xTest.cast<double>();
+    // Constants are refined on an evenly strided subset of the training data (a closed form has
+    // a handful of them) and judged on the whole test set.
+    const Eigen::Index stride = std::max<Eigen::Index>(1, xTrain.cols() / kRefineSamples);
+    const Eigen::Index m = (xTrain.cols() + stride - 1) / stride;
+    Eigen::MatrixXd xtr(xTrain.rows(), m);
+    Eigen::MatrixXd ytrAll(yTrain.rows(), m);
+    for (Eigen::Index k = 0; k < m; ++k) {
+        xtr.col(k) = xTrain.col(k * stride).cast<double>();
+        ytrAll.col(k) = yTrain.col(k * stride).cast<double>();
+    }
+    const Eigen::MatrixXd xte = xTest.cast<double>();
     for (size_t o = 0; o < c.exprs.size(); ++o) {
         Expr& e = c.exprs[o];
-        const Eigen::VectorXd ytr = yTrain.row(Eigen::Index(o)).transpose().cast<double>();
+        const Eigen::VectorXd ytr = ytrAll.row(Eigen::Index(o)).transpose();
         const Eigen::VectorXd yte = yTest.row(Eigen::Index(o)).transpose().cast<double>();
         refineConstants(e, xtr, ytr, cfg.refineIterations);
         const double base = rmse(e, xte, yte);
@@ -267,20 +279,20 @@ DiscoverResult discoverFormula(Net& net, const Matrix& xTrain, const Matrix& yTr
         const std::vector<Snap> snaps = snapAll(c.net, xTrain, cfg.snapR2, cfg.symbolic);
         c.snapped = int(snaps.size());
         finish(c, xTrain, yTrain, xTest, yTest, cfg, names);
-        // Short of the target: try each edge's runner-up candidates, keeping what helps.
-        for (const Snap& s : snaps) {
-            if (c.complete && c.worstR2() >= cfg.targetR2) break;
+        // Each edge's runner-up candidates (those fitting the edge almost as well): kept when they
+        // reach the target where the first choice did not, or give a simpler formula.
+        for (const Snap& s : snaps)
             for (size_t k = 1; k < std::min<size_t>(s.fits.size(), size_t(cfg.alternatives) + 1); ++k) {
+                const SymbolicFit& f = s.fits[k];
+                if (f.r2 < cfg.alternativeR2) continue;
                 Candidate alt{c.net};
                 alt.nodesPruned = c.nodesPruned;
                 alt.edgesPruned = c.edgesPruned;
                 alt.snapped = c.snapped;
-                const SymbolicFit& f = s.fits[k];
                 alt.net.layers[size_t(s.layer)].setSymbolic(s.in, s.out, {f.fn, f.a, f.b, f.c, f.d, f.r2});
                 finish(alt, xTrain, yTrain, xTest, yTest, cfg, names);
-                if (alt.complete && alt.worstR2() > c.worstR2()) c = std::move(alt);
+                if (better(alt, c, cfg.targetR2)) c = std::move(alt);
             }
-        }
         const std::vector<int> w = c.net.widths();
         const bool minimal = std::all_of(w.begin() + 1, w.end() - 1, [](int h) { return h == 1; });
         const bool reached = c.complete && c.worstR2() >= cfg.targetR2;

@@ -23,7 +23,8 @@ struct DiscoverConfig {
     int maxDecimals = 6;
     double targetR2 = 0.9999;      ///< a closed form reaching this on the test data is accepted
     int thresholdSteps = 4;        ///< prune thresholds tried: pruneThreshold × 3^t ; the simplest success wins
-    int alternatives = 3;          ///< runner-up candidates tried per edge when short of the target
+    int alternatives = 3;          ///< runner-up candidates tried per edge
+    double alternativeR2 = 0.99;   ///< … when they fit the edge at least this well
     SymbolicOptions symbolic;
 };
 

@@ -69,6 +69,27 @@ private slots:
         QVERIFY(!nodes["Accuracy"].toObject().contains("forward_macs"));
     }
 
+    // pykan's tutorial as a headless run: the formula example trains in the engine, then the
+    // report carries the recovered closed form of the loss's prediction (kan_discover.h).
+    void headlessFormulaExampleRecoversTheFormula() {
+        QTemporaryDir dir;
+        const QString report = dir.filePath("report.json");
+        const Run r = run({"--headless", GANGLION_SOURCE_DIR "/resources/examples/kan_formula.json", "--steps", "1500",
+                           "--report", report});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QFile f(report);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const auto doc = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(doc["formulas"].toObject()["MSE"].toString(), QString("exp(sin(3.1416*x1) + x2^2)"));
+        QVERIFY(doc["formula_r2_test"].toObject()["MSE"].toDouble() >= 0.9999);
+        // a graph without a formula data set has no formulas
+        const QString other = dir.filePath("other.json");
+        QCOMPARE(run({"--headless", example(), "--steps", "5", "--report", other}).code, 0);
+        QFile g(other);
+        QVERIFY(g.open(QIODevice::ReadOnly));
+        QVERIFY(!QJsonDocument::fromJson(g.readAll()).object().contains("formulas"));
+    }
+
     void sameSeedSameReport() {
         QTemporaryDir dir;
         auto metrics = [&](const QString& name, const QString& seed) {
