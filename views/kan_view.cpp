@@ -6,8 +6,8 @@
 #include "core/kan/kan_net.h"
 #include "core/kan/kan_node.h"
 #include "document/graph_commands.h"
-#include "document/model_commands.h"
 #include "document/session.h"
+#include "views/kan_model_edits.h"
 #include "views/view_registry.h"
 #include "widgets/kan/kan_edge_plot.h"
 #include "widgets/kan/kan_edge_strip.h"
@@ -61,9 +61,11 @@ std::vector<NodeId> kanChain(const Graph& g, NodeId prefer) {
 }
 
 QString fitText(const kan::SymbolicFit& f) {
-    return QString("%1   R² %2   %3")
-        .arg(QString::fromStdString(kan::symbolicLibrary()[size_t(f.fn)].name), -8)
+    const auto& fn = kan::symbolicLibrary()[size_t(f.fn)];
+    return QString("%1   R² %2   complexity %3   %4")
+        .arg(QString::fromStdString(fn.name), -8)
         .arg(f.r2, 0, 'f', 5)
+        .arg(fn.complexity)
         .arg(QString::fromStdString(kan::symbolicText(f, "x")));
 }
 
@@ -97,12 +99,16 @@ public:
         grid_->setRange(1, 100);
         grid_->setValue(10);
         auto* formula = new QPushButton(tr("Formula"), this);
+        formula->setToolTip(tr("The network as an expression (edges still splines appear as phi[layer,in,out])"));
+        auto* discover = new QPushButton(tr("Discover formula"), this);
+        discover->setToolTip(tr("pykan's workflow in one step: prune nodes and edges, retrain, snap every edge, refine "
+                                "the constants and simplify (needs a formula data set); undoable"));
         // two rows, so the dock stays usable at a third of the window's width
         for (QWidget* w : std::initializer_list<QWidget*>{prune, pruneNodes, pruneTh_, snap, r2_}) bar->addWidget(w);
         bar->addStretch(1);
         lay->addLayout(bar);
         auto* bar2 = new QHBoxLayout;
-        for (QWidget* w : std::initializer_list<QWidget*>{upd, ext, grid_, formula}) bar2->addWidget(w);
+        for (QWidget* w : std::initializer_list<QWidget*>{upd, ext, grid_, formula, discover}) bar2->addWidget(w);
         bar2->addStretch(1);
         lay->addLayout(bar2);
 
@@ -149,22 +155,12 @@ public:
 
         connect(net_, &KanNetworkWidget::edgeClicked, this, [this](int l, int i, int o) { selectEdge(l, i, o); });
         connect(strip_, &KanEdgeStrip::edgeClicked, this, [this](int l, int i, int o) { selectEdge(l, i, o); });
-        connect(prune, &QPushButton::clicked, this, [this] {
-            const float th = float(pruneTh_->value());
-            run([th](std::vector<KanLayerKernel*>& ks) {
-                int n = 0;
-                for (auto* k : ks) n += k->prune(th);
-                return QString("Pruned %1 edges below %2.").arg(n).arg(th);
-            });
-        });
-        connect(pruneNodes, &QPushButton::clicked, this, [this] { this->pruneNodes(float(pruneTh_->value())); });
-        connect(snap, &QPushButton::clicked, this, [this] {
-            const double r2 = r2_->value();
-            run([r2](std::vector<KanLayerKernel*>& ks) {
-                int n = 0;
-                for (auto* k : ks) n += k->autoSnap(r2);
-                return QString("Snapped %1 edges at R² ≥ %2.").arg(n).arg(r2);
-            });
+        connect(prune, &QPushButton::clicked, this, [this] { edit(pruneEdgesEdit(float(pruneTh_->value()))); });
+        connect(pruneNodes, &QPushButton::clicked, this, [this] { edit(pruneNodesEdit(float(pruneTh_->value()))); });
+        connect(snap, &QPushButton::clicked, this, [this] { edit(autoSnapEdit(r2_->value())); });
+        connect(discover, &QPushButton::clicked, this, [this] {
+            status_->setText(tr("Discovering the formula (prune, retrain, snap, refine)…"));
+            edit(discoverEdit());
         });
         connect(upd, &QPushButton::clicked, this, [this] {
             run([](std::vector<KanLayerKernel*>& ks) {
@@ -230,71 +226,12 @@ private:
         });
     }
 
-    /// pykan prune_node on the chain: computed on the engine thread from the layers' recent
-    /// inputs, applied as one undoable edit of the hidden layers' widths that carries the pruned
-    /// (and, for undo, the unpruned) learned state into the rebuilt engine.
-    void pruneNodes(float threshold) {
-        const auto ids = chain_;
-        if (ids.size() < 2) {
-            status_->setText(tr("Node pruning needs a chain of at least two KAN layers (it removes hidden nodes)."));
-            return;
-        }
+    /// An undoable edit of the chain (kan_model_edits.h); its message goes to the status line.
+    void edit(KanEdit e) {
         QPointer<KanView> self(this);
-        session_->runner().post([ids, threshold, self](Engine& e) {
-            std::vector<KanLayerKernel*> ks;
-            for (NodeId id : ids)
-                if (auto* k = dynamic_cast<KanLayerKernel*>(e.kernel(id))) ks.push_back(k);
-            if (ks.size() != ids.size()) return;  // engine not built
-            if (ks.front()->recentInputs().cols() < 2) {
-                QMetaObject::invokeMethod(qApp, [self] {
-                    if (self) self->status_->setText(tr("Train first: node scores come from recent inputs."));
-                }, Qt::QueuedConnection);
-                return;
-            }
-            kan::Net net;
-            for (auto* k : ks) net.layers.push_back(k->layer());
-            const std::vector<int> widthsBefore = net.widths();
-            const int removed = net.pruneNodes(ks.front()->recentInputs(), threshold);
-            ReshapeModelCommand::State before = e.saveState(), after = before;
-            std::vector<std::pair<NodeId, int>> widths;
-            for (std::size_t l = 0; l < ids.size(); ++l) {
-                const Node* node = e.graph().node(ids[l]);
-                if (!node) return;  // the engine was rebuilt from another graph meanwhile
-                after[node->name] = net.layers[l].saveState();
-                widths.emplace_back(ids[l], net.layers[l].out());
-            }
-            const std::vector<int> widthsAfter = net.widths();
-            QMetaObject::invokeMethod(qApp, [self, removed, threshold, widths, widthsBefore, widthsAfter,
-                                             before = std::move(before), after = std::move(after)]() mutable {
-                if (self) self->applyNodePruning(removed, threshold, widths, widthsBefore, widthsAfter, std::move(before), std::move(after));
-            }, Qt::QueuedConnection);
+        postKanEdit(session_, chain_, std::move(e), this, [self](const QString& msg) {
+            if (self && !msg.isEmpty()) self->status_->setText(msg);
         });
-    }
-
-    void applyNodePruning(int removed, float threshold, const std::vector<std::pair<NodeId, int>>& widths,
-                          const std::vector<int>& before, const std::vector<int>& after,
-                          ReshapeModelCommand::State stateBefore, ReshapeModelCommand::State stateAfter) {
-        auto join = [](const std::vector<int>& w) {
-            QStringList parts;
-            for (int x : w) parts << QString::number(x);
-            return parts.join(QStringLiteral("–"));
-        };
-        if (removed == 0) {
-            status_->setText(tr("No hidden node scores below %1.").arg(threshold));
-            return;
-        }
-        auto* cmd = new ReshapeModelCommand(session_, tr("Prune %n KAN node(s)", nullptr, removed), std::move(stateBefore),
-                                            std::move(stateAfter));
-        for (const auto& [id, w] : widths) {
-            const Node* n = session_->graph().node(id);
-            if (!n || n->params.getInt("width") == w) continue;
-            auto* c = new SetParamCommand(session_->graph(), id, "width", n->params.get("width"), std::int64_t(w), cmd);
-            c->setMergeable(false);
-        }
-        session_->undoStack()->push(cmd);
-        status_->setText(tr("Pruned %n hidden node(s) below %1: widths %2 → %3. Undo restores them.", nullptr, removed)
-                             .arg(threshold)
-                             .arg(join(before), join(after)));
     }
 
     /// Grid extension is an edit of each layer's (live) "grid" parameter: one undo step, the

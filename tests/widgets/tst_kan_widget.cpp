@@ -68,6 +68,7 @@ private slots:
     void edgePlotRenders();
     void viewRendersRunningExample();
     void pruneNodesKeepsModelAndUndoes();
+    void snapAndDiscoverAreUndoable();
 };
 
 void TstKanWidget::drawsEveryEdge() {
@@ -286,6 +287,46 @@ void TstKanWidget::pruneNodesKeepsModelAndUndoes() {
     float diff = 0;
     for (std::size_t i = 0; i < restored.second.size(); ++i) diff = std::max(diff, std::abs(restored.second[i] - trained.second[i]));
     QVERIFY2(diff < 1e-5f, qPrintable(QString("curves differ by %1 after undo").arg(diff)));
+}
+
+// Auto-snap and "Discover formula" are one undo step each; undo returns the splines and widths.
+void TstKanWidget::snapAndDiscoverAreUndoable() {
+    Session s;
+    std::unique_ptr<QWidget> view;
+    runFormulaExample(s, view, 60);
+    if (QTest::currentTestFailed()) return;
+    NodeId first = 0;
+    for (const auto& n : s.graph().nodes())
+        if (n.type == "KanLayer" && !first) first = n.id;
+    auto button = [&](const QString& text) {
+        for (auto* b : view->findChildren<QPushButton*>())
+            if (b->text() == text) return b;
+        return static_cast<QPushButton*>(nullptr);
+    };
+    auto symbolicEdges = [&] { return s.snapshot()->find(first)->obs.scalars.at("symbolic_edges"); };
+    QCOMPARE(symbolicEdges(), 0.0);
+    const int steps = s.undoStack()->count();
+    view->findChildren<QDoubleSpinBox*>().at(1)->setValue(0.0);  // snap every edge
+    button("Auto-snap")->click();
+    QTRY_COMPARE_WITH_TIMEOUT(s.undoStack()->count(), steps + 1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(symbolicEdges() > 0, 10000);
+    s.undoStack()->undo();
+    QTRY_COMPARE_WITH_TIMEOUT(symbolicEdges(), 0.0, 10000);
+
+    const std::int64_t width = s.graph().node(first)->params.getInt("width");
+    QLabel* status = nullptr;  // the view's own status line
+    for (auto* l : view->findChildren<QLabel*>(Qt::FindDirectChildrenOnly))
+        if (l->wordWrap()) status = l;
+    QVERIFY(status);
+    button("Discover formula")->click();
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains("test R²"), 60000);
+    QVERIFY2(status->text().contains("y1 = "), qPrintable(status->text()));
+    QCOMPARE(s.undoStack()->undoText(), QString("Discover KAN formula"));
+    QVERIFY(s.graph().node(first)->params.getInt("width") <= width);
+    QTRY_VERIFY_WITH_TIMEOUT(symbolicEdges() > 0, 10000);
+    s.undoStack()->undo();
+    QCOMPARE(s.graph().node(first)->params.getInt("width"), width);
+    QTRY_COMPARE_WITH_TIMEOUT(symbolicEdges(), 0.0, 10000);
 }
 
 QTEST_MAIN(TstKanWidget)
