@@ -184,6 +184,7 @@ void dropNegligibleTerms(Expr& e, const Eigen::MatrixXd& xtr, const Eigen::Vecto
             cand.terms.erase(cand.terms.begin() + std::ptrdiff_t(k));
             if (!cand.terms.empty() && cand.constantPart() == 0) cand.terms.push_back({0.0, {}});  // a constant to refit
             refineConstants(cand, xtr, ytr, iterations);
+            recanonicalize(cand);
             if (rmse(cand, xte, yte) <= tol) {
                 e = std::move(cand);
                 dropped = true;
@@ -223,11 +224,13 @@ void finish(Candidate& c, const Matrix& xTrain, const Matrix& yTrain, const Matr
         const Eigen::VectorXd ytr = ytrAll.row(Eigen::Index(o)).transpose();
         const Eigen::VectorXd yte = yTest.row(Eigen::Index(o)).transpose().cast<double>();
         refineConstants(e, xtr, ytr, cfg.refineIterations);
+        recanonicalize(e);
         const double base = rmse(e, xte, yte);
         const double sd = std::sqrt((yte.array() - yte.mean()).square().mean());
         const double tol = std::max(1.5 * base, cfg.relTolerance * std::max(sd, 1e-12));
         dropNegligibleTerms(e, xtr, ytr, xte, yte, tol, cfg.refineIterations);
         roundConstants(e, [&](const Expr& cand) { return rmse(cand, xte, yte); }, tol, cfg.maxDecimals);
+        recanonicalize(e);
         c.r2.push_back(r2Of(evaluate(e, xte), yte));
         c.formulas.push_back(toString(e, names));
         c.complexity += complexity(e);
@@ -281,18 +284,28 @@ DiscoverResult discoverFormula(Net& net, const Matrix& xTrain, const Matrix& yTr
         finish(c, xTrain, yTrain, xTest, yTest, cfg, names);
         // Each edge's runner-up candidates (those fitting the edge almost as well): kept when they
         // reach the target where the first choice did not, or give a simpler formula.
-        for (const Snap& s : snaps)
-            for (size_t k = 1; k < std::min<size_t>(s.fits.size(), size_t(cfg.alternatives) + 1); ++k) {
-                const SymbolicFit& f = s.fits[k];
-                if (f.r2 < cfg.alternativeR2) continue;
-                Candidate alt{c.net};
-                alt.nodesPruned = c.nodesPruned;
-                alt.edgesPruned = c.edgesPruned;
-                alt.snapped = c.snapped;
-                alt.net.layers[size_t(s.layer)].setSymbolic(s.in, s.out, {f.fn, f.a, f.b, f.c, f.d, f.r2});
-                finish(alt, xTrain, yTrain, xTest, yTest, cfg, names);
-                if (better(alt, c, cfg.targetR2)) c = std::move(alt);
-            }
+        // Coordinate search: a second pass revisits edges whose best choice depended on another's.
+        for (int pass = 0, changed = 1; pass < 2 && changed; ++pass) {
+            changed = 0;
+            for (const Snap& s : snaps)
+                for (size_t k = 0; k < std::min<size_t>(s.fits.size(), size_t(cfg.alternatives) + 1); ++k) {
+                    const SymbolicFit& f = s.fits[k];
+                    if (f.r2 < cfg.alternativeR2 || (k == 0 && pass == 0)) continue;
+                    const Layer& L = c.net.layers[size_t(s.layer)];
+                    const SymbolicEdge& now = L.symbolic[size_t(s.in) * size_t(L.out()) + size_t(s.out)];
+                    if (now.fn == f.fn && now.a == f.a && now.b == f.b) continue;  // already this candidate
+                    Candidate alt{c.net};
+                    alt.nodesPruned = c.nodesPruned;
+                    alt.edgesPruned = c.edgesPruned;
+                    alt.snapped = c.snapped;
+                    alt.net.layers[size_t(s.layer)].setSymbolic(s.in, s.out, {f.fn, f.a, f.b, f.c, f.d, f.r2});
+                    finish(alt, xTrain, yTrain, xTest, yTest, cfg, names);
+                    if (better(alt, c, cfg.targetR2)) {
+                        c = std::move(alt);
+                        changed = 1;
+                    }
+                }
+        }
         const std::vector<int> w = c.net.widths();
         const bool minimal = std::all_of(w.begin() + 1, w.end() - 1, [](int h) { return h == 1; });
         const bool reached = c.complete && c.worstR2() >= cfg.targetR2;

@@ -234,7 +234,12 @@ Expr applyLibrary(const std::string& name, const Expr& innerIn) {
         {"1/x", ExprFn::Inv}};
     const auto it = std::find_if(fns.begin(), fns.end(), [&](const auto& p) { return p.first == name; });
     if (it == fns.end()) throw std::invalid_argument("no closed form for symbolic function '" + name + "'");
-    const ExprFn fn = it->second;
+    return canonicalAtom(it->second, inner);
+}
+
+Expr canonicalAtom(ExprFn fn, const Expr& innerIn) {
+    Expr inner = innerIn;
+    normalize(inner);
     if (inner.isConstant()) return Expr::constant(apply(fn, inner.constantPart()));
     const double k = inner.constantPart(), L = leading(inner);
     switch (fn) {
@@ -269,6 +274,27 @@ Expr applyLibrary(const std::string& name, const Expr& innerIn) {
     return atom(fn, inner);
 }
 
+void recanonicalize(Expr& e) {
+    Expr out;
+    for (const Term& t : e.terms) {
+        Expr term = Expr::constant(t.coef);
+        for (const Factor& f : t.factors) {
+            if (f.fn == ExprFn::Var) {
+                Expr v;
+                v.terms.push_back({1.0, {f}});
+                term = term * v;
+                continue;
+            }
+            Expr arg = f.arg.front();
+            recanonicalize(arg);
+            term = term * power(canonicalAtom(f.fn, arg), f.power);
+        }
+        out.terms.insert(out.terms.end(), term.terms.begin(), term.terms.end());
+    }
+    normalize(out);
+    e = std::move(out);
+}
+
 Eigen::VectorXd evaluate(const Expr& e, const Eigen::MatrixXd& x) {
     const Eigen::Index n = x.cols();
     Eigen::VectorXd sum = Eigen::VectorXd::Zero(n);
@@ -301,7 +327,7 @@ std::string toString(const Expr& e, const std::vector<std::string>& names, int d
     std::string s;
     for (size_t k = 0; k < e.terms.size(); ++k) {
         const Term& t = e.terms[k];
-        std::string body;
+        std::string num, den;  // 1/(…) factors print as a division
         for (const Factor& f : t.factors) {
             std::string base;
             if (f.fn == ExprFn::Var)
@@ -309,14 +335,19 @@ std::string toString(const Expr& e, const std::vector<std::string>& names, int d
             else {
                 const std::string in = toString(f.arg.front(), names, digits);
                 if (f.fn == ExprFn::Gauss) base = "exp(-(" + in + ")^2)";
-                else if (f.fn == ExprFn::Inv) base = f.power == 1 ? "1/(" + in + ")" : "(1/(" + in + "))";
-                else base = std::string(fnName(f.fn)) + "(" + in + ")";
+                else if (f.fn == ExprFn::Inv) {
+                    den += "/(" + in + ")" + (f.power != 1 ? "^" + std::to_string(f.power) : "");
+                    continue;
+                } else base = std::string(fnName(f.fn)) + "(" + in + ")";
             }
             if (f.power != 1) base += "^" + std::to_string(f.power);
-            body += (body.empty() ? "" : "*") + base;
+            num += (num.empty() ? "" : "*") + base;
         }
         const double a = std::abs(t.coef);
-        std::string term = body.empty() ? number(a, digits) : a == 1.0 ? body : number(a, digits) + "*" + body;
+        std::string term;
+        if (num.empty() && den.empty()) term = number(a, digits);
+        else if (num.empty()) term = number(a, digits) + den;
+        else term = (a == 1.0 ? "" : number(a, digits) + "*") + num + den;
         if (k == 0) s = (t.coef < 0 ? "-" : "") + term;
         else s += (t.coef < 0 ? " - " : " + ") + term;
     }

@@ -54,6 +54,12 @@ Expr power(const Expr& a, int n);  ///< n >= 0, expanded
 /// `inner`, canonicalised. Throws std::invalid_argument for an unknown name.
 Expr applyLibrary(const std::string& name, const Expr& inner);
 
+/// fn(inner) in canonical form (see the file comment): e.g. Inv(2x + 4) = 0.5·Inv(x + 2).
+Expr canonicalAtom(ExprFn fn, const Expr& inner);
+/// Re-derives the canonical form of every function factor (after constants were refined, a
+/// scale may have moved back into an argument: c·1/(a·x² + a) becomes (c/a)·1/(x² + 1)).
+void recanonicalize(Expr& e);
+
 /// Sorts factors and terms, merges equal ones, drops zero terms (recursively).
 void normalize(Expr& e);
 
