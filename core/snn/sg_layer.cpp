@@ -36,6 +36,21 @@ std::vector<Shape> LifLayerKernel::build(const BuildContext& ctx) {
     recurrent_ = p.getBool("recurrent");
     if (recurrent_ && readout_)
         throw BuildError("", "a readout has no spikes to feed back: turn 'recurrent' or 'readout' off");
+    learnBeta_ = p.getBool("learn_beta");
+    learnTheta_ = p.getBool("learn_threshold");
+    if (learnTheta_ && readout_)
+        throw BuildError("", "a readout has no threshold to learn: turn 'learn_threshold' or 'readout' off");
+    betaMin_ = float(p.getFloat("beta_min"));
+    betaMax_ = float(p.getFloat("beta_max"));
+    thetaMin_ = float(p.getFloat("threshold_min"));
+    if (!(betaMin_ <= betaMax_))
+        throw BuildError("", "beta_min (" + std::to_string(betaMin_) + ") is above beta_max (" + std::to_string(betaMax_) + ")");
+    betas.setConstant(units_, 1, float(p.getFloat("beta")));
+    thresholds.setConstant(units_, 1, float(p.getFloat("threshold")));
+    if (learnBeta_) projectBeta(betas, this);
+    if (learnTheta_) projectTheta(thresholds, this);
+    dBetas.setZero(units_, 1);
+    dThresholds.setZero(units_, 1);
     setParams(p);
     std::normal_distribution<float> g(0.f, float(p.getFloat("init_scale") / std::sqrt(double(in_))));
     W.resize(units_, in_);
@@ -58,9 +73,24 @@ std::vector<Shape> LifLayerKernel::build(const BuildContext& ctx) {
 }
 
 void LifLayerKernel::setParams(const ParamSet& p) {
-    beta_ = float(p.getFloat("beta"));
-    theta_ = float(p.getFloat("threshold"));
+    const float beta = float(p.getFloat("beta")), theta = float(p.getFloat("threshold"));
+    // A fixed value follows the parameter; a learned one restarts from it only when it is edited.
+    if (betas.size() == units_ && (!learnBeta_ || beta != beta_)) betas.setConstant(beta);
+    if (thresholds.size() == units_ && (!learnTheta_ || theta != theta_)) thresholds.setConstant(theta);
+    beta_ = beta;
+    theta_ = theta;
     k_ = float(p.getFloat("slope"));
+    if (learnBeta_) projectBeta(betas, this);
+    if (learnTheta_) projectTheta(thresholds, this);
+}
+
+void LifLayerKernel::projectBeta(Matrix& m, void* self) {
+    const auto* k = static_cast<const LifLayerKernel*>(self);
+    m = m.cwiseMax(k->betaMin_).cwiseMin(k->betaMax_);
+}
+
+void LifLayerKernel::projectTheta(Matrix& m, void* self) {
+    m = m.cwiseMax(static_cast<const LifLayerKernel*>(self)->thetaMin_);
 }
 
 float LifLayerKernel::spike(float u) const {
@@ -77,9 +107,10 @@ NodeCost LifLayerKernel::cost() const {
     const double T = T_, in = in_, n = units_, rec = recurrent_ ? n * n : 0.0;
     NodeCost c;
     c.counted = true;
-    c.params = in * n + (useBias_ ? n : 0) + rec;
+    const double learned = (learnBeta_ ? n : 0.0) + (learnTheta_ ? n : 0.0);
+    c.params = in * n + (useBias_ ? n : 0) + rec + learned;
     c.forwardMacs = T * (in * n + rec + 2 * n);
-    c.trainMacs = c.forwardMacs + T * (2 * in * n + 2 * rec + 2 * n);
+    c.trainMacs = c.forwardMacs + T * (2 * in * n + 2 * rec + 2 * n + 2 * learned);
     c.cacheBytes = double(sizeof(float)) * T * n * (readout_ ? 1 : 2);
     return c;
 }
@@ -97,14 +128,16 @@ void LifLayerKernel::forward(const StepContext& ctx, std::span<const Value* cons
         cur.noalias() = W * x.middleRows(Eigen::Index(t) * in_, in_);
         if (useBias_) cur.colwise() += b.col(0);
         if (recurrent_ && t > 0) cur.noalias() += Wrec * S_.middleRows(Eigen::Index(t - 1) * units_, units_);
-        u = beta_ * u + cur;
-        if (!readout_ && t > 0) u -= theta_ * S_.middleRows(Eigen::Index(t - 1) * units_, units_);
+        u = (u.array().colwise() * betas.col(0).array()).matrix() + cur;
+        if (!readout_ && t > 0)
+            u -= (S_.middleRows(Eigen::Index(t - 1) * units_, units_).array().colwise() * thresholds.col(0).array()).matrix();
         U_.middleRows(Eigen::Index(t) * units_, units_) = u;
         if (readout_) {
             y += u / float(T_);
         } else {
             auto s = S_.middleRows(Eigen::Index(t) * units_, units_);
-            s = u.unaryExpr([this](float v) { return spike(v - theta_); });
+            for (Eigen::Index c = 0; c < B; ++c)
+                for (int j = 0; j < units_; ++j) s(j, c) = spike(u(j, c) - thresholds(j, 0));
             y.middleRows(Eigen::Index(t) * units_, units_) = s;
         }
     }
@@ -142,19 +175,28 @@ void LifLayerKernel::backward(const StepContext&, std::span<const Value* const> 
     const Eigen::Index B = x.cols();
     const bool wantIn = gradIn[0].size() != 0;
     if (wantIn) gradIn[0].setZero(x.rows(), B);
-    Matrix dUnext = Matrix::Zero(units_, B), dU(units_, B);
+    Matrix dUnext = Matrix::Zero(units_, B), dU(units_, B), dS, sg(units_, B);
+    const auto beta = betas.col(0).array();
+    const auto theta = thresholds.col(0).array();
     for (int t = T_ - 1; t >= 0; --t) {
         const auto rows = Eigen::Index(t) * units_;
         if (readout_) {
-            dU = g / float(T_) + beta_ * dUnext;
+            dU = g / float(T_) + (dUnext.array().colwise() * beta).matrix();
         } else {
             // S_t feeds the output and, through the reset, U_{t+1} = … − θ S_t.
-            Matrix dS = g.middleRows(rows, units_);
-            if (t + 1 < T_) dS -= theta_ * dUnext;
+            dS = g.middleRows(rows, units_);
+            if (t + 1 < T_) dS -= (dUnext.array().colwise() * theta).matrix();
             if (recurrent_ && t + 1 < T_) dS.noalias() += Wrec.transpose() * dUnext;  // S_t drives step t+1
             const auto u = U_.middleRows(rows, units_);
-            dU = dS.cwiseProduct(u.unaryExpr([this](float v) { return surrogate(v - theta_); })) + beta_ * dUnext;
+            for (Eigen::Index c = 0; c < B; ++c)
+                for (int j = 0; j < units_; ++j) sg(j, c) = surrogate(u(j, c) - thresholds(j, 0));
+            dU = dS.cwiseProduct(sg) + (dUnext.array().colwise() * beta).matrix();
+            if (learnTheta_) {
+                dThresholds.col(0) -= dS.cwiseProduct(sg).rowwise().sum();  // the spike's threshold
+                if (t > 0) dThresholds.col(0) -= dU.cwiseProduct(S_.middleRows(rows - units_, units_)).rowwise().sum();  // the reset
+            }
         }
+        if (learnBeta_ && t > 0) dBetas.col(0) += dU.cwiseProduct(U_.middleRows(rows - units_, units_)).rowwise().sum();
         const auto xt = x.middleRows(Eigen::Index(t) * in_, in_);
         dW.noalias() += dU * xt.transpose();
         if (useBias_) db.noalias() += dU.rowwise().sum();
@@ -168,11 +210,21 @@ std::vector<Parameter> LifLayerKernel::parameters() {
     std::vector<Parameter> p{{"weight", &W, &dW}};
     if (useBias_) p.push_back({"bias", &b, &db});
     if (recurrent_) p.push_back({"recurrent_weight", &Wrec, &dWrec});
+    if (learnBeta_) p.push_back({"beta", &betas, &dBetas, &LifLayerKernel::projectBeta, this});
+    if (learnTheta_) p.push_back({"threshold", &thresholds, &dThresholds, &LifLayerKernel::projectTheta, this});
     return p;
 }
 
 void LifLayerKernel::observe(Observables& obs) const {
     obs.arrays["weights"] = W;
+    if (learnBeta_ || learnTheta_) {  // the learned per-neuron values and their means over training
+        obs.arrays["beta"] = betas;
+        obs.scalars["mean_beta"] = double(betas.mean());
+        if (!readout_) {
+            obs.arrays["threshold"] = thresholds;
+            obs.scalars["mean_threshold"] = double(thresholds.mean());
+        }
+    }
     if (!readout_) {
         obs.scalars["spike_rate"] = rate_;            // spikes per neuron per step
         obs.scalars["spike_sparsity"] = silent_;      // fraction of neurons silent for a sample
@@ -185,6 +237,8 @@ void LifLayerKernel::observe(Observables& obs) const {
 KernelState LifLayerKernel::saveState() const {
     KernelState st{{"weight", W}, {"bias", b}};
     if (recurrent_) st["recurrent_weight"] = Wrec;
+    if (learnBeta_) st["beta"] = betas;
+    if (learnTheta_) st["threshold"] = thresholds;
     return st;
 }
 
@@ -195,9 +249,14 @@ void LifLayerKernel::loadState(const KernelState& s) {
     if (recurrent_ && !s.count("recurrent_weight"))
         throw std::runtime_error("LIFLayer state: missing 'recurrent_weight' (the layer is recurrent)");
     const Matrix* rec = recurrent_ ? &checkedEntry(s, "LIFLayer", "recurrent_weight", Wrec.rows(), Wrec.cols()) : nullptr;
+    // Learned β / θ: a state saved before they were learned (no entry) keeps the parameter values.
+    const Matrix* be = learnBeta_ && s.count("beta") ? &checkedEntry(s, "LIFLayer", "beta", units_, 1) : nullptr;
+    const Matrix* th = learnTheta_ && s.count("threshold") ? &checkedEntry(s, "LIFLayer", "threshold", units_, 1) : nullptr;
     W = w;
     b = bias;
     if (rec) Wrec = *rec;
+    if (be) betas = *be;
+    if (th) thresholds = *th;
 }
 
 // --------------------------------------------------------------- SpikeEncoder
@@ -294,12 +353,17 @@ NodeSpec makeLifLayerSpec() {
                                       "through learned weights (units x units)."),
         floatParam("init_scale", 1.0, 0.0, 100.0, "Initial weight standard deviation × 1/√inputs."),
         boolParam("smooth_forward", false, "Use the smooth sigmoid as spike function (gradient checks)."),
+        boolParam("learn_beta", false, "Learn the decay β of every neuron (starts at 'beta')."),
+        boolParam("learn_threshold", false, "Learn the threshold θ of every neuron (starts at 'threshold')."),
+        floatParam("beta_min", 0.0, 0.0, 1.0, "Lower limit of a learned β."),
+        floatParam("beta_max", 0.999, 0.0, 1.0, "Upper limit of a learned β (below 1: the membrane must leak)."),
+        floatParam("threshold_min", 0.05, 1e-6, 1e6, "Lower limit of a learned θ."),
     };
     s.create = [] { return std::make_unique<LifLayerKernel>(); };
     // 4 steps of 3 inputs; the smooth forward makes the surrogate gradient the true one
     s.example = [](const std::string&) {
         return NodeExample{{{"units", std::int64_t(4)}, {"steps", std::int64_t(4)}, {"recurrent", true},
-                            {"smooth_forward", true}},
+                            {"smooth_forward", true}, {"learn_beta", true}, {"learn_threshold", true}},
                            {Shape::sequence(3, 4)}};
     };
     return s;

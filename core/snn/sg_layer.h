@@ -13,6 +13,14 @@
 // membrane recurrence and the reset. smooth_forward = true uses σ itself as the spike function:
 // then forward and backward are consistent and a finite-difference gradient check applies
 // (used by the tests); for training keep it false.
+//
+// learn_beta / learn_threshold make β and θ per-neuron parameters trained by the same BPTT
+// (Perez-Nieves et al. 2021, "Neural heterogeneity promotes robust learning"; the meta-neuron
+// setting of "Learning internal neuron parameters"): with u_{t-1} and S_{t-1} the previous step,
+//     ∂L/∂β_j = Σ_t dU_t,j · u_{t−1,j}
+//     ∂L/∂θ_j = −Σ_t dS_t,j · σ'(u_t,j − θ_j) − Σ_t dU_t,j · S_{t−1,j}
+// (through the threshold of the spike and through the reset). After every update a projection
+// keeps β in [beta_min, beta_max] and θ ≥ threshold_min.
 #pragma once
 
 #include "core/model/kernel.h"
@@ -42,6 +50,8 @@ public:
     bool readout() const { return readout_; }
     float beta() const { return beta_; }
     float threshold() const { return theta_; }
+    /// Per-neuron decay and threshold (units x 1): constant unless learn_beta / learn_threshold.
+    Matrix betas, thresholds, dBetas, dThresholds;
     bool recurrent() const { return recurrent_; }
     Matrix W, b, dW, db;
     Matrix Wrec, dWrec;  ///< recurrent weights (units x units), spikes of step t−1 → input of step t
@@ -52,7 +62,11 @@ private:
 
     int T_ = 10, in_ = 0, units_ = 0;
     float beta_ = 0.9f, theta_ = 1.f, k_ = 5.f;
+    float betaMin_ = 0.f, betaMax_ = 0.999f, thetaMin_ = 0.05f;
     bool readout_ = false, smooth_ = false, useBias_ = true, recurrent_ = false;
+    bool learnBeta_ = false, learnTheta_ = false;
+    static void projectBeta(Matrix& m, void* self);
+    static void projectTheta(Matrix& m, void* self);
     Matrix U_;  // (T·units) x batch membrane after input, before threshold
     Matrix S_;  // (T·units) x batch spikes
     double rate_ = 0, silent_ = 0;

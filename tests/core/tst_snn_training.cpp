@@ -79,18 +79,28 @@ private slots:
     void gradientCheck_data() {
         QTest::addColumn<bool>("readout");
         QTest::addColumn<bool>("recurrent");
-        QTest::newRow("spiking (smooth forward)") << false << false;
-        QTest::newRow("recurrent spiking (smooth forward)") << false << true;
-        QTest::newRow("LI readout") << true << false;
+        QTest::addColumn<bool>("learn");  // β and θ per neuron as parameters too
+        QTest::newRow("spiking (smooth forward)") << false << false << false;
+        QTest::newRow("recurrent spiking (smooth forward)") << false << true << false;
+        QTest::newRow("LI readout") << true << false << false;
+        QTest::newRow("spiking, learned beta and threshold") << false << false << true;
+        QTest::newRow("recurrent spiking, learned beta and threshold") << false << true << true;
+        QTest::newRow("LI readout, learned beta") << true << false << true;
     }
     void gradientCheck() {
         QFETCH(bool, readout);
         QFETCH(bool, recurrent);
+        QFETCH(bool, learn);
         KernelRig rig("LIFLayer", {{"units", 3}, {"steps", 5}, {"beta", 0.8}, {"slope", 2.0},
                                    {"smooth_forward", true}, {"readout", readout}, {"recurrent", recurrent},
-                                   {"init_scale", 2.0}},
+                                   {"init_scale", 2.0}, {"learn_beta", learn}, {"learn_threshold", learn && !readout}},
                       {Shape::tensor(5 * 2)});
-        if (recurrent) QCOMPARE(int(rig.kernel->parameters().size()), 3);  // weight, bias, recurrent_weight
+        if (recurrent) QCOMPARE(int(rig.kernel->parameters().size()), learn ? 5 : 3);  // weight, bias, recurrent_weight (+ beta, threshold)
+        if (learn) {  // distinct values per neuron, so a per-neuron gradient is really checked
+            auto* k = static_cast<LifLayerKernel*>(rig.kernel.get());
+            k->betas << 0.6f, 0.75f, 0.9f;
+            k->thresholds << 0.7f, 1.0f, 1.3f;
+        }
         rig.inputs = {tensorValue(randomMatrix(10, 4, 11, 1.5f))};
         testing::gradientCheck(rig, {0}, 1e-2, 3e-2);
     }
