@@ -332,7 +332,7 @@ NodeSpec makeLifLayerSpec() {
     s.type = "LIFLayer";
     s.title = "LIF layer (surrogate gradient)";
     s.category = "Spiking";
-    s.observables = {"spikes", "weights", "activations"};
+    s.observables = {"spikes", "weights", "activations", "beta", "threshold", "mean_beta", "mean_threshold"};
     s.thumbnail = Thumbnail::SpikeRaster;
     s.help = "Dense layer of leaky integrate-and-fire neurons run for 'steps' time steps on a time-major "
              "spike train, trained with back-propagation through time and a fast-sigmoid surrogate "
