@@ -5,6 +5,7 @@
 // all run on the engine thread through EngineRunner::post.
 #include "core/kan/kan_net.h"
 #include "core/kan/kan_node.h"
+#include "core/kan/skan_node.h"
 #include "document/graph_commands.h"
 #include "document/model_commands.h"
 #include "document/session.h"
@@ -32,7 +33,7 @@ namespace ganglion {
 
 namespace {
 
-/// KanLayer node ids in feed order: the chain containing `prefer`, else the first chain found.
+/// Ids of the nodes that publish a KAN layer ("kan"), in feed order: the chain containing `prefer`, else the first chain found.
 std::vector<NodeId> kanChain(const Graph& g, NodeId prefer) {
     auto isKan = [&](NodeId id) {
         const Node* n = g.node(id);
@@ -50,7 +51,7 @@ std::vector<NodeId> kanChain(const Graph& g, NodeId prefer) {
     };
     std::vector<std::vector<NodeId>> chains;
     for (const Node& n : g.nodes()) {
-        if (n.type != "KanLayer" || pred(n.id)) continue;
+        if (!isKan(n.id) || pred(n.id)) continue;
         std::vector<NodeId> c;
         for (NodeId id = n.id; id && c.size() < 64; id = succ(id)) c.push_back(id);
         chains.push_back(std::move(c));
@@ -97,12 +98,14 @@ public:
         grid_->setRange(1, 100);
         grid_->setValue(10);
         auto* formula = new QPushButton(tr("Formula"), this);
+        auto* freeze = new QPushButton(tr("Freeze choices"), this);
+        freeze->setToolTip(tr("S-KAN layers: fix every node to the basis it currently leads with"));
         // two rows, so the dock stays usable at a third of the window's width
         for (QWidget* w : std::initializer_list<QWidget*>{prune, pruneNodes, pruneTh_, snap, r2_}) bar->addWidget(w);
         bar->addStretch(1);
         lay->addLayout(bar);
         auto* bar2 = new QHBoxLayout;
-        for (QWidget* w : std::initializer_list<QWidget*>{upd, ext, grid_, formula}) bar2->addWidget(w);
+        for (QWidget* w : std::initializer_list<QWidget*>{upd, ext, grid_, formula, freeze}) bar2->addWidget(w);
         bar2->addStretch(1);
         lay->addLayout(bar2);
 
@@ -155,7 +158,7 @@ public:
                 int n = 0;
                 for (auto* k : ks) n += k->prune(th);
                 return QString("Pruned %1 edges below %2.").arg(n).arg(th);
-            });
+            }, tr("Prune"));
         });
         connect(pruneNodes, &QPushButton::clicked, this, [this] { this->pruneNodes(float(pruneTh_->value())); });
         connect(snap, &QPushButton::clicked, this, [this] {
@@ -164,17 +167,20 @@ public:
                 int n = 0;
                 for (auto* k : ks) n += k->autoSnap(r2);
                 return QString("Snapped %1 edges at R² ≥ %2.").arg(n).arg(r2);
-            });
+            }, tr("Auto-snap"));
         });
         connect(upd, &QPushButton::clicked, this, [this] {
             run([](std::vector<KanLayerKernel*>& ks) {
                 double err = 0;
                 for (auto* k : ks) err = std::max(err, k->updateGrid());
                 return QString("Grid refitted to the data (max change %1).").arg(err, 0, 'g', 3);
-            });
+            }, tr("Update grid"));
         });
         connect(ext, &QPushButton::clicked, this, [this] { extendGrid(grid_->value()); });
-        connect(formula, &QPushButton::clicked, this, [this] { run([](std::vector<KanLayerKernel*>&) { return QString(); }); });
+        connect(formula, &QPushButton::clicked, this, [this] {
+            run([](std::vector<KanLayerKernel*>&) { return QString(); }, tr("Formula"));
+        });
+        connect(freeze, &QPushButton::clicked, this, [this] { freezeChoices(); });
         connect(accept, &QPushButton::clicked, this, [this] {
             const int row = candidates_->currentRow();
             if (row < 0 || row >= int(fits_.size()) || !edge_.valid()) return;
@@ -183,7 +189,7 @@ public:
             run([f, e](std::vector<KanLayerKernel*>& ks) {
                 ks[size_t(e.layer)]->snap(e.in, e.out, f);
                 return QString("Edge accepted as %1.").arg(QString::fromStdString(kan::symbolicText(f, "x")));
-            });
+            }, tr("Accept"));
         });
         connect(revert, &QPushButton::clicked, this, [this] {
             const auto e = edge_;
@@ -191,7 +197,7 @@ public:
             run([e](std::vector<KanLayerKernel*>& ks) {
                 ks[size_t(e.layer)]->unsnap(e.in, e.out);
                 return QString("Edge back to its spline.");
-            });
+            }, tr("Numeric"));
         });
         connect(s, &Session::documentReplaced, this, [this] {
             net_->setLayers({});
@@ -208,11 +214,27 @@ public:
 private:
     using Action = std::function<QString(std::vector<KanLayerKernel*>&)>;
 
+    /// The operations on one spline per edge (pruning, grid changes, symbolic fits, the network
+    /// formula) need plain KAN layers: a layer that selects among bases per node (it publishes a
+    /// "choice") has several. False, with a message naming those layers, when the chain has one.
+    bool splineChain(const QString& what) {
+        QStringList selecting;
+        for (NodeId id : chain_) {
+            const Node* n = session_->graph().node(id);
+            if (n && nodeFeeds(*n, {QStringLiteral("choice")})) selecting << QString::fromStdString(n->name);
+        }
+        if (selecting.isEmpty()) return true;
+        status_->setText(tr("%1 needs KAN layers with one spline per edge, but %2 (S-KAN) mixes several bases per "
+                            "node. Select a node of a KanLayer chain to use it.")
+                             .arg(what, selecting.join(", ")));
+        return false;
+    }
+
     /// Runs `fn` on the engine thread with the chain's kernels, then shows its message and the
     /// network formula.
-    void run(Action fn) {
+    void run(Action fn, const QString& what) {
         const auto ids = chain_;
-        if (ids.empty()) return;
+        if (ids.empty() || !splineChain(what)) return;
         QPointer<KanView> self(this);
         session_->runner().post([ids, fn, self](Engine& e) {
             std::vector<KanLayerKernel*> ks;
@@ -235,6 +257,7 @@ private:
     /// (and, for undo, the unpruned) learned state into the rebuilt engine.
     void pruneNodes(float threshold) {
         const auto ids = chain_;
+        if (!ids.empty() && !splineChain(tr("Prune nodes"))) return;
         if (ids.size() < 2) {
             status_->setText(tr("Node pruning needs a chain of at least two KAN layers (it removes hidden nodes)."));
             return;
@@ -297,9 +320,29 @@ private:
                              .arg(join(before), join(after)));
     }
 
+    /// Fixes every node of the chain's S-KAN layers to its leading basis (on the engine thread).
+    void freezeChoices() {
+        const auto ids = chain_;
+        QPointer<KanView> self(this);
+        session_->runner().post([ids, self](Engine& e) {
+            int layers = 0, nodes = 0;
+            for (NodeId id : ids)
+                if (auto* k = dynamic_cast<SKanLayerKernel*>(e.kernel(id))) {
+                    ++layers;
+                    nodes += k->freezeAll();
+                }
+            QMetaObject::invokeMethod(qApp, [self, layers, nodes] {
+                if (!self) return;
+                self->status_->setText(layers == 0 ? tr("No S-KAN layer in this chain: only they select (and freeze) a basis per node.")
+                                                   : tr("Froze %n node(s) to their leading basis.", nullptr, nodes));
+            }, Qt::QueuedConnection);
+        });
+    }
+
     /// Grid extension is an edit of each layer's (live) "grid" parameter: one undo step, the
     /// graph stays in step with the running model, and the engine refits the splines.
     void extendGrid(int g) {
+        if (!splineChain(tr("Extend grid"))) return;
         auto* macro = new QUndoCommand(tr("Extend KAN grid to G = %1").arg(g));
         for (NodeId id : chain_) {
             const Node* n = session_->graph().node(id);
@@ -317,7 +360,7 @@ private:
             double err = 0;
             for (auto* k : ks) err = std::max(err, k->lastGridError());
             return QString("Grid extended to G = %1 (max refit error %2).").arg(g).arg(err, 0, 'g', 3);
-        });
+        }, tr("Extend grid"));
     }
 
     void selectEdge(int l, int i, int o) {
@@ -325,10 +368,14 @@ private:
         net_->setSelectedEdge(edge_);
         candidates_->clear();
         fits_.clear();
-        candidates_->addItem(tr("fitting…"));
         updateDetail();
         if (l < 0 || l >= int(chain_.size())) return;
         const NodeId id = chain_[size_t(l)];
+        if (const Node* n = session_->graph().node(id); n && nodeFeeds(*n, {QStringLiteral("choice")})) {
+            candidates_->addItem(tr("(symbolic fits: KanLayer edges only; this S-KAN edge mixes several bases)"));
+            return;
+        }
+        candidates_->addItem(tr("fitting…"));
         QPointer<KanView> self(this);
         const auto e = edge_;
         session_->runner().post([id, e, self](Engine& eng) {
