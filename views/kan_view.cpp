@@ -1,8 +1,10 @@
-// KAN view: the spline network of the selected chain of KanLayer nodes (pykan-style plot,
+// KAN view: the spline network of the selected chain of nodes that publish a KAN layer ("kan":
+// KanLayer, and SKanLayer whose nodes are coloured by the basis they select) (pykan-style plot,
 // live; crowded layers as their strongest edges), an input-importance map when a layer's inputs
 // are an image, a ranked strip of the most important edges, a detail plot of the clicked edge with its symbolic candidates, and the KAN
-// operations (prune, auto-snap, accept a candidate, grid update/extension, network formula),
-// all run on the engine thread through EngineRunner::post.
+// operations (prune, auto-snap, accept a candidate, grid update/extension, network formula; on
+// KanLayer chains only) and freezing S-KAN choices, all run on the engine thread through
+// EngineRunner::post.
 #include "core/kan/kan_net.h"
 #include "core/kan/kan_node.h"
 #include "core/kan/skan_node.h"

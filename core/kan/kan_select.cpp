@@ -236,15 +236,6 @@ void SelectLayer::loadState(const KernelState& s) {
     const std::string what = "S-KAN layer";
     const Matrix& lg = checkedEntry(s, what, "logits", out(), count());
     const Matrix& sel = checkedEntry(s, what, "select", out() + 1, 1);
-    if (!(sel(0) >= 0) || sel(0) != std::floor(sel(0)))
-        throw std::runtime_error("S-KAN layer state: 'select' has an invalid step count");
-    std::vector<int> frozen(static_cast<size_t>(out()));
-    for (int o = 0; o < out(); ++o) {
-        const float f = sel(o + 1);
-        if (f != std::floor(f) || f < -1 || f >= float(count()))
-            throw std::runtime_error("S-KAN layer state: 'select' names no candidate for output " + std::to_string(o));
-        frozen[size_t(o)] = int(f);
-    }
     // Each candidate loads into a copy first, so a bad entry leaves every candidate as it was.
     std::vector<Layer> layers = layers_;
     for (int c = 0; c < count(); ++c) {
@@ -255,8 +246,25 @@ void SelectLayer::loadState(const KernelState& s) {
         try {
             layers[size_t(c)].loadState(sub);
         } catch (const std::runtime_error& e) {
-            throw std::runtime_error("S-KAN layer state, candidate '" + name(c) + "': " + e.what());
+            // name the entry as the S-KAN state holds it: 'coef' → 'rbf/coef'
+            std::string msg = e.what();
+            for (const auto& entry : layers_[size_t(c)].saveState()) {
+                const std::string inner = "'" + entry.first + "'", outer = "'" + prefix + entry.first + "'";
+                for (size_t at = msg.find(inner); at != std::string::npos; at = msg.find(inner, at + outer.size()))
+                    msg.replace(at, inner.size(), outer);
+            }
+            throw std::runtime_error("S-KAN layer state, candidate '" + name(c) + "': " + msg);
         }
+    }
+    // values after every shape (a wrong-shaped entry is what the message names)
+    if (!(sel(0) >= 0) || sel(0) != std::floor(sel(0)))
+        throw std::runtime_error("S-KAN layer state: 'select' has an invalid step count");
+    std::vector<int> frozen(static_cast<size_t>(out()));
+    for (int o = 0; o < out(); ++o) {
+        const float f = sel(o + 1);
+        if (f != std::floor(f) || f < -1 || f >= float(count()))
+            throw std::runtime_error("S-KAN layer state: 'select' names no candidate for output " + std::to_string(o));
+        frozen[size_t(o)] = int(f);
     }
     logits = lg;
     steps_ = long(sel(0));

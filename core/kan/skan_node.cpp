@@ -37,6 +37,7 @@ std::vector<Shape> SKanLayerKernel::build(const BuildContext& ctx) {
     imageWidth_ = image ? sh.width : 0;
     imageHeight_ = image ? sh.height : 0;
     trainSteps_ = 0;
+    advancedAt_ = ~std::uint64_t(0);
     ++revision_;
     return {Shape::tensor(c.layer.out)};
 }
@@ -62,7 +63,10 @@ void SKanLayerKernel::forward(const StepContext& ctx, std::span<const Value* con
     if (train) {
         ++trainSteps_;
         recent_.add(x);
-        if (ctx.learning && layer_.advance() > 0) ++revision_;
+        if (ctx.learning && ctx.step != advancedAt_) {
+            advancedAt_ = ctx.step;
+            if (layer_.advance() > 0) ++revision_;
+        }
     }
     layer_.forward(x, out[0].tensor, train);
     thumb_.record(ctx.phase, out[0].tensor, 32);

@@ -40,6 +40,9 @@ private:
     kan::ScoreCache scores_;
     ActivationThumbnail thumb_;
     std::uint64_t revision_ = 0, trainSteps_ = 0;
+    /// The engine step the selection last advanced at: a line search evaluating one step several
+    /// times (L-BFGS) anneals and freezes once.
+    std::uint64_t advancedAt_ = ~std::uint64_t(0);
     int imageWidth_ = 0, imageHeight_ = 0;
 };
 

@@ -3,6 +3,7 @@
 // temperature schedule, freezing, cost, state round trip, build errors, and convergence to the
 // planted basis on targets that one candidate represents exactly.
 #include "core/kan/kan_optim.h"
+#include "core/kan/kan_publish.h"
 #include "core/kan/kan_select.h"
 #include "core/kan/skan_node.h"
 #include "kernel_harness.h"
@@ -22,6 +23,8 @@ private slots:
     void frozenNodeGradients();
     void entropyGradient();
     void temperatureAnneals();
+    void edgeValuesMatchLayerEdge_data();
+    void edgeValuesMatchLayerEdge();
     void freezeFixesChoice();
     void stateRoundTrip();
     void loadStateRejectsWrongShape();
@@ -148,6 +151,34 @@ void TstSKan::temperatureAnneals() {
     QCOMPARE(L.steps(), 130L);
 }
 
+void TstSKan::edgeValuesMatchLayerEdge_data() {
+    QTest::addColumn<QString>("basis");
+    for (const auto& n : basisNames()) QTest::newRow(n.c_str()) << QString::fromStdString(n);
+}
+
+void TstSKan::edgeValuesMatchLayerEdge() {
+    // The batched edge evaluation the views get (curves, S-KAN scores) is Layer::edge exactly,
+    // for every basis there is.
+    QFETCH(QString, basis);
+    Rng rng(7);
+    LayerConfig c;
+    c.in = 2;
+    c.out = 3;
+    c.noiseScale = 3.f;
+    c.basis = basisFromName(basis.toStdString());
+    Layer L(c, rng);
+    L.mask(1, 0) = 0.f;
+    Eigen::RowVectorXf xs(9);
+    for (int p = 0; p < 9; ++p) xs(p) = -1.3f + 0.31f * float(p);
+    for (int i = 0; i < 2; ++i) {
+        const Matrix v = layerEdgeValues(L, i, xs);
+        for (int o = 0; o < 3; ++o)
+            for (int p = 0; p < 9; ++p)
+                QVERIFY2(std::abs(v(o, p) - L.edge(i, o, xs(p))) < 1e-5f,
+                         qPrintable(QString("edge (%1,%2) at %3: %4 vs %5").arg(i).arg(o).arg(xs(p)).arg(v(o, p)).arg(L.edge(i, o, xs(p)))));
+    }
+}
+
 void TstSKan::freezeFixesChoice() {
     KernelRig rig("SKanLayer", {{"width", std::int64_t(3)}, {"freeze_threshold", 0.9}, {"anneal_steps", std::int64_t(0)},
                                 {"temperature_min", 1.0}},
@@ -194,7 +225,11 @@ void TstSKan::stateRoundTrip() {
     KernelRig a("SKanLayer", {{"width", std::int64_t(2)}, {"anneal_steps", std::int64_t(40)}}, {Shape::tensor(2)});
     auto& A = skan(a)->layer();
     a.inputs = {tensorValue(randomMatrix(2, 32, 4, 1.f))};
-    for (int s = 0; s < 7; ++s) a.forward();
+    for (int s = 0; s < 7; ++s) {
+        a.step = std::uint64_t(s);
+        a.forward();
+        a.forward();  // a second evaluation of the same step (a line search) does not anneal again
+    }
     A.logits = randomMatrix(2, 4, 6, 2.f);
     A.candidate(1).coef(0, 2) = 0.75f;
     A.logits(1, 0) = 9.f;
