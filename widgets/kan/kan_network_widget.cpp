@@ -374,8 +374,13 @@ void KanNetworkWidget::drawChoices(QPainter& p) const {
     for (size_t k = 0; k <= names.size(); ++k) {
         const QPointF dot(r.left() + 12, r.top() + 3 + row * (double(k) + 0.5));
         const bool frozenRow = k == names.size();
-        p.setBrush(frozenRow ? QColor(255, 255, 255) : candidateColor(names[k]));
-        p.setPen(frozenRow ? QPen(QColor(20, 20, 20), 2.5) : QPen(candidateColor(frozenRow ? "" : names[k]).darker(130), 1.0));
+        if (frozenRow) {  // the ring frozen nodes carry
+            p.setBrush(QColor(255, 255, 255));
+            p.setPen(QPen(QColor(20, 20, 20), 2.5));
+        } else {
+            p.setBrush(candidateColor(names[k]));
+            p.setPen(QPen(candidateColor(names[k]).darker(130), 1.0));
+        }
         p.drawEllipse(dot, 5, 5);
         p.setPen(QColor(40, 40, 40));
         const QString text = frozenRow ? tr("frozen") : QString::fromStdString(names[k]);
