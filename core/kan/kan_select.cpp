@@ -47,20 +47,55 @@ std::vector<BasisKind> parseCandidates(const std::vector<std::string>& names) {
     return kinds;
 }
 
-SelectLayer::SelectLayer(const SelectConfig& cfg, Rng& rng) : cfg_(cfg) {
-    const auto kinds = parseCandidates(cfg.candidates);
+SelectLayer::SelectLayer(const SelectConfig& cfg, Rng& rng) : cfg_(cfg), kinds_(parseCandidates(cfg.candidates)) {
     if (!(cfg.t0 > 0) || !(cfg.tMin > 0)) throw std::invalid_argument("S-KAN temperatures must be positive");
-    for (BasisKind k : kinds) {
-        LayerConfig lc = cfg.layer;
-        lc.basis = k;
-        layers_.emplace_back(lc, rng);
-    }
-    const int C = count(), out = cfg.layer.out;
+    const int C = int(kinds_.size()), out = cfg.layer.out;
+    for (int c = 0; c < C; ++c) layers_.emplace_back(candidateConfig(c, out), rng);
     logits = Matrix::Zero(out, C);
     gLogits = Matrix::Zero(out, C);
     frozen_.assign(size_t(out), -1);
+    rows_ = rowsFor(frozen_);
     ys_.resize(size_t(C));
     T_ = temperature();
+}
+
+LayerConfig SelectLayer::candidateConfig(int c, int rows) const {
+    LayerConfig lc = cfg_.layer;
+    lc.basis = kinds_[size_t(c)];
+    lc.out = rows;
+    return lc;
+}
+
+std::vector<std::vector<int>> SelectLayer::rowsFor(const std::vector<int>& frozen) const {
+    std::vector<std::vector<int>> rows(kinds_.size());
+    for (size_t c = 0; c < kinds_.size(); ++c)
+        for (int o = 0; o < int(frozen.size()); ++o)
+            if (frozen[size_t(o)] < 0 || frozen[size_t(o)] == int(c)) rows[c].push_back(o);
+    return rows;
+}
+
+void SelectLayer::compact() {
+    std::vector<int> allInputs(static_cast<size_t>(in()));
+    for (int i = 0; i < in(); ++i) allInputs[size_t(i)] = i;
+    const auto rows = rowsFor(frozen_);
+    for (int c = 0; c < count(); ++c) {
+        if (rows[size_t(c)] == rows_[size_t(c)]) continue;
+        std::vector<int> keep;  // positions in the current rows of the outputs still served
+        for (int o : rows[size_t(c)])
+            keep.push_back(int(std::find(rows_[size_t(c)].begin(), rows_[size_t(c)].end(), o) - rows_[size_t(c)].begin()));
+        // move-assigned into the same object: the optimiser's pointers to its tensors stay valid
+        // (and it restarts their moments, the shapes having changed)
+        layers_[size_t(c)] = keep.empty() ? Layer() : layers_[size_t(c)].subset(allInputs, keep);
+        if (!keep.empty()) layers_[size_t(c)].zeroGrad();
+        ys_[size_t(c)].resize(0, 0);
+    }
+    rows_ = rows;
+}
+
+const Layer& SelectLayer::anyUsed() const {
+    for (int c = 0; c < count(); ++c)
+        if (used(c)) return layers_[size_t(c)];
+    throw std::logic_error("S-KAN layer without a candidate in use");
 }
 
 std::vector<Parameter> SelectLayer::parameters() {
@@ -130,13 +165,8 @@ int SelectLayer::freeze(float threshold) {
             frozen_[size_t(o)] = ch[size_t(o)];
             ++n;
         }
+    if (n) compact();
     return n;
-}
-
-bool SelectLayer::used(int c) const {
-    for (int f : frozen_)
-        if (f < 0 || f == c) return true;
-    return false;
 }
 
 void SelectLayer::forward(const Matrix& x, Matrix& y, bool train) {
@@ -150,7 +180,8 @@ void SelectLayer::forward(const Matrix& x, Matrix& y, bool train) {
             continue;
         }
         layers_[size_t(c)].forward(x, yc, train);
-        y.noalias() += p_.col(c).asDiagonal() * yc;
+        const auto& rows = rows_[size_t(c)];
+        for (size_t r = 0; r < rows.size(); ++r) y.row(rows[r]) += p_(rows[r], c) * yc.row(Eigen::Index(r));
     }
 }
 
@@ -163,8 +194,13 @@ void SelectLayer::backward(const Matrix& gy, Matrix* gx) {
         const Matrix& yc = ys_[size_t(c)];
         if (yc.size() == 0) continue;
         if (yc.cols() != gy.cols()) throw std::logic_error("S-KAN backward: gradient shape does not match the last forward");
-        G.col(c) = gy.cwiseProduct(yc).rowwise().sum();
-        gyc_.noalias() = p_.col(c).asDiagonal() * gy;
+        const auto& rows = rows_[size_t(c)];
+        gyc_.resize(yc.rows(), gy.cols());
+        for (size_t r = 0; r < rows.size(); ++r) {
+            const int o = rows[r];
+            G(o, c) = gy.row(o).dot(yc.row(Eigen::Index(r)));
+            gyc_.row(Eigen::Index(r)) = p_(o, c) * gy.row(o);
+        }
         layers_[size_t(c)].backward(gyc_, gx ? &gxc_ : nullptr);
         if (gx) *gx += gxc_;
     }
@@ -191,8 +227,12 @@ void SelectLayer::backward(const Matrix& gy, Matrix* gx) {
 Matrix SelectLayer::edgeValues(int i, const Eigen::RowVectorXf& xs) const {
     const Matrix p = probabilities();
     Matrix v = Matrix::Zero(out(), xs.size());
-    for (int c = 0; c < count(); ++c)
-        if (used(c)) v.noalias() += p.col(c).asDiagonal() * layerEdgeValues(layers_[size_t(c)], i, xs);
+    for (int c = 0; c < count(); ++c) {
+        if (!used(c)) continue;
+        const Matrix vc = layerEdgeValues(layers_[size_t(c)], i, xs);
+        const auto& rows = rows_[size_t(c)];
+        for (size_t r = 0; r < rows.size(); ++r) v.row(rows[r]) += p(rows[r], c) * vc.row(Eigen::Index(r));
+    }
     return v;
 }
 
@@ -206,17 +246,16 @@ Matrix SelectLayer::edgeScores(const Matrix& x) const {
 NodeCost SelectLayer::cost() const {
     NodeCost total;
     total.counted = true;
-    const double O = out();
-    int used = 0;
+    double rows = 0;  // candidate rows evaluated: one mixing term each
     for (int c = 0; c < count(); ++c) {
-        if (!this->used(c)) continue;
-        ++used;
+        if (!used(c)) continue;
+        rows += double(rows_[size_t(c)].size());
         total += layers_[size_t(c)].cost();
     }
-    total.params += O * count();       // logits
-    total.forwardMacs += O * used;     // Σ_c p_oc y_c,o
-    total.trainMacs += O * used + 3 * O * used;  // forward mix, then gy·p per candidate, dL/dp, logits
-    total.cacheBytes += double(sizeof(float)) * O * used;  // the candidates' outputs
+    total.params += double(out()) * count();  // logits
+    total.forwardMacs += rows;                 // Σ_c p_oc y_c,o
+    total.trainMacs += rows + 3 * rows;        // forward mix, then gy·p, dL/dp and the logits per row
+    total.cacheBytes += double(sizeof(float)) * rows;  // the candidates' outputs
     return total;
 }
 
@@ -228,7 +267,8 @@ KernelState SelectLayer::saveState() const {
     for (int o = 0; o < out(); ++o) sel(o + 1) = float(frozen_[size_t(o)]);
     s["select"] = sel;
     for (int c = 0; c < count(); ++c)
-        for (auto& [k, m] : layers_[size_t(c)].saveState()) s[name(c) + "/" + k] = m;
+        if (used(c))
+            for (auto& [k, m] : layers_[size_t(c)].saveState()) s[name(c) + "/" + k] = m;
     return s;
 }
 
@@ -236,9 +276,25 @@ void SelectLayer::loadState(const KernelState& s) {
     const std::string what = "S-KAN layer";
     const Matrix& lg = checkedEntry(s, what, "logits", out(), count());
     const Matrix& sel = checkedEntry(s, what, "select", out() + 1, 1);
+    // The frozen choices say which rows each candidate holds; invalid ones are reported after
+    // every entry's shape was checked (the wrong-shaped entry is what a message names first).
+    std::vector<int> frozen(static_cast<size_t>(out()), -1);
+    std::string valueError;
+    if (!(sel(0) >= 0) || sel(0) != std::floor(sel(0))) valueError = "S-KAN layer state: 'select' has an invalid step count";
+    for (int o = 0; o < out(); ++o) {
+        const float f = sel(o + 1);
+        if (f == std::floor(f) && f >= -1 && f < float(count())) frozen[size_t(o)] = int(f);
+        else if (valueError.empty())
+            valueError = "S-KAN layer state: 'select' names no candidate for output " + std::to_string(o);
+    }
+    const auto rows = rowsFor(frozen);
     // Each candidate loads into a copy first, so a bad entry leaves every candidate as it was.
-    std::vector<Layer> layers = layers_;
+    std::vector<Layer> layers(layers_.size());
+    Rng unused(0);  // shapes only: loadState overwrites every value
     for (int c = 0; c < count(); ++c) {
+        const int n = int(rows[size_t(c)].size());
+        if (n == 0) continue;
+        layers[size_t(c)] = used(c) && layers_[size_t(c)].out() == n ? layers_[size_t(c)] : Layer(candidateConfig(c, n), unused);
         KernelState sub;
         const std::string prefix = name(c) + "/";
         for (auto it = s.lower_bound(prefix); it != s.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
@@ -248,7 +304,7 @@ void SelectLayer::loadState(const KernelState& s) {
         } catch (const std::runtime_error& e) {
             // name the entry as the S-KAN state holds it: 'coef' → 'rbf/coef'
             std::string msg = e.what();
-            for (const auto& entry : layers_[size_t(c)].saveState()) {
+            for (const auto& entry : layers[size_t(c)].saveState()) {
                 const std::string inner = "'" + entry.first + "'", outer = "'" + prefix + entry.first + "'";
                 for (size_t at = msg.find(inner); at != std::string::npos; at = msg.find(inner, at + outer.size()))
                     msg.replace(at, inner.size(), outer);
@@ -256,26 +312,17 @@ void SelectLayer::loadState(const KernelState& s) {
             throw std::runtime_error("S-KAN layer state, candidate '" + name(c) + "': " + msg);
         }
     }
-    // values after every shape (a wrong-shaped entry is what the message names)
-    if (!(sel(0) >= 0) || sel(0) != std::floor(sel(0)))
-        throw std::runtime_error("S-KAN layer state: 'select' has an invalid step count");
-    std::vector<int> frozen(static_cast<size_t>(out()));
-    for (int o = 0; o < out(); ++o) {
-        const float f = sel(o + 1);
-        if (f != std::floor(f) || f < -1 || f >= float(count()))
-            throw std::runtime_error("S-KAN layer state: 'select' names no candidate for output " + std::to_string(o));
-        frozen[size_t(o)] = int(f);
-    }
+    if (!valueError.empty()) throw std::runtime_error(valueError);
     logits = lg;
     steps_ = long(sel(0));
     frozen_ = std::move(frozen);
+    rows_ = rows;
     T_ = temperature();
     for (int c = 0; c < count(); ++c) {
-        // keep the Matrix objects (the optimiser holds pointers to them), adopt the values
-        Layer& L = layers_[size_t(c)];
-        const bool regrid = L.coef.cols() != layers[size_t(c)].coef.cols();
-        L = std::move(layers[size_t(c)]);
-        if (regrid) L.zeroGrad();
+        // move-assigned into the same objects: the optimiser holds pointers to their tensors
+        layers_[size_t(c)] = std::move(layers[size_t(c)]);
+        if (used(c)) layers_[size_t(c)].zeroGrad();
+        ys_[size_t(c)].resize(0, 0);
     }
     gLogits.setZero(logits.rows(), logits.cols());
 }

@@ -12,8 +12,9 @@
 // from T0 to T_min over `annealSteps` training steps. An optional entropy penalty
 // λ·Σ_o H(p_o) pushes each node toward one choice. A node is frozen to its argmax candidate once
 // its largest p exceeds the freeze threshold (or on demand): its p becomes one-hot, its logits get
-// no gradient, the other candidates' rows for it get none either, and a candidate no output uses
-// any more is not evaluated at all. The mixed edge of the layer is
+// no gradient, and the other candidates drop their row for it (Layer::subset), so they neither
+// compute nor count it; a candidate no output uses any more is empty and skipped. Candidate c
+// thus holds the rows rows(c) (the outputs not frozen to another candidate). The mixed edge is
 // φ_oi(x) = Σ_c p_oc φ^c_oi(x) (each candidate's bias is mixed into the outputs the same way).
 #pragma once
 
@@ -55,8 +56,13 @@ public:
     int out() const { return cfg_.layer.out; }
     int count() const { return int(layers_.size()); }  ///< candidates C
     const std::string& name(int c) const { return cfg_.candidates[size_t(c)]; }
+    /// Candidate c's layer: one output row per entry of rows(c) (empty when rows(c) is).
     Layer& candidate(int c) { return layers_[size_t(c)]; }
     const Layer& candidate(int c) const { return layers_[size_t(c)]; }
+    /// The outputs candidate c serves, in its row order.
+    const std::vector<int>& rows(int c) const { return rows_[size_t(c)]; }
+    /// A candidate in use (every candidate shares the same grid points).
+    const Layer& anyUsed() const;
 
     Matrix logits, gLogits;  ///< out x C
 
@@ -80,7 +86,7 @@ public:
     int freeze(float threshold);
     int freezeAll() { return freeze(-1.f); }
     /// Whether candidate c contributes to any output (else it is skipped).
-    bool used(int c) const;
+    bool used(int c) const { return !rows_[size_t(c)].empty(); }
 
     void forward(const Matrix& x, Matrix& y, bool train = true);
     /// Accumulates all gradients (candidates, logits, entropy penalty) from gy; writes dL/dx
@@ -94,24 +100,34 @@ public:
     /// Attribution of the mixed edges: std of φ_oi over the samples x (in x n), out x in.
     Matrix edgeScores(const Matrix& x) const;
 
-    /// Sum over the candidates that are evaluated (see used()) plus the mixing.
+    /// Sum over the candidates of their layers as compacted (a frozen node counts its chosen
+    /// candidate only) plus the logits and the mixing.
     NodeCost cost() const;
 
-    /// "logits", "select" (steps, frozen choice per output), "<candidate>/<entry>" per candidate.
+    /// "logits", "select" (steps, frozen choice per output), "<candidate>/<entry>" per candidate in
+    /// use (its rows follow from the frozen choices).
     KernelState saveState() const;
     /// Strong guarantee; throws std::runtime_error naming the entry.
     void loadState(const KernelState& s);
 
 private:
+    /// The rows each candidate serves under `frozen`.
+    std::vector<std::vector<int>> rowsFor(const std::vector<int>& frozen) const;
+    /// Drops the rows of newly frozen nodes from the other candidates.
+    void compact();
+    LayerConfig candidateConfig(int c, int rows) const;
+
     SelectConfig cfg_;
+    std::vector<BasisKind> kinds_;
     std::vector<Layer> layers_;
+    std::vector<std::vector<int>> rows_;
     std::vector<int> frozen_;
     long steps_ = 0;
     double lastPenalty_ = 0;
     // caches of the last forward
     Matrix p_;
     std::vector<Matrix> ys_;
-    Matrix gyc_, gxc_;
+    Matrix gyc_, gxc_, yc_;
     float T_ = 1.f;
 };
 

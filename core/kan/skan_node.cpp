@@ -113,7 +113,7 @@ void SKanLayerKernel::observe(Observables& obs) const {
     s->frozen.resize(size_t(out));
     for (int o = 0; o < out; ++o) s->frozen[size_t(o)] = layer_.frozen()[size_t(o)] >= 0;
     // Every candidate shares the grid: its points are the knots drawn under the mixed edges.
-    const auto& basis = layer_.candidate(0).basis();
+    const auto& basis = layer_.anyUsed().basis();
     s->knots.resize(size_t(in));
     std::vector<float> gridLo(static_cast<size_t>(in)), gridHi(static_cast<size_t>(in));
     for (int i = 0; i < in; ++i) {
