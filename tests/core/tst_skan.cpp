@@ -217,6 +217,16 @@ void TstSKan::freezeFixesChoice() {
     rig.forward();
     rig.backward({randomMatrix(3, 8, 2, 1.f)});
     QVERIFY(L.candidate(3).gCoef.cwiseAbs().maxCoeff() > 0.f);
+    // a state without the unused candidate loads into a fresh layer and gives the same outputs
+    const KernelState saved = rig.kernel->saveState();
+    QVERIFY(!saved.count("chebyshev/coef") && saved.count("relu/coef"));
+    KernelRig b("SKanLayer", {{"width", std::int64_t(3)}}, {Shape::tensor(2)}, 77);
+    b.kernel->loadState(saved);
+    QVERIFY(!skan(b)->layer().used(2));
+    b.inputs = rig.inputs;
+    b.forward(Phase::Test);
+    rig.forward(Phase::Test);
+    QVERIFY((b.outputs[0].tensor - rig.outputs[0].tensor).cwiseAbs().maxCoeff() < 1e-6f);
     // the observables report the choices
     Observables obs;
     k->observe(obs);
