@@ -1,10 +1,13 @@
-// KAN view: the spline network of the selected chain of KanLayer nodes (pykan-style plot,
+// KAN view: the spline network of the selected chain of nodes that publish a KAN layer ("kan":
+// KanLayer, and SKanLayer whose nodes are coloured by the basis they select) (pykan-style plot,
 // live; crowded layers as their strongest edges), an input-importance map when a layer's inputs
 // are an image, a ranked strip of the most important edges, a detail plot of the clicked edge with its symbolic candidates, and the KAN
-// operations (prune, auto-snap, accept a candidate, grid update/extension, network formula),
-// all run on the engine thread through EngineRunner::post.
+// operations (prune, auto-snap, accept a candidate, grid update/extension, network formula; on
+// KanLayer chains only) and freezing S-KAN choices, all run on the engine thread through
+// EngineRunner::post.
 #include "core/kan/kan_net.h"
 #include "core/kan/kan_node.h"
+#include "core/kan/skan_node.h"
 #include "document/graph_commands.h"
 #include "document/session.h"
 #include "views/kan_model_edits.h"
@@ -32,7 +35,7 @@ namespace ganglion {
 
 namespace {
 
-/// KanLayer node ids in feed order: the chain containing `prefer`, else the first chain found.
+/// Ids of the nodes that publish a KAN layer ("kan"), in feed order: the chain containing `prefer`, else the first chain found.
 std::vector<NodeId> kanChain(const Graph& g, NodeId prefer) {
     auto isKan = [&](NodeId id) {
         const Node* n = g.node(id);
@@ -50,7 +53,7 @@ std::vector<NodeId> kanChain(const Graph& g, NodeId prefer) {
     };
     std::vector<std::vector<NodeId>> chains;
     for (const Node& n : g.nodes()) {
-        if (n.type != "KanLayer" || pred(n.id)) continue;
+        if (!isKan(n.id) || pred(n.id)) continue;
         std::vector<NodeId> c;
         for (NodeId id = n.id; id && c.size() < 64; id = succ(id)) c.push_back(id);
         chains.push_back(std::move(c));
@@ -103,12 +106,14 @@ public:
         auto* discover = new QPushButton(tr("Discover formula"), this);
         discover->setToolTip(tr("pykan's workflow in one step: prune nodes and edges, retrain, snap every edge, refine "
                                 "the constants and simplify (needs a formula data set); undoable"));
+        auto* freeze = new QPushButton(tr("Freeze choices"), this);
+        freeze->setToolTip(tr("S-KAN layers: fix every node to the basis it currently leads with"));
         // two rows, so the dock stays usable at a third of the window's width
         for (QWidget* w : std::initializer_list<QWidget*>{prune, pruneNodes, pruneTh_, snap, r2_}) bar->addWidget(w);
         bar->addStretch(1);
         lay->addLayout(bar);
         auto* bar2 = new QHBoxLayout;
-        for (QWidget* w : std::initializer_list<QWidget*>{upd, ext, grid_, formula, discover}) bar2->addWidget(w);
+        for (QWidget* w : std::initializer_list<QWidget*>{upd, ext, grid_, formula, discover, freeze}) bar2->addWidget(w);
         bar2->addStretch(1);
         lay->addLayout(bar2);
 
@@ -155,22 +160,27 @@ public:
 
         connect(net_, &KanNetworkWidget::edgeClicked, this, [this](int l, int i, int o) { selectEdge(l, i, o); });
         connect(strip_, &KanEdgeStrip::edgeClicked, this, [this](int l, int i, int o) { selectEdge(l, i, o); });
-        connect(prune, &QPushButton::clicked, this, [this] { edit(pruneEdgesEdit(float(pruneTh_->value()))); });
-        connect(pruneNodes, &QPushButton::clicked, this, [this] { edit(pruneNodesEdit(float(pruneTh_->value()))); });
-        connect(snap, &QPushButton::clicked, this, [this] { edit(autoSnapEdit(r2_->value())); });
+        connect(prune, &QPushButton::clicked, this, [this] { edit(pruneEdgesEdit(float(pruneTh_->value())), tr("Prune")); });
+        connect(pruneNodes, &QPushButton::clicked, this,
+                [this] { edit(pruneNodesEdit(float(pruneTh_->value())), tr("Prune nodes")); });
+        connect(snap, &QPushButton::clicked, this, [this] { edit(autoSnapEdit(r2_->value()), tr("Auto-snap")); });
         connect(discover, &QPushButton::clicked, this, [this] {
+            if (!splineChain(tr("Discover formula"))) return;
             status_->setText(tr("Discovering the formula (prune, retrain, snap, refine)…"));
-            edit(discoverEdit());
+            edit(discoverEdit(), tr("Discover formula"));
         });
         connect(upd, &QPushButton::clicked, this, [this] {
             run([](std::vector<KanLayerKernel*>& ks) {
                 double err = 0;
                 for (auto* k : ks) err = std::max(err, k->updateGrid());
                 return QString("Grid refitted to the data (max change %1).").arg(err, 0, 'g', 3);
-            });
+            }, tr("Update grid"));
         });
         connect(ext, &QPushButton::clicked, this, [this] { extendGrid(grid_->value()); });
-        connect(formula, &QPushButton::clicked, this, [this] { run([](std::vector<KanLayerKernel*>&) { return QString(); }); });
+        connect(formula, &QPushButton::clicked, this, [this] {
+            run([](std::vector<KanLayerKernel*>&) { return QString(); }, tr("Formula"));
+        });
+        connect(freeze, &QPushButton::clicked, this, [this] { freezeChoices(); });
         connect(accept, &QPushButton::clicked, this, [this] {
             const int row = candidates_->currentRow();
             if (row < 0 || row >= int(fits_.size()) || !edge_.valid()) return;
@@ -179,7 +189,7 @@ public:
             run([f, e](std::vector<KanLayerKernel*>& ks) {
                 ks[size_t(e.layer)]->snap(e.in, e.out, f);
                 return QString("Edge accepted as %1.").arg(QString::fromStdString(kan::symbolicText(f, "x")));
-            });
+            }, tr("Accept"));
         });
         connect(revert, &QPushButton::clicked, this, [this] {
             const auto e = edge_;
@@ -187,7 +197,7 @@ public:
             run([e](std::vector<KanLayerKernel*>& ks) {
                 ks[size_t(e.layer)]->unsnap(e.in, e.out);
                 return QString("Edge back to its spline.");
-            });
+            }, tr("Numeric"));
         });
         connect(s, &Session::documentReplaced, this, [this] {
             net_->setLayers({});
@@ -204,11 +214,27 @@ public:
 private:
     using Action = std::function<QString(std::vector<KanLayerKernel*>&)>;
 
+    /// The operations on one spline per edge (pruning, grid changes, symbolic fits, the network
+    /// formula) need plain KAN layers: a layer that selects among bases per node (it publishes a
+    /// "choice") has several. False, with a message naming those layers, when the chain has one.
+    bool splineChain(const QString& what) {
+        QStringList selecting;
+        for (NodeId id : chain_) {
+            const Node* n = session_->graph().node(id);
+            if (n && nodeFeeds(*n, {QStringLiteral("choice")})) selecting << QString::fromStdString(n->name);
+        }
+        if (selecting.isEmpty()) return true;
+        status_->setText(tr("%1 needs KAN layers with one spline per edge, but %2 (S-KAN) mixes several bases per "
+                            "node. Select a node of a KanLayer chain to use it.")
+                             .arg(what, selecting.join(", ")));
+        return false;
+    }
+
     /// Runs `fn` on the engine thread with the chain's kernels, then shows its message and the
     /// network formula.
-    void run(Action fn) {
+    void run(Action fn, const QString& what) {
         const auto ids = chain_;
-        if (ids.empty()) return;
+        if (ids.empty() || !splineChain(what)) return;
         QPointer<KanView> self(this);
         session_->runner().post([ids, fn, self](Engine& e) {
             std::vector<KanLayerKernel*> ks;
@@ -227,16 +253,37 @@ private:
     }
 
     /// An undoable edit of the chain (kan_model_edits.h); its message goes to the status line.
-    void edit(KanEdit e) {
+    void edit(KanEdit e, const QString& what) {
+        if (chain_.empty() || !splineChain(what)) return;
         QPointer<KanView> self(this);
         postKanEdit(session_, chain_, std::move(e), this, [self](const QString& msg) {
             if (self && !msg.isEmpty()) self->status_->setText(msg);
         });
     }
 
+    /// Fixes every node of the chain's S-KAN layers to its leading basis (on the engine thread).
+    void freezeChoices() {
+        const auto ids = chain_;
+        QPointer<KanView> self(this);
+        session_->runner().post([ids, self](Engine& e) {
+            int layers = 0, nodes = 0;
+            for (NodeId id : ids)
+                if (auto* k = dynamic_cast<SKanLayerKernel*>(e.kernel(id))) {
+                    ++layers;
+                    nodes += k->freezeAll();
+                }
+            QMetaObject::invokeMethod(qApp, [self, layers, nodes] {
+                if (!self) return;
+                self->status_->setText(layers == 0 ? tr("No S-KAN layer in this chain: only they select (and freeze) a basis per node.")
+                                                   : tr("Froze %n node(s) to their leading basis.", nullptr, nodes));
+            }, Qt::QueuedConnection);
+        });
+    }
+
     /// Grid extension is an edit of each layer's (live) "grid" parameter: one undo step, the
     /// graph stays in step with the running model, and the engine refits the splines.
     void extendGrid(int g) {
+        if (!splineChain(tr("Extend grid"))) return;
         auto* macro = new QUndoCommand(tr("Extend KAN grid to G = %1").arg(g));
         for (NodeId id : chain_) {
             const Node* n = session_->graph().node(id);
@@ -254,7 +301,7 @@ private:
             double err = 0;
             for (auto* k : ks) err = std::max(err, k->lastGridError());
             return QString("Grid extended to G = %1 (max refit error %2).").arg(g).arg(err, 0, 'g', 3);
-        });
+        }, tr("Extend grid"));
     }
 
     void selectEdge(int l, int i, int o) {
@@ -262,10 +309,14 @@ private:
         net_->setSelectedEdge(edge_);
         candidates_->clear();
         fits_.clear();
-        candidates_->addItem(tr("fitting…"));
         updateDetail();
         if (l < 0 || l >= int(chain_.size())) return;
         const NodeId id = chain_[size_t(l)];
+        if (const Node* n = session_->graph().node(id); n && nodeFeeds(*n, {QStringLiteral("choice")})) {
+            candidates_->addItem(tr("(symbolic fits: KanLayer edges only; this S-KAN edge mixes several bases)"));
+            return;
+        }
+        candidates_->addItem(tr("fitting…"));
         QPointer<KanView> self(this);
         const auto e = edge_;
         session_->runner().post([id, e, self](Engine& eng) {

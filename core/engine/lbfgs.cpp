@@ -131,6 +131,15 @@ double Lbfgs::step(const std::function<double()>& closure) {
     Vec x = flatParams();
     Vec g;
     double f = evalAt(closure, x, g);
+    // A kernel may resize its tensors between steps or in the first evaluation of a step (KAN
+    // grid extension, an S-KAN node frozen to one basis): the curvature history then belongs to
+    // other shapes, and when the first evaluation resized them, so does this step's point x.
+    if (g.size() != x.size() || (started_ && gPrev_.size() != g.size())) {
+        s_.clear();
+        y_.clear();
+        started_ = false;
+        if (g.size() != x.size()) return f;  // the next step starts from the new shapes
+    }
     if (!std::isfinite(f) || g.lpNorm<Eigen::Infinity>() <= cfg_.tolGrad) return f;
     for (int it = 0; it < cfg_.maxIter; ++it) {
         if (started_) {  // curvature pair from the last line search

@@ -1,22 +1,12 @@
 #include "core/kan/kan_node.h"
 
-#include "core/kan/kan_samples.h"
+#include "core/kan/kan_publish.h"
 
 #include <algorithm>
 #include <cmath>
 #include <memory>
 
 namespace ganglion {
-
-namespace {
-constexpr int kRecent = 512;      // remembered training inputs
-constexpr int kCurvePoints = 64;  // samples per edge curve
-constexpr int kHistBins = 24;
-constexpr int kMaxCurveEdges = 1024;
-constexpr int kMaxScoreEdges = 4096;
-constexpr int kWideScoreSamples = 128;  // recent inputs a wide layer's scores are computed on
-constexpr std::uint64_t kScoreEvery = 20;  // training steps a wide layer's scores are reused for
-}  // namespace
 
 std::vector<Shape> KanLayerKernel::build(const BuildContext& ctx) {
     const auto& p = ctx.params;
@@ -41,13 +31,12 @@ std::vector<Shape> KanLayerKernel::build(const BuildContext& ctx) {
     } catch (const std::exception& e) {
         throw BuildError("", e.what());
     }
-    recent_.resize(in, 0);
-    recentCursor_ = 0;
+    recent_.reset(in);
     const Shape& sh = ctx.inputs[0];
     const bool image = sh.width > 0 && sh.height > 0 && sh.width * sh.height == in;
     imageWidth_ = image ? sh.width : 0;
     imageHeight_ = image ? sh.height : 0;
-    scores_.resize(0, 0);
+    scores_.reset();
     trainSteps_ = 0;
     setParams(p);
     ++revision_;
@@ -67,25 +56,12 @@ void KanLayerKernel::setParams(const ParamSet& p) {
     snapR2_ = p.getFloat("snap_r2");
 }
 
-void KanLayerKernel::remember(const Matrix& x) {
-    if (recent_.cols() < kRecent) {
-        const Eigen::Index take = std::min<Eigen::Index>(x.cols(), kRecent - recent_.cols());
-        recent_.conservativeResize(x.rows(), recent_.cols() + take);
-        recent_.rightCols(take) = x.leftCols(take);
-        return;
-    }
-    for (Eigen::Index b = 0; b < std::min<Eigen::Index>(x.cols(), kRecent); ++b) {
-        recent_.col(recentCursor_) = x.col(b);
-        recentCursor_ = (recentCursor_ + 1) % kRecent;
-    }
-}
-
 void KanLayerKernel::forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) {
     const Matrix& x = in[0]->tensor;
     const bool train = ctx.phase == Phase::Train;
     if (train) {
         ++trainSteps_;
-        remember(x);
+        recent_.add(x);
         // pykan fit(update_grid=True): refit the grid to the data every few steps early on.
         if (gridEvery_ > 0 && ctx.step > 0 && ctx.step <= std::uint64_t(gridUntil_) &&
             ctx.step % std::uint64_t(gridEvery_) == 0 && x.cols() > 1) {
@@ -105,28 +81,28 @@ void KanLayerKernel::backward(const StepContext&, std::span<const Value* const>,
 }
 
 int KanLayerKernel::prune(float threshold) {
-    if (recent_.cols() < 2) return 0;
+    if (recent_.matrix().cols() < 2) return 0;
     ++revision_;
-    return layer_.pruneEdges(recent_, threshold < 0 ? pruneThreshold_ : threshold);
+    return layer_.pruneEdges(recent_.matrix(), threshold < 0 ? pruneThreshold_ : threshold);
 }
 
 double KanLayerKernel::updateGrid() {
-    if (recent_.cols() < 2) return 0;
+    if (recent_.matrix().cols() < 2) return 0;
     ++revision_;
-    return lastGridError_ = layer_.updateGrid(recent_, gridEps_);
+    return lastGridError_ = layer_.updateGrid(recent_.matrix(), gridEps_);
 }
 
 double KanLayerKernel::extendGrid(int newGrid) {
     ++revision_;
-    return lastGridError_ = layer_.extendGrid(newGrid, recent_.cols() > 0 ? &recent_ : nullptr);
+    return lastGridError_ = layer_.extendGrid(newGrid, recent_.matrix().cols() > 0 ? &recent_.matrix() : nullptr);
 }
 
 std::vector<kan::SymbolicFit> KanLayerKernel::suggest(int i, int o) const {
-    if (recent_.cols() < 2 || i < 0 || o < 0 || i >= layer_.in() || o >= layer_.out()) return {};
+    if (recent_.matrix().cols() < 2 || i < 0 || o < 0 || i >= layer_.in() || o >= layer_.out()) return {};
     std::vector<float> xs, ys;
-    for (Eigen::Index b = 0; b < recent_.cols(); b += 2) {
-        xs.push_back(recent_(i, b));
-        ys.push_back(layer_.edge(i, o, recent_(i, b)));
+    for (Eigen::Index b = 0; b < recent_.matrix().cols(); b += 2) {
+        xs.push_back(recent_.matrix()(i, b));
+        ys.push_back(layer_.edge(i, o, recent_.matrix()(i, b)));
     }
     return kan::suggestSymbolic(xs, ys);
 }
@@ -163,7 +139,7 @@ int KanLayerKernel::autoSnap(double r2Threshold) {
 double KanLayerKernel::penalty() const { return reg_.l1 > 0 || reg_.entropy > 0 ? layer_.lastReg() : 0.0; }
 
 void KanLayerKernel::observe(Observables& obs) const {
-    const int in = layer_.in(), out = layer_.out(), nb = layer_.nb();
+    const int in = layer_.in(), out = layer_.out();
     int active = 0, symbolic = 0;
     for (int i = 0; i < in; ++i)
         for (int o = 0; o < out; ++o) {
@@ -183,152 +159,39 @@ void KanLayerKernel::observe(Observables& obs) const {
     s->grid = layer_.config().grid;
     s->order = layer_.config().order;
     s->revision = revision_;
-    const long edges = long(in) * out;
-    s->curves = edges <= kMaxCurveEdges;
-    s->lo.resize(size_t(in));
-    s->hi.resize(size_t(in));
-    s->knots.resize(size_t(in));
-    s->histogram.assign(size_t(in), std::vector<int>(kHistBins, 0));
-    const auto& basis = layer_.basis();
-    for (int i = 0; i < in; ++i) {
-        float lo = basis.points(i)(0), hi = basis.points(i)(basis.grid());
-        if (recent_.cols() > 1) {
-            lo = std::min(lo, recent_.row(i).minCoeff());
-            hi = std::max(hi, recent_.row(i).maxCoeff());
-        }
-        s->lo[size_t(i)] = lo;
-        s->hi[size_t(i)] = hi;
-        const auto k = basis.knots(i);
-        for (Eigen::Index j = 0; j < k.size(); ++j) s->knots[size_t(i)].push_back(k(j));
-        for (Eigen::Index b = 0; b < recent_.cols(); ++b) {
-            const int bin = int((recent_(i, b) - lo) / (hi - lo) * kHistBins);
-            ++s->histogram[size_t(i)][size_t(std::clamp(bin, 0, kHistBins - 1))];
-        }
-    }
     s->imageWidth = imageWidth_;
     s->imageHeight = imageHeight_;
-    const Matrix& scores = this->scores();
-    if (scores.size() > 0) {
-        s->scores.resize(size_t(edges));
-        for (int i = 0; i < in; ++i)
-            for (int o = 0; o < out; ++o) s->scores[size_t(i) * out + o] = scores(o, i);
-        std::vector<int> idx(static_cast<size_t>(edges));
-        for (size_t k = 0; k < idx.size(); ++k) idx[k] = int(k);
-        const size_t keep = std::min(idx.size(), size_t(KanLayerSamples::kRankedEdges));
-        std::partial_sort(idx.begin(), idx.begin() + std::ptrdiff_t(keep), idx.end(), [&](int a, int b) {
-            return s->scores[size_t(a)] > s->scores[size_t(b)] || (s->scores[size_t(a)] == s->scores[size_t(b)] && a < b);
-        });
-        idx.resize(keep);
-        s->ranked = std::move(idx);
-        obs.arrays["edge_scores"] = scores;
-        obs.arrays["input_importance"] = scores.colwise().sum().transpose();
-    }
-    if (!s->curves) {  // too wide to sample every edge: the most important ones only
-        s->maxScore = scores.size() ? scores.maxCoeff() : 0.f;
-        for (size_t r = 0; r < s->ranked.size() && r < size_t(KanLayerSamples::kTopEdges); ++r) {
-            const int i = s->ranked[r] / out, o = s->ranked[r] % out;
-            s->top.push_back(sampleEdge(i, o, s->lo[size_t(i)], s->hi[size_t(i)]));
-            s->top.back().score = scores(o, i);
-        }
-        obs.extra["kan"] = std::shared_ptr<const KanLayerSamples>(std::move(s));
-        return;
-    }
-    s->maxScore = scores.size() ? scores.maxCoeff() : 0.f;
-    s->edges.resize(size_t(edges));
-    Matrix X(in, kCurvePoints), B;
-    if (s->curves) {
-        for (int i = 0; i < in; ++i)
-            for (int p = 0; p < kCurvePoints; ++p)
-                X(i, p) = s->lo[size_t(i)] + (s->hi[size_t(i)] - s->lo[size_t(i)]) * float(p) / (kCurvePoints - 1);
-        basis.evaluate(X, B, nullptr);
-    }
-    const auto& lib = kan::symbolicLibrary();
-    std::vector<float> v(static_cast<size_t>(nb));
+    const auto& basis = layer_.basis();
+    s->knots.resize(size_t(in));
+    std::vector<float> gridLo(static_cast<size_t>(in)), gridHi(static_cast<size_t>(in));
     for (int i = 0; i < in; ++i) {
-        Matrix S;
-        if (s->curves) S = layer_.coef.middleCols(Eigen::Index(i) * nb, nb) * B.middleRows(Eigen::Index(i) * nb, nb);
-        for (int o = 0; o < out; ++o) {
-            KanEdgeSamples& e = s->edges[size_t(i) * out + o];
-            const kan::SymbolicEdge& sym = layer_.symbolic[size_t(i) * out + o];
-            e.in = i;
-            e.out = o;
-            e.active = layer_.edgeActive(i, o);
-            e.symbolic = sym.fn >= 0;
-            e.score = scores.size() ? scores(o, i) : 0.f;
-            if (e.symbolic) {
-                e.label = kan::symbolicText({sym.fn, sym.a, sym.b, sym.c, sym.d, sym.r2, 0}, "x");
-                e.r2 = sym.r2;
-            }
-            if (!s->curves) continue;
-            const float mk = layer_.mask(o, i), sb = layer_.scaleBase(o, i), ss = layer_.scaleSp(o, i);
-            e.x.resize(kCurvePoints);
-            e.y.resize(kCurvePoints);
-            for (int p = 0; p < kCurvePoints; ++p) {
-                const float x = X(i, p);
-                float y = mk * (sb * kan::silu(x) + ss * S(o, p));
-                if (e.symbolic) y += sym.c * lib[size_t(sym.fn)].f(sym.a * x + sym.b) + sym.d;
-                e.x[size_t(p)] = x;
-                e.y[size_t(p)] = y;
-            }
-            if (mk != 0.f)
-                for (int j = 0; j < nb; ++j) {
-                    const float ax = basis.anchor(i, j);
-                    e.ctrlX.push_back(ax);
-                    e.ctrlY.push_back(mk * (sb * kan::silu(ax) + ss * layer_.coef(o, Eigen::Index(i) * nb + j)));
-                }
-        }
+        gridLo[size_t(i)] = basis.points(i)(0);
+        gridHi[size_t(i)] = basis.points(i)(basis.grid());
+        const auto k = basis.knots(i);
+        s->knots[size_t(i)].assign(k.data(), k.data() + k.size());
     }
-    for (size_t r = 0; r < s->ranked.size() && r < size_t(KanLayerSamples::kTopEdges); ++r)
-        s->top.push_back(s->edges[size_t(s->ranked[r])]);
+    kan::EdgeSource src;
+    src.values = [this](int i, const Eigen::RowVectorXf& xs) { return kan::layerEdgeValues(layer_, i, xs); };
+    src.describe = [this](int i, int o, KanEdgeSamples& e) {
+        const kan::SymbolicEdge& sym = layer_.symbolic[size_t(i) * layer_.out() + o];
+        e.active = layer_.edgeActive(i, o);
+        e.symbolic = sym.fn >= 0;
+        if (e.symbolic) {
+            e.label = kan::symbolicText({sym.fn, sym.a, sym.b, sym.c, sym.d, sym.r2, 0}, "x");
+            e.r2 = sym.r2;
+        }
+        const float mk = layer_.mask(o, i), sb = layer_.scaleBase(o, i), ss = layer_.scaleSp(o, i);
+        if (mk != 0.f)
+            for (int j = 0; j < layer_.nb(); ++j) {
+                const float ax = layer_.basis().anchor(i, j);
+                e.ctrlX.push_back(ax);
+                e.ctrlY.push_back(mk * (sb * kan::silu(ax) + ss * layer_.coef(o, Eigen::Index(i) * layer_.nb() + j)));
+            }
+    };
+    const Matrix& scores = scores_.get(in, out, recent_.matrix(), revision_, trainSteps_,
+                                       [this](const Matrix& x) { return layer_.edgeScores(x); });
+    kan::publishEdges(*s, gridLo, gridHi, recent_.matrix(), scores, src, obs);
     obs.extra["kan"] = std::shared_ptr<const KanLayerSamples>(std::move(s));
-}
-
-const Matrix& KanLayerKernel::scores() const {
-    const int in = layer_.in(), out = layer_.out();
-    if (recent_.cols() < 2) {
-        scores_.resize(0, 0);
-        return scores_;
-    }
-    const bool wide = long(in) * out > kMaxScoreEdges;
-    if (!wide) return scores_ = layer_.edgeScores(recent_);
-    const bool fresh = scores_.rows() == out && scores_.cols() == in && scoresRevision_ == revision_ &&
-                       trainSteps_ < scoresStep_ + kScoreEvery;
-    if (fresh) return scores_;
-    // an evenly strided subsample of the recent inputs
-    const Eigen::Index n = std::min<Eigen::Index>(recent_.cols(), kWideScoreSamples);
-    Matrix sub(in, n);
-    for (Eigen::Index b = 0; b < n; ++b) sub.col(b) = recent_.col(b * recent_.cols() / n);
-    scores_ = layer_.edgeScores(sub);
-    scoresRevision_ = revision_;
-    scoresStep_ = trainSteps_;
-    return scores_;
-}
-
-KanEdgeSamples KanLayerKernel::sampleEdge(int i, int o, float lo, float hi) const {
-    KanEdgeSamples e;
-    const kan::SymbolicEdge& sym = layer_.symbolic[size_t(i) * layer_.out() + o];
-    e.in = i;
-    e.out = o;
-    e.active = layer_.edgeActive(i, o);
-    e.symbolic = sym.fn >= 0;
-    if (e.symbolic) {
-        e.label = kan::symbolicText({sym.fn, sym.a, sym.b, sym.c, sym.d, sym.r2, 0}, "x");
-        e.r2 = sym.r2;
-    }
-    e.x.resize(kCurvePoints);
-    e.y.resize(kCurvePoints);
-    for (int p = 0; p < kCurvePoints; ++p) {
-        e.x[size_t(p)] = lo + (hi - lo) * float(p) / (kCurvePoints - 1);
-        e.y[size_t(p)] = layer_.edge(i, o, e.x[size_t(p)]);
-    }
-    const float mk = layer_.mask(o, i), sb = layer_.scaleBase(o, i), ss = layer_.scaleSp(o, i);
-    if (mk != 0.f)
-        for (int j = 0; j < layer_.nb(); ++j) {
-            const float ax = layer_.basis().anchor(i, j);
-            e.ctrlX.push_back(ax);
-            e.ctrlY.push_back(mk * (sb * kan::silu(ax) + ss * layer_.coef(o, Eigen::Index(i) * layer_.nb() + j)));
-        }
-    return e;
 }
 
 NodeSpec makeKanLayerSpec() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/kan/kan_layer.h"
+#include "core/kan/kan_publish.h"
 #include "core/kan/kan_samples.h"
 #include "core/kan/kan_symbolic.h"
 #include "core/model/node_spec.h"
@@ -30,7 +31,7 @@ public:
     kan::Layer& layer() { return layer_; }
     const kan::Layer& layer() const { return layer_; }
     /// Recent training inputs (in x n, up to 512 samples) used for scores, grids and fits.
-    const Matrix& recentInputs() const { return recent_; }
+    const Matrix& recentInputs() const { return recent_.matrix(); }
 
     int prune(float threshold);                    ///< edges removed (threshold from the param when < 0)
     double updateGrid();                           ///< max |Δφ| of the refit
@@ -42,18 +43,10 @@ public:
     int autoSnap(double r2Threshold);              ///< edges snapped (threshold from the param when < 0)
 
 private:
-    void remember(const Matrix& x);
-    /// Edge attributions (out x in) over the recent inputs. Wide layers score a subsample and
-    /// reuse the result until the layer changes or kScoreEvery training steps have passed, so that
-    /// observing them stays cheap.
-    const Matrix& scores() const;
-    /// Edge (i, o) sampled on [lo, hi] with its control points, as the views draw it.
-    KanEdgeSamples sampleEdge(int i, int o, float lo, float hi) const;
     kan::Layer layer_;
     kan::RegConfig reg_;
-    Matrix recent_;
+    kan::RecentInputs recent_;
     ActivationThumbnail thumb_;
-    int recentCursor_ = 0;
     int gridEvery_ = 0, gridUntil_ = 0;
     float gridEps_ = 0.02f, pruneThreshold_ = 0.01f;
     double snapR2_ = 0.99;
@@ -61,8 +54,7 @@ private:
     std::uint64_t revision_ = 0;
     std::uint64_t trainSteps_ = 0;
     int imageWidth_ = 0, imageHeight_ = 0;  ///< declared by the input when it is an image
-    mutable Matrix scores_;
-    mutable std::uint64_t scoresRevision_ = ~std::uint64_t(0), scoresStep_ = 0;
+    kan::ScoreCache scores_;
 };
 
 NodeSpec makeKanLayerSpec();

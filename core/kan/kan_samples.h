@@ -24,7 +24,7 @@ struct KanEdgeSamples {
 
 struct KanLayerSamples {
     int in = 0, out = 0;
-    std::string basis;  ///< bspline, rbf, chebyshev, relu
+    std::string basis;  ///< a basis name (bspline, rbf, ...), or "s-kan" for a selection layer
     int grid = 0, order = 0;
     std::uint64_t revision = 0;        ///< bumps on grid change, pruning and snapping
     bool curves = true;                ///< false: layer too large, edges carry scores only
@@ -43,6 +43,14 @@ struct KanLayerSamples {
     std::vector<int> ranked;
     /// The most important edges with their sampled curves, best first (at most kTopEdges).
     std::vector<KanEdgeSamples> top;
+    /// A layer whose output nodes each select their function type (S-KAN): the candidate basis
+    /// names and, per output node, the index of its leading candidate, that candidate's weight
+    /// and whether the node is fixed to it. All empty for a plain KAN layer.
+    std::vector<std::string> candidates;
+    std::vector<int> choice;
+    std::vector<float> choiceP;
+    std::vector<char> frozen;
+    bool selects() const { return !candidates.empty() && choice.size() == size_t(out); }
     static constexpr int kRankedEdges = 2048;
     static constexpr int kTopEdges = 12;
 

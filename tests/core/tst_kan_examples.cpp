@@ -5,6 +5,7 @@
 #include "core/graph/json_io.h"
 #include "core/kan/kan_node.h"
 #include "core/kan/kan_samples.h"
+#include "core/kan/skan_node.h"
 
 #include <QtTest>
 
@@ -18,6 +19,7 @@ private slots:
     void formulaExampleTrains();
     void kanVsMlpBuilds();
     void fashionMnistTrains();
+    void skanExampleSettles();
 };
 
 namespace {
@@ -112,6 +114,44 @@ void TstKanExamples::fashionMnistTrains() {
     e.evaluate();
     const double acc = scalar(e, "Accuracy/test_accuracy");
     QVERIFY2(acc > 0.5, qPrintable(QString("test accuracy %1 after 60 steps").arg(acc)));
+}
+
+void TstKanExamples::skanExampleSettles() {
+    // The S-KAN example: a short run fits sin(pi x) + |y| and every node settles on one basis.
+    Graph g = loadGraphFile(example("skan_selects.json"));
+    Engine e;
+    e.build(g);
+    QVERIFY(e.ok());
+    e.evaluate();
+    const double first = scalar(e, "MSE/test_loss");
+    for (int s = 0; s < 1100; ++s) QVERIFY2(e.step(), e.error().c_str());
+    e.evaluate();
+    const double last = scalar(e, "MSE/test_loss");
+    qInfo("test loss %g -> %g", first, last);
+    QVERIFY2(std::isfinite(last) && last < 2e-3 && last < 0.01 * first,
+             qPrintable(QString("test loss %1 -> %2").arg(first).arg(last)));
+    auto snap = e.makeSnapshot();
+    int layers = 0;
+    for (const auto& n : g.nodes()) {
+        if (n.type != "SKanLayer") continue;
+        ++layers;
+        const NodeSnapshot* ns = snap->find(n.id);
+        QVERIFY(ns);
+        auto samples = ns->obs.get<KanLayerSamples>("kan");
+        QVERIFY(samples && samples->selects());
+        const Matrix& p = ns->obs.arrays.at("choice_probability");
+        QCOMPARE(int(p.size()), samples->out);
+        for (int o = 0; o < samples->out; ++o) {
+            qInfo("%s node %d: %s, p %.3f", n.name.c_str(), o, samples->candidates[size_t(samples->choice[size_t(o)])].c_str(), p(o));
+            QVERIFY2(p(o) > 0.95f, qPrintable(QString("%1 node %2: p = %3").arg(QString::fromStdString(n.name)).arg(o).arg(p(o))));
+            QCOMPARE(samples->choice[size_t(o)], int(ns->obs.arrays.at("choice")(o)));
+        }
+        // the settled nodes were frozen: each now evaluates one candidate only
+        auto* k = dynamic_cast<SKanLayerKernel*>(e.kernel(n.id));
+        QVERIFY(k);
+        for (int f : k->layer().frozen()) QVERIFY(f >= 0);
+    }
+    QCOMPARE(layers, 2);
 }
 
 QTEST_GUILESS_MAIN(TstKanExamples)

@@ -17,6 +17,7 @@ class TstKanTrain : public QObject {
 private slots:
     void formulaReachesRmse();
     void lbfgsQuadratic();
+    void lbfgsParametersResized();
     void adamDecreasesLoss();
     void regularisationSparsifies();
     void pruneNodesRemovesDeadHidden();
@@ -82,6 +83,41 @@ void TstKanTrain::lbfgsQuadratic() {
     const Eigen::Vector4f expect = A.ldlt().solve(b);
     QVERIFY2((w.col(0) - expect).cwiseAbs().maxCoeff() < 1e-3f, "L-BFGS did not reach the minimiser");
     QVERIFY(opt.evaluations() < 40);
+}
+
+void TstKanTrain::lbfgsParametersResized() {
+    // A kernel that resizes its tensors in a step's first evaluation (an S-KAN node frozen to one
+    // basis): that step ends there, and the next one starts afresh on the new shapes.
+    Matrix w = Matrix::Constant(4, 1, 1.f), gw = Matrix::Zero(4, 1);
+    Lbfgs opt({{"w", &w, &gw}}, LbfgsConfig{});
+    const Eigen::Vector2d target(0.5, -1.5);
+    bool resize = false;
+    auto closure = [&] {  // ½|w - t|², t = 0 for the 4-vector, `target` for the 2-vector
+        if (resize) {
+            w.resize(2, 1);
+            w << 7.f, 8.f;
+            gw.setZero(2, 1);
+            resize = false;
+        }
+        double f = 0;
+        for (Eigen::Index k = 0; k < w.size(); ++k) {
+            const double d = w(k) - (w.size() == 2 ? target(k) : 0.0);
+            gw(k) = float(d);
+            f += 0.5 * d * d;
+        }
+        return f;
+    };
+    opt.step(closure);  // builds a curvature history on the 4-vector
+    QVERIFY(w.cwiseAbs().maxCoeff() < 1e-3f);
+    const auto before = opt.evaluations();
+    resize = true;
+    opt.step(closure);
+    QCOMPARE(opt.evaluations(), before + 1);  // the step ended after the evaluation that resized
+    QCOMPARE(w(0), 7.f);                      // and wrote nothing of the old shape back
+    QCOMPARE(w(1), 8.f);
+    opt.step(closure);  // a normal step on the new shape reaches the minimum
+    QVERIFY2(std::abs(w(0) - 0.5f) < 1e-3f && std::abs(w(1) + 1.5f) < 1e-3f,
+             qPrintable(QString("w = %1, %2").arg(w(0)).arg(w(1))));
 }
 
 void TstKanTrain::adamDecreasesLoss() {

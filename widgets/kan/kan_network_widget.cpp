@@ -1,5 +1,7 @@
 #include "widgets/kan/kan_network_widget.h"
 
+#include "core/kan/kan_basis.h"
+
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
@@ -140,6 +142,7 @@ void KanNetworkWidget::paintEvent(QPaintEvent*) {
         drawHairlines(cache_, hairlines);
         QPainter cp(&cache_);
         drawNodes(cp);
+        drawChoices(cp);
         drawNotes(cp);
         cacheValid_ = true;
     }
@@ -289,6 +292,100 @@ void KanNetworkWidget::drawNodes(QPainter& p) const {
             const QPointF c = nodePos(0, k);
             p.drawText(QRectF(c.x() - 30, c.y() + 4, 60, 14), Qt::AlignCenter, name);
         }
+}
+
+}  // namespace ganglion
+
+namespace ganglion {
+
+QColor KanNetworkWidget::candidateColor(const std::string& basis) {
+    // Tableau 10 without its grey and the red of symbolic edges, by the basis's place in the
+    // registry of bases (unknown names after them).
+    static const QColor palette[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44),
+                                     QColor(148, 103, 189), QColor(140, 86, 75), QColor(227, 119, 194),
+                                     QColor(188, 189, 34), QColor(23, 190, 207)};
+    constexpr size_t n = sizeof(palette) / sizeof(palette[0]);
+    const auto names = kan::basisNames();
+    const auto it = std::find(names.begin(), names.end(), basis);
+    const size_t k = it != names.end() ? size_t(it - names.begin()) : names.size() + std::hash<std::string>{}(basis);
+    return palette[k % n];
+}
+
+QString KanNetworkWidget::candidateLabel(const std::string& basis) {
+    // the first three letters, plus the initial of every further "_" part: rbf_adaptive → rbfa
+    const size_t cut = basis.find('_');
+    QString label = QString::fromStdString(basis.substr(0, std::min<size_t>(3, cut)));
+    for (size_t k = cut; k != std::string::npos && k + 1 < basis.size(); k = basis.find('_', k + 1))
+        label += QChar(basis[k + 1]);
+    return label;
+}
+
+std::vector<std::string> KanNetworkWidget::legendNames() const {
+    std::vector<std::string> names;
+    for (const auto& L : layers_)
+        if (L && L->selects())
+            for (const auto& c : L->candidates)
+                if (std::find(names.begin(), names.end(), c) == names.end()) names.push_back(c);
+    return names;
+}
+
+QRectF KanNetworkWidget::legendRect() const {
+    const auto names = legendNames();
+    if (names.empty()) return {};
+    const QFontMetricsF fm(font());
+    double w = fm.horizontalAdvance(tr("frozen"));
+    for (const auto& n : names) w = std::max(w, fm.horizontalAdvance(QString::fromStdString(n)));
+    const double row = fm.height() + 2;
+    return {4, 4, w + 30, row * double(names.size() + 1) + 6};
+}
+
+void KanNetworkWidget::drawChoices(QPainter& p) const {
+    p.setRenderHint(QPainter::Antialiasing);
+    const QFontMetricsF fm(p.font());
+    for (size_t l = 0; l < layers_.size(); ++l) {
+        const auto& L = layers_[l];
+        if (!L || !L->selects() || L->out > 200) continue;
+        for (int o = 0; o < L->out; ++o) {
+            const int c = L->choice[size_t(o)];
+            if (c < 0 || c >= int(L->candidates.size())) continue;
+            const std::string& name = L->candidates[size_t(c)];
+            const QPointF at = nodePos(int(l) + 1, o);
+            const bool frozen = o < int(L->frozen.size()) && L->frozen[size_t(o)];
+            QColor fill = candidateColor(name);
+            const float pr = o < int(L->choiceP.size()) ? L->choiceP[size_t(o)] : 1.f;
+            fill.setAlphaF(std::clamp(0.3f + 0.7f * pr, 0.3f, 1.f));  // undecided nodes are pale
+            p.setBrush(fill);
+            p.setPen(frozen ? QPen(QColor(20, 20, 20), 2.5) : QPen(candidateColor(name).darker(130), 1.0));
+            p.drawEllipse(at, 7.5, 7.5);
+            const QString text = candidateLabel(name) + (frozen ? QString() : QString(" %1").arg(pr, 0, 'f', 2));
+            const QRectF box(at.x() + 10, at.y() - fm.height() / 2 - 1, fm.horizontalAdvance(text) + 6, fm.height() + 2);
+            p.fillRect(box, QColor(255, 255, 255, 220));
+            p.setPen(candidateColor(name).darker(150));
+            p.drawText(box, Qt::AlignCenter, text);
+        }
+    }
+    const auto names = legendNames();
+    if (names.empty()) return;
+    const QRectF r = legendRect();
+    p.setPen(QColor(190, 190, 190));
+    p.setBrush(QColor(255, 255, 255, 235));
+    p.drawRect(r);
+    const double row = fm.height() + 2;
+    for (size_t k = 0; k <= names.size(); ++k) {
+        const QPointF dot(r.left() + 12, r.top() + 3 + row * (double(k) + 0.5));
+        const bool frozenRow = k == names.size();
+        if (frozenRow) {  // the ring frozen nodes carry
+            p.setBrush(QColor(255, 255, 255));
+            p.setPen(QPen(QColor(20, 20, 20), 2.5));
+        } else {
+            p.setBrush(candidateColor(names[k]));
+            p.setPen(QPen(candidateColor(names[k]).darker(130), 1.0));
+        }
+        p.drawEllipse(dot, 5, 5);
+        p.setPen(QColor(40, 40, 40));
+        const QString text = frozenRow ? tr("frozen") : QString::fromStdString(names[k]);
+        p.drawText(QRectF(dot.x() + 10, dot.y() - row / 2, r.width() - 24, row), Qt::AlignVCenter | Qt::AlignLeft, text);
+    }
 }
 
 }  // namespace ganglion

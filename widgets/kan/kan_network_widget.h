@@ -3,7 +3,8 @@
 // Pruned edges fade out and disappear; clicking an edge emits edgeClicked. Edge boxes too small
 // to show a curve (a layer of hundreds of edges) are drawn as plain edges, and of such crowded
 // layers only the strongest edges (by attribution), at most kMaxDrawnEdges in all, with a note
-// saying how many are hidden. Takes plain
+// saying how many are hidden. Nodes of S-KAN layers (which publish a choice per node) are
+// coloured by the function type they select, with a legend. Takes plain
 // KanLayerSamples (one per layer, input layer first) and knows nothing of sessions.
 #pragma once
 
@@ -51,6 +52,12 @@ public:
     static QColor numericColor() { return QColor(30, 30, 30); }
     static QColor symbolicColor() { return QColor(214, 39, 40); }
     static QColor selectedColor() { return QColor(31, 119, 180); }
+    /// Colour and short label of a candidate basis of an S-KAN node (by the basis name, so a
+    /// type has the same colour in every layer).
+    static QColor candidateColor(const std::string& basis);
+    static QString candidateLabel(const std::string& basis);
+    /// Where the legend of S-KAN function types is drawn (empty when no layer selects).
+    QRectF legendRect() const;
 
     QSize sizeHint() const override { return {520, 420}; }
 
@@ -76,6 +83,10 @@ private:
     /// The edges and their curves; thin edges of crowded layers go to `hairlines` instead.
     void drawEdges(QPainter& p, std::vector<Hairline>& hairlines) const;
     void drawNodes(QPainter& p) const;  ///< on top of the edges
+    /// The S-KAN nodes: coloured by their leading candidate (opacity by its weight), labelled,
+    /// frozen ones ringed; and the legend naming the candidates.
+    void drawChoices(QPainter& p) const;
+    std::vector<std::string> legendNames() const;
     float targetAlpha(const KanLayerSamples& L, const KanEdgeSamples& e) const;
     /// A crowded layer: its strongest edges as hairlines (at most `budget`), a note on the rest.
     void drawCrowded(QPainter& p, int l, int budget, std::vector<Hairline>& hairlines) const;
