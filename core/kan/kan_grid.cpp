@@ -69,8 +69,10 @@ double Layer::regularize(const RegConfig& reg) {
     return reg.l1 * total + reg.entropy * H;
 }
 
-Matrix Layer::edgeScores(const Matrix& x) const {
-    if (x.rows() != cfg_.in) throw std::invalid_argument("KAN edge scores: wrong input feature count");
+Matrix Layer::edgeScores(const Matrix& xin) const {
+    if (xin.rows() != cfg_.in) throw std::invalid_argument("KAN edge scores: wrong input feature count");
+    const Matrix normed = cfg_.layerNorm ? edgeInputs(xin) : Matrix();
+    const Matrix& x = cfg_.layerNorm ? normed : xin;
     const int in = cfg_.in, out = cfg_.out, nb = basis_.count();
     const Eigen::Index n = x.cols();
     Matrix B;
@@ -143,8 +145,10 @@ double maxEdgeError(const Layer& L, int i, const Matrix& before, const Matrix& a
 }
 }  // namespace
 
-double Layer::updateGrid(const Matrix& x, float gridEps) {
-    if (x.rows() != cfg_.in) throw std::invalid_argument("KAN grid update: wrong input feature count");
+double Layer::updateGrid(const Matrix& xin, float gridEps) {
+    if (xin.rows() != cfg_.in) throw std::invalid_argument("KAN grid update: wrong input feature count");
+    const Matrix normed = cfg_.layerNorm ? edgeInputs(xin) : Matrix();
+    const Matrix& x = cfg_.layerNorm ? normed : xin;
     if (x.cols() < 2) throw std::invalid_argument("KAN grid update needs at least 2 samples");
     const int G = cfg_.grid;
     const Eigen::Index n = x.cols();
@@ -177,9 +181,11 @@ double Layer::updateGrid(const Matrix& x, float gridEps) {
     return err;
 }
 
-double Layer::extendGrid(int newGrid, const Matrix* x) {
+double Layer::extendGrid(int newGrid, const Matrix* xin) {
     if (newGrid < 1 || newGrid > 100) throw std::invalid_argument("KAN grid extension: grid must be in [1, 100]");
-    if (x && x->rows() != cfg_.in) throw std::invalid_argument("KAN grid extension: wrong input feature count");
+    if (xin && xin->rows() != cfg_.in) throw std::invalid_argument("KAN grid extension: wrong input feature count");
+    const Matrix normed = cfg_.layerNorm && xin ? edgeInputs(*xin) : Matrix();
+    const Matrix* x = cfg_.layerNorm && xin ? &normed : xin;
     const int G = cfg_.grid, in = cfg_.in;
     const int dense = std::max(200, 20 * std::max(newGrid, G));
     std::vector<Matrix> xs(static_cast<size_t>(in)), before(static_cast<size_t>(in));

@@ -13,9 +13,10 @@
 // their gradients from gB = W^T·gy (plus the regulariser's share) through the basis's exact
 // dB/d(param). With layerNorm the edges see x̂ = gain ⊙ (x - mean)/√(var + 1e-5) + shift, the mean
 // and variance taken over the in features of each sample (AF-KAN's layer normalisation, trainable
-// gain and shift per input, exact backward). Every edge-level operation (edge(), edgeScores,
-// pruneEdges, updateGrid, extendGrid, symbolic fits) works in those edge coordinates:
-// edgeInputs() maps a batch into them.
+// gain and shift per input, exact backward). Batch operations (edgeScores, pruneEdges,
+// updateGrid, extendGrid, fitCentres) take layer inputs like forward() and normalise them;
+// edge(), splinePart() and the grid points are in edge coordinates, into which edgeInputs() maps
+// a batch.
 #pragma once
 
 #include "core/kan/kan_basis.h"

@@ -99,15 +99,11 @@ void KanLayerKernel::forward(const StepContext& ctx, std::span<const Value* cons
             kmeansPending_ = false;
             ++revision_;
         }
-        // Edge-level operations (scores, grids, fits) work on what the edges see.
-        const bool norm = layer_.config().layerNorm;
-        const Matrix xe = norm ? layer_.edgeInputs(x) : Matrix();
-        const Matrix& ex = norm ? xe : x;
-        remember(ex);
+        remember(x);
         // pykan fit(update_grid=True): refit the grid to the data every few steps early on.
         if (gridEvery_ > 0 && ctx.step > 0 && ctx.step <= std::uint64_t(gridUntil_) &&
             ctx.step % std::uint64_t(gridEvery_) == 0 && x.cols() > 1) {
-            lastGridError_ = layer_.updateGrid(ex, gridEps_);
+            lastGridError_ = layer_.updateGrid(x, gridEps_);
             ++revision_;
         }
     }
@@ -142,9 +138,10 @@ double KanLayerKernel::extendGrid(int newGrid) {
 std::vector<kan::SymbolicFit> KanLayerKernel::suggest(int i, int o) const {
     if (recent_.cols() < 2 || i < 0 || o < 0 || i >= layer_.in() || o >= layer_.out()) return {};
     std::vector<float> xs, ys;
-    for (Eigen::Index b = 0; b < recent_.cols(); b += 2) {
-        xs.push_back(recent_(i, b));
-        ys.push_back(layer_.edge(i, o, recent_(i, b)));
+    const Matrix ex = layer_.edgeInputs(recent_);  // what the edges see (layer_norm)
+    for (Eigen::Index b = 0; b < ex.cols(); b += 2) {
+        xs.push_back(ex(i, b));
+        ys.push_back(layer_.edge(i, o, ex(i, b)));
     }
     return kan::suggestSymbolic(xs, ys);
 }
@@ -208,18 +205,20 @@ void KanLayerKernel::observe(Observables& obs) const {
     s->knots.resize(size_t(in));
     s->histogram.assign(size_t(in), std::vector<int>(kHistBins, 0));
     const auto& basis = layer_.basis();
+    const Matrix normed = layer_.config().layerNorm ? layer_.edgeInputs(recent_) : Matrix();
+    const Matrix& edgeIn = layer_.config().layerNorm ? normed : recent_;  // curves are drawn over what the edges see
     for (int i = 0; i < in; ++i) {
         float lo = basis.points(i)(0), hi = basis.points(i)(basis.grid());
-        if (recent_.cols() > 1) {
-            lo = std::min(lo, recent_.row(i).minCoeff());
-            hi = std::max(hi, recent_.row(i).maxCoeff());
+        if (edgeIn.cols() > 1) {
+            lo = std::min(lo, edgeIn.row(i).minCoeff());
+            hi = std::max(hi, edgeIn.row(i).maxCoeff());
         }
         s->lo[size_t(i)] = lo;
         s->hi[size_t(i)] = hi;
         const auto k = basis.knots(i);
         for (Eigen::Index j = 0; j < k.size(); ++j) s->knots[size_t(i)].push_back(k(j));
-        for (Eigen::Index b = 0; b < recent_.cols(); ++b) {
-            const int bin = int((recent_(i, b) - lo) / (hi - lo) * kHistBins);
+        for (Eigen::Index b = 0; b < edgeIn.cols(); ++b) {
+            const int bin = int((edgeIn(i, b) - lo) / (hi - lo) * kHistBins);
             ++s->histogram[size_t(i)][size_t(std::clamp(bin, 0, kHistBins - 1))];
         }
     }

@@ -249,20 +249,24 @@ void TstKanAdaptive::stateShapeErrorsNameTheEntry() {
 void TstKanAdaptive::gridOperations_data() {
     QTest::addColumn<QString>("basis");
     QTest::addColumn<double>("tolerance");  // grid extension 4 → 8, max error relative to the range
-    QTest::newRow("rbf_adaptive") << "rbf_adaptive" << 5e-2;
-    QTest::newRow("af") << "af" << 5e-2;
-    QTest::newRow("sine") << "sine" << 1e-3;
-    QTest::newRow("poly") << "poly" << 1e-3;
+    QTest::addColumn<bool>("layerNorm");
+    QTest::newRow("rbf_adaptive") << "rbf_adaptive" << 5e-2 << false;
+    QTest::newRow("af") << "af" << 5e-2 << false;
+    QTest::newRow("af + layer_norm") << "af" << 5e-2 << true;
+    QTest::newRow("sine") << "sine" << 1e-3 << false;
+    QTest::newRow("poly") << "poly" << 1e-3 << false;
 }
 
 void TstKanAdaptive::gridOperations() {
     QFETCH(QString, basis);
     QFETCH(double, tolerance);
+    QFETCH(bool, layerNorm);
     KernelRig rig("KanLayer", {{"width", std::int64_t(3)}, {"basis", basis.toStdString()}, {"grid", std::int64_t(4)},
-                               {"noise_scale", 3.0}},
+                               {"noise_scale", 3.0}, {"layer_norm", layerNorm}},
                   {Shape::tensor(2)});
     auto* k = dynamic_cast<KanLayerKernel*>(rig.kernel.get());
-    const Matrix x = randomMatrix(2, 64, 9, 0.9f);
+    Matrix x = randomMatrix(2, 64, 9, 0.9f);
+    if (layerNorm) x.row(1) *= 0.3f;  // two features: normalised, they become ±1 per sample
     trainFew(rig, x, 5);  // remembers inputs, moves the trainable tensors
     Matrix probe(2, 41), before, after;
     for (int p = 0; p < 41; ++p) probe.col(p).setConstant(-0.9f + 0.045f * float(p));
@@ -277,8 +281,16 @@ void TstKanAdaptive::gridOperations() {
     QVERIFY2(measured < tolerance, qPrintable(QString("extension changed the layer by %1 of its range").arg(measured)));
     QVERIFY(std::isfinite(reported));
     trainFew(rig, x, 3);  // an optimiser over the new shapes still trains
+    // Batch operations take layer inputs; the grid lives where the edges see them.
     QVERIFY(std::isfinite(k->updateGrid()));
-    QVERIFY(L.basis().points(0)(0) >= x.row(0).minCoeff() - 1e-3f);
+    const Matrix ex = L.edgeInputs(k->recentInputs());
+    QVERIFY2(std::abs(L.basis().points(0)(0) - ex.row(0).minCoeff()) < 1e-4f,
+             qPrintable(QString("grid starts at %1, edge inputs at %2").arg(L.basis().points(0)(0)).arg(ex.row(0).minCoeff())));
+    const Matrix scores = L.edgeScores(k->recentInputs());
+    Eigen::ArrayXd phi(ex.cols());
+    for (Eigen::Index b = 0; b < ex.cols(); ++b) phi(b) = L.edge(1, 2, ex(1, b));
+    const double sd = std::sqrt((phi - phi.mean()).square().mean());
+    QVERIFY2(std::abs(scores(2, 1) - sd) < 1e-4 * std::max(1.0, sd), qPrintable(QString("score %1 vs %2").arg(scores(2, 1)).arg(sd)));
     const auto fits = k->suggest(0, 0);
     QVERIFY(!fits.empty());
     k->snap(0, 0, fits.front());
