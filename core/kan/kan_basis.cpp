@@ -333,7 +333,7 @@ void Basis::evaluate(const Matrix& x, Matrix& B, Matrix* dB) const {
     evaluateCols(x, B, dB, 0, x.cols());
 }
 
-void Basis::evaluateCols(const Matrix& x, Matrix& B, Matrix* dB, Eigen::Index c0, Eigen::Index c1) const {
+void Basis::evaluateCols(const Matrix& x, Matrix& B, Matrix* dB, Eigen::Index c0, Eigen::Index c1, Matrix* aux) const {
     if (kind_ == BasisKind::BSpline) {
         bsplineBatch(x, B, dB, c0, c1);
         return;
@@ -347,7 +347,8 @@ void Basis::evaluateCols(const Matrix& x, Matrix& B, Matrix* dB, Eigen::Index c0
         for (Eigen::Index b = c0; b < c1; ++b)
             for (int i = 0; i < in_; ++i)
                 evalTrainable(i, x(i, b), B.col(b).data() + size_t(i) * nb_,
-                              dB ? dB->col(b).data() + size_t(i) * nb_ : nullptr);
+                              dB ? dB->col(b).data() + size_t(i) * nb_ : nullptr,
+                              aux && aux->rows() > 0 ? aux->col(b).data() + size_t(i) * nb_ * kAfActivations : nullptr);
         return;
     }
     for (Eigen::Index b = c0; b < c1; ++b) {

@@ -79,8 +79,11 @@ public:
     void zeroParamGrads();
     /// Adds d(loss)/d(param) given gB = d(loss)/dB ((in·nb) x n) for the inputs x (in x n), via
     /// the exact dB/d(param) of each function, for the inputs [i0, i1) (disjoint ranges may run
-    /// concurrently).
-    void accumulateParamGrads(const Matrix& x, const Matrix& gB, int i0, int i1);
+    /// concurrently). `aux`, when it holds what evaluateCols stored for this x, saves recomputing.
+    void accumulateParamGrads(const Matrix& x, const Matrix& gB, int i0, int i1, const Matrix* aux = nullptr);
+    /// Rows of the per-sample training cache evaluateCols can fill for accumulateParamGrads
+    /// (Af: the value of every (input, function, activation); others 0).
+    Eigen::Index auxRows() const { return kind_ == BasisKind::Af ? Eigen::Index(in_) * nb_ * kAfActivations : 0; }
     /// Copies input `from` of `src` (points and trainable rows) into input `to` (node pruning).
     void copyInput(const Basis& src, int from, int to);
     /// RbfAdaptive: 1-D k-means (quantile start, Lloyd iterations; deterministic) of each input's
@@ -99,7 +102,9 @@ public:
     void evaluate(const Matrix& x, Matrix& B, Matrix* dB) const;
     /// Same for the columns [c0, c1) only, into B (and dB) already sized (in·nb) x batch.
     /// Disjoint column ranges may be evaluated concurrently.
-    void evaluateCols(const Matrix& x, Matrix& B, Matrix* dB, Eigen::Index c0, Eigen::Index c1) const;
+    /// `aux` (auxRows() x batch, optional) receives the training cache for those columns.
+    void evaluateCols(const Matrix& x, Matrix& B, Matrix* dB, Eigen::Index c0, Eigen::Index c1,
+                      Matrix* aux = nullptr) const;
     /// The nb basis values (and derivatives) of input i at one point.
     void evaluateOne(int i, float x, float* values, float* derivs) const;
     /// A natural x position for coefficient j of input i (Greville abscissa / centre).
@@ -111,7 +116,7 @@ private:
     void evalAt(const float* t, int m, float x, float* v, float* d) const;
     void bsplineBatch(const Matrix& x, Matrix& B, Matrix* dB, Eigen::Index c0, Eigen::Index c1) const;
     void bspline(const float* t, int m, float x, float* v, float* d) const;
-    void evalTrainable(int i, float x, float* v, float* d) const;  // RbfAdaptive, Af
+    void evalTrainable(int i, float x, float* v, float* d, float* fa = nullptr) const;  // RbfAdaptive, Af
     void initParams();
     void resetCentres(int i);
     void rebuildAfNorms(int i);

@@ -81,7 +81,7 @@ void Basis::zeroParamGrads() {
     for (int p = 0; p < np_; ++p) pg_[size_t(p)].setZero();
 }
 
-void Basis::evalTrainable(int i, float x, float* v, float* d) const {
+void Basis::evalTrainable(int i, float x, float* v, float* d, float* fa) const {
     if (kind_ == BasisKind::RbfAdaptive) {
         for (int j = 0; j <= G_; ++j) {
             const float w = std::exp(pv_[1](i, j)), r = (x - pv_[0](i, j)) / w;
@@ -106,7 +106,9 @@ void Basis::evalTrainable(int i, float x, float* v, float* d) const {
         for (int a = 0; a < kAfActivations; ++a) {
             float dp, dq;
             const float ap = activation(a, p, dp), aq = activation(a, q, dq), prod = ap * aq;
-            val += pi[a] * norm[a] * prod * prod;
+            const float f = norm[a] * prod * prod;
+            if (fa) fa[j * kAfActivations + a] = f;
+            val += pi[a] * f;
             der += pi[a] * norm[a] * 2.f * prod * (dp * aq - ap * dq);
         }
         v[j] = val;
@@ -114,7 +116,7 @@ void Basis::evalTrainable(int i, float x, float* v, float* d) const {
     }
 }
 
-void Basis::accumulateParamGrads(const Matrix& x, const Matrix& gB, int i0, int i1) {
+void Basis::accumulateParamGrads(const Matrix& x, const Matrix& gB, int i0, int i1, const Matrix* aux) {
     if (np_ == 0) return;
     const Eigen::Index n = x.cols();
     if (kind_ == BasisKind::RbfAdaptive) {
@@ -137,8 +139,9 @@ void Basis::accumulateParamGrads(const Matrix& x, const Matrix& gB, int i0, int 
             }
         return;
     }
-    // Af: dB_j/dα_a = π_a (f_aj - B_j).
+    // Af: dB_j/dα_a = π_a (f_aj - B_j), from the f_aj the training forward stored when it did.
     Matrix& ga = pg_[0];
+    const bool cached = aux && aux->rows() == auxRows() && aux->cols() == n;
     for (int i = i0; i < i1; ++i) {
         float pi[kAfActivations];
         softmax(pv_[0], i, pi);
@@ -147,14 +150,19 @@ void Basis::accumulateParamGrads(const Matrix& x, const Matrix& gB, int i0, int 
             for (int j = 0; j < nb_; ++j) {
                 const float gb = gB(Eigen::Index(i) * nb_ + j, b);
                 if (gb == 0.f) continue;
-                const float p = x(i, b) - knots_(i, j), q = knots_(i, j + k_ + 1) - x(i, b);
-                const float* norm = afNorm_.data() + (size_t(i) * nb_ + size_t(j)) * kAfActivations;
                 float f[kAfActivations], Bv = 0.f, dp, dq;
-                for (int a = 0; a < kAfActivations; ++a) {
-                    const float prod = activation(a, p, dp) * activation(a, q, dq);
-                    f[a] = norm[a] * prod * prod;
-                    Bv += pi[a] * f[a];
+                if (cached) {
+                    const float* c = aux->col(b).data() + (size_t(i) * nb_ + size_t(j)) * kAfActivations;
+                    for (int a = 0; a < kAfActivations; ++a) f[a] = c[a];
+                } else {
+                    const float p = x(i, b) - knots_(i, j), q = knots_(i, j + k_ + 1) - x(i, b);
+                    const float* norm = afNorm_.data() + (size_t(i) * nb_ + size_t(j)) * kAfActivations;
+                    for (int a = 0; a < kAfActivations; ++a) {
+                        const float prod = activation(a, p, dp) * activation(a, q, dq);
+                        f[a] = norm[a] * prod * prod;
+                    }
                 }
+                for (int a = 0; a < kAfActivations; ++a) Bv += pi[a] * f[a];
                 for (int a = 0; a < kAfActivations; ++a) acc[a] += double(gb * pi[a] * (f[a] - Bv));
             }
         for (int a = 0; a < kAfActivations; ++a) ga(i, a) += float(acc[a]);

@@ -118,6 +118,7 @@ void Layer::forward(const Matrix& x, Matrix& y, bool train) {
     silu_.resize(x.rows(), n);
     B_.resize(Eigen::Index(in) * nb, n);
     if (train) dB_.resize(B_.rows(), n);
+    aux_.resize(train ? basis_.auxRows() : 0, n);  // per-sample cache for the basis tensors' gradients
     Wb_ = scaleBase.cwiseProduct(mask);
     spm_ = scaleSp.cwiseProduct(mask);
     W_.resize(coef.rows(), coef.cols());
@@ -129,7 +130,7 @@ void Layer::forward(const Matrix& x, Matrix& y, bool train) {
         const Eigen::Index c0 = n * part / parts, c1 = n * (part + 1) / parts, nc = c1 - c0;
         for (Eigen::Index b = c0; b < c1; ++b)
             for (int i = 0; i < in; ++i) silu_(i, b) = silu(x_(i, b));
-        basis_.evaluateCols(x_, B_, train ? &dB_ : nullptr, c0, c1);
+        basis_.evaluateCols(x_, B_, train ? &dB_ : nullptr, c0, c1, &aux_);
         y.middleCols(c0, nc).noalias() = W_ * B_.middleCols(c0, nc);
         y.middleCols(c0, nc).noalias() += Wb_ * silu_.middleCols(c0, nc);
     });
@@ -203,8 +204,8 @@ void Layer::backward(const Matrix& gy, Matrix* gx, const RegConfig* reg) {
     if (basisParams)
         parallel(big, [&](int part, int parts) {  // split by inputs (each owns its rows)
             const int i0 = in * part / parts, i1 = in * (part + 1) / parts;
-            basis_.accumulateParamGrads(x_, gB_, i0, i1);
-            if (haveRegGx_) basis_.accumulateParamGrads(x_, regGB_, i0, i1);
+            basis_.accumulateParamGrads(x_, gB_, i0, i1, &aux_);
+            if (haveRegGx_) basis_.accumulateParamGrads(x_, regGB_, i0, i1, &aux_);
         });
     if (!gz) return;
     const auto& lib = symbolicLibrary();

@@ -136,7 +136,7 @@ private:
     LayerConfig cfg_;
     Basis basis_;
     // caches (kept between steps so steady state does not allocate)
-    Matrix x_, silu_, B_, dB_, W_, Wb_, spm_, gW_, gB_, regGx_, regGB_, xhat_, lnRstd_, gz_;
+    Matrix x_, silu_, B_, dB_, W_, Wb_, spm_, gW_, gB_, regGx_, regGB_, xhat_, lnRstd_, gz_, aux_;
     bool haveRegGx_ = false;
     double lastReg_ = 0;
 };
