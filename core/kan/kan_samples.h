@@ -24,7 +24,7 @@ struct KanEdgeSamples {
 
 struct KanLayerSamples {
     int in = 0, out = 0;
-    std::string basis;  ///< bspline, rbf, chebyshev, relu
+    std::string basis;  ///< a name from kan::basisNames()
     int grid = 0, order = 0;
     std::uint64_t revision = 0;        ///< bumps on grid change, pruning and snapping
     bool curves = true;                ///< false: layer too large, edges carry scores only

@@ -6,6 +6,7 @@
 #include "core/kan/kan_layer.h"
 #include "core/kan/kan_node.h"
 #include "core/kan/kan_optim.h"
+#include "core/kan/kan_samples.h"
 #include "core/kan/kan_symbolic.h"
 #include "kernel_harness.h"
 
@@ -307,6 +308,18 @@ void TstKanAdaptive::gridOperations() {
     for (Eigen::Index b = 0; b < ex.cols(); ++b) phi(b) = L.edge(1, 2, ex(1, b));
     const double sd = std::sqrt((phi - phi.mean()).square().mean());
     QVERIFY2(std::abs(scores(2, 1) - sd) < 1e-4 * std::max(1.0, sd), qPrintable(QString("score %1 vs %2").arg(scores(2, 1)).arg(sd)));
+    // The KAN view's edge curves: sampled over the edge inputs' range, finite, with control points.
+    Observables obs;
+    k->observe(obs);
+    const auto samples = obs.get<KanLayerSamples>("kan");
+    QVERIFY(samples && samples->curves);
+    QCOMPARE(samples->basis, basis.toStdString());
+    QCOMPARE(int(samples->edges.size()), 6);
+    for (const auto& e : samples->edges) {
+        QVERIFY(!e.y.empty() && !e.ctrlX.empty());
+        for (float v : e.y) QVERIFY(std::isfinite(v));
+    }
+    QVERIFY(std::abs(samples->lo[0] - std::min(L.basis().points(0)(0), ex.row(0).minCoeff())) < 1e-5f);
     const auto fits = k->suggest(0, 0);
     QVERIFY(!fits.empty());
     k->snap(0, 0, fits.front());
