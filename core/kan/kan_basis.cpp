@@ -348,7 +348,7 @@ void Basis::evaluateCols(const Matrix& x, Matrix& B, Matrix* dB, Eigen::Index c0
             for (int i = 0; i < in_; ++i)
                 evalTrainable(i, x(i, b), B.col(b).data() + size_t(i) * nb_,
                               dB ? dB->col(b).data() + size_t(i) * nb_ : nullptr,
-                              aux && aux->rows() > 0 ? aux->col(b).data() + size_t(i) * nb_ * kAfActivations : nullptr);
+                              aux && aux->rows() > 0 ? aux->col(b).data() + size_t(i) * size_t(auxStride()) : nullptr);
         return;
     }
     for (Eigen::Index b = c0; b < c1; ++b) {

@@ -81,9 +81,13 @@ public:
     /// the exact dB/d(param) of each function, for the inputs [i0, i1) (disjoint ranges may run
     /// concurrently). `aux`, when it holds what evaluateCols stored for this x, saves recomputing.
     void accumulateParamGrads(const Matrix& x, const Matrix& gB, int i0, int i1, const Matrix* aux = nullptr);
-    /// Rows of the per-sample training cache evaluateCols can fill for accumulateParamGrads
-    /// (Af: the value of every (input, function, activation); others 0).
-    Eigen::Index auxRows() const { return kind_ == BasisKind::Af ? Eigen::Index(in_) * nb_ * kAfActivations : 0; }
+    /// Rows per input of the per-sample training cache evaluateCols can fill for
+    /// accumulateParamGrads (Af: every (function, activation) value; RbfAdaptive: every kernel
+    /// value; others 0), and of the whole cache.
+    int auxStride() const {
+        return kind_ == BasisKind::Af ? nb_ * kAfActivations : kind_ == BasisKind::RbfAdaptive ? G_ + 1 : 0;
+    }
+    Eigen::Index auxRows() const { return Eigen::Index(in_) * auxStride(); }
     /// Copies input `from` of `src` (points and trainable rows) into input `to` (node pruning).
     void copyInput(const Basis& src, int from, int to);
     /// RbfAdaptive: 1-D k-means (quantile start, Lloyd iterations; deterministic) of each input's

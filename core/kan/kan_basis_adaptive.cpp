@@ -33,6 +33,37 @@ inline float activation(int a, float x, float& df) {
     }
 }
 
+// The four activations at z and at -z with their derivatives, sharing one expm1, one erfc and one
+// exp: tanh and SiLU from e^(-2|z|), GELU from Φ(-|z|) (no cancellation on either side).
+struct ActivationPair {
+    float pos[kAfActivations], neg[kAfActivations], dpos[kAfActivations], dneg[kAfActivations];
+};
+inline void activationPair(float z, ActivationPair& r) {
+    const float az = std::abs(z), sign = z >= 0.f ? 1.f : -1.f;
+    r.pos[0] = std::max(z, 0.f);
+    r.neg[0] = std::max(-z, 0.f);
+    r.dpos[0] = z > 0.f ? 1.f : 0.f;
+    r.dneg[0] = z < 0.f ? 1.f : 0.f;
+    const float em = std::expm1(-2.f * az), e2 = 1.f + em, e = std::sqrt(e2);  // e = e^(-|z|)
+    const float sHi = 1.f / (1.f + e), sLo = e * sHi;                           // σ(|z|), σ(-|z|)
+    const float sp = z >= 0.f ? sHi : sLo, sn = z >= 0.f ? sLo : sHi;           // σ(z), σ(-z)
+    r.pos[1] = z * sp;
+    r.neg[1] = -z * sn;
+    r.dpos[1] = sp * (1.f + z * sn);
+    r.dneg[1] = sn * (1.f - z * sp);
+    const float th = -em / (2.f + em) * sign, sech2 = 4.f * e2 / ((2.f + em) * (2.f + em));
+    r.pos[2] = th;
+    r.neg[2] = -th;
+    r.dpos[2] = r.dneg[2] = sech2;
+    const float c = 0.5f * std::erfc(az * float(M_SQRT1_2));  // Φ(-|z|)
+    const float Pp = z >= 0.f ? 1.f - c : c, Pn = z >= 0.f ? c : 1.f - c;  // Φ(z), Φ(-z)
+    const float phi = float(0.5 * M_2_SQRTPI * M_SQRT1_2) * std::exp(-0.5f * z * z);
+    r.pos[3] = z * Pp;
+    r.neg[3] = -z * Pn;
+    r.dpos[3] = Pp + z * phi;
+    r.dneg[3] = Pn - z * phi;
+}
+
 inline float sinFrequency(int m) { return std::ldexp(float(M_PI) / 2.f, m - 1); }  // ω_m, m ≥ 1
 
 void softmax(const Matrix& logits, int i, float* p) {
@@ -87,6 +118,7 @@ void Basis::evalTrainable(int i, float x, float* v, float* d, float* fa) const {
             const float w = std::exp(pv_[1](i, j)), r = (x - pv_[0](i, j)) / w;
             const float g = std::exp(-r * r), dg = -2.f * r * g / w;
             const int base = j * (M_ + 1);
+            if (fa) fa[j] = g;
             v[base] = g;
             if (d) d[base] = dg;
             for (int m = 1; m <= M_; ++m) {
@@ -99,13 +131,18 @@ void Basis::evalTrainable(int i, float x, float* v, float* d, float* fa) const {
     }
     float pi[kAfActivations];
     softmax(pv_[0], i, pi);
+    // Function j uses a(x - t_j) and a(t_{j+k+1} - x): the activations at ±(x - t) per knot t.
+    const int m = nb_ + k_ + 1;
+    ActivationPair local[64];
+    std::vector<ActivationPair> heap(m > 64 ? size_t(m) : 0);
+    ActivationPair* act = m > 64 ? heap.data() : local;
+    for (int t = 0; t < m; ++t) activationPair(x - knots_(i, t), act[t]);
     for (int j = 0; j < nb_; ++j) {
-        const float p = x - knots_(i, j), q = knots_(i, j + k_ + 1) - x;
+        const ActivationPair &P = act[j], &Q = act[j + k_ + 1];
         const float* norm = afNorm_.data() + (size_t(i) * nb_ + size_t(j)) * kAfActivations;
         float val = 0.f, der = 0.f;
         for (int a = 0; a < kAfActivations; ++a) {
-            float dp, dq;
-            const float ap = activation(a, p, dp), aq = activation(a, q, dq), prod = ap * aq;
+            const float ap = P.pos[a], dp = P.dpos[a], aq = Q.neg[a], dq = Q.dneg[a], prod = ap * aq;
             const float f = norm[a] * prod * prod;
             if (fa) fa[j * kAfActivations + a] = f;
             val += pi[a] * f;
@@ -119,6 +156,7 @@ void Basis::evalTrainable(int i, float x, float* v, float* d, float* fa) const {
 void Basis::accumulateParamGrads(const Matrix& x, const Matrix& gB, int i0, int i1, const Matrix* aux) {
     if (np_ == 0) return;
     const Eigen::Index n = x.cols();
+    const bool cached = aux && aux->rows() == auxRows() && aux->cols() == n;  // values from the training forward
     if (kind_ == BasisKind::RbfAdaptive) {
         Matrix& gc = pg_[0];
         Matrix& gl = pg_[1];
@@ -128,7 +166,8 @@ void Basis::accumulateParamGrads(const Matrix& x, const Matrix& gB, int i0, int 
                 const Eigen::Index row = Eigen::Index(i) * nb_ + Eigen::Index(j) * (M_ + 1);
                 double sc = 0, sl = 0;
                 for (Eigen::Index b = 0; b < n; ++b) {
-                    const float r = (x(i, b) - c) / w, g = std::exp(-r * r);
+                    const float r = (x(i, b) - c) / w;
+                    const float g = cached ? (*aux)(Eigen::Index(i) * (G_ + 1) + j, b) : std::exp(-r * r);
                     float gs = gB(row, b);  // d loss / d g through g itself and its sinusoids
                     for (int m = 1; m <= M_; ++m) gs += gB(row + m, b) * sinFrequency(m) * std::cos(sinFrequency(m) * g);
                     sc += double(gs * 2.f * r * g / w);  // dg/dc = 2rg/w
@@ -141,7 +180,6 @@ void Basis::accumulateParamGrads(const Matrix& x, const Matrix& gB, int i0, int 
     }
     // Af: dB_j/dα_a = π_a (f_aj - B_j), from the f_aj the training forward stored when it did.
     Matrix& ga = pg_[0];
-    const bool cached = aux && aux->rows() == auxRows() && aux->cols() == n;
     for (int i = i0; i < i1; ++i) {
         float pi[kAfActivations];
         softmax(pv_[0], i, pi);
@@ -152,7 +190,7 @@ void Basis::accumulateParamGrads(const Matrix& x, const Matrix& gB, int i0, int 
                 if (gb == 0.f) continue;
                 float f[kAfActivations], Bv = 0.f, dp, dq;
                 if (cached) {
-                    const float* c = aux->col(b).data() + (size_t(i) * nb_ + size_t(j)) * kAfActivations;
+                    const float* c = aux->col(b).data() + size_t(i) * size_t(auxStride()) + size_t(j) * kAfActivations;
                     for (int a = 0; a < kAfActivations; ++a) f[a] = c[a];
                 } else {
                     const float p = x(i, b) - knots_(i, j), q = knots_(i, j + k_ + 1) - x(i, b);

@@ -28,7 +28,7 @@ private slots:
     void gradients_data();
     void gradients();
     void regularizerReachesBasisTensors();
-    void afTrainingCacheMatchesRecompute();
+    void trainingCacheMatchesRecompute();
     void stateRoundTrip_data();
     void stateRoundTrip();
     void stateShapeErrorsNameTheEntry();
@@ -186,19 +186,26 @@ void TstKanAdaptive::regularizerReachesBasisTensors() {
     }
 }
 
-void TstKanAdaptive::afTrainingCacheMatchesRecompute() {
-    // The attention gradient from the values cached by the training forward equals the recomputed one.
-    Basis b(BasisKind::Af, 3, 4, 2, -1.f, 1.f);
-    b.param(0) = randomMatrix(3, kAfActivations, 2, 1.f);
-    const Matrix x = randomMatrix(3, 9, 3, 1.3f), gB = randomMatrix(3 * b.count(), 9, 4, 1.f);
-    Matrix B(3 * b.count(), 9), dB(B.rows(), 9), aux(b.auxRows(), 9);
-    b.evaluateCols(x, B, &dB, 0, 9, &aux);
-    b.accumulateParamGrads(x, gB, 0, 3, &aux);
-    const Matrix cached = b.paramGrad(0);
-    b.zeroParamGrads();
-    b.accumulateParamGrads(x, gB, 0, 3);
-    QVERIFY(cached.cwiseAbs().maxCoeff() > 0);
-    QVERIFY((cached - b.paramGrad(0)).cwiseAbs().maxCoeff() < 1e-5f);
+void TstKanAdaptive::trainingCacheMatchesRecompute() {
+    // The basis-tensor gradients from the values cached by the training forward equal the recomputed ones.
+    for (BasisKind kind : {BasisKind::Af, BasisKind::RbfAdaptive}) {
+        Basis b(kind, 3, 4, 2, -1.f, 1.f, kind == BasisKind::RbfAdaptive ? 1 : 0);
+        for (int p = 0; p < b.paramCount(); ++p)
+            b.param(p) += randomMatrix(3, int(b.param(p).cols()), unsigned(2 + p), 0.3f);
+        const Matrix x = randomMatrix(3, 9, 3, 1.3f), gB = randomMatrix(3 * b.count(), 9, 4, 1.f);
+        Matrix B(3 * b.count(), 9), dB(B.rows(), 9), aux(b.auxRows(), 9);
+        QVERIFY(aux.rows() > 0);
+        b.evaluateCols(x, B, &dB, 0, 9, &aux);
+        b.accumulateParamGrads(x, gB, 0, 3, &aux);
+        std::vector<Matrix> cached;
+        for (int p = 0; p < b.paramCount(); ++p) cached.push_back(b.paramGrad(p));
+        b.zeroParamGrads();
+        b.accumulateParamGrads(x, gB, 0, 3);
+        for (int p = 0; p < b.paramCount(); ++p) {
+            QVERIFY(cached[size_t(p)].cwiseAbs().maxCoeff() > 0);
+            QVERIFY2((cached[size_t(p)] - b.paramGrad(p)).cwiseAbs().maxCoeff() < 1e-5f, b.paramName(p));
+        }
+    }
 }
 
 namespace {
