@@ -1,8 +1,11 @@
 // KAN benchmark: [784,64,10] on Fashion-MNIST batches of 128 (training and inference samples/s,
 // test accuracy after one epoch) and the [2,5,1] fit of exp(sin(πx)+y²) (steps/s, test RMSE),
 // then the efficient-kan style PyTorch peer (../shared/peers/torch_kan.py) and the ratios.
-// Usage: bench_kan [--batches N] [--no-peer] [--toy-steps N] [--threads 1|2]   (default 2, like the
-// peer's torch threads; on a loaded machine 1 thread can be faster)
+// The other bases (AF-KAN, adaptive RBF, sine, poly) train the same [784,64,10] network for
+// --basis-batches batches (default 40): their training samples/s relative to a B-spline KAN
+// trained just before for as many batches, and to the torch peer's B-spline KAN.
+// Usage: bench_kan [--batches N] [--basis-batches N] [--no-peer] [--toy-steps N] [--threads 1|2]
+// (default 2, like the peer's torch threads; on a loaded machine 1 thread can be faster)
 #include "bench/peer.h"
 #include "core/g2g/fashion_mnist.h"
 #include "core/kan/kan_net.h"
@@ -57,18 +60,53 @@ Data loadData() {
     return d;
 }
 
+struct TrainRun {
+    double samplesPerS = 0, cpuSamplesPerS = 0, loss = 0;
+};
+
+// Trains `net` with Adam(1e-3) on `batches` shuffled batches of 128; the first 5 warm up untimed.
+TrainRun train(Net& net, const Data& d, int batches) {
+    Adam opt(net.parameters(), 1e-3);
+    g2g::EpochSampler sampler;
+    sampler.reset(int(d.trainX.cols()), 0, true);
+    const int batch = 128, warmup = std::min(5, batches - 1);
+    Matrix xb(784, batch), yb(1, batch), g;
+    TrainRun r;
+    Clock::time_point tStart;
+    std::clock_t cStart = 0;
+    for (int b = 0; b < batches; ++b) {
+        if (b == warmup) {
+            tStart = Clock::now();
+            cStart = std::clock();
+        }
+        auto idx = sampler.next(batch);
+        for (int k = 0; k < batch; ++k) {
+            xb.col(k) = d.trainX.col(idx[size_t(k)]);
+            yb(0, k) = d.trainY(0, idx[size_t(k)]);
+        }
+        opt.zeroGrad();
+        r.loss = crossEntropyLoss(net.forward(xb), yb, &g, nullptr);
+        net.backward(g);
+        opt.step();
+    }
+    r.samplesPerS = double(batches - warmup) * batch / seconds(tStart, Clock::now());
+    r.cpuSamplesPerS = double(batches - warmup) * batch / (double(std::clock() - cStart) / CLOCKS_PER_SEC);
+    return r;
+}
+
 std::map<std::string, double> runPeer(const std::string& args) {
     return bench::runPeerScript(std::string(GANGLION_SHARED_DIR) + "/peers/torch_kan.py", args);
 }
 }  // namespace
 
 int main(int argc, char** argv) {
-    int batches = 469, toySteps = 2000, threads = 2;
+    int batches = 469, toySteps = 2000, threads = 2, basisBatches = 40;
     bool peer = true;
     double toySps = 0, toyRmse = 0;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--batches") && i + 1 < argc) batches = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--toy-steps") && i + 1 < argc) toySteps = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--basis-batches") && i + 1 < argc) basisBatches = std::max(2, std::atoi(argv[++i]));
         else if (!std::strcmp(argv[i], "--no-peer")) peer = false;
         else if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) threads = std::atoi(argv[++i]);
     }
@@ -118,31 +156,9 @@ int main(int argc, char** argv) {
     Net net({784, 64, 10}, LayerConfig{}, rng);
     long params = 0;
     for (auto& p : net.parameters()) params += long(p.value->size());
-    Adam opt(net.parameters(), 1e-3);
-    g2g::EpochSampler sampler;
-    sampler.reset(int(d.trainX.cols()), 0, true);
-    const int batch = 128, warmup = 5;
-    Matrix xb(784, batch), yb(1, batch), g;
-    double loss = 0;
-    Clock::time_point tStart;
-    std::clock_t cStart = 0;
-    for (int b = 0; b < batches; ++b) {
-        if (b == warmup) {
-            tStart = Clock::now();
-            cStart = std::clock();
-        }
-        auto idx = sampler.next(batch);
-        for (int k = 0; k < batch; ++k) {
-            xb.col(k) = d.trainX.col(idx[size_t(k)]);
-            yb(0, k) = d.trainY(0, idx[size_t(k)]);
-        }
-        opt.zeroGrad();
-        loss = crossEntropyLoss(net.forward(xb), yb, &g, nullptr);
-        net.backward(g);
-        opt.step();
-    }
-    const double trainSps = double(batches - warmup) * batch / seconds(tStart, Clock::now());
-    const double trainCpuSps = double(batches - warmup) * batch / (double(std::clock() - cStart) / CLOCKS_PER_SEC);
+    const int batch = 128;
+    const TrainRun run = train(net, d, batches);
+    const double trainSps = run.samplesPerS, trainCpuSps = run.cpuSamplesPerS, loss = run.loss;
     std::vector<double> times;
     int correct = 0;
     for (int rep = 0; rep < 3; ++rep) {
@@ -166,12 +182,34 @@ int main(int argc, char** argv) {
     std::printf("figure: kan_train_samples_per_cpu_s=%.0f samples/cpu-s\n", trainCpuSps);
     std::printf("figure: kan_train_samples_per_s=%.0f samples/s\n", trainSps);
 
+    // --- the other bases on the same network, each right after a B-spline run of the same length
+    // (the machine's load drifts; adjacent runs keep the ratio fair) ---
+    std::map<std::string, double> basisSps;
+    for (const char* name : {"af", "rbf_adaptive", "sine", "poly"}) {
+        Rng srng(0);
+        Net ref({784, 64, 10}, LayerConfig{}, srng);
+        const double refSps = train(ref, d, basisBatches).samplesPerS;
+        LayerConfig cfg;
+        cfg.basis = basisFromName(name);
+        Rng brng(0);
+        Net bnet({784, 64, 10}, cfg, brng);
+        long bparams = 0;
+        for (auto& p : bnet.parameters()) bparams += long(p.value->size());
+        const TrainRun r = train(bnet, d, basisBatches);
+        basisSps[name] = r.samplesPerS;
+        std::printf(" kan %s: params=%ld train=%.0f samples/s (%d batches x %d, last loss %.3f; B-spline just before: %.0f samples/s)\n",
+                    name, bparams, r.samplesPerS, basisBatches, batch, r.loss, refSps);
+        std::printf("figure: kan_%s_over_bspline_samples_per_s=%.3f\n", name, r.samplesPerS / refSps);
+    }
+
     if (!peer) return 0;
     auto pf = runPeer("--models kan --batches " + std::to_string(batches) + " --toy-steps " + std::to_string(toySteps));
     if (pf.count("kan_train_samples_per_s")) {
         std::printf("figure: kan_train_ratio_vs_torch=%.2f x\n", trainSps / pf["kan_train_samples_per_s"]);
         std::printf("figure: kan_infer_ratio_vs_torch=%.2f x\n", inferSps / pf["kan_infer_samples_per_s"]);
         std::printf("figure: kan_test_acc_minus_torch=%.4f\n", acc - pf["kan_test_acc"]);
+        for (const auto& [name, sps] : basisSps)
+            std::printf("figure: kan_%s_vs_torch=%.3f x\n", name.c_str(), sps / pf["kan_train_samples_per_s"]);
     }
     if (pf.count("kan_toy_steps_per_s")) {
         std::printf("figure: kan_toy_steps_ratio_vs_torch=%.2f x\n", toySps / pf["kan_toy_steps_per_s"]);

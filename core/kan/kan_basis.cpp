@@ -15,7 +15,12 @@ BasisKind basisFromName(const std::string& name) {
     if (name == "rbf") return BasisKind::Rbf;
     if (name == "chebyshev") return BasisKind::Chebyshev;
     if (name == "relu") return BasisKind::ReluKan;
-    throw std::invalid_argument("unknown KAN basis '" + name + "' (bspline, rbf, chebyshev, relu)");
+    if (name == "rbf_adaptive") return BasisKind::RbfAdaptive;
+    if (name == "af") return BasisKind::Af;
+    if (name == "sine") return BasisKind::Sine;
+    if (name == "poly") return BasisKind::Poly;
+    throw std::invalid_argument("unknown KAN basis '" + name +
+                                "' (bspline, rbf, chebyshev, relu, rbf_adaptive, af, sine, poly)");
 }
 
 const char* basisName(BasisKind k) {
@@ -24,29 +29,46 @@ const char* basisName(BasisKind k) {
     case BasisKind::Rbf: return "rbf";
     case BasisKind::Chebyshev: return "chebyshev";
     case BasisKind::ReluKan: return "relu";
+    case BasisKind::RbfAdaptive: return "rbf_adaptive";
+    case BasisKind::Af: return "af";
+    case BasisKind::Sine: return "sine";
+    case BasisKind::Poly: return "poly";
     }
     return "?";
 }
 
-std::vector<std::string> basisNames() { return {"bspline", "rbf", "chebyshev", "relu"}; }
+std::vector<std::string> basisNames() {
+    return {"bspline", "rbf", "chebyshev", "relu", "rbf_adaptive", "af", "sine", "poly"};
+}
 
-Basis::Basis(BasisKind kind, int inputs, int grid, int order, float lo, float hi)
+Basis::Basis(BasisKind kind, int inputs, int grid, int order, float lo, float hi, int sinFrequencies)
     : kind_(kind), in_(inputs), G_(grid), k_(order) {
     if (inputs < 1) throw std::invalid_argument("KAN basis needs at least one input");
     if (grid < 1) throw std::invalid_argument("KAN grid must have at least 1 interval");
     if (order < 0 || order > kMaxOrder)
         throw std::invalid_argument("KAN spline order must be in [0, " + std::to_string(kMaxOrder) + "]");
     if (!(hi > lo)) throw std::invalid_argument("KAN grid range must satisfy min < max");
+    if (sinFrequencies < 0 || sinFrequencies > 8)
+        throw std::invalid_argument("KAN sin_frequencies must be in [0, 8]");
+    if (sinFrequencies > 0 && kind != BasisKind::RbfAdaptive)
+        throw std::invalid_argument("KAN sin_frequencies applies to the rbf_adaptive basis only (basis is '" +
+                                    std::string(basisName(kind)) + "')");
+    M_ = sinFrequencies;
     switch (kind) {
     case BasisKind::BSpline:
-    case BasisKind::ReluKan: nb_ = G_ + k_; break;
+    case BasisKind::ReluKan:
+    case BasisKind::Af: nb_ = G_ + k_; break;
     case BasisKind::Rbf:
-    case BasisKind::Chebyshev: nb_ = G_ + 1; break;
+    case BasisKind::Chebyshev:
+    case BasisKind::Poly: nb_ = G_ + 1; break;
+    case BasisKind::RbfAdaptive: nb_ = (G_ + 1) * (M_ + 1); break;
+    case BasisKind::Sine: nb_ = 2 * G_; break;
     }
     pts_.resize(in_, G_ + 1);
     for (int j = 0; j <= G_; ++j) pts_.col(j).setConstant(lo + (hi - lo) * float(j) / float(G_));
-    const bool extended = kind == BasisKind::BSpline || kind == BasisKind::ReluKan;
+    const bool extended = kind == BasisKind::BSpline || kind == BasisKind::ReluKan || kind == BasisKind::Af;
     knots_.resize(in_, extended ? G_ + 2 * k_ + 1 : G_ + 1);
+    initParams();
     for (int i = 0; i < in_; ++i) rebuildKnots(i);
 }
 
@@ -63,6 +85,7 @@ void Basis::setPoints(int i, const Eigen::RowVectorXf& pts) {
 }
 
 void Basis::rebuildKnots(int i) {
+    if (kind_ == BasisKind::RbfAdaptive) resetCentres(i);
     if (knots_.cols() == G_ + 1) {
         knots_.row(i) = pts_.row(i);
         return;
@@ -99,6 +122,7 @@ void Basis::rebuildTable(int i) {
     uniform_[size_t(i)] = uni;
     t0_[size_t(i)] = T[0];
     invH_[size_t(i)] = 1.f / h;
+    if (kind_ == BasisKind::Af) rebuildAfNorms(i);
 }
 
 // Batched B-splines: only the k+1 non-zero functions of each (input, sample) are computed,
@@ -206,6 +230,10 @@ void Basis::bspline(const float* t, int m, float x, float* v, float* d) const {
 }
 
 void Basis::evaluateOne(int i, float x, float* v, float* d) const {
+    if (np_ > 0) {
+        evalTrainable(i, x, v, d);
+        return;
+    }
     const int m = int(knots_.cols());
     std::vector<float> tk(static_cast<size_t>(m));  // a row of a col-major matrix is strided: copy
     for (int j = 0; j < m; ++j) tk[size_t(j)] = knots_(i, j);
@@ -244,6 +272,41 @@ void Basis::evalAt(const float* t, int m, float x, float* v, float* d) const {
         }
         return;
     }
+    case BasisKind::Sine: {
+        const float sc = 2.f / (t[G_] - t[0]);
+        const float u = sc * x - (t[G_] + t[0]) / (t[G_] - t[0]);
+        for (int k = 1; k <= G_; ++k) {
+            const float w = float(k) * float(M_PI), s = std::sin(w * u), c = std::cos(w * u);
+            v[2 * (k - 1)] = s;
+            v[2 * (k - 1) + 1] = c;
+            if (d) {
+                d[2 * (k - 1)] = w * c * sc;
+                d[2 * (k - 1) + 1] = -w * s * sc;
+            }
+        }
+        return;
+    }
+    case BasisKind::Poly: {
+        // Legendre: (n+1)P_{n+1} = (2n+1)u P_n - n P_{n-1}; P'_{n+1} = P'_{n-1} + (2n+1) P_n.
+        const float sc = 2.f / (t[G_] - t[0]);
+        const float u = std::tanh(sc * x - (t[G_] + t[0]) / (t[G_] - t[0]));
+        const float du = (1.f - u * u) * sc;
+        float P0 = 1.f, P1 = u, D0 = 0.f, D1 = 1.f;
+        for (int j = 0; j < nb_; ++j) {
+            float P = j == 0 ? P0 : P1, D = j == 0 ? D0 : D1;
+            if (j >= 2) {
+                const float n = float(j - 1);
+                P = ((2 * n + 1) * u * P1 - n * P0) / (n + 1);
+                D = D0 + (2 * n + 1) * P1;
+                P0 = P1; P1 = P; D0 = D1; D1 = D;
+            }
+            v[j] = P;
+            if (d) d[j] = D * du;
+        }
+        return;
+    }
+    case BasisKind::RbfAdaptive:
+    case BasisKind::Af: return;  // evalTrainable
     case BasisKind::ReluKan: {
         for (int j = 0; j < nb_; ++j) {
             const float s = t[j], e = t[j + k_ + 1];
@@ -270,7 +333,7 @@ void Basis::evaluate(const Matrix& x, Matrix& B, Matrix* dB) const {
     evaluateCols(x, B, dB, 0, x.cols());
 }
 
-void Basis::evaluateCols(const Matrix& x, Matrix& B, Matrix* dB, Eigen::Index c0, Eigen::Index c1) const {
+void Basis::evaluateCols(const Matrix& x, Matrix& B, Matrix* dB, Eigen::Index c0, Eigen::Index c1, Matrix* aux) const {
     if (kind_ == BasisKind::BSpline) {
         bsplineBatch(x, B, dB, c0, c1);
         return;
@@ -280,6 +343,14 @@ void Basis::evaluateCols(const Matrix& x, Matrix& B, Matrix* dB, Eigen::Index c0
     std::vector<float> tk(size_t(in_) * m);
     for (int i = 0; i < in_; ++i)
         for (int j = 0; j < m; ++j) tk[size_t(i) * m + j] = knots_(i, j);
+    if (np_ > 0) {
+        for (Eigen::Index b = c0; b < c1; ++b)
+            for (int i = 0; i < in_; ++i)
+                evalTrainable(i, x(i, b), B.col(b).data() + size_t(i) * nb_,
+                              dB ? dB->col(b).data() + size_t(i) * nb_ : nullptr,
+                              aux && aux->rows() > 0 ? aux->col(b).data() + size_t(i) * size_t(auxStride()) : nullptr);
+        return;
+    }
     for (Eigen::Index b = c0; b < c1; ++b) {
         float* col = B.col(b).data();
         float* dcol = dB ? dB->col(b).data() : nullptr;
@@ -291,13 +362,18 @@ void Basis::evaluateCols(const Matrix& x, Matrix& B, Matrix* dB, Eigen::Index c0
 float Basis::anchor(int i, int j) const {
     switch (kind_) {
     case BasisKind::BSpline:
-    case BasisKind::ReluKan: {
+    case BasisKind::ReluKan:
+    case BasisKind::Af: {
         if (k_ == 0) return 0.5f * (knots_(i, j) + knots_(i, j + 1));
         float s = 0.f;  // Greville abscissa
         for (int q = 1; q <= k_; ++q) s += knots_(i, j + q);
         return s / float(k_);
     }
     case BasisKind::Rbf: return pts_(i, j);
+    case BasisKind::RbfAdaptive: return pv_[0](i, j / (M_ + 1));
+    case BasisKind::Sine:  // global harmonics have no centre: spread evenly over the range
+        return pts_(i, 0) + (pts_(i, G_) - pts_(i, 0)) * (float(j) + 0.5f) / float(nb_);
+    case BasisKind::Poly:
     case BasisKind::Chebyshev: {
         // Chebyshev node of the mapped interval, inverted through the tanh warp.
         const float lo = pts_(i, 0), hi = pts_(i, G_);

@@ -255,6 +255,11 @@ DiscoverResult discoverFormula(Net& net, const Matrix& xTrain, const Matrix& yTr
         xTrain.cols() != yTrain.cols() || xTest.cols() != yTest.cols() || xTrain.cols() < 2 || xTest.cols() < 2)
         throw std::invalid_argument("symbolic recovery: data shapes do not match the KAN (" + std::to_string(in) +
                                     " inputs, " + std::to_string(out) + " outputs, at least 2 samples)");
+    for (size_t l = 0; l < net.layers.size(); ++l)
+        if (net.layers[l].config().layerNorm)
+            throw std::invalid_argument("symbolic recovery: KAN layer " + std::to_string(l + 1) +
+                                        " normalises its inputs (layer_norm), so its outputs are not sums of "
+                                        "functions of single inputs; turn layer_norm off to recover a formula");
     std::optional<Candidate> best;
     std::vector<Matrix> lastMasks;
     for (int t = 0; t < std::max(1, cfg.thresholdSteps); ++t) {

@@ -41,6 +41,7 @@ double Layer::regularize(const RegConfig& reg) {
         }
     }
     regGx_.setZero(in, n);
+    if (basis_.paramCount() > 0) regGB_.resize(B_.rows(), n);
     Matrix Gi(out, n), dS(out, n);
     for (int i = 0; i < in; ++i) {
         edgeBlock(i);
@@ -51,6 +52,9 @@ double Layer::regularize(const RegConfig& reg) {
         gScaleSp.col(i).array() += mk * (Gi.array() * S.array()).rowwise().sum();
         gCoef.middleCols(c0, nb).array() +=
             (Gi * B_.middleRows(c0, nb).transpose()).array().colwise() * (mk * scaleSp.col(i).array());
+        if (basis_.paramCount() > 0)  // dR/dB for the trainable basis tensors
+            regGB_.middleRows(c0, nb).noalias() =
+                coef.middleCols(c0, nb).transpose() * (Gi.array().colwise() * (mk * scaleSp.col(i).array())).matrix();
         dS.noalias() = coef.middleCols(c0, nb) * dB_.middleRows(c0, nb);
         const Eigen::ArrayXf sb = scaleBase.col(i).array() * mk;
         const Eigen::ArrayXf ss = scaleSp.col(i).array() * mk;
@@ -65,8 +69,10 @@ double Layer::regularize(const RegConfig& reg) {
     return reg.l1 * total + reg.entropy * H;
 }
 
-Matrix Layer::edgeScores(const Matrix& x) const {
-    if (x.rows() != cfg_.in) throw std::invalid_argument("KAN edge scores: wrong input feature count");
+Matrix Layer::edgeScores(const Matrix& xin) const {
+    if (xin.rows() != cfg_.in) throw std::invalid_argument("KAN edge scores: wrong input feature count");
+    const Matrix normed = cfg_.layerNorm ? edgeInputs(xin) : Matrix();
+    const Matrix& x = cfg_.layerNorm ? normed : xin;
     const int in = cfg_.in, out = cfg_.out, nb = basis_.count();
     const Eigen::Index n = x.cols();
     Matrix B;
@@ -139,8 +145,10 @@ double maxEdgeError(const Layer& L, int i, const Matrix& before, const Matrix& a
 }
 }  // namespace
 
-double Layer::updateGrid(const Matrix& x, float gridEps) {
-    if (x.rows() != cfg_.in) throw std::invalid_argument("KAN grid update: wrong input feature count");
+double Layer::updateGrid(const Matrix& xin, float gridEps) {
+    if (xin.rows() != cfg_.in) throw std::invalid_argument("KAN grid update: wrong input feature count");
+    const Matrix normed = cfg_.layerNorm ? edgeInputs(xin) : Matrix();
+    const Matrix& x = cfg_.layerNorm ? normed : xin;
     if (x.cols() < 2) throw std::invalid_argument("KAN grid update needs at least 2 samples");
     const int G = cfg_.grid;
     const Eigen::Index n = x.cols();
@@ -173,13 +181,19 @@ double Layer::updateGrid(const Matrix& x, float gridEps) {
     return err;
 }
 
-double Layer::extendGrid(int newGrid, const Matrix* x) {
+double Layer::extendGrid(int newGrid, const Matrix* xin) {
     if (newGrid < 1 || newGrid > 100) throw std::invalid_argument("KAN grid extension: grid must be in [1, 100]");
-    if (x && x->rows() != cfg_.in) throw std::invalid_argument("KAN grid extension: wrong input feature count");
+    if (xin && xin->rows() != cfg_.in) throw std::invalid_argument("KAN grid extension: wrong input feature count");
+    const Matrix normed = cfg_.layerNorm && xin ? edgeInputs(*xin) : Matrix();
+    const Matrix* x = cfg_.layerNorm && xin ? &normed : xin;
     const int G = cfg_.grid, in = cfg_.in;
     const int dense = std::max(200, 20 * std::max(newGrid, G));
     std::vector<Matrix> xs(static_cast<size_t>(in)), before(static_cast<size_t>(in));
-    Basis nb(cfg_.basis, in, newGrid, cfg_.order, cfg_.lo, cfg_.hi);
+    Basis nb(cfg_.basis, in, newGrid, cfg_.order, cfg_.lo, cfg_.hi, cfg_.sinFrequencies);
+    // Trainable tensors that do not depend on the grid (AF-KAN attention) carry over; adaptive
+    // RBF kernels are re-placed on the new grid points and the refit absorbs the change.
+    for (int k = 0; k < nb.paramCount(); ++k)
+        if (nb.param(k).cols() == basis_.param(k).cols()) nb.param(k) = basis_.param(k);
     for (int i = 0; i < in; ++i) {
         // New points interpolate the old ones (keeping an adaptive layout), stretched to cover
         // the data when it reaches beyond the grid (pykan refines on the data's range).
@@ -224,12 +238,17 @@ Layer Layer::subset(const std::vector<int>& keepIn, const std::vector<int>& keep
         if (i < 0 || i >= cfg_.in) throw std::out_of_range("KAN subset: input index out of range");
     for (int o : keepOut)
         if (o < 0 || o >= cfg_.out) throw std::out_of_range("KAN subset: output index out of range");
+    if (cfg_.layerNorm && int(keepIn.size()) != cfg_.in)
+        throw std::invalid_argument("KAN subset: removing inputs of a layer-normalised KAN layer would change the "
+                                    "normalisation of the inputs it keeps");
     const int nb = basis_.count();
     Layer L;
     L.cfg_ = cfg_;
     L.cfg_.in = int(keepIn.size());
     L.cfg_.out = int(keepOut.size());
-    L.basis_ = Basis(cfg_.basis, L.cfg_.in, cfg_.grid, cfg_.order, cfg_.lo, cfg_.hi);
+    L.basis_ = Basis(cfg_.basis, L.cfg_.in, cfg_.grid, cfg_.order, cfg_.lo, cfg_.hi, cfg_.sinFrequencies);
+    L.lnGain = cfg_.layerNorm ? Matrix(lnGain(keepIn, Eigen::all)) : Matrix(0, 1);
+    L.lnShift = cfg_.layerNorm ? Matrix(lnShift(keepIn, Eigen::all)) : Matrix(0, 1);
     L.coef.resize(L.cfg_.out, Eigen::Index(L.cfg_.in) * nb);
     L.scaleBase.resize(L.cfg_.out, L.cfg_.in);
     L.scaleSp.resize(L.cfg_.out, L.cfg_.in);
@@ -238,7 +257,7 @@ Layer Layer::subset(const std::vector<int>& keepIn, const std::vector<int>& keep
     L.symbolic.assign(size_t(L.cfg_.in) * L.cfg_.out, SymbolicEdge{});
     for (int a = 0; a < L.cfg_.in; ++a) {
         const int i = keepIn[size_t(a)];
-        L.basis_.setPoints(a, basis_.points(i));
+        L.basis_.copyInput(basis_, i, a);
         for (int c = 0; c < L.cfg_.out; ++c) {
             const int o = keepOut[size_t(c)];
             L.coef.block(c, Eigen::Index(a) * nb, 1, nb) = coef.block(o, Eigen::Index(i) * nb, 1, nb);

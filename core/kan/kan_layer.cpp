@@ -13,7 +13,7 @@
 namespace ganglion::kan {
 
 Layer::Layer(const LayerConfig& cfg, Rng& rng)
-    : cfg_(cfg), basis_(cfg.basis, cfg.in, cfg.grid, cfg.order, cfg.lo, cfg.hi) {
+    : cfg_(cfg), basis_(cfg.basis, cfg.in, cfg.grid, cfg.order, cfg.lo, cfg.hi, cfg.sinFrequencies) {
     if (cfg.out < 1) throw std::invalid_argument("KAN layer needs at least one output");
     const int in = cfg.in, out = cfg.out, nb = basis_.count(), G = cfg.grid;
     std::uniform_real_distribution<float> u01(0.f, 1.f);
@@ -24,6 +24,8 @@ Layer::Layer(const LayerConfig& cfg, Rng& rng)
     scaleSp = Matrix::Constant(out, in, cfg.spScale * isq);
     bias = Matrix::Zero(out, 1);
     mask = Matrix::Ones(out, in);
+    lnGain = Matrix::Ones(cfg.layerNorm ? in : 0, 1);
+    lnShift = Matrix::Zero(cfg.layerNorm ? in : 0, 1);
     symbolic.assign(size_t(in) * out, SymbolicEdge{});
     coef.resize(out, Eigen::Index(in) * nb);
     // pykan: noise curves sampled at the G+1 grid points, fitted (minimum-norm least squares).
@@ -46,6 +48,8 @@ void Layer::allocGrads() {
     gScaleBase.setZero(scaleBase.rows(), scaleBase.cols());
     gScaleSp.setZero(scaleSp.rows(), scaleSp.cols());
     gBias.setZero(bias.rows(), bias.cols());
+    gLnGain.setZero(lnGain.rows(), 1);
+    gLnShift.setZero(lnShift.rows(), 1);
 }
 
 std::vector<Parameter> Layer::parameters() {
@@ -53,11 +57,17 @@ std::vector<Parameter> Layer::parameters() {
                                 {"scale_base", &scaleBase, &gScaleBase},
                                 {"scale_sp", &scaleSp, &gScaleSp}};
     if (cfg_.bias) p.push_back({"bias", &bias, &gBias});
+    for (int k = 0; k < basis_.paramCount(); ++k) p.push_back({basis_.paramName(k), &basis_.param(k), &basis_.paramGrad(k)});
+    if (cfg_.layerNorm) {
+        p.push_back({"ln_gain", &lnGain, &gLnGain});
+        p.push_back({"ln_shift", &lnShift, &gLnShift});
+    }
     return p;
 }
 
 NodeCost Layer::cost() const {
-    NodeCost c = layerCost(cfg_.in, cfg_.out, basis_.kind(), basis_.grid(), basis_.order(), cfg_.bias);
+    NodeCost c = layerCost(cfg_.in, cfg_.out, basis_.kind(), basis_.grid(), basis_.order(), cfg_.bias,
+                           basis_.sinFrequencies(), cfg_.layerNorm);
     const double snapped = double(std::count_if(symbolic.begin(), symbolic.end(), [](const SymbolicEdge& e) { return e.fn >= 0; }));
     c.forwardMacs += 3 * snapped;
     c.trainMacs += 6 * snapped;
@@ -69,6 +79,9 @@ void Layer::zeroGrad() {
     gScaleBase.setZero();
     gScaleSp.setZero();
     gBias.setZero();
+    gLnGain.setZero();
+    gLnShift.setZero();
+    basis_.zeroParamGrads();
 }
 
 namespace {
@@ -100,10 +113,12 @@ void Layer::forward(const Matrix& x, Matrix& y, bool train) {
                                     std::to_string(x.rows()));
     const int in = cfg_.in, nb = basis_.count();
     const Eigen::Index n = x.cols();
-    x_ = x;
+    if (cfg_.layerNorm) normalizeInput(x);  // x_ = the edges' inputs
+    else x_ = x;
     silu_.resize(x.rows(), n);
     B_.resize(Eigen::Index(in) * nb, n);
     if (train) dB_.resize(B_.rows(), n);
+    aux_.resize(train ? basis_.auxRows() : 0, n);  // per-sample cache for the basis tensors' gradients
     Wb_ = scaleBase.cwiseProduct(mask);
     spm_ = scaleSp.cwiseProduct(mask);
     W_.resize(coef.rows(), coef.cols());
@@ -114,14 +129,14 @@ void Layer::forward(const Matrix& x, Matrix& y, bool train) {
     parallel(bigWork(in, nb, cfg_.out, n), [&](int part, int parts) {
         const Eigen::Index c0 = n * part / parts, c1 = n * (part + 1) / parts, nc = c1 - c0;
         for (Eigen::Index b = c0; b < c1; ++b)
-            for (int i = 0; i < in; ++i) silu_(i, b) = silu(x(i, b));
-        basis_.evaluateCols(x, B_, train ? &dB_ : nullptr, c0, c1);
+            for (int i = 0; i < in; ++i) silu_(i, b) = silu(x_(i, b));
+        basis_.evaluateCols(x_, B_, train ? &dB_ : nullptr, c0, c1, &aux_);
         y.middleCols(c0, nc).noalias() = W_ * B_.middleCols(c0, nc);
         y.middleCols(c0, nc).noalias() += Wb_ * silu_.middleCols(c0, nc);
     });
     if (!train) dB_.resize(0, 0);
     if (cfg_.bias) y.colwise() += bias.col(0);
-    addSymbolic(x, y);
+    addSymbolic(x_, y);
 }
 
 void Layer::addSymbolic(const Matrix& x, Matrix& y) const {
@@ -164,13 +179,17 @@ void Layer::backward(const Matrix& gy, Matrix* gx, const RegConfig* reg) {
     });
     if (cfg_.bias) gBias.col(0) += gy.rowwise().sum();
 
-    if (!gx) return;
+    // Gradient w.r.t. the edge inputs (into *gx directly without layer normalisation).
+    const bool basisParams = basis_.paramCount() > 0;
+    Matrix* gz = cfg_.layerNorm ? &gz_ : gx;
+    if (!gz && !basisParams) return;
     gB_.resize(B_.rows(), n);
-    gx->resize(in, n);
+    if (gz) gz->resize(in, n);
     parallel(big, [&](int part, int parts) {  // split by samples
         const Eigen::Index c0 = n * part / parts, nc = n * (part + 1) / parts - c0;
         gB_.middleCols(c0, nc).noalias() = W_.transpose() * gy.middleCols(c0, nc);
-        gx->middleCols(c0, nc).noalias() = Wb_.transpose() * gy.middleCols(c0, nc);
+        if (!gz) return;
+        gz->middleCols(c0, nc).noalias() = Wb_.transpose() * gy.middleCols(c0, nc);
         for (Eigen::Index b = c0; b < c0 + nc; ++b) {
             const float* g = gB_.col(b).data();
             const float* d = dB_.col(b).data();
@@ -178,10 +197,17 @@ void Layer::backward(const Matrix& gy, Matrix* gx, const RegConfig* reg) {
                 float acc = 0.f;
                 const int r = i * nb;
                 for (int j = 0; j < nb; ++j) acc += g[r + j] * d[r + j];
-                (*gx)(i, b) = (*gx)(i, b) * siluGrad(x_(i, b)) + acc;
+                (*gz)(i, b) = (*gz)(i, b) * siluGrad(x_(i, b)) + acc;
             }
         }
     });
+    if (basisParams)
+        parallel(big, [&](int part, int parts) {  // split by inputs (each owns its rows)
+            const int i0 = in * part / parts, i1 = in * (part + 1) / parts;
+            basis_.accumulateParamGrads(x_, gB_, i0, i1, &aux_);
+            if (haveRegGx_) basis_.accumulateParamGrads(x_, regGB_, i0, i1, &aux_);
+        });
+    if (!gz) return;
     const auto& lib = symbolicLibrary();
     for (int i = 0; i < in; ++i)
         for (int o = 0; o < out; ++o) {
@@ -189,9 +215,10 @@ void Layer::backward(const Matrix& gy, Matrix* gx, const RegConfig* reg) {
             if (s.fn < 0) continue;
             const auto df = lib[size_t(s.fn)].df;
             for (Eigen::Index b = 0; b < x_.cols(); ++b)
-                (*gx)(i, b) += gy(o, b) * s.c * s.a * df(s.a * x_(i, b) + s.b);
+                (*gz)(i, b) += gy(o, b) * s.c * s.a * df(s.a * x_(i, b) + s.b);
         }
-    if (haveRegGx_) *gx += regGx_;
+    if (haveRegGx_) *gz += regGx_;
+    if (cfg_.layerNorm) normBackward(*gz, gx);
 }
 
 float Layer::splinePart(int i, int o, float x) const {
@@ -240,6 +267,11 @@ KernelState Layer::saveState() const {
         sym.row(Eigen::Index(e)) << float(symbolic[e].fn), symbolic[e].a, symbolic[e].b, symbolic[e].c,
             symbolic[e].d;
     s["symbolic"] = sym;
+    for (int k = 0; k < basis_.paramCount(); ++k) s[basis_.paramName(k)] = basis_.param(k);
+    if (cfg_.layerNorm) {
+        s["ln_gain"] = lnGain;
+        s["ln_shift"] = lnShift;
+    }
     return s;
 }
 
@@ -251,7 +283,8 @@ void Layer::loadState(const KernelState& s) {
                                   it->second.cols() != cfg_.grid + 1 && it->second.cols() >= 2 &&
                                   it->second.cols() <= 101)
         grid = int(it->second.cols()) - 1;
-    Basis basis = grid == cfg_.grid ? basis_ : Basis(cfg_.basis, cfg_.in, grid, cfg_.order, cfg_.lo, cfg_.hi);
+    Basis basis = grid == cfg_.grid ? basis_
+                                    : Basis(cfg_.basis, cfg_.in, grid, cfg_.order, cfg_.lo, cfg_.hi, cfg_.sinFrequencies);
     const std::string what = "KAN layer";
     if (auto it = s.find("coef"); grid != cfg_.grid && it != s.end() &&
                                   it->second.cols() != Eigen::Index(cfg_.in) * basis.count())
@@ -265,6 +298,11 @@ void Layer::loadState(const KernelState& s) {
     const Matrix& ss = checkedEntry(s, what, "scale_sp", scaleSp.rows(), scaleSp.cols());
     const Matrix& bi = checkedEntry(s, what, "bias", bias.rows(), bias.cols());
     const Matrix& m = checkedEntry(s, what, "mask", mask.rows(), mask.cols());
+    std::vector<const Matrix*> bp;
+    for (int k = 0; k < basis.paramCount(); ++k)
+        bp.push_back(&checkedEntry(s, what, basis.paramName(k), basis.param(k).rows(), basis.param(k).cols()));
+    const Matrix* lg = cfg_.layerNorm ? &checkedEntry(s, what, "ln_gain", lnGain.rows(), 1) : nullptr;
+    const Matrix* ls = cfg_.layerNorm ? &checkedEntry(s, what, "ln_shift", lnShift.rows(), 1) : nullptr;
     for (int i = 0; i < cfg_.in; ++i) {
         try {
             basis.setPoints(i, pts.row(i));
@@ -272,6 +310,7 @@ void Layer::loadState(const KernelState& s) {
             throw std::runtime_error("KAN layer state 'grid': " + std::string(e.what()));
         }
     }
+    for (int k = 0; k < basis.paramCount(); ++k) basis.param(k) = *bp[size_t(k)];
     const int nfn = int(symbolicLibrary().size());
     std::vector<SymbolicEdge> edges(symbolic.size());
     for (size_t e = 0; e < symbolic.size(); ++e) {
@@ -288,6 +327,10 @@ void Layer::loadState(const KernelState& s) {
     scaleSp = ss;
     bias = bi;
     mask = m;
+    if (lg) {
+        lnGain = *lg;
+        lnShift = *ls;
+    }
     symbolic = std::move(edges);
     if (regridded) {
         allocGrads();

@@ -8,6 +8,15 @@
 // then y = W·B + Wb·silu(X) with W = coef scaled per edge (out x in·nb) — two GEMMs. Backward is
 // exact (three GEMMs + the basis derivative). Edge (i, o) is element (o, i) of every out x in
 // matrix, i.e. linear index i·out + o.
+//
+// Trainable basis tensors (adaptive RBF centres/widths, AF-KAN attention; see kan_basis.h) get
+// their gradients from gB = W^T·gy (plus the regulariser's share) through the basis's exact
+// dB/d(param). With layerNorm the edges see x̂ = gain ⊙ (x - mean)/√(var + 1e-5) + shift, the mean
+// and variance taken over the in features of each sample (AF-KAN's layer normalisation, trainable
+// gain and shift per input, exact backward). Batch operations (edgeScores, pruneEdges,
+// updateGrid, extendGrid, fitCentres) take layer inputs like forward() and normalise them;
+// edge(), splinePart() and the grid points are in edge coordinates, into which edgeInputs() maps
+// a batch.
 #pragma once
 
 #include "core/kan/kan_basis.h"
@@ -27,6 +36,8 @@ struct LayerConfig {
     float noiseScale = 0.5f;  ///< pykan noise_scale: initial spline curves ~ U(-½,½)·noise/G
     float baseMu = 0.f, baseSigma = 1.f;  ///< scale_base = (mu + sigma·U(-1,1)) / √in
     float spScale = 1.f;                  ///< scale_sp = spScale / √in
+    int sinFrequencies = 0;               ///< rbf_adaptive sinusoidal composition (kan_basis.h)
+    bool layerNorm = false;               ///< normalise the layer input over its features
 };
 
 /// An edge replaced by a formula c·f(a·x+b)+d (fn indexes symbolicLibrary(); -1 = numeric).
@@ -61,11 +72,17 @@ public:
     // Trainable tensors and their gradients (out x in·nb, out x in, out x in, out x 1).
     Matrix coef, scaleBase, scaleSp, bias;
     Matrix gCoef, gScaleBase, gScaleSp, gBias;
+    Matrix lnGain, lnShift, gLnGain, gLnShift;  ///< in x 1, used with layerNorm
     Matrix mask;  ///< out x in, 1 = numeric edge active (pruning and snapping set 0)
     std::vector<SymbolicEdge> symbolic;  ///< in·out, index i·out + o
 
     std::vector<Parameter> parameters();
     void zeroGrad();
+
+    /// The batch as the edges see it (layer-normalised when configured, else x itself).
+    Matrix edgeInputs(const Matrix& x) const;
+    /// rbf_adaptive: k-means placement of the centres on the edge inputs of x (kan_basis.h).
+    void fitCentres(const Matrix& x) { basis_.fitCentres(edgeInputs(x)); }
 
     /// y (out x batch) from x (in x batch); caches what backward needs when `train`.
     void forward(const Matrix& x, Matrix& y, bool train = true);
@@ -113,11 +130,13 @@ private:
     void refit(const std::vector<Matrix>& xs, const std::vector<Matrix>& targets);
     void addSymbolic(const Matrix& x, Matrix& y) const;
     double regularize(const RegConfig& reg);
+    void normalizeInput(const Matrix& x);                 // x̂_, lnRstd_, x_
+    void normBackward(const Matrix& gz, Matrix* gx);      // gain/shift grads, gz → gx
 
     LayerConfig cfg_;
     Basis basis_;
     // caches (kept between steps so steady state does not allocate)
-    Matrix x_, silu_, B_, dB_, W_, Wb_, spm_, gW_, gB_, regGx_;
+    Matrix x_, silu_, B_, dB_, W_, Wb_, spm_, gW_, gB_, regGx_, regGB_, xhat_, lnRstd_, gz_, aux_;
     bool haveRegGx_ = false;
     double lastReg_ = 0;
 };

@@ -26,6 +26,15 @@ std::vector<Shape> KanLayerKernel::build(const BuildContext& ctx) {
     c.baseMu = float(p.getFloat("scale_base_mu"));
     c.baseSigma = float(p.getFloat("scale_base_sigma"));
     c.spScale = float(p.getFloat("scale_sp"));
+    c.sinFrequencies = int(p.getInt("sin_frequencies"));
+    c.layerNorm = p.getBool("layer_norm");
+    if (c.sinFrequencies > 0 && c.basis != kan::BasisKind::RbfAdaptive)
+        throw BuildError("", "sin_frequencies applies to the rbf_adaptive basis only (basis is '" + p.getString("basis") + "')");
+    kmeansPending_ = p.getBool("kmeans_init");
+    if (kmeansPending_ && c.basis != kan::BasisKind::RbfAdaptive)
+        throw BuildError("", "kmeans_init applies to the rbf_adaptive basis only (basis is '" + p.getString("basis") + "')");
+    if (c.layerNorm && in < 2)
+        throw BuildError("in", "layer_norm needs at least 2 input features to normalise over (got " + std::to_string(in) + ")");
     try {
         layer_ = kan::Layer(c, ctx.rng);
     } catch (const std::exception& e) {
@@ -61,6 +70,11 @@ void KanLayerKernel::forward(const StepContext& ctx, std::span<const Value* cons
     const bool train = ctx.phase == Phase::Train;
     if (train) {
         ++trainSteps_;
+        if (kmeansPending_ && x.cols() > 1) {  // NeuRBF: centres from k-means on the first batch
+            layer_.fitCentres(x);
+            kmeansPending_ = false;
+            ++revision_;
+        }
         recent_.add(x);
         // pykan fit(update_grid=True): refit the grid to the data every few steps early on.
         if (gridEvery_ > 0 && ctx.step > 0 && ctx.step <= std::uint64_t(gridUntil_) &&
@@ -100,9 +114,10 @@ double KanLayerKernel::extendGrid(int newGrid) {
 std::vector<kan::SymbolicFit> KanLayerKernel::suggest(int i, int o) const {
     if (recent_.matrix().cols() < 2 || i < 0 || o < 0 || i >= layer_.in() || o >= layer_.out()) return {};
     std::vector<float> xs, ys;
-    for (Eigen::Index b = 0; b < recent_.matrix().cols(); b += 2) {
-        xs.push_back(recent_.matrix()(i, b));
-        ys.push_back(layer_.edge(i, o, recent_.matrix()(i, b)));
+    const Matrix ex = layer_.edgeInputs(recent_.matrix());  // what the edges see (layer_norm)
+    for (Eigen::Index b = 0; b < ex.cols(); b += 2) {
+        xs.push_back(ex(i, b));
+        ys.push_back(layer_.edge(i, o, ex(i, b)));
     }
     return kan::suggestSymbolic(xs, ys);
 }
@@ -190,7 +205,9 @@ void KanLayerKernel::observe(Observables& obs) const {
     };
     const Matrix& scores = scores_.get(in, out, recent_.matrix(), revision_, trainSteps_,
                                        [this](const Matrix& x) { return layer_.edgeScores(x); });
-    kan::publishEdges(*s, gridLo, gridHi, recent_.matrix(), scores, src, obs);
+    // ranges, histograms and curves over what the edges see (normalised inputs with layer_norm)
+    const Matrix normed = layer_.config().layerNorm ? layer_.edgeInputs(recent_.matrix()) : Matrix();
+    kan::publishEdges(*s, gridLo, gridHi, layer_.config().layerNorm ? normed : recent_.matrix(), scores, src, obs);
     obs.extra["kan"] = std::shared_ptr<const KanLayerSamples>(std::move(s));
 }
 
@@ -215,7 +232,9 @@ NodeSpec makeKanLayerSpec() {
         intParam("width", 5, 1, 4096, "Number of outputs (nodes of the next KAN layer)."),
         enumParam("basis", "bspline", kan::basisNames(),
                   "Edge function basis: B-spline (pykan), Gaussian RBF (FastKAN), Chebyshev "
-                  "polynomials of tanh(x) (ChebyKAN, degree = grid) or ReLU-KAN bumps."),
+                  "polynomials of tanh(x) (ChebyKAN, degree = grid), ReLU-KAN bumps, adaptive RBF with "
+                  "trained centres and widths (NeuRBF), AF-KAN activation bumps with a learnt softmax "
+                  "over ReLU/SiLU/tanh/GELU, Fourier sin/cos (sine) or Legendre polynomials (poly)."),
         intParam("grid", 5, 1, 100, "Grid intervals G (Chebyshev: polynomial degree). Changed while the model "
                                     "runs, the grid is extended (or coarsened) and the learned functions refitted onto it.",
                  true),
@@ -223,6 +242,11 @@ NodeSpec makeKanLayerSpec() {
         floatParam("range_min", -1.0, -1e6, 1e6, "Lower end of the initial grid."),
         floatParam("range_max", 1.0, -1e6, 1e6, "Upper end of the initial grid."),
         boolParam("bias", true, "Add a trainable bias per output."),
+        boolParam("kmeans_init", false, "rbf_adaptive: place each input's centres by k-means on the first training batch."),
+        intParam("sin_frequencies", 0, 0, 8, "rbf_adaptive: NeuRBF sinusoidal composition, sin(ω·g) for this many "
+                                            "frequencies ω = π/2, π, 2π, … per kernel g (0 = off)."),
+        boolParam("layer_norm", false, "Normalise the layer input over its features (mean 0, variance 1, trainable "
+                                       "gain and shift per input) before the edges, as AF-KAN does."),
         floatParam("noise_scale", 0.5, 0.0, 10.0, "Initial spline noise (pykan noise_scale)."),
         floatParam("scale_base_mu", 0.0, -10.0, 10.0, "Mean of the initial scale_base (times 1/√in)."),
         floatParam("scale_base_sigma", 1.0, 0.0, 10.0, "Spread of the initial scale_base (times 1/√in)."),

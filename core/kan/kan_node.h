@@ -26,7 +26,11 @@ public:
     double penalty() const override;
     NodeCost cost() const override { return layer_.cost(); }
     KernelState saveState() const override { return layer_.saveState(); }
-    void loadState(const KernelState& s) override { layer_.loadState(s); ++revision_; }
+    void loadState(const KernelState& s) override {
+        layer_.loadState(s);
+        kmeansPending_ = false;  // loaded centres are kept
+        ++revision_;
+    }
 
     kan::Layer& layer() { return layer_; }
     const kan::Layer& layer() const { return layer_; }
@@ -47,6 +51,7 @@ private:
     kan::RegConfig reg_;
     kan::RecentInputs recent_;
     ActivationThumbnail thumb_;
+    bool kmeansPending_ = false;  ///< kmeans_init: place the rbf_adaptive centres on the next training batch
     int gridEvery_ = 0, gridUntil_ = 0;
     float gridEps_ = 0.02f, pruneThreshold_ = 0.01f;
     double snapR2_ = 0.99;

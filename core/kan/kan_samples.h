@@ -24,7 +24,7 @@ struct KanEdgeSamples {
 
 struct KanLayerSamples {
     int in = 0, out = 0;
-    std::string basis;  ///< a basis name (bspline, rbf, ...), or "s-kan" for a selection layer
+    std::string basis;  ///< a name from kan::basisNames(), or "s-kan" for a selection layer
     int grid = 0, order = 0;
     std::uint64_t revision = 0;        ///< bumps on grid change, pruning and snapping
     bool curves = true;                ///< false: layer too large, edges carry scores only

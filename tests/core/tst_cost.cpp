@@ -142,6 +142,14 @@ private slots:
         // ReLU-KAN G 5, k 2: nb 7; basis 3·7 = 21 and 21. params 28 + 8 + 2 = 38; forward 42 + 2 + 28 + 4 = 76;
         //   training 76 + 42 + 2 + 2·32 + 14 = 198; cache 4·(4 + 28) = 128
         QTest::newRow("relu") << "relu" << 5 << 2 << 38.0 << 76.0 << 198.0 << 144.0;
+        // Adaptive RBF G 5: 6 kernels, nb 6; basis 4·6 = 24 and 24; + centres and log-widths 2·2·6 = 24
+        //   params 24 + 8 + 2 + 24 = 58; forward 48 + 2 + 24 + 4 = 78;
+        //   training 78 + 48 + 2 + 2·28 + 12 + 2·6·6 (their gradients) = 268; cache 4·(4 + 24) = 112
+        QTest::newRow("rbf_adaptive") << "rbf_adaptive" << 5 << 3 << 58.0 << 78.0 << 268.0 << 128.0;
+        // AF-KAN G 5, k 3: nb 8, 4 activations; basis 5·8·4 = 160, derivative 6·8·4 = 192; attention 2·4
+        //   params 32 + 8 + 2 + 8 = 50; forward 320 + 2 + 32 + 4 = 358;
+        //   training 358 + 384 + 2 + 2·36 + 16 + 2·8·6·4 (attention gradients) = 1216; cache 4·(4 + 32) = 144
+        QTest::newRow("af") << "af" << 5 << 3 << 50.0 << 358.0 << 1216.0 << 160.0;
     }
     void kanGraphMatchesHandCount() {
         QFETCH(QString, basis);

@@ -213,6 +213,17 @@ void TstKanDiscover::rejectsBadShapes() {
     Net net({2, 1}, LayerConfig{}, rng);
     const Matrix x = Matrix::Zero(3, 10), y = Matrix::Zero(1, 10);
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, discoverFormula(net, x, y, x, y));
+    // a layer-normalised layer has no closed form of single-input edges: refused by name
+    LayerConfig ln;
+    ln.layerNorm = true;
+    Net normed({2, 1}, ln, rng);
+    const Matrix x2 = Matrix::Random(2, 10), y2 = Matrix::Random(1, 10);
+    try {
+        discoverFormula(normed, x2, y2, x2, y2);
+        QFAIL("a layer_norm layer was accepted");
+    } catch (const std::invalid_argument& e) {
+        QVERIFY2(QString(e.what()).contains("layer_norm"), e.what());
+    }
 }
 
 QTEST_GUILESS_MAIN(TstKanDiscover)

@@ -20,6 +20,7 @@ private slots:
     void kanVsMlpBuilds();
     void fashionMnistTrains();
     void skanExampleSettles();
+    void afRbfFashionTrainsBoth();
 };
 
 namespace {
@@ -152,6 +153,30 @@ void TstKanExamples::skanExampleSettles() {
         for (int f : k->layer().frozen()) QVERIFY(f >= 0);
     }
     QCOMPARE(layers, 2);
+}
+
+void TstKanExamples::afRbfFashionTrainsBoth() {
+    QVERIFY2(QFile::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"),
+             "Fashion-MNIST not installed (./ganglion.sh installs dataset-fashion-mnist)");
+    Graph g = loadGraphFile(example("kan_af_rbf_fashion.json"));
+    Engine e;
+    e.build(g);
+    QVERIFY2(e.ok(), e.error().c_str());
+    for (int s = 0; s < 60; ++s) QVERIFY2(e.step(), e.error().c_str());
+    e.evaluate();
+    for (const char* chain : {"AF accuracy", "RBF accuracy"}) {
+        const double acc = scalar(e, std::string(chain) + "/test_accuracy");
+        qInfo("%s: test accuracy %.3f after 60 steps", chain, acc);
+        QVERIFY2(acc > 0.5, qPrintable(QString("%1: test accuracy %2 after 60 steps (chance 0.1)").arg(chain).arg(acc)));
+    }
+    // the basis tensors trained: the AF attention left uniform, the k-means placed centres moved
+    for (const auto& n : g.nodes()) {
+        auto* k = dynamic_cast<KanLayerKernel*>(e.kernel(n.id));
+        if (!k) continue;
+        QVERIFY(k->layer().basis().paramCount() > 0);
+        if (k->layer().config().basis == kan::BasisKind::Af)
+            QVERIFY2(k->layer().basis().param(0).cwiseAbs().maxCoeff() > 1e-4f, n.name.c_str());
+    }
 }
 
 QTEST_GUILESS_MAIN(TstKanExamples)
