@@ -56,6 +56,22 @@ void runFormulaExample(Session& s, std::unique_ptr<QWidget>& view, std::uint64_t
     QVERIFY(!s.isRunning());
 }
 
+namespace {
+/// The first KanLayer node of the document (the formula example's hidden layer).
+NodeId firstKanLayer(const Session& s) {
+    for (const auto& n : s.graph().nodes())
+        if (n.type == "KanLayer") return n.id;
+    return 0;
+}
+
+/// The view's push button labelled `text`, or null.
+QPushButton* button(QWidget* view, const QString& text) {
+    for (auto* b : view->findChildren<QPushButton*>())
+        if (b->text() == text) return b;
+    return nullptr;
+}
+}  // namespace
+
 class TstKanWidget : public QObject {
     Q_OBJECT
 private slots:
@@ -251,9 +267,7 @@ void TstKanWidget::pruneNodesKeepsModelAndUndoes() {
     std::unique_ptr<QWidget> view;
     runFormulaExample(s, view, 60);
     if (QTest::currentTestFailed()) return;
-    NodeId first = 0;
-    for (const auto& n : s.graph().nodes())
-        if (n.type == "KanLayer" && !first) first = n.id;
+    const NodeId first = firstKanLayer(s);
     const std::int64_t width = s.graph().node(first)->params.getInt("width");
     QVERIFY(width > 1);
     auto curves = [&] {
@@ -267,9 +281,7 @@ void TstKanWidget::pruneNodesKeepsModelAndUndoes() {
 
     // A threshold above every score keeps one hidden node (a layer cannot vanish).
     view->findChild<QDoubleSpinBox*>()->setValue(50);
-    QPushButton* pruneNodes = nullptr;
-    for (auto* b : view->findChildren<QPushButton*>())
-        if (b->text() == "Prune nodes") pruneNodes = b;
+    QPushButton* pruneNodes = button(view.get(), "Prune nodes");
     QVERIFY(pruneNodes);
     const int steps = s.undoStack()->count();
     pruneNodes->click();
@@ -295,19 +307,12 @@ void TstKanWidget::snapAndDiscoverAreUndoable() {
     std::unique_ptr<QWidget> view;
     runFormulaExample(s, view, 60);
     if (QTest::currentTestFailed()) return;
-    NodeId first = 0;
-    for (const auto& n : s.graph().nodes())
-        if (n.type == "KanLayer" && !first) first = n.id;
-    auto button = [&](const QString& text) {
-        for (auto* b : view->findChildren<QPushButton*>())
-            if (b->text() == text) return b;
-        return static_cast<QPushButton*>(nullptr);
-    };
+    const NodeId first = firstKanLayer(s);
     auto symbolicEdges = [&] { return s.snapshot()->find(first)->obs.scalars.at("symbolic_edges"); };
     QCOMPARE(symbolicEdges(), 0.0);
     const int steps = s.undoStack()->count();
     view->findChildren<QDoubleSpinBox*>().at(1)->setValue(0.0);  // snap every edge
-    button("Auto-snap")->click();
+    button(view.get(), "Auto-snap")->click();
     QTRY_COMPARE_WITH_TIMEOUT(s.undoStack()->count(), steps + 1, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(symbolicEdges() > 0, 10000);
     s.undoStack()->undo();
@@ -318,7 +323,7 @@ void TstKanWidget::snapAndDiscoverAreUndoable() {
     for (auto* l : view->findChildren<QLabel*>(Qt::FindDirectChildrenOnly))
         if (l->wordWrap()) status = l;
     QVERIFY(status);
-    button("Discover formula")->click();
+    button(view.get(), "Discover formula")->click();
     QTRY_VERIFY_WITH_TIMEOUT(status->text().contains("test R²"), 60000);
     QVERIFY2(status->text().contains("y1 = "), qPrintable(status->text()));
     QCOMPARE(s.undoStack()->undoText(), QString("Discover KAN formula"));
