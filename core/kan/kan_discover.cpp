@@ -95,7 +95,7 @@ double refineConstants(Expr& e, const Eigen::MatrixXd& x, const Eigen::VectorXd&
                 r = r2;
                 cost = c2;
                 lambda = std::max(lambda / 3, 1e-12);
-                if (gain < 1e-14) it = iterations;  // converged
+                if (gain < 1e-12) it = iterations;  // converged
             } else {
                 for (Eigen::Index k = 0; k < P; ++k) *p[size_t(k)] = saved[size_t(k)];
                 lambda *= 4;
@@ -180,6 +180,7 @@ void dropNegligibleTerms(Expr& e, const Eigen::MatrixXd& xtr, const Eigen::Vecto
         }
         std::sort(order.begin(), order.end());
         for (const auto& [spread, k] : order) {
+            if (spread > 10 * tol) break;  // not negligible (and neither are the larger ones after it)
             Expr cand = e;
             cand.terms.erase(cand.terms.begin() + std::ptrdiff_t(k));
             if (!cand.terms.empty() && cand.constantPart() == 0) cand.terms.push_back({0.0, {}});  // a constant to refit
@@ -262,6 +263,7 @@ DiscoverResult discoverFormula(Net& net, const Matrix& xTrain, const Matrix& yTr
                                         "functions of single inputs; turn layer_norm off to recover a formula");
     std::optional<Candidate> best;
     std::vector<Matrix> lastMasks;
+    int tried = 0;  // runner-up snaps evaluated, over all attempts
     for (int t = 0; t < std::max(1, cfg.thresholdSteps); ++t) {
         // Each attempt prunes harder: the simplest structure that still reaches the target wins.
         Candidate c{net};
@@ -299,6 +301,8 @@ DiscoverResult discoverFormula(Net& net, const Matrix& xTrain, const Matrix& yTr
                     const Layer& L = c.net.layers[size_t(s.layer)];
                     const SymbolicEdge& now = L.symbolic[size_t(s.in) * size_t(L.out()) + size_t(s.out)];
                     if (now.fn == f.fn && now.a == f.a && now.b == f.b) continue;  // already this candidate
+                    if (tried >= cfg.maxAlternatives) break;  // the search's budget is spent
+                    ++tried;
                     Candidate alt{c.net};
                     alt.nodesPruned = c.nodesPruned;
                     alt.edgesPruned = c.edgesPruned;

@@ -25,6 +25,7 @@ struct DiscoverConfig {
     int thresholdSteps = 4;        ///< prune thresholds tried: pruneThreshold × 3^t ; the simplest success wins
     int alternatives = 3;          ///< runner-up candidates tried per edge
     double alternativeR2 = 0.99;   ///< … when they fit the edge at least this well
+    int maxAlternatives = 40;      ///< runner-ups evaluated in all (bounds the time of a poor fit's search)
     SymbolicOptions symbolic;
 };
 
