@@ -3,6 +3,7 @@
 #include "app/canvas_binding.h"
 #include "app/description_panel.h"
 #include "app/run_bar.h"
+#include "app/view_export.h"
 #include "document/graph_commands.h"
 #include "core/graph/json_io.h"
 #include "app/example_gallery.h"
@@ -325,6 +326,7 @@ void MainWindow::buildDocks() {
         scroll->setWidget(view);
         scroll->setProperty(kViewObservables, view->property(kViewObservables));
         d->setWidget(scroll);
+        addExportActions(d, session_);  // Export image… / Export data… in the dock's context menu
         viewMenu_->addAction(d->toggleViewAction());
         viewDocks_ << d;
         if (v.area == Qt::BottomDockWidgetArea) {

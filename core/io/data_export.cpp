@@ -52,18 +52,25 @@ std::string seriesCsv(const std::vector<NamedSeries>& series, double dt) {
         for (const auto& p : s.points) steps.insert(p.step);
     std::vector<std::size_t> at(series.size(), 0);  // next point of each series
     for (std::uint64_t step : steps) {
-        appendNumber(out, step);
-        if (dt > 0) {
-            out += ',';
-            appendNumber(out, double(step) * dt);
+        for (std::size_t i = 0; i < series.size(); ++i)
+            while (at[i] < series[i].points.size() && series[i].points[at[i]].step < step) ++at[i];
+        // a series recorded twice at one step (a pause, an evaluation) gets a second row there
+        bool more = true;
+        while (more) {
+            more = false;
+            appendNumber(out, step);
+            if (dt > 0) {
+                out += ',';
+                appendNumber(out, double(step) * dt);
+            }
+            for (std::size_t i = 0; i < series.size(); ++i) {
+                out += ',';
+                const auto& pts = series[i].points;
+                if (at[i] < pts.size() && pts[at[i]].step == step) appendNumber(out, pts[at[i]++].value);
+                more = more || (at[i] < pts.size() && pts[at[i]].step == step);
+            }
+            out += '\n';
         }
-        for (std::size_t i = 0; i < series.size(); ++i) {
-            out += ',';
-            const auto& pts = series[i].points;
-            while (at[i] < pts.size() && pts[at[i]].step < step) ++at[i];
-            if (at[i] < pts.size() && pts[at[i]].step == step) appendNumber(out, pts[at[i]++].value);
-        }
-        out += '\n';
     }
     return out;
 }

@@ -4,7 +4,8 @@
 // Series CSV ("wide", what pandas.read_csv(path, index_col="step") expects): a header
 //   step[,time_s],<series 1>,<series 2>,…
 // then one row per step at which any series has a point, in increasing step order; a series
-// without a point at that step has an empty cell (NaN in pandas). `step` counts engine steps,
+// without a point at that step has an empty cell (NaN in pandas), a series recorded twice at one
+// step (e.g. before and after an evaluation) has its second point on a second row of that step. `step` counts engine steps,
 // `time_s` is simulated seconds (step × dt, written when dt > 0); metric columns are named as in
 // the metric history, "<node>/<scalar>".
 //

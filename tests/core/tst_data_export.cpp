@@ -58,11 +58,13 @@ private slots:
         const double values[] = {0.1, 1.0 / 3.0, -2.5e-30, 12345.678901234567};
         for (int i = 0; i < 4; ++i) h.append("Loss/loss", std::uint64_t(i * 10), values[i]);
         h.append("Loss/test_loss", 10, 0.7);
+        h.append("Loss/test_loss", 20, 0.5);
+        h.append("Loss/test_loss", 20, 0.25);  // recorded twice at one step: a second row there
         h.append("Loss/test_loss", 35, 0.2);  // a step the other series has no point at
         const std::vector<io::NamedSeries> s = {{"Loss/loss", h.series("Loss/loss")}, {"Loss/test_loss", h.series("Loss/test_loss")}};
         const auto rows = csvRows(io::seriesCsv(s, 0.5));
         QCOMPARE(rows.front(), (std::vector<std::string>{"step", "time_s", "Loss/loss", "Loss/test_loss"}));
-        QCOMPARE(rows.size(), std::size_t(1 + 5));  // steps 0, 10, 20, 30, 35
+        QCOMPARE(rows.size(), std::size_t(1 + 6));  // steps 0, 10, 20, 20, 30, 35
         std::map<std::string, std::vector<MetricPoint>> back;
         for (std::size_t r = 1; r < rows.size(); ++r) {
             QCOMPARE(rows[r].size(), std::size_t(4));

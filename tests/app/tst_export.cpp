@@ -1,0 +1,288 @@
+// Export from the workbench (issue #18): every view dock offers Export image… and, where the view
+// plots series, Export data…; the curves' CSV re-reads to the metric history's numbers; a PNG at
+// 2× has twice the width and height of 1×; an SVG parses and carries the chart's series as vector
+// paths in their colours; the canvas exports the whole graph, not just what is visible; and the
+// command line's --export-view writes a view or names the views there are.
+#include "app/main_window.h"
+#include "app/view_export.h"
+#include "views/view_registry.h"
+#include "widgets/canvas/graph_canvas.h"
+#include "widgets/canvas/graph_scene.h"
+#include "widgets/export/image_export.h"
+#include "widgets/plots/metric_chart.h"
+
+#include <QtTest>
+
+#include <QAbstractSeries>
+#include <QChart>
+#include <QDockWidget>
+#include <QLineSeries>
+#include <QProcess>
+#include <QSettings>
+#include <QXmlStreamReader>
+
+#include <cmath>
+#include <set>
+
+using namespace ganglion;
+
+namespace {
+
+struct Svg {
+    QString error;                 ///< parse error, "" when well-formed
+    int shapes = 0;                ///< path / polyline / line elements
+    std::set<QString> strokes;     ///< stroke colours of those elements (#rrggbb)
+    QString text;                  ///< all text content
+};
+
+Svg readSvg(const QString& path) {
+    Svg out;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        out.error = "cannot open " + path;
+        return out;
+    }
+    QXmlStreamReader xml(&f);
+    QStringList strokeStack{QString()};  // QSvgGenerator puts the pen on enclosing <g> elements
+    while (!xml.atEnd()) {
+        xml.readNext();
+        if (xml.isStartElement()) {
+            const auto a = xml.attributes();
+            strokeStack << (a.hasAttribute("stroke") ? a.value("stroke").toString().toLower() : strokeStack.last());
+            const auto n = xml.name();
+            if (n == QLatin1String("path") || n == QLatin1String("polyline") || n == QLatin1String("line")) {
+                ++out.shapes;
+                out.strokes.insert(strokeStack.last());
+            }
+        } else if (xml.isEndElement()) {
+            strokeStack.removeLast();
+        } else if (xml.isCharacters()) {
+            out.text += xml.text();
+        }
+    }
+    if (xml.hasError()) out.error = xml.errorString();
+    return out;
+}
+
+QDockWidget* dockTitled(MainWindow& w, const QString& title) {
+    for (QDockWidget* d : w.findChildren<QDockWidget*>())
+        if (d->windowTitle() == title) return d;
+    return nullptr;
+}
+
+std::vector<QStringList> readCsv(const QString& path) {
+    std::vector<QStringList> rows;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly | QIODevice::Text)) return rows;
+    while (!f.atEnd()) rows.push_back(QString::fromUtf8(f.readLine()).trimmed().split(','));
+    return rows;
+}
+
+}  // namespace
+
+class TstExport : public QObject {
+    Q_OBJECT
+
+    Session session_;
+    MainWindow* w_ = nullptr;
+    QTemporaryDir dir_;
+
+private slots:
+    void initTestCase() {
+        QCoreApplication::setOrganizationName("GanglionTests");  // keep the user's settings apart
+        QCoreApplication::setApplicationName("tst_export");
+        QSettings().clear();
+        w_ = new MainWindow(&session_);
+        w_->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w_));
+        QVERIFY(w_->openFile(MainWindow::findExample("spiral"), true));
+        session_.play();
+        QTRY_VERIFY_WITH_TIMEOUT(session_.snapshot() && session_.snapshot()->step >= 400, 60000);
+        session_.pause();
+        QTRY_VERIFY(!session_.isRunning());
+        QTest::qWait(400);  // the views poll every 100 ms
+    }
+    void cleanupTestCase() { delete w_; }
+
+    void everyViewDockOffersExport() {
+        int docks = 0;
+        for (const ViewInfo& v : allViews()) {
+            QDockWidget* d = dockTitled(*w_, v.title);
+            QVERIFY2(d, qPrintable(v.title));
+            QCOMPARE(d->contextMenuPolicy(), Qt::ActionsContextMenu);
+            QVERIFY2(d->findChild<QAction*>("exportImage"), qPrintable(v.title));
+            QVERIFY2(d->findChild<QAction*>("exportData"), qPrintable(v.title));
+            ++docks;
+        }
+        QVERIFY(docks >= 10);
+    }
+
+    void curvesDataReReadsToTheHistory() {
+        QDockWidget* d = dockTitled(*w_, "Training curves");
+        QVERIFY(d);
+        const QStringList series = viewSeries(viewOf(d), session_);
+        QVERIFY2(series.contains("Loss/loss") && series.contains("Accuracy/test_accuracy"), qPrintable(series.join(", ")));
+        const QString path = dir_.filePath("curves.csv");
+        QString error;
+        QVERIFY2(exportViewData(viewOf(d), session_, path, &error), qPrintable(error));
+        const auto rows = readCsv(path);
+        QVERIFY(rows.size() > 2);
+        QCOMPARE(rows[0].front(), QString("step"));
+        QCOMPARE(rows[0].mid(1), series);  // the spiral does not simulate time: no time_s column
+        for (int c = 1; c < rows[0].size(); ++c) {
+            const auto want = session_.metrics().series(rows[0][c].toStdString());
+            std::size_t i = 0;
+            for (std::size_t r = 1; r < rows.size(); ++r) {
+                if (rows[r][c].isEmpty()) continue;
+                QVERIFY(i < want.size());
+                QCOMPARE(rows[r][0].toULongLong(), want[i].step);
+                QVERIFY(rows[r][c].toDouble() == want[i].value);  // exactly
+                ++i;
+            }
+            QCOMPARE(i, want.size());
+        }
+        // a view that plots no series has nothing to export, and says so
+        QDockWidget* boundary = dockTitled(*w_, "Decision boundary");
+        QVERIFY(boundary);
+        QVERIFY(!exportViewData(viewOf(boundary), session_, dir_.filePath("b.csv"), &error));
+        QVERIFY2(error.contains("no recorded series"), qPrintable(error));
+    }
+
+    void pngScalesThePixels_data() {
+        QTest::addColumn<QString>("view");
+        QTest::newRow("curves") << "Training curves";
+        QTest::newRow("boundary") << "Decision boundary";
+    }
+
+    void pngScalesThePixels() {
+        QFETCH(QString, view);
+        QDockWidget* d = dockTitled(*w_, view);
+        QVERIFY(d && d->isVisible());
+        QWidget* v = viewOf(d);
+        QString error;
+        QImage shots[3];
+        for (int i = 0; i < 3; ++i) {
+            const QString path = dir_.filePath(QString("v%1.png").arg(kImageScales[i]));
+            QVERIFY2(exportWidgetImage(v, path, kImageScales[i], &error), qPrintable(error));
+            QVERIFY(shots[i].load(path));
+        }
+        QCOMPARE(shots[0].size(), v->size());
+        QCOMPARE(shots[1].size(), shots[0].size() * 2);
+        QCOMPARE(shots[2].size(), shots[0].size() * 4);
+        // the 2× picture is the same picture: its average colour matches the 1× one
+        const QImage down = shots[1].scaled(shots[0].size(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+        double diff = 0;
+        for (int y = 0; y < down.height(); y += 4)
+            for (int x = 0; x < down.width(); x += 4) diff += std::abs(qGray(down.pixel(x, y)) - qGray(shots[0].pixel(x, y)));
+        QVERIFY2(diff / ((down.width() / 4 + 1) * (down.height() / 4 + 1)) < 20, qPrintable(QString::number(diff)));
+        // bad requests are refused by name
+        QVERIFY(!exportWidgetImage(v, dir_.filePath("v.jpg"), 1, &error));
+        QVERIFY2(error.contains(".png or .svg"), qPrintable(error));
+        QVERIFY(!exportWidgetImage(v, dir_.filePath("v.png"), 3, &error));
+        QVERIFY2(error.contains("scale 3"), qPrintable(error));
+        QVERIFY(!exportWidgetImage(v, "/nonexistent-folder/v.png", 1, &error));
+        QVERIFY2(error.contains("/nonexistent-folder/v.png"), qPrintable(error));
+    }
+
+    // A chart's SVG holds each series as a vector path in the series' colour.
+    void chartSvgHasItsSeries() {
+        MetricChart chart("Loss", "loss");
+        chart.resize(520, 320);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        const QStringList names = {"Loss/loss", "Loss/test_loss", "Other/loss"};
+        for (int s = 0; s < names.size(); ++s) {
+            std::vector<QPointF> pts;
+            for (int i = 0; i < 50; ++i) pts.emplace_back(i * 10, 1.0 / (1 + i) + 0.2 * s);
+            chart.appendPoints(names[s], pts);
+        }
+        chart.flush();
+        QTest::qWait(50);
+        const QString path = dir_.filePath("chart.svg");
+        QString error;
+        QVERIFY2(exportWidgetImage(&chart, path, 1, &error), qPrintable(error));
+        const Svg svg = readSvg(path);
+        QVERIFY2(svg.error.isEmpty(), qPrintable(svg.error));
+        int lines = 0;
+        for (QAbstractSeries* s : chart.chart()->series()) {
+            auto* line = qobject_cast<QLineSeries*>(s);
+            QVERIFY(line);
+            ++lines;
+            const QString colour = line->pen().color().name();
+            QVERIFY2(svg.strokes.count(colour), qPrintable(colour + " not among the SVG's strokes"));
+        }
+        QCOMPARE(lines, names.size());
+        QVERIFY(svg.shapes >= lines);
+        QVERIFY2(svg.text.contains("Loss"), qPrintable(svg.text.left(300)));  // the title, as text
+    }
+
+    void curvesViewSvgParses() {
+        QDockWidget* d = dockTitled(*w_, "Training curves");
+        const QString path = dir_.filePath("curves.svg");
+        QString error;
+        QVERIFY2(exportWidgetImage(viewOf(d), path, 1, &error), qPrintable(error));
+        const Svg svg = readSvg(path);
+        QVERIFY2(svg.error.isEmpty(), qPrintable(svg.error));
+        QVERIFY(svg.shapes >= int(viewSeries(viewOf(d), session_).size()));
+        QVERIFY2(svg.text.contains("accuracy", Qt::CaseInsensitive), qPrintable(svg.text.left(300)));
+    }
+
+    // The canvas exports the whole graph even when zoomed in on a corner of it.
+    void canvasExportsTheWholeGraph() {
+        GraphCanvas* c = w_->canvas();
+        for (int i = 0; i < 6; ++i) c->zoomIn();
+        const QRectF visible = c->mapToScene(c->viewport()->rect()).boundingRect();
+        const QRectF all = c->exportRect();
+        QVERIFY2(!visible.contains(all), "zoomed in, the view should show only part of the graph");
+        for (QGraphicsItem* it : c->graphScene()->items())
+            if (it->isVisible()) QVERIFY(all.contains(it->sceneBoundingRect()));
+        QString error;
+        QImage one, two;
+        QVERIFY2(c->exportImage(dir_.filePath("g1.png"), 1, &error), qPrintable(error));
+        QVERIFY2(c->exportImage(dir_.filePath("g2.png"), 2, &error), qPrintable(error));
+        QVERIFY(one.load(dir_.filePath("g1.png")) && two.load(dir_.filePath("g2.png")));
+        QCOMPARE(one.size(), QSize(int(std::ceil(all.width())), int(std::ceil(all.height()))));
+        QCOMPARE(two.size(), one.size() * 2);
+        QVERIFY2(c->exportImage(dir_.filePath("g.svg"), 1, &error), qPrintable(error));
+        const Svg svg = readSvg(dir_.filePath("g.svg"));
+        QVERIFY2(svg.error.isEmpty(), qPrintable(svg.error));
+        for (const auto& n : session_.graph().nodes())  // every node's title is there, as text
+            QVERIFY2(svg.text.contains(QString::fromStdString(n.name)), qPrintable(QString::fromStdString(n.name) + " not in: " + svg.text.simplified().left(1500)));
+        c->fitToView();
+    }
+
+    void commandLineExportsAView() {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("XDG_CONFIG_HOME", dir_.filePath("config"));
+        env.insert("XDG_DATA_HOME", dir_.filePath("data"));
+        auto run = [&](const QStringList& args, QString* err) {
+            QProcess p;
+            p.setProcessEnvironment(env);
+            p.start(GANGLION_EXE, args);
+            if (!p.waitForFinished(120000)) return -1;
+            *err = QString::fromUtf8(p.readAllStandardError());
+            return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+        };
+        QString err;
+        const QStringList base = {"--example", "spiral", "--screenshot-steps", "100"};
+        QCOMPARE(run(base + QStringList{"--export-view", "Training curves", "--out", dir_.filePath("c1.png")}, &err), 0);
+        QCOMPARE(run(base + QStringList{"--export-view", "training curves", "--out", dir_.filePath("c2.png"), "--scale", "2"}, &err), 0);
+        QImage a(dir_.filePath("c1.png")), b(dir_.filePath("c2.png"));
+        QVERIFY(!a.isNull() && !b.isNull());
+        QCOMPARE(b.size(), a.size() * 2);
+        QCOMPARE(run(base + QStringList{"--export-view", "Decision boundary", "--out", dir_.filePath("d.svg")}, &err), 0);
+        QVERIFY2(readSvg(dir_.filePath("d.svg")).error.isEmpty(), "the SVG does not parse");
+        // an unknown view: exit 2, naming the document's views
+        QCOMPARE(run(base + QStringList{"--export-view", "Nope", "--out", dir_.filePath("n.png")}, &err), 2);
+        QVERIFY2(err.contains("'Nope'") && err.contains("Training curves") && err.contains("Decision boundary"), qPrintable(err));
+        QVERIFY(!QFile::exists(dir_.filePath("n.png")));
+        // bad options are refused before anything runs
+        QCOMPARE(run({"--export-view", "Training curves", "--out", dir_.filePath("x.jpg")}, &err), 1);
+        QVERIFY2(err.contains(".png or") && err.contains("x.jpg"), qPrintable(err));
+        QCOMPARE(run({"--export-view", "Training curves", "--out", dir_.filePath("x.png"), "--scale", "3"}, &err), 1);
+        QVERIFY2(err.contains("--scale"), qPrintable(err));
+    }
+};
+
+QTEST_MAIN(TstExport)
+#include "tst_export.moc"
