@@ -3,6 +3,7 @@
 // 2× has twice the width and height of 1×; an SVG parses and carries the chart's series as vector
 // paths in their colours; the canvas exports the whole graph, not just what is visible; and the
 // command line's --export-view writes a view or names the views there are.
+// GANGLION_SAVE_EXPORTS=DIR keeps the pictures made here in DIR, for reading by eye.
 #include "app/main_window.h"
 #include "app/view_export.h"
 #include "views/view_registry.h"
@@ -16,9 +17,13 @@
 #include <QAbstractSeries>
 #include <QChart>
 #include <QDockWidget>
+#include <QLabel>
 #include <QLineSeries>
 #include <QProcess>
+#include <QPainter>
+#include <QSet>
 #include <QSettings>
+#include <QSvgRenderer>
 #include <QXmlStreamReader>
 
 #include <cmath>
@@ -64,6 +69,26 @@ Svg readSvg(const QString& path) {
     return out;
 }
 
+/// Renders an SVG file with Qt's SVG renderer at the size of its view box (the exported widget's
+/// size): the image, or a null image when it does not load.
+QImage renderSvg(const QString& path) {
+    QSvgRenderer r(path);
+    if (!r.isValid()) return {};
+    QImage img(r.viewBox().size(), QImage::Format_ARGB32);
+    img.fill(Qt::transparent);
+    QPainter p(&img);
+    r.render(&p);
+    return img;
+}
+
+/// Distinct colours in an image (sampled): a drawn picture has many, an empty one one.
+int colours(const QImage& img) {
+    QSet<QRgb> seen;
+    for (int y = 0; y < img.height(); y += 3)
+        for (int x = 0; x < img.width(); x += 3) seen.insert(img.pixel(x, y));
+    return int(seen.size());
+}
+
 QDockWidget* dockTitled(MainWindow& w, const QString& title) {
     for (QDockWidget* d : w.findChildren<QDockWidget*>())
         if (d->windowTitle() == title) return d;
@@ -102,7 +127,13 @@ private slots:
         QTRY_VERIFY(!session_.isRunning());
         QTest::qWait(400);  // the views poll every 100 ms
     }
-    void cleanupTestCase() { delete w_; }
+    void cleanupTestCase() {
+        delete w_;
+        const QString keep = qEnvironmentVariable("GANGLION_SAVE_EXPORTS");
+        if (!keep.isEmpty())
+            for (const QFileInfo& f : QDir(dir_.path()).entryInfoList({"*.png", "*.svg", "*.csv"}, QDir::Files))
+                QFile::copy(f.absoluteFilePath(), keep + '/' + f.fileName());
+    }
 
     void everyViewDockOffersExport() {
         int docks = 0;
@@ -214,6 +245,31 @@ private slots:
         QCOMPARE(lines, names.size());
         QVERIFY(svg.shapes >= lines);
         QVERIFY2(svg.text.contains("Loss"), qPrintable(svg.text.left(300)));  // the title, as text
+        const QImage drawn = renderSvg(path);  // and it renders, at the chart's size
+        QCOMPARE(drawn.size(), chart.size());
+        QVERIFY(colours(drawn) > 10);
+    }
+
+    // An SVG keeps no clipping: a label cut at its edge on screen is elided there instead of
+    // running over its neighbours, and keeps its text afterwards.
+    void cutLabelsAreElidedInSvg() {
+        QWidget box;
+        auto* cut = new QLabel("a long status line that does not fit", &box);
+        cut->setGeometry(0, 0, 90, 20);
+        auto* fits = new QLabel("short", &box);
+        fits->setGeometry(0, 30, 90, 20);
+        box.resize(100, 60);
+        box.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&box));
+        const QString path = dir_.filePath("labels.svg");
+        QString error;
+        QVERIFY2(exportWidgetImage(&box, path, 1, &error), qPrintable(error));
+        const Svg svg = readSvg(path);
+        QVERIFY2(svg.error.isEmpty(), qPrintable(svg.error));
+        QVERIFY2(!svg.text.contains("does not fit"), qPrintable(svg.text));
+        QVERIFY2(svg.text.contains("a long") && svg.text.contains(QChar(0x2026)), qPrintable(svg.text));
+        QVERIFY(svg.text.contains("short"));
+        QCOMPARE(cut->text(), QString("a long status line that does not fit"));
     }
 
     void curvesViewSvgParses() {
@@ -246,6 +302,8 @@ private slots:
         QVERIFY2(c->exportImage(dir_.filePath("g.svg"), 1, &error), qPrintable(error));
         const Svg svg = readSvg(dir_.filePath("g.svg"));
         QVERIFY2(svg.error.isEmpty(), qPrintable(svg.error));
+        QCOMPARE(renderSvg(dir_.filePath("g.svg")).size(), one.size());
+        QVERIFY(colours(renderSvg(dir_.filePath("g.svg"))) > 10);
         for (const auto& n : session_.graph().nodes())  // every node's title is there, as text
             QVERIFY2(svg.text.contains(QString::fromStdString(n.name)), qPrintable(QString::fromStdString(n.name) + " not in: " + svg.text.simplified().left(1500)));
         c->fitToView();
@@ -281,6 +339,28 @@ private slots:
         QVERIFY2(err.contains(".png or") && err.contains("x.jpg"), qPrintable(err));
         QCOMPARE(run({"--export-view", "Training curves", "--out", dir_.filePath("x.png"), "--scale", "3"}, &err), 1);
         QVERIFY2(err.contains("--scale"), qPrintable(err));
+    }
+
+    // Views that plot metric series through MetricFeed name them too: the E/I balance view of the
+    // reservoir example exports its score curves. (Last: it replaces the document.)
+    void fedViewsExportTheirSeries() {
+        QVERIFY(w_->openFile(MainWindow::findExample("reservoir_balance"), true));
+        session_.setSpeed(0);  // the readouts are first fitted after 250 steps: no need to watch them at 20/s
+        session_.play();
+        QDockWidget* d = dockTitled(*w_, "E/I balance");
+        QVERIFY(d);
+        QTRY_VERIFY_WITH_TIMEOUT(!viewSeries(viewOf(d), session_).isEmpty(), 60000);
+        session_.pause();
+        QTRY_VERIFY(!session_.isRunning());
+        const QStringList series = viewSeries(viewOf(d), session_);
+        const QString path = dir_.filePath("ei.csv");
+        QString error;
+        QVERIFY2(exportViewData(viewOf(d), session_, path, &error), qPrintable(error));
+        const auto rows = readCsv(path);
+        QVERIFY(rows.size() >= 2);
+        QCOMPARE(rows[0].mid(rows[0].size() - series.size()), series);
+        for (const QString& name : series)  // each plots a score of a reservoir node
+            QVERIFY2(name.endsWith("/memory_capacity") || name.endsWith("/nrmse"), qPrintable(name));
     }
 };
 

@@ -6,14 +6,17 @@
 #include <QGraphicsItem>
 #include <QGraphicsScene>
 #include <QImage>
+#include <QLabel>
 #include <QMessageBox>
 #include <QPainter>
+#include <QPointer>
 #include <QSaveFile>
 #include <QSvgGenerator>
 #include <QWidget>
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace ganglion {
 
@@ -73,6 +76,7 @@ bool exportPainted(const QSize& size, const QString& path, int scale, const QCol
         gen.setOutputDevice(&buffer);
         gen.setSize(size);
         gen.setViewBox(QRect(QPoint(0, 0), size));
+        gen.setResolution(96);  // the width and height it writes (in mm) are then its size in CSS pixels
         gen.setTitle(QFileInfo(path).completeBaseName());
         gen.setDescription(QStringLiteral("Exported from Ganglion"));
         QPainter p;
@@ -88,6 +92,31 @@ bool exportPainted(const QSize& size, const QString& path, int scale, const QCol
     return saveBytes(path, bytes, error);
 }
 
+/// An SVG keeps no clipping (Qt's generator writes none), so a one-line label cut at its edge on
+/// screen would run over its neighbours there: while the SVG is drawn, such labels show their
+/// text elided to the room they have, as a reader would expect; restored afterwards.
+class ElideCutLabels {
+public:
+    explicit ElideCutLabels(QWidget* root) {
+        for (QLabel* l : root->findChildren<QLabel*>()) {
+            if (!l->isVisible() || l->wordWrap() || l->textFormat() == Qt::RichText || Qt::mightBeRichText(l->text()) ||
+                l->text().contains('\n'))
+                continue;
+            const QFontMetrics fm(l->font());
+            const int room = l->contentsRect().width() - 2 * l->margin() - 2 * l->indent();
+            if (fm.horizontalAdvance(l->text()) <= room) continue;
+            saved_.append({l, l->text()});
+            l->setText(fm.elidedText(l->text(), Qt::ElideRight, std::max(room, 0)));
+        }
+    }
+    ~ElideCutLabels() {
+        for (const auto& [label, text] : saved_) label->setText(text);
+    }
+
+private:
+    QList<QPair<QPointer<QLabel>, QString>> saved_;
+};
+
 }  // namespace
 
 bool exportWidgetImage(QWidget* widget, const QString& path, int scale, QString* error) {
@@ -96,6 +125,8 @@ bool exportWidgetImage(QWidget* widget, const QString& path, int scale, QString*
         return false;
     }
     widget->ensurePolished();
+    std::optional<ElideCutLabels> elide;
+    if (formatOf(path) == Format::Svg) elide.emplace(widget);
     return exportPainted(widget->size(), path, scale, widget->palette().window().color(), error, [widget](QPainter& p) {
         widget->render(&p, QPoint(), QRegion(), QWidget::DrawWindowBackground | QWidget::DrawChildren);
     });
