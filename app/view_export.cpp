@@ -7,6 +7,7 @@
 #include "widgets/export/image_export.h"
 
 #include <QAction>
+#include <QDir>
 #include <QDockWidget>
 #include <QEvent>
 #include <QFileDialog>
@@ -56,6 +57,44 @@ bool exportViewData(const QWidget* view, const Session& session, const QString& 
     return true;
 }
 
+QStringList viewArrays(const QWidget* view, const Session& session) {
+    QStringList out;
+    const SnapshotPtr snap = session.snapshot();
+    if (!view || !snap) return out;
+    const QStringList observables = view->property(kViewObservables).toStringList();
+    for (const NodeSnapshot& n : snap->nodes) {
+        const Node* node = session.graph().node(n.id);
+        if (!node || !nodeFeeds(*node, observables)) continue;
+        for (const auto& [key, m] : n.obs.arrays) out << QString::fromStdString(n.name + "/" + key);
+    }
+    return out;
+}
+
+bool exportViewArrays(const QWidget* view, const Session& session, const QString& folder, QStringList* written,
+                      QString* error) {
+    const QStringList names = viewArrays(view, session);
+    const SnapshotPtr snap = session.snapshot();
+    if (names.isEmpty() || !snap) {
+        if (error) *error = QObject::tr("the nodes of this view publish no arrays");
+        return false;
+    }
+    for (const NodeSnapshot& n : snap->nodes)
+        for (const auto& [key, m] : n.obs.arrays) {
+            if (!names.contains(QString::fromStdString(n.name + "/" + key))) continue;
+            QString file = QString::fromStdString(n.name + "_" + key);
+            file.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_-]")), QStringLiteral("_"));
+            const QString path = QDir(folder).filePath(file + ".npy");
+            try {
+                io::writeFileAtomically(path.toStdString(), io::matrixNpy(m));
+            } catch (const std::exception& e) {
+                if (error) *error = QString::fromUtf8(e.what());
+                return false;
+            }
+            if (written) *written << path;
+        }
+    return true;
+}
+
 namespace {
 
 QString suggestedName(QDockWidget* dock, const QString& ext) {
@@ -101,12 +140,26 @@ void addExportActions(QDockWidget* dock, Session* session) {
         if (!exportViewData(viewOf(dock), *session, path.endsWith(".csv", Qt::CaseInsensitive) ? path : path + ".csv", &error))
             QMessageBox::warning(dock, title, error);
     });
+    auto* arrays = new QAction(QObject::tr("Export arrays…"), dock);
+    arrays->setObjectName(QStringLiteral("exportArrays"));
+    arrays->setToolTip(QObject::tr("Save every array this view's nodes publish (weights, masks, points…) as NumPy .npy files"));
+    QObject::connect(arrays, &QAction::triggered, dock, [dock, session] {
+        const QString title = QObject::tr("Export %1 arrays").arg(dock->windowTitle());
+        const QString folder = QFileDialog::getExistingDirectory(
+            dock, title, QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation));
+        if (folder.isEmpty()) return;
+        QString error;
+        QStringList written;
+        if (!exportViewArrays(viewOf(dock), *session, folder, &written, &error)) QMessageBox::warning(dock, title, error);
+    });
     dock->addAction(image);
     dock->addAction(data);
-    // Export data… is offered only where the view plots series: checked at each opening of the
-    // menu (the dock shows its actions on a context-menu event that reaches it).
-    dock->installEventFilter(new OnContextMenu(dock, [dock, data, session] {
+    dock->addAction(arrays);
+    // Export data… and Export arrays… are offered only where there is something: checked at each
+    // opening of the menu (the dock shows its actions on a context-menu event that reaches it).
+    dock->installEventFilter(new OnContextMenu(dock, [dock, data, arrays, session] {
         data->setVisible(!viewSeries(viewOf(dock), *session).isEmpty());
+        arrays->setVisible(!viewArrays(viewOf(dock), *session).isEmpty());
     }));
 }
 

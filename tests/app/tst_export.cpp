@@ -6,6 +6,7 @@
 // GANGLION_SAVE_EXPORTS=DIR keeps the pictures made here in DIR, for reading by eye.
 #include "app/main_window.h"
 #include "app/view_export.h"
+#include "core/io/data_export.h"
 #include "views/view_registry.h"
 #include "widgets/canvas/graph_canvas.h"
 #include "widgets/canvas/graph_scene.h"
@@ -17,7 +18,9 @@
 #include <QAbstractSeries>
 #include <QChart>
 #include <QDockWidget>
+#include <QContextMenuEvent>
 #include <QLabel>
+#include <QMenu>
 #include <QLineSeries>
 #include <QProcess>
 #include <QPainter>
@@ -143,9 +146,43 @@ private slots:
             QCOMPARE(d->contextMenuPolicy(), Qt::ActionsContextMenu);
             QVERIFY2(d->findChild<QAction*>("exportImage"), qPrintable(v.title));
             QVERIFY2(d->findChild<QAction*>("exportData"), qPrintable(v.title));
+            QVERIFY2(d->findChild<QAction*>("exportArrays"), qPrintable(v.title));
             ++docks;
         }
         QVERIFY(docks >= 10);
+    }
+
+    // Right-clicking a dock's title bar opens its export menu, with the entries that apply.
+    void dockMenuOffersWhatApplies_data() {
+        QTest::addColumn<QString>("view");
+        QTest::addColumn<QStringList>("shown");
+        QTest::addColumn<QStringList>("hidden");
+        QTest::newRow("curves") << "Training curves" << QStringList{"Export image…", "Export data…", "Export arrays…"}
+                                << QStringList{};
+        QTest::newRow("boundary") << "Decision boundary" << QStringList{"Export image…", "Export arrays…"}
+                                  << QStringList{"Export data…"};
+    }
+
+    void dockMenuOffersWhatApplies() {
+        QFETCH(QString, view);
+        QFETCH(QStringList, shown);
+        QFETCH(QStringList, hidden);
+        QDockWidget* d = dockTitled(*w_, view);
+        QVERIFY(d && d->isVisible());
+        QStringList entries;
+        QTimer::singleShot(300, [&entries] {  // the menu is modal: read it, then close it
+            if (auto* menu = qobject_cast<QMenu*>(QApplication::activePopupWidget())) {
+                for (QAction* a : menu->actions())
+                    if (a->isVisible()) entries << a->text();
+                menu->close();
+            }
+        });
+        const QPoint title(d->width() / 2, 6);  // on the title bar
+        QContextMenuEvent e(QContextMenuEvent::Mouse, title, d->mapToGlobal(title));
+        QApplication::sendEvent(d, &e);
+        QTRY_VERIFY(!entries.isEmpty());
+        for (const QString& s : shown) QVERIFY2(entries.contains(s), qPrintable(entries.join(", ")));
+        for (const QString& s : hidden) QVERIFY2(!entries.contains(s), qPrintable(entries.join(", ")));
     }
 
     void curvesDataReReadsToTheHistory() {
@@ -177,6 +214,36 @@ private slots:
         QVERIFY(boundary);
         QVERIFY(!exportViewData(viewOf(boundary), session_, dir_.filePath("b.csv"), &error));
         QVERIFY2(error.contains("no recorded series"), qPrintable(error));
+    }
+
+    // The arrays the view's nodes publish go out as .npy files with their shapes and values: the
+    // decision boundary's data set publishes its points.
+    void viewArraysExportAsNpy() {
+        QDockWidget* d = dockTitled(*w_, "Decision boundary");
+        QVERIFY(d);
+        const QStringList names = viewArrays(viewOf(d), session_);
+        QVERIFY2(names.contains("Spiral/train_points") && names.contains("Spiral/test_points"), qPrintable(names.join(", ")));
+        QVERIFY2(!names.contains("Hidden 1/weights"), "a layer does not feed the boundary view");
+        QDir(dir_.path()).mkdir("arrays");
+        QStringList written;
+        QString error;
+        QVERIFY2(exportViewArrays(viewOf(d), session_, dir_.filePath("arrays"), &written, &error), qPrintable(error));
+        QCOMPARE(written.size(), names.size());
+        const auto snap = session_.snapshot();
+        const NodeSnapshot* spiral = nullptr;
+        for (const auto& n : snap->nodes)
+            if (n.name == "Spiral") spiral = &n;
+        QVERIFY(spiral);
+        const Matrix& pts = spiral->obs.arrays.at("test_points");
+        QFile f(dir_.filePath("arrays/Spiral_test_points.npy"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const io::NpyArray a = io::parseNpy(f.readAll().toStdString());
+        QCOMPARE(a.shape, (std::vector<std::size_t>{std::size_t(pts.rows()), std::size_t(pts.cols())}));
+        for (std::size_t i = 0; i < a.data.size(); ++i)
+            QVERIFY(float(a.data[i]) == pts(Eigen::Index(i / a.shape[1]), Eigen::Index(i % a.shape[1])));
+        // no node of the spiral feeds the spike views: nothing to write, and it says so
+        QVERIFY(!exportViewArrays(viewOf(dockTitled(*w_, "Spikes")), session_, dir_.path(), &written, &error));
+        QVERIFY2(error.contains("no arrays"), qPrintable(error));
     }
 
     void pngScalesThePixels_data() {
