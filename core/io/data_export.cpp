@@ -59,9 +59,10 @@ std::string seriesCsv(const std::vector<NamedSeries>& series, double dt) {
         while (more) {
             more = false;
             appendNumber(out, step);
-            if (dt > 0) {
-                out += ',';
-                appendNumber(out, double(step) * dt);
+            if (dt > 0) {  // 12 significant digits: 0.015, not the product's 0.015000000000000001
+                char buf[32];
+                const int n = std::snprintf(buf, sizeof buf, ",%.12g", double(step) * dt);
+                out.append(buf, std::size_t(n));
             }
             for (std::size_t i = 0; i < series.size(); ++i) {
                 out += ',';

@@ -15,7 +15,8 @@
 // .npy: NumPy format version 1.0, dtype '<f4' (little-endian float32, as the engine computes),
 // C order, shape (rows, cols) from the matrix; numpy.load(path) reads it.
 //
-// Numbers are written in their shortest form that reads back to the same value.
+// Numbers are written in their shortest form that reads back to the same value (time_s with 12
+// significant digits).
 #pragma once
 
 #include "core/engine/metric_history.h"

@@ -83,6 +83,9 @@ private slots:
         }
         // without dt there is no time column
         QCOMPARE(csvRows(io::seriesCsv(s)).front().size(), std::size_t(3));
+        // simulated time reads as a person would write it
+        const auto timed = csvRows(io::seriesCsv({{"CUBA/rate", {{150, 1.0}}}}, 1e-4));
+        QCOMPARE(timed[1][1], std::string("0.015"));
     }
 
     void arrayCsvReadsBack() {
