@@ -11,6 +11,7 @@
 #include "widgets/canvas/graph_canvas.h"
 #include "widgets/canvas/graph_scene.h"
 #include "widgets/canvas/node_thumbnails.h"
+#include "widgets/export/image_export.h"
 #include "widgets/inspector/inspector.h"
 #include "widgets/palette/node_palette.h"
 #include "widgets/plots/refresh_pacer.h"
@@ -239,6 +240,12 @@ void MainWindow::buildMenus() {
     rebuildRecentMenu();
     file->addSeparator();
     file->addActions({saveAct_, saveAsAct_});
+    // the whole graph as a picture (as the canvas's context menu); views export from their docks
+    auto* exportGraph = file->addAction(tr("Export Graph &Image…"), this, [this] {
+        askAndExportImage(this, tr("Export the graph as an image"), QFileInfo(suggestedSavePath()).absolutePath() + "/graph.png",
+                          [this](const QString& path, int scale, QString* error) { return canvas_->exportImage(path, scale, error); });
+    });
+    exportGraph->setObjectName("exportGraphImage");
     file->addSeparator();
     file->addAction(quitAct_);
 

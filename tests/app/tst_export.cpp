@@ -150,6 +150,7 @@ private slots:
             ++docks;
         }
         QVERIFY(docks >= 10);
+        QVERIFY(w_->findChild<QAction*>("exportGraphImage"));  // File ▸ Export Graph Image…
     }
 
     // Right-clicking a dock's title bar opens its export menu, with the entries that apply.
