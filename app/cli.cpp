@@ -1,7 +1,9 @@
 #include "app/cli.h"
 
+#include "app/cli_export.h"
 #include "app/workbench.h"
 #include "core/engine/engine.h"
+#include "core/engine/pace.h"
 #include "core/kan/kan_discover_engine.h"
 #include "core/graph/json_io.h"
 
@@ -31,7 +33,7 @@ nlohmann::json costJson(const NodeCost& c) {
 }
 }  // namespace
 
-HeadlessResult runHeadless(const std::string& graphPath, HeadlessLength length, long long seed) {
+HeadlessResult runHeadless(const std::string& graphPath, HeadlessLength length, long long seed, HeadlessRecording* record) {
     HeadlessResult r;
     Graph g;
     try {
@@ -56,12 +58,19 @@ HeadlessResult runHeadless(const std::string& graphPath, HeadlessLength length, 
     bool diverged = false;
     for (long long i = 0; steps < 0 || i < steps; ++i) {
         if (hasEnd && !length.pastEnd && engine.finished()) break;
+        // recorded before the next step, so the last step is recorded once, after the evaluation
+        const std::uint64_t done = engine.stepCount();
+        if (record && done > 0 && done % record->every == 0) engine.makeSnapshot(&record->history);
         if (!engine.step()) {
             diverged = true;
             break;
         }
     }
     if (!diverged) engine.evaluate();
+    if (record) {
+        record->dt = simulatesTime(g) ? g.settings().dt : 0.0;  // a time_s column only where time is simulated
+        record->last = engine.makeSnapshot(&record->history);
+    }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     nlohmann::json metrics = nlohmann::json::object();
     for (const auto& [k, v] : engine.scalars())
@@ -140,13 +149,15 @@ void addCommandLineOptions(QCommandLineParser& p) {
     p.addOption({"screenshot", "Workbench: run for a while, save a PNG of the window to PATH and exit.", "PATH"});
     p.addOption({"autosave", "Workbench: copy unsaved work aside every S seconds (default 30, at most 30).", "S", "30"});
     p.addOption({"recover", "Workbench: recover unsaved work an earlier run left behind without asking."});
-    p.addOption({"screenshot-steps", "With --screenshot: engine steps to run before the capture (default 1500).", "N", "1500"});
+    addExportOptions(p);
+    p.addOption({"screenshot-steps", "With --screenshot or --export-view: engine steps to run before the capture (default 1500).", "N", "1500"});
 }
 
 int runGanglion(int argc, char** argv) {
     const bool headless = hasFlag(argc, argv, "--headless") || hasFlag(argc, argv, "--help") ||
                           hasFlag(argc, argv, "-h") || hasFlag(argc, argv, "--node-docs") ||
-                          hasFlag(argc, argv, "--version") || hasFlag(argc, argv, "-v");
+                          hasFlag(argc, argv, "--version") || hasFlag(argc, argv, "-v") ||
+                          hasFlag(argc, argv, "--export-series");
     if (!headless) return runWorkbench(argc, argv);
 
     QCoreApplication app(argc, argv);
@@ -175,7 +186,10 @@ int runGanglion(int argc, char** argv) {
             return ExitUsage;
         }
     }
-    auto r = runHeadless(p.value("headless").toStdString(), length, seed);
+    HeadlessRecording record;
+    if (const int code = checkHeadlessExportOptions(p, record); code != ExitOk) return code;
+    const bool exporting = p.isSet("export-series");
+    auto r = runHeadless(p.value("headless").toStdString(), length, seed, exporting ? &record : nullptr);
     if (r.exitCode == ExitOk) std::printf("%s\n", r.message.c_str());
     else std::fprintf(stderr, "ganglion: %s\n", r.message.c_str());
     if (p.isSet("report") && !r.reportJson.empty()) {
@@ -186,6 +200,7 @@ int runGanglion(int argc, char** argv) {
             return ExitIo;
         }
     }
+    if (exporting && r.exitCode == ExitOk) return exportRecordedSeries(record, p.value("export-series"), p.value("out"));
     return r.exitCode;
 }
 

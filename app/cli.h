@@ -2,6 +2,10 @@
 // --report OUT.json` runs a graph without a display. `ganglion --help` lists every option.
 #pragma once
 
+#include "core/engine/metric_history.h"
+#include "core/engine/snapshot.h"
+
+#include <cstdint>
 #include <string>
 
 namespace ganglion {
@@ -23,9 +27,20 @@ struct HeadlessLength {
     bool pastEnd = false;  ///< keep stepping past the graph's natural end (GUI: Play after "finished")
 };
 
+/// What a headless run records for --export-series: the metric history (every scalar each node
+/// publishes, every `every` steps and once more at the end, after the final evaluation) and the
+/// final snapshot (the arrays the nodes publish).
+struct HeadlessRecording {
+    std::uint64_t every = 1;
+    MetricHistory history;
+    SnapshotPtr last;
+    double dt = 0.0;  ///< step length of a graph that simulates time (CSV time_s column), else 0
+};
+
 /// Runs `graphPath` (seed overrides the file's when >= 0). A graph with a natural end (a node's
 /// protocol, epochs or generations, or GraphSettings::stopAt) stops there unless `pastEnd`; the
-/// report says whether it finished. Never throws.
-HeadlessResult runHeadless(const std::string& graphPath, HeadlessLength length, long long seed);
+/// report says whether it finished. `record`, when given, is filled as the run goes. Never throws.
+HeadlessResult runHeadless(const std::string& graphPath, HeadlessLength length, long long seed,
+                           HeadlessRecording* record = nullptr);
 
 }  // namespace ganglion

@@ -3,6 +3,7 @@
 #include "app/canvas_binding.h"
 #include "app/description_panel.h"
 #include "app/run_bar.h"
+#include "app/view_export.h"
 #include "document/graph_commands.h"
 #include "core/graph/json_io.h"
 #include "app/example_gallery.h"
@@ -10,6 +11,7 @@
 #include "widgets/canvas/graph_canvas.h"
 #include "widgets/canvas/graph_scene.h"
 #include "widgets/canvas/node_thumbnails.h"
+#include "widgets/export/image_export.h"
 #include "widgets/inspector/inspector.h"
 #include "widgets/palette/node_palette.h"
 #include "widgets/plots/refresh_pacer.h"
@@ -238,6 +240,12 @@ void MainWindow::buildMenus() {
     rebuildRecentMenu();
     file->addSeparator();
     file->addActions({saveAct_, saveAsAct_});
+    // the whole graph as a picture (as the canvas's context menu); views export from their docks
+    auto* exportGraph = file->addAction(tr("Export Graph &Image…"), this, [this] {
+        askAndExportImage(this, tr("Export the graph as an image"), QFileInfo(suggestedSavePath()).absolutePath() + "/graph.png",
+                          [this](const QString& path, int scale, QString* error) { return canvas_->exportImage(path, scale, error); });
+    });
+    exportGraph->setObjectName("exportGraphImage");
     file->addSeparator();
     file->addAction(quitAct_);
 
@@ -325,6 +333,7 @@ void MainWindow::buildDocks() {
         scroll->setWidget(view);
         scroll->setProperty(kViewObservables, view->property(kViewObservables));
         d->setWidget(scroll);
+        addExportActions(d, session_);  // Export image… / Export data… in the dock's context menu
         viewMenu_->addAction(d->toggleViewAction());
         viewDocks_ << d;
         if (v.area == Qt::BottomDockWidgetArea) {

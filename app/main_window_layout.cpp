@@ -4,6 +4,7 @@
 // have no layout yet gets the default one, sized for the window and for the views it shows;
 // View ▸ Reset layout returns to that default.
 #include "app/main_window.h"
+#include "app/view_export.h"
 #include "core/model/node_spec.h"
 #include "views/view_registry.h"
 
@@ -22,11 +23,6 @@ namespace ganglion {
 namespace {
 QString layoutSetting(const QString& key) { return QStringLiteral("layouts/") + key; }
 
-/// The view inside a view dock (docks hold a scroll area around it).
-QWidget* viewOf(QDockWidget* dock) {
-    auto* scroll = qobject_cast<QScrollArea*>(dock->widget());
-    return scroll && scroll->widget() ? scroll->widget() : dock->widget();
-}
 }  // namespace
 
 QList<QDockWidget*> MainWindow::relevantViews() const {

@@ -1,6 +1,7 @@
 #include "app/workbench.h"
 
 #include "app/cli.h"
+#include "app/cli_export.h"
 #include "document/graph_commands.h"
 #include "app/main_window.h"
 #include "widgets/vtk/vtk_widget.h"
@@ -49,9 +50,9 @@ private:
     }
 };
 
-/// --screenshot: play until `steps` engine steps are done (or the run finished, or 60 s pass),
-/// then save the window.
-void scheduleScreenshot(MainWindow* w, Session* s, const QString& path, qulonglong steps) {
+}  // namespace
+
+void afterSteps(MainWindow* w, Session* s, qulonglong steps, std::function<void()> then) {
     QTimer::singleShot(300, w, [s] { s->play(); });  // after the document's engine build
     auto* timer = new QTimer(w);
     auto started = std::make_shared<qint64>(0);
@@ -61,15 +62,22 @@ void scheduleScreenshot(MainWindow* w, Session* s, const QString& path, qulonglo
         if ((snap && snap->step >= steps) || s->isFinished() || *started > 60000) {
             s->pause();
             timer->stop();
-            QTimer::singleShot(800, w, [=] {  // let the views catch up with the last snapshot
-                const bool ok = w->grab().save(path);
-                std::fprintf(ok ? stdout : stderr, ok ? "screenshot saved to %s\n" : "cannot save screenshot %s\n",
-                             qPrintable(path));
-                qApp->exit(ok ? 0 : 4);
-            });
+            QTimer::singleShot(800, w, then);  // let the views catch up with the last snapshot
         }
     });
     timer->start(200);
+}
+
+namespace {
+
+/// --screenshot: play until `steps` engine steps are done (or the run finished, or 60 s pass),
+/// then save the window.
+void scheduleScreenshot(MainWindow* w, Session* s, const QString& path, qulonglong steps) {
+    afterSteps(w, s, steps, [w, path] {
+        const bool ok = w->grab().save(path);
+        std::fprintf(ok ? stdout : stderr, ok ? "screenshot saved to %s\n" : "cannot save screenshot %s\n", qPrintable(path));
+        qApp->exit(ok ? 0 : 4);
+    });
 }
 
 /// Test hook for the crash-recovery test (tests/app/tst_recovery.cpp), active only with
@@ -110,6 +118,8 @@ int runWorkbench(int argc, char** argv) {
         return ExitUsage;
     }
 
+    if (const int code = checkViewExportOptions(p); code != ExitOk) return code;
+
     Session session;
     MainWindow w(&session);
     app.report = [&w](const QString& text) { w.statusBar()->showMessage(text, 15000); };
@@ -138,8 +148,11 @@ int runWorkbench(int argc, char** argv) {
     }
     // Unsaved work a previous run left behind is offered first; recovered work stays open
     // instead of the file (which would ask at once to save what was just recovered).
-    w.openAtStart(file, asExample, !p.isSet("screenshot"), !p.isSet("recover"));
+    w.openAtStart(file, asExample, !p.isSet("screenshot") && !p.isSet("export-view"), !p.isSet("recover"));
     scheduleTestEdits(&w, &session);
+    if (p.isSet("export-view"))
+        scheduleViewExport(&w, &session, p.value("export-view"), p.value("out"), p.value("scale").toInt(),
+                           p.value("screenshot-steps").toULongLong());
     if (p.isSet("screenshot")) scheduleScreenshot(&w, &session, p.value("screenshot"), p.value("screenshot-steps").toULongLong());
     return app.exec();
 }

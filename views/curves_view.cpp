@@ -119,13 +119,14 @@ private:
             generation_ = m.generation();
             restart();
         }
-        QStringList others;
+        QStringList others, plotted;
         for (const auto& name : m.names()) {
             const auto slash = name.rfind('/');
             const std::string metric = slash == std::string::npos ? name : name.substr(slash + 1);
             if (metric == "loss" || metric == "test_loss") pull(loss_, name, name);
             else if (metric == "accuracy" || metric == "test_accuracy") pull(acc_, name, name);
             else others << QString::fromStdString(name);
+            if (!others.contains(QString::fromStdString(name))) plotted << QString::fromStdString(name);
         }
         if (others != otherNames_) {
             otherNames_ = others;
@@ -168,7 +169,11 @@ private:
             (!userPicked_ || !otherNames_.contains(other_->currentText())) && other_->currentIndex() != 1 + int(headline))
             other_->setCurrentIndex(1 + int(headline));
         const QString sel = other_->currentText();
-        if (otherNames_.contains(sel)) pull(otherChart_, ("other:" + sel).toStdString(), sel.toStdString());
+        if (otherNames_.contains(sel)) {
+            pull(otherChart_, ("other:" + sel).toStdString(), sel.toStdString());
+            plotted << sel;
+        }
+        setProperty(kViewSeries, plotted);  // what Export data… writes
         if (auto snap = session_->snapshot()) {
             // the model's cost; the step, the run's state and its speed are the run bar's and the
             // status bar's (saying them here too left the cost cut off in a narrow dock)

@@ -28,7 +28,7 @@ QColor seriesColour(int i) {
 
 class EIBalanceView : public QWidget {
 public:
-    EIBalanceView(Session* s, QWidget* parent) : QWidget(parent), session_(s), feed_(s) {
+    EIBalanceView(Session* s, QWidget* parent) : QWidget(parent), session_(s), feed_(s, this) {
         setProperty(kViewObservables, QStringList{"ei_input", "rate_target"});
         grid_ = new QGridLayout(this);
         grid_->setContentsMargins(2, 2, 2, 2);

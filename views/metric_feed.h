@@ -1,9 +1,13 @@
 // Feeds a session's metric curves into charts incrementally: each pull appends only the points
-// that arrived since the previous one; a cleared history (new run) starts the feed over.
+// that arrived since the previous one; a cleared history (new run) starts the feed over. Given the
+// view it feeds, it keeps the view's kViewSeries property naming what it plots (Export data…).
 #pragma once
 
 #include "document/session.h"
+#include "views/view_registry.h"
 #include "widgets/plots/metric_chart.h"
+
+#include <QStringList>
 
 #include <map>
 #include <string>
@@ -13,10 +17,14 @@ namespace ganglion {
 
 class MetricFeed {
 public:
-    explicit MetricFeed(Session* session) : session_(session) {}
+    explicit MetricFeed(Session* session, QWidget* view = nullptr) : session_(session), view_(view) {}
 
     /// Appends the new points of metric `name` to `chart` (series named after the metric).
     void pull(MetricChart* chart, const std::string& name) {
+        if (view_ && !plotted_.contains(QString::fromStdString(name))) {
+            plotted_ << QString::fromStdString(name);
+            view_->setProperty(kViewSeries, plotted_);
+        }
         const std::size_t from = fetched_[name];
         const auto pts = session_->metrics().series(name, from);
         if (pts.empty()) return;
@@ -33,13 +41,19 @@ public:
         const auto g = session_->metrics().generation();
         if (g == generation_) return false;
         generation_ = g;
-        fetched_.clear();
+        reset();
         return true;
     }
-    void reset() { fetched_.clear(); }
+    void reset() {
+        fetched_.clear();
+        plotted_.clear();
+        if (view_) view_->setProperty(kViewSeries, plotted_);
+    }
 
 private:
     Session* session_;
+    QWidget* view_;
+    QStringList plotted_;  ///< the metrics pulled since the last reset
     std::map<std::string, std::size_t> fetched_;
     std::uint64_t generation_ = ~0ull;
 };

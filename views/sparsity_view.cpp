@@ -23,7 +23,7 @@ namespace {
 
 class SparsityView : public QWidget {
 public:
-    SparsityView(Session* s, QWidget* parent) : QWidget(parent), session_(s), feed_(s) {
+    SparsityView(Session* s, QWidget* parent) : QWidget(parent), session_(s), feed_(s, this) {
         setProperty(kViewObservables, QStringList{"weight_sparsity"});
         auto* lay = new QGridLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);

@@ -25,6 +25,10 @@ const std::vector<ViewInfo>& allViews();
 /// names, e.g. {"spikes"}); a view without it is never hidden or raised for a document.
 inline constexpr char kViewObservables[] = "ganglionObservables";
 
+/// The property in which a view names the metric-history series it plots (QStringList of
+/// "<node>/<scalar>" names, kept current as it polls): the dock's Export data… writes them as CSV.
+inline constexpr char kViewSeries[] = "ganglionSeries";
+
 /// The observables `view` draws (its kViewObservables property).
 QStringList viewObservables(const QWidget* view);
 

@@ -1,4 +1,6 @@
 // The headless command line: exit codes, report contents, messages for bad input.
+#include "core/io/data_export.h"
+
 #include <QtTest>
 
 #include <QJsonDocument>
@@ -25,7 +27,8 @@ private slots:
     void helpListsEveryOption() {
         const Run r = run({"--help"});
         QCOMPARE(r.code, 0);
-        for (const char* opt : {"--headless", "--steps", "--report", "--seed", "--node-docs", "--example"})
+        for (const char* opt : {"--headless", "--steps", "--report", "--seed", "--node-docs", "--example", "--export-series",
+                                "--export-view", "--out", "--scale", "--record-every"})
             QVERIFY2(r.out.contains(opt), opt);
     }
 
@@ -191,6 +194,97 @@ private slots:
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.contains("### Dense (`Dense`)"));
         QVERIFY(r.out.contains("| learning_rate |"));
+    }
+
+    // --export-series: a scalar series as CSV (every recorded point), an array as .npy; the last
+    // point is the final value the report gives.
+    void exportSeriesWritesTheRecordedPoints() {
+        QTemporaryDir dir;
+        const QString csv = dir.filePath("test_loss.csv"), report = dir.filePath("r.json");
+        const Run r = run({"--headless", example(), "--steps", "300", "--record-every", "10", "--export-series",
+                           "Loss/test_loss", "--out", csv, "--report", report});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly | QIODevice::Text));
+        QCOMPARE(QString::fromUtf8(f.readLine()).trimmed(), QString("step,Loss/test_loss"));
+        QList<qulonglong> steps;
+        double last = 0;
+        while (!f.atEnd()) {
+            const QStringList cells = QString::fromUtf8(f.readLine()).trimmed().split(',');
+            QCOMPARE(cells.size(), 2);
+            steps << cells[0].toULongLong();
+            last = cells[1].toDouble();
+        }
+        // every 10 steps from the first evaluation on (the example's evalEvery is 100), the last
+        // step after the final evaluation
+        QList<qulonglong> want;
+        for (qulonglong s = 100; s <= 300; s += 10) want << s;
+        QCOMPARE(steps, want);
+        QFile rf(report);
+        QVERIFY(rf.open(QIODevice::ReadOnly));
+        const double reported = QJsonDocument::fromJson(rf.readAll()).object()["metrics"].toObject()["Loss/test_loss"].toDouble();
+        QVERIFY2(last == reported, qPrintable(QString("%1 vs %2").arg(last, 0, 'g', 17).arg(reported, 0, 'g', 17)));
+    }
+
+    void exportSeriesWritesArraysAsNpy() {
+        QTemporaryDir dir;
+        const QString npy = dir.filePath("w.npy");
+        const Run r = run({"--headless", example(), "--steps", "20", "--export-series", "Hidden 1/weights", "--out", npy});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QFile f(npy);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        const auto a = ganglion::io::parseNpy(bytes.toStdString());
+        QCOMPARE(a.dtype, std::string("<f4"));
+        QCOMPARE(a.shape, (std::vector<std::size_t>{16, 2}));  // 16 units x 2 inputs
+        double norm = 0;
+        for (double v : a.data) norm += v * v;
+        QVERIFY(norm > 0);
+        const Run c = run({"--headless", example(), "--steps", "20", "--export-series", "Hidden 1/weights", "--out",
+                           dir.filePath("w.csv")});
+        QVERIFY2(c.code == 0, qPrintable(c.err));
+        QFile fc(dir.filePath("w.csv"));
+        QVERIFY(fc.open(QIODevice::ReadOnly | QIODevice::Text));
+        QCOMPARE(QString::fromUtf8(fc.readLine()).trimmed(), QString("col_0,col_1"));
+        for (std::size_t row = 0; row < 16; ++row) {
+            const QStringList cells = QString::fromUtf8(fc.readLine()).trimmed().split(',');
+            QCOMPARE(cells.size(), 2);
+            for (std::size_t col = 0; col < 2; ++col) QVERIFY(cells[int(col)].toFloat() == float(a.data[row * 2 + col]));
+        }
+    }
+
+    void exportSeriesNamesWhatExists_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QStringList>("says");
+        QTest::newRow("unknown node") << "Nope/loss" << QStringList{"no node named 'Nope'", "Hidden 1", "Loss"};
+        QTest::newRow("unknown metric") << "Loss/nope" << QStringList{"'nope'", "Loss/loss (series", "Loss/test_loss"};
+        QTest::newRow("no slash") << "loss" << QStringList{"NODE/METRIC", "Hidden 1/weights (array 16x2)"};
+    }
+
+    void exportSeriesNamesWhatExists() {
+        QFETCH(QString, name);
+        QFETCH(QStringList, says);
+        QTemporaryDir dir;
+        const Run r = run({"--headless", example(), "--steps", "5", "--export-series", name, "--out", dir.filePath("x.csv")});
+        QCOMPARE(r.code, 2);
+        for (const QString& s : says) QVERIFY2(r.err.contains(s), qPrintable(r.err));
+        QVERIFY(!QFile::exists(dir.filePath("x.csv")));
+    }
+
+    void exportSeriesBadOptions() {
+        QTemporaryDir dir;
+        Run r = run({"--headless", example(), "--steps", "5", "--export-series", "Loss/loss"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("--out"), qPrintable(r.err));
+        r = run({"--export-series", "Loss/loss", "--out", dir.filePath("x.csv")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("--headless"), qPrintable(r.err));
+        r = run({"--headless", example(), "--steps", "5", "--export-series", "Loss/loss", "--out", "/nonexistent-folder/x.csv"});
+        QCOMPARE(r.code, 4);
+        QVERIFY2(r.err.contains("/nonexistent-folder/x.csv"), qPrintable(r.err));
+        r = run({"--headless", example(), "--steps", "5", "--export-series", "Loss/loss", "--out", dir.filePath("x.npy")});
+        QCOMPARE(r.code, 4);
+        QVERIFY2(r.err.contains(".csv"), qPrintable(r.err));
     }
 };
 

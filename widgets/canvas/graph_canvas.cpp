@@ -8,6 +8,7 @@
 #include "widgets/canvas/edge_item.h"
 #include "widgets/canvas/graph_clipboard.h"
 #include "widgets/canvas/quick_add_popup.h"
+#include "widgets/export/image_export.h"
 
 #include <QAction>
 #include <QApplication>
@@ -19,6 +20,7 @@
 #include <QMimeData>
 #include <QPainter>
 #include <QScrollBar>
+#include <QStandardPaths>
 
 #include <algorithm>
 #include <limits>
@@ -463,7 +465,22 @@ void GraphCanvas::contextMenuEvent(QContextMenuEvent* e) {
     menu.addSeparator();
     menu.addAction(tr("Select all"), QKeySequence::SelectAll, this, &GraphCanvas::selectAll);
     menu.addAction(tr("Fit to view"), QKeySequence(Qt::Key_F), this, &GraphCanvas::fitToView);
+    menu.addSeparator();
+    menu.addAction(tr("Export image…"), this, [this] {
+        const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+        askAndExportImage(this, tr("Export the graph as an image"), dir + QStringLiteral("/graph.png"),
+                          [this](const QString& path, int scale, QString* error) { return exportImage(path, scale, error); });
+    })->setEnabled(graph() && !graph()->nodes().empty());
     menu.exec(e->globalPos());
+}
+
+QRectF GraphCanvas::exportRect() const {
+    const double margin = canvas::Metrics::gridStep * 2;
+    return scene_->itemsBoundingRect().adjusted(-margin, -margin, margin, margin);
+}
+
+bool GraphCanvas::exportImage(const QString& path, int scale, QString* error) const {
+    return exportSceneImage(scene_, exportRect(), path, scale, error);
 }
 
 // --- drag and drop from the palette ----------------------------------------------------------

@@ -63,6 +63,12 @@ public:
     QString selectionJson() const;
     double zoom() const { return transform().m11(); }
 
+    /// The whole graph (every item, not just the visible part, with a margin) as a PNG at `scale`
+    /// or an SVG, by the extension of `path` (widgets/export/image_export.h).
+    bool exportImage(const QString& path, int scale, QString* error) const;
+    /// The scene area exportImage() draws.
+    QRectF exportRect() const;
+
     /// What the canvas says while the graph is empty (how to add a first node); "" otherwise.
     QString emptyHint() const;
 

@@ -1,0 +1,93 @@
+#include "core/io/export_catalog.h"
+
+#include "core/io/data_export.h"
+
+#include <set>
+
+namespace ganglion::io {
+
+std::vector<ExportItem> exportables(const MetricHistory& history, const Snapshot* snap) {
+    std::vector<ExportItem> out;
+    for (const auto& name : history.names()) {
+        ExportItem it;
+        it.name = name;
+        it.kind = ExportItem::Kind::Series;
+        it.points = history.size(name);
+        out.push_back(it);
+    }
+    if (snap)
+        for (const auto& n : snap->nodes)
+            for (const auto& [key, m] : n.obs.arrays) {
+                ExportItem it;
+                it.name = n.name + "/" + key;
+                it.kind = ExportItem::Kind::Array;
+                it.rows = std::size_t(m.rows());
+                it.cols = std::size_t(m.cols());
+                out.push_back(it);
+            }
+    return out;
+}
+
+std::string describeExportables(const std::vector<ExportItem>& items) {
+    std::string s;
+    for (const auto& it : items) {
+        if (!s.empty()) s += ", ";
+        s += it.name;
+        if (it.kind == ExportItem::Kind::Series) s += " (series, " + std::to_string(it.points) + " points)";
+        else s += " (array " + std::to_string(it.rows) + "x" + std::to_string(it.cols) + ")";
+    }
+    return s.empty() ? std::string("nothing") : s;
+}
+
+ExportData lookupExport(const std::string& name, const MetricHistory& history, const Snapshot* snap) {
+    ExportData d;
+    d.name = name;
+    const auto items = exportables(history, snap);
+    for (const auto& it : items) {
+        if (it.name != name) continue;
+        d.kind = it.kind;
+        if (it.kind == ExportItem::Kind::Series) {
+            d.points = history.series(name);
+            return d;
+        }
+        for (const auto& n : snap->nodes)
+            for (const auto& [key, m] : n.obs.arrays)
+                if (n.name + "/" + key == name) {
+                    d.array = m;
+                    return d;
+                }
+    }
+    // Not found: say whether the node exists, and what there is.
+    std::set<std::string> nodes;
+    if (snap)
+        for (const auto& n : snap->nodes) nodes.insert(n.name);
+    for (const auto& it : items) nodes.insert(it.name.substr(0, it.name.rfind('/')));
+    const auto slash = name.rfind('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == name.size())
+        throw ExportLookupError("'" + name + "' is not NODE/METRIC; exportable: " + describeExportables(items));
+    const std::string node = name.substr(0, slash);
+    if (!nodes.count(node)) {
+        std::string list;
+        for (const auto& n : nodes) list += (list.empty() ? "" : ", ") + n;
+        throw ExportLookupError("no node named '" + node + "'; nodes: " + (list.empty() ? "none" : list));
+    }
+    std::vector<ExportItem> own;
+    for (const auto& it : items)
+        if (it.name.compare(0, slash + 1, node + "/") == 0) own.push_back(it);
+    throw ExportLookupError("node '" + node + "' publishes no series or array '" + name.substr(slash + 1) +
+                            "'; it publishes: " + describeExportables(own));
+}
+
+void writeExport(const ExportData& data, const std::string& path, double dt) {
+    if (data.kind == ExportItem::Kind::Series) {
+        if (!hasExtension(path, ".csv"))
+            throw std::runtime_error("cannot write " + path + ": the series " + data.name + " exports to a .csv file");
+        writeFileAtomically(path, seriesCsv({{data.name, data.points}}, dt));
+        return;
+    }
+    if (hasExtension(path, ".npy")) writeFileAtomically(path, matrixNpy(data.array));
+    else if (hasExtension(path, ".csv")) writeFileAtomically(path, matrixCsv(data.array));
+    else throw std::runtime_error("cannot write " + path + ": the array " + data.name + " exports to .npy or .csv");
+}
+
+}  // namespace ganglion::io
