@@ -292,10 +292,10 @@ NodeSpec makeEventFileSpec() {
     s.category = "Event camera";
     s.observables = {"events", "decode_error", "activations"};
     s.role = NodeRole::Source;
-    s.help = "Streams an event-camera recording (N-MNIST/N-Caltech101 .bin, Prophesee .dat, EVT 2.0/3.0 .raw, "
-             "AEDAT 2.0/4.0, text 't x y p') without loading it whole; each step emits the next speed x dt of "
-             "recording time. Relative paths also resolve against the bundled resources.";
-    s.reference = "Orchard et al. 2015 (N-MNIST); Prophesee EVT 2.0/3.0 and iniVation AEDAT format specifications";
+    s.help = "Streams an event-camera recording (" + ev::eventFormatList() +
+             ") without loading it whole; each step emits the next speed x dt of recording time. Relative paths "
+             "also resolve against the bundled resources.";
+    s.reference = "Orchard et al. 2015 (N-MNIST); Prophesee EVT 2.0/2.1/3.0 and iniVation AEDAT format specifications";
     s.outputs = {{"events", PortType::Events, "events of this step's time slice"}};
     s.params = {stringParam("path", "events/nmnist_sample.bin", "Recording to play."),
                 boolParam("loop", true, "Restart at the beginning when the recording ends.", true),

@@ -136,6 +136,7 @@ Outcome eventTarget(Bytes data, std::size_t size);
 GANGLION_EVENT_TARGET(NMnistBin, ".bin")
 GANGLION_EVENT_TARGET(PropheseeDat, ".dat")
 GANGLION_EVENT_TARGET(Evt2, ".raw")
+GANGLION_EVENT_TARGET(Evt21, ".raw")
 GANGLION_EVENT_TARGET(Evt3, ".raw")
 GANGLION_EVENT_TARGET(Aedat2, ".aedat")
 GANGLION_EVENT_TARGET(Aedat4, ".aedat4")
@@ -246,6 +247,7 @@ const std::vector<Target>& targets() {
         {"events_nmnist_bin", eventTarget<F::NMnistBin>},
         {"events_prophesee_dat", eventTarget<F::PropheseeDat>},
         {"events_evt2", eventTarget<F::Evt2>},
+        {"events_evt21", eventTarget<F::Evt21>},
         {"events_evt3", eventTarget<F::Evt3>},
         {"events_aedat2", eventTarget<F::Aedat2>},
         {"events_aedat4", eventTarget<F::Aedat4>},
