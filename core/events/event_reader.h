@@ -106,7 +106,8 @@ public:
     std::uint64_t fileSize() const { return src_.fileSize(); }
     /// Empty while the file decodes cleanly; otherwise why decoding stopped (names the offset).
     const std::string& error() const { return error_; }
-    /// Byte offset where decoding stopped on an error (valid when error() is not empty).
+    /// Byte offset where decoding stopped on an error (valid when error() is not empty); for event
+    /// HDF5, whose errors name the dataset, the index of the first event of the failed request.
     std::uint64_t errorOffset() const { return errorOffset_; }
     const std::string& path() const { return path_; }
 

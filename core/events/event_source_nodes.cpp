@@ -297,7 +297,9 @@ NodeSpec makeEventFileSpec() {
              "also resolve against the bundled resources.";
     s.reference = "Orchard et al. 2015 (N-MNIST); Prophesee EVT 2.0/2.1/3.0 and iniVation AEDAT format specifications";
     s.outputs = {{"events", PortType::Events, "events of this step's time slice"}};
-    s.params = {stringParam("path", "events/nmnist_sample.bin", "Recording to play."),
+    ParamSpec path = stringParam("path", "events/nmnist_sample.bin", "Recording to play.");
+    path.fileFilter = "Event recordings (" + ev::eventFilePatterns() + ")";
+    s.params = {path,
                 boolParam("loop", true, "Restart at the beginning when the recording ends.", true),
                 floatParam("start", 0.0, 0.0, 1e9, "Start this far into the recording.", "ms")};
     for (auto& p : playbackParams()) s.params.push_back(p);

@@ -6,6 +6,7 @@
 #include "core/events/event_reader.h"
 #include "core/events/event_writer.h"
 #include "core/io/hdf5_handle.h"
+#include "core/model/node_spec.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -117,6 +118,7 @@ private slots:
             const std::int64_t t = p.events[k].t;
             std::size_t first = k;
             while (first > 0 && p.events[first - 1].t == t) --first;
+            QCOMPARE(h5events::seek(file, t), std::uint64_t(first));  // what the helper answers
             r->seek(t);
             QCOMPARE(r->peekTime(), t);
             std::vector<Event> got;
@@ -125,6 +127,27 @@ private slots:
         }
         r->seek(p.events.back().t + 1);
         QVERIFY(r->atEnd());
+    }
+
+    void inconsistentMsIndexIsNotTrusted() {
+        // An ms_to_idx that points past the events it should (or before them) still seeks right.
+        const EventPacket p = randomPacket(20000, 4);
+        const std::string file = path("stale_index.h5");
+        std::string err;
+        QVERIFY2(writeHdf5Events(file, p, true, &err), err.c_str());
+        {
+            H f(H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose);
+            H d(H5Dopen2(f, "ms_to_idx", H5P_DEFAULT), H5Dclose);
+            H space(H5Dget_space(d), H5Sclose);
+            std::vector<std::int64_t> idx(std::size_t(H5Sget_simple_extent_npoints(space)));
+            for (std::size_t k = 0; k < idx.size(); ++k) idx[k] = std::int64_t(k % 2 ? p.events.size() : 0);
+            QVERIFY(H5Dwrite(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, idx.data()) >= 0);
+        }
+        for (std::size_t k : {std::size_t(5000), std::size_t(12345), std::size_t(19999)}) {
+            std::size_t first = k;
+            while (first > 0 && p.events[first - 1].t == p.events[k].t) --first;
+            QCOMPARE(h5events::seek(file, p.events[k].t), std::uint64_t(first));
+        }
     }
 
     void otherWritersAndInferredSize() {
@@ -223,6 +246,12 @@ private slots:
         QVERIFY2(patterns.find("*.h5") != std::string::npos, patterns.c_str());
         QCOMPARE(patterns.find("*.raw"), patterns.rfind("*.raw"));  // each extension once
         for (const auto& f : eventFormats()) QVERIFY(makeReader(f.format) != nullptr);
+        // The EventFile node's help and its path's file dialog come from the same list.
+        const NodeSpec* spec = NodeRegistry::instance().find("EventFile");
+        QVERIFY(spec);
+        QVERIFY2(spec->help.find(list) != std::string::npos, spec->help.c_str());
+        QVERIFY(spec->param("path"));
+        QVERIFY2(spec->param("path")->fileFilter.find(patterns) != std::string::npos, spec->param("path")->fileFilter.c_str());
     }
 };
 

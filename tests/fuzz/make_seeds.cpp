@@ -1,6 +1,6 @@
 // Writes the fuzz seed corpus: `fuzz_make_seeds <dir>` creates <dir>/<harness>/<seed> for every
 // harness, each a tiny valid file written by the project's own writers where one exists (graph
-// JSON, N-MNIST .bin, Prophesee .dat, EVT 2.0/2.1, text, NIR and its serialised form) and hand-built bytes otherwise (EVT 3.0,
+// JSON, N-MNIST .bin, Prophesee .dat, EVT 2.0/2.1, event HDF5, text, NIR and its serialised form) and hand-built bytes otherwise (EVT 3.0,
 // AEDAT 2.0/4.0, idx, connectome). The checked-in tests/fuzz/corpus was made with it.
 #include "core/events/event_writer.h"
 #include "core/graph/json_io.h"
@@ -58,6 +58,7 @@ void eventSeeds(const fs::path& root) {
     writeEvents(root, "events_prophesee_dat", "twelve.dat", F::PropheseeDat);
     writeEvents(root, "events_evt2", "twelve.raw", F::Evt2);
     writeEvents(root, "events_evt21", "twelve.raw", F::Evt21);
+    writeEvents(root, "events_hdf5", "twelve.h5", F::Hdf5);
     {  // vector words with many bits set: a row of 40 pixels at one time, both polarities
         EventPacket p;
         p.width = p.height = 64;
