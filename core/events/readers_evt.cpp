@@ -34,6 +34,8 @@ protected:
     /// Decode `n` aligned words into out (room for maxEventsPerWord * n); returns the result.
     virtual DecodeResult decodeWords(const Word* words, std::size_t n, Event* out) = 0;
     virtual std::size_t maxEventsPerWord() const = 0;
+    /// Room decoding `n` words needs (cleared before decoding, so vector formats count exactly).
+    virtual std::size_t eventsAtMost(const Word* /*words*/, std::size_t n) const { return n * maxEventsPerWord(); }
     virtual const char* name() const = 0;
 
     bool decodeChunk(std::vector<Event>& out) override {
@@ -42,7 +44,7 @@ protected:
         words_.resize(n);
         if (n) std::memcpy(words_.data(), src_.data(), n * sizeof(Word));
         const std::size_t base = out.size();
-        out.resize(base + n * maxEventsPerWord());
+        out.resize(base + eventsAtMost(words_.data(), n));
         const DecodeResult r = decodeWords(words_.data(), n, out.data() + base);
         out.resize(base + r.events);
         const std::uint64_t at = src_.offset() + r.words * sizeof(Word);
@@ -116,6 +118,14 @@ protected:
         return decodeEvt21(swapped_.data(), n, state_, out);
     }
     std::size_t maxEventsPerWord() const override { return 32; }
+    std::size_t eventsAtMost(const std::uint64_t* w, std::size_t n) const override {
+        // One event per set validity bit of a CD word; counting the mask half of every word
+        // bounds it (typically far below 32 per word).
+        std::size_t k = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            k += std::size_t(__builtin_popcountll(legacy_ ? (w[i] >> 32) : (w[i] & 0xFFFFFFFFu)));
+        return k;
+    }
     const char* name() const override { return "EVT 2.1"; }
     Checkpoint checkpoint() const override { return evt2Checkpoint(src_, state_); }
     void restore(const Checkpoint& c) override { evt2Restore(src_, state_, c); }
