@@ -239,6 +239,8 @@ void EventReader::seek(std::int64_t t) {
             from = &*it;
             break;
         }
+    Checkpoint located;
+    if (t != INT64_MIN && locate(t, &located) && located.offset > from->offset) from = &located;
     restore(*from);
     error_.clear();
     ended_ = false;
@@ -261,17 +263,60 @@ std::int64_t EventReader::peekTime() {
 
 // --- format detection and factory ---------------------------------------------------------
 
-const char* formatName(FileFormat f) {
-    switch (f) {
-    case FileFormat::NMnistBin: return "N-MNIST .bin";
-    case FileFormat::PropheseeDat: return "Prophesee .dat";
-    case FileFormat::Evt2: return "Prophesee EVT 2.0";
-    case FileFormat::Evt3: return "Prophesee EVT 3.0";
-    case FileFormat::Aedat2: return "AEDAT 2.0";
-    case FileFormat::Aedat4: return "AEDAT 4.0";
-    case FileFormat::Text: return "text (t x y p)";
-    case FileFormat::Unknown: break;
+std::unique_ptr<EventReader> makeNMnistReader();
+std::unique_ptr<EventReader> makeDatReader();
+std::unique_ptr<EventReader> makeAedat2Reader();
+std::unique_ptr<EventReader> makeEvt2Reader();
+std::unique_ptr<EventReader> makeEvt21Reader();
+std::unique_ptr<EventReader> makeEvt3Reader();
+std::unique_ptr<EventReader> makeAedat4Reader();
+std::unique_ptr<EventReader> makeHdf5Reader();
+std::unique_ptr<EventReader> makeTextReader();
+
+const std::vector<FormatInfo>& eventFormats() {
+    static const std::vector<FormatInfo> formats = {
+        {FileFormat::NMnistBin, "N-MNIST .bin", "bin", makeNMnistReader},
+        {FileFormat::PropheseeDat, "Prophesee .dat", "dat", makeDatReader},
+        {FileFormat::Evt2, "Prophesee EVT 2.0", "raw", makeEvt2Reader},
+        {FileFormat::Evt21, "Prophesee EVT 2.1", "raw", makeEvt21Reader},
+        {FileFormat::Evt3, "Prophesee EVT 3.0", "raw", makeEvt3Reader},
+        {FileFormat::Aedat2, "AEDAT 2.0", "aedat", makeAedat2Reader},
+        {FileFormat::Aedat4, "AEDAT 4.0", "aedat4", makeAedat4Reader},
+        {FileFormat::Hdf5, "event HDF5", "h5 hdf5", makeHdf5Reader},
+        {FileFormat::Text, "text (t x y p)", "txt csv", makeTextReader},
+    };
+    return formats;
+}
+
+std::string eventFormatList() {
+    std::string s;
+    for (const auto& f : eventFormats()) s += (s.empty() ? "" : ", ") + std::string(f.name);
+    return s;
+}
+
+std::string eventFilePatterns() {
+    std::vector<std::string> seen;
+    std::string s;
+    for (const auto& f : eventFormats()) {
+        const std::string exts = f.extensions;
+        std::size_t i = 0;
+        while (i < exts.size()) {
+            std::size_t j = exts.find(' ', i);
+            if (j == std::string::npos) j = exts.size();
+            const std::string e = exts.substr(i, j - i);
+            if (std::find(seen.begin(), seen.end(), e) == seen.end()) {
+                seen.push_back(e);
+                s += (s.empty() ? "*." : " *.") + e;
+            }
+            i = j + 1;
+        }
     }
+    return s;
+}
+
+const char* formatName(FileFormat f) {
+    for (const auto& info : eventFormats())
+        if (info.format == f) return info.name;
     return "unknown";
 }
 
@@ -287,9 +332,13 @@ FileFormat detectFormat(const std::string& path) {
     if (h.rfind("#!AER-DAT4", 0) == 0) return FileFormat::Aedat4;
     if (h.rfind("#!AER-DAT2", 0) == 0 || h.rfind("#!AER-DAT1", 0) == 0) return FileFormat::Aedat2;
     if (h.rfind("#!AER-DAT", 0) == 0) return FileFormat::Unknown;  // AEDAT 3.x: not supported
+    if (h.rfind("\x89HDF\r\n\x1a\n", 0) == 0) return FileFormat::Hdf5;
     if (!h.empty() && h[0] == '%') {
         if (hl.find("evt 3.0") != std::string::npos || hl.find("format evt3") != std::string::npos)
             return FileFormat::Evt3;
+        // Before EVT 2.0: "format evt21" also contains "format evt2".
+        if (hl.find("evt 2.1") != std::string::npos || hl.find("format evt21") != std::string::npos)
+            return FileFormat::Evt21;
         if (hl.find("evt 2.0") != std::string::npos || hl.find("format evt2") != std::string::npos)
             return FileFormat::Evt2;
         if (ext == "dat" || hl.find("data file containing") != std::string::npos)
@@ -301,6 +350,7 @@ FileFormat detectFormat(const std::string& path) {
     if (ext == "raw") return FileFormat::Evt2;
     if (ext == "aedat4") return FileFormat::Aedat4;
     if (ext == "aedat") return FileFormat::Aedat2;
+    if (ext == "h5" || ext == "hdf5") return FileFormat::Hdf5;
     if (ext == "txt" || ext == "csv") return FileFormat::Text;
     // Sniff: text files are printable ASCII starting with a digit or a comment.
     bool printable = n > 0;
@@ -313,25 +363,9 @@ FileFormat detectFormat(const std::string& path) {
     return FileFormat::Unknown;
 }
 
-std::unique_ptr<EventReader> makeNMnistReader();
-std::unique_ptr<EventReader> makeDatReader();
-std::unique_ptr<EventReader> makeAedat2Reader();
-std::unique_ptr<EventReader> makeEvt2Reader();
-std::unique_ptr<EventReader> makeEvt3Reader();
-std::unique_ptr<EventReader> makeAedat4Reader();
-std::unique_ptr<EventReader> makeTextReader();
-
 std::unique_ptr<EventReader> makeReader(FileFormat f) {
-    switch (f) {
-    case FileFormat::NMnistBin: return makeNMnistReader();
-    case FileFormat::PropheseeDat: return makeDatReader();
-    case FileFormat::Evt2: return makeEvt2Reader();
-    case FileFormat::Evt3: return makeEvt3Reader();
-    case FileFormat::Aedat2: return makeAedat2Reader();
-    case FileFormat::Aedat4: return makeAedat4Reader();
-    case FileFormat::Text: return makeTextReader();
-    case FileFormat::Unknown: break;
-    }
+    for (const auto& info : eventFormats())
+        if (info.format == f) return info.makeReader();
     return nullptr;
 }
 
@@ -346,8 +380,7 @@ std::unique_ptr<EventReader> openEventFile(const std::string& path, std::string*
     auto reader = makeReader(fmt);
     if (!reader) {
         if (error)
-            *error = "'" + path + "' is not a recognised event file (expected .bin, .dat, .raw "
-                     "EVT 2.0/3.0, .aedat/.aedat4 or text t x y p)";
+            *error = "'" + path + "' is not a recognised event file (expected one of: " + eventFormatList() + ")";
         return nullptr;
     }
     if (!reader->open(path)) {

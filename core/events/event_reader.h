@@ -1,7 +1,8 @@
 // Streaming event-file readers: decode a recording chunk by chunk (never the whole file), seek by
 // time, and report where and why decoding stopped on a truncated or corrupt file.
-// Formats: N-MNIST/N-Caltech101 .bin, Prophesee .dat (Event2D/CD), Prophesee .raw EVT 2.0 and
-// EVT 3.0, iniVation AEDAT 2.0 and AEDAT 4.0 (uncompressed, LZ4, Zstd), text "t x y p".
+// Formats (one list: eventFormats()): N-MNIST/N-Caltech101 .bin, Prophesee .dat (Event2D/CD),
+// Prophesee .raw EVT 2.0, 2.1 and 3.0, iniVation AEDAT 2.0 and AEDAT 4.0 (uncompressed, LZ4, Zstd),
+// event HDF5 (events/x, y, t, p; parsed in the ganglion-h5-reader process), text "t x y p".
 #pragma once
 
 #include "core/model/types.h"
@@ -14,7 +15,24 @@
 
 namespace ganglion::events {
 
-enum class FileFormat : std::uint8_t { Unknown, NMnistBin, PropheseeDat, Evt2, Evt3, Aedat2, Aedat4, Text };
+enum class FileFormat : std::uint8_t { Unknown, NMnistBin, PropheseeDat, Evt2, Evt3, Aedat2, Aedat4, Text, Evt21, Hdf5 };
+
+class EventReader;
+
+/// One readable format: everything else (detection results, the reader factory, messages, the
+/// file-dialog filter, node help) is derived from the list of these.
+struct FormatInfo {
+    FileFormat format;
+    const char* name;        ///< "Prophesee EVT 2.1"
+    const char* extensions;  ///< file name extensions without dots, space separated
+    std::unique_ptr<EventReader> (*makeReader)();
+};
+/// Every format the readers understand.
+const std::vector<FormatInfo>& eventFormats();
+/// "N-MNIST .bin, Prophesee .dat, ..." for messages and help texts.
+std::string eventFormatList();
+/// "*.bin *.dat ..." (each extension once) for file-open dialogs.
+std::string eventFilePatterns();
 
 const char* formatName(FileFormat f);
 /// From the extension and the first bytes of the file (header keywords, magic numbers).
@@ -88,7 +106,8 @@ public:
     std::uint64_t fileSize() const { return src_.fileSize(); }
     /// Empty while the file decodes cleanly; otherwise why decoding stopped (names the offset).
     const std::string& error() const { return error_; }
-    /// Byte offset where decoding stopped on an error (valid when error() is not empty).
+    /// Byte offset where decoding stopped on an error (valid when error() is not empty); for event
+    /// HDF5, whose errors name the dataset, the index of the first event of the failed request.
     std::uint64_t errorOffset() const { return errorOffset_; }
     const std::string& path() const { return path_; }
 
@@ -100,6 +119,9 @@ protected:
     virtual bool decodeChunk(std::vector<Event>& out) = 0;
     virtual Checkpoint checkpoint() const = 0;
     virtual void restore(const Checkpoint& c) = 0;
+    /// Readers whose file has an index (event HDF5) fill *c with a checkpoint at or before the first
+    /// event with time >= t and return true; seek() then skips decoding the file up to there.
+    virtual bool locate(std::int64_t /*t*/, Checkpoint* /*c*/) { return false; }
 
     /// Called after the sensor size was inferred from the largest coordinates (formats without
     /// a header); a reader may round it up to the sensor its format implies.

@@ -292,12 +292,14 @@ NodeSpec makeEventFileSpec() {
     s.category = "Event camera";
     s.observables = {"events", "decode_error", "activations"};
     s.role = NodeRole::Source;
-    s.help = "Streams an event-camera recording (N-MNIST/N-Caltech101 .bin, Prophesee .dat, EVT 2.0/3.0 .raw, "
-             "AEDAT 2.0/4.0, text 't x y p') without loading it whole; each step emits the next speed x dt of "
-             "recording time. Relative paths also resolve against the bundled resources.";
-    s.reference = "Orchard et al. 2015 (N-MNIST); Prophesee EVT 2.0/3.0 and iniVation AEDAT format specifications";
+    s.help = "Streams an event-camera recording (" + ev::eventFormatList() +
+             ") without loading it whole; each step emits the next speed x dt of recording time. Relative paths "
+             "also resolve against the bundled resources.";
+    s.reference = "Orchard et al. 2015 (N-MNIST); Prophesee EVT 2.0/2.1/3.0 and iniVation AEDAT format specifications";
     s.outputs = {{"events", PortType::Events, "events of this step's time slice"}};
-    s.params = {stringParam("path", "events/nmnist_sample.bin", "Recording to play."),
+    ParamSpec path = stringParam("path", "events/nmnist_sample.bin", "Recording to play.");
+    path.fileFilter = "Event recordings (" + ev::eventFilePatterns() + ")";
+    s.params = {path,
                 boolParam("loop", true, "Restart at the beginning when the recording ends.", true),
                 floatParam("start", 0.0, 0.0, 1e9, "Start this far into the recording.", "ms")};
     for (auto& p : playbackParams()) s.params.push_back(p);

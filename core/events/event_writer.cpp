@@ -1,4 +1,5 @@
 #include "core/events/event_writer.h"
+#include "core/events/event_hdf5.h"
 
 #include "core/events/evt_codec.h"
 
@@ -71,13 +72,17 @@ protected:
     }
 };
 
-class Evt2Writer final : public EventWriter {
+/// Prophesee .raw: EVT 2.0 (32-bit words) or EVT 2.1 (64-bit vector words, little-endian).
+template <class Word>
+class RawWriter final : public EventWriter {
 public:
-    FileFormat format() const override { return FileFormat::Evt2; }
+    FileFormat format() const override { return sizeof(Word) == 4 ? FileFormat::Evt2 : FileFormat::Evt21; }
 
 protected:
+    const char* name() const { return sizeof(Word) == 4 ? "EVT 2.0" : "EVT 2.1"; }
     bool writeHeader() override {
-        const std::string h = "% evt 2.0\n% format EVT2;height=" + std::to_string(height_) +
+        const std::string h = std::string("% evt ") + (sizeof(Word) == 4 ? "2.0" : "2.1") + "\n% format " +
+                              (sizeof(Word) == 4 ? "EVT2" : "EVT21") + ";height=" + std::to_string(height_) +
                               ";width=" + std::to_string(width_) + "\n% geometry " + std::to_string(width_) +
                               "x" + std::to_string(height_) + "\n% generator Ganglion\n% end\n";
         return put(h.data(), h.size());
@@ -86,13 +91,16 @@ protected:
         words_.clear();
         for (const Event& e : ev)
             if (e.x >= 2048 || e.y >= 2048 || e.t < 0)
-                return fail("event " + describe(e) + " does not fit EVT 2.0 (x, y < 2048, t >= 0)");
-        encodeEvt2(ev.data(), ev.size(), lastHigh_, words_);
-        return put(words_.data(), words_.size() * 4);
+                return fail("event " + describe(e) + " does not fit " + name() + " (x, y < 2048, t >= 0)");
+        if constexpr (sizeof(Word) == 4)
+            encodeEvt2(ev.data(), ev.size(), lastHigh_, words_);
+        else
+            encodeEvt21(ev.data(), ev.size(), lastHigh_, words_);
+        return put(words_.data(), words_.size() * sizeof(Word));
     }
 
 private:
-    std::vector<std::uint32_t> words_;
+    std::vector<Word> words_;
     std::int64_t lastHigh_ = -1;
 };
 
@@ -171,7 +179,8 @@ std::unique_ptr<EventWriter> makeWriter(FileFormat f, bool textSeconds) {
     switch (f) {
     case FileFormat::NMnistBin: return std::make_unique<NMnistWriter>();
     case FileFormat::PropheseeDat: return std::make_unique<DatWriter>();
-    case FileFormat::Evt2: return std::make_unique<Evt2Writer>();
+    case FileFormat::Evt2: return std::make_unique<RawWriter<std::uint32_t>>();
+    case FileFormat::Evt21: return std::make_unique<RawWriter<std::uint64_t>>();
     case FileFormat::Text: return std::make_unique<TextWriter>(textSeconds);
     default: return nullptr;
     }
@@ -179,6 +188,7 @@ std::unique_ptr<EventWriter> makeWriter(FileFormat f, bool textSeconds) {
 
 bool writeEvents(const std::string& path, FileFormat f, const EventPacket& packet, std::string* error,
                  bool textSeconds) {
+    if (f == FileFormat::Hdf5) return writeHdf5Events(path, packet, true, error);
     auto w = makeWriter(f, textSeconds);
     if (!w) {
         if (error) *error = std::string("no writer for ") + formatName(f);

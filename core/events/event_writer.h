@@ -1,4 +1,4 @@
-// Event-file writers: N-MNIST .bin, Prophesee .dat, Prophesee EVT 2.0 .raw and text. Streaming:
+// Event-file writers: N-MNIST .bin, Prophesee .dat, Prophesee EVT 2.0/2.1 .raw and text. Streaming:
 // open, write batches (sorted by time), close. Errors name the file and the offending event.
 #pragma once
 
@@ -41,11 +41,11 @@ protected:
     std::vector<std::uint8_t> buf_;
 };
 
-/// Writer for .bin, .dat, EVT 2.0 or text (nullptr for other formats).
+/// Writer for .bin, .dat, EVT 2.0/2.1 or text (nullptr for other formats).
 /// textSeconds: text timestamps as seconds with 6 decimals instead of integer µs.
 std::unique_ptr<EventWriter> makeWriter(FileFormat f, bool textSeconds = false);
 
-/// Writes a whole packet; false with *error on failure.
+/// Writes a whole packet (also event HDF5, with ms_to_idx: writeHdf5Events); false with *error on failure.
 bool writeEvents(const std::string& path, FileFormat f, const EventPacket& packet,
                  std::string* error, bool textSeconds = false);
 

@@ -2,6 +2,15 @@
 
 namespace ganglion::events {
 
+namespace {
+/// TIME_HIGH: `raw` is the 28-bit counter of t >> 6; returns the unwrapped t with low bits 0.
+std::int64_t unwrapTimeHigh(Evt2State& s, std::int64_t raw) {
+    if (s.lastRaw >= 0 && raw < s.lastRaw - (std::int64_t(1) << 27)) ++s.wraps;
+    s.lastRaw = raw;
+    return (raw + (s.wraps << 28)) << 6;
+}
+}  // namespace
+
 DecodeResult decodeEvt2(const std::uint32_t* words, std::size_t n, Evt2State& s, Event* out) {
     DecodeResult r;
     Event* o = out;
@@ -16,10 +25,44 @@ DecodeResult decodeEvt2(const std::uint32_t* words, std::size_t n, Evt2State& s,
             o->p = std::uint8_t(type);
             ++o;
         } else if (type == 0x8) {  // EVT_TIME_HIGH: bits 27..0 are t >> 6
-            const std::int64_t raw = w & 0x0FFFFFFF;
-            if (s.lastRaw >= 0 && raw < s.lastRaw - (std::int64_t(1) << 27)) ++s.wraps;
-            s.lastRaw = raw;
-            high = (raw + (s.wraps << 28)) << 6;
+            high = unwrapTimeHigh(s, w & 0x0FFFFFFF);
+        } else if (type == 0xA || type == 0xE || type == 0xF) {
+            // EXT_TRIGGER, OTHERS, CONTINUED: not camera events
+        } else {
+            r.words = i;
+            r.bad = true;
+            r.badType = type;
+            s.timeHigh = high;
+            r.events = std::size_t(o - out);
+            return r;
+        }
+    }
+    s.timeHigh = high;
+    r.words = n;
+    r.events = std::size_t(o - out);
+    return r;
+}
+
+DecodeResult decodeEvt21(const std::uint64_t* words, std::size_t n, Evt2State& s, Event* out) {
+    DecodeResult r;
+    Event* o = out;
+    std::int64_t high = s.timeHigh;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint64_t w = words[i];
+        const unsigned type = unsigned(w >> 60);
+        if (type <= 1) {  // EVT_NEG / EVT_POS: up to 32 events
+            const std::int64_t t = high | std::int64_t((w >> 54) & 0x3F);
+            const unsigned x = unsigned((w >> 43) & 0x7FF);
+            const auto y = std::uint16_t((w >> 32) & 0x7FF);
+            for (std::uint32_t mask = std::uint32_t(w); mask; mask &= mask - 1) {
+                o->t = t;
+                o->x = std::uint16_t(x + unsigned(__builtin_ctz(mask)));
+                o->y = y;
+                o->p = std::uint8_t(type);
+                ++o;
+            }
+        } else if (type == 0x8) {
+            high = unwrapTimeHigh(s, std::int64_t((w >> 32) & 0x0FFFFFFF));
         } else if (type == 0xA || type == 0xE || type == 0xF) {
             // EXT_TRIGGER, OTHERS, CONTINUED: not camera events
         } else {

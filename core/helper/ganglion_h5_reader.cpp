@@ -1,14 +1,16 @@
 // ganglion-h5-reader: parses an HDF5-based input file in a process of its own, so that a corrupt
 // or hostile file (libhdf5 is not hardened against them) can at worst end this process, never
-// the workbench. Started by nir::read() through io::runHelper(); no Qt.
+// the workbench. Started by nir::read() and the event HDF5 reader through io::runHelper(); no Qt.
 //
 //   ganglion-h5-reader nir FILE [--max-memory-mb N] [--max-cpu-seconds N]
+//   ganglion-h5-reader events FILE info|read START N|seek T [--max-memory-mb N] [--max-cpu-seconds N]
 //
 // It first limits itself: no core dumps, an address-space limit of N MB (default 1024; skipped
 // in sanitizer builds, whose shadow memory needs terabytes of address space) and N seconds of
 // CPU time (default 5; SIGXCPU, then SIGKILL one second later).
-// Exit 0: stdout holds the parsed graph (nir::serialize). Exit 2: stdout holds the reason the
-// file was rejected. Exit 1: wrong usage (message on stderr).
+// Exit 0: stdout holds the parsed graph (nir::serialize) or the events reply (event_hdf5.h).
+// Exit 2: stdout holds the reason the file was rejected. Exit 1: wrong usage (message on stderr).
+#include "core/events/event_hdf5.h"
 #include "core/snn/nir.h"
 
 #include <sys/resource.h>
@@ -19,6 +21,7 @@
 #include <cstdlib>
 #include <new>
 #include <string>
+#include <vector>
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define GANGLION_SANITIZED 1
@@ -47,7 +50,7 @@ void limit(int resource, rlim_t soft, rlim_t hard) {
 }
 
 int usage(const char* msg) {
-    std::fprintf(stderr, "ganglion-h5-reader: %s\nusage: ganglion-h5-reader nir FILE [--max-memory-mb N] [--max-cpu-seconds N]\n", msg);
+    std::fprintf(stderr, "ganglion-h5-reader: %s\nusage: ganglion-h5-reader nir FILE | events FILE info|read START N|seek T  [--max-memory-mb N] [--max-cpu-seconds N]\n", msg);
     return 1;
 }
 
@@ -57,9 +60,25 @@ int main(int argc, char** argv) {
     limit(RLIMIT_CORE, 0, 0);
     if (argc < 3) return usage("missing arguments");
     const std::string kind = argv[1], path = argv[2];
-    if (kind != "nir") return usage(("unknown input kind '" + kind + "'").c_str());
+    if (kind != "nir" && kind != "events") return usage(("unknown input kind '" + kind + "'").c_str());
+    // events: the request (a command and its integer arguments) precedes the options.
+    int first = 3;
+    std::vector<std::string> request;
+    if (kind == "events") {
+        while (first < argc && std::string(argv[first]).rfind("--", 0) != 0) request.push_back(argv[first++]);
+        const std::size_t want = request.empty() ? 0 : request[0] == "info" ? 1 : request[0] == "read" ? 3 : request[0] == "seek" ? 2 : 0;
+        if (want == 0 || request.size() != want) return usage("events needs info, read START N or seek T");
+    }
+    std::vector<long long> numbers;
+    for (std::size_t i = 1; i < request.size(); ++i) {
+        char* end = nullptr;
+        errno = 0;
+        numbers.push_back(std::strtoll(request[i].c_str(), &end, 10));
+        if (!end || *end || errno || (request[0] == "read" && numbers.back() < 0))
+            return usage(("bad number '" + request[i] + "'").c_str());
+    }
     long memoryMb = 1024, cpuSeconds = 5;
-    for (int i = 3; i < argc; i += 2) {
+    for (int i = first; i < argc; i += 2) {
         const std::string opt = argv[i];
         if (i + 1 >= argc) return usage(("missing value for " + opt).c_str());
         char* end = nullptr;
@@ -74,8 +93,13 @@ int main(int argc, char** argv) {
 #endif
     limit(RLIMIT_CPU, rlim_t(cpuSeconds), rlim_t(cpuSeconds + 1));
     try {
-        const ganglion::nir::Graph g = ganglion::nir::readInProcess(path);
-        return writeAll(ganglion::nir::serialize(g)) ? 0 : 1;
+        namespace h5 = ganglion::events::h5events;
+        std::string reply;
+        if (kind == "nir") reply = ganglion::nir::serialize(ganglion::nir::readInProcess(path));
+        else if (request[0] == "info") reply = h5::encodeInfo(h5::info(path));
+        else if (request[0] == "read") reply = h5::encodeEvents(h5::read(path, std::uint64_t(numbers[0]), std::uint64_t(numbers[1])));
+        else reply = h5::encodeIndex(h5::seek(path, numbers[0]));
+        return writeAll(reply) ? 0 : 1;
     } catch (const std::bad_alloc&) {
         writeAll(path + ": reading it needs more than " + std::to_string(memoryMb) + " MB of memory");
     } catch (const std::exception& e) {

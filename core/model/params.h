@@ -27,6 +27,9 @@ struct ParamSpec {
     std::vector<std::string> choices;  ///< Enum only
     std::string unit;   ///< e.g. "ms", "" when dimensionless
     std::string help;   ///< one or two sentences shown in the inspector
+    /// String only: the value is a file path; editors offer an open-file dialog with this filter,
+    /// e.g. "Event recordings (*.bin *.raw)". Empty: plain text.
+    std::string fileFilter;
     /// true: a running engine picks up a change at its next step (learning rate, noise…);
     /// false: a change alters structure/shapes and the engine must rebuild.
     bool live = false;

@@ -1,7 +1,7 @@
 // NIR HDF5 read/write through the HDF5 C API (layout in nir.h).
 #include "core/snn/nir.h"
 
-#include <hdf5.h>
+#include "core/io/hdf5_handle.h"
 
 #include <memory>
 
@@ -9,20 +9,8 @@ namespace ganglion::nir {
 
 namespace {
 
-/// Closes an HDF5 handle on scope exit.
-struct H {
-    hid_t id = -1;
-    herr_t (*close)(hid_t) = nullptr;
-    H(hid_t i, herr_t (*c)(hid_t)) : id(i), close(c) {}
-    H(const H&) = delete;
-    ~H() {
-        if (id >= 0 && close) close(id);
-    }
-    operator hid_t() const { return id; }
-    bool ok() const { return id >= 0; }
-};
-
-void silenceHdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+using H = io::H5Handle;
+using io::silenceHdf5;
 
 hid_t vlenString() {
     hid_t t = H5Tcopy(H5T_C_S1);

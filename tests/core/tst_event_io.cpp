@@ -117,6 +117,84 @@ private slots:
         CHECK_EVENT(ev[3], ((0x10000000ll + 2) << 6), 9, 10, 1);
     }
 
+    void evt21Bytes_data() {
+        QTest::addColumn<bool>("legacy");
+        QTest::newRow("little-endian") << false;
+        QTest::newRow("legacy halves") << true;
+    }
+    void evt21Bytes() {
+        QFETCH(bool, legacy);
+        Bytes b;
+        append(b, std::string("% evt 2.1\n% format EVT21;height=720;width=1280") + (legacy ? ";endianness=legacy" : "") + "\n% end\n");
+        auto w64 = [&](std::uint64_t w) { appendLE<std::uint64_t>(b, legacy ? (w << 32) | (w >> 32) : w); };
+        auto cd = [](std::uint64_t type, std::uint64_t tLow, std::uint64_t x, std::uint64_t y, std::uint32_t mask) {
+            return (type << 60) | (tLow << 54) | (x << 43) | (y << 32) | mask;
+        };
+        w64((0x8ull << 60) | (5ull << 32));                 // TIME_HIGH 5
+        w64(cd(1, 3, 64, 719, 0x80000005u));                // ON at x 64, 66, 95
+        w64((0xAull << 60) | 123);                          // trigger: skipped
+        w64(cd(0, 63, 1248, 2, 0xFFFFFFFFu));               // OFF, all 32 of 1248..1279
+        w64((0x8ull << 60) | (0x0FFFFFFFull << 32));        // high max
+        w64(cd(1, 1, 0, 8, 1u));
+        w64((0x8ull << 60) | (2ull << 32));                 // wraps
+        w64(cd(0, 0, 32, 10, 0x10u));                       // x = 36
+        int w = 0, h = 0;
+        const auto ev = readEvents(save(dir_, legacy ? "legacy.raw" : "a21.raw", b), nullptr, &w, &h);
+        QCOMPARE(w, 1280);
+        QCOMPARE(h, 720);
+        QCOMPARE(ev.size(), std::size_t(3 + 32 + 2));
+        CHECK_EVENT(ev[0], (5 << 6) | 3, 64, 719, 1);
+        CHECK_EVENT(ev[1], (5 << 6) | 3, 66, 719, 1);
+        CHECK_EVENT(ev[2], (5 << 6) | 3, 95, 719, 1);
+        for (int i = 0; i < 32; ++i) CHECK_EVENT(ev[std::size_t(3 + i)], (5 << 6) | 63, 1248 + i, 2, 0);
+        CHECK_EVENT(ev[35], (0x0FFFFFFFll << 6) | 1, 0, 8, 1);
+        CHECK_EVENT(ev[36], ((0x10000000ll + 2) << 6), 36, 10, 0);
+    }
+
+    void evt21VectorsRoundTrip() {
+        // Dense rows (many bits per vector word) and a wrap of the 28-bit TIME_HIGH counter.
+        EventPacket p;
+        p.width = 1280;
+        p.height = 720;
+        std::mt19937_64 rng(11);
+        std::int64_t t = (0x0FFFFFFFll << 6) - 20000;
+        for (int burst = 0; burst < 400; ++burst) {
+            t += std::int64_t(rng() % 150);
+            const auto y = std::uint16_t(rng() % 720);
+            const auto pol = std::uint8_t(rng() & 1);
+            const int x0 = int(rng() % 1200), len = 1 + int(rng() % 70);
+            for (int x = x0; x < x0 + len; ++x)
+                if (rng() % 4) p.events.push_back({t, std::uint16_t(x), y, pol});
+        }
+        QVERIFY(p.events.back().t > (0x10000000ll << 6));  // crossed the wrap
+        const std::string path = dir_.filePath("vectors.raw").toStdString();
+        std::string err;
+        QVERIFY2(writeEvents(path, FileFormat::Evt21, p, &err), err.c_str());
+        const auto words = std::filesystem::file_size(path) / 8;  // header included: an upper bound
+        QVERIFY2(words < p.events.size() / 4, "the writer packs rows into vector words");
+        auto r = openEventFile(path, &err);
+        QVERIFY2(r, err.c_str());
+        QCOMPARE(int(r->format()), int(FileFormat::Evt21));
+        std::vector<Event> back;
+        while (r->read(back, 1000) > 0) {
+        }
+        QVERIFY2(r->error().empty(), r->error().c_str());
+        QCOMPARE(back.size(), p.events.size());
+        for (std::size_t i = 0; i < back.size(); ++i)
+            if (!same(back[i], p.events[i].t, p.events[i].x, p.events[i].y, p.events[i].p))
+                QFAIL(qPrintable(QString("event %1 differs").arg(i)));
+        for (std::size_t k : {p.events.size() - 5, std::size_t(10), p.events.size() / 2, std::size_t(0)}) {
+            std::size_t first = k;
+            while (first > 0 && p.events[first - 1].t == p.events[k].t) --first;
+            r->seek(p.events[k].t);
+            std::vector<Event> got;
+            r->read(got, 5);
+            QCOMPARE(got.size(), std::size_t(5));
+            for (std::size_t i = 0; i < 5; ++i)
+                QVERIFY(same(got[i], p.events[first + i].t, p.events[first + i].x, p.events[first + i].y, p.events[first + i].p));
+        }
+    }
+
     void evt3Bytes() {
         Bytes b;
         append(b, "% evt 3.0\n% format EVT3;height=480;width=640\n% end\n");
@@ -277,6 +355,7 @@ private slots:
         QTest::newRow("n-mnist") << int(FileFormat::NMnistBin) << false << 34;
         QTest::newRow("dat") << int(FileFormat::PropheseeDat) << false << 304;
         QTest::newRow("evt2") << int(FileFormat::Evt2) << false << 1280;
+        QTest::newRow("evt21") << int(FileFormat::Evt21) << false << 1280;
         QTest::newRow("text-us") << int(FileFormat::Text) << false << 640;
         QTest::newRow("text-s") << int(FileFormat::Text) << true << 640;
     }
@@ -291,7 +370,7 @@ private slots:
         p.events = randomEvents(50000, p.width, p.height, 7);
         const std::string path = dir_.filePath(QString("rt%1%2").arg(format).arg(seconds)).toStdString() +
                                  (fmt == FileFormat::NMnistBin ? ".bin" : fmt == FileFormat::PropheseeDat ? ".dat"
-                                  : fmt == FileFormat::Evt2 ? ".raw" : ".txt");
+                                  : fmt == FileFormat::Evt2 || fmt == FileFormat::Evt21 ? ".raw" : ".txt");
         std::string err;
         QVERIFY2(writeEvents(path, fmt, p, &err, seconds), err.c_str());
         QCOMPARE(int(detectFormat(path)), format);
@@ -336,6 +415,7 @@ private slots:
         QTest::newRow("n-mnist") << int(FileFormat::NMnistBin) << 3;
         QTest::newRow("dat") << int(FileFormat::PropheseeDat) << 5;
         QTest::newRow("evt2") << int(FileFormat::Evt2) << 2;
+        QTest::newRow("evt21") << int(FileFormat::Evt21) << 3;
     }
     void truncatedFiles() {
         QFETCH(int, format);

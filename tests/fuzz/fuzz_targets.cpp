@@ -1,6 +1,7 @@
 // Loader entry points for the fuzz harnesses and the regression replay (see fuzz_targets.h).
 #include "tests/fuzz/fuzz_targets.h"
 
+#include "core/events/event_hdf5.h"
 #include "core/events/event_reader.h"
 #include "core/g2g/idx_reader.h"
 #include "core/graph/json_io.h"
@@ -136,6 +137,7 @@ Outcome eventTarget(Bytes data, std::size_t size);
 GANGLION_EVENT_TARGET(NMnistBin, ".bin")
 GANGLION_EVENT_TARGET(PropheseeDat, ".dat")
 GANGLION_EVENT_TARGET(Evt2, ".raw")
+GANGLION_EVENT_TARGET(Evt21, ".raw")
 GANGLION_EVENT_TARGET(Evt3, ".raw")
 GANGLION_EVENT_TARGET(Aedat2, ".aedat")
 GANGLION_EVENT_TARGET(Aedat4, ".aedat4")
@@ -153,6 +155,26 @@ Outcome nirHdf5(Bytes data, std::size_t size) {
         nir::readInProcess(path);
     } catch (const nir::NirError& e) {
         return rejected(e, "nir::readInProcess");
+    }
+    return Outcome::Loaded;
+}
+
+// --- event HDF5: the helper's parser in this process (contained by the helper in the workbench) ----
+// info, a read from the start and a seek into the middle; what loads must come back through the
+// helper's reply encoding unchanged.
+Outcome eventsHdf5(Bytes data, std::size_t size) {
+    const std::string& path = asFile(".h5", data, size);
+    namespace h5 = events::h5events;
+    try {
+        const h5::Info info = h5::info(path);
+        require(h5::decodeInfo(h5::encodeInfo(info)).count == info.count, "event HDF5 info reply round trip");
+        const std::vector<Event> ev = h5::read(path, 0, 4096);
+        require(ev.size() == std::min<std::uint64_t>(info.count, 4096), "event HDF5 read returned a wrong count");
+        require(h5::decodeEvents(h5::encodeEvents(ev)).size() == ev.size(), "event HDF5 events reply round trip");
+        const std::uint64_t at = h5::seek(path, std::midpoint(info.tFirst, info.tLast));
+        require(at <= info.count, "event HDF5 seek past the end");
+    } catch (const events::Hdf5Error& e) {
+        return rejected(e, "h5events");
     }
     return Outcome::Loaded;
 }
@@ -246,10 +268,12 @@ const std::vector<Target>& targets() {
         {"events_nmnist_bin", eventTarget<F::NMnistBin>},
         {"events_prophesee_dat", eventTarget<F::PropheseeDat>},
         {"events_evt2", eventTarget<F::Evt2>},
+        {"events_evt21", eventTarget<F::Evt21>},
         {"events_evt3", eventTarget<F::Evt3>},
         {"events_aedat2", eventTarget<F::Aedat2>},
         {"events_aedat4", eventTarget<F::Aedat4>},
         {"events_text", eventTarget<F::Text>},
+        {"events_hdf5", eventsHdf5},
         {"nir", nirHdf5},
         {"nir_graph", nirGraph},
         {"idx", idxFile},

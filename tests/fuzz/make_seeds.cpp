@@ -1,6 +1,6 @@
 // Writes the fuzz seed corpus: `fuzz_make_seeds <dir>` creates <dir>/<harness>/<seed> for every
 // harness, each a tiny valid file written by the project's own writers where one exists (graph
-// JSON, N-MNIST .bin, Prophesee .dat, EVT 2.0, text, NIR and its serialised form) and hand-built bytes otherwise (EVT 3.0,
+// JSON, N-MNIST .bin, Prophesee .dat, EVT 2.0/2.1, event HDF5, text, NIR and its serialised form) and hand-built bytes otherwise (EVT 3.0,
 // AEDAT 2.0/4.0, idx, connectome). The checked-in tests/fuzz/corpus was made with it.
 #include "core/events/event_writer.h"
 #include "core/graph/json_io.h"
@@ -57,6 +57,17 @@ void eventSeeds(const fs::path& root) {
     writeEvents(root, "events_nmnist_bin", "twelve.bin", F::NMnistBin);
     writeEvents(root, "events_prophesee_dat", "twelve.dat", F::PropheseeDat);
     writeEvents(root, "events_evt2", "twelve.raw", F::Evt2);
+    writeEvents(root, "events_evt21", "twelve.raw", F::Evt21);
+    writeEvents(root, "events_hdf5", "twelve.h5", F::Hdf5);
+    {  // vector words with many bits set: a row of 40 pixels at one time, both polarities
+        EventPacket p;
+        p.width = p.height = 64;
+        for (int pol = 0; pol < 2; ++pol)
+            for (int x = 3; x < 43; ++x) p.events.push_back({std::int64_t(70), std::uint16_t(x), std::uint16_t(9), std::uint8_t(pol)});
+        std::string err;
+        if (!events::writeEvents((folder(root, "events_evt21") / "vectors.raw").string(), F::Evt21, p, &err))
+            throw std::runtime_error(err);
+    }
     writeEvents(root, "events_text", "twelve_us.txt", F::Text);
     writeEvents(root, "events_text", "twelve_s.txt", F::Text, true);
 

@@ -1,5 +1,6 @@
 // Inspector: editors generated from the NodeSpec, edits become SetParam/Rename undo commands,
-// ranges are enforced, help text is shown, undo refreshes the editors, errors show inline.
+// ranges are enforced, help text is shown, undo refreshes the editors, errors show inline,
+// file-path parameters get a file-dialog button.
 #include "document/graph_commands.h"
 #include "widgets/inspector/inspector.h"
 
@@ -187,6 +188,31 @@ private slots:
         QCOMPARE(r.stack.count(), 1);
         r.stack.undo();
         QCOMPARE(edit->text(), QString::fromStdString(std::get<std::string>(text->def)));
+    }
+
+    void filePathParametersGetABrowseButton() {
+        // The first registered node type with a file-path parameter (a spec with a fileFilter).
+        const NodeSpec* spec = nullptr;
+        const ParamSpec* file = nullptr;
+        for (const NodeSpec& s : NodeRegistry::instance().all())
+            for (const ParamSpec& p : s.params)
+                if (!file && p.type == ParamType::String && !p.fileFilter.empty()) {
+                    spec = &s;
+                    file = &p;
+                }
+        QVERIFY2(file, "no node type with a file-path parameter is registered");
+        Rig r;
+        auto* add = new AddNodeCommand(r.graph, QString::fromStdString(spec->type), {0, 600});
+        r.stack.push(add);
+        const NodeId id = add->nodeId();
+        r.stack.clear();
+        r.inspector.setNode(id);
+        auto* edit = qobject_cast<QLineEdit*>(r.inspector.editor(QString::fromStdString(file->name)));
+        QVERIFY(edit);
+        auto* browse = edit->findChild<QAction*>(QStringLiteral("browse_") + QString::fromStdString(file->name));
+        QVERIFY(browse);
+        QVERIFY(edit->actions().contains(browse));
+        QCOMPARE(browse->toolTip(), QStringLiteral("Choose a file"));
     }
 
     void rapidSpinStepsMerge() {

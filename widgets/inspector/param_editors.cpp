@@ -1,12 +1,16 @@
 #include "widgets/inspector/param_editors.h"
 
 #include <QCheckBox>
+#include <QAction>
 #include <QComboBox>
 #include <QEvent>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QSignalBlocker>
 #include <QSpinBox>
+#include <QStyle>
 
 #include <algorithm>
 #include <climits>
@@ -131,6 +135,21 @@ QWidget* createParamEditor(const ParamSpec& spec, QWidget* parent, std::function
             auto* edit = new QLineEdit(parent);
             QObject::connect(edit, &QLineEdit::editingFinished, edit,
                              [edit, commit] { commit(edit->text().toStdString()); });
+            if (!spec.fileFilter.empty()) {  // a file path: a button in the field opens a file dialog
+                QAction* browse = edit->addAction(edit->style()->standardIcon(QStyle::SP_DirOpenIcon),
+                                                  QLineEdit::TrailingPosition);
+                browse->setObjectName(QStringLiteral("browse_") + qs(spec.name));
+                browse->setToolTip(QObject::tr("Choose a file"));
+                const QString filter = qs(spec.fileFilter) + QStringLiteral(";;") + QObject::tr("All files (*)");
+                QObject::connect(browse, &QAction::triggered, edit, [edit, commit, filter] {
+                    const QFileInfo current(edit->text());
+                    const QString f = QFileDialog::getOpenFileName(
+                        edit, QObject::tr("Open file"), current.exists() ? current.absolutePath() : QString(), filter);
+                    if (f.isEmpty()) return;
+                    edit->setText(f);
+                    commit(f.toStdString());
+                });
+            }
             w = edit;
         }
         break;

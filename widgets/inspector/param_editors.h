@@ -1,5 +1,6 @@
 // Editors generated from a ParamSpec: QSpinBox / QDoubleSpinBox (range, unit suffix),
-// QCheckBox, QComboBox (Enum), QLineEdit or QPlainTextEdit (String).
+// QCheckBox, QComboBox (Enum), QLineEdit (with a file-dialog button when the spec has a
+// fileFilter) or QPlainTextEdit (String).
 #pragma once
 
 #include "core/model/params.h"
