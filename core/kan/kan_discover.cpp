@@ -272,7 +272,12 @@ DiscoverResult discoverFormula(Net& net, const Matrix& xTrain, const Matrix& yTr
         c.edgesPruned = c.net.pruneEdges(xTrain, th);
         std::vector<Matrix> masks;
         for (const Layer& L : c.net.layers) masks.push_back(L.mask);
-        if (masks == lastMasks) continue;  // the same structure as the previous attempt
+        // Eigen's == needs equal shapes: compare the shapes first
+        const bool same = masks.size() == lastMasks.size() &&
+                          std::equal(masks.begin(), masks.end(), lastMasks.begin(), [](const Matrix& a, const Matrix& b) {
+                              return a.rows() == b.rows() && a.cols() == b.cols() && a == b;
+                          });
+        if (same) continue;  // the same structure as the previous attempt
         lastMasks = masks;
         if (cfg.retrainIterations > 0) {
             LbfgsConfig lc;
