@@ -9,10 +9,23 @@ std::int64_t unwrapTimeHigh(Evt2State& s, std::int64_t raw) {
     s.lastRaw = raw;
     return (raw + (s.wraps << 28)) << 6;
 }
+
+/// The end of an EVT 2.x decode: after `words` words (`badType` set when a word of an unknown
+/// type stopped it there), with the time base kept for the next call.
+DecodeResult finish(Evt2State& s, std::int64_t high, std::size_t words, std::size_t events, int badType = -1) {
+    DecodeResult r;
+    s.timeHigh = high;
+    r.words = words;
+    r.events = events;
+    if (badType >= 0) {
+        r.bad = true;
+        r.badType = unsigned(badType);
+    }
+    return r;
+}
 }  // namespace
 
 DecodeResult decodeEvt2(const std::uint32_t* words, std::size_t n, Evt2State& s, Event* out) {
-    DecodeResult r;
     Event* o = out;
     std::int64_t high = s.timeHigh;
     for (std::size_t i = 0; i < n; ++i) {
@@ -29,22 +42,13 @@ DecodeResult decodeEvt2(const std::uint32_t* words, std::size_t n, Evt2State& s,
         } else if (type == 0xA || type == 0xE || type == 0xF) {
             // EXT_TRIGGER, OTHERS, CONTINUED: not camera events
         } else {
-            r.words = i;
-            r.bad = true;
-            r.badType = type;
-            s.timeHigh = high;
-            r.events = std::size_t(o - out);
-            return r;
+            return finish(s, high, i, std::size_t(o - out), int(type));
         }
     }
-    s.timeHigh = high;
-    r.words = n;
-    r.events = std::size_t(o - out);
-    return r;
+    return finish(s, high, n, std::size_t(o - out));
 }
 
 DecodeResult decodeEvt21(const std::uint64_t* words, std::size_t n, Evt2State& s, Event* out) {
-    DecodeResult r;
     Event* o = out;
     std::int64_t high = s.timeHigh;
     for (std::size_t i = 0; i < n; ++i) {
@@ -66,18 +70,10 @@ DecodeResult decodeEvt21(const std::uint64_t* words, std::size_t n, Evt2State& s
         } else if (type == 0xA || type == 0xE || type == 0xF) {
             // EXT_TRIGGER, OTHERS, CONTINUED: not camera events
         } else {
-            r.words = i;
-            r.bad = true;
-            r.badType = type;
-            s.timeHigh = high;
-            r.events = std::size_t(o - out);
-            return r;
+            return finish(s, high, i, std::size_t(o - out), int(type));
         }
     }
-    s.timeHigh = high;
-    r.words = n;
-    r.events = std::size_t(o - out);
-    return r;
+    return finish(s, high, n, std::size_t(o - out));
 }
 
 DecodeResult decodeEvt3(const std::uint16_t* words, std::size_t n, Evt3State& s, Event* out) {

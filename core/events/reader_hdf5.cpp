@@ -6,6 +6,7 @@
 // A checkpoint's `offset` is an event index (not a byte offset) for this reader.
 #include "core/events/event_hdf5.h"
 #include "core/events/event_reader.h"
+#include "core/io/byte_codec.h"
 #include "core/io/helper_process.h"
 
 #include <csignal>
@@ -24,49 +25,15 @@ constexpr char kEventsMagic[] = "GEVE1\n";
 constexpr char kIndexMagic[] = "GEVS1\n";
 constexpr std::size_t kMagicLen = 6;
 
-template <typename T>
-void put(std::string& out, T v) {
-    char b[sizeof(T)];
-    std::memcpy(b, &v, sizeof(T));
-    out.append(b, sizeof(T));
-}
+using io::put;
+using io::oneLine;
 
-/// Bounds-checked reading of a helper reply.
-class Reply {
-public:
-    Reply(const std::string& s, const char* magic) : s_(s) {
-        if (s.size() < kMagicLen || s.compare(0, kMagicLen, magic) != 0) fail();
-        pos_ = kMagicLen;
+/// Bounds-checked reading of a helper reply that starts with `magic`.
+struct Reply : io::ByteReader<Hdf5Error> {
+    Reply(const std::string& s, const char* magic) : io::ByteReader<Hdf5Error>(s, "reply of the HDF5 reader") {
+        expect(magic, kMagicLen);
     }
-    template <typename T>
-    T get() {
-        need(sizeof(T));
-        T v;
-        std::memcpy(&v, s_.data() + pos_, sizeof(T));
-        pos_ += sizeof(T);
-        return v;
-    }
-    void need(std::size_t n) const {
-        if (n > s_.size() - pos_) fail();
-    }
-    const char* at() const { return s_.data() + pos_; }
-    void skip(std::size_t n) { pos_ += n; }
-    void end() const {
-        if (pos_ != s_.size()) fail();
-    }
-    [[noreturn]] static void fail() { throw Hdf5Error("truncated or malformed reply of the HDF5 reader"); }
-
-private:
-    const std::string& s_;
-    std::size_t pos_ = 0;
 };
-
-std::string oneLine(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-    for (char& c : s)
-        if (c == '\n' || c == '\r') c = ' ';
-    return s.size() > 500 ? s.substr(0, 500) + "..." : s;
-}
 
 class Hdf5Reader final : public EventReader {
 public:
@@ -163,8 +130,7 @@ std::string encodeEvents(const std::vector<Event>& ev) {
 std::vector<Event> decodeEvents(const std::string& bytes) {
     Reply r(bytes, kEventsMagic);
     const std::uint64_t n = r.get<std::uint64_t>();
-    if (n > bytes.size() / 13) Reply::fail();
-    r.need(std::size_t(n) * 13);
+    r.count(n, 13);
     std::vector<Event> ev(static_cast<std::size_t>(n));
     for (auto& e : ev) e.t = r.get<std::int64_t>();
     for (auto& e : ev) e.x = r.get<std::uint16_t>();

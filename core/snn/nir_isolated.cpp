@@ -6,6 +6,7 @@
 //     per parameter: str name, u8 integer, u32 rank, u64 dims[rank], u64 count, f64 data[count]
 //   u32 edgeCount; per edge: str source, str target
 // where str is u32 length + bytes. Doubles are copied bit for bit, so the round trip is exact.
+#include "core/io/byte_codec.h"
 #include "core/snn/nir.h"
 
 #include <csignal>
@@ -26,51 +27,10 @@ constexpr char kMagic[] = "GNIR1\n";
 constexpr const char* kHelperName = "ganglion-h5-reader";
 constexpr const char* kHelperEnv = "GANGLION_H5_READER";
 
-template <typename T>
-void put(std::string& out, T v) {
-    char b[sizeof(T)];
-    std::memcpy(b, &v, sizeof(T));
-    out.append(b, sizeof(T));
-}
-void putStr(std::string& out, const std::string& s) {
-    put<std::uint32_t>(out, std::uint32_t(s.size()));
-    out += s;
-}
-
-/// Bounds-checked reader over the helper's output.
-class Reader {
-public:
-    explicit Reader(const std::string& s) : s_(s) {}
-    template <typename T>
-    T get() {
-        need(sizeof(T));
-        T v;
-        std::memcpy(&v, s_.data() + pos_, sizeof(T));
-        pos_ += sizeof(T);
-        return v;
-    }
-    std::string str() {
-        const std::size_t n = get<std::uint32_t>();
-        need(n);
-        std::string v = s_.substr(pos_, n);
-        pos_ += n;
-        return v;
-    }
-    /// A count of items that each take at least `minBytes`: rejects counts the data cannot hold.
-    std::size_t count(std::size_t n, std::size_t minBytes) {
-        if (n > (s_.size() - pos_) / std::max<std::size_t>(minBytes, 1)) fail();
-        return n;
-    }
-    void need(std::size_t n) {
-        if (n > s_.size() - pos_) fail();
-    }
-    bool atEnd() const { return pos_ == s_.size(); }
-    [[noreturn]] static void fail() { throw NirError("truncated or malformed reader output"); }
-
-private:
-    const std::string& s_;
-    std::size_t pos_ = 0;
-};
+using io::put;
+using io::putStr;
+using io::oneLine;
+using Reader = io::ByteReader<NirError>;
 
 std::string helperPath() {
     std::string tried;
@@ -79,14 +39,6 @@ std::string helperPath() {
         throw NirError(std::string("the NIR/HDF5 reader program '") + kHelperName + "' was not found (looked in " + tried +
                        "); reinstall Ganglion or point $" + kHelperEnv + " at it");
     return p;
-}
-
-/// The helper's message as one line of reasonable length.
-std::string oneLine(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-    for (char& c : s)
-        if (c == '\n' || c == '\r') c = ' ';
-    return s.size() > 500 ? s.substr(0, 500) + "..." : s;
 }
 
 }  // namespace
@@ -119,11 +71,8 @@ std::string serialize(const Graph& g) {
 }
 
 Graph deserialize(const std::string& bytes) {
-    const std::size_t magic = sizeof(kMagic) - 1;
-    if (bytes.size() < magic || bytes.compare(0, magic, kMagic) != 0) Reader::fail();
-    Reader r(bytes);
-    r.need(magic);
-    for (std::size_t i = 0; i < magic; ++i) r.get<char>();
+    Reader r(bytes, "reader output");
+    r.expect(kMagic, sizeof(kMagic) - 1);
     Graph g;
     g.version = r.str();
     const std::size_t nodes = r.count(r.get<std::uint32_t>(), 12);
@@ -150,7 +99,7 @@ Graph deserialize(const std::string& bytes) {
         std::string a = r.str();
         g.edges.emplace_back(std::move(a), r.str());
     }
-    if (!r.atEnd()) Reader::fail();
+    r.end();
     return g;
 }
 
