@@ -72,11 +72,17 @@ int Net::pruneNodes(const Matrix& x, float threshold) {
         const Matrix sIn = layers[l].edgeScores(ins[l]);        // out(h) x in
         const Matrix sOut = layers[l + 1].edgeScores(ins[l + 1]);  // out x in(h)
         std::vector<int> keep, all;
+        int strongest = 0;
+        float strongestScore = -1.f;
         for (int h = 0; h < layers[l].out(); ++h) {
-            const bool important = sIn.row(h).maxCoeff() >= threshold && sOut.col(h).maxCoeff() >= threshold;
-            if (important) keep.push_back(h);
+            const float score = std::min(sIn.row(h).maxCoeff(), sOut.col(h).maxCoeff());
+            if (score >= threshold) keep.push_back(h);
+            if (score > strongestScore) {
+                strongestScore = score;
+                strongest = h;
+            }
         }
-        if (keep.empty()) keep.push_back(0);  // a layer cannot vanish; keep its first node
+        if (keep.empty()) keep.push_back(strongest);  // a layer cannot vanish; keep its strongest node
         if (int(keep.size()) == layers[l].out()) continue;
         removed += layers[l].out() - int(keep.size());
         std::vector<int> inAll(static_cast<size_t>(layers[l].in())), outAll(static_cast<size_t>(layers[l + 1].out()));
