@@ -195,6 +195,76 @@ void dropNegligibleTerms(Expr& e, const Eigen::MatrixXd& xtr, const Eigen::Vecto
     }
 }
 
+/// The parabola q0 + q1·(u − ū) + q2·(u − ū)² closest (least squares on x) to the function factor f
+/// (power 1) of argument u; false unless it matches f to `rel` of f's variance.
+bool parabolaOf(const Factor& f, const Eigen::MatrixXd& x, double rel, Expr& out) {
+    Factor unit = f;
+    unit.power = 1;
+    Expr atom;
+    atom.terms.push_back({1.0, {unit}});
+    const Eigen::VectorXd fu = evaluate(atom, x), u = evaluate(f.arg.front(), x);
+    const double u0 = u.mean();
+    Eigen::MatrixXd A(u.size(), 3);
+    A.col(0).setOnes();
+    A.col(1) = u.array() - u0;
+    A.col(2) = (u.array() - u0).square();
+    const Eigen::Vector3d q = A.colPivHouseholderQr().solve(fu);
+    const double var = (fu.array() - fu.mean()).square().sum();
+    if (!q.allFinite() || !(var > 0) || !((A * q - fu).squaredNorm() <= rel * var)) return false;
+    const Expr d = f.arg.front() + Expr::constant(-u0);
+    out = Expr::constant(q(0)) + q(1) * d + q(2) * power(d, 2);
+    return true;
+}
+
+/// Replaces the function factor number `target` (depth first over e, inner ones included) by its
+/// parabola when parabolaOf accepts it; counts the factors it passes in `seen`.
+bool replaceByParabola(Expr& e, int target, int& seen, const Eigen::MatrixXd& x) {
+    for (size_t k = 0; k < e.terms.size(); ++k)
+        for (size_t j = 0; j < e.terms[k].factors.size(); ++j) {
+            Factor& f = e.terms[k].factors[j];
+            if (f.fn == ExprFn::Var) continue;
+            if (seen++ == target) {
+                Expr parabola;
+                if (!parabolaOf(f, x, 1e-4, parabola)) return false;
+                Term rest = e.terms[k];
+                rest.factors.erase(rest.factors.begin() + std::ptrdiff_t(j));
+                Expr others, cand;
+                others.terms.push_back(rest);
+                for (size_t m = 0; m < e.terms.size(); ++m)
+                    if (m != k) cand.terms.push_back(e.terms[m]);
+                e = cand + others * power(parabola, f.power);
+                return true;
+            }
+            if (replaceByParabola(f.arg.front(), target, seen, x)) return true;
+            if (seen > target) return false;
+        }
+    return false;
+}
+
+/// Replaces function factors that the data sees only as a parabola by that parabola: a cosine or
+/// a Gaussian of a short argument range, as a refinement drifts into when the true edge is a
+/// square, becomes the polynomial it is (expanded); the constants are then refitted and the
+/// change kept when the formula gets simpler and stays within tol.
+void flattenNearQuadraticAtoms(Expr& e, const Eigen::MatrixXd& xtr, const Eigen::VectorXd& ytr,
+                               const Eigen::MatrixXd& xte, const Eigen::VectorXd& yte, double tol, int iterations) {
+    for (int target = 0;; ++target) {
+        Expr cand = e;
+        int seen = 0;
+        const bool replaced = replaceByParabola(cand, target, seen, xte);
+        if (seen <= target) break;  // every factor visited
+        if (!replaced) continue;
+        normalize(cand);
+        if (cand.constantPart() == 0) cand.terms.push_back({0.0, {}});
+        refineConstants(cand, xtr, ytr, iterations);
+        recanonicalize(cand);
+        dropNegligibleTerms(cand, xtr, ytr, xte, yte, tol, iterations);
+        if (rmse(cand, xte, yte) <= tol && complexity(cand) < complexity(e)) {
+            e = std::move(cand);
+            target = -1;  // start over on the simpler formula
+        }
+    }
+}
+
 /// Closed forms of a snapped net, refined on the training data and rounded on the test data.
 void finish(Candidate& c, const Matrix& xTrain, const Matrix& yTrain, const Matrix& xTest, const Matrix& yTest,
             const DiscoverConfig& cfg, const std::vector<std::string>& names) {
@@ -230,7 +300,10 @@ void finish(Candidate& c, const Matrix& xTrain, const Matrix& yTrain, const Matr
         const double sd = std::sqrt((yte.array() - yte.mean()).square().mean());
         const double tol = std::max(1.5 * base, cfg.relTolerance * std::max(sd, 1e-12));
         dropNegligibleTerms(e, xtr, ytr, xte, yte, tol, cfg.refineIterations);
-        roundConstants(e, [&](const Expr& cand) { return rmse(cand, xte, yte); }, tol, cfg.maxDecimals);
+        flattenNearQuadraticAtoms(e, xtr, ytr, xte, yte, tol, cfg.refineIterations);
+        // A flattened formula may fit far better than the one tol was set from: round to what it supports.
+        const double roundTol = std::min(tol, std::max(1.5 * rmse(e, xte, yte), cfg.relTolerance * std::max(sd, 1e-12)));
+        roundConstants(e, [&](const Expr& cand) { return rmse(cand, xte, yte); }, roundTol, cfg.maxDecimals);
         recanonicalize(e);
         c.r2.push_back(r2Of(evaluate(e, xte), yte));
         c.formulas.push_back(toString(e, names));

@@ -228,6 +228,7 @@ Expr applyLibrary(const std::string& name, const Expr& innerIn) {
     if (name == "x^3") return power(inner, 3);
     if (name == "x^4") return power(inner, 4);
     if (name == "0") return {};
+    if (name == "1/(x^2+1)") return canonicalAtom(ExprFn::Inv, power(inner, 2) + Expr::constant(1));
     static const std::vector<std::pair<std::string, ExprFn>> fns = {
         {"exp", ExprFn::Exp}, {"log", ExprFn::Log},   {"sqrt", ExprFn::Sqrt}, {"sin", ExprFn::Sin},
         {"tan", ExprFn::Tan}, {"tanh", ExprFn::Tanh}, {"abs", ExprFn::Abs},   {"gaussian", ExprFn::Gauss},

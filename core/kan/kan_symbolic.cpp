@@ -52,6 +52,8 @@ float dfabs(float x) { return x > 0 ? 1.f : (x < 0 ? -1.f : 0.f); }
 float fgauss(float x) { return std::exp(-x * x); }
 float dfgauss(float x) { return -2 * x * std::exp(-x * x); }
 float fzero(float) { return 0.f; }
+float florentz(float x) { return 1.f / (1 + x * x); }
+float dflorentz(float x) { const float q = 1 + x * x; return -2 * x / (q * q); }
 }  // namespace
 
 std::string SymbolicFn::apply(const std::string& arg) const {
@@ -61,6 +63,7 @@ std::string SymbolicFn::apply(const std::string& arg) const {
     if (name == "x^4") return "(" + arg + ")^4";
     if (name == "1/x") return "1/(" + arg + ")";
     if (name == "gaussian") return "exp(-(" + arg + ")^2)";
+    if (name == "1/(x^2+1)") return "1/((" + arg + ")^2+1)";
     if (name == "0") return "0";
     return name + "(" + arg + ")";
 }
@@ -71,7 +74,7 @@ const std::vector<SymbolicFn>& symbolicLibrary() {
         {"x^4", 3, fx4, dfx4},     {"1/x", 2, finv, dfinv},   {"sqrt", 2, fsqrt, dfsqrt},
         {"exp", 2, fexp, dfexp},   {"log", 2, flog, dflog},   {"sin", 2, fsin, dfsin},
         {"tan", 3, ftan, dftan},   {"tanh", 3, ftanh, dftanh}, {"abs", 3, fabs_, dfabs},
-        {"gaussian", 3, fgauss, dfgauss}, {"0", 0, fzero, fzero},
+        {"gaussian", 3, fgauss, dfgauss}, {"1/(x^2+1)", 3, florentz, dflorentz}, {"0", 0, fzero, fzero},
     };
     return lib;
 }

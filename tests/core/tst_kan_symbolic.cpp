@@ -77,6 +77,7 @@ void TstKanSymbolic::ranksPlantedFirst_data() {
     QTest::newRow("x") << "x";
     QTest::newRow("tanh") << "tanh";
     QTest::newRow("gaussian") << "gaussian";
+    QTest::newRow("lorentzian") << "1/(x^2+1)";
 }
 
 void TstKanSymbolic::ranksPlantedFirst() {
