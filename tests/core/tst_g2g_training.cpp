@@ -44,7 +44,6 @@ private slots:
         QTest::addColumn<int>("threads");
         QTest::newRow("dense") << false << "" << "" << 2;
         QTest::newRow("g2g static") << true << "" << "" << 2;
-        QTest::newRow("g2g static 1 thread") << true << "" << "" << 1;
         QTest::newRow("g2g magnitude/gradient") << true << "magnitude" << "gradient" << 2;
         QTest::newRow("g2g hebbian/hebbian") << true << "hebbian" << "hebbian" << 2;
     }
@@ -70,8 +69,10 @@ private slots:
         }
         MlpTrainer tr(spec);
         const int live0 = sparse ? tr.g2g(0).lin.s.nnz() + tr.g2g(1).lin.s.nnz() : 0;
-        const double acc = trainAndTest(tr, *d, 200);
-        qInfo("test accuracy after 200 batches: %.4f", acc);
+        // 150 batches: six rewirings (every 25) and well past chance; one thread against two is
+        // threadsAgree's job.
+        const double acc = trainAndTest(tr, *d, 150);
+        qInfo("test accuracy after 150 batches: %.4f", acc);
         QVERIFY2(acc > 0.70, qPrintable(QString("accuracy %1 (chance 0.10)").arg(acc)));
         if (sparse) {
             QCOMPARE(tr.g2g(0).lin.s.nnz() + tr.g2g(1).lin.s.nnz(), live0);
