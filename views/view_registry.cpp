@@ -27,9 +27,15 @@ QStringList viewObservables(const QWidget* view) {
 bool nodeFeeds(const Node& node, const QStringList& observables) {
     const NodeSpec* spec = NodeRegistry::instance().find(node.type);
     if (!spec) return false;
-    for (const QString& name : observables)
-        if (std::find(spec->observables.begin(), spec->observables.end(), name.toStdString()) != spec->observables.end())
-            return true;
+    for (const QString& q : observables) {
+        const std::string name = q.toStdString();
+        if (std::find(spec->observables.begin(), spec->observables.end(), name) == spec->observables.end()) continue;
+        const auto when = spec->observableWhen.find(name);
+        if (when == spec->observableWhen.end()) return true;
+        // published only while a boolean parameter is on (its default when the node leaves it out)
+        const auto& params = node.params.has(when->second) ? node.params : ParamSet::defaults(spec->params);
+        if (params.has(when->second) && params.getBool(when->second)) return true;
+    }
     return false;
 }
 

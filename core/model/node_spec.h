@@ -97,6 +97,10 @@ struct NodeSpec {
     /// publishes "spikes" gets the spike views with no view edited. tst_node_observables checks
     /// that what kernels publish is listed here.
     std::vector<std::string> observables;
+    /// Observables that feed views only while a boolean parameter is on: observable → parameter.
+    /// A LIF layer lists "tau" with "learn_beta", so the time-constant view comes up for layers that
+    /// learn their time constants and not for every fixed-β layer.
+    std::map<std::string, std::string> observableWhen;
     Thumbnail thumbnail = Thumbnail::Activations;  ///< what the node draws on the canvas
     std::function<std::unique_ptr<Kernel>()> create;
     /// Composite types only: the parts this node expands into for the node's parameters

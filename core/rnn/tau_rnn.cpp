@@ -56,6 +56,7 @@ NodeSpec makeTauRnnSpec() {
     describeRecurrent(s);
     s.observables.push_back("tau");
     s.observables.push_back("tau_mean");
+    s.observableWhen = {{"tau", "learn_tau"}};
     s.help = "Elman recurrent layer whose units each have a time constant τ ≥ 1 (in steps), learned with the "
              "weights: h_t = (1 − 1/τ)⊙h_{t−1} + (1/τ)⊙tanh(W h_{t−1} + U x_t + b). Units that need a long "
              "memory learn a large τ. Trained by exact back-propagation through time.";

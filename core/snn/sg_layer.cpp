@@ -220,6 +220,10 @@ void LifLayerKernel::observe(Observables& obs) const {
     if (learnBeta_ || learnTheta_) {  // the learned per-neuron values and their means over training
         obs.arrays["beta"] = betas;
         obs.scalars["mean_beta"] = double(betas.mean());
+        // the same decay as a time constant in steps, β = exp(−1/τ): τ = −1/ln β
+        const Matrix tau = betas.unaryExpr([](float b) { return b > 0 && b < 1 ? -1.f / std::log(b) : 0.f; });
+        obs.arrays["tau"] = tau;
+        obs.scalars["tau_mean"] = double(tau.mean());
         if (!readout_) {
             obs.arrays["threshold"] = thresholds;
             obs.scalars["mean_threshold"] = double(thresholds.mean());
@@ -332,7 +336,9 @@ NodeSpec makeLifLayerSpec() {
     s.type = "LIFLayer";
     s.title = "LIF layer (surrogate gradient)";
     s.category = "Spiking";
-    s.observables = {"spikes", "weights", "activations", "beta", "threshold", "mean_beta", "mean_threshold"};
+    s.observables = {"spikes", "weights", "activations", "beta", "threshold", "mean_beta", "mean_threshold",
+                     "tau", "tau_mean"};
+    s.observableWhen = {{"tau", "learn_beta"}};
     s.thumbnail = Thumbnail::SpikeRaster;
     s.help = "Dense layer of leaky integrate-and-fire neurons run for 'steps' time steps on a time-major "
              "spike train, trained with back-propagation through time and a fast-sigmoid surrogate "

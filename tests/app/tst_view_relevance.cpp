@@ -78,7 +78,9 @@ private slots:
             for (const auto& v : allViews()) {
                 QDockWidget* dock = dockTitled(w, v.title);
                 QVERIFY(dock);
-                if (lists(spec, viewObservables(dock->widget())))
+                // what the type publishes with its default parameters (a LIF layer's "tau" only
+                // while learn_beta is on, which it is not by default)
+                if (nodeFeeds(g.nodes().front(), viewObservables(dock->widget())))
                     QVERIFY2(dock->isVisible(), qPrintable(QString("%1 alone does not bring up %2")
                                                                .arg(QString::fromStdString(spec.type), v.title)));
             }
@@ -97,6 +99,10 @@ private slots:
                                              << QStringList{"Spikes", "Decision boundary"};
         QTest::newRow("worm_touch") << "worm_touch" << QStringList{"Connectome"} << QStringList{"Sparsity dashboard"};
         QTest::newRow("kan_formula") << "kan_formula" << QStringList{"KAN splines"} << QStringList{"Decision boundary", "Spikes"};
+        // the time-constant view: for LIF layers that learn β and τ-RNNs that learn τ, not fixed ones
+        QTest::newRow("snn_learned_tau") << "snn_learned_tau" << QStringList{"Time constants", "Spikes"} << QStringList{};
+        QTest::newRow("snn_classifier") << "snn_classifier" << QStringList{"Spikes"} << QStringList{"Time constants"};
+        QTest::newRow("rnn_long_timescales") << "rnn_long_timescales" << QStringList{"Time constants"} << QStringList{"Spikes"};
     }
 
     void examplesBringUpTheirFamilysViews() {

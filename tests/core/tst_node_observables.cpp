@@ -33,6 +33,13 @@ private slots:
                 QVERIFY2(!o.empty() && o != "*", s.type.c_str());
                 QVERIFY2(seen.insert(o).second, qPrintable(QString::fromStdString(s.type + " lists '" + o + "' twice")));
             }
+            // a conditional observable is one the type lists, its condition a boolean parameter
+            for (const auto& [o, param] : s.observableWhen) {
+                QVERIFY2(seen.count(o), qPrintable(QString::fromStdString(s.type + ": '" + o + "' has a condition but is not listed")));
+                const auto p = std::find_if(s.params.begin(), s.params.end(), [&](const ParamSpec& ps) { return ps.name == param; });
+                QVERIFY2(p != s.params.end() && p->type == ParamType::Bool,
+                         qPrintable(QString::fromStdString(s.type + ": '" + o + "' depends on '" + param + "', not a boolean parameter")));
+            }
         }
     }
 

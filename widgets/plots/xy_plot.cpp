@@ -54,6 +54,11 @@ void XYPlot::setDiagonal(const QString& label) {
     update();
 }
 
+void XYPlot::setConnected(bool on) {
+    connected_ = on;
+    update();
+}
+
 void XYPlot::setFixedYRange(double lo, double hi) {
     fixedY_ = true;
     fixedLo_ = lo;
@@ -112,6 +117,17 @@ void XYPlot::paintEvent(QPaintEvent*) {
             y1 = any ? std::max(y1, q.y()) : q.y();
             any = true;
         }
+    double binW = 0;  // histogram: the bins' width, from the spacing of the first series' centres
+    if (kind_ == Kind::Histogram) {
+        for (const auto& s : series_)
+            if (s.points.size() > 1) {
+                binW = std::abs(s.points[1].x() - s.points[0].x());
+                break;
+            }
+        x0 -= binW / 2;
+        x1 += binW / 2;
+        y0 = 0;
+    }
     if (kind_ == Kind::Bars) {
         x0 = 0.5;
         x1 = std::max(1.5, x1 + 0.5);
@@ -197,7 +213,22 @@ void XYPlot::paintEvent(QPaintEvent*) {
     for (std::size_t s = 0; s < series_.size(); ++s) {
         const auto& ser = series_[s];
         QColor c = ser.colour;
-        if (kind_ == Kind::Points) {
+        if (kind_ == Kind::Histogram) {
+            QColor fill = c;
+            fill.setAlpha(70);
+            p.setPen(QPen(c, 1.2));
+            p.setBrush(fill);
+            for (const QPointF& q : ser.points)
+                if (q.y() > 0)
+                    p.drawRect(QRectF(QPointF(px(q.x() - binW / 2), py(q.y())), QPointF(px(q.x() + binW / 2), py(0))));
+            p.setBrush(Qt::NoBrush);
+        } else if (kind_ == Kind::Points) {
+            if (connected_ && ser.points.size() > 1) {
+                p.setPen(QPen(c, 1.2));
+                QPainterPath path(QPointF(px(ser.points[0].x()), py(ser.points[0].y())));
+                for (std::size_t k = 1; k < ser.points.size(); ++k) path.lineTo(px(ser.points[k].x()), py(ser.points[k].y()));
+                p.drawPath(path);
+            }
             c.setAlpha(150);
             p.setPen(Qt::NoPen);
             p.setBrush(c);

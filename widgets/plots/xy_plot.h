@@ -1,6 +1,6 @@
 // A small painted plot of named series, either as points (a scatter, optionally with the
-// diagonal y = x drawn and named, e.g. "balance") or as grouped bars over 1..K (e.g. r² per
-// delay). Axes carry titles with units and nice ticks (axis_ticks.h); the legend is a wrapped
+// diagonal y = x drawn and named, e.g. "balance", or joined by lines), as grouped bars over 1..K
+// (e.g. r² per delay) or as overlaid histograms on a continuous axis (counts per bin). Axes carry titles with units and nice ticks (axis_ticks.h); the legend is a wrapped
 // row of coloured names under the plot, never elided. Knows nothing of the app.
 #pragma once
 
@@ -16,7 +16,8 @@ namespace ganglion {
 class XYPlot : public QWidget {
     Q_OBJECT
 public:
-    enum class Kind { Points, Bars };
+    /// Histogram: each series is (bin centre, count) over equal bins; series overlap, translucent.
+    enum class Kind { Points, Bars, Histogram };
     XYPlot(Kind kind, const QString& title, const QString& xLabel, const QString& yLabel, QWidget* parent = nullptr);
 
     /// Replaces (or adds) a series. Points: (x, y) pairs. Bars: y of category i at x = i + 1.
@@ -26,6 +27,8 @@ public:
     /// Points: draw y = x across the plot, named `label` in the legend ("" = no diagonal); the
     /// axes then share one range so the diagonal is at 45°.
     void setDiagonal(const QString& label);
+    /// Points: join each series' points, in the order given, by a line.
+    void setConnected(bool on);
     /// Fix the y range (otherwise it follows the data).
     void setFixedYRange(double lo, double hi);
 
@@ -50,6 +53,7 @@ private:
     QString title_, xLabel_, yLabel_, diagonal_;
     std::vector<Series> series_;
     bool fixedY_ = false;
+    bool connected_ = false;
     double fixedLo_ = 0, fixedHi_ = 1;
 };
 
