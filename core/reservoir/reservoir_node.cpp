@@ -9,6 +9,7 @@ namespace ganglion {
 namespace {
 constexpr int kTraceNeurons = 16, kTraceSteps = 120;
 constexpr float kAverage = 0.02f;  // weight of the newest step in the views' running averages
+constexpr int kMaxSubsteps = 10000;  // lif: simulation steps per reservoir step (each is a pass over the neurons)
 
 reservoir::Activation activationOf(const std::string& s) {
     if (s == "tanh") return reservoir::Activation::Tanh;
@@ -67,6 +68,10 @@ std::vector<Shape> ReservoirKernel::build(const BuildContext& ctx) {
         if (std::abs(ratio - std::round(ratio)) > 1e-6 * ratio)
             throw BuildError("", "'step_ms' " + fmt(p.getFloat("step_ms")) + " is not a whole number of 'dt_ms' " +
                                      fmt(p.getFloat("dt_ms")));
+        if (ratio > kMaxSubsteps)
+            throw BuildError("", "'step_ms' " + fmt(p.getFloat("step_ms")) + " is " + fmt(std::round(ratio)) +
+                                     " simulation steps of 'dt_ms' " + fmt(p.getFloat("dt_ms")) + ", more than " +
+                                     std::to_string(kMaxSubsteps));
     } else {
         const auto [lo, hi] = reservoir::rateRange(cfg_.activation);
         if (!(cfg_.targetRate > lo && cfg_.targetRate < hi))

@@ -193,14 +193,16 @@ private slots:
         QVERIFY(kb->network().r == before);
     }
 
-    // A graph with a spiking reservoir given an unreachable target rate or a step that is not a
-    // whole number of simulation steps: the engine refuses it, naming the node and the parameter.
+    // A graph with a spiking reservoir given an unreachable target rate, a step that is not a
+    // whole number of simulation steps or too many of them: the engine refuses it, naming the
+    // node and the parameter.
     void badParametersNameNodeAndParameter_data() {
         QTest::addColumn<QString>("params");
         QTest::addColumn<QString>("parameter");
         QTest::newRow("target above the refractory limit") << R"("target_rate": 600)" << "'target_rate'";
         QTest::newRow("target zero") << R"("target_rate": 0)" << "'target_rate'";
         QTest::newRow("step not a whole number of dt") << R"("target_rate": 20, "step_ms": 10.5)" << "'step_ms'";
+        QTest::newRow("too many simulation steps") << R"("target_rate": 20, "step_ms": 1000, "dt_ms": 0.01)" << "'step_ms'";
     }
     void badParametersNameNodeAndParameter() {
         QFETCH(QString, params);
