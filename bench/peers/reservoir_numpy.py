@@ -4,7 +4,8 @@ and the same ridge readout refit (core/reservoir/readout.h), written the way Num
 dense float32 weight blocks (NumPy has no sparse matrices), the step as a few vectorised
 expressions, the refit as the (features+1)^2 normal equations solved in float64.
 Prints `figure: NAME=VALUE` lines that bench_reservoir parses.
-Usage: reservoir_numpy.py [--neurons N] [--steps S] [--window W] [--targets K] [--refits R]"""
+Each step rate is the best of --blocks blocks (a loaded machine only ever slows a block down).
+Usage: reservoir_numpy.py [--neurons N] [--steps S] [--window W] [--targets K] [--refits R] [--blocks B]"""
 import argparse
 import time
 
@@ -18,6 +19,7 @@ def main():
     ap.add_argument("--window", type=int, default=2000)
     ap.add_argument("--targets", type=int, default=40)
     ap.add_argument("--refits", type=int, default=3)
+    ap.add_argument("--blocks", type=int, default=10)
     a = ap.parse_args()
     n, p, f_inh = a.neurons, 0.1, 0.2
     n_i = int(round(f_inh * n))
@@ -44,14 +46,16 @@ def main():
 
     for t in range(200):
         x, r, gain = step(x, r, gain, u[t])
-    best = float("inf")  # the best of three blocks: a loaded machine only ever slows a block down
-    block = a.steps // 3
-    for b in range(3):
+    best = float("inf")
+    block = max(1, a.steps // a.blocks)
+    for b in range(a.blocks):
         t0 = time.perf_counter()
         for t in range(200 + b * block, 200 + (b + 1) * block):
             x, r, gain = step(x, r, gain, u[t])
         best = min(best, time.perf_counter() - t0)
     print(f"figure: numpy_reservoir_steps_per_s={block / best:.1f}")
+    if a.refits < 1:
+        return
 
     # refit: ridge over a window of states, 30% held out, as RidgeReadout::refit
     states = rng.random((a.window, n)).astype(np.float32)

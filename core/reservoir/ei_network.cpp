@@ -4,9 +4,6 @@
 #include <limits>
 #include <vector>
 
-#ifdef __AVX2__
-#include <immintrin.h>
-#endif
 
 namespace ganglion::reservoir {
 
@@ -38,75 +35,58 @@ SparseMatrix randomBlock(int rows, int cols, int colOffset, double p, double m, 
     return s;
 }
 
-/// y = m·x for a compressed row-major sparse matrix, without allocating; 8 connections at a
-/// time with AVX2 gathers when the CPU has them (the step is bound by these gathers).
-/// Measured on the 2-core EPYC this was written on: ~45 µs for 100k connections, about as long
-/// as a dense 1000 x 800 float matvec there (gathers are slow on that CPU).
-void sparseTimes(const SparseMatrix& m, const float* x, float* y) {
-    const int* outer = m.outerIndexPtr();
-    const int* idx = m.innerIndexPtr();
-    const float* v = m.valuePtr();
-    for (Eigen::Index i = 0; i < m.rows(); ++i) {
-        int k = outer[i];
-        const int end = outer[i + 1];
-        float sum = 0.f;
-#ifdef __AVX2__
-        __m256 acc = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps();  // two chains in flight
-        for (; k + 16 <= end; k += 16) {
-            const __m256i i0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(idx + k));
-            const __m256i i1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(idx + k + 8));
-            acc = _mm256_fmadd_ps(_mm256_loadu_ps(v + k), _mm256_i32gather_ps(x, i0, 4), acc);
-            acc2 = _mm256_fmadd_ps(_mm256_loadu_ps(v + k + 8), _mm256_i32gather_ps(x, i1, 4), acc2);
-        }
-        acc = _mm256_add_ps(acc, acc2);
-        __m128 h = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
-        h = _mm_hadd_ps(h, h);
-        h = _mm_hadd_ps(h, h);
-        sum = _mm_cvtss_f32(h);
-#endif
-        for (; k < end; ++k) sum += v[k] * x[idx[k]];
-        y[i] = sum;
-    }
-}
-
 }  // namespace
 
-void EINetwork::build(const NetworkConfig& cfg, Rng& rng) {
-    cfg_ = cfg;
+RandomEI drawNetwork(const NetworkConfig& cfg, float lo, float hi, Rng& rng) {
+    RandomEI d;
     const int n = cfg.neurons;
     const int nI = int(std::lround(cfg.inhibitoryFraction * n));
-    nE_ = n - nI;
+    const int nE = n - nI;
     const double p = cfg.connectionProb;
     // Mean weight so that p·N_E·m_E = excitatoryWeight (and likewise for inhibition).
-    const double mE = nE_ > 0 ? cfg.excitatoryWeight / (p * nE_) : 0.0;
+    const double mE = nE > 0 ? cfg.excitatoryWeight / (p * nE) : 0.0;
     const double mI = nI > 0 ? cfg.inhibitoryWeight / (p * nI) : 0.0;
-    wE = randomBlock(n, nE_, 0, p, mE, rng);
-    wI = randomBlock(n, nI, nE_, p, mI, rng);
+    d.wE = randomBlock(n, nE, 0, p, mE, rng);
+    d.wI = randomBlock(n, nI, nE, p, mI, rng);
     std::uniform_real_distribution<float> uin(-1.f, 1.f);
-    win.resize(n, cfg.inputs);
-    for (Eigen::Index k = 0; k < win.size(); ++k) win(k) = float(cfg.inputGain) * uin(rng);
+    d.win.resize(n, cfg.inputs);
+    for (Eigen::Index k = 0; k < d.win.size(); ++k) d.win(k) = float(cfg.inputGain) * uin(rng);
     std::normal_distribution<double> g(0.0, 1.0);
-    const auto [lo, hi] = rateRange(cfg.activation);
-    const float margin = std::isfinite(lo) ? 0.01f * (hi - lo) : 0.f;
-    target.resize(n);
+    const bool clip = std::isfinite(lo) && std::isfinite(hi);
+    const float margin = clip ? 0.01f * (hi - lo) : 0.f;
+    d.target.resize(n);
     for (int i = 0; i < n; ++i) {
         const double z = g(rng);
         double t = cfg.targetRate * (cfg.targetSpread > 0 ? std::exp(cfg.targetSpread * z) : 1.0);
-        if (std::isfinite(lo)) t = std::clamp(t, double(lo + margin), double(hi - margin));
-        target(i) = float(t);
+        if (clip) t = std::clamp(t, double(lo + margin), double(hi - margin));
+        d.target(i) = float(t);
     }
-    gain = Vector::Constant(n, float(cfg.initialGain));
+    return d;
+}
+
+void EINetwork::build(const NetworkConfig& cfg, Rng& rng) {
+    cfg_ = cfg;
+    const auto [lo, hi] = rateRange(cfg.activation);
+    RandomEI d = drawNetwork(cfg, lo, hi, rng);
+    wE_ = std::move(d.wE);
+    wI_ = std::move(d.wI);
+    nE_ = int(wE_.cols());
+    product_.build(wE_, wI_);
+    win = std::move(d.win);
+    target = std::move(d.target);
+    gain = Vector::Constant(cfg.neurons, float(cfg.initialGain));
     resetState();
 }
 
 void EINetwork::setWeights(SparseMatrix we, SparseMatrix wi) {
     if (we.rows() != neurons() || wi.rows() != neurons() || we.cols() + wi.cols() != neurons())
         throw std::invalid_argument("EINetwork::setWeights: blocks must be N x NE and N x (N - NE)");
-    wE = std::move(we);
-    wI = std::move(wi);
-    wE.makeCompressed();
-    wI.makeCompressed();
-    nE_ = int(wE.cols());
+    wE_ = std::move(we);
+    wI_ = std::move(wi);
+    wE_.makeCompressed();
+    wI_.makeCompressed();
+    nE_ = int(wE_.cols());
+    product_.build(wE_, wI_);
 }
 
 void EINetwork::applyActivation() {
@@ -131,9 +111,14 @@ void EINetwork::setState(const Vector& state) {
     inh.setZero(x.size());
 }
 
+void EINetwork::saveState(KernelState& s) const { s["state"] = x; }
+
+void EINetwork::checkState(const KernelState& s) const { checkedEntry(s, "Reservoir", "state", neurons(), 1); }
+
+void EINetwork::loadState(const KernelState& s) { setState(s.at("state")); }
+
 void EINetwork::step(const float* u, bool adapt, double eta) {
-    sparseTimes(wE, r.data(), exc.data());
-    sparseTimes(wI, r.data() + nE_, inh.data());
+    product_.multiply(r.data(), exc.data(), inh.data());
     const float a = float(cfg_.leak);
     const float b = float(cfg_.bias);
     // x <- (1-a) x + a (E - g∘I + Win u + b), without temporaries

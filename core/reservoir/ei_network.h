@@ -18,14 +18,11 @@
 #pragma once
 
 #include "core/model/kernel.h"
-
-#include <Eigen/SparseCore>
+#include "core/reservoir/ei_product.h"
 
 namespace ganglion::reservoir {
 
 enum class Activation : std::uint8_t { Sigmoid, Tanh, Linear };
-
-using SparseMatrix = Eigen::SparseMatrix<float, Eigen::RowMajor>;
 
 struct NetworkConfig {
     int neurons = 200;
@@ -43,7 +40,46 @@ struct NetworkConfig {
     double targetSpread = 0.0;       ///< σ: 0 = homogeneous targets
 };
 
-class EINetwork {
+/// The random part shared by the rate and the spiking reservoir (lif_network.h): recurrent
+/// blocks, input weights and targets, drawn in this order from one generator. Targets are clipped
+/// into [lo, hi] shrunk by 1% of its width when both ends are finite.
+struct RandomEI {
+    SparseMatrix wE, wI;  ///< N x NE, N x NI (magnitudes)
+    Matrix win;           ///< N x inputs
+    Vector target;
+};
+RandomEI drawNetwork(const NetworkConfig& cfg, float lo, float hi, Rng& rng);
+
+/// What a reservoir node reads and keeps of either kind of network.
+class ReservoirNetwork {
+public:
+    virtual ~ReservoirNetwork() = default;
+    /// One time step with input u (config inputs values); then, when `adapt`, the gains move.
+    virtual void step(const float* u, bool adapt, double eta) = 0;
+    virtual void resetState() = 0;
+    /// The dynamic state (not the gains), as named entries of a kernel state.
+    virtual void saveState(KernelState& s) const = 0;
+    /// Throws std::runtime_error naming the first bad entry; changes nothing.
+    virtual void checkState(const KernelState& s) const = 0;
+    /// Sets what saveState wrote (after checkState passed).
+    virtual void loadState(const KernelState& s) = 0;
+
+    int neurons() const { return int(r.size()); }
+    int excitatory() const { return nE_; }
+    const SparseMatrix& weightsE() const { return wE_; }  ///< N x NE
+    const SparseMatrix& weightsI() const { return wI_; }  ///< N x NI (magnitudes)
+
+    Matrix win;           ///< N x inputs
+    Vector r;             ///< what the readout sees: rates, or filtered spike trains (lif)
+    Vector exc, inh;      ///< E_i and I_i of the last step (inh before the gain)
+    Vector gain, target;  ///< g_i, ρ_i
+
+protected:
+    SparseMatrix wE_, wI_;
+    int nE_ = 0;
+};
+
+class EINetwork : public ReservoirNetwork {
 public:
     /// Draws weights, input weights and targets from `rng`; zero state, gains at initialGain.
     void build(const NetworkConfig& cfg, Rng& rng);
@@ -51,26 +87,27 @@ public:
     /// with no inhibitory neurons). we: N x NE, wi: N x NI magnitudes; signs are not checked.
     void setWeights(SparseMatrix we, SparseMatrix wi);
 
-    /// One time step with input u (config.inputs values); then, when `adapt`, the gains move.
-    void step(const float* u, bool adapt, double eta);
-    void resetState();
+    void step(const float* u, bool adapt, double eta) override;
+    void resetState() override;
     /// Set the internal state (rates follow through the activation).
     void setState(const Vector& state);
+    void saveState(KernelState& s) const override;  ///< "state": x
+    void checkState(const KernelState& s) const override;
+    void loadState(const KernelState& s) override;
 
-    int neurons() const { return int(x.size()); }
-    int excitatory() const { return nE_; }
     const NetworkConfig& config() const { return cfg_; }
+    /// Threads of the recurrent product (1 or 2; ei_product.h); results do not depend on it.
+    void setThreads(int threads) { product_.setThreads(threads); }
+    int threads() const { return product_.threads(); }
+    /// Weights the product stores, tile padding included.
+    std::size_t storedWeights() const { return product_.storedWeights(); }
 
-    SparseMatrix wE, wI;  ///< N x NE, N x NI (magnitudes)
-    Matrix win;           ///< N x inputs
-    Vector x, r;          ///< internal state and rates
-    Vector exc, inh;      ///< E_i and I_i of the last step (inh before the gain)
-    Vector gain, target;  ///< g_i, ρ_i
+    Vector x;  ///< internal state
 
 private:
     void applyActivation();
+    EIProduct product_;
     NetworkConfig cfg_;
-    int nE_ = 0;
 };
 
 /// Lower and upper rate an activation can reach (used to clip targets, scale traces).

@@ -4,6 +4,7 @@
 
 #include "core/model/kernel.h"
 #include "core/reservoir/ei_network.h"
+#include "core/reservoir/lif_network.h"
 #include "core/reservoir/readout.h"
 #include "core/reservoir/tasks.h"
 
@@ -18,7 +19,9 @@ public:
     KernelState saveState() const override;
     void loadState(const KernelState& state) override;
 
-    const reservoir::EINetwork& network() const { return net_; }
+    /// The rate network or the spiking one, whichever the `neuron` parameter chose.
+    const reservoir::ReservoirNetwork& network() const { return net(); }
+    bool spiking() const { return spiking_; }
     const reservoir::RidgeReadout& readout() const { return readout_; }
     /// Σ r² over the targets of the last refit (the memory capacity of a delay-line task).
     double capacity() const;
@@ -30,9 +33,16 @@ public:
 private:
     void rebuild();  ///< network from seed_ and the configuration
     void recordTrace();
+    reservoir::ReservoirNetwork& net() { return spiking_ ? static_cast<reservoir::ReservoirNetwork&>(lif_) : rate_; }
+    const reservoir::ReservoirNetwork& net() const {
+        return spiking_ ? static_cast<const reservoir::ReservoirNetwork&>(lif_) : rate_;
+    }
 
     reservoir::NetworkConfig cfg_;
-    reservoir::EINetwork net_;
+    reservoir::LifConfig lifCfg_;
+    bool spiking_ = false;
+    reservoir::EINetwork rate_;
+    reservoir::LifNetwork lif_;
     reservoir::RidgeReadout readout_;
     std::uint64_t seed_ = 0;
     bool adapt_ = false;

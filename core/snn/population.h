@@ -97,6 +97,9 @@ public:
     const std::vector<float>& inExc() const { return iExc_; }
     const std::vector<float>& inInh() const { return iInh_; }
     const std::vector<float>& adaptation() const { return adapt_; }
+    /// Remaining refractory steps per neuron (state to save and restore with v).
+    std::vector<float>& refractory() { return refr_; }
+    const std::vector<float>& refractory() const { return refr_; }
     /// Per-neuron external current added to bias for the next steps (rate encoders, tensors).
     std::vector<float>& extCurrent();
     double dt() const { return dt_; }

@@ -1,11 +1,10 @@
 // The E/I reservoir: memory capacity of a linear reservoir, the ridge readout against an
-// independent least-squares solution, the inhibitory-gain adaptation, the Mackey-Glass
-// discretisation, prediction tasks, save/load and parameter errors, and the bundled example's
-// claim (balanced and self-adapted reservoirs remember more than an excitation-dominated one).
-#include "core/engine/engine.h"
-#include "core/graph/json_io.h"
+// independent least-squares solution, the optimised step against a plain one, the inhibitory-gain
+// adaptation, the Mackey-Glass discretisation, prediction tasks, save/load and parameter errors,
+// and the bundled example's claim (balanced and self-adapted reservoirs remember more than an
+// excitation-dominated one). The spiking (LIF) variant: tests/core/tst_reservoir_lif.cpp.
 #include "core/reservoir/reservoir_node.h"
-#include "kernel_harness.h"
+#include "reservoir_rig.h"
 
 #include <Eigen/QR>
 #include <QtTest>
@@ -13,6 +12,7 @@
 using namespace ganglion;
 using namespace ganglion::reservoir;
 using ganglion::testing::KernelRig;
+using ganglion::testing::runStream;
 
 namespace {
 
@@ -35,18 +35,6 @@ double sum(const std::vector<double>& v) {
     double s = 0;
     for (double x : v) s += x;
     return s;
-}
-
-/// A reservoir node fed by a task stream for `steps` time steps (one per forward).
-void run(KernelRig& rig, TaskStream& stream, int steps) {
-    rig.inputs.resize(2);
-    rig.inputs[0].tensor.resize(1, 1);
-    rig.inputs[1].tensor.resize(stream.targets(), 1);
-    for (int t = 0; t < steps; ++t) {
-        stream.next(rig.inputs[0].tensor.data(), rig.inputs[1].tensor.data());
-        rig.forward();
-        ++rig.step;
-    }
 }
 
 }  // namespace
@@ -88,6 +76,70 @@ private slots:
         for (int k = 0; k < n / 2; ++k)
             QVERIFY2(ro.r2()[std::size_t(k)] > 0.5, qPrintable(QString("r² at delay %1: %2").arg(k + 1).arg(ro.r2()[std::size_t(k)])));
         QVERIFY(ro.r2()[std::size_t(4 * n - 1)] < 0.05);
+    }
+
+    // The tiled (or row-wise) recurrent product, on one thread and on two, against the update
+    // written out with dense matrices: the same rates within float rounding over 100 steps.
+    void optimisedStepMatchesReference_data() {
+        QTest::addColumn<int>("neurons");
+        QTest::addColumn<double>("inhibitoryFraction");
+        QTest::addColumn<double>("connectionProb");
+        QTest::addColumn<QString>("activation");
+        QTest::addColumn<int>("threads");
+        QTest::newRow("1000 sigmoid") << 1000 << 0.2 << 0.1 << "sigmoid" << 1;
+        QTest::newRow("1000 sigmoid, 2 threads") << 1000 << 0.2 << 0.1 << "sigmoid" << 2;
+        QTest::newRow("37 tanh, dense") << 37 << 0.3 << 1.0 << "tanh" << 1;  // rows and columns off the tile grid
+        QTest::newRow("100 excitatory only") << 100 << 0.0 << 0.2 << "sigmoid" << 1;
+        QTest::newRow("300 linear") << 300 << 0.5 << 0.05 << "linear" << 1;
+        QTest::newRow("2000 sparse, 2 threads") << 2000 << 0.2 << 0.03 << "sigmoid" << 2;
+    }
+    void optimisedStepMatchesReference() {
+        QFETCH(int, neurons);
+        QFETCH(double, inhibitoryFraction);
+        QFETCH(double, connectionProb);
+        QFETCH(QString, activation);
+        QFETCH(int, threads);
+        NetworkConfig cfg;
+        cfg.neurons = neurons;
+        cfg.inhibitoryFraction = inhibitoryFraction;
+        cfg.connectionProb = connectionProb;
+        cfg.activation = activation == "tanh" ? Activation::Tanh : activation == "linear" ? Activation::Linear : Activation::Sigmoid;
+        if (cfg.activation != Activation::Sigmoid) cfg.targetRate = 0.1;
+        // weaker weights keep the tanh and linear networks out of chaos, which would amplify rounding
+        if (cfg.activation == Activation::Tanh) cfg.excitatoryWeight = cfg.inhibitoryWeight = 2.0;
+        if (cfg.activation == Activation::Linear) cfg.excitatoryWeight = cfg.inhibitoryWeight = 0.4;
+        cfg.targetSpread = 0.3;
+        Rng rng(21);
+        EINetwork net;
+        net.build(cfg, rng);
+        net.setThreads(threads);
+        const Eigen::MatrixXd we = net.weightsE().toDense().cast<double>(), wi = net.weightsI().toDense().cast<double>();
+        const int nE = net.excitatory(), nI = neurons - nE;
+        Eigen::VectorXd x = net.x.cast<double>(), r = net.r.cast<double>(), g = net.gain.cast<double>();
+        const double a = cfg.leak, b = cfg.bias, eta = 0.01;
+        std::uniform_real_distribution<float> uin(-1.f, 1.f);
+        double worst = 0;
+        for (int t = 0; t < 100; ++t) {
+            const float u = uin(rng);
+            net.step(&u, true, eta);
+            const Eigen::VectorXd e = we * r.head(nE), i = wi * r.tail(nI);
+            if (t == 0) {
+                QVERIFY((net.exc.cast<double>() - e).cwiseAbs().maxCoeff() < 1e-5 * (1 + e.cwiseAbs().maxCoeff()));
+                QVERIFY((net.inh.cast<double>() - i).cwiseAbs().maxCoeff() < 1e-5 * (1 + i.cwiseAbs().maxCoeff()));
+            }
+            for (int k = 0; k < neurons; ++k) {
+                x(k) = (1 - a) * x(k) + a * (e(k) - g(k) * i(k) + double(net.win(k, 0)) * u + b);
+                r(k) = cfg.activation == Activation::Sigmoid ? 1 / (1 + std::exp(-x(k)))
+                       : cfg.activation == Activation::Tanh  ? std::tanh(x(k))
+                                                             : x(k);
+                g(k) = std::max(0.0, g(k) + eta * (r(k) - double(net.target(k))));
+            }
+            worst = std::max(worst, (net.r.cast<double>() - r).cwiseAbs().maxCoeff());
+        }
+        QCOMPARE(net.threads(), threads);
+        qInfo("threads used %d, largest |rate - reference| over 100 steps %.2g", net.threads(), worst);
+        QVERIFY2(worst < 1e-4, qPrintable(QString("difference %1").arg(worst)));
+        QVERIFY(net.r.cwiseAbs().maxCoeff() > 0.01f);  // the network is not silent
     }
 
     // The refit solves the ridge normal equations: compare with the augmented least-squares
@@ -233,7 +285,7 @@ private slots:
             TaskStream stream;
             stream.reset(task, 1, 25, 17, 1, 2);
             KernelRig rig("Reservoir", {}, {Shape::tensor(1), Shape::tensor(1)}, 8);
-            run(rig, stream, 2600);
+            runStream(rig, stream, 2600);
             auto* k = dynamic_cast<ReservoirKernel*>(rig.kernel.get());
             QVERIFY(k && k->readout().fitted());
             qInfo("task %d: NRMSE %.4f", int(task), k->meanNrmse());
@@ -250,7 +302,7 @@ private slots:
         const std::vector<std::pair<std::string, ParamValue>> p{{"neurons", std::int64_t(50)}, {"adapt", true},
                                                                 {"window", std::int64_t(300)}, {"refit_every", std::int64_t(100)}};
         KernelRig a("Reservoir", p, {Shape::tensor(1), Shape::tensor(5)}, 1);
-        run(a, stream, 600);
+        runStream(a, stream, 600);
         auto* ka = dynamic_cast<ReservoirKernel*>(a.kernel.get());
         QVERIFY(ka->readout().fitted() && ka->readout().weights().norm() > 0);
         const KernelState saved = a.kernel->saveState();
@@ -259,7 +311,7 @@ private slots:
         auto* kb = dynamic_cast<ReservoirKernel*>(b.kernel.get());
         QVERIFY(kb->network().gain == ka->network().gain);
         QVERIFY(kb->readout().weights() == ka->readout().weights());
-        QVERIFY(kb->network().wE.toDense() == ka->network().wE.toDense());
+        QVERIFY(kb->network().weightsE().toDense() == ka->network().weightsE().toDense());
         // the same inputs give the same states and predictions, learning frozen on both
         TaskStream s2 = stream;
         b.inputs = a.inputs;
@@ -314,15 +366,7 @@ private slots:
     // The bundled example: after its run, the memory capacity of the balanced and of the
     // self-adapted reservoir each exceeds the excitation-dominated one's by more than half again.
     void exampleShowsBalanceAndAdaptationWin() {
-        Engine e;
-        const Graph g = loadGraphFile(std::string(GANGLION_SOURCE_DIR) + "/resources/examples/reservoir_balance.json");
-        const auto issues = e.build(g);
-        QVERIFY2(e.ok(), formatIssues(issues).c_str());
-        const int steps = int(g.settings().stopAt);
-        QVERIFY(steps > 0);
-        for (int s = 0; s < steps; ++s) QVERIFY(e.step());
-        e.makeSnapshot();
-        const auto sc = e.scalars();
+        const auto sc = ganglion::testing::runExampleToEnd("reservoir_balance");
         const double exc = sc.at("Excitation-dominated/memory_capacity");
         const double bal = sc.at("Balanced/memory_capacity");
         const double ada = sc.at("Self-adapted/memory_capacity");
