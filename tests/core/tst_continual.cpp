@@ -172,6 +172,66 @@ private slots:
         QVERIFY2(b.acc(last, last) > 0.5, qPrintable(QString::number(b.acc(last, last))));
     }
 
+    void engineUpdatesAreOrthogonalToTheBasis_data() {
+        QTest::addColumn<bool>("spiking");
+        QTest::newRow("Dense") << false;
+        QTest::newRow("LIFLayer (a sequence input)") << true;
+    }
+    void engineUpdatesAreOrthogonalToTheBasis() {
+        // In the running engine, every step of the second task moves the hidden layer's [W b]
+        // only orthogonally to what the first task's lateral neurons learnt.
+        QFETCH(bool, spiking);
+        Graph g;
+        const NodeId data = g.addNode("TaskStream");
+        g.setParam(data, "tasks", std::int64_t(2));
+        g.setParam(data, "steps_per_task", std::int64_t(10));
+        g.setParam(data, "test_per_task", std::int64_t(20));
+        NodeId into = data;
+        std::string port = "x";
+        if (spiking) {
+            const NodeId enc = g.addNode("SpikeEncoder");
+            g.setParam(enc, "steps", std::int64_t(4));
+            g.connect({data, "x"}, {enc, "in"});
+            into = enc;
+            port = "out";
+        }
+        const NodeId hidden = g.addNode(spiking ? "LIFLayer" : "Dense");
+        g.rename(hidden, "Hidden");
+        g.setParam(hidden, "units", std::int64_t(16));
+        const NodeId out = g.addNode(spiking ? "LIFLayer" : "Dense");
+        g.setParam(out, "units", std::int64_t(10));
+        if (spiking) {
+            g.setParam(hidden, "steps", std::int64_t(4));
+            g.setParam(out, "steps", std::int64_t(4));
+            g.setParam(out, "readout", true);
+        }
+        const NodeId loss = g.addNode("Loss");
+        g.rename(loss, "Loss");
+        g.setParam(loss, "continual", std::string("hebbian_projection"));
+        g.setParam(loss, "subspace_per_task", std::int64_t(8));
+        g.connect({into, port}, {hidden, "in"});
+        g.connect({hidden, "out"}, {out, "in"});
+        g.connect({out, "out"}, {loss, "pred"});
+        g.connect({data, "y"}, {loss, "target"});
+        Engine e;
+        const auto issues = e.build(g);
+        QVERIFY2(e.ok(), formatIssues(issues).c_str());
+        for (int k = 0; k < 11; ++k) QVERIFY2(e.step(), e.error().c_str());  // the 11th: task 2, consolidated
+        for (int k = 0; k < 3; ++k) {
+            const auto before = e.saveState();
+            QVERIFY(e.step());
+            const auto after = e.saveState();
+            const Matrix& B = before.at("Loss").at("hebbian/Hidden/basis");
+            QCOMPARE(int(B.rows()), 8);
+            const Matrix& w0 = before.at("Hidden").at("weight");
+            Matrix delta(w0.rows(), w0.cols() + 1);
+            delta << after.at("Hidden").at("weight") - w0, after.at("Hidden").at("bias") - before.at("Hidden").at("bias");
+            QVERIFY(delta.norm() > 0);
+            const double leak = (delta * B.transpose()).norm() / delta.norm();
+            QVERIFY2(leak < 1e-4, qPrintable(QString("step %1: %2").arg(k).arg(leak)));
+        }
+    }
+
     void learnerStateRoundTrips() {
         ContinualSetup s;
         s.continual = "hebbian_projection";
