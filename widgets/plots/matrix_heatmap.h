@@ -14,6 +14,7 @@
 namespace ganglion {
 
 class MatrixHeatmap : public QWidget {
+    Q_OBJECT
 public:
     explicit MatrixHeatmap(QWidget* parent = nullptr);
     QSize sizeHint() const override { return {340, 300}; }
