@@ -1,5 +1,6 @@
 #include "core/engine/engine.h"
 
+#include "core/engine/continual.h"
 #include "core/engine/lbfgs.h"
 #include "core/engine/optimizer.h"
 #include "core/engine/sequence_steps.h"
@@ -86,6 +87,8 @@ void Engine::createKernels() {
     lossSlot_.clear();
     optimizerSlots_.clear();
     lbfgs_.clear();
+    continual_.clear();
+    taskSlot_.clear();
     const auto order = topologicalOrder(graph_);
     std::map<NodeId, int> index;
     for (NodeId id : order) {
@@ -213,7 +216,42 @@ void Engine::createKernels() {
         lossSlot_.push_back(k);
         optimizerSlots_.push_back(std::move(updated));
         lbfgs_.emplace_back();
+        if (!addContinual(optimizers_.size() - 1, ancestors, params)) {
+            loss.kernel.reset();  // build() reports the slot without a kernel, with error_
+            return;
+        }
     }
+}
+
+bool Engine::addContinual(std::size_t k, const std::set<int>& ancestors, const std::vector<Parameter>& params) {
+    continual_.emplace_back();
+    taskSlot_.push_back(-1);
+    Slot& loss = *slots_[lossSlot_[k]];
+    const ContinualConfig cfg = ContinualConfig::fromParams(loss.params);
+    if (!cfg.hebbianProjection) return true;
+    std::vector<HebbianProjection::Layer> layers;
+    for (int j : optimizerSlots_[k]) {
+        const auto maps = slots_[j]->kernel->linearMaps();
+        for (std::size_t m = 0; m < maps.size(); ++m) {
+            const auto& src = slots_[j]->inputs[std::size_t(maps[m].inputPort)];
+            const bool owned = std::any_of(params.begin(), params.end(), [&](const Parameter& p) { return p.value == maps[m].weight; });
+            if (src.slot < 0 || !owned) continue;  // unconnected, or trained by another loss
+            Slot& from = *slots_[src.slot];
+            layers.push_back({slots_[j]->name + (m ? "#" + std::to_string(m) : ""), maps[m].weight, maps[m].bias,
+                              src.delayed ? &from.previous[std::size_t(src.port)] : &from.outputs[std::size_t(src.port)]});
+        }
+    }
+    for (int j : ancestors)  // topological order: the first task stream upstream
+        if (slots_[j]->kernel->task() >= 0) {
+            taskSlot_.back() = j;
+            break;
+        }
+    const std::string where = "node '" + loss.name + "' parameter 'continual': hebbian_projection ";
+    if (layers.empty()) error_ = where + "finds no layer upstream whose weight acts on an input (Dense, LIFLayer)";
+    else if (taskSlot_.back() < 0) error_ = where + "needs a task stream upstream (a data source presenting tasks, e.g. TaskStream)";
+    if (!error_.empty()) return false;
+    continual_.back() = std::make_unique<HebbianProjection>(std::move(layers), cfg, loss.rng());
+    return true;
 }
 
 void Engine::runForward(Phase phase, bool skipSources) {
@@ -311,9 +349,13 @@ bool Engine::stepUnchecked() {
     if (!optimizers_.empty()) {
         runBackward();
         for (std::size_t k = 0; k < optimizers_.size(); ++k)
+            if (continual_[k]) continual_[k]->beforeUpdate(slots_[std::size_t(taskSlot_[k])]->kernel->task());
+        for (std::size_t k = 0; k < optimizers_.size(); ++k)
             if (optimizers_[k]->config().kind != "lbfgs") optimizers_[k]->step();
         for (std::size_t k = 0; k < optimizers_.size(); ++k)
             if (optimizers_[k]->config().kind == "lbfgs") runLbfgs(k);
+        for (auto& c : continual_)
+            if (c) c->afterUpdate();
     }
     for (auto& s : slots_)
         if (s->feedsDelayed) s->previous = s->outputs;
@@ -418,6 +460,7 @@ bool Engine::setParam(NodeId id, const std::string& name, const ParamValue& v) {
                 if (o->spec->role != NodeRole::Loss) continue;
                 if (o.get() == s.get()) {
                     optimizers_[k]->configure(OptimizerConfig::fromParams(s->params));
+                    if (continual_[k]) continual_[k]->configure(ContinualConfig::fromParams(s->params));
                     lbfgs_[k].reset();  // its curvature history belongs to the previous run of updates
                 }
                 ++k;
@@ -472,6 +515,8 @@ SnapshotPtr Engine::makeSnapshot(MetricHistory* history) {
                 fail(e.what());
             }
         }
+        if (const int k = lossIndex(*s); k >= 0 && continual_[std::size_t(k)])
+            n.obs.scalars["hebbian_components"] = continual_[std::size_t(k)]->components();
         if (history)
             for (const auto& [k, v] : n.obs.scalars)
                 if (std::isfinite(v)) history->append(s->name + "/" + k, step_, v);
@@ -501,15 +546,21 @@ std::map<std::string, KernelState> Engine::saveState() const {
     for (auto& s : slots_) {
         auto st = s->kernel->saveState();
         if (const Optimizer* o = optimizerOf(*s)) st.merge(o->saveState());
+        if (const int k = lossIndex(*s); k >= 0 && continual_[std::size_t(k)]) st.merge(continual_[std::size_t(k)]->saveState());
         if (!st.empty()) out[s->name] = std::move(st);
     }
     return out;
 }
 
-Optimizer* Engine::optimizerOf(const Slot& s) const {
+int Engine::lossIndex(const Slot& s) const {
     for (std::size_t k = 0; k < lossSlot_.size(); ++k)
-        if (slots_[lossSlot_[k]].get() == &s) return optimizers_[k].get();
-    return nullptr;
+        if (slots_[lossSlot_[k]].get() == &s) return int(k);
+    return -1;
+}
+
+Optimizer* Engine::optimizerOf(const Slot& s) const {
+    const int k = lossIndex(s);
+    return k < 0 ? nullptr : optimizers_[std::size_t(k)].get();
 }
 
 void Engine::loadState(const std::map<std::string, KernelState>& state) {
@@ -518,6 +569,7 @@ void Engine::loadState(const std::map<std::string, KernelState>& state) {
         if (it == state.end()) continue;
         s->kernel->loadState(it->second);
         if (Optimizer* o = optimizerOf(*s)) o->loadState(it->second);
+        if (const int k = lossIndex(*s); k >= 0 && continual_[std::size_t(k)]) continual_[std::size_t(k)]->loadState(it->second);
     }
 }
 

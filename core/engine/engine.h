@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ namespace ganglion {
 
 class Optimizer;
 class Lbfgs;
+class HebbianProjection;
 
 /// Engine options come from the graph's settings (seed, evalEvery, dt, gridSize).
 using EngineOptions = GraphSettings;
@@ -87,6 +89,10 @@ private:
     void runLbfgs(std::size_t k);
     void runBackward();
     Optimizer* optimizerOf(const Slot& lossSlot) const;  ///< null when the slot is not a loss
+    int lossIndex(const Slot& s) const;                  ///< index into optimizers_, -1 when not a loss
+    /// The Hebbian projection of loss `k` over the layers it trains; false (error_ set) when the
+    /// loss asks for it but nothing upstream can take it.
+    bool addContinual(std::size_t k, const std::set<int>& ancestors, const std::vector<Parameter>& params);
     void createKernels();
     bool stepUnchecked();
     void fail(const std::string& what);
@@ -99,6 +105,8 @@ private:
     std::vector<std::size_t> lossSlot_;                    // slot of each optimiser's loss node
     std::vector<std::vector<int>> optimizerSlots_;         // differentiable slots each optimiser updates
     std::vector<std::unique_ptr<Lbfgs>> lbfgs_;            // created when a loss selects lbfgs
+    std::vector<std::unique_ptr<HebbianProjection>> continual_;  // per optimiser, null unless continual is on
+    std::vector<int> taskSlot_;                            // the task stream each projection follows
     bool built_ = false;
     std::uint64_t step_ = 0;
     std::uint64_t buildId_ = 0;

@@ -44,6 +44,13 @@
 //     figures to the forward ones. The default leaves counted false (MACs unknown, shown "–") and
 //     the engine counts the params from parameters(). Called on the engine thread, at build and
 //     at publish rate: keep it arithmetic.
+//  9. linearMaps() names the weights that act linearly on one input, out = W·x (+ b) — for a
+//     sequence input on every step — so training rules that use a layer's presynaptic activity
+//     (the Loss node's Hebbian orthogonal projection, core/engine/continual.h) can apply to the
+//     layer: the weight (outputs x input features), its bias or null, the input port. The
+//     pointers must be those parameters() returns. Default: none.
+// 10. task() — a data source presenting a stream of tasks (continual learning): the 0-based task
+//     of its latest training batch, from build on. Default −1: not a task stream.
 #pragma once
 
 #include "core/model/cost.h"
@@ -150,6 +157,13 @@ inline std::uint64_t seedFromState(const Matrix& m, const std::string& name) {
     return seed;
 }
 
+/// A weight acting linearly on one input of its kernel (contract item 9).
+struct LinearMap {
+    Matrix* weight = nullptr;  ///< outputs x input features
+    Matrix* bias = nullptr;    ///< outputs x 1, or null
+    int inputPort = 0;         ///< the input port it multiplies
+};
+
 class Kernel {
 public:
     virtual ~Kernel() = default;
@@ -182,6 +196,11 @@ public:
     /// Data sources whose input is a 2D plane return true; the engine then runs a Phase::Grid
     /// forward pass at publish time so views can draw decision boundaries / neuron fields.
     virtual bool supportsGrid() const { return false; }
+
+    /// Weights acting linearly on an input (contract item 9).
+    virtual std::vector<LinearMap> linearMaps() { return {}; }
+    /// A task stream's current task (contract item 10), −1 for every other kernel.
+    virtual int task() const { return -1; }
 
     /// Per-sample cost (contract item 8); the default: not counted.
     virtual NodeCost cost() const { return {}; }

@@ -17,6 +17,7 @@ public:
     void backward(const StepContext& ctx, std::span<const Value* const> in, std::span<const Value> out,
                   std::span<const Matrix> gradOut, std::span<Matrix> gradIn) override;
     std::vector<Parameter> parameters() override;
+    std::vector<LinearMap> linearMaps() override { return {{&W, useBias_ ? &b : nullptr, 0}}; }
     void observe(Observables& obs) const override;
     NodeCost cost() const override { return denseCost(int(W.cols()), int(W.rows()), useBias_); }
     KernelState saveState() const override;

@@ -86,14 +86,15 @@ NodeSpec makeLossSpec() {
     s.type = "Loss";
     s.title = "Loss";
     s.category = "Training";
-    s.observables = {"loss", "test_loss"};
+    s.observables = {"loss", "test_loss", "hebbian_components"};
     s.role = NodeRole::Loss;
     s.help = "Training objective. Back-propagation starts here and the optimiser chosen here updates "
              "every trainable parameter upstream. Cross-entropy takes class scores (logits) and class "
              "indices; MSE takes a prediction and a target of the same width.";
     s.reference = "Adam: Kingma & Ba, ICLR 2015; exponentiated gradient with multiplicative Langevin noise: "
                   "Shetty, Prasath & Seelamantula, \"Dale meets Langevin\", arXiv:2510.02730, 2025; CLASSP: "
-                  "Ludwig, arXiv:2405.09637, 2024";
+                  "Ludwig, arXiv:2405.09637, 2024; Hebbian orthogonal projection (HLOP): Xiao, Meng, Zhang, He & Lin, "
+                  "ICLR 2024, arXiv:2402.11984";
     s.inputs = {{"pred", PortType::Tensor, "logits (cross-entropy) or prediction (MSE)"},
                 {"target", PortType::Tensor, "class indices (1 x batch) or target values"}};
     s.params = {
@@ -121,6 +122,20 @@ NodeSpec makeLossSpec() {
                    "", true),
         floatParam("classp_power", 2.0, 0.5, 16.0,
                    "CLASSP only: exponent p of the accumulated past gradients (2: AdaGrad's).", "", true),
+        enumParam("continual", "none", {"none", "hebbian_projection"},
+                  "Continual learning on a task stream (e.g. TaskStream upstream). hebbian_projection (HLOP): "
+                  "lateral neurons of every Dense or LIFLayer layer this loss trains learn, with Hebbian and "
+                  "anti-Hebbian (Oja subspace) rules, the principal subspace of the layer's inputs on each task; at "
+                  "a task switch they are kept, and from then on every weight update of the layer is projected "
+                  "orthogonally to the subspaces of past tasks, ΔW ← ΔW·(I − BᵀB), so the layer answers old inputs "
+                  "as before. The loss then publishes hebbian_components (kept components over all layers)."),
+        intParam("subspace_per_task", 20, 1, 4096,
+                 "hebbian_projection: lateral neurons (principal components) each layer adds per task; a layer "
+                 "stops adding when its input space is full."),
+        floatParam("hebbian_rate", 0.15, 1e-5, 1.0,
+                   "hebbian_projection: rate η of the lateral weights' Oja rule, relative to the input power "
+                   "(ΔV = η/P · mean of y·(r − Vᵀy)ᵀ, P the running mean of |r|²).",
+                   "", true),
     };
     s.create = [] { return std::make_unique<LossKernel>(); };
     s.example = [](const std::string&) { return NodeExample{{}, {Shape::tensor(3), Shape::labels(3)}}; };

@@ -37,6 +37,8 @@ public:
     void backward(const StepContext& ctx, std::span<const Value* const> in, std::span<const Value> out,
                   std::span<const Matrix> gradOut, std::span<Matrix> gradIn) override;
     std::vector<Parameter> parameters() override;
+    /// The input weight on every step (the recurrent weight is driven by the layer's own spikes).
+    std::vector<LinearMap> linearMaps() override { return {{&W, useBias_ ? &b : nullptr, 0}}; }
     void observe(Observables& obs) const override;
     /// Per sample (T steps): T·(in·units [+ units² recurrent] + 2·units) forward (input current,
     /// decay, reset or readout average); training adds T·(2·in·units [+ 2·units²] + 2·units)

@@ -3,13 +3,15 @@
 // parameters (plus its NodeSpec::example, if any) and typical inputs derived from its ports, its
 // forward pass is deterministic for a seed, its backward matches finite differences when it is
 // differentiable, its saved state loaded into a kernel built from another seed reproduces its
-// outputs exactly, and invalid parameter values are rejected with the parameter named.
+// outputs exactly, invalid parameter values are rejected with the parameter named, and the weights
+// it names for input-based training rules (linearMaps) are its own trainable parameters.
 #include "core/graph/graph.h"
 #include "kernel_harness.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace ganglion;
@@ -312,6 +314,32 @@ private slots:
             }
             QVERIFY(g.node(id)->params == before);
             QVERIFY(g.setParam(id, "no_such_parameter", 1.0).has_value());
+        } catch (const std::exception& e) {
+            QFAIL(qPrintable(type + ": " + e.what()));
+        }
+    }
+
+    // Contract items 9 and 10: a linear map names one of the kernel's trainable weights (and bias)
+    // and a tensor input as wide as the weight; only data sources present tasks.
+    void linearMapsNameTrainableWeights_data() { typeRows(); }
+    void linearMapsNameTrainableWeights() {
+        QFETCH(QString, type);
+        try {
+            const Typical t = typical(type);
+            KernelRig rig(type.toStdString(), t.params, t.shapes);
+            const auto params = rig.kernel->parameters();
+            const auto trained = [&](const Matrix* m) {
+                return std::any_of(params.begin(), params.end(), [&](const Parameter& p) { return p.value == m; });
+            };
+            for (const LinearMap& m : rig.kernel->linearMaps()) {
+                QVERIFY2(m.weight && trained(m.weight), qPrintable(type + ": the weight is not a parameter"));
+                QVERIFY2(!m.bias || trained(m.bias), qPrintable(type + ": the bias is not a parameter"));
+                QVERIFY2(!m.bias || (m.bias->rows() == m.weight->rows() && m.bias->cols() == 1), qPrintable(type));
+                QVERIFY(m.inputPort >= 0 && std::size_t(m.inputPort) < rig.spec->inputs.size());
+                QCOMPARE(rig.spec->inputs[std::size_t(m.inputPort)].type, PortType::Tensor);
+                QCOMPARE(int(m.weight->cols()), t.shapes[std::size_t(m.inputPort)].features);
+            }
+            if (rig.kernel->task() >= 0) QCOMPARE(rig.spec->role, NodeRole::Source);
         } catch (const std::exception& e) {
             QFAIL(qPrintable(type + ": " + e.what()));
         }
