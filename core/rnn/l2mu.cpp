@@ -69,30 +69,37 @@ void L2muKernel::setParams(const ParamSet& p) {
 }
 
 void L2muKernel::popForward(bool hidden, const Matrix& a, Matrix& I, Eigen::Ref<Matrix> V, Eigen::Ref<Matrix> out,
-                            const Matrix* Vp, const Matrix* Sp) const {
+                            const float* Vp, const float* Sp) const {
     if (neuron_ == Neuron::None) {
         if (hidden) out = a.array().tanh().matrix();
         else out = a;
         return;
     }
-    if (neuron_ == Neuron::CubaLif) I = Vp ? Matrix(alpha_ * I + a) : a;
+    if (neuron_ == Neuron::CubaLif) {
+        if (Vp) I = alpha_ * I + a;
+        else I = a;
+    }
     const Matrix& cur = neuron_ == Neuron::CubaLif ? I : a;
-    if (Vp) V = beta_ * *Vp + cur - thr_ * *Sp;
-    else V = cur;
+    if (Vp) {
+        const Eigen::Map<const Matrix> vp(Vp, a.rows(), a.cols()), sp(Sp, a.rows(), a.cols());
+        V = beta_ * vp + cur - thr_ * sp;
+    } else {
+        V = cur;
+    }
     for (Eigen::Index i = 0; i < V.size(); ++i) out.data()[i] = surrogateSpike(V.data()[i] - thr_, k_, smooth_);
 }
 
 void L2muKernel::popBackward(bool hidden, const Matrix& g, Eigen::Ref<const Matrix> V, Eigen::Ref<const Matrix> out,
-                             Matrix& dV, Matrix& dI, Matrix& da) const {
+                             Matrix& dV, Matrix& dI, Matrix& da) {
     if (neuron_ == Neuron::None) {
         if (hidden) da = g.cwiseProduct((1.f - out.array().square()).matrix());
         else da = g;
         return;
     }
     // S_t reaches the output (g) and, through the reset, V_{t+1} = … − θ S_t
-    Matrix dS = g - thr_ * dV;
-    for (Eigen::Index i = 0; i < dS.size(); ++i) dS(i) *= surrogateGrad(V.data()[i] - thr_, k_);
-    dV = dS + beta_ * dV;
+    dS_ = g - thr_ * dV;
+    for (Eigen::Index i = 0; i < dS_.size(); ++i) dS_(i) *= surrogateGrad(V.data()[i] - thr_, k_);
+    dV = dS_ + beta_ * dV;
     if (neuron_ == Neuron::CubaLif) {
         dI = dV + alpha_ * dI;
         da = dI;
@@ -101,10 +108,10 @@ void L2muKernel::popBackward(bool hidden, const Matrix& g, Eigen::Ref<const Matr
     }
 }
 
-void L2muKernel::memoryStep(const float* mPrev, const Matrix& u, float* m, Eigen::Index B) const {
+void L2muKernel::memoryStep(const float* mPrev, const float* u, float* m, Eigen::Index B) const {
     const Eigen::Index cols = Eigen::Index(q_) * B;  // memory j of sample b: column b·q + j
     Eigen::Map<Matrix> M(m, d_, cols);
-    const Eigen::Map<const Matrix> U(u.data(), 1, cols);
+    const Eigen::Map<const Matrix> U(u, 1, cols);
     if (mPrev) M.noalias() = Abar_ * Eigen::Map<const Matrix>(mPrev, d_, cols);
     else M.setZero();
     M.noalias() += Bbar_ * U;
@@ -122,35 +129,25 @@ void L2muKernel::forward(const StepContext& ctx, std::span<const Value* const> i
     H_s_.resize(H_, TB);
     Vu_.resize(spiking ? q_ : 0, spiking ? TB : 0);
     Vh_.resize(spiking ? H_ : 0, spiking ? TB : 0);
-    Matrix a, c, Vp, Sp;
     for (int t = 0; t < T_; ++t) {
         const auto xt = x.middleRows(Eigen::Index(t) * in_, in_);
         const Eigen::Index c0 = Eigen::Index(t) * B, p0 = c0 - B;
-        a.noalias() = Ex * xt;
-        a.colwise() += bu.col(0);
+        a_.noalias() = Ex * xt;
+        a_.colwise() += bu.col(0);
         if (t > 0) {
-            a.noalias() += Eh * H_s_.middleCols(p0, B);
-            a.noalias() += Em * M_.middleCols(p0, B);
+            a_.noalias() += Eh * H_s_.middleCols(p0, B);
+            a_.noalias() += Em * M_.middleCols(p0, B);
         }
-        Matrix dummy;
-        if (spiking && t > 0) {
-            Vp = Vu_.middleCols(p0, B);
-            Sp = U_.middleCols(p0, B);
-        }
-        popForward(false, a, Iu_, spiking ? Eigen::Ref<Matrix>(Vu_.middleCols(c0, B)) : Eigen::Ref<Matrix>(dummy),
-                   U_.middleCols(c0, B), t > 0 ? &Vp : nullptr, t > 0 ? &Sp : nullptr);
-        const Matrix ut = U_.middleCols(c0, B);
-        memoryStep(t > 0 ? M_.col(p0).data() : nullptr, ut, M_.col(c0).data(), B);
-        c.noalias() = Wx * xt;
-        c.colwise() += bh.col(0);
-        c.noalias() += Wm * M_.middleCols(c0, B);
-        if (t > 0) c.noalias() += Wh * H_s_.middleCols(p0, B);
-        if (spiking && t > 0) {
-            Vp = Vh_.middleCols(p0, B);
-            Sp = H_s_.middleCols(p0, B);
-        }
-        popForward(true, c, Ih_, spiking ? Eigen::Ref<Matrix>(Vh_.middleCols(c0, B)) : Eigen::Ref<Matrix>(dummy),
-                   H_s_.middleCols(c0, B), t > 0 ? &Vp : nullptr, t > 0 ? &Sp : nullptr);
+        const bool prev = spiking && t > 0;  // the membranes and spikes of step t − 1 (contiguous blocks)
+        popForward(false, a_, Iu_, spiking ? Eigen::Ref<Matrix>(Vu_.middleCols(c0, B)) : Eigen::Ref<Matrix>(none_),
+                   U_.middleCols(c0, B), prev ? Vu_.col(p0).data() : nullptr, prev ? U_.col(p0).data() : nullptr);
+        memoryStep(t > 0 ? M_.col(p0).data() : nullptr, U_.col(c0).data(), M_.col(c0).data(), B);
+        c_.noalias() = Wx * xt;
+        c_.colwise() += bh.col(0);
+        c_.noalias() += Wm * M_.middleCols(c0, B);
+        if (t > 0) c_.noalias() += Wh * H_s_.middleCols(p0, B);
+        popForward(true, c_, Ih_, spiking ? Eigen::Ref<Matrix>(Vh_.middleCols(c0, B)) : Eigen::Ref<Matrix>(none_),
+                   H_s_.middleCols(c0, B), prev ? Vh_.col(p0).data() : nullptr, prev ? H_s_.col(p0).data() : nullptr);
     }
     Matrix& y = out[0].tensor;
     if (lastOnly_) {
@@ -176,7 +173,6 @@ void L2muKernel::backward(const StepContext&, std::span<const Value* const> in, 
     const bool spiking = neuron_ != Neuron::None;
     Matrix carryH = Matrix::Zero(H_, B), carryM = Matrix::Zero(qd, B), gh, gm, du(q_, B), daH, daU;
     Matrix dVh = Matrix::Zero(H_, B), dIh = Matrix::Zero(H_, B), dVu = Matrix::Zero(q_, B), dIu = Matrix::Zero(q_, B);
-    const Matrix none;
     for (int t = T_ - 1; t >= 0; --t) {
         const Eigen::Index c0 = Eigen::Index(t) * B, p0 = c0 - B;
         const auto xt = x.middleRows(Eigen::Index(t) * in_, in_);
@@ -186,7 +182,7 @@ void L2muKernel::backward(const StepContext&, std::span<const Value* const> in, 
         } else {
             gh += g.middleRows(Eigen::Index(t) * H_, H_);
         }
-        popBackward(true, gh, spiking ? Eigen::Ref<const Matrix>(Vh_.middleCols(c0, B)) : Eigen::Ref<const Matrix>(none),
+        popBackward(true, gh, spiking ? Eigen::Ref<const Matrix>(Vh_.middleCols(c0, B)) : Eigen::Ref<const Matrix>(none_),
                     H_s_.middleCols(c0, B), dVh, dIh, daH);
         dWx.noalias() += daH * xt.transpose();
         dbh.noalias() += daH.rowwise().sum();
@@ -199,7 +195,7 @@ void L2muKernel::backward(const StepContext&, std::span<const Value* const> in, 
         const Eigen::Map<const Matrix> G(gm.data(), d_, cols);
         Eigen::Map<Matrix>(du.data(), 1, cols).noalias() = Bbar_.transpose() * G;
         Eigen::Map<Matrix>(carryM.data(), d_, cols).noalias() = Abar_.transpose() * G;
-        popBackward(false, du, spiking ? Eigen::Ref<const Matrix>(Vu_.middleCols(c0, B)) : Eigen::Ref<const Matrix>(none),
+        popBackward(false, du, spiking ? Eigen::Ref<const Matrix>(Vu_.middleCols(c0, B)) : Eigen::Ref<const Matrix>(none_),
                     U_.middleCols(c0, B), dVu, dIu, daU);
         dEx.noalias() += daU * xt.transpose();
         dbu.noalias() += daU.rowwise().sum();

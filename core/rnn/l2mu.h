@@ -48,15 +48,17 @@ public:
 
 private:
     /// One step of a population: current a (rows x B) → output into `out` (spikes, or N(a) for
-    /// neuron = none); V: the membrane of this step, Vp/Sp: those of the step before (t > 0).
+    /// neuron = none); V: the membrane of this step, Vp/Sp: those of the step before (rows x B,
+    /// contiguous; null at t = 0).
     void popForward(bool hidden, const Matrix& a, Matrix& I, Eigen::Ref<Matrix> V, Eigen::Ref<Matrix> out,
-                    const Matrix* Vp, const Matrix* Sp) const;
+                    const float* Vp, const float* Sp) const;
     /// Back through one step of a population: g = dL/d(out_t) → da = dL/d(a_t); dV, dI carry the
     /// membrane's and the current's gradient from step t+1 to step t.
     void popBackward(bool hidden, const Matrix& g, Eigen::Ref<const Matrix> V, Eigen::Ref<const Matrix> out,
-                     Matrix& dV, Matrix& dI, Matrix& da) const;
-    /// m ← Ā m_prev + B̄ u (each of the q memories), and its transpose for backward.
-    void memoryStep(const float* mPrev, const Matrix& u, float* m, Eigen::Index B) const;
+                     Matrix& dV, Matrix& dI, Matrix& da);
+    /// m ← Ā m_prev + B̄ u for each of the q memories (u: q x B, m: q·d x B, contiguous; mPrev
+    /// null at t = 0).
+    void memoryStep(const float* mPrev, const float* u, float* m, Eigen::Index B) const;
 
     Neuron neuron_ = Neuron::None;
     int in_ = 0, T_ = 0, H_ = 0, d_ = 0, q_ = 1;
@@ -68,7 +70,8 @@ private:
     int recallDelay_ = 0;
     // every step t of the last forward, in columns t·B … t·B + B − 1
     Matrix U_, Vu_, M_, Vh_, H_s_;  // encoder output and membrane, memory, hidden membrane and output
-    Matrix Iu_, Ih_, cur_, zeroH_, zeroM_;
+    Matrix Iu_, Ih_;              // the synaptic currents (cuba_lif)
+    Matrix a_, c_, dS_, none_;    // per-step scratch; none_ stays empty (no membranes without neurons)
     Matrix first_;  // H x T: hidden output of the first sample of the last training batch
 };
 
