@@ -84,7 +84,7 @@ public:
         connect(other_, &QComboBox::currentTextChanged, this, [this](const QString& t) {
             otherChart_->clear();
             otherChart_->setTitle(t.section('/', -1).replace('_', ' '));  // the metric, by name
-            fetched_.erase(("other:" + t).toStdString());
+            std::erase_if(fetched_, [](const auto& f) { return f.first.rfind("other:", 0) == 0; });
             otherChart_->setVisible(!t.isEmpty() && t != tr("(more metrics)"));
         });
         connect(s, &Session::documentReplaced, this, [this] {
@@ -170,8 +170,16 @@ private:
             other_->setCurrentIndex(1 + int(headline));
         const QString sel = other_->currentText();
         if (otherNames_.contains(sel)) {
-            pull(otherChart_, ("other:" + sel).toStdString(), sel.toStdString());
-            plotted << sel;
+            // a watched metric the document names without its node (watch = "temporal_sparsity") is
+            // drawn for every node that publishes it, overlaid: the comparison the document is about
+            QStringList series{sel};
+            if (!watch.isEmpty() && !watch.contains('/') && sel.section('/', -1) == watch)
+                for (const QString& n : otherNames_)
+                    if (n != sel && n.section('/', -1) == watch) series << n;
+            for (const QString& n : series) {
+                pull(otherChart_, ("other:" + n).toStdString(), n.toStdString());
+                plotted << n;
+            }
         }
         setProperty(kViewSeries, plotted);  // what Export data… writes
         if (auto snap = session_->snapshot()) {

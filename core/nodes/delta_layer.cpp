@@ -53,6 +53,8 @@ void DeltaLayerKernel::forward(const StepContext& ctx, std::span<const Value* co
     // a delta-aware dense layer: nnz(Δ)·fanout multiplies + fanout accumulates per step, against
     // features·fanout for a dense one (the fan-out cancels)
     skipped_ = std::max(0.0, 1.0 - ((n - zerosD) + double(T_) * B) / n);
+    first_.resize(f_, T_);
+    for (int t = 0; t < T_; ++t) first_.col(t) = delta_.block(Eigen::Index(t) * f_, 0, f_, 1);
 }
 
 void DeltaLayerKernel::backward(const StepContext&, std::span<const Value* const>, std::span<const Value>,
@@ -76,6 +78,7 @@ void DeltaLayerKernel::observe(Observables& obs) const {
     obs.scalars["temporal_sparsity"] = temporal_;
     obs.scalars["delta_skipped_macs"] = skipped_;
     obs.scalars["delta_penalty"] = penalty_;
+    obs.arrays["activations"] = first_;  // the canvas thumbnail: where Δ is zero nothing is sent
 }
 
 NodeCost DeltaLayerKernel::cost() const {
@@ -106,7 +109,7 @@ NodeSpec makeDeltaLayerSpec() {
                 floatParam("sparsity_penalty", 0.0, 0.0, 1e6,
                            "λ: weight of the training penalty λ·Σ|Δ_t| (summed over steps and features, mean over "
                            "the batch).", {}, true)};
-    s.observables = {"spatial_sparsity", "temporal_sparsity", "delta_skipped_macs", "delta_penalty"};
+    s.observables = {"spatial_sparsity", "temporal_sparsity", "delta_skipped_macs", "delta_penalty", "activations"};
     s.sequenceAware = true;
     s.create = [] { return std::make_unique<DeltaLayerKernel>(); };
     // θ = 0: the straight-through gradient is then exact, as the contract's finite differences need

@@ -47,6 +47,7 @@ private:
     double penalty_ = 0;
     double spatial_ = -1, temporal_ = -1, skipped_ = -1;
     Matrix delta_;
+    Matrix first_;  ///< features x steps: the deltas sent for the first sample of the last training batch
 };
 
 }  // namespace ganglion

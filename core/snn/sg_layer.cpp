@@ -1,6 +1,7 @@
 #include "core/snn/sg_layer.h"
 
 #include "core/model/node_spec.h"
+#include "core/snn/surrogate.h"
 
 #include <algorithm>
 #include <cmath>
@@ -93,15 +94,9 @@ void LifLayerKernel::projectTheta(Matrix& m, void* self) {
     m = m.cwiseMax(static_cast<const LifLayerKernel*>(self)->thetaMin_);
 }
 
-float LifLayerKernel::spike(float u) const {
-    if (smooth_) return 0.5f * (1.f + k_ * u / (1.f + k_ * std::abs(u)));
-    return u > 0.f ? 1.f : 0.f;
-}
+float LifLayerKernel::spike(float u) const { return surrogateSpike(u, k_, smooth_); }
 
-float LifLayerKernel::surrogate(float u) const {
-    const float d = 1.f + k_ * std::abs(u);
-    return 0.5f * k_ / (d * d);
-}
+float LifLayerKernel::surrogate(float u) const { return surrogateGrad(u, k_); }
 
 NodeCost LifLayerKernel::cost() const {
     const double T = T_, in = in_, n = units_, rec = recurrent_ ? n * n : 0.0;
