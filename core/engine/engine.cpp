@@ -85,6 +85,7 @@ void Engine::createKernels() {
     optimizers_.clear();
     lossSlot_.clear();
     optimizerSlots_.clear();
+    optimizerSources_.clear();
     lbfgs_.clear();
     const auto order = topologicalOrder(graph_);
     std::map<NodeId, int> index;
@@ -198,8 +199,9 @@ void Engine::createKernels() {
                 if (src.slot >= 0 && !src.delayed && ancestors.insert(src.slot).second) stack.push_back(src.slot);
         }
         std::vector<Parameter> params;
-        std::vector<int> updated;
+        std::vector<int> updated, sources;
         for (int j : ancestors) {
+            if (slots_[j]->spec->role == NodeRole::Source) sources.push_back(j);
             if (!slots_[j]->kernel->differentiable()) continue;
             updated.push_back(j);
             for (auto p : slots_[j]->kernel->parameters())
@@ -212,6 +214,7 @@ void Engine::createKernels() {
         optimizers_.push_back(std::make_unique<Optimizer>(params, OptimizerConfig::fromParams(loss.params), loss.rng()));
         lossSlot_.push_back(k);
         optimizerSlots_.push_back(std::move(updated));
+        optimizerSources_.push_back(std::move(sources));
         lbfgs_.emplace_back();
     }
 }
@@ -237,6 +240,9 @@ void Engine::runForward(Phase phase, bool skipSources) {
         if (s.perStep.active()) s.perStep.enter(s.sources, s.inPtrs);
         s.kernel->forward(ctx, s.inPtrs, s.outputs);
         if (s.perStep.active()) s.perStep.leaveForward(s.outputs, s.spec->outputs);
+        // a test-time stream: the nodes after it adapt without labels (contract item 9)
+        if (phase == Phase::Train && s.spec->role == NodeRole::Source && !s.kernel->supervises())
+            ctx.supervised = false;
     }
 }
 
@@ -308,12 +314,19 @@ bool Engine::stepUnchecked() {
             return false;
         }
     }
-    if (!optimizers_.empty()) {
+    // A loss fed by a source whose batch may not supervise (a test-time stream) takes no step.
+    std::vector<bool> supervised(optimizers_.size(), true);
+    bool anySupervised = false;
+    for (std::size_t k = 0; k < optimizers_.size(); ++k) {
+        for (int j : optimizerSources_[k]) supervised[k] = supervised[k] && slots_[j]->kernel->supervises();
+        anySupervised = anySupervised || supervised[k];
+    }
+    if (anySupervised) {
         runBackward();
         for (std::size_t k = 0; k < optimizers_.size(); ++k)
-            if (optimizers_[k]->config().kind != "lbfgs") optimizers_[k]->step();
+            if (supervised[k] && optimizers_[k]->config().kind != "lbfgs") optimizers_[k]->step();
         for (std::size_t k = 0; k < optimizers_.size(); ++k)
-            if (optimizers_[k]->config().kind == "lbfgs") runLbfgs(k);
+            if (supervised[k] && optimizers_[k]->config().kind == "lbfgs") runLbfgs(k);
     }
     for (auto& s : slots_)
         if (s->feedsDelayed) s->previous = s->outputs;

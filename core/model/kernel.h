@@ -44,6 +44,11 @@
 //     figures to the forward ones. The default leaves counted false (MACs unknown, shown "–") and
 //     the engine counts the params from parameters(). Called on the engine thread, at build and
 //     at publish rate: keep it arithmetic.
+//  9. supervises() (data sources): false when the latest training batch must not teach the model
+//     through its losses — a test-time stream whose labels serve only to score it. The engine then
+//     runs no backward pass and no optimiser step for the losses downstream of that source, and the
+//     nodes after it in the step see StepContext::supervised == false, so only forward-time (local,
+//     unsupervised) rules learn on that step.
 #pragma once
 
 #include "core/model/cost.h"
@@ -111,6 +116,9 @@ struct StepContext {
     double dt = 1e-4;        ///< simulation time step in seconds (spiking / physics nodes)
     Rng* rng = nullptr;      ///< this node's generator (deterministic for a seed)
     bool learning = true;    ///< false: freeze weights (no plasticity, no optimiser)
+    /// false on a test-time step (a data source upstream said its batch may not supervise, contract
+    /// item 9): no optimiser step follows; label-free local rules may adapt.
+    bool supervised = true;
 };
 
 /// A trainable tensor and its gradient, owned by the kernel.
@@ -182,6 +190,10 @@ public:
     /// Data sources whose input is a 2D plane return true; the engine then runs a Phase::Grid
     /// forward pass at publish time so views can draw decision boundaries / neuron fields.
     virtual bool supportsGrid() const { return false; }
+
+    /// Data sources (contract item 9): may the latest training batch teach the model through its
+    /// losses? false for a test-time stream (labels only for scoring).
+    virtual bool supervises() const { return true; }
 
     /// Per-sample cost (contract item 8); the default: not counted.
     virtual NodeCost cost() const { return {}; }
