@@ -86,6 +86,7 @@ void Engine::createKernels() {
     optimizers_.clear();
     lossSlot_.clear();
     optimizerSlots_.clear();
+    optimizerSources_.clear();
     lbfgs_.clear();
     continual_.clear();
     taskSlot_.clear();
@@ -201,8 +202,9 @@ void Engine::createKernels() {
                 if (src.slot >= 0 && !src.delayed && ancestors.insert(src.slot).second) stack.push_back(src.slot);
         }
         std::vector<Parameter> params;
-        std::vector<int> updated;
+        std::vector<int> updated, sources;
         for (int j : ancestors) {
+            if (slots_[j]->spec->role == NodeRole::Source) sources.push_back(j);
             if (!slots_[j]->kernel->differentiable()) continue;
             updated.push_back(j);
             for (auto p : slots_[j]->kernel->parameters())
@@ -215,6 +217,7 @@ void Engine::createKernels() {
         optimizers_.push_back(std::make_unique<Optimizer>(params, OptimizerConfig::fromParams(loss.params), loss.rng()));
         lossSlot_.push_back(k);
         optimizerSlots_.push_back(std::move(updated));
+        optimizerSources_.push_back(std::move(sources));
         lbfgs_.emplace_back();
         if (!addContinual(optimizers_.size() - 1, ancestors, params)) {
             loss.kernel.reset();  // build() reports the slot without a kernel, with error_
@@ -275,6 +278,9 @@ void Engine::runForward(Phase phase, bool skipSources) {
         if (s.perStep.active()) s.perStep.enter(s.sources, s.inPtrs);
         s.kernel->forward(ctx, s.inPtrs, s.outputs);
         if (s.perStep.active()) s.perStep.leaveForward(s.outputs, s.spec->outputs);
+        // a test-time stream: the nodes after it adapt without labels (contract item 9)
+        if (phase == Phase::Train && s.spec->role == NodeRole::Source && !s.kernel->supervises())
+            ctx.supervised = false;
     }
 }
 
@@ -346,16 +352,24 @@ bool Engine::stepUnchecked() {
             return false;
         }
     }
-    if (!optimizers_.empty()) {
+    // A loss fed by a source whose batch may not supervise (a test-time stream) takes no step.
+    std::vector<bool> supervised(optimizers_.size(), true);
+    bool anySupervised = false;
+    for (std::size_t k = 0; k < optimizers_.size(); ++k) {
+        for (int j : optimizerSources_[k]) supervised[k] = supervised[k] && slots_[j]->kernel->supervises();
+        anySupervised = anySupervised || supervised[k];
+    }
+    if (anySupervised) {
         runBackward();
         for (std::size_t k = 0; k < optimizers_.size(); ++k)
-            if (continual_[k]) continual_[k]->beforeUpdate(slots_[std::size_t(taskSlot_[k])]->kernel->task());
+            if (supervised[k] && continual_[k])
+                continual_[k]->beforeUpdate(slots_[std::size_t(taskSlot_[k])]->kernel->task());
         for (std::size_t k = 0; k < optimizers_.size(); ++k)
-            if (optimizers_[k]->config().kind != "lbfgs") optimizers_[k]->step();
+            if (supervised[k] && optimizers_[k]->config().kind != "lbfgs") optimizers_[k]->step();
         for (std::size_t k = 0; k < optimizers_.size(); ++k)
-            if (optimizers_[k]->config().kind == "lbfgs") runLbfgs(k);
-        for (auto& c : continual_)
-            if (c) c->afterUpdate();
+            if (supervised[k] && optimizers_[k]->config().kind == "lbfgs") runLbfgs(k);
+        for (std::size_t k = 0; k < continual_.size(); ++k)
+            if (supervised[k] && continual_[k]) continual_[k]->afterUpdate();
     }
     for (auto& s : slots_)
         if (s->feedsDelayed) s->previous = s->outputs;

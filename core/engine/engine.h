@@ -104,6 +104,7 @@ private:
     std::vector<std::unique_ptr<Optimizer>> optimizers_;  // one per loss node, in graph order
     std::vector<std::size_t> lossSlot_;                    // slot of each optimiser's loss node
     std::vector<std::vector<int>> optimizerSlots_;         // differentiable slots each optimiser updates
+    std::vector<std::vector<int>> optimizerSources_;       // data-source slots upstream of each loss
     std::vector<std::unique_ptr<Lbfgs>> lbfgs_;            // created when a loss selects lbfgs
     std::vector<std::unique_ptr<HebbianProjection>> continual_;  // per optimiser, null unless continual is on
     std::vector<int> taskSlot_;                            // the task stream each projection follows

@@ -52,15 +52,19 @@ Normalisation parseNormalisation(const std::string& s) {
     return Normalisation::MinusOneOne;
 }
 
+std::pair<float, float> pixelScale(Normalisation norm) {
+    // Fashion-MNIST training-set pixel statistics (on the 0..1 scale).
+    constexpr float kMean = 0.2860f, kStd = 0.3530f;
+    if (norm == Normalisation::MinusOneOne) return {2.f / 255.f, -1.f};
+    if (norm == Normalisation::Standardise) return {1.f / (255.f * kStd), -kMean / kStd};
+    return {1.f / 255.f, 0.f};
+}
+
 void fillBatch(const ImageSet& s, std::span<const int> idx, Normalisation norm, Matrix& x, Matrix& y) {
     const int n = int(idx.size());
     if (x.rows() != kImagePixels || x.cols() != n) x.resize(kImagePixels, n);
     if (y.rows() != 1 || y.cols() != n) y.resize(1, n);
-    // Fashion-MNIST training-set pixel statistics (on the 0..1 scale).
-    constexpr float kMean = 0.2860f, kStd = 0.3530f;
-    float a = 1.f / 255.f, b = 0.f;
-    if (norm == Normalisation::MinusOneOne) { a = 2.f / 255.f; b = -1.f; }
-    if (norm == Normalisation::Standardise) { a = 1.f / (255.f * kStd); b = -kMean / kStd; }
+    const auto [a, b] = pixelScale(norm);
     for (int c = 0; c < n; ++c) {
         const std::uint8_t* src = s.images.data.data() + std::size_t(idx[c]) * kImagePixels;
         float* dst = x.col(c).data();

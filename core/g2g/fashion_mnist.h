@@ -9,6 +9,7 @@
 #include <random>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ganglion::g2g {
@@ -40,6 +41,9 @@ void validateImageSet(const ImageSet& s, const std::string& imagesPath, const st
 
 enum class Normalisation { ZeroOne, MinusOneOne, Standardise };
 Normalisation parseNormalisation(const std::string& s);  ///< "0..1", "-1..1", "standardise"
+
+/// The normalisation as value = a · byte + b: returns {a, b} (so a byte of 0 maps to b, 255 to 255a + b).
+std::pair<float, float> pixelScale(Normalisation norm);
 
 /// Copies samples `idx` into x (784 x n, normalised) and y (1 x n, class index as float).
 void fillBatch(const ImageSet& s, std::span<const int> idx, Normalisation norm, Matrix& x, Matrix& y);

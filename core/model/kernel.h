@@ -51,6 +51,11 @@
 //     pointers must be those parameters() returns. Default: none.
 // 10. task() — a data source presenting a stream of tasks (continual learning): the 0-based task
 //     of its latest training batch, from build on. Default −1: not a task stream.
+// 11. supervises() (data sources): false when the latest training batch must not teach the model
+//     through its losses — a test-time stream whose labels serve only to score it. The engine then
+//     runs no backward pass and no optimiser step for the losses downstream of that source, and the
+//     nodes after it in the step see StepContext::supervised == false, so only forward-time (local,
+//     unsupervised) rules learn on that step.
 #pragma once
 
 #include "core/model/cost.h"
@@ -118,6 +123,9 @@ struct StepContext {
     double dt = 1e-4;        ///< simulation time step in seconds (spiking / physics nodes)
     Rng* rng = nullptr;      ///< this node's generator (deterministic for a seed)
     bool learning = true;    ///< false: freeze weights (no plasticity, no optimiser)
+    /// false on a test-time step (a data source upstream said its batch may not supervise, contract
+    /// item 9): no optimiser step follows; label-free local rules may adapt.
+    bool supervised = true;
 };
 
 /// A trainable tensor and its gradient, owned by the kernel.
@@ -201,6 +209,9 @@ public:
     virtual std::vector<LinearMap> linearMaps() { return {}; }
     /// A task stream's current task (contract item 10), −1 for every other kernel.
     virtual int task() const { return -1; }
+    /// Data sources (contract item 11): may the latest training batch teach the model through its
+    /// losses? false for a test-time stream (labels only for scoring).
+    virtual bool supervises() const { return true; }
 
     /// Per-sample cost (contract item 8); the default: not counted.
     virtual NodeCost cost() const { return {}; }
