@@ -1,8 +1,8 @@
 // Time-constant view: for every node that learns its units' time constants (it publishes "tau",
 // in steps, while its learning parameter is on: a LIF layer's decay β as τ = −1/ln β, a τ-RNN's
 // τ), the histogram of τ now over the one of all units at the start of the run, and beside it
-// the mean τ over training steps — or, when a task's difficulty N changes ("task_n", the N-parity
-// curriculum), the mean τ at each N, the paper's figure. Nodes are found by what they publish, never by type.
+// (when the dock has the height) the mean τ over training steps — or, when a task's difficulty N
+// changes ("task_n", the N-parity curriculum), the mean τ at each N, the paper's figure. Nodes are found by what they publish, never by type.
 #include "document/session.h"
 #include "views/metric_feed.h"
 #include "views/view_registry.h"
@@ -59,6 +59,9 @@ public:
         byN_ = new XYPlot(XYPlot::Kind::Points, tr("Mean τ at each task N"),
                           tr("task N (steps to remember)"), tr("mean τ (steps)"), this);
         byN_->setConnected(true);
+        // In the short dock a trained document leaves it, the histogram draws compressed rather
+        // than being cut by the dock's scroll area.
+        hist_->setMinimumHeight(110);
         arrange();
         connect(s, &Session::documentReplaced, this, [this] { restart(); });
         RefreshPacer::shared().whileVisible(this, 150, [this] { poll(); });
@@ -78,18 +81,22 @@ private:
         std::set<double> ns;
         for (const auto& [step, n] : taskN_) ns.insert(n);
         const bool withN = ns.size() > 1;  // a curriculum, not one fixed N
-        if (wide == wide_ && withN == withN_ && grid_->count() > 0) return;
+        // A short dock (a document read on its training curves) keeps the histogram alone, at full
+        // width so its legend stays on one line; the mean τ is in the curves' metric menu too.
+        const bool meanToo = !withN && height() >= 220;
+        if (wide == wide_ && withN == withN_ && meanToo == meanToo_ && grid_->count() > 0) return;
         wide_ = wide;
         withN_ = withN;
-        QWidget* second = withN ? static_cast<QWidget*>(byN_) : static_cast<QWidget*>(mean_);
+        meanToo_ = meanToo;
+        QWidget* second = withN ? static_cast<QWidget*>(byN_) : meanToo ? static_cast<QWidget*>(mean_) : nullptr;
         for (QWidget* w : {static_cast<QWidget*>(hist_), static_cast<QWidget*>(mean_), static_cast<QWidget*>(byN_)})
             grid_->removeWidget(w);
         byN_->setVisible(withN);
-        mean_->setVisible(!withN);
+        mean_->setVisible(meanToo);
         grid_->addWidget(hist_, 0, 0);
-        grid_->addWidget(second, wide ? 0 : 1, wide ? 1 : 0);
+        if (second) grid_->addWidget(second, wide ? 0 : 1, wide ? 1 : 0);
         for (int i = 0; i < 2; ++i) {
-            grid_->setColumnStretch(i, wide || i == 0 ? 1 : 0);
+            grid_->setColumnStretch(i, (wide && second) || i == 0 ? 1 : 0);
             grid_->setRowStretch(i, !wide || i == 0 ? 1 : 0);
         }
     }
@@ -167,7 +174,7 @@ private:
         double hi = all[q];
         if (!(hi > lo)) hi = lo + 1;
         hi *= 1.05;
-        QStringList shown{tr("all units at the start")};
+        QStringList shown{tr("all at the start")};
         hist_->setSeries(shown.front(), kStartColour, histogram(start, lo, hi, 24));
         for (std::size_t k = 0; k < taus.size(); ++k) {
             hist_->setSeries(nodes[int(k)], seriesColour(int(k)), histogram(*taus[k], lo, hi, 24));
@@ -183,7 +190,7 @@ private:
     QGridLayout* grid_ = nullptr;
     XYPlot *hist_, *byN_;
     MetricChart* mean_;
-    bool wide_ = false, withN_ = false;
+    bool wide_ = false, withN_ = false, meanToo_ = false;
     std::map<std::string, Matrix> start_;
     std::map<std::uint64_t, double> taskN_;
     SnapshotPtr last_;
