@@ -34,7 +34,9 @@ private slots:
                 QVERIFY2(seen.insert(o).second, qPrintable(QString::fromStdString(s.type + " lists '" + o + "' twice")));
             }
             // a conditional observable is one the type lists, its condition a boolean parameter
-            for (const auto& [o, param] : s.observableWhen) {
+            for (const auto& entry : s.observableWhen) {
+                const std::string& o = entry.first;
+                const std::string& param = entry.second;  // a plain name: lambdas may not capture bindings (C++20, clang 14)
                 QVERIFY2(seen.count(o), qPrintable(QString::fromStdString(s.type + ": '" + o + "' has a condition but is not listed")));
                 const auto p = std::find_if(s.params.begin(), s.params.end(), [&](const ParamSpec& ps) { return ps.name == param; });
                 QVERIFY2(p != s.params.end() && p->type == ParamType::Bool,
