@@ -300,7 +300,9 @@ void finish(Candidate& c, const Matrix& xTrain, const Matrix& yTrain, const Matr
         const double sd = std::sqrt((yte.array() - yte.mean()).square().mean());
         const double tol = std::max(1.5 * base, cfg.relTolerance * std::max(sd, 1e-12));
         dropNegligibleTerms(e, xtr, ytr, xte, yte, tol, cfg.refineIterations);
-        flattenNearQuadraticAtoms(e, xtr, ytr, xte, yte, tol, cfg.refineIterations);
+        // Only a formula that already fits is worth simplifying this way (and it is the costly step).
+        if (r2Of(evaluate(e, xte), yte) >= cfg.targetR2)
+            flattenNearQuadraticAtoms(e, xtr, ytr, xte, yte, tol, cfg.refineIterations);
         // A flattened formula may fit far better than the one tol was set from: round to what it supports.
         const double roundTol = std::min(tol, std::max(1.5 * rmse(e, xte, yte), cfg.relTolerance * std::max(sd, 1e-12)));
         roundConstants(e, [&](const Expr& cand) { return rmse(cand, xte, yte); }, roundTol, cfg.maxDecimals);

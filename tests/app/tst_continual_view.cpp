@@ -42,8 +42,8 @@ private slots:
         QVERIFY(d->isVisible() || !d->isHidden());
         session_.setSpeed(0);
         session_.play();
-        // two tasks trained: the first two columns of both matrices are filled
-        QTRY_VERIFY_WITH_TIMEOUT(session_.snapshot() && session_.snapshot()->step >= 850, 120000);
+        // the first task trained (400 steps) and scored: the first column of both matrices is filled
+        QTRY_VERIFY_WITH_TIMEOUT(session_.snapshot() && session_.snapshot()->step >= 450, 120000);
         session_.pause();
         QTRY_VERIFY(!session_.isRunning());
         d->raise();
@@ -57,7 +57,7 @@ private slots:
             const Matrix& v = m->values();
             QCOMPARE(int(v.rows()), 5);
             QCOMPARE(int(v.cols()), 5);
-            QVERIFY2(v(0, 0) > 0.5 && v(1, 1) > 0.5, "the trained tasks are not scored");
+            QVERIFY2(v(0, 0) > 0.5, "the trained task is not scored");
             QVERIFY2(v(0, 4) < 0, "a task not trained yet has a score");
         }
         const auto charts = d->findChildren<MetricChart*>();
