@@ -6,7 +6,10 @@
 #include "core/reservoir/tasks.h"
 #include "kernel_harness.h"
 
-#include <stdexcept>
+#include <QtTest>
+
+#include <map>
+#include <string>
 
 namespace ganglion::testing {
 
@@ -21,18 +24,19 @@ inline void runStream(KernelRig& rig, reservoir::TaskStream& stream, int steps) 
     }
 }
 
-/// The scalars of a bundled example (resources/examples/<name>.json) run to its natural end.
-inline std::map<std::string, double> runExampleToEnd(const std::string& name) {
+/// Runs a bundled example (resources/examples/<name>.json) to its natural end and fills `scalars`
+/// with what it publishes; a build or step failure fails the calling test, naming the example.
+inline void runExampleToEnd(const std::string& name, std::map<std::string, double>& scalars) {
     Engine e;
     const Graph g = loadGraphFile(std::string(GANGLION_SOURCE_DIR) + "/resources/examples/" + name + ".json");
     const auto issues = e.build(g);
-    if (!e.ok()) throw std::runtime_error(name + ": " + formatIssues(issues) + e.error());
+    QVERIFY2(e.ok(), qPrintable(QString::fromStdString(name + ": " + formatIssues(issues) + e.error())));
     const int steps = int(g.settings().stopAt);
-    if (steps <= 0) throw std::runtime_error(name + " has no stopAt");
+    QVERIFY2(steps > 0, qPrintable(QString::fromStdString(name + " has no stopAt")));
     for (int s = 0; s < steps; ++s)
-        if (!e.step()) throw std::runtime_error(name + ": step " + std::to_string(s) + " failed: " + e.error());
+        QVERIFY2(e.step(), qPrintable(QString::fromStdString(name + ": step " + std::to_string(s) + " failed: " + e.error())));
     e.makeSnapshot();
-    return e.scalars();
+    scalars = e.scalars();
 }
 
 }  // namespace ganglion::testing

@@ -366,7 +366,9 @@ private slots:
     // The bundled example: after its run, the memory capacity of the balanced and of the
     // self-adapted reservoir each exceeds the excitation-dominated one's by more than half again.
     void exampleShowsBalanceAndAdaptationWin() {
-        const auto sc = ganglion::testing::runExampleToEnd("reservoir_balance");
+        std::map<std::string, double> sc;
+        ganglion::testing::runExampleToEnd("reservoir_balance", sc);
+        if (QTest::currentTestFailed()) return;
         const double exc = sc.at("Excitation-dominated/memory_capacity");
         const double bal = sc.at("Balanced/memory_capacity");
         const double ada = sc.at("Self-adapted/memory_capacity");

@@ -135,7 +135,9 @@ private slots:
     // its targets (mean |rate - target| under a tenth of the excitation-dominated one's) and its
     // inhibition rose to at least balance.
     void exampleShowsBalanceAndAdaptationWin() {
-        const auto sc = ganglion::testing::runExampleToEnd("reservoir_lif_balance");
+        std::map<std::string, double> sc;
+        ganglion::testing::runExampleToEnd("reservoir_lif_balance", sc);
+        if (QTest::currentTestFailed()) return;
         const double exc = sc.at("Excitation-dominated/memory_capacity");
         const double bal = sc.at("Balanced/memory_capacity");
         const double ada = sc.at("Self-adapted/memory_capacity");
