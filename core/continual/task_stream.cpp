@@ -1,6 +1,6 @@
 #include "core/continual/task_stream.h"
 
-#include "core/g2g/fashion_mnist.h"
+#include "core/g2g/fashion_mnist_source.h"
 #include "core/model/node_spec.h"
 
 #include <algorithm>
@@ -23,17 +23,11 @@ namespace {
 
 using namespace g2g;
 
-constexpr int kPreview = 16;  // images published for the batch preview
-
 class TaskStreamKernel final : public Kernel {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override {
         const auto& p = ctx.params;
-        try {
-            data_ = FashionMnist::load(p.getString("data_dir"));
-        } catch (const IdxError& e) {
-            throw BuildError("", e.what());
-        }
+        data_ = loadFashionForBuild(p);
         tasks_ = int(p.getInt("tasks"));
         stepsPerTask_ = p.getInt("steps_per_task");
         batch_ = int(p.getInt("batch_size"));
@@ -87,14 +81,11 @@ public:
             out[1].tensor = testY_;
             out[2].tensor = testT_;
         }
-        const int n = std::min<int>(kPreview, int(x.cols()));
-        previewX_ = x.leftCols(n);
-        previewY_ = out[1].tensor.leftCols(n);
+        preview_.take(x, out[1].tensor, ctx.phase);
     }
 
     void observe(Observables& obs) const override {
-        obs.arrays["images"] = previewX_;
-        obs.arrays["labels"] = previewY_;
+        preview_.publish(obs);
         obs.scalars["task"] = task() + 1;
         obs.scalars["tasks"] = tasks_;
     }
@@ -122,7 +113,8 @@ private:
     std::shared_ptr<const FashionMnist> data_;
     std::vector<std::vector<int>> perms_;
     EpochSampler sampler_;
-    Matrix raw_, testX_, testY_, testT_, previewX_, previewY_;
+    Matrix raw_, testX_, testY_, testT_;
+    BatchPreview preview_;
     Normalisation norm_ = Normalisation::ZeroOne;
     std::uint64_t seed_ = 0;
     std::int64_t stepsPerTask_ = 300, batches_ = 0;
@@ -160,7 +152,7 @@ NodeSpec makeTaskStreamSpec() {
         intParam("seed", 0, 0, 1000000000, "Seed of the permutations and of the shuffling order."),
         enumParam("normalisation", "0..1", {"-1..1", "0..1", "standardise"},
                   "Pixel scaling: [-1, 1], [0, 1], or zero mean / unit variance (training-set statistics)."),
-        stringParam("data_dir", g2g::kFashionMnistDir, "Directory holding the four *-ubyte.gz idx files."),
+        g2g::fashionDataDirParam(),
     };
     s.create = [] { return std::make_unique<TaskStreamKernel>(); };
     s.example = [](const std::string&) { return NodeExample{{{"test_per_task", std::int64_t(20)}}, {}}; };

@@ -1,5 +1,5 @@
 // "FashionMNIST" node: training minibatches and a fixed test subset of Fashion-MNIST.
-#include "core/g2g/fashion_mnist.h"
+#include "core/g2g/fashion_mnist_source.h"
 #include "core/model/node_spec.h"
 
 #include <algorithm>
@@ -10,17 +10,11 @@ namespace {
 
 using namespace g2g;
 
-constexpr int kPreview = 16;  // images published for the batch preview
-
 class FashionMnistKernel final : public Kernel {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override {
         const auto& p = ctx.params;
-        try {
-            data_ = FashionMnist::load(p.getString("data_dir"));
-        } catch (const IdxError& e) {
-            throw BuildError("", e.what());
-        }
+        data_ = loadFashionForBuild(p);
         batch_ = int(p.getInt("batch_size"));
         norm_ = parseNormalisation(p.getString("normalisation"));
         int trainN = data_->train.size();
@@ -59,16 +53,11 @@ public:
         }
         // The preview shows the first samples of whatever batch went through last, so it lines
         // up with the first columns of a downstream classifier's "predictions".
-        const int n = std::min<int>(kPreview, int(x.cols()));
-        previewX_ = x.leftCols(n);
-        previewY_ = y.leftCols(n);
-        previewTest_ = ctx.phase != Phase::Train;
+        preview_.take(x, y, ctx.phase);
     }
 
     void observe(Observables& obs) const override {
-        obs.arrays["images"] = previewX_;
-        obs.arrays["labels"] = previewY_;
-        obs.scalars["preview_is_test"] = previewTest_ ? 1.0 : 0.0;
+        preview_.publish(obs);
         obs.scalars["epoch"] = epochsDone();
         obs.scalars["train_samples"] = sampler_.size();
         obs.scalars["test_samples"] = double(testIdx_.size());
@@ -83,8 +72,7 @@ private:
     std::vector<int> testIdx_;
     int batch_ = 128;
     Normalisation norm_ = Normalisation::MinusOneOne;
-    Matrix previewX_, previewY_;
-    bool previewTest_ = false;
+    BatchPreview preview_;
 };
 
 }  // namespace
@@ -118,7 +106,7 @@ NodeSpec makeFashionMnistSpec() {
         boolParam("rows_as_steps", false,
                   "Emit each image as a sequence of its 28 rows (28 steps of 28 pixels; sequential Fashion-MNIST "
                   "for recurrent layers) instead of 784 pixels."),
-        stringParam("data_dir", g2g::kFashionMnistDir, "Directory holding the four *-ubyte.gz idx files."),
+        g2g::fashionDataDirParam(),
     };
     s.create = [] { return std::make_unique<FashionMnistKernel>(); };
     return s;

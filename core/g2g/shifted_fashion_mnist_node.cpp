@@ -2,7 +2,7 @@
 // domain-shifted stream of test images whose labels only score the model (the node stops
 // supervising: the engine runs no optimiser step, see Kernel::supervises).
 #include "core/g2g/domain_shift.h"
-#include "core/g2g/fashion_mnist.h"
+#include "core/g2g/fashion_mnist_source.h"
 #include "core/model/node_spec.h"
 
 #include <algorithm>
@@ -13,17 +13,11 @@ namespace {
 
 using namespace g2g;
 
-constexpr int kPreview = 16;  // images published for the batch preview
-
 class ShiftedFashionMnistKernel final : public Kernel {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override {
         const auto& p = ctx.params;
-        try {
-            data_ = FashionMnist::load(p.getString("data_dir"));
-        } catch (const IdxError& e) {
-            throw BuildError("", e.what());
-        }
+        data_ = loadFashionForBuild(p);
         kind_ = p.getString("shift");
         norm_ = parseNormalisation(p.getString("normalisation"));
         shiftAt_ = std::uint64_t(p.getInt("shift_at"));
@@ -88,16 +82,11 @@ public:
                 x = evalShifted_;
             }
         }
-        const int n = std::min<int>(kPreview, int(x.cols()));
-        previewX_ = x.leftCols(n);
-        previewY_ = y.leftCols(n);
-        previewTest_ = ctx.phase != Phase::Train;
+        preview_.take(x, y, ctx.phase);
     }
 
     void observe(Observables& obs) const override {
-        obs.arrays["images"] = previewX_;
-        obs.arrays["labels"] = previewY_;
-        obs.scalars["preview_is_test"] = previewTest_ ? 1.0 : 0.0;
+        preview_.publish(obs);
         obs.scalars["shifted"] = shifted_ ? 1.0 : 0.0;
         obs.scalars["stream_samples"] = double(streamSeen_);
     }
@@ -113,8 +102,7 @@ private:
     Matrix evalShifted_;
     int batch_ = 128, streamBatch_ = 64;
     bool shifted_ = false;
-    Matrix previewX_, previewY_;
-    bool previewTest_ = false;
+    BatchPreview preview_;
 };
 
 }  // namespace
@@ -155,7 +143,7 @@ NodeSpec makeShiftedFashionMnistSpec() {
                   "Pixel scaling: [-1, 1], [0, 1], or zero mean / unit variance (training-set statistics)."),
         intParam("test_subset", 1000, 1, 9999,
                  "Evaluations use the first N test images; the stream draws from the remaining ones."),
-        stringParam("data_dir", g2g::kFashionMnistDir, "Directory holding the four *-ubyte.gz idx files."),
+        g2g::fashionDataDirParam(),
     };
     s.create = [] { return std::make_unique<ShiftedFashionMnistKernel>(); };
     return s;

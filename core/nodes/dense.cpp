@@ -18,20 +18,24 @@ NodeCost denseCost(int in, int units, bool bias) {
 std::vector<Shape> DenseKernel::build(const BuildContext& ctx) {
     const int in = ctx.inputs[0].features;
     if (in <= 0) throw BuildError("in", "input width is unknown (connect a data source first)");
-    const int units = int(ctx.params.getInt("units"));
-    useBias_ = ctx.params.getBool("bias");
-    const std::string init = ctx.params.getString("init");
+    return {Shape::tensor(initWeights(in, ctx.params, ctx.rng))};
+}
+
+int DenseKernel::initWeights(int in, const ParamSet& params, Rng& rng) {
+    const int units = int(params.getInt("units"));
+    useBias_ = params.getBool("bias");
+    const std::string init = params.getString("init");
     // He for ReLU-family, Glorot (Xavier) for tanh/sigmoid, LeCun for SELU-like/linear.
     double stddev = init == "he" ? std::sqrt(2.0 / in)
                   : init == "xavier" ? std::sqrt(2.0 / (in + units))
                                      : std::sqrt(1.0 / in);
     std::normal_distribution<float> g(0.f, float(stddev));
     W.resize(units, in);
-    for (Eigen::Index i = 0; i < W.size(); ++i) W(i) = g(ctx.rng);
+    for (Eigen::Index i = 0; i < W.size(); ++i) W(i) = g(rng);
     b.setZero(units, 1);
     dW.setZero(units, in);
     db.setZero(units, 1);
-    return {Shape::tensor(units)};
+    return units;
 }
 
 void DenseKernel::forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) {

@@ -25,7 +25,11 @@ public:
 
     Matrix W, b, dW, db;
 
-private:
+protected:
+    /// Sizes W (units x in, drawn by the "init" parameter's scheme), b, dW and db from the
+    /// "units", "bias" and "init" parameters; returns the number of units.
+    int initWeights(int in, const ParamSet& params, Rng& rng);
+
     bool useBias_ = true;
     ActivationThumbnail thumb_;
 };

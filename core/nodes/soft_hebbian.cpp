@@ -49,17 +49,7 @@ std::vector<Shape> SoftHebbianKernel::build(const BuildContext& ctx) {
     const Shape& labels = ctx.inputs[2];
     if (labels.features > 0 && labels.features != 1)
         throw BuildError("labels", "labels must be class indices (1 row), got " + std::to_string(labels.features));
-    const int units = int(ctx.params.getInt("units"));
-    useBias_ = ctx.params.getBool("bias");
-    const std::string init = ctx.params.getString("init");
-    const double stddev = init == "he" ? std::sqrt(2.0 / in) : init == "xavier" ? std::sqrt(2.0 / (in + units))
-                                                                                : std::sqrt(1.0 / in);
-    std::normal_distribution<float> g(0.f, float(stddev));
-    W.resize(units, in);
-    for (Eigen::Index i = 0; i < W.size(); ++i) W(i) = g(ctx.rng);
-    b.setZero(units, 1);
-    dW.setZero(units, in);
-    db.setZero(units, 1);
+    const int units = initWeights(in, ctx.params, ctx.rng);
     refNormSq_.setOnes(units, 1);
     setParams(ctx.params);
     return {Shape::tensor(units)};
@@ -127,22 +117,6 @@ void SoftHebbianKernel::forward(const StepContext& ctx, std::span<const Value* c
     thumb_.record(ctx.phase, y);
 }
 
-void SoftHebbianKernel::backward(const StepContext&, std::span<const Value* const> in, std::span<const Value>,
-                                 std::span<const Matrix> gradOut, std::span<Matrix> gradIn) {
-    const Matrix& x = in[0]->tensor;
-    const Matrix& g = gradOut[0];
-    if (g.size() == 0) return;
-    dW.noalias() += g * x.transpose();
-    if (useBias_) db.noalias() += g.rowwise().sum();
-    if (gradIn[0].size()) gradIn[0].noalias() = W.transpose() * g;
-}
-
-std::vector<Parameter> SoftHebbianKernel::parameters() {
-    std::vector<Parameter> p{{"weight", &W, &dW}};
-    if (useBias_) p.push_back({"bias", &b, &db});
-    return p;
-}
-
 double SoftHebbianKernel::meanWeightNorm() const {
     return W.rows() ? double(W.rowwise().norm().mean()) : 0.0;
 }
@@ -157,11 +131,6 @@ void SoftHebbianKernel::observe(Observables& obs) const {
     }
     obs.arrays["weights"] = W;
     thumb_.publish(obs);
-}
-
-NodeCost SoftHebbianKernel::cost() const {
-    NodeCost c = denseCost(int(W.cols()), int(W.rows()), useBias_);
-    return c;
 }
 
 KernelState SoftHebbianKernel::saveState() const {

@@ -5,7 +5,7 @@
 // each sample's update scaled by a neuro-modulator computed from the network's own output.
 #pragma once
 
-#include "core/model/kernel.h"
+#include "core/nodes/dense.h"
 
 namespace ganglion {
 
@@ -22,30 +22,23 @@ void predictionConfidence(const Matrix& scores, Matrix& confidence);
 void softHebbianStep(Matrix& W, const Matrix& x, const Matrix& u, const Matrix& modulation, const Matrix& refNormSq,
                      float eta, float tau);
 
-class SoftHebbianKernel : public Kernel {
+/// A Dense layer (same parameters, initialisation and backward pass) that also adapts on a stream.
+class SoftHebbianKernel : public DenseKernel {
 public:
     enum class Adaptation { Off, Hebbian, Neuromodulated };
 
     std::vector<Shape> build(const BuildContext& ctx) override;
     void setParams(const ParamSet& p) override;
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override;
-    bool differentiable() const override { return true; }
-    void backward(const StepContext& ctx, std::span<const Value* const> in, std::span<const Value> out,
-                  std::span<const Matrix> gradOut, std::span<Matrix> gradIn) override;
-    std::vector<Parameter> parameters() override;
     void observe(Observables& obs) const override;
-    NodeCost cost() const override;
     KernelState saveState() const override;
     void loadState(const KernelState& state) override;
-
-    Matrix W, b, dW, db;
 
 private:
     void adaptOnFeedback(const Value* feedback, const Value* labels);
     double meanWeightNorm() const;
 
     Adaptation mode_ = Adaptation::Neuromodulated;
-    bool useBias_ = true;
     float eta_ = 0.01f, tau_ = 1.f;
     int classes_ = 0;            ///< width of the feedback scores (0: not connected)
     Matrix refNormSq_;           ///< units x 1: the norms kept, fixed when adaptation starts
@@ -55,7 +48,6 @@ private:
     double meanModulation_ = 0;
     std::uint64_t adaptSteps_ = 0, streamSeen_ = 0, streamCorrect_ = 0;
     double recentAccuracy_ = -1;
-    ActivationThumbnail thumb_;
 };
 
 }  // namespace ganglion
