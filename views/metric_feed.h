@@ -25,14 +25,20 @@ public:
             plotted_ << QString::fromStdString(name);
             view_->setProperty(kViewSeries, plotted_);
         }
-        const std::size_t from = fetched_[name];
-        const auto pts = session_->metrics().series(name, from);
+        const auto pts = fresh(name);
         if (pts.empty()) return;
-        fetched_[name] = from + pts.size();
         std::vector<QPointF> q;
         q.reserve(pts.size());
         for (const auto& p : pts) q.emplace_back(double(p.step), p.value);
         chart->appendPoints(QString::fromStdString(name), q);
+    }
+
+    /// The points of metric `name` recorded since the last call (all of them after a reset).
+    std::vector<MetricPoint> fresh(const std::string& name) {
+        std::size_t& from = fetched_[name];
+        auto pts = session_->metrics().series(name, from);
+        from += pts.size();
+        return pts;
     }
 
     /// True once per clear of the session's metrics (the caller then clears its charts); the

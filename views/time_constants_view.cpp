@@ -48,7 +48,7 @@ std::vector<QPointF> histogram(const Matrix& values, double lo, double hi, int b
 
 class TimeConstantsView : public QWidget {
 public:
-    TimeConstantsView(Session* s, QWidget* parent) : QWidget(parent), session_(s), feed_(s, this) {
+    TimeConstantsView(Session* s, QWidget* parent) : QWidget(parent), session_(s), feed_(s, this), byNFeed_(s) {
         setProperty(kViewObservables, QStringList{"tau"});
         grid_ = new QGridLayout(this);
         grid_->setContentsMargins(2, 2, 2, 2);
@@ -56,9 +56,9 @@ public:
                            tr("time constant τ (steps)"), tr("units"), this);
         mean_ = new MetricChart(tr("Mean τ"), tr("mean τ (steps)"), this);
         mean_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);  // as wide as the plots beside it
-        byN_ = new XYPlot(XYPlot::Kind::Points, tr("Mean τ at each task N"),
+        byNPlot_ = new XYPlot(XYPlot::Kind::Points, tr("Mean τ at each task N"),
                           tr("task N (steps to remember)"), tr("mean τ (steps)"), this);
-        byN_->setConnected(true);
+        byNPlot_->setConnected(true);
         // In the short dock a trained document leaves it, the histogram draws compressed rather
         // than being cut by the dock's scroll area.
         hist_->setMinimumHeight(110);
@@ -88,10 +88,10 @@ private:
         wide_ = wide;
         withN_ = withN;
         meanToo_ = meanToo;
-        QWidget* second = withN ? static_cast<QWidget*>(byN_) : meanToo ? static_cast<QWidget*>(mean_) : nullptr;
-        for (QWidget* w : {static_cast<QWidget*>(hist_), static_cast<QWidget*>(mean_), static_cast<QWidget*>(byN_)})
+        QWidget* second = withN ? static_cast<QWidget*>(byNPlot_) : meanToo ? static_cast<QWidget*>(mean_) : nullptr;
+        for (QWidget* w : {static_cast<QWidget*>(hist_), static_cast<QWidget*>(mean_), static_cast<QWidget*>(byNPlot_)})
             grid_->removeWidget(w);
-        byN_->setVisible(withN);
+        byNPlot_->setVisible(withN);
         mean_->setVisible(meanToo);
         grid_->addWidget(hist_, 0, 0);
         if (second) grid_->addWidget(second, wide ? 0 : 1, wide ? 1 : 0);
@@ -104,35 +104,52 @@ private:
     void restart() {
         hist_->clear();
         mean_->clear();
-        byN_->clear();
+        byNPlot_->clear();
         feed_.reset();
+        byNFeed_.reset();
         start_.clear();
         taskN_.clear();
+        taskSeries_.clear();
+        byN_.clear();
         last_ = nullptr;
         arrange();
     }
 
-    /// The mean τ of each learning node against the task's N, averaged over the steps at each N.
+    /// The mean τ of each learning node against the task's N, averaged over the steps at each N
+    /// (only the points recorded since the last poll are read).
     void pullByN(const QStringList& nodes) {
-        std::string taskSeries;
-        for (const auto& name : session_->metrics().names())
-            if (name.size() > 7 && name.compare(name.size() - 7, 7, "/task_n") == 0) taskSeries = name;
-        if (taskSeries.empty()) return;
-        taskN_.clear();
-        for (const auto& p : session_->metrics().series(taskSeries)) taskN_[p.step] = p.value;
+        if (taskSeries_.empty()) {
+            for (const auto& name : session_->metrics().names())
+                if (name.size() > 7 && name.compare(name.size() - 7, 7, "/task_n") == 0) taskSeries_ = name;
+            if (taskSeries_.empty()) return;
+        }
+        for (const auto& p : byNFeed_.fresh(taskSeries_)) taskN_[p.step] = p.value;
         arrange();
         int index = 0;
+        const std::uint64_t lastN = taskN_.empty() ? 0 : taskN_.rbegin()->first;
         for (const QString& node : nodes) {
-            std::map<double, std::pair<double, int>> atN;  // N → (sum of mean τ, count)
-            for (const auto& p : session_->metrics().series(node.toStdString() + "/tau_mean")) {
+            ByN& by = byN_[node.toStdString()];
+            auto pts = byNFeed_.fresh(node.toStdString() + "/tau_mean");
+            pts.insert(pts.begin(), by.pending.begin(), by.pending.end());
+            by.pending.clear();
+            bool changed = false;
+            for (const auto& p : pts) {
                 const auto n = taskN_.find(p.step);
-                if (n == taskN_.end()) continue;
-                atN[n->second].first += p.value;
-                atN[n->second].second += 1;
+                if (n == taskN_.end()) {
+                    if (p.step > lastN) by.pending.push_back(p);  // its N is not recorded yet
+                    continue;
+                }
+                by.atN[n->second].first += p.value;
+                by.atN[n->second].second += 1;
+                changed = true;
             }
-            std::vector<QPointF> pts;
-            for (const auto& [n, sc] : atN) pts.emplace_back(n, sc.first / sc.second);
-            byN_->setSeries(node, seriesColour(index++), pts);
+            if (!changed) {
+                ++index;
+                continue;
+            }
+            std::vector<QPointF> curve;
+            for (const auto& [n, sc] : by.atN) curve.emplace_back(n, sc.first / sc.second);
+            byNPlot_->setSeries(node, seriesColour(index++), curve);
         }
     }
 
@@ -187,12 +204,19 @@ private:
 
     Session* session_;
     MetricFeed feed_;
+    MetricFeed byNFeed_;  ///< the points pullByN has read (apart from the mean τ chart's)
     QGridLayout* grid_ = nullptr;
-    XYPlot *hist_, *byN_;
+    XYPlot *hist_, *byNPlot_;
     MetricChart* mean_;
     bool wide_ = false, withN_ = false, meanToo_ = false;
     std::map<std::string, Matrix> start_;
     std::map<std::uint64_t, double> taskN_;
+    std::string taskSeries_;                                          ///< "<node>/task_n" of the curriculum
+    struct ByN {
+        std::map<double, std::pair<double, int>> atN;  ///< N → (Σ mean τ, count)
+        std::vector<MetricPoint> pending;              ///< points whose step's N is not read yet
+    };
+    std::map<std::string, ByN> byN_;  ///< per learning node
     SnapshotPtr last_;
 };
 

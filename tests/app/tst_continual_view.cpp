@@ -2,6 +2,7 @@
 // publish task_accuracy), draws one accuracy matrix per task scoreboard, filled column by column as
 // the tasks go by, and shows the task-1 and average accuracy curves of both networks once the dock
 // is tall enough to read them (the heat maps take a short dock alone).
+// ctest-cost: 63 (seconds under the sanitizers in CI: started first, see tests/CMakeLists.txt)
 #include "app/main_window.h"
 #include "widgets/plots/matrix_heatmap.h"
 #include "widgets/plots/metric_chart.h"

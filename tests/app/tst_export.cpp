@@ -4,6 +4,7 @@
 // paths in their colours; the canvas exports the whole graph, not just what is visible; and the
 // command line's --export-view writes a view or names the views there are.
 // GANGLION_SAVE_EXPORTS=DIR keeps the pictures made here in DIR, for reading by eye.
+// ctest-cost: 24 (seconds under the sanitizers in CI: started first, see tests/CMakeLists.txt)
 #include "app/main_window.h"
 #include "app/view_export.h"
 #include "core/io/data_export.h"

@@ -4,6 +4,7 @@
 // alike, every view drawing something, and the window title naming the example. Data-driven over
 // resources/examples, so a new example is covered without touching this file.
 // GANGLION_SAVE_GRABS=DIR saves each view as DIR/<example>__<view>.png for reading by eye.
+// ctest-cost: 120 (seconds under the sanitizers in CI: started first, see tests/CMakeLists.txt)
 #include "document/graph_commands.h"
 #include "app/main_window.h"
 #include "widgets/canvas/graph_canvas.h"

@@ -1,6 +1,7 @@
 // The workbench as a user meets it (under Xvfb): it starts on the spiral example, trains while
 // the GUI stays responsive, saves and reopens the same graph, and never drops unsaved work
 // without asking (recovery after a crash: tst_recovery).
+// ctest-cost: 71 (seconds under the sanitizers in CI: started first, see tests/CMakeLists.txt)
 #include "document/graph_commands.h"
 #include "app/main_window.h"
 #include "widgets/canvas/graph_canvas.h"

@@ -1,4 +1,5 @@
 // The headless command line: exit codes, report contents, messages for bad input.
+// ctest-cost: 37 (seconds under the sanitizers in CI: started first, see tests/CMakeLists.txt)
 #include "core/io/data_export.h"
 
 #include <QtTest>

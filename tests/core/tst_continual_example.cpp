@@ -2,6 +2,7 @@
 // continual_hebbian_projection.json), run headless to its end as shipped: the plain network forgets
 // the first task once later tasks are trained, the network with Hebbian orthogonal projection keeps
 // most of it (a much smaller backward transfer) and still learns the last task nearly as well.
+// ctest-cost: 79 (seconds under the sanitizers in CI: started first, see tests/CMakeLists.txt)
 #include "core/engine/engine.h"
 #include "core/graph/json_io.h"
 

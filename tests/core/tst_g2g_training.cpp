@@ -1,5 +1,6 @@
 // Short G2G training runs on Fashion-MNIST: well above chance, sparsity preserved by rewiring,
 // and the dense/sparse trainers agree on what they compute.
+// ctest-cost: 82 (seconds under the sanitizers in CI: started first, see tests/CMakeLists.txt)
 #include "core/engine/engine.h"
 #include "core/g2g/mlp_trainer.h"
 #include "core/graph/json_io.h"

@@ -1,6 +1,7 @@
 // The bundled KAN examples load, build and train through the engine; the KAN layers publish
 // their spline samples and the view's operations (prune, snap, grid extension) work on the
 // running kernels.
+// ctest-cost: 21 (seconds under the sanitizers in CI: started first, see tests/CMakeLists.txt)
 #include "core/engine/engine.h"
 #include "core/graph/json_io.h"
 #include "core/kan/kan_node.h"

@@ -2,6 +2,7 @@
 // networks have the costs the fair-comparison helper matched, and a short run reproduces the
 // paper's finding: on a symbolic formula the KAN beats MLPs of equal parameters and equal
 // multiply-adds; on Fashion-MNIST the MLP of equal multiply-adds beats the KAN.
+// ctest-cost: 22 (seconds under the sanitizers in CI: started first, see tests/CMakeLists.txt)
 #include "core/engine/engine.h"
 #include "core/engine/fair_size.h"
 #include "core/graph/json_io.h"

@@ -1,6 +1,7 @@
 // The bundled "LSTM vs GRU vs τ-RNN on sequential Fashion-MNIST" example loads, builds and trains
 // headless: all three recurrent classifiers learn well above chance within a few hundred batches,
 // and the τ-RNN's time constants move from their initial value.
+// ctest-cost: 41 (seconds under the sanitizers in CI: started first, see tests/CMakeLists.txt)
 #include "core/engine/engine.h"
 #include "core/graph/json_io.h"
 

@@ -1,6 +1,7 @@
 // The bundled spiking examples load, validate, build and run in the engine with sensible
 // results: CUBA fires near 5-6 Hz, the hand-wired populations spike, STDP moves weights, the
 // surrogate-gradient classifier learns.
+// ctest-cost: 29 (seconds under the sanitizers in CI: started first, see tests/CMakeLists.txt)
 #include "core/engine/engine.h"
 #include "core/graph/json_io.h"
 #include "core/snn/sg_layer.h"

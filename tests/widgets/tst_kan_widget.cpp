@@ -2,6 +2,7 @@
 // symbolic edges in their colour, pruned edges fade out, clicks select edges, live updates of a
 // [4,8,4,1] network keep well above 20 frames per second, and the KAN view renders a running
 // example.
+// ctest-cost: 40 (seconds under the sanitizers in CI: started first, see tests/CMakeLists.txt)
 #include "document/session.h"
 #include "core/kan/kan_node.h"
 #include "core/kan/kan_samples.h"
