@@ -1,5 +1,8 @@
 // Sparsity dashboard: weight sparsity, activation sparsity and live connections of every layer
 // that publishes them, over training steps, plus the activation histogram of the selected layer.
+// Layers acting on sequences add temporal sparsity (the fraction of unchanged activations from one
+// step to the next, e.g. a Delta layer's zero deltas) beside their spatial sparsity; a graph with
+// no sparse weights shows only the activation panels.
 #include "document/session.h"
 #include "views/four_panels.h"
 #include "views/metric_feed.h"
@@ -24,11 +27,12 @@ namespace {
 class SparsityView : public QWidget {
 public:
     SparsityView(Session* s, QWidget* parent) : QWidget(parent), session_(s), feed_(s, this) {
-        setProperty(kViewObservables, QStringList{"weight_sparsity"});
+        setProperty(kViewObservables, QStringList{"weight_sparsity", "temporal_sparsity"});
         auto* lay = new QGridLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
         weight_ = new MetricChart(tr("Weight sparsity"), tr("fraction absent"), this);
         weight_->setFixedYRange(0, 1);
+        // a sequence layer's temporal sparsity is its own series, named so in the legend
         act_ = new MetricChart(tr("Activation sparsity"), tr("fraction zero"), this);
         act_->setFixedYRange(0, 1);
         live_ = new MetricChart(tr("Live connections"), tr("connections"), this);
@@ -60,7 +64,33 @@ protected:
     }
 
 private:
-    void arrange(bool wide) { arrangeFourPanels(grid_, {weight_, act_, live_, histBox_}, wide, wide_); }
+    void arrange(bool wide) {
+        if (weightsShown_) {
+            arrangeFourPanels(grid_, {weight_, act_, live_, histBox_}, wide, wide_);
+            return;
+        }
+        // activations only: two panels side by side (or one over the other in a tall dock)
+        for (QWidget* w : std::initializer_list<QWidget*>{weight_, act_, live_, histBox_}) grid_->removeWidget(w);
+        weight_->hide();
+        live_->hide();
+        grid_->addWidget(act_, 0, 0);
+        grid_->addWidget(histBox_, wide ? 0 : 1, wide ? 1 : 0);
+        for (int i = 0; i < 4; ++i) {
+            grid_->setColumnStretch(i, i == 0 || (wide && i == 1) ? 1 : 0);
+            grid_->setRowStretch(i, i == 0 || (!wide && i == 1) ? 1 : 0);
+        }
+        wide_ = wide;
+    }
+
+    /// Shows the weight panels once some layer publishes sparse weights.
+    void showWeights(bool on) {
+        if (on == weightsShown_) return;
+        weightsShown_ = on;
+        weight_->setVisible(on);
+        live_->setVisible(on);
+        wide_ = !wide_;  // arrangeFourPanels places them again
+        arrange(width() > 2 * height());
+    }
 
     void restart() {
         weight_->clear();
@@ -68,6 +98,7 @@ private:
         live_->clear();
         feed_.reset();
         hist_->clear();
+        showWeights(true);
     }
 
     void pull(MetricChart* c, const std::string& name) { feed_.pull(c, name); }
@@ -90,7 +121,9 @@ private:
             } else if (metric == "activation_sparsity" && !has(name + "_mean"))
                 pull(act_, name);
             else if (metric == "live_connections") pull(live_, name);
+            else if (metric == "temporal_sparsity" || metric == "spatial_sparsity") pull(act_, name);
         }
+        showWeights(weight_->seriesCount() > 0 || live_->seriesCount() > 0 || act_->seriesCount() == 0);
         auto snap = session_->snapshot();
         if (!snap || snap == last_) return;
         last_ = snap;
@@ -134,6 +167,7 @@ private:
     QWidget* histBox_ = nullptr;
     QGridLayout* grid_ = nullptr;
     bool wide_ = false;
+    bool weightsShown_ = true;
     MetricFeed feed_;
     SnapshotPtr last_;
 };

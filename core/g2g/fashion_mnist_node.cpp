@@ -82,7 +82,8 @@ NodeSpec makeFashionMnistSpec() {
     s.type = "FashionMNIST";
     s.title = "Fashion-MNIST";
     s.category = "Data";
-    s.observables = {"images", "labels"};
+    s.observables = {"images", "labels", "through_time"};
+    s.observableWhen = {{"through_time", "rows_as_steps"}};
     s.thumbnail = Thumbnail::Images;
     s.help =
         "28x28 greyscale clothing images in 10 classes (60,000 training, 10,000 test) from Debian's "

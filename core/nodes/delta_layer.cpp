@@ -55,6 +55,7 @@ void DeltaLayerKernel::forward(const StepContext& ctx, std::span<const Value* co
     skipped_ = std::max(0.0, 1.0 - ((n - zerosD) + double(T_) * B) / n);
     first_.resize(f_, T_);
     for (int t = 0; t < T_; ++t) first_.col(t) = delta_.block(Eigen::Index(t) * f_, 0, f_, 1);
+    firstHeld_ = firstSampleThroughTime(y, f_, T_);
 }
 
 void DeltaLayerKernel::backward(const StepContext&, std::span<const Value* const>, std::span<const Value>,
@@ -79,6 +80,8 @@ void DeltaLayerKernel::observe(Observables& obs) const {
     obs.scalars["delta_skipped_macs"] = skipped_;
     obs.scalars["delta_penalty"] = penalty_;
     obs.arrays["activations"] = first_;  // the canvas thumbnail: where Δ is zero nothing is sent
+    obs.arrays[std::string(kThroughTime) + "Δ sent"] = first_;
+    obs.arrays[std::string(kThroughTime) + "held (out)"] = firstHeld_;
 }
 
 NodeCost DeltaLayerKernel::cost() const {
@@ -109,7 +112,8 @@ NodeSpec makeDeltaLayerSpec() {
                 floatParam("sparsity_penalty", 0.0, 0.0, 1e6,
                            "λ: weight of the training penalty λ·Σ|Δ_t| (summed over steps and features, mean over "
                            "the batch).", {}, true)};
-    s.observables = {"spatial_sparsity", "temporal_sparsity", "delta_skipped_macs", "delta_penalty", "activations"};
+    s.observables = {"spatial_sparsity", "temporal_sparsity", "delta_skipped_macs", "delta_penalty", "activations",
+                     "through_time"};
     s.sequenceAware = true;
     s.create = [] { return std::make_unique<DeltaLayerKernel>(); };
     // θ = 0: the straight-through gradient is then exact, as the contract's finite differences need

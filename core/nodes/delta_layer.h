@@ -48,6 +48,7 @@ private:
     double spatial_ = -1, temporal_ = -1, skipped_ = -1;
     Matrix delta_;
     Matrix first_;  ///< features x steps: the deltas sent for the first sample of the last training batch
+    Matrix firstHeld_;  ///< features x steps: the values held (the output) for that sample
 };
 
 }  // namespace ganglion

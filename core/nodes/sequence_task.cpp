@@ -154,7 +154,7 @@ NodeSpec makeSequenceTaskSpec() {
         intParam("batch_size", 32, 1, 65536, "Training sequences per step.", true),
         intParam("test_size", 256, 1, 65536, "Sequences in the fixed test set."),
     };
-    s.observables = {"task_n", "curriculum_accuracy", "activations"};
+    s.observables = {"task_n", "curriculum_accuracy", "activations", "through_time"};
     s.sequenceAware = true;
     s.create = [] { return std::make_unique<SequenceTaskKernel>(); };
     s.example = [](const std::string&) { return NodeExample{{}, {Shape::tensor(2)}}; };

@@ -235,7 +235,7 @@ std::vector<Parameter> L2muKernel::parameters() {
 
 void L2muKernel::observe(Observables& obs) const {
     if (first_.size()) {
-        obs.arrays["hidden_activity"] = first_;
+        obs.arrays[std::string(kThroughTime) + "hidden"] = first_;
         obs.arrays["activations"] = first_;
     }
     if (!M_.size()) return;
@@ -306,7 +306,7 @@ NodeSpec makeL2muSpec() {
     s.inputs = {{"in", PortType::Tensor, "a sequence (steps·inputs x batch)"}};
     s.outputs = {{"out", PortType::Tensor, "the hidden layer: a sequence (steps·units x batch) or units x batch (last)"}};
     s.sequenceAware = true;
-    s.observables = {"hidden_activity", "activations", "memory", "recall", "memory_norm", "recall_error",
+    s.observables = {"through_time", "activations", "memory", "recall", "memory_norm", "recall_error",
                      "encoder_spike_rate", "hidden_spike_rate"};
     s.params = {
         intParam("units", 32, 1, 8192, "Hidden units H."),

@@ -59,7 +59,7 @@ void describeRecurrent(NodeSpec& s) {
     s.inputs = {{"in", PortType::Tensor, "a sequence (steps·inputs x batch)"}};
     s.outputs = {{"out", PortType::Tensor, "hidden states: a sequence (steps·units x batch) or units x batch (last)"}};
     s.sequenceAware = true;
-    s.observables = {"hidden_activity", "activations"};
+    s.observables = {"through_time", "activations"};
     s.example = [](const std::string&) {
         return NodeExample{{{"units", std::int64_t(3)}, {"learn_initial_state", true}}, {Shape::sequence(2, 3)}};
     };
@@ -266,7 +266,7 @@ NodeCost RecurrentKernel::cost() const {
 
 void RecurrentKernel::observe(Observables& obs) const {
     if (first_.size()) {
-        obs.arrays["hidden_activity"] = first_;  // units x steps, first sample of the last training batch
+        obs.arrays[std::string(kThroughTime) + "hidden"] = first_;  // units x steps, first sample of the last training batch
         obs.arrays["activations"] = first_;
     }
     observeCell(obs);

@@ -103,6 +103,12 @@ private slots:
         QTest::newRow("snn_learned_tau") << "snn_learned_tau" << QStringList{"Time constants", "Spikes"} << QStringList{};
         QTest::newRow("snn_classifier") << "snn_classifier" << QStringList{"Spikes"} << QStringList{"Time constants"};
         QTest::newRow("rnn_long_timescales") << "rnn_long_timescales" << QStringList{"Time constants"} << QStringList{"Spikes"};
+        // activity through time: for graphs of sequences (sequential Fashion-MNIST, a Delta layer), not images
+        QTest::newRow("rnn_fashion_mnist") << "rnn_fashion_mnist" << QStringList{"Activity through time"}
+                                           << QStringList{"Spikes", "Sparsity dashboard"};
+        QTest::newRow("rnn_delta_layer") << "rnn_delta_layer" << QStringList{"Activity through time", "Sparsity dashboard"}
+                                         << QStringList{"Decision boundary"};
+        QTest::newRow("g2g_vs_dense") << "g2g_vs_dense" << QStringList{"Sparsity dashboard"} << QStringList{"Activity through time"};
     }
 
     void examplesBringUpTheirFamilysViews() {

@@ -162,7 +162,7 @@ private slots:
         QVERIFY2(rate > 0 && rate < 1, qPrintable(QString("rate %1").arg(rate)));
         QCOMPARE(rate, double(y.mean()));
         QVERIFY(obs.scalars.at("memory_norm") > 0);
-        QCOMPARE(obs.arrays.at("hidden_activity").cols(), Eigen::Index(20));
+        QCOMPARE(obs.arrays.at("through_time:hidden").cols(), Eigen::Index(20));
     }
 
     void saveLoadRoundTrip() {

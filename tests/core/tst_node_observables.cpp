@@ -7,6 +7,7 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <set>
 
 using namespace ganglion;
@@ -89,7 +90,19 @@ private slots:
                                                                    .arg(type, in, what,
                                                                         QString::fromStdString(name))));
                     };
-                    for (const auto& [k, v] : n.obs.arrays) check(k, "array");
+                    for (const auto& [k, v] : n.obs.arrays) {
+                        if (!isThroughTime(k)) {
+                            check(k, "array");
+                            continue;
+                        }
+                        // the engine publishes every sequence-valued output port ("through_time:<port>")
+                        // for any type; arrays of its own a kernel publishes that way are listed as
+                        // the observable "through_time"
+                        const std::string what = k.substr(std::string(kThroughTime).size());
+                        const bool port = std::any_of(spec.outputs.begin(), spec.outputs.end(),
+                                                      [&](const PortSpec& p) { return p.name == what; });
+                        if (!port) check("through_time", "through-time array");
+                    }
                     for (const auto& [k, v] : n.obs.extra) check(k, "extra");
                     for (const auto& [k, v] : n.obs.scalars)
                         if (viewScalars.count(k)) check(k, "scalar");

@@ -107,6 +107,21 @@ private slots:
         }
         compareMatrices(dense.dW, dW, "dL/dW");
         compareMatrices(dense.db, db, "dL/db");
+
+        // every sequence-valued output is published through time (first sample, features x steps);
+        // the mean over time is not a sequence
+        const auto snap = e.makeSnapshot();
+        std::map<NodeId, const Observables*> obs;
+        for (const auto& n : snap->nodes) obs[n.id] = &n.obs;
+        QVERIFY(obs.at(f)->arrays.count("through_time:x"));
+        QVERIFY(obs.at(d)->arrays.count("through_time:out"));
+        QVERIFY(!obs.at(m)->arrays.count("through_time:out"));
+        const Matrix& input = obs.at(f)->arrays.at("through_time:x");
+        const Matrix& out = obs.at(d)->arrays.at("through_time:out");
+        QCOMPARE(input.rows(), Eigen::Index(kF));
+        QCOMPARE(input.cols(), Eigen::Index(kT));
+        compareMatrices(input.col(5), x.middleRows(5 * kF, kF).col(0), "row 6 of the first image");
+        compareMatrices(out, (W * input).colwise() + b.col(0), "the Dense layer's steps");
     }
 
     void perStepLossRepeatsTheLabels() {

@@ -1,5 +1,6 @@
 #include "widgets/plots/matrix_heatmap.h"
 
+#include <QImage>
 #include <QPainter>
 
 #include <algorithm>
@@ -11,6 +12,13 @@ namespace ganglion {
 namespace {
 constexpr int kPad = 6;
 constexpr int kBarWidth = 12;
+
+/// The smallest of 1, 2, 5, 10, 20, 50… with `every` · `pitch` ≥ `need` pixels: label every n-th.
+int labelEvery(double pitch, double need) {
+    for (int base = 1;; base *= 10)
+        for (int m : {1, 2, 5})
+            if (base * m * pitch >= need || base > 1000000) return base * m;
+}
 
 QColor lerp(const QColor& a, const QColor& b, double t) {
     return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * t), float(a.greenF() + (b.greenF() - a.greenF()) * t),
@@ -53,6 +61,11 @@ void MatrixHeatmap::setCellFormat(std::function<QString(double)> format) {
 
 void MatrixHeatmap::setMissingBelow(double threshold) {
     missing_ = threshold;
+    update();
+}
+
+void MatrixHeatmap::setSquareCells(bool square) {
+    square_ = square;
     update();
 }
 
@@ -104,42 +117,68 @@ void MatrixHeatmap::paintEvent(QPaintEvent*) {
         p.drawText(rect().adjusted(0, top, 0, 0), Qt::AlignCenter, tr("no values yet"));
         return;
     }
-    const int cell = std::max(4, std::min(availW / cols, availH / rows));
-    const int gridW = cell * cols, gridH = cell * rows;
+    double cw, ch;  // cell width and height
+    if (square_) {
+        cw = ch = std::max(4, std::min(availW / cols, availH / rows));
+    } else {
+        cw = double(availW) / cols;
+        ch = double(availH) / rows;
+    }
+    const int gridW = int(std::lround(cw * cols)), gridH = int(std::lround(ch * rows));
     const int x0 = left + (availW - gridW) / 2, y0 = top;
+    const auto cellRect = [&](int i, int j) {
+        return QRectF(x0 + j * cw, y0 + i * ch, cw, ch).toAlignedRect();
+    };
 
     // cells, with their values in a font that fits
     const auto& cellText = cellFormat_ ? cellFormat_ : format_;
     QFont small = font();
     const QString widest = cellText(hi_);
-    const double fit = double(cell - 4) / std::max(1, fm.horizontalAdvance(widest));
+    const double fit = (std::min(cw, ch) - 4) / std::max(1, fm.horizontalAdvance(widest));
     if (fit < 1.0) small.setPointSizeF(std::max(6.0, small.pointSizeF() * fit));
     p.setFont(small);
     const QFontMetrics sfm(small);
-    const bool writeValues = sfm.horizontalAdvance(widest) <= cell - 2 && sfm.height() <= cell;
-    for (int i = 0; i < rows; ++i)
-        for (int j = 0; j < cols; ++j) {
-            const QRect r(x0 + j * cell, y0 + i * cell, cell, cell);
-            const double v = values_(i, j);
-            if (!(v >= missing_) || !std::isfinite(v)) {
-                p.fillRect(r.adjusted(1, 1, -1, -1), palette().color(QPalette::AlternateBase));
-                continue;
+    const bool writeValues = sfm.horizontalAdvance(widest) <= cw - 2 && sfm.height() <= ch;
+    const QColor missingColour = palette().color(QPalette::AlternateBase);
+    if (!writeValues) {
+        // one pixel per cell, scaled to the grid (nearest neighbour, so cells stay sharp)
+        QImage img(cols, rows, QImage::Format_RGB32);
+        for (int i = 0; i < rows; ++i)
+            for (int j = 0; j < cols; ++j) {
+                const double v = values_(i, j);
+                img.setPixel(j, i, (!(v >= missing_) || !std::isfinite(v) ? missingColour : colourOf(v)).rgb());
             }
-            const QColor c = colourOf(v);
-            p.fillRect(r.adjusted(1, 1, -1, -1), c);
-            if (!writeValues) continue;
-            p.setPen(qGray(c.rgb()) > 140 ? Qt::black : Qt::white);
-            p.drawText(r, Qt::AlignCenter, cellText(v));
-        }
+        p.drawImage(QRect(x0, y0, gridW, gridH), img);
+    } else {
+        for (int i = 0; i < rows; ++i)
+            for (int j = 0; j < cols; ++j) {
+                const QRect r = cellRect(i, j);
+                const double v = values_(i, j);
+                if (!(v >= missing_) || !std::isfinite(v)) {
+                    p.fillRect(r.adjusted(1, 1, -1, -1), missingColour);
+                    continue;
+                }
+                const QColor c = colourOf(v);
+                p.fillRect(r.adjusted(1, 1, -1, -1), c);
+                p.setPen(qGray(c.rgb()) > 140 ? Qt::black : Qt::white);
+                p.drawText(r, Qt::AlignCenter, cellText(v));
+            }
+    }
     p.setFont(font());
     p.setPen(text);
 
-    // row and column numbers, axis titles
+    // row and column numbers (thinned where they would overlap), axis titles
+    const int rowEvery = labelEvery(ch, line);
+    const int colEvery = labelEvery(cw, fm.horizontalAdvance(QString::number(cols)) + 6);
+    const int labelW = std::max(40, int(std::ceil(cw * colEvery)));
     for (int i = 0; i < rows; ++i)
-        p.drawText(QRect(x0 - kPad - 40, y0 + i * cell, 40, cell), Qt::AlignRight | Qt::AlignVCenter,
-                   QString::number(i + 1));
+        if (i == 0 || (i + 1) % rowEvery == 0)
+            p.drawText(QRectF(x0 - kPad - 40, y0 + (i + 0.5) * ch - line / 2.0, 40, line), Qt::AlignRight | Qt::AlignVCenter,
+                       QString::number(i + 1));
     for (int j = 0; j < cols; ++j)
-        p.drawText(QRect(x0 + j * cell, y0 + gridH + 2, cell, line), Qt::AlignCenter, QString::number(j + 1));
+        if (j == 0 || (j + 1) % colEvery == 0)
+            p.drawText(QRectF(x0 + (j + 0.5) * cw - labelW / 2.0, y0 + gridH + 2, labelW, line), Qt::AlignCenter,
+                       QString::number(j + 1));
     p.drawText(QRect(kPad, y0 + gridH + 2 + line, width() - 2 * kPad, line), Qt::AlignHCenter, columnsTitle_);
     p.save();
     p.translate(kPad, y0 + gridH / 2);

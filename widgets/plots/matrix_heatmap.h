@@ -32,6 +32,10 @@ public:
     void setCellFormat(std::function<QString(double)> format);
     /// Values below `threshold` are drawn as empty cells.
     void setMissingBelow(double threshold);
+    /// Off: the matrix fills the plot area with rectangular cells (a units x steps activity map);
+    /// on (default): square cells. Cells too small for their values (or for a pixel) are drawn
+    /// without text, and the row and column numbers are thinned to every 2nd, 5th, 10th… one.
+    void setSquareCells(bool square);
     void setValues(const Matrix& m);
     const Matrix& values() const { return values_; }
     void clear();
@@ -45,6 +49,7 @@ protected:
 private:
     QString title_, columnsTitle_, rowsTitle_;
     double lo_ = 0, hi_ = 1, missing_ = -std::numeric_limits<double>::infinity();
+    bool square_ = true;
     std::function<QString(double)> format_, cellFormat_;
     Matrix values_;
 };
