@@ -1,6 +1,6 @@
 // Activity through time: for the layer chosen (the canvas selection when it publishes sequences,
 // else the chooser), its sequences as units x steps heat maps for the first sample of the last
-// batch, with the sequence feeding its first input above them. A Delta layer shows the deltas it
+// batch, in one row after the sequence feeding its first input. A Delta layer shows the deltas it
 // sends and the values it holds side by side. Nodes are found by the "through_time:<what>" arrays
 // they publish (core/model/observables.h; the engine adds every sequence-valued output), never by
 // type.
@@ -59,13 +59,13 @@ public:
         chooser_->setToolTip(tr("The node whose sequences are drawn (selecting it on the canvas chooses it too)"));
         top->addWidget(chooser_);
         note_ = new QLabel(this);
-        note_->setWordWrap(true);
         top->addWidget(note_, 1);
         column->addLayout(top);
-        input_ = makeMap();
-        column->addWidget(input_, 2);
+        // one row, so that a short bottom dock still shows every map: the input, then the layer's
         own_ = new QHBoxLayout;
-        column->addLayout(own_, 3);
+        input_ = makeMap();
+        own_->addWidget(input_, 2);
+        column->addLayout(own_, 1);
         connect(chooser_, &QComboBox::activated, this, [this] {
             choice_ = chooser_->currentText().toStdString();
             last_ = nullptr;
@@ -86,6 +86,7 @@ private:
     MatrixHeatmap* makeMap() {
         auto* map = new MatrixHeatmap(this);
         map->setSquareCells(false);
+        map->setMinimumSize(160, 110);  // fits a short bottom dock: the cells shrink, the axes stay
         map->setFormat(valueText);
         return map;
     }
@@ -171,7 +172,7 @@ private:
     void setOwnMaps(std::size_t n) {
         while (maps_.size() < n) {
             maps_.push_back(makeMap());
-            own_->addWidget(maps_.back());
+            own_->addWidget(maps_.back(), 3);
         }
         while (maps_.size() > n) {
             delete maps_.back();

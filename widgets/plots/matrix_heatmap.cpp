@@ -108,7 +108,8 @@ void MatrixHeatmap::paintEvent(QPaintEvent*) {
     const int top = (title_.isEmpty() ? kPad : titleRect.bottom() + kPad);
 
     const int rows = int(values_.rows()), cols = int(values_.cols());
-    const int barLabels = std::max(fm.horizontalAdvance(format_(hi_)), fm.horizontalAdvance(format_(lo_)));
+    const int barLabels = std::max({fm.horizontalAdvance(format_(hi_)), fm.horizontalAdvance(format_(lo_)),
+                                    fm.horizontalAdvance(format_(0.5 * (lo_ + hi_)))});
     const int left = kPad + line + fm.horizontalAdvance(QString::number(std::max(rows, 1))) + kPad;
     const int right = kPad + kBarWidth + 4 + barLabels + kPad;
     const int bottom = line + 2 + line + kPad;
