@@ -5,6 +5,7 @@
 #include "core/graph/validate.h"
 #include "core/model/node_spec.h"
 
+#include <cctype>
 #include <filesystem>
 #include <functional>
 #include <set>
@@ -155,7 +156,16 @@ TorchExport exportTorch(const Engine& e) {
         init << "]" << (m.pyArgs.empty() ? "" : ", " + m.pyArgs) << ")  # " << n.type << " '" << n.name << "'\n";
         const NodeSpec* spec = g.spec(id);
         fwd << "        h['" << a << "'] = self." << a << "(";
-        for (int i = 0; i < m.inputs; ++i) fwd << (i ? ", " : "") << inputExpr(g, p, n, spec->inputs[std::size_t(i)].name);
+        for (int i = 0; i < m.inputs; ++i) {
+            const std::string in = inputExpr(g, p, n, spec->inputs[std::size_t(i)].name);
+            if (!spec->sequenceAware && in != "x") {
+                const Node* from = g.node(g.edgeIntoPort({id, spec->inputs[std::size_t(i)].name})->from.node);
+                if (p.modules.at(from->id).steps > 0)
+                    throw std::runtime_error(nodeLabel(n) + " is applied to every step of the sequence " + nodeLabel(*from) +
+                                             " produces; per-step layers have no PyTorch export yet");
+            }
+            fwd << (i ? ", " : "") << in;
+        }
         fwd << ")\n";
         for (const std::string& note : m.notes) x.notes.push_back(n.name + ": " + note);
     }

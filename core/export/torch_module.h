@@ -41,6 +41,10 @@ struct TorchModule {
     std::string pySource;  ///< the class definition
     std::string pyArgs;    ///< constructor keyword arguments (Python source), "" for none
     int inputs = 1;        ///< leading input ports forward() takes
+    /// > 0: the output is a sequence of this many steps, (batch, steps·features) time-major as in
+    /// the engine. The export refuses to feed a sequence to a node type that is not sequenceAware
+    /// (the engine applies those per step).
+    int steps = 0;
     std::vector<TorchTensor> tensors;
     /// What training in PyTorch does not reproduce (e.g. a sparse layer's rewiring schedule).
     std::vector<std::string> notes;

@@ -1,5 +1,6 @@
 // PyTorch export and import (core/export/torch_export.h) and .npz archives (core/io/npz.h).
-// For the bundled MLP (spiral classifier), KAN (KAN vs MLP) and G2GNet (G2GNet vs dense) examples:
+// For the bundled MLP (spiral classifier), KAN (KAN vs MLP), G2GNet (G2GNet vs dense) and spiking
+// (SpikeEncoder + LIF layers with surrogate gradients) examples:
 // the exported module, run by Debian's python3-torch on the same batch, gives every node's output
 // within 1e-5 (relative) of Ganglion's, and one optimiser step from the same weights and batch
 // gives the same weights to 1e-4. Importing a state dict with a wrong shape, a missing or an extra
@@ -138,7 +139,7 @@ void TestTorchExport::matchesPyTorch() {
     std::vector<Case> cases;
     std::mt19937 rng(5);
     std::uniform_real_distribution<float> u(-1.f, 1.f);
-    for (const char* file : {"spiral_classifier.json", "kan_vs_mlp.json", "g2g_vs_dense.json"}) {
+    for (const char* file : {"spiral_classifier.json", "kan_vs_mlp.json", "g2g_vs_dense.json", "snn_classifier.json"}) {
         Case c;
         c.file = file;
         c.dir = tmp.path().toStdString() + "/" + file;
