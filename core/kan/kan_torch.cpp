@@ -1,8 +1,8 @@
 // The KanLayer node's PyTorch equivalent (contract item 12 of core/model/kernel.h): the same
 // parametrisation as kan::Layer (kan_layer.h) and the same basis functions on the same knots
-// (kan_basis.h), for every basis whose functions are fixed by the grid: bspline, rbf, chebyshev,
-// relu, sine and poly. The trainable bases (rbf_adaptive, af) and snapped symbolic edges are
-// refused with the reason.
+// (kan_basis.h), for every basis: bspline, rbf, chebyshev, relu, sine and poly on the layer's
+// knots, and the trainable ones, rbf_adaptive (centres, log-widths, sinusoidal composition) and af
+// (attention over ReLU, SiLU, tanh and exact GELU bumps). Snapped symbolic edges are refused.
 #include "core/export/torch_hooks.h"
 #include "core/kan/kan_node.h"
 
@@ -28,6 +28,20 @@ const char* kKanSource = R"PY(class KanLayer(GanglionModule):
             s, e = t[:, :G + k], t[:, k + 1:]
             q = torch.relu(e - xx) * torch.relu(xx - s)
             return 16.0 / (e - s) ** 4 * q * q
+        if self.kind == 'af':  # AF-KAN: sum_a softmax(attention)_a (a(x-s) a(e-x))^2 / a((e-s)/2)^4
+            s, e = t[:, :G + k], t[:, k + 1:]
+            pi = torch.softmax(self.af_attention, dim=1)
+            B = 0.0
+            for a, f in enumerate((torch.relu, F.silu, torch.tanh, F.gelu)):
+                q = f(xx - s) * f(e - xx)
+                B = B + pi[:, a:a + 1] * (q * q / f((e - s) / 2) ** 4)
+            return B
+        if self.kind == 'rbf_adaptive':  # exp(-((x-c)/e^l)^2), then sin(w_m g), w_m = 2^(m-1) pi/2
+            g = torch.exp(-((xx - self.rbf_centres) / torch.exp(self.rbf_log_widths)) ** 2)
+            if self.sin_frequencies == 0:
+                return g
+            parts = [g] + [torch.sin((math.pi / 2) * 2 ** (m - 1) * g) for m in range(1, self.sin_frequencies + 1)]
+            return torch.stack(parts, dim=-1).flatten(-2)
         lo, hi = t[:, 0], t[:, G]
         if self.kind == 'rbf':
             h = (hi - lo) / G
@@ -62,10 +76,6 @@ TorchModule KanLayerKernel::torchModule() const {
     const kan::Layer& L = layer_;
     const kan::Basis& B = L.basis();
     const kan::BasisKind kind = B.kind();
-    if (kind == kan::BasisKind::RbfAdaptive || kind == kan::BasisKind::Af)
-        throw std::runtime_error(std::string("the '") + kan::basisName(kind) +
-                                 "' basis (trainable basis tensors) has no PyTorch export yet; bspline, rbf, chebyshev, relu, "
-                                 "sine and poly do");
     const auto snapped = std::count_if(L.symbolic.begin(), L.symbolic.end(), [](const kan::SymbolicEdge& e) { return e.fn >= 0; });
     if (snapped > 0)
         throw std::runtime_error(std::to_string(snapped) + " edge(s) snapped to symbolic formulas have no PyTorch export; "
@@ -77,27 +87,32 @@ TorchModule KanLayerKernel::torchModule() const {
     m.pyClass = "KanLayer";
     m.pySource = kKanSource;
     m.pyArgs = std::string("kind=") + torch::pyString(kan::basisName(kind)) + ", grid=" + std::to_string(B.grid()) +
-               ", order=" + std::to_string(B.order()) + ", layer_norm=" + (L.config().layerNorm ? "True" : "False");
+               ", order=" + std::to_string(B.order()) + ", layer_norm=" + (L.config().layerNorm ? "True" : "False") +
+               ", sin_frequencies=" + std::to_string(B.sinFrequencies());
     m.tensors = {torch::tensor("coef", L.coef, {out, in, nb}),
                  torch::matrix("scale_base", L.scaleBase),
                  torch::matrix("scale_sp", L.scaleSp),
                  torch::vector("bias", L.bias, L.config().bias),
                  torch::matrix("mask", L.mask, false),
                  torch::matrix("knots", knots, false)};
+    for (int k = 0; k < B.paramCount(); ++k) m.tensors.push_back(torch::matrix(B.paramName(k), B.param(k)));
     if (L.config().layerNorm) {
         m.tensors.push_back(torch::vector("ln_gain", L.lnGain));
         m.tensors.push_back(torch::vector("ln_shift", L.lnShift));
     }
     if (gridEvery_ > 0)
         m.notes.push_back("grid updates every " + std::to_string(gridEvery_) + " steps are not reproduced: the grid stays as exported");
+    if (kmeansPending_)
+        m.notes.push_back("kmeans_init places the RBF centres on Ganglion's first training batch, which has not run: the "
+                          "centres are exported on the grid");
     if (reg_.active()) m.notes.push_back("the L1/entropy regularisation (lambda_l1, lambda_entropy) is not reproduced");
     return m;
 }
 
 KernelState KanLayerKernel::stateFromTorch(const KernelState& current, const std::map<std::string, Matrix>& t) const {
     KernelState s = current;
-    for (const char* key : {"coef", "scale_base", "scale_sp", "bias", "mask", "ln_gain", "ln_shift"})
-        if (auto it = t.find(key); it != t.end()) s[key] = it->second;
+    for (const auto& [key, m] : t)
+        if (key != "knots") s[key] = m;  // coef, scales, bias, mask, layer norm, basis tensors: same names
     // The grid points are the knots without the extension (order knots on each side, if any).
     const Matrix& knots = t.at("knots");
     const kan::Basis& B = layer_.basis();
