@@ -181,14 +181,14 @@ NpyArray parseNpy(const std::string& bytes) {
         auto [end, ec] = std::from_chars(shape.data() + i, shape.data() + shape.size(), d);
         if (ec != std::errc()) throw std::runtime_error("not a .npy file: bad shape (" + shape + ")");
         a.shape.push_back(d);
-        count *= d;
+        if (__builtin_mul_overflow(count, d, &count)) throw std::runtime_error("not a .npy file: shape (" + shape + ") overflows");
         i = std::size_t(end - shape.data());
     }
     const std::size_t width = npyDtypeWidth(a.dtype);
     if (width == 0)
         throw std::runtime_error(".npy dtype '" + a.dtype + "' is not supported (only <f4, <f8, <i8, <i4 and |b1)");
     const std::size_t start = offset + headerLen;
-    if (bytes.size() != start + count * width)
+    if (count > (bytes.size() - start) / width || bytes.size() != start + count * width)
         throw std::runtime_error(".npy data holds " + std::to_string(bytes.size() - start) + " bytes, the header promises " +
                                  std::to_string(count * width));
     a.data.resize(count);

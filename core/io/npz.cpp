@@ -147,6 +147,9 @@ std::map<std::string, NpyArray> parseNpz(const std::string& s) {
             if (csize != usize) throw std::runtime_error("member '" + member + "': stored sizes disagree");
             bytes = s.substr(data, csize);
         } else if (method == 8) {
+            if (usize / 1032 > csize + 1)  // deflate expands at most ~1032:1: a larger size is a lie
+                throw std::runtime_error("member '" + member + "': corrupt sizes (" + std::to_string(csize) + " bytes cannot inflate to " +
+                                         std::to_string(usize) + ")");
             bytes = inflateRaw(s.data() + data, csize, usize, member);
         } else {
             throw std::runtime_error("member '" + member + "': compression method " + std::to_string(method) +
