@@ -4,6 +4,7 @@
 #include "app/workbench.h"
 #include "core/engine/engine.h"
 #include "core/engine/pace.h"
+#include "core/export/torch_export.h"
 #include "core/kan/kan_discover_engine.h"
 #include "core/graph/json_io.h"
 
@@ -33,7 +34,8 @@ nlohmann::json costJson(const NodeCost& c) {
 }
 }  // namespace
 
-HeadlessResult runHeadless(const std::string& graphPath, HeadlessLength length, long long seed, HeadlessRecording* record) {
+HeadlessResult runHeadless(const std::string& graphPath, HeadlessLength length, long long seed, HeadlessRecording* record,
+                           const std::string& importWeights) {
     HeadlessResult r;
     Graph g;
     try {
@@ -51,6 +53,16 @@ HeadlessResult runHeadless(const std::string& graphPath, HeadlessLength length, 
         r.message = "invalid graph " + graphPath + ":\n" + formatIssues(issues);
         if (issues.empty()) r.message += engine.error();
         return r;
+    }
+    if (!importWeights.empty()) {
+        try {
+            const auto nodes = importTorchWeights(engine, importWeights);
+            std::printf("imported %zu layers from %s\n", nodes.size(), importWeights.c_str());
+        } catch (const std::exception& e) {
+            r.exitCode = ExitBadGraph;
+            r.message = "cannot import " + importWeights + ": " + e.what();
+            return r;
+        }
     }
     const bool hasEnd = engine.progress() >= 0;
     const long long steps = length.steps >= 0 ? length.steps : hasEnd && !length.pastEnd ? -1 : 1000;
@@ -144,6 +156,10 @@ void addCommandLineOptions(QCommandLineParser& p) {
     p.addOption({"past-end", "Headless: keep running past the graph's natural end (up to --steps)."});
     p.addOption({"report", "Headless: write the final metrics (loss, accuracy by node name) as JSON to OUT.", "OUT"});
     p.addOption({"seed", "Headless: override the graph's random seed.", "SEED"});
+    p.addOption({"export-torch", "Write GRAPH as a PyTorch module: model.py, weights.npz and train.py (DDP-ready) into --out DIR, "
+                                 "then exit. With --import-weights, the exported weights are those of FILE.", "GRAPH"});
+    p.addOption({"import-weights", "Headless / --export-torch: load trained weights (a state dict .npz of an exported model, e.g. a "
+                                   "train.py checkpoint) into the graph before running.", "FILE"});
     p.addOption({"node-docs", "Print the reference of every node type (Markdown, generated from the node specs) and exit."});
     p.addOption({"example", "Open the bundled example whose file name contains NAME.", "NAME"});
     p.addOption({"screenshot", "Workbench: run for a while, save a PNG of the window to PATH and exit.", "PATH"});
@@ -157,7 +173,7 @@ int runGanglion(int argc, char** argv) {
     const bool headless = hasFlag(argc, argv, "--headless") || hasFlag(argc, argv, "--help") ||
                           hasFlag(argc, argv, "-h") || hasFlag(argc, argv, "--node-docs") ||
                           hasFlag(argc, argv, "--version") || hasFlag(argc, argv, "-v") ||
-                          hasFlag(argc, argv, "--export-series");
+                          hasFlag(argc, argv, "--export-series") || hasFlag(argc, argv, "--export-torch");
     if (!headless) return runWorkbench(argc, argv);
 
     QCoreApplication app(argc, argv);
@@ -169,6 +185,14 @@ int runGanglion(int argc, char** argv) {
     if (p.isSet("node-docs")) {
         std::fputs(NodeRegistry::instance().markdownReference().c_str(), stdout);
         return ExitOk;
+    }
+    if (p.isSet("export-torch")) {
+        if (!p.isSet("out")) {
+            std::fprintf(stderr, "ganglion: --export-torch needs --out DIR\n");
+            return ExitUsage;
+        }
+        return exportTorchCommand(p.value("export-torch").toStdString(), p.value("out").toStdString(),
+                                  p.value("import-weights").toStdString());
     }
     bool ok = true;
     HeadlessLength length;
@@ -189,7 +213,8 @@ int runGanglion(int argc, char** argv) {
     HeadlessRecording record;
     if (const int code = checkHeadlessExportOptions(p, record); code != ExitOk) return code;
     const bool exporting = p.isSet("export-series");
-    auto r = runHeadless(p.value("headless").toStdString(), length, seed, exporting ? &record : nullptr);
+    auto r = runHeadless(p.value("headless").toStdString(), length, seed, exporting ? &record : nullptr,
+                         p.value("import-weights").toStdString());
     if (r.exitCode == ExitOk) std::printf("%s\n", r.message.c_str());
     else std::fprintf(stderr, "ganglion: %s\n", r.message.c_str());
     if (p.isSet("report") && !r.reportJson.empty()) {

@@ -39,8 +39,15 @@ struct HeadlessRecording {
 
 /// Runs `graphPath` (seed overrides the file's when >= 0). A graph with a natural end (a node's
 /// protocol, epochs or generations, or GraphSettings::stopAt) stops there unless `pastEnd`; the
-/// report says whether it finished. `record`, when given, is filled as the run goes. Never throws.
+/// report says whether it finished. `record`, when given, is filled as the run goes.
+/// `importWeights`, when given, is a PyTorch state dict (.npz of an exported model) loaded before the
+/// first step, all or nothing (ExitBadGraph naming each missing, extra or mis-shaped tensor). Never throws.
 HeadlessResult runHeadless(const std::string& graphPath, HeadlessLength length, long long seed,
-                           HeadlessRecording* record = nullptr);
+                           HeadlessRecording* record = nullptr, const std::string& importWeights = {});
+
+/// `--export-torch GRAPH --out DIR`: model.py, weights.npz, train.py (core/export/torch_export.h),
+/// after loading `importWeights` when given. ExitOk (the notes printed), ExitBadGraph (unreadable
+/// graph, a node without a PyTorch equivalent — named) or ExitIo.
+int exportTorchCommand(const std::string& graphPath, const std::string& outDir, const std::string& importWeights = {});
 
 }  // namespace ganglion

@@ -1,4 +1,5 @@
 #include "app/main_window.h"
+#include "app/torch_actions.h"
 
 #include "app/canvas_binding.h"
 #include "app/description_panel.h"
@@ -246,6 +247,9 @@ void MainWindow::buildMenus() {
                           [this](const QString& path, int scale, QString* error) { return canvas_->exportImage(path, scale, error); });
     });
     exportGraph->setObjectName("exportGraphImage");
+    file->addAction(tr("Export to &PyTorch…"), this, [this] { exportToTorch(this, session_); })->setObjectName("exportTorch");
+    file->addAction(tr("Import &Trained Weights…"), this, [this] { importTrainedWeights(this, session_); })
+        ->setObjectName("importTrainedWeights");
     file->addSeparator();
     file->addAction(quitAct_);
 

@@ -1,4 +1,5 @@
 // "FashionMNIST" node: training minibatches and a fixed test subset of Fashion-MNIST.
+#include "core/export/torch_hooks.h"
 #include "core/g2g/fashion_mnist_source.h"
 #include "core/model/node_spec.h"
 
@@ -10,7 +11,7 @@ namespace {
 
 using namespace g2g;
 
-class FashionMnistKernel final : public Kernel {
+class FashionMnistKernel final : public Kernel, public TorchDataSource {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override {
         const auto& p = ctx.params;
@@ -31,7 +32,9 @@ public:
         // The same memory either way: row-major pixels are a time-major sequence of rows.
         Shape x = Shape::tensor(kImagePixels);
         x.width = x.height = kImageSide;
-        if (p.getBool("rows_as_steps")) x = Shape::sequence(kImageSide, kImageSide);
+        dir_ = p.getString("data_dir");
+        rowsAsSteps_ = p.getBool("rows_as_steps");
+        if (rowsAsSteps_) x = Shape::sequence(kImageSide, kImageSide);
         return {x, Shape::labels(kClasses)};
     }
 
@@ -63,6 +66,31 @@ public:
         obs.scalars["test_samples"] = double(testIdx_.size());
     }
 
+    /// train.py reads the same IDX files from the same folder, scaled the same way.
+    TorchData torchData() const override {
+        if (rowsAsSteps_) throw std::runtime_error("rows_as_steps (a sequence input) has no PyTorch export yet");
+        const auto [a, b] = pixelScale(norm_);
+        TorchData d;
+        d.batchSize = batch_;
+        d.pyLoader = "def load_data(here):\n"
+                     "    import gzip\n"
+                     "    def idx(name):\n"
+                     "        with gzip.open(os.path.join(" + torch::pyString(dir_) + ", name), 'rb') as f:\n"
+                     "            raw = f.read()\n"
+                     "        dims = raw[3]\n"
+                     "        shape = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], 'big') for i in range(dims)]\n"
+                     "        return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)\n"
+                     "    def images(name, n):\n"
+                     "        x = idx(name).reshape(-1, 784)[:n].astype(np.float32)\n"
+                     "        return np.float32(" + torch::pyFloat(a) + ") * x + np.float32(" + torch::pyFloat(b) + ")\n"
+                     "    def labels(name, n):\n"
+                     "        return idx(name)[:n].astype(np.int64)\n"
+                     "    ntr, nte = " + std::to_string(sampler_.size()) + ", " + std::to_string(testIdx_.size()) + "\n"
+                     "    return (images('train-images-idx3-ubyte.gz', ntr), labels('train-labels-idx1-ubyte.gz', ntr),\n"
+                     "            images('t10k-images-idx3-ubyte.gz', nte), labels('t10k-labels-idx1-ubyte.gz', nte))\n";
+        return d;
+    }
+
 private:
     double epochsDone() const { return sampler_.epoch() + double(sampler_.position()) / std::max(1, sampler_.size()); }
 
@@ -73,6 +101,8 @@ private:
     int batch_ = 128;
     Normalisation norm_ = Normalisation::MinusOneOne;
     BatchPreview preview_;
+    std::string dir_;
+    bool rowsAsSteps_ = false;
 };
 
 }  // namespace

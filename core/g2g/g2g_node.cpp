@@ -1,4 +1,5 @@
 // "G2GLayer" node: a sparse ensemble-to-ensemble linear layer (interchangeable with "Dense").
+#include "core/export/torch_hooks.h"
 #include "core/g2g/g2g_layer.h"
 #include "core/model/node_spec.h"
 
@@ -11,7 +12,7 @@ using namespace g2g;
 
 constexpr int kThumb = 32;  // samples published for histograms
 
-class G2GKernel final : public Kernel {
+class G2GKernel final : public Kernel, public TorchExportable {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override {
         const Shape& in = ctx.inputs.at(0);
@@ -175,6 +176,58 @@ public:
         lin.pack();
         gW_ = Matrix::Zero(w.rows(), 1);
         layer_.hebbian.reset(lin.s.rows, lin.s.cols);
+    }
+
+    /// PyTorch: the dense weight and its 0/1 mask (a buffer), out = (weight ⊙ mask)·in + bias, so a
+    /// masked weight gets no gradient and stays zero; project() re-applies the mask after a step.
+    TorchModule torchModule() const override {
+        TorchModule m;
+        m.pyClass = "SparseLinear";
+        m.pySource = "class SparseLinear(GanglionModule):\n"
+                     "    def forward(self, x):\n"
+                     "        return F.linear(x, self.weight * self.mask, self.bias)\n"
+                     "\n"
+                     "    def project(self):\n"
+                     "        with torch.no_grad():\n"
+                     "            self.weight.mul_(self.mask)\n";
+        m.tensors = {torch::matrix("weight", layer_.lin.denseWeights()), torch::vector("bias", layer_.lin.b),
+                     torch::matrix("mask", layer_.lin.s.denseMask(), false)};
+        if (layer_.rewiring.every > 0)
+            m.notes.push_back("rewiring every " + std::to_string(layer_.rewiring.every) +
+                              " steps is not reproduced: the connections stay those exported");
+        return m;
+    }
+
+    /// Slots from the mask's non-zeros: the current slots keep their order when the mask still
+    /// holds them (the usual case, PyTorch never moves a connection), new ones follow row by row.
+    KernelState stateFromTorch(const KernelState& current, const std::map<std::string, Matrix>& t) const override {
+        KernelState s = current;
+        const Matrix& w = t.at("weight");
+        const Matrix& mask = t.at("mask");
+        std::vector<std::pair<int, int>> slots;
+        const auto& lin = layer_.lin.s;
+        Matrix taken = Matrix::Zero(mask.rows(), mask.cols());
+        for (int k = 0; k < lin.nnz(); ++k) {
+            const int r = lin.slotRow[std::size_t(k)], c = lin.slotCol[std::size_t(k)];
+            if (mask(r, c) != 0.f) {
+                slots.emplace_back(r, c);
+                taken(r, c) = 1.f;
+            }
+        }
+        for (Eigen::Index r = 0; r < mask.rows(); ++r)
+            for (Eigen::Index c = 0; c < mask.cols(); ++c)
+                if (mask(r, c) != 0.f && taken(r, c) == 0.f) slots.emplace_back(int(r), int(c));
+        Matrix wv(Eigen::Index(slots.size()), 1), rows(wv.rows(), 1), cols(wv.rows(), 1);
+        for (std::size_t k = 0; k < slots.size(); ++k) {
+            wv(Eigen::Index(k)) = w(slots[k].first, slots[k].second);
+            rows(Eigen::Index(k)) = float(slots[k].first);
+            cols(Eigen::Index(k)) = float(slots[k].second);
+        }
+        s["weights"] = wv;
+        s["slot_rows"] = rows;
+        s["slot_cols"] = cols;
+        s["bias"] = t.at("bias");
+        return s;
     }
 
     const G2GLayer& layer() const { return layer_; }

@@ -144,6 +144,13 @@ std::string headerField(const std::string& h, const std::string& key) {
 
 }  // namespace
 
+std::size_t npyDtypeWidth(const std::string& dtype) {
+    if (dtype == "<f4" || dtype == "<i4") return 4;
+    if (dtype == "<f8" || dtype == "<i8") return 8;
+    if (dtype == "|b1") return 1;
+    return 0;
+}
+
 NpyArray parseNpy(const std::string& bytes) {
     if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0) throw std::runtime_error("not a .npy file (no magic)");
     const int major = static_cast<unsigned char>(bytes[6]);
@@ -174,28 +181,84 @@ NpyArray parseNpy(const std::string& bytes) {
         auto [end, ec] = std::from_chars(shape.data() + i, shape.data() + shape.size(), d);
         if (ec != std::errc()) throw std::runtime_error("not a .npy file: bad shape (" + shape + ")");
         a.shape.push_back(d);
-        count *= d;
+        if (__builtin_mul_overflow(count, d, &count)) throw std::runtime_error("not a .npy file: shape (" + shape + ") overflows");
         i = std::size_t(end - shape.data());
     }
-    std::size_t width = 0;
-    if (a.dtype == "<f4") width = 4;
-    else if (a.dtype == "<f8") width = 8;
-    else throw std::runtime_error(".npy dtype '" + a.dtype + "' is not supported (only <f4 and <f8)");
+    const std::size_t width = npyDtypeWidth(a.dtype);
+    if (width == 0)
+        throw std::runtime_error(".npy dtype '" + a.dtype + "' is not supported (only <f4, <f8, <i8, <i4 and |b1)");
     const std::size_t start = offset + headerLen;
-    if (bytes.size() != start + count * width)
+    if (count > (bytes.size() - start) / width || bytes.size() != start + count * width)
         throw std::runtime_error(".npy data holds " + std::to_string(bytes.size() - start) + " bytes, the header promises " +
                                  std::to_string(count * width));
     a.data.resize(count);
-    for (std::size_t i = 0; i < count; ++i) {
-        if (width == 4) {
+    const char* src = bytes.data() + start;
+    for (std::size_t i = 0; i < count; ++i, src += width) {
+        if (a.dtype == "<f4") {
             float f;
-            std::memcpy(&f, bytes.data() + start + 4 * i, 4);
+            std::memcpy(&f, src, 4);
             a.data[i] = f;
+        } else if (a.dtype == "<f8") {
+            std::memcpy(&a.data[i], src, 8);
+        } else if (a.dtype == "<i8") {
+            std::int64_t v;
+            std::memcpy(&v, src, 8);
+            a.data[i] = double(v);
+        } else if (a.dtype == "<i4") {
+            std::int32_t v;
+            std::memcpy(&v, src, 4);
+            a.data[i] = double(v);
         } else {
-            std::memcpy(&a.data[i], bytes.data() + start + 8 * i, 8);
+            a.data[i] = *src != 0 ? 1.0 : 0.0;
         }
     }
     return a;
+}
+
+std::string npyBytes(const NpyArray& a) {
+    const std::size_t width = npyDtypeWidth(a.dtype);
+    if (width == 0) throw std::runtime_error(".npy dtype '" + a.dtype + "' cannot be written (only <f4, <f8, <i8, <i4 and |b1)");
+    std::size_t count = 1;
+    std::string shape;
+    for (std::size_t d : a.shape) {
+        count *= d;
+        shape += std::to_string(d) + (a.shape.size() == 1 ? "," : ", ");
+    }
+    if (!shape.empty() && a.shape.size() > 1) shape.resize(shape.size() - 2);
+    if (count != a.data.size())
+        throw std::runtime_error(".npy array of shape (" + shape + ") needs " + std::to_string(count) + " values, got " +
+                                 std::to_string(a.data.size()));
+    std::string header = "{'descr': '" + a.dtype + "', 'fortran_order': " + (a.fortranOrder ? "True" : "False") +
+                         ", 'shape': (" + shape + "), }";
+    const std::size_t unpadded = 10 + header.size() + 1;
+    header.append((64 - unpadded % 64) % 64, ' ');
+    header += '\n';
+    if (header.size() > 0xffff) throw std::runtime_error(".npy header too long");
+    std::string out("\x93NUMPY\x01\x00", 8);
+    out += char(header.size() & 0xff);
+    out += char(header.size() >> 8);
+    out += header;
+    std::size_t pos = out.size();
+    out.resize(pos + count * width);
+    for (double v : a.data) {
+        char* dst = out.data() + pos;
+        if (a.dtype == "<f4") {
+            const float f = float(v);
+            std::memcpy(dst, &f, 4);
+        } else if (a.dtype == "<f8") {
+            std::memcpy(dst, &v, 8);
+        } else if (a.dtype == "<i8") {
+            const std::int64_t i = std::int64_t(v);
+            std::memcpy(dst, &i, 8);
+        } else if (a.dtype == "<i4") {
+            const std::int32_t i = std::int32_t(v);
+            std::memcpy(dst, &i, 4);
+        } else {
+            *dst = v != 0 ? 1 : 0;
+        }
+        pos += width;
+    }
+    return out;
 }
 
 void writeFileAtomically(const std::string& path, const std::string& bytes) {

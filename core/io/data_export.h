@@ -40,15 +40,21 @@ std::string matrixCsv(const Matrix& m);
 /// A matrix as a NumPy .npy file (version 1.0, '<f4', C order).
 std::string matrixNpy(const Matrix& m);
 
-/// A parsed .npy file (versions 1.0–3.0, dtypes '<f4' and '<f8', C or Fortran order).
+/// A parsed .npy file (versions 1.0–3.0, dtypes '<f4', '<f8', '<i8', '<i4' and '|b1' (bool), C or
+/// Fortran order), or one to write.
 struct NpyArray {
     std::vector<std::size_t> shape;
-    std::string dtype;         ///< as in the header, e.g. "<f4"
+    std::string dtype = "<f4"; ///< as in the header, e.g. "<f4"
     bool fortranOrder = false;
-    std::vector<double> data;  ///< the values in file order
+    std::vector<double> data;  ///< the values in file order (integers and bools as exact doubles)
 };
+/// Bytes per value of a supported dtype, 0 for any other.
+std::size_t npyDtypeWidth(const std::string& dtype);
 /// Parses .npy bytes; throws std::runtime_error naming what is wrong.
 NpyArray parseNpy(const std::string& bytes);
+/// An array as a .npy file (version 1.0, its dtype and order); throws std::runtime_error when the
+/// dtype is not supported or the data does not fill the shape.
+std::string npyBytes(const NpyArray& a);
 
 /// Writes `bytes` to `path` atomically (a temporary file beside it, then renamed). Throws
 /// std::runtime_error "cannot write <path>: <reason>" (a missing folder, no permission…).

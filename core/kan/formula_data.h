@@ -4,6 +4,7 @@
 // offending character.
 #pragma once
 
+#include "core/export/torch_hooks.h"
 #include "core/model/node_spec.h"
 
 #include <optional>
@@ -25,12 +26,20 @@ std::optional<FormulaError> checkFormula(const std::string& formula, int variabl
 /// value is not finite.
 void evaluateFormula(const std::string& formula, const Matrix& x, Matrix& y);
 
-class FormulaDataKernel : public Kernel {
+class FormulaDataKernel : public Kernel, public TorchDataSource {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override;
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override;
     void observe(Observables& obs) const override;
     bool supportsGrid() const override { return vars_ == 2; }
+    TorchData torchData() const override {
+        TorchData d;
+        d.batchSize = batch_ <= 0 || batch_ >= trainX_.cols() ? 0 : batch_;
+        d.pyLoader = torch::npzLoader(false);
+        d.arrays = {{"train_x", trainX_.transpose()}, {"train_y", trainY_.transpose()},
+                    {"test_x", testX_.transpose()}, {"test_y", testY_.transpose()}};
+        return d;
+    }
     /// The sampled training and test sets: a loaded model trains and tests on the same points.
     KernelState saveState() const override;
     void loadState(const KernelState& state) override;

@@ -3,6 +3,7 @@
 // update/extension, symbolic suggestions and snapping).
 #pragma once
 
+#include "core/export/torch_module.h"
 #include "core/kan/kan_layer.h"
 #include "core/kan/kan_publish.h"
 #include "core/kan/kan_samples.h"
@@ -13,7 +14,7 @@
 
 namespace ganglion {
 
-class KanLayerKernel : public Kernel {
+class KanLayerKernel : public Kernel, public TorchExportable {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override;
     void setParams(const ParamSet& p) override;
@@ -31,6 +32,10 @@ public:
         kmeansPending_ = false;  // loaded centres are kept
         ++revision_;
     }
+
+    /// PyTorch export (core/kan/kan_torch.cpp): the layer's tensors and its basis on its grid.
+    TorchModule torchModule() const override;
+    KernelState stateFromTorch(const KernelState& current, const std::map<std::string, Matrix>& tensors) const override;
 
     kan::Layer& layer() { return layer_; }
     const kan::Layer& layer() const { return layer_; }

@@ -1,5 +1,6 @@
 #include "core/nodes/activation.h"
 
+#include "core/export/torch_hooks.h"
 #include "core/model/node_spec.h"
 
 namespace ganglion {
@@ -72,6 +73,26 @@ void ActivationKernel::observe(Observables& obs) const {
     obs.scalars["near_zero_fraction"] = smallFrac_;
     if (runningZero_ >= 0) obs.scalars["activation_sparsity_mean"] = runningZero_;
     thumb_.publish(obs);
+}
+
+TorchModule ActivationKernel::torchModule() const {
+    static const char* names[] = {"relu", "tanh", "sigmoid", "silu", "linear"};
+    TorchModule m;
+    m.pyClass = "Activation";
+    m.pySource = "class Activation(GanglionModule):\n"
+                 "    def forward(self, x):\n"
+                 "        f = self.function\n"
+                 "        if f == 'relu':\n"
+                 "            return torch.relu(x)\n"
+                 "        if f == 'tanh':\n"
+                 "            return torch.tanh(x)\n"
+                 "        if f == 'sigmoid':\n"
+                 "            return torch.sigmoid(x)\n"
+                 "        if f == 'silu':\n"
+                 "            return F.silu(x)\n"
+                 "        return x\n";
+    m.pyArgs = "function=" + torch::pyString(names[int(fn_)]);
+    return m;
 }
 
 NodeSpec makeActivationSpec() {

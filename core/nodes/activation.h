@@ -1,7 +1,7 @@
 // Element-wise non-linearity with activation-sparsity observables.
 #pragma once
 
-#include "core/model/kernel.h"
+#include "core/export/torch_module.h"
 
 namespace ganglion {
 
@@ -11,7 +11,7 @@ void applyActivation(ActivationFn f, const Matrix& x, Matrix& y);
 /// dL/dx given x, y = f(x) and dL/dy.
 void activationGradient(ActivationFn f, const Matrix& x, const Matrix& y, const Matrix& gy, Matrix& gx);
 
-class ActivationKernel : public Kernel {
+class ActivationKernel : public Kernel, public TorchExportable {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override;
     void setParams(const ParamSet& p) override;
@@ -20,6 +20,7 @@ public:
     void backward(const StepContext& ctx, std::span<const Value* const> in, std::span<const Value> out,
                   std::span<const Matrix> gradOut, std::span<Matrix> gradIn) override;
     void observe(Observables& obs) const override;
+    TorchModule torchModule() const override;
     /// One op per element forward, one more for its gradient.
     NodeCost cost() const override {
         NodeCost c;

@@ -45,6 +45,15 @@ void ClassifierKernel::observe(Observables& obs) const {
     if (lastPred_.size()) obs.arrays["predictions"] = lastPred_;
 }
 
+TorchModule ClassifierKernel::torchModule() const {
+    TorchModule m;
+    m.pyClass = "Classifier";
+    m.pySource = "class Classifier(GanglionModule):\n"
+                 "    def forward(self, logits):\n"
+                 "        return torch.softmax(logits, dim=1)\n";
+    return m;  // the labels input only scores accuracy: forward takes the logits
+}
+
 NodeSpec makeClassifierSpec() {
     NodeSpec s;
     s.type = "Classifier";

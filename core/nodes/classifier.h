@@ -2,15 +2,16 @@
 // over the Grid phase it records the predicted field for decision-boundary views.
 #pragma once
 
-#include "core/model/kernel.h"
+#include "core/export/torch_module.h"
 
 namespace ganglion {
 
-class ClassifierKernel : public Kernel {
+class ClassifierKernel : public Kernel, public TorchExportable {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override;
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override;
     void observe(Observables& obs) const override;
+    TorchModule torchModule() const override;
 
 private:
     double trainAcc_ = -1, testAcc_ = -1;

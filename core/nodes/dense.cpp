@@ -1,5 +1,6 @@
 #include "core/nodes/dense.h"
 
+#include "core/export/torch_hooks.h"
 #include "core/model/node_spec.h"
 
 #include <cmath>
@@ -66,6 +67,16 @@ void DenseKernel::observe(Observables& obs) const {
     obs.scalars["weight_rms"] = W.size() ? std::sqrt(double(W.squaredNorm()) / double(W.size())) : 0.0;
     obs.arrays["weights"] = W;
     thumb_.publish(obs);
+}
+
+TorchModule DenseKernel::torchModule() const {
+    TorchModule m;
+    m.pyClass = "Dense";
+    m.pySource = "class Dense(GanglionModule):\n"
+                 "    def forward(self, x):\n"
+                 "        return F.linear(x, self.weight, self.bias)\n";
+    m.tensors = {torch::matrix("weight", W), torch::vector("bias", b, useBias_)};
+    return m;
 }
 
 KernelState DenseKernel::saveState() const { return {{"weight", W}, {"bias", b}}; }

@@ -1,7 +1,7 @@
 // Fully connected layer: out = W·in + b, W is units x inputs.
 #pragma once
 
-#include "core/model/kernel.h"
+#include "core/export/torch_module.h"
 
 namespace ganglion {
 
@@ -9,7 +9,7 @@ namespace ganglion {
 /// and the input gradient (in·units each). Bias additions are not multiplies.
 NodeCost denseCost(int in, int units, bool bias);
 
-class DenseKernel : public Kernel {
+class DenseKernel : public Kernel, public TorchExportable {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override;
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override;
@@ -20,6 +20,7 @@ public:
     std::vector<LinearMap> linearMaps() override { return {{&W, useBias_ ? &b : nullptr, 0}}; }
     void observe(Observables& obs) const override;
     NodeCost cost() const override { return denseCost(int(W.cols()), int(W.rows()), useBias_); }
+    TorchModule torchModule() const override;
     KernelState saveState() const override;
     void loadState(const KernelState& state) override;
 

@@ -1,5 +1,6 @@
 #include "core/nodes/playground_data.h"
 
+#include "core/export/torch_hooks.h"
 #include "core/model/node_spec.h"
 
 #include <algorithm>
@@ -184,6 +185,20 @@ void PlaygroundDataKernel::observe(Observables& obs) const {
     obs.arrays["test_points"] = points(testXY_, testY_);
     obs.arrays["grid_size"] = Matrix::Constant(1, 1, float(gridSize_));
     obs.scalars["train_samples"] = double(trainXY_.cols());
+}
+
+TorchData PlaygroundDataKernel::torchData() const {
+    TorchData d;
+    d.batchSize = batch_;
+    d.pyLoader = torch::npzLoader(true);
+    Matrix x;
+    playgroundFeatures(trainXY_, extra_, x);
+    d.arrays["train_x"] = x.transpose();
+    playgroundFeatures(testXY_, extra_, x);
+    d.arrays["test_x"] = x.transpose();
+    d.arrays["train_y"] = trainY_.cast<float>();
+    d.arrays["test_y"] = testY_.cast<float>();
+    return d;
 }
 
 NodeSpec makePlaygroundDataSpec() {

@@ -2,7 +2,7 @@
 // Points are generated in Playground's [-6, 6]² domain and emitted scaled to [-1, 1]².
 #pragma once
 
-#include "core/model/kernel.h"
+#include "core/export/torch_module.h"
 
 namespace ganglion {
 
@@ -16,13 +16,14 @@ PlaygroundSet makePlaygroundSet(const std::string& kind, int samples, double noi
 /// Input features from raw (x1, x2): 2 rows, or 7 with x1², x2², x1·x2, sin x1, sin x2.
 void playgroundFeatures(const Matrix& xy, bool extra, Matrix& out);
 
-class PlaygroundDataKernel : public Kernel {
+class PlaygroundDataKernel : public Kernel, public TorchDataSource {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override;
     void setParams(const ParamSet& p) override;
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override;
     void observe(Observables& obs) const override;
     bool supportsGrid() const override { return true; }
+    TorchData torchData() const override;
     /// The data set's seed: a loaded kernel trains and tests on the same split.
     KernelState saveState() const override { return {{"data_seed", seedState(seed_)}}; }
     void loadState(const KernelState& state) override;

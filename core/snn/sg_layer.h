@@ -23,12 +23,12 @@
 // keeps β in [beta_min, beta_max] and θ ≥ threshold_min.
 #pragma once
 
-#include "core/model/kernel.h"
+#include "core/export/torch_module.h"
 #include "core/snn/spike_history.h"
 
 namespace ganglion {
 
-class LifLayerKernel : public Kernel {
+class LifLayerKernel : public Kernel, public TorchExportable {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override;
     void setParams(const ParamSet& params) override;
@@ -46,6 +46,9 @@ public:
     NodeCost cost() const override;
     KernelState saveState() const override;
     void loadState(const KernelState& state) override;
+    /// PyTorch (core/snn/sg_torch.cpp): the same recurrence, the step function with the same
+    /// fast-sigmoid surrogate derivative in backward, learned β / θ clamped after each step.
+    TorchModule torchModule() const override;
 
     int steps() const { return T_; }
     int units() const { return units_; }
@@ -79,7 +82,7 @@ private:
     ActivationThumbnail readoutThumb_;  // a readout's outputs (class scores)
 };
 
-class SpikeEncoderKernel : public Kernel {
+class SpikeEncoderKernel : public Kernel, public TorchExportable {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override;
     void setParams(const ParamSet& params) override;
@@ -89,6 +92,7 @@ public:
                   std::span<const Matrix> gradOut, std::span<Matrix> gradIn) override;
     /// Canvas thumbnail: the encoded intensities (gain·x) of the first samples of the last batch.
     void observe(Observables& obs) const override;
+    TorchModule torchModule() const override;
 
 private:
     int T_ = 10, f_ = 0;

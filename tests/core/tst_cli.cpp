@@ -1,6 +1,7 @@
 // The headless command line: exit codes, report contents, messages for bad input.
 // ctest-cost: 37 (seconds under the sanitizers in CI: started first, see tests/CMakeLists.txt)
 #include "core/io/data_export.h"
+#include "core/io/npz.h"
 
 #include <QtTest>
 
@@ -29,7 +30,7 @@ private slots:
         const Run r = run({"--help"});
         QCOMPARE(r.code, 0);
         for (const char* opt : {"--headless", "--steps", "--report", "--seed", "--node-docs", "--example", "--export-series",
-                                "--export-view", "--out", "--scale", "--record-every"})
+                                "--export-view", "--out", "--scale", "--record-every", "--export-torch", "--import-weights"})
             QVERIFY2(r.out.contains(opt), opt);
     }
 
@@ -286,6 +287,32 @@ private slots:
         r = run({"--headless", example(), "--steps", "5", "--export-series", "Loss/loss", "--out", dir.filePath("x.npy")});
         QCOMPARE(r.code, 4);
         QVERIFY2(r.err.contains(".csv"), qPrintable(r.err));
+    }
+
+    // --export-torch writes the PyTorch files; --import-weights loads a state dict back, refusing
+    // (exit 2, every tensor named) one that does not match.
+    void exportTorchAndImportWeights() {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("torch");
+        Run r = run({"--export-torch", example(), "--out", out});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        for (const char* f : {"model.py", "train.py", "weights.npz", "data.npz"}) QVERIFY2(QFile::exists(out + "/" + f), f);
+        auto weights = ganglion::io::readNpz((out + "/weights.npz").toStdString());
+        r = run({"--headless", example(), "--import-weights", out + "/weights.npz", "--steps", "0"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("imported 6 layers"), qPrintable(r.out));
+        weights.erase("Hidden_2.bias");
+        const QString bad = dir.filePath("bad.npz");
+        ganglion::io::writeNpz(bad.toStdString(), ganglion::io::NpzArrays(weights.begin(), weights.end()));
+        r = run({"--headless", example(), "--import-weights", bad, "--steps", "0"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("missing tensor 'Hidden_2.bias'"), qPrintable(r.err));
+        r = run({"--export-torch", example()});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("--out"), qPrintable(r.err));
+        r = run({"--export-torch", GANGLION_SOURCE_DIR "/resources/examples/snn_stdp.json", "--out", dir.filePath("snn")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("cannot export"), qPrintable(r.err));
     }
 };
 

@@ -4,6 +4,7 @@
 #include "core/events/event_hdf5.h"
 #include "core/events/event_reader.h"
 #include "core/g2g/idx_reader.h"
+#include "core/io/npz.h"
 #include "core/graph/json_io.h"
 #include "core/snn/nir.h"
 #include "core/snn/nir_convert.h"
@@ -242,6 +243,23 @@ Outcome idxFile(Bytes data, std::size_t size) {
     return Outcome::Loaded;
 }
 
+// --- npz: a state dict as --import-weights / File > Import trained weights read it --------------
+Outcome npzFile(Bytes data, std::size_t size) {
+    std::map<std::string, io::NpyArray> arrays;
+    try {
+        arrays = io::parseNpz(std::string(reinterpret_cast<const char*>(data), size));
+    } catch (const std::runtime_error& e) {
+        return rejected(e, "npz reader");
+    }
+    for (const auto& [name, a] : arrays) {
+        std::size_t product = 1;
+        for (std::size_t d : a.shape) require(!__builtin_mul_overflow(product, d, &product), "npy dimensions overflow and still loaded");
+        require(a.data.size() == product, "npy data size is not the product of its shape");
+        if (product > 0 && product < (std::size_t(1) << 24)) io::matrixFromNpy(a);
+    }
+    return Outcome::Loaded;
+}
+
 // --- connectome table: every row refers to a listed cell, every problem names its line -----------
 Outcome connectome(Bytes data, std::size_t size) {
     const worm::ConnectomeTable t = worm::parseConnectomeText(std::string(reinterpret_cast<const char*>(data), size));
@@ -278,6 +296,7 @@ const std::vector<Target>& targets() {
         {"nir_graph", nirGraph},
         {"idx", idxFile},
         {"connectome", connectome},
+        {"npz", npzFile},
     };
     return all;
 }

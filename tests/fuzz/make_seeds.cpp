@@ -4,6 +4,7 @@
 // AEDAT 2.0/4.0, idx, connectome). The checked-in tests/fuzz/corpus was made with it.
 #include "core/events/event_writer.h"
 #include "core/graph/json_io.h"
+#include "core/io/npz.h"
 #include "core/snn/nir.h"
 #include "tests/core/event_file_bytes.h"
 #include "tests/core/nir_sample.h"
@@ -154,6 +155,14 @@ void idxSeeds(const fs::path& root) {
         throw std::runtime_error("cannot write " + gz);
 }
 
+void npzSeeds(const fs::path& root) {
+    io::NpzArrays arrays = {{"layer.weight", io::NpyArray{{2, 3}, "<f4", false, {1, -2, 3, 0.5, 0, 7}}},
+                            {"layer.bias", io::NpyArray{{2}, "<f8", false, {0.25, -1}}},
+                            {"mask", io::NpyArray{{3}, "|b1", false, {1, 0, 1}}},
+                            {"steps", io::NpyArray{{1}, "<i8", false, {42}}}};
+    save(folder(root, "npz") / "state_dict.npz", io::npzBytes(arrays));
+}
+
 void connectomeSeeds(const fs::path& root) {
     save(folder(root, "connectome") / "openworm.csv",
          "Origin,Target,Type,Number of Connections\nADAL,ADAR,GapJunction,1\nAVAL,VA1,Send,6\nAVBR,DB3,Send,2\n"
@@ -175,6 +184,7 @@ int main(int argc, char** argv) {
         nirSeeds(root);
         idxSeeds(root);
         connectomeSeeds(root);
+        npzSeeds(root);
     } catch (const std::exception& e) {
         std::cerr << "fuzz_make_seeds: " << e.what() << "\n";
         return 1;
