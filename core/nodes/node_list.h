@@ -3,6 +3,7 @@
 // No include guard: included twice by core/model/registry.cpp with different macros.
 GANGLION_NODE(makePlaygroundDataSpec)
 GANGLION_NODE(makeDenseSpec)
+GANGLION_NODE(makeQuadraticSpec)
 GANGLION_NODE(makeActivationSpec)
 GANGLION_NODE(makeLossSpec)
 GANGLION_NODE(makeClassifierSpec)
