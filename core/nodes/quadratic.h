@@ -6,7 +6,8 @@
 // The smaller rate is applied in the tensors' projection (Parameter::project), which runs after the
 // optimiser updated them: the layer keeps quadratic_rate times the change from the values the
 // gradient was taken at (saved by backward()). For Adam and SGD (with or without momentum) that is
-// exactly a learning rate quadratic_rate times smaller; for EG and CLASSP it shortens the step alike.
+// exactly a learning rate quadratic_rate times smaller; for EG and CLASSP it shortens the step alike;
+// under L-BFGS each trial point's quadratic terms move by that fraction of the proposed change.
 #pragma once
 
 #include "core/model/kernel.h"

@@ -200,9 +200,14 @@ private slots:
         e.build(g);
         QVERIFY2(e.ok(), e.error().c_str());
         e.recountCost();
+        const auto costs = e.nodeCosts();
         double params[2] = {0, 0};
-        for (const auto& [name, cost] : e.nodeCosts())
-            if (name.rfind("Quadratic", 0) == 0 || name.rfind("MLP", 0) == 0) params[name[0] == 'M'] += cost.params;
+        for (int net = 0; net < 2; ++net)
+            for (const char* name : net == 0 ? std::vector<const char*>{"Quadratic 1", "Quadratic 2", "Output Q"}
+                                             : std::vector<const char*>{"MLP 1", "MLP 2", "Output M"}) {
+                QVERIFY2(costs.count(name), name);
+                params[net] += costs.at(name).params;
+            }
         qInfo("parameters: quadratic %.0f, MLP %.0f", params[0], params[1]);
         QVERIFY(params[0] <= params[1] && params[1] <= 1.05 * params[0]);  // 306 and 317
         for (int s = 0; s < kSteps; ++s) QVERIFY2(e.step(), e.error().c_str());

@@ -117,16 +117,17 @@ void MatrixHeatmap::paintEvent(QPaintEvent*) {
     p.setFont(small);
     const QFontMetrics sfm(small);
     const bool writeValues = sfm.horizontalAdvance(widest) <= cell - 2 && sfm.height() <= cell;
+    const int gap = cell >= 12 ? 1 : 0;  // small cells touch, or the gaps would grey the colours
     for (int i = 0; i < rows; ++i)
         for (int j = 0; j < cols; ++j) {
             const QRect r(x0 + j * cell, y0 + i * cell, cell, cell);
             const double v = values_(i, j);
             if (!(v >= missing_) || !std::isfinite(v)) {
-                p.fillRect(r.adjusted(1, 1, -1, -1), palette().color(QPalette::AlternateBase));
+                p.fillRect(r.adjusted(gap, gap, -gap, -gap), palette().color(QPalette::AlternateBase));
                 continue;
             }
             const QColor c = colourOf(v);
-            p.fillRect(r.adjusted(1, 1, -1, -1), c);
+            p.fillRect(r.adjusted(gap, gap, -gap, -gap), c);
             if (!writeValues) continue;
             p.setPen(qGray(c.rgb()) > 140 ? Qt::black : Qt::white);
             p.drawText(r, Qt::AlignCenter, cellText(v));
@@ -134,12 +135,18 @@ void MatrixHeatmap::paintEvent(QPaintEvent*) {
     p.setFont(font());
     p.setPen(text);
 
-    // row and column numbers, axis titles
+    // row and column numbers (every k-th from 1 when cells are smaller than the numbers), axis
+    // titles
+    const auto labelStep = [cell](int extent) { return std::max(1, (extent + cell - 1) / cell); };
+    const int rowStep = labelStep(line), colStep = labelStep(fm.horizontalAdvance(QString::number(cols)) + 4);
     for (int i = 0; i < rows; ++i)
-        p.drawText(QRect(x0 - kPad - 40, y0 + i * cell, 40, cell), Qt::AlignRight | Qt::AlignVCenter,
-                   QString::number(i + 1));
+        if (i % rowStep == 0)
+            p.drawText(QRect(x0 - kPad - 40, y0 + i * cell + cell / 2 - line / 2, 40, line),
+                       Qt::AlignRight | Qt::AlignVCenter, QString::number(i + 1));
     for (int j = 0; j < cols; ++j)
-        p.drawText(QRect(x0 + j * cell, y0 + gridH + 2, cell, line), Qt::AlignCenter, QString::number(j + 1));
+        if (j % colStep == 0)
+            p.drawText(QRect(x0 + j * cell + cell / 2 - 20, y0 + gridH + 2, 40, line), Qt::AlignCenter,
+                       QString::number(j + 1));
     p.drawText(QRect(kPad, y0 + gridH + 2 + line, width() - 2 * kPad, line), Qt::AlignHCenter, columnsTitle_);
     p.save();
     p.translate(kPad, y0 + gridH / 2);
