@@ -2,7 +2,8 @@
 
 #include "core/model/node_spec.h"
 
-#include <numeric>
+#include <stdexcept>
+#include <string>
 
 namespace ganglion {
 
@@ -26,7 +27,10 @@ void UnitMatchingKernel::forward(const StepContext& ctx, std::span<const Value* 
     if (ctx.phase != Phase::Test) return;
     const Matrix& a = in[0]->tensor;
     const Matrix& b = in[1]->tensor;
-    if (a.cols() < 2 || a.cols() != b.cols()) return;
+    if (a.cols() != b.cols())
+        throw std::runtime_error("inputs a and b carry " + std::to_string(a.cols()) + " and " + std::to_string(b.cols()) +
+                                 " test samples: connect layers of two networks fed by the same data");
+    if (a.cols() < 2) return;  // a correlation needs two samples
     match_ = matchUnits(a, b, threshold_);
 }
 

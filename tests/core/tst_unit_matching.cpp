@@ -134,6 +134,26 @@ private slots:
         QCOMPARE(m.order.front(), 0);
     }
 
+    void layersOnDifferentDataAreRefusedByName() {
+        // a and b fed by data sets of different test sizes: the node says what is wrong, by name
+        Graph g;
+        const NodeId small = g.addNode("PlaygroundData"), large = g.addNode("PlaygroundData");
+        QVERIFY(!g.setParam(small, "samples", std::int64_t(200)));
+        QVERIFY(!g.setParam(large, "samples", std::int64_t(400)));
+        const NodeId a = g.addNode("Dense"), b = g.addNode("Dense"), match = g.addNode("UnitMatching");
+        g.connect({small, "x"}, {a, "in"});
+        g.connect({large, "x"}, {b, "in"});
+        g.connect({a, "out"}, {match, "a"});
+        g.connect({b, "out"}, {match, "b"});
+        Engine e;
+        e.build(g);
+        QVERIFY2(e.ok(), e.error().c_str());
+        e.evaluate();
+        QVERIFY2(QString::fromStdString(e.error()).contains(QString::fromStdString(g.node(match)->name)) &&
+                     QString::fromStdString(e.error()).contains("100 and 200 test samples"),
+                 e.error().c_str());
+    }
+
     void exampleFindsConvergentAndLoneUnits() {
         // The bundled example: two 2-24-24-2 ReLU networks from different seeds on the spiral. After
         // training, many units of the first hidden layer have a near-copy in the other net (r > 0.9),
