@@ -74,9 +74,10 @@ private:
         waiting_->setVisible(none);
         if (!none) return;
         const QString feeder = feederName(session_->graph(), viewObservables(this));
-        waiting_->setText(feeder.isEmpty() ? tr("No node compares the units of two networks.")
-                                           : tr("%1 compares the two networks' units at the first test evaluation.")
-                                                 .arg(feeder));
+        const QString error = session_->engineError().trimmed();
+        if (feeder.isEmpty()) waiting_->setText(tr("No node compares the units of two networks (add a Unit matching node)."));
+        else if (!error.isEmpty()) waiting_->setText(tr("The graph cannot run: %1").arg(error.section('\n', 0, 0)));
+        else waiting_->setText(tr("'%1' compares the two networks' units at the first test evaluation.").arg(feeder));
     }
 
     Panel& panelFor(const std::string& name) {
@@ -102,6 +103,7 @@ private:
     }
 
     void poll() {
+        if (panels_.empty()) showWaiting();  // the engine may have failed since
         auto snap = session_->snapshot();
         if (!snap || snap == last_) return;
         last_ = snap;

@@ -73,6 +73,10 @@ void QuadraticKernel::forward(const StepContext& ctx, std::span<const Value* con
 
 void QuadraticKernel::backward(const StepContext&, std::span<const Value* const> in, std::span<const Value>,
                                std::span<const Matrix> gradOut, std::span<Matrix> gradIn) {
+    // the point the optimiser's step starts from (see applyReLinearStep), even when no gradient arrives
+    Wg0_ = Wg;
+    bg0_ = bg;
+    Wb0_ = Wb;
     const Matrix& x = in[0]->tensor;
     const Matrix& G = gradOut[0];
     if (G.size() == 0) return;
@@ -84,10 +88,6 @@ void QuadraticKernel::backward(const StepContext&, std::span<const Value* const>
     dbg.noalias() += dg_.rowwise().sum();
     dWb.noalias() += G * sq_.transpose();
     dc.noalias() += G.rowwise().sum();
-    // the point the optimiser's step starts from (see applyReLinearStep)
-    Wg0_ = Wg;
-    bg0_ = bg;
-    Wb0_ = Wb;
     if (gradIn[0].size()) {
         Matrix& dx = gradIn[0];
         dx.noalias() = Wb.transpose() * G;
@@ -113,6 +113,10 @@ void QuadraticKernel::applyReLinearStep() {
         Wb = Wb0_ + quadRate_ * (Wb - Wb0_);
     }
     limitQuadraticNorm();
+    // A second optimiser stepping the same layer (a layer upstream of two losses) starts from here.
+    Wg0_ = Wg;
+    bg0_ = bg;
+    Wb0_ = Wb;
 }
 
 void QuadraticKernel::limitQuadraticNorm() {
