@@ -34,7 +34,8 @@ public:
 
     /// Opens a file (asks to save a modified document first). Examples open untitled.
     bool openFile(const QString& path, bool asExample = false);
-    /// Bundled example whose file name contains `name` (case-insensitive); "" if none.
+    /// Bundled example whose file name is `name` (case-insensitive), else the first that starts with it,
+    /// else the first that contains it; "" if none.
     static QString findExample(const QString& name);
     static QStringList exampleFiles();
 

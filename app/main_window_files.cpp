@@ -280,9 +280,20 @@ QStringList MainWindow::exampleFiles() {
 }
 
 QString MainWindow::findExample(const QString& name) {
-    for (const QString& f : exampleFiles())
-        if (QFileInfo(f).fileName().contains(name, Qt::CaseInsensitive)) return f;
-    return {};
+    // The file named exactly so, else the first whose name starts so, else the first containing it:
+    // "spiral" stays the spiral classifier when other examples have "spiral" inside their names.
+    QString best;
+    int bestRank = 3;
+    for (const QString& f : exampleFiles()) {
+        const QFileInfo info(f);
+        const QString base = info.completeBaseName(), file = info.fileName();
+        const int rank = base.compare(name, Qt::CaseInsensitive) == 0 || file.compare(name, Qt::CaseInsensitive) == 0 ? 0
+                         : file.startsWith(name, Qt::CaseInsensitive)                                                  ? 1
+                         : file.contains(name, Qt::CaseInsensitive)                                                    ? 2
+                                                                                                                       : 3;
+        if (rank < bestRank) best = f, bestRank = rank;
+    }
+    return best;
 }
 
 }  // namespace ganglion

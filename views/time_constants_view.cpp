@@ -32,20 +32,6 @@ QColor seriesColour(int i) {
 
 const QColor kStartColour(120, 120, 120);
 
-/// Counts of `values` in `bins` equal bins over [lo, hi], as (bin centre, count).
-std::vector<QPointF> histogram(const Matrix& values, double lo, double hi, int bins) {
-    std::vector<double> counts(std::size_t(bins), 0.0);
-    const double w = (hi - lo) / bins;
-    for (Eigen::Index k = 0; k < values.size(); ++k) {
-        const double v = values(k);
-        if (!std::isfinite(v)) continue;
-        counts[std::size_t(std::clamp(int((v - lo) / w), 0, bins - 1))] += 1;
-    }
-    std::vector<QPointF> pts;
-    for (int b = 0; b < bins; ++b) pts.emplace_back(lo + (b + 0.5) * w, counts[std::size_t(b)]);
-    return pts;
-}
-
 class TimeConstantsView : public QWidget {
 public:
     TimeConstantsView(Session* s, QWidget* parent) : QWidget(parent), session_(s), feed_(s, this), byNFeed_(s) {
@@ -192,9 +178,10 @@ private:
         if (!(hi > lo)) hi = lo + 1;
         hi *= 1.05;
         QStringList shown{tr("all at the start")};
-        hist_->setSeries(shown.front(), kStartColour, histogram(start, lo, hi, 24));
+        const auto bins = [&](const Matrix& m) { return histogramBins({m.data(), std::size_t(m.size())}, lo, hi, 24); };
+        hist_->setSeries(shown.front(), kStartColour, bins(start));
         for (std::size_t k = 0; k < taus.size(); ++k) {
-            hist_->setSeries(nodes[int(k)], seriesColour(int(k)), histogram(*taus[k], lo, hi, 24));
+            hist_->setSeries(nodes[int(k)], seriesColour(int(k)), bins(*taus[k]));
             shown << nodes[int(k)];
             feed_.pull(mean_, nodes[int(k)].toStdString() + "/tau_mean");
         }

@@ -3,10 +3,12 @@
 // No include guard: included twice by core/model/registry.cpp with different macros.
 GANGLION_NODE(makePlaygroundDataSpec)
 GANGLION_NODE(makeDenseSpec)
+GANGLION_NODE(makeQuadraticSpec)
 GANGLION_NODE(makeActivationSpec)
 GANGLION_NODE(makeLossSpec)
 GANGLION_NODE(makeClassifierSpec)
 GANGLION_NODE(makeTaskAccuracySpec)
+GANGLION_NODE(makeUnitMatchingSpec)
 GANGLION_NODE(makeFashionMnistSpec)
 GANGLION_NODE(makeTaskStreamSpec)
 GANGLION_NODE(makeShiftedFashionMnistSpec)

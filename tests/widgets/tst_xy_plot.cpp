@@ -1,5 +1,6 @@
 // XYPlot: series are replaced by name and dropped when no longer published; what it draws
-// depends on the data (points where they are, the balance diagonal, bars as tall as their value).
+// depends on the data (points where they are, the balance diagonal, bars as tall as their value);
+// histogramBins() counts values into a Histogram series.
 #include "widgets/plots/xy_plot.h"
 
 #include <QtTest>
@@ -22,6 +23,18 @@ int countColour(const QImage& img, const QColor& c) {
 class TestXYPlot : public QObject {
     Q_OBJECT
 private slots:
+    void histogramBinsCountEveryFiniteValue() {
+        // four bins over [0, 1]: values outside fall in the end bins, NaN is left out
+        const std::vector<float> v{0.1f, 0.2f, 0.3f, 0.6f, 0.99f, -5.f, 7.f, std::nanf("")};
+        const std::vector<QPointF> bins = histogramBins(v, 0.0, 1.0, 4);
+        QCOMPARE(bins.size(), std::size_t(4));
+        const double centres[] = {0.125, 0.375, 0.625, 0.875}, counts[] = {3, 1, 1, 2};
+        for (int b = 0; b < 4; ++b) {
+            QCOMPARE(bins[std::size_t(b)].x(), centres[b]);
+            QCOMPARE(bins[std::size_t(b)].y(), counts[b]);
+        }
+    }
+
     void seriesAreReplacedAndDropped() {
         XYPlot plot(XYPlot::Kind::Points, "E vs I", "E (a.u.)", "g·I (a.u.)");
         plot.setSeries("a", Qt::red, {{0, 1}, {1, 2}});

@@ -1,8 +1,8 @@
-// A small matrix drawn as a heat map with each cell's value written in it: rows and columns
-// numbered from 1, both axes titled, a colour bar with its range. Cells whose value is below the
-// "missing" threshold (e.g. −1: not measured yet) stay empty. Used for the continual-learning
-// accuracy matrix (accuracy on task i after training through task j) and fits any small table of
-// values in a known range.
+// A small matrix drawn as a heat map with each cell's value written in it (when it fits): rows and
+// columns numbered from 1 (every k-th when the cells are smaller than the numbers), both axes
+// titled, a colour bar with its range. Cells whose value is below the "missing" threshold (e.g. −1:
+// not measured yet) stay empty. Used for the continual-learning accuracy matrix (accuracy on task i
+// after training through task j) and fits any small table of values in a known range.
 #pragma once
 
 #include "core/model/types.h"

@@ -10,6 +10,18 @@
 
 namespace ganglion {
 
+std::vector<QPointF> histogramBins(std::span<const float> values, double lo, double hi, int bins) {
+    std::vector<double> counts(std::size_t(bins), 0.0);
+    const double w = (hi - lo) / bins;
+    for (const float v : values) {
+        if (!std::isfinite(v)) continue;
+        counts[std::size_t(std::clamp(int((v - lo) / w), 0, bins - 1))] += 1;
+    }
+    std::vector<QPointF> pts;
+    for (int b = 0; b < bins; ++b) pts.emplace_back(lo + (b + 0.5) * w, counts[std::size_t(b)]);
+    return pts;
+}
+
 namespace {
 constexpr double kSwatch = 10, kGap = 14;
 

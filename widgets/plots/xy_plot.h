@@ -9,9 +9,14 @@
 #include <QString>
 #include <QWidget>
 
+#include <span>
 #include <vector>
 
 namespace ganglion {
+
+/// Counts of `values` in `bins` equal bins over [lo, hi] (values outside fall in the end bins,
+/// non-finite ones are left out), as (bin centre, count): a Histogram series.
+std::vector<QPointF> histogramBins(std::span<const float> values, double lo, double hi, int bins);
 
 class XYPlot : public QWidget {
     Q_OBJECT
