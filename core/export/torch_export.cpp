@@ -75,7 +75,8 @@ Plan plan(const Engine& e) {
     for (const Node& n : g.nodes()) {
         if (!p.attrs.count(n.id)) continue;
         const auto* hook = dynamic_cast<const TorchExportable*>(e.kernel(n.id));
-        if (!hook) throw std::runtime_error(nodeLabel(n) + " has no PyTorch equivalent; the export refuses the graph");
+        if (!hook || !hook->hasTorchEquivalent())
+            throw std::runtime_error(nodeLabel(n) + " has no PyTorch equivalent; the export refuses the graph");
         try {
             p.modules[n.id] = hook->torchModule();
         } catch (const std::exception& ex) {

@@ -25,7 +25,7 @@ std::map<std::string, KernelState> stateFromTorch(const Engine& e, const std::ma
     for (const auto& [id, attr] : torchAttributes(g)) {
         const Node& n = *g.node(id);
         const auto* hook = dynamic_cast<const TorchExportable*>(e.kernel(id));
-        if (!hook) {
+        if (!hook || !hook->hasTorchEquivalent()) {
             problems.push_back("node '" + n.name + "' (" + n.type + ") has no PyTorch equivalent");
             continue;
         }

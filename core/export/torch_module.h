@@ -54,6 +54,9 @@ class TorchExportable {
 public:
     virtual ~TorchExportable() = default;
     virtual TorchModule torchModule() const = 0;
+    /// False for a kernel that inherits an exportable one but computes more than it (a Dense
+    /// layer that also adapts without labels): the export refuses it like a type without a hook.
+    virtual bool hasTorchEquivalent() const { return true; }
     virtual KernelState stateFromTorch(const KernelState& current, const std::map<std::string, Matrix>& tensors) const {
         KernelState s = current;
         for (const auto& [name, m] : tensors) s[name] = m;

@@ -31,6 +31,7 @@ public:
     void setParams(const ParamSet& p) override;
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override;
     void observe(Observables& obs) const override;
+    bool hasTorchEquivalent() const override { return false; }  ///< the test-time adaptation is not a PyTorch layer
     KernelState saveState() const override;
     void loadState(const KernelState& state) override;
 
