@@ -93,11 +93,10 @@ std::string matrixCsv(const Matrix& m) {
     return out;
 }
 
-std::string matrixNpy(const Matrix& m) {
-    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(m.rows()) + ", " +
-                         std::to_string(m.cols()) + "), }";
-    // magic (6) + version (2) + header length (2) + header, padded with spaces and ended by '\n'
-    // so that the data starts at a multiple of 64 bytes
+namespace {
+/// The .npy preamble for a header dictionary: magic (6) + version (2) + header length (2) + header,
+/// padded with spaces and ended by '\n' so that the data starts at a multiple of 64 bytes.
+std::string npyPreamble(std::string header) {
     const std::size_t unpadded = 10 + header.size() + 1;
     header.append((64 - unpadded % 64) % 64, ' ');
     header += '\n';
@@ -106,6 +105,13 @@ std::string matrixNpy(const Matrix& m) {
     out += char(header.size() & 0xff);
     out += char(header.size() >> 8);
     out += header;
+    return out;
+}
+}  // namespace
+
+std::string matrixNpy(const Matrix& m) {
+    std::string out = npyPreamble("{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(m.rows()) +
+                                  ", " + std::to_string(m.cols()) + "), }");
     const std::size_t n = std::size_t(m.size());
     const std::size_t start = out.size();
     out.resize(start + n * sizeof(float));
@@ -228,16 +234,8 @@ std::string npyBytes(const NpyArray& a) {
     if (count != a.data.size())
         throw std::runtime_error(".npy array of shape (" + shape + ") needs " + std::to_string(count) + " values, got " +
                                  std::to_string(a.data.size()));
-    std::string header = "{'descr': '" + a.dtype + "', 'fortran_order': " + (a.fortranOrder ? "True" : "False") +
-                         ", 'shape': (" + shape + "), }";
-    const std::size_t unpadded = 10 + header.size() + 1;
-    header.append((64 - unpadded % 64) % 64, ' ');
-    header += '\n';
-    if (header.size() > 0xffff) throw std::runtime_error(".npy header too long");
-    std::string out("\x93NUMPY\x01\x00", 8);
-    out += char(header.size() & 0xff);
-    out += char(header.size() >> 8);
-    out += header;
+    std::string out = npyPreamble("{'descr': '" + a.dtype + "', 'fortran_order': " + (a.fortranOrder ? "True" : "False") +
+                                  ", 'shape': (" + shape + "), }");
     std::size_t pos = out.size();
     out.resize(pos + count * width);
     for (double v : a.data) {
