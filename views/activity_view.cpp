@@ -153,7 +153,9 @@ private:
         chooser_->setCurrentText(QString::fromStdString(node->name));
         note_->setText(tr("sample 1 of the last batch; colour: the value"));
         const QString name = QString::fromStdString(node->name);
-        const auto [src, port] = source(*snap, node->id, have);
+        const auto feeding = source(*snap, node->id, have);
+        const NodeSnapshot* src = feeding.first;
+        const std::string port = feeding.second;
         input_->setVisible(src != nullptr);
         if (src) {
             const Arrays& a = have.at(src->name);
