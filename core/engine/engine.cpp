@@ -495,17 +495,6 @@ double Engine::progress() const {
     return least;
 }
 
-void Engine::publishThroughTime(const Slot& s, Observables& obs) const {
-    for (const auto& key : obs.arrays)
-        if (isThroughTime(key.first)) return;  // the kernel publishes its own
-    for (std::size_t p = 0; p < s.outShapes.size() && p < s.outputs.size() && p < s.spec->outputs.size(); ++p) {
-        const Shape& shape = s.outShapes[p];
-        if (shape.steps <= 0) continue;
-        Matrix first = firstSampleThroughTime(s.outputs[p].tensor, shape.features, shape.steps);
-        if (first.size()) obs.arrays[kThroughTime + s.spec->outputs[p].name] = std::move(first);
-    }
-}
-
 SnapshotPtr Engine::makeSnapshot(MetricHistory* history) {
     auto snap = std::make_shared<Snapshot>();
     snap->step = step_;
@@ -540,7 +529,7 @@ SnapshotPtr Engine::makeSnapshot(MetricHistory* history) {
                 fail(e.what());
             }
         }
-        publishThroughTime(*s, n.obs);
+        publishThroughTime(*s->spec, s->outShapes, s->outputs, n.obs);
         if (const int k = lossIndex(*s); k >= 0 && continual_[std::size_t(k)])
             n.obs.scalars["hebbian_components"] = continual_[std::size_t(k)]->components();
         if (history)

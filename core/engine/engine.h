@@ -96,8 +96,6 @@ private:
     void createKernels();
     bool stepUnchecked();
     void fail(const std::string& what);
-    /// Adds "through_time:<port>" arrays for the slot's sequence-valued outputs (observables.h).
-    void publishThroughTime(const Slot& s, Observables& obs) const;
     void countCosts();  ///< fills every slot's cost and cost_  ///< records a kernel exception against current_
 
     Graph graph_;

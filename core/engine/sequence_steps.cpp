@@ -135,4 +135,15 @@ void StepAdapter::leaveBackward(std::vector<Value>& outputs, std::vector<Matrix>
     }
 }
 
+void publishThroughTime(const NodeSpec& spec, const std::vector<Shape>& shapes, const std::vector<Value>& outputs,
+                        Observables& obs) {
+    for (const auto& key : obs.arrays)
+        if (isThroughTime(key.first)) return;  // the kernel publishes its own
+    for (std::size_t p = 0; p < shapes.size() && p < outputs.size() && p < spec.outputs.size(); ++p) {
+        if (shapes[p].steps <= 0) continue;
+        Matrix first = firstSampleThroughTime(outputs[p].tensor, shapes[p].features, shapes[p].steps);
+        if (first.size()) obs.arrays[kThroughTime + spec.outputs[p].name] = std::move(first);
+    }
+}
+
 }  // namespace ganglion

@@ -54,4 +54,9 @@ private:
     Matrix sum_;
 };
 
+/// Adds "through_time:<port>" arrays (core/model/observables.h) for a node's sequence-valued
+/// outputs, unless its kernel already published through-time arrays of its own.
+void publishThroughTime(const NodeSpec& spec, const std::vector<Shape>& shapes, const std::vector<Value>& outputs,
+                        Observables& obs);
+
 }  // namespace ganglion
