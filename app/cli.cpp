@@ -158,10 +158,17 @@ void addCommandLineOptions(QCommandLineParser& p) {
     p.addOption({"seed", "Headless: override the graph's random seed.", "SEED"});
     p.addOption({"export-torch", "Write GRAPH as a PyTorch module: model.py, weights.npz and train.py (DDP-ready) into --out DIR, "
                                  "then exit. With --import-weights, the exported weights are those of FILE.", "GRAPH"});
+    p.addOption({"export-brian2", "Write GRAPH (spiking populations, sources, projections) as a runnable Brian2 script: network.py "
+                                  "and synapses.npz into --out DIR, then exit.", "GRAPH"});
+    p.addOption({"duration", "--export-brian2: the script's default run length in simulated seconds (default 1).", "S", "1"});
+    p.addOption({"brian2-target", "--export-brian2: the script's default Brian2 target: numpy (default), cython or cpp_standalone.",
+                 "T", "numpy"});
     p.addOption({"import-weights", "Headless / --export-torch: load trained weights (a state dict .npz of an exported model, e.g. a "
                                    "train.py checkpoint) into the graph before running.", "FILE"});
     p.addOption({"node-docs", "Print the reference of every node type (Markdown, generated from the node specs) and exit."});
     p.addOption({"example", "Open the bundled example whose file name contains NAME.", "NAME"});
+    p.addOption({"lesson", "Workbench: open the bundled lesson NAME (the example it goes with, e.g. spiral_classifier) or a "
+                           "lesson file (.lesson.md, or a graph with a lesson inside) and start it.", "NAME|FILE"});
     p.addOption({"screenshot", "Workbench: run for a while, save a PNG of the window to PATH and exit.", "PATH"});
     p.addOption({"autosave", "Workbench: copy unsaved work aside every S seconds (default 30, at most 30).", "S", "30"});
     p.addOption({"recover", "Workbench: recover unsaved work an earlier run left behind without asking."});
@@ -173,7 +180,8 @@ int runGanglion(int argc, char** argv) {
     const bool headless = hasFlag(argc, argv, "--headless") || hasFlag(argc, argv, "--help") ||
                           hasFlag(argc, argv, "-h") || hasFlag(argc, argv, "--node-docs") ||
                           hasFlag(argc, argv, "--version") || hasFlag(argc, argv, "-v") ||
-                          hasFlag(argc, argv, "--export-series") || hasFlag(argc, argv, "--export-torch");
+                          hasFlag(argc, argv, "--export-series") || hasFlag(argc, argv, "--export-torch") ||
+                          hasFlag(argc, argv, "--export-brian2");
     if (!headless) return runWorkbench(argc, argv);
 
     QCoreApplication app(argc, argv);
@@ -193,6 +201,25 @@ int runGanglion(int argc, char** argv) {
         }
         return exportTorchCommand(p.value("export-torch").toStdString(), p.value("out").toStdString(),
                                   p.value("import-weights").toStdString());
+    }
+    if (p.isSet("export-brian2")) {
+        if (!p.isSet("out")) {
+            std::fprintf(stderr, "ganglion: --export-brian2 needs --out DIR\n");
+            return ExitUsage;
+        }
+        Brian2Options o;
+        bool okDuration = false;
+        o.duration = p.value("duration").toDouble(&okDuration);
+        if (!okDuration || !(o.duration > 0)) {
+            std::fprintf(stderr, "ganglion: --duration must be a positive number of seconds, not '%s'\n", qPrintable(p.value("duration")));
+            return ExitUsage;
+        }
+        o.target = p.value("brian2-target").toStdString();
+        if (o.target != "numpy" && o.target != "cython" && o.target != "cpp_standalone") {
+            std::fprintf(stderr, "ganglion: --brian2-target must be numpy, cython or cpp_standalone, not '%s'\n", o.target.c_str());
+            return ExitUsage;
+        }
+        return exportBrian2Command(p.value("export-brian2").toStdString(), p.value("out").toStdString(), o);
     }
     bool ok = true;
     HeadlessLength length;

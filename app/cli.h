@@ -2,6 +2,7 @@
 // --report OUT.json` runs a graph without a display. `ganglion --help` lists every option.
 #pragma once
 
+#include "core/export/brian2_export.h"
 #include "core/engine/metric_history.h"
 #include "core/engine/snapshot.h"
 
@@ -9,6 +10,8 @@
 #include <string>
 
 namespace ganglion {
+
+class Engine;
 
 /// Exit codes of the headless runner.
 enum ExitCode { ExitOk = 0, ExitUsage = 1, ExitBadGraph = 2, ExitDiverged = 3, ExitIo = 4 };
@@ -48,6 +51,13 @@ HeadlessResult runHeadless(const std::string& graphPath, HeadlessLength length, 
 /// `--export-torch GRAPH --out DIR`: model.py, weights.npz, train.py (core/export/torch_export.h),
 /// after loading `importWeights` when given. ExitOk (the notes printed), ExitBadGraph (unreadable
 /// graph, a node without a PyTorch equivalent — named) or ExitIo.
+/// Loads and builds the graph an export command works on: ExitOk, or ExitBadGraph with the
+/// problems printed to stderr (defined in app/cli_torch.cpp).
+int buildGraphForExport(const std::string& graphPath, Engine& engine);
 int exportTorchCommand(const std::string& graphPath, const std::string& outDir, const std::string& importWeights = {});
+
+/// `--export-brian2 GRAPH --out DIR`: network.py and synapses.npz (core/export/brian2_export.h).
+/// ExitOk, ExitBadGraph (unreadable graph, an element Brian2 cannot represent — named) or ExitIo.
+int exportBrian2Command(const std::string& graphPath, const std::string& outDir, const Brian2Options& options);
 
 }  // namespace ganglion

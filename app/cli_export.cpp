@@ -27,7 +27,7 @@ void addExportOptions(QCommandLineParser& p) {
                  "Workbench: run --screenshot-steps steps, save the view titled VIEW (e.g. \"Training curves\") to --out "
                  "as PNG or SVG (by the extension) and exit.",
                  "VIEW"});
-    p.addOption({"out", "The file --export-series or --export-view writes (the folder --export-torch writes).", "FILE"});
+    p.addOption({"out", "The file --export-series or --export-view writes (the folder --export-torch or --export-brian2 writes).", "FILE"});
     p.addOption({"scale", "With --export-view to a PNG: 1, 2 or 4 times the view's pixels (default 1).", "S", "1"});
 }
 

@@ -8,8 +8,7 @@
 
 namespace ganglion {
 
-int exportTorchCommand(const std::string& graphPath, const std::string& outDir, const std::string& importWeights) {
-    Engine engine;
+int buildGraphForExport(const std::string& graphPath, Engine& engine) {
     try {
         const Graph g = loadGraphFile(graphPath);
         const auto issues = engine.build(g);
@@ -22,6 +21,12 @@ int exportTorchCommand(const std::string& graphPath, const std::string& outDir, 
         std::fprintf(stderr, "ganglion: cannot load graph: %s\n", e.what());
         return ExitBadGraph;
     }
+    return ExitOk;
+}
+
+int exportTorchCommand(const std::string& graphPath, const std::string& outDir, const std::string& importWeights) {
+    Engine engine;
+    if (const int rc = buildGraphForExport(graphPath, engine); rc != ExitOk) return rc;
     TorchExport x;
     try {
         if (!importWeights.empty()) importTorchWeights(engine, importWeights);

@@ -8,6 +8,8 @@
 #include "document/graph_commands.h"
 #include "core/graph/json_io.h"
 #include "app/example_gallery.h"
+#include "app/paper_gallery.h"
+#include "widgets/presentation.h"
 #include "views/view_registry.h"
 #include "widgets/canvas/graph_canvas.h"
 #include "widgets/canvas/graph_scene.h"
@@ -65,6 +67,7 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
     buildActions();
     buildMenus();
     buildDocks();
+    buildLessons();
     bindCanvas();
     bindInspector();
 
@@ -81,6 +84,7 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
         inspector_->setNode(0);
         applyDocumentLayout();
         showDescription();  // after the layout, which may have restored the panel as it was
+        offerLesson();      // likewise the Lesson dock
         QTimer::singleShot(0, canvas_, &GraphCanvas::fitToView);
     });
     connect(session_->undoStack(), &QUndoStack::indexChanged, this, &MainWindow::showNewlyRelevantViews);
@@ -112,6 +116,15 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
     connect(session_, &Session::modifiedChanged, this, [this](bool modified) {
         if (!modified) dropAutosave();
     });
+}
+
+MainWindow::~MainWindow() {
+    // The children die after this body, the canvas among the last: its items clear their
+    // selection as they go, which must reach nobody — not the session and, through it, the
+    // inspector, nor the lambdas here whose actions are already gone (exiting with a node
+    // selected crashed).
+    canvas_->disconnect();
+    disconnect(session_, nullptr, this, nullptr);
 }
 
 void MainWindow::buildActions() {
@@ -248,6 +261,7 @@ void MainWindow::buildMenus() {
     });
     exportGraph->setObjectName("exportGraphImage");
     file->addAction(tr("Export to &PyTorch…"), this, [this] { exportToTorch(this, session_); })->setObjectName("exportTorch");
+    file->addAction(tr("Export to &Brian2…"), this, [this] { exportToBrian2(this, session_); })->setObjectName("exportBrian2");
     file->addAction(tr("Import &Trained Weights…"), this, [this] { importTrainedWeights(this, session_); })
         ->setObjectName("importTrainedWeights");
     file->addSeparator();
@@ -276,12 +290,32 @@ void MainWindow::buildMenus() {
         QSettings().setValue(QStringLiteral("canvas/showCosts"), on);
     });
     costsAct->setChecked(QSettings().value(QStringLiteral("canvas/showCosts"), false).toBool());
+    auto* presentAct = viewMenu_->addAction(tr("&Presentation Mode"));
+    presentAct->setObjectName("presentationMode");
+    presentAct->setCheckable(true);
+    presentAct->setShortcut(QKeySequence(Qt::Key_F5));
+    presentAct->setToolTip(tr("For a projector: larger text, thicker lines, a canvas without grid"));
+    connect(presentAct, &QAction::toggled, this, [this](bool on) {
+        presentation::setActive(on);
+        canvas_->resetCachedContent();
+        canvas_->viewport()->update();
+        QSettings().setValue(QStringLiteral("view/presentation"), on);
+    });
+    presentAct->setChecked(QSettings().value(QStringLiteral("view/presentation"), false).toBool());
     viewMenu_->addSeparator();
 
     auto* run = menuBar()->addMenu(tr("&Run"));
     run->addActions({playAct_, stepAct_, resetAct_});
 
     auto* help = menuBar()->addMenu(tr("&Help"));
+    auto* papers = help->addAction(tr("&Papers…"), this, [this] {
+        auto* gallery = new PaperGallery(exampleFiles(), this);
+        gallery->setAttribute(Qt::WA_DeleteOnClose);
+        connect(gallery, &PaperGallery::openExample, this, [this](const QString& path) { openFile(path, true); });
+        gallery->open();
+    });
+    papers->setObjectName("papers");
+    papers->setToolTip(tr("The papers the bundled examples reproduce, and what to expect of each"));
     help->addAction(tr("&About Ganglion"), this, [this] {
         QMessageBox::about(this, tr("About Ganglion"),
                            tr("<h3>Ganglion %1</h3><p>A workbench for bio-inspired neural networks: wire a "
@@ -440,7 +474,17 @@ void MainWindow::refreshStepLabel() {
 
 void MainWindow::showDescription() {
     const auto& st = session_->graph().settings();
-    description_->setDocument(QString::fromStdString(st.title), QString::fromStdString(st.description));
+    QString paperLine;
+    // an example that reproduces a paper says which, and what result to expect (Help > Papers)
+    if (!session_->origin().isEmpty()) try {
+            if (const auto paper = readPaperRef(session_->origin().toStdString()))
+                paperLine = tr("Reproduces “%1” (%2, %3). Result to expect: %4")
+                                .arg(QString::fromStdString(paper->title), QString::fromStdString(paper->authors))
+                                .arg(paper->year)
+                                .arg(QString::fromStdString(paper->claim));
+        } catch (const PaperFormatError&) {  // a malformed entry is reported by Help > Papers
+        }
+    description_->setDocument(QString::fromStdString(st.title), QString::fromStdString(st.description), paperLine);
     // shown for a document that has something to say (the View menu brings it back otherwise)
     descriptionDock_->setVisible(!description_->isEmpty());
 }

@@ -3,9 +3,12 @@
 // Session (graph + undo stack + engine thread).
 #pragma once
 
+#include "core/lesson/lesson.h"
 #include "document/session.h"
 
 #include <QMainWindow>
+
+#include <optional>
 
 class QAction;
 class QDockWidget;
@@ -16,6 +19,7 @@ class QTimer;
 namespace ganglion {
 
 class DescriptionPanel;
+class LessonPanel;
 class GraphCanvas;
 class Inspector;
 class NodePalette;
@@ -25,12 +29,27 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(Session* session, QWidget* parent = nullptr);
+    ~MainWindow() override;
 
     GraphCanvas* canvas() const { return canvas_; }
     Inspector* inspector() const { return inspector_; }
     Session* session() const { return session_; }
     RunBar* runBar() const { return runBar_; }
     DescriptionPanel* descriptionPanel() const { return description_; }
+    LessonPanel* lessonPanel() const { return lessonPanel_; }
+    /// The dock of the view with this title (views/view_list.h), nullptr when none.
+    QDockWidget* viewDock(const QString& title) const;
+
+    /// Every bundled lesson: each NAME.lesson.md beside an example NAME.json, found on disk.
+    static QStringList lessonFiles();
+    /// Opens a lesson (a .lesson.md file: its example first; or a graph file with a lesson inside)
+    /// and starts it; a file that does not parse is reported with the line at fault.
+    bool openLesson(const QString& path);
+    /// Starts `lesson` on the current document in the Lesson dock.
+    void startLesson(const Lesson& lesson);
+    /// The lesson that goes with the open document: embedded in it, or beside the file it came
+    /// from; nullopt (and *error: why) when none or unreadable.
+    std::optional<Lesson> documentLesson(QString* error = nullptr) const;
 
     /// Opens a file (asks to save a modified document first). Examples open untitled.
     bool openFile(const QString& path, bool asExample = false);
@@ -99,6 +118,8 @@ private:
     void buildActions();
     void buildMenus();
     void buildDocks();
+    void buildLessons();  ///< the Lesson dock and the Lessons menu (main_window_lessons.cpp)
+    void offerLesson();   ///< a document came: offer its lesson unless one is running
     void bindCanvas();
     void bindInspector();
     void refreshTitle();
@@ -123,6 +144,8 @@ private:
     RunBar* runBar_ = nullptr;
     DescriptionPanel* description_ = nullptr;
     QDockWidget* descriptionDock_ = nullptr;
+    LessonPanel* lessonPanel_ = nullptr;
+    QDockWidget* lessonDock_ = nullptr;
     QAction *newAct_, *openAct_, *saveAct_, *saveAsAct_, *quitAct_;
     QAction *undoAct_, *redoAct_, *undoToolAct_, *redoToolAct_, *cutAct_, *copyAct_, *pasteAct_, *dupAct_, *expandAct_, *deleteAct_, *selectAllAct_;
     QAction *playAct_, *stepAct_, *resetAct_, *fitAct_, *zoomInAct_, *zoomOutAct_;

@@ -83,7 +83,10 @@ void MainWindow::scheduleDefaultSizes() {
 }
 
 void MainWindow::applyDefaultSizes() {
-    resizeDocks({paletteDock_, inspectorDock_}, {300, 420}, Qt::Vertical);
+    if (lessonDock_ && lessonDock_->isVisible())  // a lesson's step needs room to be read
+        resizeDocks({paletteDock_, inspectorDock_, lessonDock_}, {160, 300, 440}, Qt::Vertical);
+    else
+        resizeDocks({paletteDock_, inspectorDock_}, {300, 420}, Qt::Vertical);
     if (descriptionDock_ && descriptionDock_->isVisible()) resizeDocks({descriptionDock_}, {92}, Qt::Vertical);
     // Right column: the first view (training curves) on top, the document's own views below it
     // with most of the height; wide enough for the widest view's controls without a scroll bar.

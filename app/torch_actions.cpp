@@ -1,5 +1,6 @@
 #include "app/torch_actions.h"
 
+#include "core/export/brian2_export.h"
 #include "core/export/torch_export.h"
 #include "document/model_commands.h"
 #include "document/session.h"
@@ -54,6 +55,24 @@ void exportToTorch(QWidget* parent, Session* session) {
              [parent](const QString& error, const QString& message) {
                  if (!error.isEmpty()) QMessageBox::warning(parent, QObject::tr("Export to PyTorch"), QObject::tr("Cannot export: %1").arg(error));
                  else QMessageBox::information(parent, QObject::tr("Export to PyTorch"), message);
+             });
+}
+
+void exportToBrian2(QWidget* parent, Session* session) {
+    const QString dir = QFileDialog::getExistingDirectory(parent, QObject::tr("Export to Brian2: choose a folder"), startFolder(session));
+    if (dir.isEmpty()) return;
+    const std::string out = dir.toStdString();
+    onEngine(session, parent,
+             [out](Engine& e) {
+                 const Brian2Export x = exportBrian2(e, Brian2Options{});
+                 writeBrian2Export(x, out);
+                 return QObject::tr("Wrote network.py and synapses.npz to %1.\nRun it with: python3 network.py --duration 1 "
+                                    "(--target cpp_standalone for Brian2's C++ back end).")
+                     .arg(QString::fromStdString(out));
+             },
+             [parent](const QString& error, const QString& message) {
+                 if (!error.isEmpty()) QMessageBox::warning(parent, QObject::tr("Export to Brian2"), QObject::tr("Cannot export: %1").arg(error));
+                 else QMessageBox::information(parent, QObject::tr("Export to Brian2"), message);
              });
 }
 

@@ -128,7 +128,22 @@ int runWorkbench(int argc, char** argv) {
 
     QString file;
     bool asExample = false;
-    if (!p.positionalArguments().isEmpty()) {
+    QString lesson;
+    if (p.isSet("lesson")) {  // a bundled lesson by its example's name, else a file
+        lesson = p.value("lesson");
+        for (const QString& f : MainWindow::lessonFiles())
+            if (QFileInfo(f).fileName() == lesson + ".lesson.md") lesson = f;
+        if (!QFileInfo::exists(lesson)) {
+            QStringList names;
+            for (const QString& f : MainWindow::lessonFiles()) names << QFileInfo(f).fileName().remove(".lesson.md");
+            std::fprintf(stderr, "ganglion: no lesson file or bundled lesson '%s' (bundled: %s)\n", qPrintable(p.value("lesson")),
+                         qPrintable(names.join(", ")));
+            return ExitUsage;
+        }
+    }
+    if (!lesson.isEmpty()) {
+        // the lesson opens its own example
+    } else if (!p.positionalArguments().isEmpty()) {
         file = p.positionalArguments().first();
     } else if (p.isSet("example")) {
         file = MainWindow::findExample(p.value("example"));
@@ -149,6 +164,7 @@ int runWorkbench(int argc, char** argv) {
     // Unsaved work a previous run left behind is offered first; recovered work stays open
     // instead of the file (which would ask at once to save what was just recovered).
     w.openAtStart(file, asExample, !p.isSet("screenshot") && !p.isSet("export-view"), !p.isSet("recover"));
+    if (!lesson.isEmpty() && !w.openLesson(lesson)) return ExitBadGraph;
     scheduleTestEdits(&w, &session);
     if (p.isSet("export-view"))
         scheduleViewExport(&w, &session, p.value("export-view"), p.value("out"), p.value("scale").toInt(),

@@ -48,16 +48,27 @@ void exportNirFile(Session* session, const QString& path, std::function<void(QSt
 }
 
 /// Replaces the document with the LIF chain read from a NIR file (weights loaded into the
-/// engine after its rebuild). Returns false with *error set when the file cannot be used.
+/// engine after its rebuild). A NIR graph that is no such chain (convolutions, pooling, delays,
+/// subgraphs, …) opens as one NIRModel node running the file. Returns false with *error set when
+/// the file cannot be used.
 bool importNirFile(Session* session, const QString& path, QString* error) {
     try {
         const nir::Graph ng = nir::read(path.toStdString());
         constexpr double dt = 1e-3;
-        nir::ImportedChain imp = nir::importLifChain(ng, dt, 10);
+        nir::ImportedChain imp;
+        try {
+            imp = nir::importLifChain(ng, dt, 10);
+            imp.graph.settings().description =
+                "LIF layers imported from a NIR file. Connect a data set to the encoder and a Loss/Classifier to the readout to evaluate or fine-tune.";
+        } catch (const nir::NirError& notAChain) {
+            const NodeId id = imp.graph.addNode("NIRModel");
+            if (auto bad = imp.graph.setParam(id, "file", path.toStdString())) throw std::runtime_error(*bad);
+            imp.graph.settings().description =
+                "The NIR graph runs in one NIRModel node (it is not a chain of LIF layers that could become trainable layers: " +
+                std::string(notAChain.what()) + "). Connect an input of the size of its NIR Input to drive it.";
+        }
         imp.graph.settings().dt = dt;
         imp.graph.settings().title = "Imported from " + QFileInfo(path).fileName().toStdString();
-        imp.graph.settings().description =
-            "LIF layers imported from a NIR file. Connect a data set to the encoder and a Loss/Classifier to the readout to evaluate or fine-tune.";
         const QString tmp = QDir::temp().filePath(QString("ganglion_nir_import_%1.json").arg(QCoreApplication::applicationPid()));
         saveGraphFile(imp.graph, tmp.toStdString());
         const bool ok = session->open(tmp, error, true);

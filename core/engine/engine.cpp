@@ -1,4 +1,5 @@
 #include "core/engine/engine.h"
+#include "core/engine/engine_slot.h"
 
 #include "core/engine/continual.h"
 #include "core/engine/lbfgs.h"
@@ -12,33 +13,6 @@
 #include <sstream>
 
 namespace ganglion {
-
-struct Engine::Slot {
-    NodeId id = 0;
-    std::string name;
-    const NodeSpec* spec = nullptr;
-    ParamSet params;
-    std::unique_ptr<Kernel> kernel;
-    Rng rng;
-    struct Source {
-        int slot = -1;  ///< index into slots_, -1 = unconnected
-        int port = 0;
-        bool delayed = false;
-    };
-    std::vector<Source> inputs;
-    std::vector<Value> outputs;
-    std::vector<Value> previous;  ///< outputs of the previous step (sources of delayed edges)
-    bool feedsDelayed = false;
-    bool reachesLoss = false;     ///< some loss is downstream: backward must run here
-    std::vector<bool> wantsGradIn;
-    std::vector<Matrix> gradOut;
-    std::vector<Matrix> gradIn;
-    std::vector<const Value*> inPtrs;
-    std::vector<Value*> sources;  ///< what each input reads (nullptr: unconnected)
-    StepAdapter perStep;          ///< applies a kernel that is not sequence-aware to every step
-    std::vector<Shape> outShapes;
-    NodeCost cost;
-};
 
 Engine::Engine() = default;
 Engine::~Engine() = default;
@@ -116,15 +90,16 @@ void Engine::createKernels() {
             if (src.delayed) slots_[src.slot]->feedsDelayed = true;
         }
     }
-    // Shape inference in order; delayed inputs take the shape their source declares later,
-    // so they are built with unknown shape (features = -1) unless the source comes first.
+    // Shape inference in order. A delayed input whose source comes later (or is the node itself)
+    // has no shape yet in that pass: such nodes are built again once every shape is known, from
+    // the same generator state, and must then declare the same outputs.
     std::vector<std::vector<Shape>> shapes(slots_.size());
-    for (std::size_t k = 0; k < slots_.size(); ++k) {
+    auto buildSlot = [&](std::size_t k) {
         auto& s = *slots_[k];
         std::vector<Shape> in(s.inputs.size());
         for (std::size_t i = 0; i < s.inputs.size(); ++i) {
             const auto& src = s.inputs[i];
-            if (src.slot >= 0 && std::size_t(src.slot) < k) in[i] = shapes[src.slot][src.port];
+            if (src.slot >= 0 && !shapes[std::size_t(src.slot)].empty()) in[i] = shapes[std::size_t(src.slot)][src.port];
         }
         s.kernel = s.spec->create();
         try {
@@ -133,23 +108,35 @@ void Engine::createKernels() {
             if (s.spec->sequenceAware) commonSteps(in, s.spec->inputs);
             BuildContext ctx{s.params, s.spec->sequenceAware ? in : s.perStep.configure(in, s.spec->inputs), s.rng,
                              s.name, opt_.dt, opt_.gridSize};
-            shapes[k] = s.kernel->build(ctx);
+            std::vector<Shape> out = s.kernel->build(ctx);
+            if (!s.spec->sequenceAware && out.size() == s.spec->outputs.size()) s.perStep.declareOutputs(out, s.spec->outputs);
+            if (!shapes[k].empty() && out != shapes[k])
+                throw std::runtime_error("its output shape depends on a delayed input; give the delayed loop's source a fixed size");
+            shapes[k] = std::move(out);
         } catch (const BuildError& e) {
             error_ = "node '" + s.name + "'" + (e.port.empty() ? "" : " input '" + e.port + "'") + ": " + e.what();
-            s.kernel.reset();
-            return;
         } catch (const std::exception& e) {
             error_ = "node '" + s.name + "': " + e.what();
-            s.kernel.reset();
-            return;
         }
-        if (shapes[k].size() != s.spec->outputs.size()) {
-            error_ = "node '" + s.name + "': kernel returned " + std::to_string(shapes[k].size()) +
-                     " output shapes for " + std::to_string(s.spec->outputs.size()) + " ports";
-            s.kernel.reset();
-            return;
-        }
-        if (!s.spec->sequenceAware) s.perStep.declareOutputs(shapes[k], s.spec->outputs);
+        if (error_.empty() && shapes[k].size() != s.spec->outputs.size())
+            error_ = "node '" + s.name + "': kernel returned " + std::to_string(shapes[k].size()) + " output shapes for " +
+                     std::to_string(s.spec->outputs.size()) + " ports";
+        if (!error_.empty()) s.kernel.reset();
+        return error_.empty();
+    };
+    std::vector<std::pair<std::size_t, Rng>> again;  // slots fed by a later source, with their generator before building
+    for (std::size_t k = 0; k < slots_.size(); ++k) {
+        auto& s = *slots_[k];
+        if (std::any_of(s.inputs.begin(), s.inputs.end(), [&](const Slot::Source& src) { return src.slot >= int(k); }))
+            again.emplace_back(k, s.rng);
+        if (!buildSlot(k)) return;
+    }
+    for (auto& [k, rng] : again) {
+        slots_[k]->rng = rng;
+        if (!buildSlot(k)) return;
+    }
+    for (std::size_t k = 0; k < slots_.size(); ++k) {
+        auto& s = *slots_[k];
         s.outShapes = shapes[k];
         s.outputs.resize(s.spec->outputs.size());
         for (std::size_t o = 0; o < s.outputs.size(); ++o) s.outputs[o].type = s.spec->outputs[o].type;
@@ -275,6 +262,11 @@ void Engine::runForward(Phase phase, bool skipSources) {
         }
         ctx.rng = &s.rng;
         current_ = s.name;
+        if (supplied_ && s.spec->role == NodeRole::Source)
+            if (auto given = supplied_->find(s.id); given != supplied_->end()) {
+                for (std::size_t i = 0; i < s.outputs.size(); ++i) s.outputs[i].tensor = given->second[i];
+                continue;
+            }
         if (s.perStep.active()) s.perStep.enter(s.sources, s.inPtrs);
         s.kernel->forward(ctx, s.inPtrs, s.outputs);
         if (s.perStep.active()) s.perStep.leaveForward(s.outputs, s.spec->outputs);
@@ -338,7 +330,34 @@ bool Engine::step() {
     }
 }
 
-bool Engine::stepUnchecked() {
+bool Engine::stepOn(const std::map<NodeId, std::vector<Matrix>>& batch) {
+    if (!built_ || !error_.empty()) return false;
+    for (const auto& [id, tensors] : batch) {
+        const Slot* s = nullptr;
+        for (const auto& sp : slots_)
+            if (sp->id == id) s = sp.get();
+        if (!s || s->spec->role != NodeRole::Source) {
+            error_ = "stepOn: node " + (s ? "'" + s->name + "' is not a data source" : std::to_string(id) + " does not exist");
+            return false;
+        }
+        if (tensors.size() != s->outputs.size()) {
+            error_ = "stepOn: data source '" + s->name + "' has " + std::to_string(s->outputs.size()) + " outputs, " +
+                     std::to_string(tensors.size()) + " tensors were given";
+            return false;
+        }
+    }
+    supplied_ = &batch;
+    bool ok = false;
+    try {
+        ok = stepUnchecked(false);
+    } catch (const std::exception& e) {
+        fail(e.what());
+    }
+    supplied_ = nullptr;
+    return ok;
+}
+
+bool Engine::stepUnchecked(bool evaluateAfter) {
     for (auto& o : optimizers_) o->zeroGrad();
     runForward(Phase::Train);
     for (auto& s : slots_) {
@@ -374,7 +393,8 @@ bool Engine::stepUnchecked() {
     for (auto& s : slots_)
         if (s->feedsDelayed) s->previous = s->outputs;
     ++step_;
-    if (opt_.evalEvery > 0 && step_ % std::uint64_t(opt_.evalEvery) == 0 && !optimizers_.empty()) evaluate();
+    if (evaluateAfter && opt_.evalEvery > 0 && step_ % std::uint64_t(opt_.evalEvery) == 0 && !optimizers_.empty())
+        evaluate();
     return true;
 }
 
@@ -410,54 +430,6 @@ void Engine::reset() {
     createKernels();
     if (!error_.empty()) built_ = false;
     else countCosts();
-}
-
-void Engine::countCosts() {
-    cost_ = {};
-    for (auto& sp : slots_) {
-        auto& s = *sp;
-        NodeCost c = s.kernel->cost();
-        if (!c.counted) {
-            c = {};
-            for (const auto& p : s.kernel->parameters()) c.params += double(p.value->size());
-            // A data source without parameters does no model compute: nothing to count.
-            c.counted = s.spec->role == NodeRole::Source && c.params == 0;
-        }
-        if (s.perStep.active()) {  // the kernel counted one step; it runs on every step
-            const double T = s.perStep.steps();
-            c.forwardMacs *= T;
-            c.trainMacs *= T;
-            c.cacheBytes *= T;
-        }
-        double outBytes = 0;
-        for (const Shape& sh : s.outShapes) outBytes += double(sizeof(float)) * std::max(sh.rows(), 0);
-        c.forwardBytes = outBytes;
-        const bool trains = !optimizers_.empty() && s.reachesLoss &&
-                            (s.spec->role == NodeRole::Loss || s.kernel->differentiable());
-        if (trains) {
-            c.trainBytes = 2 * outBytes + c.cacheBytes;  // outputs, their gradients, backward caches
-        } else {
-            c.trainMacs = c.forwardMacs;
-            c.trainBytes = outBytes;
-            c.cacheBytes = 0;
-        }
-        s.cost = c;
-        cost_.total += c;
-        if (!c.counted) ++cost_.uncountedNodes;
-    }
-    cost_.total.counted = true;  // the sum over the nodes that counted; uncountedNodes says how many did not
-}
-
-NodeCost Engine::nodeCost(NodeId id) const {
-    for (const auto& s : slots_)
-        if (s->id == id) return s->cost;
-    return {};
-}
-
-std::map<std::string, NodeCost> Engine::nodeCosts() const {
-    std::map<std::string, NodeCost> out;
-    for (const auto& s : slots_) out[s->name] = s->cost;
-    return out;
 }
 
 bool Engine::setParam(NodeId id, const std::string& name, const ParamValue& v) {
@@ -548,44 +520,6 @@ std::map<std::string, double> Engine::scalars() const {
         for (const auto& [k, v] : o.scalars) out[s->name + "/" + k] = v;
     }
     return out;
-}
-
-Kernel* Engine::kernel(NodeId id) const {
-    for (auto& s : slots_)
-        if (s->id == id) return s->kernel.get();
-    return nullptr;
-}
-
-std::map<std::string, KernelState> Engine::saveState() const {
-    std::map<std::string, KernelState> out;
-    for (auto& s : slots_) {
-        auto st = s->kernel->saveState();
-        if (const Optimizer* o = optimizerOf(*s)) st.merge(o->saveState());
-        if (const int k = lossIndex(*s); k >= 0 && continual_[std::size_t(k)]) st.merge(continual_[std::size_t(k)]->saveState());
-        if (!st.empty()) out[s->name] = std::move(st);
-    }
-    return out;
-}
-
-int Engine::lossIndex(const Slot& s) const {
-    for (std::size_t k = 0; k < lossSlot_.size(); ++k)
-        if (slots_[lossSlot_[k]].get() == &s) return int(k);
-    return -1;
-}
-
-Optimizer* Engine::optimizerOf(const Slot& s) const {
-    const int k = lossIndex(s);
-    return k < 0 ? nullptr : optimizers_[std::size_t(k)].get();
-}
-
-void Engine::loadState(const std::map<std::string, KernelState>& state) {
-    for (auto& s : slots_) {
-        auto it = state.find(s->name);
-        if (it == state.end()) continue;
-        s->kernel->loadState(it->second);
-        if (Optimizer* o = optimizerOf(*s)) o->loadState(it->second);
-        if (const int k = lossIndex(*s); k >= 0 && continual_[std::size_t(k)]) continual_[std::size_t(k)]->loadState(it->second);
-    }
 }
 
 }  // namespace ganglion

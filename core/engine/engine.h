@@ -39,6 +39,19 @@ public:
     /// One training/simulation step. Returns false when the model diverged (non-finite loss),
     /// in which case error() says which node and the engine stops stepping until reset().
     bool step();
+    /// One training step on a supplied batch: each data source listed in `batch` takes the given
+    /// tensors as its outputs (in its port order) instead of drawing its own; the other nodes run
+    /// exactly as in step(). No periodic evaluation follows, so output() still holds this step's
+    /// forward values. Refuses (false, error() says why) a node that is not a data source or a
+    /// tensor count that does not match the source's ports. For checking the engine against an
+    /// outside implementation on the same batch (the PyTorch export tests).
+    bool stepOn(const std::map<NodeId, std::vector<Matrix>>& batch);
+    /// The optimisers forget what they carry from step to step (Adam's moments, momentum,
+    /// L-BFGS history, CLASSP's accumulated gradients), as after a rebuild: for weights that were
+    /// replaced from outside (imported), where the old moments no longer belong.
+    void restartOptimizers();
+    /// Output `port` of node `id` from the latest forward pass (null when there is none).
+    const Value* output(NodeId id, int port = 0) const;
     /// Runs the Test phase over every node and records test metrics.
     void evaluate();
     /// Re-creates every kernel from the graph with the seed: weights and state as at build.
@@ -86,6 +99,7 @@ private:
     struct Slot;
     /// skipSources: re-run everything downstream of the data on the current batch (L-BFGS).
     void runForward(Phase phase, bool skipSources = false);
+    const std::map<NodeId, std::vector<Matrix>>* supplied_ = nullptr;  ///< stepOn()'s batch while it runs
     void runLbfgs(std::size_t k);
     void runBackward();
     Optimizer* optimizerOf(const Slot& lossSlot) const;  ///< null when the slot is not a loss
@@ -94,7 +108,7 @@ private:
     /// loss asks for it but nothing upstream can take it.
     bool addContinual(std::size_t k, const std::set<int>& ancestors, const std::vector<Parameter>& params);
     void createKernels();
-    bool stepUnchecked();
+    bool stepUnchecked(bool evaluateAfter = true);
     void fail(const std::string& what);
     void countCosts();  ///< fills every slot's cost and cost_  ///< records a kernel exception against current_
 

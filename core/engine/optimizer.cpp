@@ -34,12 +34,14 @@ Optimizer::Optimizer(std::vector<Parameter> params, OptimizerConfig cfg, std::ui
     }
 }
 
+void Optimizer::restart() {
+    for (auto& m : m_) m.setZero();
+    for (auto& v : v_) v.setZero();
+    t_ = 0;
+}
+
 void Optimizer::configure(const OptimizerConfig& cfg) {
-    if (cfg.kind != cfg_.kind) {  // switching algorithms restarts the moment estimates
-        for (auto& m : m_) m.setZero();
-        for (auto& v : v_) v.setZero();
-        t_ = 0;
-    }
+    if (cfg.kind != cfg_.kind) restart();  // switching algorithms restarts the moment estimates
     cfg_ = cfg;
 }
 

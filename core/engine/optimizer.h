@@ -36,6 +36,9 @@ public:
     /// `noiseSeed` seeds the generator of EG's Langevin noise.
     Optimizer(std::vector<Parameter> params, OptimizerConfig cfg, std::uint64_t noiseSeed = 0);
     void configure(const OptimizerConfig& cfg);  ///< keeps moment estimates
+    /// Forgets the moment estimates (Adam, SGD momentum, CLASSP's accumulated |g|^p) and the step
+    /// count, as a new optimiser would start.
+    void restart();
     const OptimizerConfig& config() const { return cfg_; }
     void zeroGrad();
     void step();

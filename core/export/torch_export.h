@@ -50,7 +50,8 @@ void writeTorchExport(const TorchExport& x, const std::string& dir);
 /// std::runtime_error thrown; the engine is not touched.
 std::map<std::string, KernelState> stateFromTorch(const Engine& engine, const std::map<std::string, io::NpyArray>& tensors);
 /// Reads an .npz state dict and loads it into the engine, all or nothing (on any error the
-/// engine keeps its state and the error names what is wrong). Returns the nodes loaded.
+/// engine keeps its state and the error names what is wrong). The optimisers then restart (their
+/// moments belonged to the weights that were replaced). Returns the nodes loaded.
 std::vector<std::string> importTorchWeights(Engine& engine, const std::string& npzPath);
 
 }  // namespace ganglion

@@ -82,6 +82,7 @@ std::vector<std::string> importTorchWeights(Engine& e, const std::string& npzPat
         e.loadState(before);  // back to where it was: all or nothing
         throw std::runtime_error(std::string("the weights do not fit the graph (nothing was changed): ") + ex.what());
     }
+    e.restartOptimizers();
     std::vector<std::string> names;
     for (const auto& [name, st] : state) names.push_back(name);
     return names;

@@ -75,6 +75,9 @@ struct GraphSettings {
     /// The metric the document is about ("mean_weight_stdp", or "Node/metric"): the training
     /// curves open on it. "" = chosen from the metrics present.
     std::string watch;
+    /// A lesson embedded in the graph file (core/lesson/lesson.h format): a teacher sends one
+    /// file holding both. "" = none; written only when set.
+    std::string lesson;
     bool operator==(const GraphSettings&) const = default;
 };
 

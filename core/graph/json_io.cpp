@@ -170,6 +170,7 @@ std::string graphToJson(const Graph& g) {
                        {"dt", s.dt},               {"gridSize", s.gridSize},
                        {"stepsPerSecond", s.stepsPerSecond}, {"realTime", s.realTime},
                        {"stopAt", s.stopAt},       {"watch", s.watch}};
+    if (!s.lesson.empty()) doc["settings"]["lesson"] = s.lesson;
     if (!s.family.empty() || !s.level.empty() || s.order != 0) {  // only examples carry a gallery place
         doc["settings"]["family"] = s.family;
         doc["settings"]["level"] = s.level;
@@ -250,6 +251,7 @@ Graph graphFromJson(const std::string& text) {
         st.stepsPerSecond = optNumber(s, "stepsPerSecond", "settings.", st.stepsPerSecond);
         st.realTime = optNumber(s, "realTime", "settings.", st.realTime);
         st.watch = optString(s, "watch", "settings.", st.watch);
+        st.lesson = optString(s, "lesson", "settings.", st.lesson);
         if (auto it = s.find("stopAt"); it != s.end()) {
             if (!it->is_number_unsigned()) fail("settings.stopAt", "expected a number of steps (an integer >= 0)");
             st.stopAt = it->get<std::uint64_t>();

@@ -4,7 +4,8 @@
 //   "settings": {"title": "...", "description": "...", "seed": 1, "evalEvery": 100,
 //                "dt": 0.0001, "gridSize": 48, "stepsPerSecond": 200, "realTime": 0,
 //                "stopAt": 0, "watch": "test_loss",                 // see GraphSettings
-//                "family": "Playground", "level": "starter", "order": 10},   // gallery place, examples only
+//                "family": "Playground", "level": "starter", "order": 10,    // gallery place, examples only
+//                "lesson": "# Title\n## Step\n…"},   // an embedded lesson (core/lesson/lesson.h), when set
 //   "nodes": [{"id": 1, "type": "SpiralData", "name": "Spiral", "x": 0, "y": 0,
 //              "params": {"noise": 0.1, ...}}],          // omitted params take defaults
 //   "edges": [{"id": 7, "from": {"node": 1, "port": "x"}, "to": {"node": 2, "port": "in"}}]

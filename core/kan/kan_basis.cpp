@@ -6,10 +6,6 @@
 
 namespace ganglion::kan {
 
-namespace {
-constexpr int kMaxOrder = 10;
-}
-
 BasisKind basisFromName(const std::string& name) {
     if (name == "bspline") return BasisKind::BSpline;
     if (name == "rbf") return BasisKind::Rbf;
@@ -125,64 +121,145 @@ void Basis::rebuildTable(int i) {
     if (kind_ == BasisKind::Af) rebuildAfNorms(i);
 }
 
-// Batched B-splines: only the k+1 non-zero functions of each (input, sample) are computed,
-// with precomputed reciprocal knot spans; same recursion and result as bspline() below.
+namespace {
+// The four cardinal cubic pieces of u in each sample's span on a uniform knot vector (t0 first
+// knot, tEnd last, ih = 1/h); outside [t0, tEnd) span 0 and zeros. Restrict-qualified so the
+// compiler vectorises the loop; lowest/highest receive the extreme spans.
+template <bool Derivs>
+void uniformCubicLoop(const float* __restrict xs, int n, int* __restrict start, float* __restrict v0,
+                      float* __restrict v1, float* __restrict v2, float* __restrict v3, float* __restrict d0,
+                      float* __restrict d1, float* __restrict d2, float* __restrict d3, float t0, float tEnd,
+                      float ih, int top, int& lowest, int& highest) {
+    int lo = top, hi = 0;
+    for (int b = 0; b < n; ++b) {
+        const float x = xs[b];
+        const bool inside = x >= t0 && x < tEnd;
+        const float q = inside ? (x - t0) * ih : 0.f;
+        const int s0 = int(q), s = s0 < top ? s0 : top;
+        const float d = q - float(s), u = d < 0.f ? 0.f : d > 1.f ? 1.f : d, u2 = u * u, u3 = u2 * u, w = 1.f - u;
+        const float z = inside ? 1.f / 6 : 0.f;
+        start[b] = s;
+        v0[b] = z * (w * w * w);
+        v1[b] = z * (3 * u3 - 6 * u2 + 4);
+        v2[b] = z * (-3 * u3 + 3 * u2 + 3 * u + 1);
+        v3[b] = z * u3;
+        if constexpr (Derivs) {
+            const float zd = inside ? ih : 0.f;
+            d0[b] = zd * (-0.5f * w * w);
+            d1[b] = zd * (1.5f * u2 - 2 * u);
+            d2[b] = zd * (-1.5f * u2 + u + 0.5f);
+            d3[b] = zd * (0.5f * u2);
+        }
+        lo = s < lo ? s : lo;
+        hi = s > hi ? s : hi;
+    }
+    lowest = lo;
+    highest = hi;
+}
+
+template <bool Derivs>
+void uniformCubic(const float* xs, int n, int* start, float* const* v, float* const* d, float t0, float tEnd, float ih,
+                  int top, int& lowest, int& highest) {
+    uniformCubicLoop<Derivs>(xs, n, start, v[0], v[1], v[2], v[3], Derivs ? d[0] : nullptr, Derivs ? d[1] : nullptr,
+                             Derivs ? d[2] : nullptr, Derivs ? d[3] : nullptr, t0, tEnd, ih, top, lowest, highest);
+}
+}  // namespace
+
+// The k+1 B-splines that can be non-zero at x (input i): returns the knot span s (t_s <= x <
+// t_s+1), N[r] = B_{s-k+r}(x) and, when dN is non-null, their derivatives; -1 outside the extended
+// grid. Functions whose index falls outside [0, nb) come out 0 (pykan's truncated recursion).
+// Same recursion and result as bspline() below, with precomputed reciprocal knot spans.
+int Basis::bsplineSpan(int i, float xv, float* N, float* dN) const {
+    const int m = int(knots_.cols()), k = k_;
+    const float* t = table_.data() + size_t(m) * size_t(k + 1) * size_t(i);
+    if (!(xv >= t[0] && xv < t[m - 1])) return -1;
+    int s;
+    if (uniform_[size_t(i)]) {
+        s = std::min(int((xv - t0_[size_t(i)]) * invH_[size_t(i)]), m - 2);
+        if (xv < t[s]) --s;  // rounding at a knot
+        else if (xv >= t[s + 1]) ++s;
+    } else {
+        s = int(std::upper_bound(t, t + m, xv) - t) - 1;
+    }
+    std::array<float, kMaxOrder + 2> P{};
+    for (int r = 0; r <= k; ++r) N[r] = 0.f;
+    N[k] = 1.f;
+    for (int p = 1; p <= k; ++p) {
+        if (p == k)
+            for (int r = 0; r <= k; ++r) P[size_t(r)] = N[r];
+        const float* inv = t + size_t(p) * m;
+        for (int r = k - p; r <= k; ++r) {
+            const int j = s - k + r;
+            if (j < 0 || j > m - 2 - p) { N[r] = 0.f; continue; }
+            const float left = N[r], right = r < k ? N[r + 1] : 0.f;
+            N[r] = (xv - t[j]) * inv[j] * left + (t[j + p + 1] - xv) * inv[j + 1] * right;
+        }
+    }
+    if (dN) {
+        const float* inv = t + size_t(k) * m;
+        for (int r = 0; r <= k; ++r) {
+            const int j = s - k + r;
+            dN[r] = k > 0 && j >= 0 && j < nb_
+                        ? float(k) * (P[size_t(r)] * inv[j] - (r < k ? P[size_t(r + 1)] * inv[j + 1] : 0.f))
+                        : 0.f;
+        }
+    }
+    return s;
+}
+
+void Basis::bsplineSupport(int i, const float* xs, int n, int* start, float* const* vals, float* const* dvals) const {
+    const int m = int(knots_.cols()), k = k_;
+    if (k == 3 && uniform_[size_t(i)]) {
+        // Uniform cubic: the four non-zero B-splines are the cardinal pieces of u in the span, a
+        // branch-free loop the compiler vectorises. s from (x - t_0)/h directly; at a knot that may
+        // round to the span below with u = 1, where the cubic pieces (C² joins) agree to rounding.
+        // Functions outside [0, nb) only occur in spans below k or above G+k-1 and are zeroed after.
+        const float* t = table_.data() + size_t(m) * size_t(k + 1) * size_t(i);
+        const float t0 = t[0], tEnd = t[m - 1], ih = invH_[size_t(i)];
+        int lowest = m - 2, highest = 0;
+        if (dvals)
+            uniformCubic<true>(xs, n, start, vals, dvals, t0, tEnd, ih, m - 2, lowest, highest);
+        else
+            uniformCubic<false>(xs, n, start, vals, dvals, t0, tEnd, ih, m - 2, lowest, highest);
+        const bool edge = lowest < k || highest > nb_ - 1;
+        if (!edge) return;
+        for (int b = 0; b < n; ++b)
+            for (int r = 0; r <= k; ++r) {
+                const int j = start[b] - k + r;
+                if (j >= 0 && j < nb_) continue;
+                vals[r][b] = 0.f;
+                if (dvals) dvals[r][b] = 0.f;
+            }
+        return;
+    }
+    std::array<float, kMaxOrder + 1> N{}, dN{};
+    for (int b = 0; b < n; ++b) {
+        const int s = bsplineSpan(i, xs[b], N.data(), dvals ? dN.data() : nullptr);
+        start[b] = std::max(s, 0);
+        for (int r = 0; r <= k; ++r) {
+            vals[r][b] = s < 0 ? 0.f : N[size_t(r)];
+            if (dvals) dvals[r][b] = s < 0 ? 0.f : dN[size_t(r)];
+        }
+    }
+}
+
+// Batched dense B-splines: only the k+1 non-zero functions of each (input, sample) are computed.
 void Basis::bsplineBatch(const Matrix& x, Matrix& B, Matrix* dB, Eigen::Index c0, Eigen::Index c1) const {
-    const int m = int(knots_.cols()), k = k_, nb = nb_;
-    const size_t stride = size_t(m) * size_t(k + 1);
+    const int k = k_, nb = nb_;
     B.middleCols(c0, c1 - c0).setZero();
     if (dB) dB->middleCols(c0, c1 - c0).setZero();
+    std::array<float, kMaxOrder + 1> N{}, dN{};
     for (Eigen::Index b = c0; b < c1; ++b) {
         float* col = B.col(b).data();
         float* dcol = dB ? dB->col(b).data() : nullptr;
         for (int i = 0; i < in_; ++i) {
-            const float xv = x(i, b);
-            const float* t = table_.data() + stride * size_t(i);
-            if (!(xv >= t[0] && xv < t[m - 1])) continue;
-            int s;
-            if (uniform_[size_t(i)]) {
-                s = std::min(int((xv - t0_[size_t(i)]) * invH_[size_t(i)]), m - 2);
-                if (xv < t[s]) --s;  // rounding at a knot
-                else if (xv >= t[s + 1]) ++s;
-            } else {
-                s = int(std::upper_bound(t, t + m, xv) - t) - 1;
-            }
-            float* v = col + size_t(i) * nb;
-            float* d = dcol ? dcol + size_t(i) * nb : nullptr;
-            if (k == 3 && uniform_[size_t(i)]) {
-                // Uniform cubic: the four non-zero B-splines are the cardinal pieces in u.
-                const float u = (xv - t[s]) * invH_[size_t(i)], u2 = u * u, u3 = u2 * u, w = 1.f - u;
-                const float val[4] = {w * w * w * (1.f / 6), (3 * u3 - 6 * u2 + 4) * (1.f / 6),
-                                      (-3 * u3 + 3 * u2 + 3 * u + 1) * (1.f / 6), u3 * (1.f / 6)};
-                const float ih = invH_[size_t(i)];
-                const float der[4] = {-0.5f * w * w * ih, (1.5f * u2 - 2 * u) * ih, (-1.5f * u2 + u + 0.5f) * ih,
-                                      0.5f * u2 * ih};
-                for (int r = 0; r < 4; ++r) {
-                    const int j = s - 3 + r;
-                    if (j < 0 || j >= nb) continue;
-                    v[j] = val[r];
-                    if (d) d[j] = der[r];
-                }
-                continue;
-            }
-            std::array<float, kMaxOrder + 2> N{}, P{};
-            N[size_t(k)] = 1.f;
-            for (int p = 1; p <= k; ++p) {
-                if (p == k) P = N;
-                const float* inv = t + size_t(p) * m;
-                for (int r = k - p; r <= k; ++r) {
-                    const int j = s - k + r;
-                    if (j < 0 || j > m - 2 - p) { N[size_t(r)] = 0.f; continue; }
-                    const float left = N[size_t(r)], right = r < k ? N[size_t(r + 1)] : 0.f;
-                    N[size_t(r)] = (xv - t[j]) * inv[j] * left + (t[j + p + 1] - xv) * inv[j + 1] * right;
-                }
-            }
-            const float* inv = t + size_t(k) * m;
+            const int s = bsplineSpan(i, x(i, b), N.data(), dcol ? dN.data() : nullptr);
+            if (s < 0) continue;
             for (int r = 0; r <= k; ++r) {
                 const int j = s - k + r;
                 if (j < 0 || j >= nb) continue;
-                v[j] = N[size_t(r)];
-                if (d && k > 0) d[j] = float(k) * (P[size_t(r)] * inv[j] - (r < k ? P[size_t(r + 1)] : 0.f) * inv[j + 1]);
+                col[size_t(i) * nb + j] = N[size_t(r)];
+                if (dcol) dcol[size_t(i) * nb + j] = dN[size_t(r)];
             }
         }
     }

@@ -46,6 +46,8 @@ namespace ganglion::kan {
 
 enum class BasisKind { BSpline, Rbf, Chebyshev, ReluKan, RbfAdaptive, Af, Sine, Poly };
 
+/// Largest spline order (BSpline, ReluKan, Af).
+constexpr int kMaxOrder = 10;
 /// Number of activation functions mixed by the Af basis (ReLU, SiLU, tanh, GELU).
 constexpr int kAfActivations = 4;
 /// Largest number of trainable tensors a basis owns.
@@ -109,6 +111,12 @@ public:
     /// `aux` (auxRows() x batch, optional) receives the training cache for those columns.
     void evaluateCols(const Matrix& x, Matrix& B, Matrix* dB, Eigen::Index c0, Eigen::Index c1,
                       Matrix* aux = nullptr) const;
+    /// BSpline only: the order+1 functions that can be non-zero at each of the n values xs of
+    /// input i (the local support the sparse layer path contracts over). start[b] = s, the knot
+    /// span of xs[b] (t_s <= x < t_s+1), so value r belongs to function j = s - k + r; values of
+    /// functions outside [0, nb) are 0. vals[r][b] (and dvals[r][b] when dvals is non-null) for
+    /// r = 0..k. Outside the extended grid: start 0 and all values 0.
+    void bsplineSupport(int i, const float* xs, int n, int* start, float* const* vals, float* const* dvals) const;
     /// The nb basis values (and derivatives) of input i at one point.
     void evaluateOne(int i, float x, float* values, float* derivs) const;
     /// A natural x position for coefficient j of input i (Greville abscissa / centre).
@@ -118,6 +126,7 @@ private:
     void rebuildKnots(int i);
     void rebuildTable(int i);
     void evalAt(const float* t, int m, float x, float* v, float* d) const;
+    int bsplineSpan(int i, float x, float* N, float* dN) const;
     void bsplineBatch(const Matrix& x, Matrix& B, Matrix* dB, Eigen::Index c0, Eigen::Index c1) const;
     void bspline(const float* t, int m, float x, float* v, float* d) const;
     void evalTrainable(int i, float x, float* v, float* d, float* fa = nullptr) const;  // RbfAdaptive, Af

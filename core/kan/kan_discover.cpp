@@ -179,6 +179,24 @@ void dropNegligibleTerms(Expr& e, const Eigen::MatrixXd& xtr, const Eigen::Vecto
             order.emplace_back(std::sqrt((v.array() - v.mean()).square().mean()), k);
         }
         std::sort(order.begin(), order.end());
+        // First every negligible term at once (one refit), as a formula with many of them (a
+        // product spread over expanded squares) would otherwise take a refit per term and pass.
+        std::vector<size_t> negligible;
+        for (const auto& [spread, k] : order)
+            if (spread <= 10 * tol) negligible.push_back(k);
+        if (negligible.size() > 1) {
+            std::sort(negligible.rbegin(), negligible.rend());
+            Expr cand = e;
+            for (size_t k : negligible) cand.terms.erase(cand.terms.begin() + std::ptrdiff_t(k));
+            if (!cand.terms.empty() && cand.constantPart() == 0) cand.terms.push_back({0.0, {}});
+            refineConstants(cand, xtr, ytr, iterations);
+            recanonicalize(cand);
+            if (rmse(cand, xte, yte) <= tol) {
+                e = std::move(cand);
+                dropped = e.terms.size() > 1;
+                continue;
+            }
+        }
         for (const auto& [spread, k] : order) {
             if (spread > 10 * tol) break;  // not negligible (and neither are the larger ones after it)
             Expr cand = e;

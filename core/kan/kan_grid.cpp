@@ -15,6 +15,7 @@ namespace ganglion::kan {
 double Layer::regularize(const RegConfig& reg) {
     const int in = cfg_.in, out = cfg_.out, nb = basis_.count();
     const Eigen::Index n = x_.cols();
+    if (sparsePath()) denseCaches();
     Matrix A(out, in);
     Matrix S(out, n), Phi(out, n);
     auto edgeBlock = [&](int i) {
@@ -226,6 +227,7 @@ double Layer::extendGrid(int newGrid, const Matrix* xin) {
     allocGrads();
     B_.resize(0, 0);
     dB_.resize(0, 0);
+    trainedCols_ = -1;
     double err = 0;
     for (int i = 0; i < in; ++i)
         err = std::max(err, maxEdgeError(*this, i, before[size_t(i)], splineValues(*this, i, xs[size_t(i)])));

@@ -1,6 +1,7 @@
 #include "core/kan/kan_layer.h"
 
 #include "core/kan/kan_cost.h"
+#include "core/kan/kan_parallel.h"
 #include "core/kan/kan_symbolic.h"
 
 #include <Eigen/Dense>
@@ -8,9 +9,11 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
-#include <thread>
 
 namespace ganglion::kan {
+
+using detail::bigWork;
+using detail::parallel;
 
 Layer::Layer(const LayerConfig& cfg, Rng& rng)
     : cfg_(cfg), basis_(cfg.basis, cfg.in, cfg.grid, cfg.order, cfg.lo, cfg.hi, cfg.sinFrequencies) {
@@ -86,22 +89,6 @@ void Layer::zeroGrad() {
 
 namespace {
 int gThreads = 1;  // the engine thread shares the machine with the GUI; benchmarks may ask for 2
-
-// Runs f(part, parts) on `parts` threads (the caller takes part 0) when the work is big enough
-// to pay for a thread start; f must only write disjoint ranges.
-template <class F>
-void parallel(bool big, F&& f) {
-    const int parts = big ? gThreads : 1;
-    if (parts <= 1) {
-        f(0, 1);
-        return;
-    }
-    std::thread t([&] { f(1, parts); });
-    f(0, parts);
-    t.join();
-}
-
-bool bigWork(int in, int nb, int out, Eigen::Index n) { return double(in) * nb * out * double(n) > 2e6; }
 }  // namespace
 
 void setThreads(int n) { gThreads = std::clamp(n, 1, 2); }
@@ -111,11 +98,18 @@ void Layer::forward(const Matrix& x, Matrix& y, bool train) {
     if (x.rows() != cfg_.in)
         throw std::invalid_argument("KAN layer expects " + std::to_string(cfg_.in) + " input features, got " +
                                     std::to_string(x.rows()));
-    const int in = cfg_.in, nb = basis_.count();
-    const Eigen::Index n = x.cols();
     if (cfg_.layerNorm) normalizeInput(x);  // x_ = the edges' inputs
     else x_ = x;
-    silu_.resize(x.rows(), n);
+    trainedCols_ = train ? x.cols() : -1;
+    if (sparsePath()) sparseForward(y);
+    else denseForward(y, train);
+    addSymbolic(x_, y);
+}
+
+void Layer::denseForward(Matrix& y, bool train) {
+    const int in = cfg_.in, nb = basis_.count();
+    const Eigen::Index n = x_.cols();
+    silu_.resize(in, n);
     B_.resize(Eigen::Index(in) * nb, n);
     if (train) dB_.resize(B_.rows(), n);
     aux_.resize(train ? basis_.auxRows() : 0, n);  // per-sample cache for the basis tensors' gradients
@@ -136,7 +130,6 @@ void Layer::forward(const Matrix& x, Matrix& y, bool train) {
     });
     if (!train) dB_.resize(0, 0);
     if (cfg_.bias) y.colwise() += bias.col(0);
-    addSymbolic(x_, y);
 }
 
 void Layer::addSymbolic(const Matrix& x, Matrix& y) const {
@@ -151,14 +144,35 @@ void Layer::addSymbolic(const Matrix& x, Matrix& y) const {
 }
 
 void Layer::backward(const Matrix& gy, Matrix* gx, const RegConfig* reg) {
-    const int in = cfg_.in, out = cfg_.out, nb = basis_.count();
+    const int in = cfg_.in, out = cfg_.out;
     if (gy.rows() != out || gy.cols() != x_.cols())
         throw std::invalid_argument("KAN layer backward: gradient shape does not match the last forward");
-    if (dB_.cols() != x_.cols()) throw std::logic_error("KAN layer backward without a training forward");
+    if (trainedCols_ != x_.cols()) throw std::logic_error("KAN layer backward without a training forward");
     haveRegGx_ = false;
     lastReg_ = 0;
     if (reg && reg->active()) lastReg_ = regularize(*reg);
+    if (cfg_.bias) gBias.col(0) += gy.rowwise().sum();
 
+    // Gradient w.r.t. the edge inputs (into *gx directly without layer normalisation).
+    Matrix* gz = cfg_.layerNorm ? &gz_ : gx;
+    if (sparsePath()) sparseBackward(gy, gz);
+    else denseBackward(gy, gz);
+    if (!gz) return;
+    const auto& lib = symbolicLibrary();
+    for (int i = 0; i < in; ++i)
+        for (int o = 0; o < out; ++o) {
+            const SymbolicEdge& s = symbolic[size_t(i) * out + o];
+            if (s.fn < 0) continue;
+            const auto df = lib[size_t(s.fn)].df;
+            for (Eigen::Index b = 0; b < x_.cols(); ++b)
+                (*gz)(i, b) += gy(o, b) * s.c * s.a * df(s.a * x_(i, b) + s.b);
+        }
+    if (haveRegGx_) *gz += regGx_;
+    if (cfg_.layerNorm) normBackward(*gz, gx);
+}
+
+void Layer::denseBackward(const Matrix& gy, Matrix* gz) {
+    const int in = cfg_.in, out = cfg_.out, nb = basis_.count();
     const Eigen::Index n = x_.cols();
     const bool big = bigWork(in, nb, out, n);
     gW_.resize(out, coef.cols());
@@ -177,11 +191,7 @@ void Layer::backward(const Matrix& gy, Matrix* gx, const RegConfig* reg) {
         gScaleBase.middleRows(r0, nr).noalias() +=
             (gy.middleRows(r0, nr) * silu_.transpose()).cwiseProduct(mask.middleRows(r0, nr));
     });
-    if (cfg_.bias) gBias.col(0) += gy.rowwise().sum();
-
-    // Gradient w.r.t. the edge inputs (into *gx directly without layer normalisation).
     const bool basisParams = basis_.paramCount() > 0;
-    Matrix* gz = cfg_.layerNorm ? &gz_ : gx;
     if (!gz && !basisParams) return;
     gB_.resize(B_.rows(), n);
     if (gz) gz->resize(in, n);
@@ -207,18 +217,6 @@ void Layer::backward(const Matrix& gy, Matrix* gx, const RegConfig* reg) {
             basis_.accumulateParamGrads(x_, gB_, i0, i1, &aux_);
             if (haveRegGx_) basis_.accumulateParamGrads(x_, regGB_, i0, i1, &aux_);
         });
-    if (!gz) return;
-    const auto& lib = symbolicLibrary();
-    for (int i = 0; i < in; ++i)
-        for (int o = 0; o < out; ++o) {
-            const SymbolicEdge& s = symbolic[size_t(i) * out + o];
-            if (s.fn < 0) continue;
-            const auto df = lib[size_t(s.fn)].df;
-            for (Eigen::Index b = 0; b < x_.cols(); ++b)
-                (*gz)(i, b) += gy(o, b) * s.c * s.a * df(s.a * x_(i, b) + s.b);
-        }
-    if (haveRegGx_) *gz += regGx_;
-    if (cfg_.layerNorm) normBackward(*gz, gx);
 }
 
 float Layer::splinePart(int i, int o, float x) const {
@@ -336,6 +334,7 @@ void Layer::loadState(const KernelState& s) {
         allocGrads();
         B_.resize(0, 0);
         dB_.resize(0, 0);
+        trainedCols_ = -1;
     }
 }
 

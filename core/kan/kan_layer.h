@@ -4,8 +4,12 @@
 //   y_o = bias_o + Σ_i mask_oi · ( scale_base_oi · silu(x_i) + scale_sp_oi · Σ_j coef_o,i,j B_ij(x_i) )
 //              + Σ_i [edge (i,o) symbolic] · (c · f(a·x_i + b) + d)
 //
-// Batched evaluation: the basis is computed once per batch as a dense (in·nb) x batch matrix B,
-// then y = W·B + Wb·silu(X) with W = coef scaled per edge (out x in·nb) — two GEMMs. Backward is
+// Batched evaluation. B-splines (kan_layer_sparse.cpp): each input has only k+1 non-zero basis
+// functions at any x, so the layer keeps just those values and their span per (input, sample) and
+// contracts over them, the SiLU base branch fused in as one more term: y_b = bias + Σ_i (Wb_i·silu
+// + Σ_r v_ir·W_i,s+r), about (k+2)/(nb+1) of the dense work, and the exact backward the same
+// way. Other bases: the basis is computed once per batch as a dense (in·nb) x batch matrix B, then
+// y = W·B + Wb·silu(X) with W = coef scaled per edge (out x in·nb) — two GEMMs; backward is
 // exact (three GEMMs + the basis derivative). Edge (i, o) is element (o, i) of every out x in
 // matrix, i.e. linear index i·out + o.
 //
@@ -127,6 +131,13 @@ public:
 
 private:
     void allocGrads();
+    bool sparsePath() const { return basis_.kind() == BasisKind::BSpline; }
+    void denseForward(Matrix& y, bool train);
+    void denseBackward(const Matrix& gy, Matrix* gz);
+    void sparseForward(Matrix& y);
+    void sparseBackward(const Matrix& gy, Matrix* gz);
+    void packEdges(int i, float* P) const;
+    void denseCaches();  // B_, dB_, silu_ of x_ after a sparse forward (for the regulariser)
     void refit(const std::vector<Matrix>& xs, const std::vector<Matrix>& targets);
     void addSymbolic(const Matrix& x, Matrix& y) const;
     double regularize(const RegConfig& reg);
@@ -137,6 +148,11 @@ private:
     Basis basis_;
     // caches (kept between steps so steady state does not allocate)
     Matrix x_, silu_, B_, dB_, W_, Wb_, spm_, gW_, gB_, regGx_, regGB_, xhat_, lnRstd_, gz_, aux_;
+    // sparse B-spline path: x_ transposed (sample-contiguous per input), per (input, sample) the
+    // knot span and the planes silu, B_s-k .. B_s (each in·n, index i·n + b)
+    Matrix xT_, spVal_;
+    std::vector<int> spStart_;
+    Eigen::Index trainedCols_ = -1;  // samples of the last training forward (-1: none)
     bool haveRegGx_ = false;
     double lastReg_ = 0;
 };

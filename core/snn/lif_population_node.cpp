@@ -12,7 +12,7 @@ namespace {
 
 const char* kPorts[3] = {"exc", "inh", "rec"};
 
-class LifPopulationKernel : public Kernel, public ProbeTarget {
+class LifPopulationKernel : public Kernel, public ProbeTarget, public SpikingExportable {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override {
         const auto& p = ctx.params;
@@ -39,6 +39,7 @@ public:
         if (ctx.inputs[3].features > 0 && ctx.inputs[3].features != n_ && ctx.inputs[3].features != 1)
             throw BuildError("current", "current input has " + std::to_string(ctx.inputs[3].features) +
                                             " features; expected 1 or " + std::to_string(n_));
+        currentInput_ = ctx.inputs[3].features > 0;
         dt_ = 0;
         return {Shape::tensor(n_), Shape::tensor(n_)};
     }
@@ -48,8 +49,18 @@ public:
         if (net_ && dt_ > 0) obs_.setProbes(*net_, probes_);
     }
 
+    SpikingParts spikingParts(double dt) const override {
+        SpikingParts parts;
+        parts.network = net_.get();
+        for (int k = 0; k < 3; ++k)
+            if (proj_[k])
+                parts.inputs.push_back({kPorts[k], &*proj_[k], 0, int(std::clamp<long>(std::lround(delayMs_[k] * 1e-3 / dt), 0, 65535))});
+        if (currentInput_) parts.refusal = "its 'current' input is connected (a current computed by the graph every step)";
+        return parts;
+    }
+
     void setParams(const ParamSet& p) override {
-        net_->population(0).setParams(neuronParams(p));
+        net_->setPopulationParams(0, neuronParams(p));
         net_->setLearning(p.getBool("learning"));
     }
 
@@ -279,6 +290,7 @@ private:
     SpikeObserver obs_;
     std::vector<int> probes_;
     double dt_ = 0, history_ = 2.0;
+    bool currentInput_ = false;
     std::string error_;
 };
 

@@ -31,6 +31,11 @@ void Network::addStepCurrent(const StepCurrent& c) {
     currents_.push_back(c);
 }
 
+void Network::setPopulationParams(int i, const NeuronParams& p) {
+    pops_.at(std::size_t(i)).setParams(p);
+    baseParams_.at(std::size_t(i)) = p;
+}
+
 int Network::populationIndex(const std::string& name) const {
     for (size_t i = 0; i < pops_.size(); ++i)
         if (pops_[i].name() == name) return int(i);

@@ -38,6 +38,7 @@ public:
     int addProjection(const std::string& name, int pre, int post, const Synapses& syn,
                       std::optional<Channel> channel = std::nullopt);
     void addStepCurrent(const StepCurrent& c);
+    const std::vector<StepCurrent>& stepCurrents() const { return currents_; }
 
     int populationCount() const { return int(pops_.size()); }
     int projectionCount() const { return int(projs_.size()); }
@@ -46,6 +47,9 @@ public:
     Projection& projection(int i) { return projs_.at(i); }
     const Projection& projection(int i) const { return projs_.at(i); }
     int populationIndex(const std::string& name) const;  ///< -1 when absent
+    /// Live parameter change of population i that prepare() keeps (it restores the parameters the
+    /// population had when added, or was last given here, undoing step currents).
+    void setPopulationParams(int i, const NeuronParams& p);
     /// First global neuron index of population i (populations are numbered in order).
     int offset(int i) const { return offsets_.at(i); }
     int totalNeurons() const { return offsets_.empty() ? 0 : offsets_.back(); }

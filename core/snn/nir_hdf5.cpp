@@ -2,6 +2,7 @@
 #include "core/snn/nir.h"
 
 #include "core/io/hdf5_handle.h"
+#include "core/snn/nir_tensor_ops.h"
 
 #include <memory>
 
@@ -130,10 +131,18 @@ bool isGroup(hid_t loc, const std::string& name) {
     return info.type == H5O_TYPE_GROUP;
 }
 
-Node readNode(hid_t grp, const std::string& name) {
+Graph readGraph(hid_t node, const std::string& prefix, int depth);
+
+Node readNode(hid_t grp, const std::string& path, int depth) {
     Node n;
-    n.type = readString(grp, "type", "type of NIR node '" + name + "'");
+    n.type = readString(grp, "type", "type of NIR node '" + path + "'");
     if (n.type == "Integrator") n.type = "I";
+    if (n.type == "NIRGraph") {
+        if (depth >= kMaxDepth) throw NirError("NIR subgraph '" + path + "' is nested more than " + std::to_string(kMaxDepth) + " deep");
+        n.subgraph.push_back(readGraph(grp, path + ".", depth + 1));
+        return n;
+    }
+    std::string padding;
     for (const auto& m : members(grp)) {
         if (m == "type" || m == "metadata") continue;
         if (isGroup(grp, m)) {
@@ -144,14 +153,25 @@ Node readNode(hid_t grp, const std::string& name) {
                 H d(H5Dopen2(sub, k.c_str(), H5P_DEFAULT), H5Dclose);
                 H t(H5Dget_type(d), H5Tclose);
                 if (H5Tget_class(t) == H5T_STRING) continue;
-                if (m == "input_type" || m == "output_type") n.params[m] = readArray(d, "'" + m + "/" + k + "' of NIR node '" + name + "'");
+                if (m == "input_type" || m == "output_type") n.params[m] = readArray(d, "'" + m + "/" + k + "' of NIR node '" + path + "'");
             }
             continue;
         }
         H d(H5Dopen2(grp, m.c_str(), H5P_DEFAULT), H5Dclose);
         H t(H5Dget_type(d), H5Tclose);
-        if (H5Tget_class(t) == H5T_STRING) continue;  // descriptive strings, not parameters
-        n.params[m] = readArray(d, "parameter '" + m + "' of NIR node '" + name + "'");
+        if (H5Tget_class(t) == H5T_STRING) {
+            // Convolution padding may be "same" or "valid"; other strings are descriptive.
+            if (m == "padding" && detail::isConv(n.type)) padding = readString(grp, "padding", "padding of NIR node '" + path + "'");
+            continue;
+        }
+        n.params[m] = readArray(d, "parameter '" + m + "' of NIR node '" + path + "'");
+    }
+    if (!padding.empty()) {
+        try {
+            n.params["padding"] = detail::paddingFromString(n, padding);
+        } catch (const NirError& e) {
+            throw NirError("NIR node '" + path + "' (" + n.type + "): " + e.what());
+        }
     }
     // Keep only what the type defines so a round trip compares equal (input/output_type of
     // non-Flatten nodes are derived from the parameters).
@@ -162,20 +182,44 @@ Node readNode(hid_t grp, const std::string& name) {
     return n;
 }
 
-}  // namespace
+/// A NIRGraph group (the file's /node or a subgraph node): its nodes and edges.
+Graph readGraph(hid_t node, const std::string& prefix, int depth) {
+    const std::string at = prefix.empty() ? "'node/" : "'" + prefix;
+    if (H5Lexists(node, "nodes", H5P_DEFAULT) <= 0 || !isGroup(node, "nodes")) throw NirError("missing group " + at + "nodes'");
+    Graph g;
+    H nodes(H5Gopen2(node, "nodes", H5P_DEFAULT), H5Gclose);
+    for (const auto& name : members(nodes)) {
+        if (!isGroup(nodes, name)) throw NirError(at + "nodes/" + name + "' is not a group");
+        H grp(H5Gopen2(nodes, name.c_str(), H5P_DEFAULT), H5Gclose);
+        g.nodes[name] = readNode(grp, prefix + name, depth);
+    }
+    if (H5Lexists(node, "edges", H5P_DEFAULT) <= 0) throw NirError("missing " + at + "edges'");
+    if (isGroup(node, "edges")) {
+        H e(H5Gopen2(node, "edges", H5P_DEFAULT), H5Gclose);
+        H src(H5Dopen2(e, "src", H5P_DEFAULT), H5Dclose), dst(H5Dopen2(e, "dst", H5P_DEFAULT), H5Dclose);
+        if (!src.ok() || !dst.ok()) throw NirError(at + "edges' group needs 'src' and 'dst'");
+        auto s = readStrings(src, at + "edges/src'"), t = readStrings(dst, at + "edges/dst'");
+        if (s.size() != t.size()) throw NirError(at + "edges' src and dst differ in length");
+        for (std::size_t i = 0; i < s.size(); ++i) g.edges.push_back({s[i], t[i]});
+    } else {
+        H e(H5Dopen2(node, "edges", H5P_DEFAULT), H5Dclose);
+        auto flat = readStrings(e, at + "edges'");
+        if (flat.size() % 2) throw NirError(at + "edges' must be N x 2 (source, target)");
+        for (std::size_t i = 0; i < flat.size(); i += 2) g.edges.push_back({flat[i], flat[i + 1]});
+    }
+    return g;
+}
 
-void write(const Graph& g, const std::string& path) {
-    validate(g);
-    silenceHdf5();
-    H f(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
-    if (!f.ok()) throw NirError(path + ": cannot create file");
-    writeString(f, "version", g.version);
-    H node(H5Gcreate2(f, "node", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+void writeGraph(hid_t node, const Graph& g, const std::string& path) {
     writeString(node, "type", "NIRGraph");
     H nodes(H5Gcreate2(node, "nodes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
     for (const auto& [name, n] : g.nodes) {
         H grp(H5Gcreate2(nodes, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
         if (!grp.ok()) throw NirError(path + ": cannot create group for node '" + name + "'");
+        if (n.type == "NIRGraph") {
+            writeGraph(grp, n.subgraph.at(0), path);
+            continue;
+        }
         writeString(grp, "type", n.type);
         for (const auto& [pname, a] : n.params) writeArray(grp, pname, a);
     }
@@ -190,6 +234,18 @@ void write(const Graph& g, const std::string& path) {
     }
     if (!d.ok() || (!ptrs.empty() && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0))
         throw NirError(path + ": cannot write edges");
+}
+
+}  // namespace
+
+void write(const Graph& g, const std::string& path) {
+    validate(g);
+    silenceHdf5();
+    H f(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    if (!f.ok()) throw NirError(path + ": cannot create file");
+    writeString(f, "version", g.version);
+    H node(H5Gcreate2(f, "node", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+    writeGraph(node, g, path);
 }
 
 Graph readInProcess(const std::string& path) {
@@ -209,27 +265,9 @@ Graph readInProcess(const std::string& path) {
             const std::string t = readString(node, "type", "'node/type'");
             if (t != "NIRGraph") throw NirError("top-level node is '" + t + "', expected 'NIRGraph'");
         }
-        if (H5Lexists(node, "nodes", H5P_DEFAULT) <= 0 || !isGroup(node, "nodes")) throw NirError("missing group 'node/nodes'");
-        H nodes(H5Gopen2(node, "nodes", H5P_DEFAULT), H5Gclose);
-        for (const auto& name : members(nodes)) {
-            if (!isGroup(nodes, name)) throw NirError("'node/nodes/" + name + "' is not a group");
-            H grp(H5Gopen2(nodes, name.c_str(), H5P_DEFAULT), H5Gclose);
-            g.nodes[name] = readNode(grp, name);
-        }
-        if (H5Lexists(node, "edges", H5P_DEFAULT) <= 0) throw NirError("missing 'node/edges'");
-        if (isGroup(node, "edges")) {
-            H e(H5Gopen2(node, "edges", H5P_DEFAULT), H5Gclose);
-            H src(H5Dopen2(e, "src", H5P_DEFAULT), H5Dclose), dst(H5Dopen2(e, "dst", H5P_DEFAULT), H5Dclose);
-            if (!src.ok() || !dst.ok()) throw NirError("'node/edges' group needs 'src' and 'dst'");
-            auto s = readStrings(src, "'node/edges/src'"), t = readStrings(dst, "'node/edges/dst'");
-            if (s.size() != t.size()) throw NirError("'node/edges' src and dst differ in length");
-            for (std::size_t i = 0; i < s.size(); ++i) g.edges.push_back({s[i], t[i]});
-        } else {
-            H e(H5Dopen2(node, "edges", H5P_DEFAULT), H5Dclose);
-            auto flat = readStrings(e, "'node/edges'");
-            if (flat.size() % 2) throw NirError("'node/edges' must be N x 2 (source, target)");
-            for (std::size_t i = 0; i < flat.size(); i += 2) g.edges.push_back({flat[i], flat[i + 1]});
-        }
+        const std::string version = g.version;
+        g = readGraph(node, "", 0);
+        g.version = version;
         validate(g);
         return g;
     } catch (const NirError& e) {

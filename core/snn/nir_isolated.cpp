@@ -1,9 +1,11 @@
 // NIR import through the helper process (nir::read), and the binary form the helper sends back.
 //
 // Wire format (little-endian, as produced on this machine by the helper built with it):
-//   "GNIR1\n"  magic
-//   str version; u32 nodeCount; per node: str name, str type, u32 paramCount,
+//   "GNIR2\n"  magic
+//   str version; graph
+// graph: u32 nodeCount; per node: str name, str type, u32 paramCount,
 //     per parameter: str name, u8 integer, u32 rank, u64 dims[rank], u64 count, f64 data[count]
+//     u8 hasSubgraph, [graph] (nested at most kMaxDepth deep)
 //   u32 edgeCount; per edge: str source, str target
 // where str is u32 length + bytes. Doubles are copied bit for bit, so the round trip is exact.
 #include "core/io/byte_codec.h"
@@ -23,7 +25,7 @@ namespace ganglion::nir {
 
 namespace {
 
-constexpr char kMagic[] = "GNIR1\n";
+constexpr char kMagic[] = "GNIR2\n";
 constexpr const char* kHelperName = "ganglion-h5-reader";
 constexpr const char* kHelperEnv = "GANGLION_H5_READER";
 
@@ -43,9 +45,9 @@ std::string helperPath() {
 
 }  // namespace
 
-std::string serialize(const Graph& g) {
-    std::string out(kMagic);
-    putStr(out, g.version);
+namespace {
+
+void putGraph(std::string& out, const Graph& g) {
     put<std::uint32_t>(out, std::uint32_t(g.nodes.size()));
     for (const auto& [name, n] : g.nodes) {
         putStr(out, name);
@@ -61,21 +63,20 @@ std::string serialize(const Graph& g) {
             out.resize(at + a.data.size() * sizeof(double));
             if (!a.data.empty()) std::memcpy(out.data() + at, a.data.data(), a.data.size() * sizeof(double));
         }
+        put<std::uint8_t>(out, n.subgraph.empty() ? 0 : 1);
+        if (!n.subgraph.empty()) putGraph(out, n.subgraph[0]);
     }
     put<std::uint32_t>(out, std::uint32_t(g.edges.size()));
     for (const auto& [a, b] : g.edges) {
         putStr(out, a);
         putStr(out, b);
     }
-    return out;
 }
 
-Graph deserialize(const std::string& bytes) {
-    Reader r(bytes, "reader output");
-    r.expect(kMagic, sizeof(kMagic) - 1);
+Graph getGraph(Reader& r, int depth) {
+    if (depth > kMaxDepth) throw NirError("reader output: subgraphs nested more than " + std::to_string(kMaxDepth) + " deep");
     Graph g;
-    g.version = r.str();
-    const std::size_t nodes = r.count(r.get<std::uint32_t>(), 12);
+    const std::size_t nodes = r.count(r.get<std::uint32_t>(), 13);
     for (std::size_t i = 0; i < nodes; ++i) {
         std::string name = r.str();
         Node n;
@@ -92,6 +93,7 @@ Graph deserialize(const std::string& bytes) {
             for (auto& v : a.data) v = r.get<double>();
             n.params[pname] = std::move(a);
         }
+        if (r.get<std::uint8_t>() != 0) n.subgraph.push_back(getGraph(r, depth + 1));
         g.nodes[name] = std::move(n);
     }
     const std::size_t edges = r.count(r.get<std::uint32_t>(), 8);
@@ -99,6 +101,24 @@ Graph deserialize(const std::string& bytes) {
         std::string a = r.str();
         g.edges.emplace_back(std::move(a), r.str());
     }
+    return g;
+}
+
+}  // namespace
+
+std::string serialize(const Graph& g) {
+    std::string out(kMagic);
+    putStr(out, g.version);
+    putGraph(out, g);
+    return out;
+}
+
+Graph deserialize(const std::string& bytes) {
+    Reader r(bytes, "reader output");
+    r.expect(kMagic, sizeof(kMagic) - 1);
+    const std::string version = r.str();
+    Graph g = getGraph(r, 0);
+    g.version = version;
     r.end();
     return g;
 }

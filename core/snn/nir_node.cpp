@@ -41,13 +41,15 @@ public:
         spiking_.clear();
         std::vector<std::string> names;
         std::vector<int> start{0};
-        {
-            nir::Simulator probe(*graph_, 1e-4);
+        try {
+            nir::Simulator probe(*graph_, 1e-4);  // inner nodes of subgraphs are named "G.x"
             spiking_ = probe.spikingNodes();
-        }
-        for (const auto& s : spiking_) {
-            names.push_back(s);
-            start.push_back(start.back() + int(nir::outputSize(*graph_, s)));
+            for (const auto& s : spiking_) {
+                names.push_back(s);
+                start.push_back(start.back() + int(probe.output(s).size()));
+            }
+        } catch (const nir::NirError& e) {
+            throw BuildError("", e.what());
         }
         spikeNeurons_ = start.back();
         recorderNames_ = names;
@@ -126,8 +128,10 @@ NodeSpec makeNirModelSpec() {
     s.thumbnail = Thumbnail::SpikeRaster;
     s.help = "Runs a network read from a NIR file (Neuromorphic Intermediate Representation, as written by "
              "snnTorch, Norse, Lava, Rockpool, Sinabs…) one step of dt per engine step. The input tensor's "
-             "first sample feeds the NIR Input; 'out' concatenates the Output nodes; 'spikes' carries every "
-             "spiking node (LIF, CubaLIF, IF, Threshold) in name order. Unsupported node types are reported by name.";
+             "first sample feeds the NIR Input (a C x H x W input flattened row-major, as NumPy); 'out' "
+             "concatenates the Output nodes; 'spikes' carries every spiking node (LIF, CubaLIF, IF, Threshold, "
+             "also inside nested subgraphs) in name order. Convolutions, pooling, delays and nested NIRGraph "
+             "subgraphs run too; unsupported node types are reported by name.";
     s.reference = "Pedersen et al., Neuromorphic intermediate representation, Nature Communications 2024";
     s.inputs = {{"in", PortType::Tensor, "input vector (first sample used)", true}};
     s.outputs = {{"out", PortType::Tensor, "values of the NIR Output nodes"},

@@ -80,6 +80,11 @@ public:
     void setRates(std::vector<float> ratesHz);
     /// Generator: spikes to replay (any order; sorted internally). Throws on a bad neuron index.
     void setGeneratorSpikes(std::vector<GeneratorSpike> spikes);
+    /// Per-neuron Poisson rates (empty: params().rate) and the generator's spikes, sorted by time.
+    const std::vector<float>& rates() const { return rates_; }
+    const std::vector<GeneratorSpike>& generatorSpikes() const { return gen_; }
+    /// True once extCurrent() was asked for: a per-neuron current set from outside every step.
+    bool hasExtCurrent() const { return hasExt_; }
 
     /// Prepares decay factors for step dt and clears state (v = v_reset unless set later).
     void prepare(double dt);

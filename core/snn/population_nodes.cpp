@@ -24,8 +24,13 @@ void emit(const snn::Network& net, double t, SpikeFrame& f) {
 }
 
 /// Base for single-population nodes: a one-population Network plus the observer.
-class SinglePopulationKernel : public Kernel, public ProbeTarget {
+class SinglePopulationKernel : public Kernel, public ProbeTarget, public SpikingExportable {
 public:
+    SpikingParts spikingParts(double) const override {
+        SpikingParts parts;
+        parts.network = net_.get();
+        return parts;
+    }
     void observe(Observables& obs) const override {
         if (net_) obs_.fill(obs, *net_);
     }
@@ -62,6 +67,7 @@ public:
         if (ctx.inputs[0].features > 0 && ctx.inputs[0].features != n_)
             throw BuildError("rates", "rates input has " + std::to_string(ctx.inputs[0].features) +
                                           " features but the node has " + std::to_string(n_) + " neurons");
+        ratesInput_ = ctx.inputs[0].features > 0;
         seed_ = ctx.rng();
         net_ = std::make_unique<snn::Network>();
         net_->addPopulation(makeSource("poisson", n_, snn::Model::Poisson, snn::Dale::Excitatory));
@@ -69,10 +75,15 @@ public:
         dt_ = 0;
         return {Shape::tensor(n_)};
     }
+    SpikingParts spikingParts(double dt) const override {
+        SpikingParts parts = SinglePopulationKernel::spikingParts(dt);
+        if (ratesInput_) parts.refusal = "its 'rates' input is connected (rates computed by the graph every step)";
+        return parts;
+    }
     void setParams(const ParamSet& p) override {
         auto np = net_->population(0).params();
         np.rate = p.getFloat("rate");
-        net_->population(0).setParams(np);
+        net_->setPopulationParams(0, np);  // kept when the network is prepared at the first step
         gain_ = p.getFloat("gain");
     }
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override {
@@ -91,6 +102,7 @@ public:
 
 private:
     int n_ = 0;
+    bool ratesInput_ = false;
     double gain_ = 1;
     std::vector<float> rates_;
 };
@@ -130,6 +142,12 @@ public:
         net_->addPopulation(makeSource("generator", n, snn::Model::Generator));
         dt_ = 0;
         return {Shape::tensor(n)};
+    }
+    SpikingParts spikingParts(double dt) const override {
+        SpikingParts parts = SinglePopulationKernel::spikingParts(dt);
+        parts.generatorSpikes = &spikes_;
+        parts.generatorPeriod = period_;
+        return parts;
     }
     void forward(const StepContext& ctx, std::span<const Value* const>, std::span<Value> out) override {
         if (ctx.phase != Phase::Train) return;

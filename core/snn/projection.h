@@ -69,6 +69,8 @@ public:
     int prePop() const { return prePop_; }
     int postPop() const { return postPop_; }
     Channel channel() const { return channel_; }
+    /// Dale's law of the presynaptic population (bounds STDP's weights at 0 from one side).
+    Dale preDale() const { return dale_; }
     std::size_t synapseCount() const { return target_.size(); }
     int maxDelay() const { return maxDelay_; }
 

@@ -185,6 +185,12 @@ void SpikingNetworkKernel::observe(Observables& obs) const {
     }
 }
 
+SpikingParts SpikingNetworkKernel::spikingParts(double) const {
+    SpikingParts parts;
+    parts.network = net_.get();
+    return parts;
+}
+
 double SpikingNetworkKernel::progress() const {
     if (params_.getString("preset") != "stdp_pattern") return -1.0;
     return net_ && dt_ > 0 ? net_->time() / params_.getFloat("duration") : 0.0;

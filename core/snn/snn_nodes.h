@@ -41,6 +41,34 @@ public:
     virtual void setProbes(std::vector<int> globalNeurons) = 0;
 };
 
+/// What a spiking kernel simulates, for exporters that rebuild it elsewhere (the Brian2 export,
+/// core/export/brian2_export.h): its populations and the projections into them.
+struct SpikingParts {
+    const snn::Network* network = nullptr;  ///< the node's populations and the projections among them
+    /// Population 0 replays these generator spikes (nullptr: the population's own list), repeating
+    /// them every `generatorPeriod` seconds when that is > 0.
+    const std::vector<snn::GeneratorSpike>* generatorSpikes = nullptr;
+    double generatorPeriod = 0;
+    /// A projection listening to the Spikes input `port` (its presynaptic neurons are those of the
+    /// node feeding the port) into population `post` of `network`.
+    struct Input {
+        std::string port;
+        const snn::Projection* projection = nullptr;
+        int post = 0;
+        int delaySteps = -1;  ///< one delay for every synapse at the export's dt; -1: the projection's own
+    };
+    std::vector<Input> inputs;
+    std::string refusal;  ///< non-empty: what this node does that an export cannot reproduce
+};
+
+/// Implemented by every kernel that simulates spiking populations.
+class SpikingExportable {
+public:
+    virtual ~SpikingExportable() = default;
+    /// The parts at simulation step `dt` (valid until the kernel is rebuilt or stepped).
+    virtual SpikingParts spikingParts(double dt) const = 0;
+};
+
 /// Shared recording and statistics of a spiking kernel.
 class SpikeObserver {
 public:
@@ -63,7 +91,7 @@ private:
 /// Parses "1, 5, 17" into indices; throws BuildError naming `param` on bad text.
 std::vector<int> parseIndexList(const std::string& text, const std::string& param);
 
-class SpikingNetworkKernel : public Kernel, public ProbeTarget {
+class SpikingNetworkKernel : public Kernel, public ProbeTarget, public SpikingExportable {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override;
     void setParams(const ParamSet& params) override;
@@ -76,6 +104,7 @@ public:
 
     void setProbes(std::vector<int> globalNeurons) override;
     const snn::Network& network() const { return *net_; }
+    SpikingParts spikingParts(double) const override;
 
 private:
     void construct(double dt);

@@ -43,4 +43,38 @@ inline Graph sampleGraph() {
     return g;
 }
 
+/// Input(1x4x4) → Conv2d → IF → AvgPool2d → SumPool2d → Flatten(2x4) → Conv1d → Delay →
+/// subgraph "sub" {input → CubaLI → Threshold → output} → Output(3x5): every tensor and structural
+/// type (sampleGraph() has the other neurons).
+inline Graph sampleTensorGraph() {
+    Graph g;
+    auto ints = [](std::vector<double> v) { return Array::ints(std::move(v)); };
+    g.nodes["in"] = {"Input", {{"shape", ints({1, 4, 4})}}};
+    Array w2 = randomMatrix(2, 4, 3, 1.0);
+    w2.shape = {2, 1, 2, 2};
+    g.nodes["c2"] = {"Conv2d", {{"weight", w2}, {"bias", Array::filled(2, 0.5)}, {"stride", ints({1, 1})}, {"padding", ints({0, 0})},
+                                {"dilation", ints({1, 1})}, {"groups", ints({1})}, {"input_shape", ints({4, 4})}}};
+    g.nodes["if"] = {"IF", {{"r", Array::filled(1, 500.0)}, {"v_threshold", Array::filled(1, 1.0)}}};
+    g.nodes["avg"] = {"AvgPool2d", {{"kernel_size", ints({2, 2})}, {"stride", ints({1, 1})}, {"padding", ints({0, 0})}}};
+    g.nodes["sum"] = {"SumPool2d", {{"kernel_size", ints({1, 1})}, {"stride", ints({1, 1})}, {"padding", ints({0, 0})}}};
+    g.nodes["flat"] = {"Flatten", {{"start_dim", ints({1})}, {"end_dim", ints({-1})}, {"input_type", ints({2, 2, 2})}}};
+    Array w1 = randomMatrix(3, 4, 4, 2.0);
+    w1.shape = {3, 2, 2};
+    g.nodes["c1"] = {"Conv1d", {{"weight", w1}, {"bias", Array::filled(3, 0.0)}, {"stride", ints({1})}, {"padding", ints({1})},
+                                {"dilation", ints({1})}, {"groups", ints({1})}}};
+    g.nodes["d"] = {"Delay", {{"delay", Array::filled(1, 2e-3)}}};
+    Graph sub;
+    sub.nodes["input"] = {"Input", {{"shape", ints({3, 5})}}};
+    sub.nodes["li"] = {"CubaLI", {{"tau_syn", Array::filled(1, 2e-3)}, {"tau_mem", Array::filled(1, 5e-3)},
+                                  {"r", Array::filled(1, 1.0)}, {"v_leak", Array::filled(1, 0.0)}}};
+    sub.nodes["thr"] = {"Threshold", {{"threshold", Array::filled(1, 0.05)}}};
+    sub.nodes["output"] = {"Output", {{"shape", ints({3, 5})}}};
+    sub.edges = {{"input", "li"}, {"li", "thr"}, {"thr", "output"}};
+    g.nodes["sub"] = {"NIRGraph", {}, {sub}};
+    g.nodes["out"] = {"Output", {{"shape", ints({3, 5})}}};
+    g.edges = {{"in", "c2"}, {"c2", "if"}, {"if", "avg"}, {"avg", "sum"}, {"sum", "flat"}, {"flat", "c1"},
+               {"c1", "d"}, {"d", "sub.input"}, {"sub", "out"}};
+    return g;
+}
+
 }  // namespace ganglion::nir::testing

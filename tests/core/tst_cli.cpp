@@ -30,7 +30,8 @@ private slots:
         const Run r = run({"--help"});
         QCOMPARE(r.code, 0);
         for (const char* opt : {"--headless", "--steps", "--report", "--seed", "--node-docs", "--example", "--export-series",
-                                "--export-view", "--out", "--scale", "--record-every", "--export-torch", "--import-weights"})
+                                "--export-view", "--out", "--scale", "--record-every", "--export-torch", "--import-weights",
+                                "--export-brian2", "--duration", "--brian2-target"})
             QVERIFY2(r.out.contains(opt), opt);
     }
 
@@ -313,6 +314,30 @@ private slots:
         r = run({"--export-torch", GANGLION_SOURCE_DIR "/resources/examples/snn_stdp.json", "--out", dir.filePath("snn")});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("cannot export"), qPrintable(r.err));
+    }
+
+    // --export-brian2 writes the script and its arrays with the chosen defaults; a graph with a
+    // node Brian2 cannot represent exits 2 naming it; bad options exit 1.
+    void exportBrian2() {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("brian2");
+        Run r = run({"--export-brian2", GANGLION_SOURCE_DIR "/resources/examples/snn_populations.json", "--out", out, "--duration", "0.25",
+                     "--brian2-target", "cpp_standalone"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QFile py(out + "/network.py");
+        QVERIFY(py.open(QIODevice::ReadOnly));
+        const QString text = py.readAll();
+        for (const char* s : {"DURATION = 0.25", "TARGET = 'cpp_standalone'", "PoissonGroup(400", "NeuronGroup(800", "'S_Excitatory_exc'"})
+            QVERIFY2(text.contains(s), s);
+        const auto arrays = ganglion::io::readNpz((out + "/synapses.npz").toStdString());
+        QVERIFY(arrays.count("S_Excitatory_exc_i") && arrays.count("S_Excitatory_exc_delay"));
+        QCOMPARE(arrays.at("S_Excitatory_exc_w").shape, std::vector<std::size_t>{32000});  // 800 neurons x in-degree 40
+        r = run({"--export-brian2", example(), "--out", dir.filePath("spiral")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("node 'Spiral' (PlaygroundData) has no Brian2 equivalent"), qPrintable(r.err));
+        r = run({"--export-brian2", example(), "--out", out, "--duration", "-1"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("--duration"), qPrintable(r.err));
     }
 };
 

@@ -9,6 +9,8 @@
 
 #include <QtTest>
 
+#include <set>
+
 using namespace ganglion;
 
 namespace {
@@ -49,6 +51,14 @@ private slots:
     void populationsExampleSpikes() {
         Engine e;
         build(e, load("snn_populations.json"));
+        // Every connected port has its projection, also the delayed ones fed by a node built later
+        // (Inhibitory → inh) or by the population itself (rec).
+        const auto* exc = dynamic_cast<const SpikingExportable*>(e.kernel(e.graph().nodeByName("Excitatory")->id));
+        QVERIFY(exc);
+        std::set<std::string> ports;
+        for (const auto& in : exc->spikingParts(e.options().dt).inputs)
+            if (in.projection && in.projection->synapseCount() > 0) ports.insert(in.port);
+        QCOMPARE(ports, (std::set<std::string>{"exc", "inh", "rec"}));
         for (int s = 0; s < 3000; ++s) QVERIFY(e.step());
         e.makeSnapshot();
         const double re = scalar(e, "Excitatory/rate"), ri = scalar(e, "Inhibitory/rate");

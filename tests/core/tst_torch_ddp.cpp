@@ -4,7 +4,7 @@
 // the graph, changing its weights to the trained ones. (About 7 s: three Python processes import torch.)
 #include "core/export/torch_export.h"
 #include "core/graph/json_io.h"
-#include "torch_rig.h"
+#include "python_rig.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -42,9 +42,7 @@ void TestTorchDdp::twoProcessesTrainAndImportBack() {
     const std::string cmd = "OMP_NUM_THREADS=1 " + pythonInterpreter() + " '" + launcher + "' --standalone --nproc_per_node=2 --redirects 1 --tee 1 --log_dir '" + tmp.path().toStdString() + "/logs' '" + dir +
                             "/train.py' --steps 2 --log-every 1 --out '" + dir + "/ckpt'";
     const int rc = runLogged(cmd, log);
-    if (rc == kNoTorch) QSKIP(("python3-torch is not installed (apt-get install python3-torch): " + readText(log)).c_str());
-    if (rc != 0) std::fputs(readText(log).c_str(), stderr);  // the whole traceback (QtTest shortens messages)
-    QVERIFY2(rc == 0, tail(readText(log), 600).c_str());
+    GANGLION_VERIFY_PYTHON_RUN(rc, log, kNoTorch, "python3-torch");
     const std::string out = readText(log);
     QVERIFY2(out.find("step 2") != std::string::npos && out.find("test Loss: loss") != std::string::npos, tail(out).c_str());
     QVERIFY(std::filesystem::exists(dir + "/ckpt/step_2.pt"));

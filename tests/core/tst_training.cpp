@@ -97,6 +97,65 @@ private slots:
         QVERIFY2(accs[2] < acc, qPrintable(QString("fresh %1 vs trained %2").arg(accs[2]).arg(acc)));
     }
 
+    void stepOnSuppliedBatchIsAStepOnThatBatch() {
+        // The batch a data source drew, supplied to a second engine of the same seed, gives that
+        // engine exactly the first engine's updated weights.
+        Engine drawn, supplied;
+        drawn.build(spiral());
+        supplied.build(spiral());
+        QVERIFY(drawn.ok() && supplied.ok());
+        const Node* data = drawn.graph().nodeByName("Spiral");
+        QVERIFY(data);
+        QVERIFY(drawn.step());
+        std::map<NodeId, std::vector<Matrix>> batch{{data->id, {drawn.output(data->id, 0)->tensor, drawn.output(data->id, 1)->tensor}}};
+        QVERIFY(batch[data->id][0].cols() > 1);
+        QVERIFY2(supplied.stepOn(batch), supplied.error().c_str());
+        QCOMPARE(supplied.stepCount(), std::uint64_t(1));
+        QVERIFY(supplied.saveState() == drawn.saveState());
+        // Another batch gives other weights (the supplied tensors are what the step used).
+        Engine other;
+        other.build(spiral());
+        batch[data->id][0] *= -1.f;
+        QVERIFY(other.stepOn(batch));
+        QVERIFY(!(other.saveState() == drawn.saveState()));
+    }
+
+    void stepOnRefusesWhatIsNotABatch() {
+        Engine e;
+        e.build(spiral());
+        const Node* data = e.graph().nodeByName("Spiral");
+        const Node* hidden = e.graph().nodeByName("Hidden 1");
+        QVERIFY(data && hidden);
+        QVERIFY(!e.stepOn({{hidden->id, {Matrix::Zero(2, 4)}}}));
+        QVERIFY2(e.error().find("'Hidden 1' is not a data source") != std::string::npos, e.error().c_str());
+        Engine f;
+        f.build(spiral());
+        QVERIFY(!f.stepOn({{data->id, {Matrix::Zero(2, 4)}}}));
+        QVERIFY2(f.error().find("'Spiral' has 2 outputs, 1 tensors were given") != std::string::npos, f.error().c_str());
+        QCOMPARE(f.stepCount(), std::uint64_t(0));
+    }
+
+    void restartedOptimiserStepsLikeANewOne() {
+        // After three Adam steps the moments carry over; restarted, the next step from the same
+        // weights equals the first step of a new engine loaded with those weights.
+        Engine a, fresh;
+        a.build(spiral());
+        fresh.build(spiral());
+        for (int i = 0; i < 3; ++i) QVERIFY(a.step());
+        fresh.loadState(a.saveState());
+        const Node* data = a.graph().nodeByName("Spiral");
+        std::map<NodeId, std::vector<Matrix>> batch{{data->id, {a.output(data->id, 0)->tensor, a.output(data->id, 1)->tensor}}};
+        Engine carried;
+        carried.build(spiral());
+        for (int i = 0; i < 3; ++i) QVERIFY(carried.step());
+        QVERIFY(carried.stepOn(batch));
+        a.restartOptimizers();
+        QVERIFY(a.stepOn(batch));
+        QVERIFY(fresh.stepOn(batch));
+        QVERIFY(a.saveState() == fresh.saveState());
+        QVERIFY(!(carried.saveState() == fresh.saveState()));  // the moments did matter
+    }
+
     void sameSeedSameResult() {
         auto run = [](std::uint64_t seed) {
             Graph g = spiral();

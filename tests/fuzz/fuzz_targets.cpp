@@ -198,10 +198,14 @@ Outcome nirGraph(Bytes data, std::size_t size) {
     require(nir::deserialize(nir::serialize(g)) == g, "NIR graph serialisation round trip is not exact");
     std::size_t total = 0;
     std::map<std::string, std::vector<double>> feed;
-    for (const auto& [name, n] : g.nodes) {
-        const std::size_t values = nir::outputSize(g, name);
+    for (const auto& [name, shape] : nir::outputShapes(nir::flatten(g))) {  // subgraphs inlined
+        std::size_t values = 1;
+        for (auto d : shape) values *= d;
         total += values;
-        if (n.type == "Input") feed[name].assign(values, 1.0);
+        if (g.nodes.count(name) && g.nodes.at(name).type == "Input") {
+            require(values == nir::outputSize(g, name), "NIR Input size differs once subgraphs are inlined");
+            feed[name].assign(values, 1.0);
+        }
     }
     try {
         if (total <= kMaxSimulatedValues) {

@@ -135,9 +135,11 @@ nir::Graph affineLif() {
 
 void nirSeeds(const fs::path& root) {
     nir::write(affineLif(), (folder(root, "nir") / "affine_lif.nir").string());
-    // The helper's answer (nir::serialize) for the same graph and for one using every node type.
+    nir::write(nir::testing::sampleTensorGraph(), (folder(root, "nir") / "tensor_subgraph.nir").string());
+    // The helper's answer (nir::serialize) for the same graphs and for one using every neuron type.
     save(folder(root, "nir_graph") / "affine_lif.bin", nir::serialize(affineLif()));
     save(folder(root, "nir_graph") / "every_type.bin", nir::serialize(nir::testing::sampleGraph()));
+    save(folder(root, "nir_graph") / "tensor_subgraph.bin", nir::serialize(nir::testing::sampleTensorGraph()));
 }
 
 void idxSeeds(const fs::path& root) {

@@ -8,6 +8,7 @@
 #include "core/engine/engine.h"
 #include "core/snn/nir.h"
 #include "core/snn/sg_layer.h"
+#include "tests/core/nir_sample.h"
 
 #include <QtTest>
 
@@ -72,6 +73,26 @@ private slots:
 
         QVERIFY(!importNirFile(&session, QDir::temp().filePath("no_such_file.nir"), &err));
         QVERIFY2(err.contains("no_such_file.nir: file not found"), qPrintable(err));
+    }
+
+    void nonChainOpensAsNirModelNode() {
+        // Convolutions, pooling, a delay and a subgraph: no LIF chain, so the file runs in a
+        // NIRModel node, and the engine builds and steps it.
+        const QString path = QDir::temp().filePath(QString("ganglion_tst_raster_nir_tensor_%1.nir").arg(QCoreApplication::applicationPid()));
+        nir::write(nir::testing::sampleTensorGraph(), path.toStdString());
+        Session session;
+        QString err;
+        QVERIFY2(importNirFile(&session, path, &err), qPrintable(err));
+        QCOMPARE(session.graph().nodes().size(), std::size_t(1));
+        const Node& n = session.graph().nodes().front();
+        QCOMPARE(n.type, std::string("NIRModel"));
+        QCOMPARE(n.params.getString("file"), path.toStdString());
+        QVERIFY(session.graph().settings().description.find("'avg' of type 'AvgPool2d'") != std::string::npos);  // why: no chain
+        QCoreApplication::processEvents();
+        session.runner().stepOnce(20);
+        QTRY_COMPARE_WITH_TIMEOUT(session.runner().steps(), std::uint64_t(20), 30000);
+        QVERIFY2(session.engineError().isEmpty(), qPrintable(session.engineError()));
+        QFile::remove(path);
     }
 };
 

@@ -34,6 +34,7 @@ QColor gridMajor();
 QColor nodeBody();
 QColor nodeBorder();
 QColor selectionColor();
+QColor highlightColor();  ///< the halo of a node a lesson points at
 QColor textColor();
 QColor dimTextColor();
 QColor warningColor();

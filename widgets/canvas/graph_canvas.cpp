@@ -21,6 +21,7 @@
 #include <QPainter>
 #include <QScrollBar>
 #include <QStandardPaths>
+#include <QTimer>
 
 #include <algorithm>
 #include <limits>
@@ -109,6 +110,17 @@ void GraphCanvas::onSceneSelectionChanged() {
 void GraphCanvas::selectNode(NodeId id) {
     scene_->selectOnly(id ? QList<NodeId>{id} : QList<NodeId>{});
     if (NodeItem* it = scene_->nodeItem(id)) ensureVisible(it, 40, 40);
+}
+
+void GraphCanvas::flashNode(NodeId id) {
+    if (id) selectNode(id);
+    scene_->setHighlighted(id);
+    const int gen = ++flashGeneration_;
+    if (!id) return;
+    for (int i = 1; i <= 6; ++i)  // three blinks, ending on
+        QTimer::singleShot(i * 220, this, [this, id, gen, on = i % 2 == 0] {
+            if (gen == flashGeneration_ && graph() && graph()->node(id)) scene_->setHighlighted(on ? id : 0);
+        });
 }
 
 void GraphCanvas::selectAll() {

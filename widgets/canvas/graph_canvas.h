@@ -77,6 +77,9 @@ public:
 
 public slots:
     void selectNode(NodeId id);  ///< select only this node (0 clears) and make it visible
+    /// Selects the node, makes it visible and draws an amber halo around it that blinks a few
+    /// times, then stays until another node is flashed or flashNode(0) clears it.
+    void flashNode(NodeId id);
     void selectAll();
     void deleteSelection();
     /// Removes the selected wires (the nodes stay): requestDisconnect, or requestDelete for several.
@@ -159,6 +162,7 @@ private:
     QPoint lastPanPos_;
     QHash<NodeId, QPointF> pressPositions_;
     NodeId lastSingle_ = 0;
+    int flashGeneration_ = 0;  ///< flashNode: blinks of an earlier flash stop
 };
 
 }  // namespace ganglion

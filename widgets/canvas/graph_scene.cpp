@@ -1,4 +1,5 @@
 #include "widgets/canvas/graph_scene.h"
+#include "widgets/presentation.h"
 
 #include "widgets/canvas/canvas_style.h"
 #include "widgets/canvas/edge_item.h"
@@ -77,6 +78,14 @@ void GraphScene::setIssue(NodeId id, const QString& text) {
     if (text.isEmpty()) issues_.remove(id);
     else issues_.insert(id, text);
     if (NodeItem* it = nodeItem(id)) it->syncFromGraph();
+}
+
+void GraphScene::setHighlighted(NodeId id) {
+    if (highlighted_ == id) return;
+    const NodeId old = highlighted_;
+    highlighted_ = id;
+    for (NodeId n : {old, id})
+        if (NodeItem* it = nodeItem(n)) it->update();
 }
 
 void GraphScene::setCost(NodeId id, const QString& text) {
@@ -266,6 +275,7 @@ void GraphScene::reset() { rebuild(); }
 
 void GraphScene::drawBackground(QPainter* p, const QRectF& rect) {
     p->fillRect(rect, canvas::canvasBackground());
+    if (presentation::active()) return;  // a clean canvas for a projector
     const double step = canvas::Metrics::gridStep;
     const double scale = p->worldTransform().m11();
     if (scale * step < 6) return;  // too dense to be useful

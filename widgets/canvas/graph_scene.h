@@ -45,6 +45,9 @@ public:
     QString cost(NodeId id) const { return showCosts_ ? costs_.value(id) : QString(); }
     void setShowCosts(bool on);
     bool showCosts() const { return showCosts_; }
+    /// A node a lesson talks about: drawn with an amber halo (0 = none).
+    void setHighlighted(NodeId id);
+    NodeId highlighted() const { return highlighted_; }
 
     /// Endpoint (node + port name) of a port, or a null node when the ref is stale.
     Endpoint endpoint(const PortRef& ref) const;
@@ -96,6 +99,7 @@ private:
     QHash<NodeId, QString> issues_;
     QHash<NodeId, QString> costs_;
     bool showCosts_ = false;
+    NodeId highlighted_ = 0;
     bool dragging_ = false;
     PortRef dragOrigin_, dragTarget_;
     EdgeId picked_ = 0;

@@ -227,6 +227,11 @@ void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* opt, QWidget*)
     p->drawRoundedRect(body, r, r);
     p->restore();
     // Border (selection / hover).
+    if (scene_->highlighted() == id_) {  // a lesson points at this node
+        p->setBrush(Qt::NoBrush);
+        p->setPen(QPen(canvas::highlightColor(), 4));
+        p->drawRoundedRect(body.adjusted(-5, -5, 5, 5), r + 5, r + 5);
+    }
     QPen border(canvas::nodeBorder(), 1.2);
     if (isSelected()) border = QPen(canvas::selectionColor(), 2.2);
     else if (hovered_) border = QPen(canvas::nodeBorder().lighter(150), 1.4);

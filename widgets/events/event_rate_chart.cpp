@@ -1,4 +1,5 @@
 #include "widgets/events/event_rate_chart.h"
+#include "widgets/presentation.h"
 
 #include "widgets/plots/axis_ticks.h"
 
@@ -56,7 +57,7 @@ void EventRateChart::paintEvent(QPaintEvent*) {
     path.lineTo(pt(t1, 0));
     QColor fill(255, 170, 40, 90);
     p.fillPath(path, fill);
-    p.setPen(QPen(QColor(255, 170, 40), 1.5));
+    p.setPen(QPen(QColor(255, 170, 40), presentation::line(1.5)));
     QPainterPath line(pt(std::max(t0, samples_.front().first), samples_.front().second));
     for (const auto& s : samples_) line.lineTo(pt(std::max(t0, s.first), s.second));
     p.drawPath(line);

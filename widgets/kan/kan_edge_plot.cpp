@@ -1,4 +1,5 @@
 #include "widgets/kan/kan_edge_plot.h"
+#include "widgets/presentation.h"
 
 #include "widgets/kan/kan_network_widget.h"
 
@@ -81,7 +82,7 @@ void KanEdgePlot::paintEvent(QPaintEvent*) {
         else path.lineTo(X(e.x[k]), Y(e.y[k]));
     }
     const QColor c = e.symbolic ? KanNetworkWidget::symbolicColor() : KanNetworkWidget::numericColor();
-    p.setPen(QPen(c, 2.0));
+    p.setPen(QPen(c, presentation::line(2.0)));
     p.drawPath(path);
     // control points
     p.setPen(QPen(KanNetworkWidget::selectedColor(), 1));

@@ -1,4 +1,5 @@
 #include "widgets/plots/metric_chart.h"
+#include "widgets/presentation.h"
 
 #include "widgets/plots/axis_ticks.h"
 #include "widgets/plots/refresh_pacer.h"
@@ -101,7 +102,7 @@ QLineSeries* MetricChart::seriesFor(const QString& name) {
     QPen pen(kPalette[nextColour_++ % std::size(kPalette)]);
     // 1 px: Qt strokes wider lines into spans that it hands to its thread pool, and the GUI thread
     // waits for those threads to find a core; held-out curves are told apart by their dashes
-    pen.setWidthF(1.0);
+    pen.setWidthF(presentation::line(1.0));  // thicker for a projector (presentation mode)
     if (name.contains("test")) pen.setStyle(Qt::DashLine);
     s->setPen(pen);
     chart()->addSeries(s);
@@ -348,6 +349,16 @@ void MetricChart::rescale() {
     }
     const double lo = any_ ? std::min(0.0, yMin_) : 0.0, hi = any_ ? std::max(yMax_, lo + 1e-9) : 1.0;
     setTicks(y_, niceTicks(lo, hi, yTicks));
+}
+
+void MetricChart::changeEvent(QEvent* e) {
+    QChartView::changeEvent(e);
+    if (e->type() != QEvent::FontChange) return;
+    for (auto it = series_.begin(); it != series_.end(); ++it) {
+        QPen pen = (*it)->pen();
+        pen.setWidthF(presentation::line(1.0));
+        (*it)->setPen(pen);
+    }
 }
 
 }  // namespace ganglion

@@ -57,6 +57,8 @@ public:
 
 protected:
     void resizeEvent(QResizeEvent* e) override;
+    /// A font change (presentation mode on or off) also sets the series' line widths again.
+    void changeEvent(QEvent* e) override;
 
 private:
     void relabel();  ///< legend labels from the series keys (see metric_chart.cpp)

@@ -1,4 +1,5 @@
 #include "widgets/plots/xy_plot.h"
+#include "widgets/presentation.h"
 
 #include "widgets/plots/axis_ticks.h"
 
@@ -228,7 +229,7 @@ void XYPlot::paintEvent(QPaintEvent*) {
         if (kind_ == Kind::Histogram) {
             QColor fill = c;
             fill.setAlpha(70);
-            p.setPen(QPen(c, 1.2));
+            p.setPen(QPen(c, presentation::line(1.2)));
             p.setBrush(fill);
             for (const QPointF& q : ser.points)
                 if (q.y() > 0)
@@ -236,7 +237,7 @@ void XYPlot::paintEvent(QPaintEvent*) {
             p.setBrush(Qt::NoBrush);
         } else if (kind_ == Kind::Points) {
             if (connected_ && ser.points.size() > 1) {
-                p.setPen(QPen(c, 1.2));
+                p.setPen(QPen(c, presentation::line(1.2)));
                 QPainterPath path(QPointF(px(ser.points[0].x()), py(ser.points[0].y())));
                 for (std::size_t k = 1; k < ser.points.size(); ++k) path.lineTo(px(ser.points[k].x()), py(ser.points[k].y()));
                 p.drawPath(path);

@@ -1,4 +1,5 @@
 #include "widgets/raster/trace_widget.h"
+#include "widgets/presentation.h"
 
 #include "widgets/plots/axis_ticks.h"
 #include "widgets/raster/raster_widget.h"
@@ -101,7 +102,7 @@ void MembraneTraceWidget::paintEvent(QPaintEvent*) {
             else path.lineTo(plot.left() + x, y0);
             if (y1 != y0) path.lineTo(plot.left() + x, y1);
         }
-        p.setPen(QPen(traceColor(int(r)), 1.0));  // ≤ 1 px: the raster engine's fast cosmetic stroker
+        p.setPen(QPen(traceColor(int(r)), presentation::line(1.0)));  // ≤ 1 px: the raster engine's fast cosmetic stroker
         p.drawPath(path);
         // names above the plot, in the trace colour
         p.drawText(QPoint(plot.left() + 6 + int(r) * 80, plot.top() - 4), tr("neuron %1").arg(traces_->neurons[std::size_t(r)]));
@@ -169,7 +170,7 @@ void RateWidget::paintEvent(QPaintEvent*) {
             const double y = plot.bottom() - series_.rate[k][b] / hi * (plot.height() - 1);
             b == 0 ? path.moveTo(xOf(b), y) : path.lineTo(xOf(b), y);
         }
-        p.setPen(QPen(RasterWidget::populationColor(int(k)), 1.0));  // ≤ 1 px: the fast stroker
+        p.setPen(QPen(RasterWidget::populationColor(int(k)), presentation::line(1.0)));  // ≤ 1 px: the fast stroker
         p.drawPath(path);
     }
     // Sparsity on its own 0..1 scale (dashed), labelled at the right.

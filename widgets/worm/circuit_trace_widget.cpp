@@ -1,4 +1,5 @@
 #include "widgets/worm/circuit_trace_widget.h"
+#include "widgets/presentation.h"
 
 #include <QPainter>
 #include <QPainterPath>
@@ -19,7 +20,7 @@ void drawSeries(QPainter& p, const QRectF& r, const float* v, Eigen::Index n, Ei
     line.reserve(int(n));
     for (Eigen::Index k = 0; k < n; ++k)
         line << QPointF(x0 + dx * double(k), r.bottom() - std::clamp(double(v[k * stride]), 0.0, 1.0) * r.height());
-    p.setPen(QPen(c, 1.0));  // width <= 1: the raster engine's fast line path, no stroker
+    p.setPen(QPen(c, presentation::line(1.0)));  // width <= 1: the raster engine's fast line path, no stroker
     p.drawPolyline(line);
 }
 }  // namespace

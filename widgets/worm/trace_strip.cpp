@@ -1,4 +1,5 @@
 #include "widgets/worm/trace_strip.h"
+#include "widgets/presentation.h"
 
 #include <QPainter>
 #include <QPainterPath>
@@ -76,7 +77,7 @@ void TraceStrip::paintEvent(QPaintEvent*) {
             if (k == 0) path.moveTo(pt);
             else path.lineTo(pt);
         }
-        p.setPen(QPen(s.color, 1.4));
+        p.setPen(QPen(s.color, presentation::line(1.4)));
         p.setBrush(Qt::NoBrush);
         p.drawPath(path);
     }
