@@ -44,7 +44,9 @@ public:
     static QStringList lessonFiles();
     /// Opens a lesson (a .lesson.md file: its example first; or a graph file with a lesson inside)
     /// and starts it; a file that does not parse is reported with the line at fault.
-    bool openLesson(const QString& path);
+    /// Opens a lesson file (or a graph with a lesson inside) and starts it. On failure, says why in
+    /// a message box, or in *error when given (scripted runs: --screenshot, --export-view).
+    bool openLesson(const QString& path, QString* error = nullptr);
     /// Starts `lesson` on the current document in the Lesson dock.
     void startLesson(const Lesson& lesson);
     /// The lesson that goes with the open document: embedded in it, or beside the file it came
@@ -52,7 +54,8 @@ public:
     std::optional<Lesson> documentLesson(QString* error = nullptr) const;
 
     /// Opens a file (asks to save a modified document first). Examples open untitled.
-    bool openFile(const QString& path, bool asExample = false);
+    /// Opens a graph file; on failure says why in a message box, or in *error when given.
+    bool openFile(const QString& path, bool asExample = false, QString* error = nullptr);
     /// Bundled example whose file name is `name` (case-insensitive), else the first that starts with it,
     /// else the first that contains it; "" if none.
     static QString findExample(const QString& name);

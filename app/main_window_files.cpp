@@ -31,11 +31,12 @@ namespace {
 constexpr int kMaxRecent = 8;
 }
 
-bool MainWindow::openFile(const QString& path, bool asExample) {
+bool MainWindow::openFile(const QString& path, bool asExample, QString* errorOut) {
     if (!maybeSave()) return false;
     QString error;
     if (!session_->open(path, &error, asExample)) {
-        QMessageBox::warning(this, tr("Cannot open graph"), error);
+        if (errorOut) *errorOut = error;
+        else QMessageBox::warning(this, tr("Cannot open graph"), error);
         return false;
     }
     if (!asExample) addRecent(path);

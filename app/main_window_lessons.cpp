@@ -122,24 +122,27 @@ void MainWindow::startLesson(const Lesson& lesson) {
     lessonPanel_->start(lesson, std::make_unique<WorkbenchLessonHost>(this));
 }
 
-bool MainWindow::openLesson(const QString& path) {
+bool MainWindow::openLesson(const QString& path, QString* errorOut) {
+    auto fail = [this, errorOut](const QString& title, const QString& error) {
+        if (errorOut) *errorOut = error;
+        else QMessageBox::warning(this, title, error);
+        return false;
+    };
     if (path.endsWith(".json", Qt::CaseInsensitive)) {  // a graph a teacher sent with its lesson inside
         lessonPanel_->stop();
-        if (!openFile(path)) return false;
+        if (!openFile(path, false, errorOut)) return false;
         QString error;
         if (auto lesson = documentLesson(&error)) {
             startLesson(*lesson);
             return true;
         }
-        QMessageBox::warning(this, tr("No lesson"), error);
-        return false;
+        return fail(tr("No lesson"), error);
     }
     Lesson lesson;
     try {
         lesson = loadLessonFile(path.toStdString());
     } catch (const LessonFormatError& e) {
-        QMessageBox::warning(this, tr("Cannot read the lesson"), QString::fromStdString(e.what()));
-        return false;
+        return fail(tr("Cannot read the lesson"), QString::fromStdString(e.what()));
     }
     // its example: NAME.json beside it (opened as an example when bundled), else the bundled one
     QString example;
@@ -156,7 +159,7 @@ bool MainWindow::openLesson(const QString& path) {
         }
     }
     lessonPanel_->stop();
-    if (!example.isEmpty() && !openFile(example, asExample)) return false;
+    if (!example.isEmpty() && !openFile(example, asExample, errorOut)) return false;
     startLesson(lesson);
     return true;
 }

@@ -164,7 +164,15 @@ int runWorkbench(int argc, char** argv) {
     // Unsaved work a previous run left behind is offered first; recovered work stays open
     // instead of the file (which would ask at once to save what was just recovered).
     w.openAtStart(file, asExample, !p.isSet("screenshot") && !p.isSet("export-view"), !p.isSet("recover"));
-    if (!lesson.isEmpty() && !w.openLesson(lesson)) return ExitBadGraph;
+    if (!lesson.isEmpty()) {
+        // Scripted runs (a screenshot, a view export) have nobody to close a message box.
+        const bool scripted = p.isSet("screenshot") || p.isSet("export-view");
+        QString error;
+        if (!w.openLesson(lesson, scripted ? &error : nullptr)) {
+            if (scripted) std::fprintf(stderr, "ganglion: %s\n", qPrintable(error));
+            return ExitBadGraph;
+        }
+    }
     scheduleTestEdits(&w, &session);
     if (p.isSet("export-view"))
         scheduleViewExport(&w, &session, p.value("export-view"), p.value("out"), p.value("scale").toInt(),

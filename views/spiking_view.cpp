@@ -67,6 +67,7 @@ bool importNirFile(Session* session, const QString& path, QString* error) {
                 "The NIR graph runs in one NIRModel node (it is not a chain of LIF layers that could become trainable layers: " +
                 std::string(notAChain.what()) + "). Connect an input of the size of its NIR Input to drive it.";
         }
+        for (const auto& note : ng.notes) imp.graph.settings().description += " Repaired on import: " + note + ".";
         imp.graph.settings().dt = dt;
         imp.graph.settings().title = "Imported from " + QFileInfo(path).fileName().toStdString();
         const QString tmp = QDir::temp().filePath(QString("ganglion_nir_import_%1.json").arg(QCoreApplication::applicationPid()));

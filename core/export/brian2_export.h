@@ -23,7 +23,8 @@
 // refractory counters are not carried over.
 // Refused with std::runtime_error naming the population, projection or node: homeostatic
 // scaling (when learning is on), a current or rates set from outside every step, a projection
-// out of a population that never spikes (LI), a generator neuron spiking twice in one step, and
+// out of a population that never spikes (LI), a generator neuron spiking twice in one step (the
+// STDP preset's afferents are refractory, so it exports), and
 // in a graph every node that is not a spiking population or source.
 #pragma once
 

@@ -121,7 +121,8 @@ struct Writer {
         if (spiking) {
             py << " threshold='v > v_threshold" << (model == snn::Model::AdaptiveLIF ? " + a" : "") << "',\n"
                << "        reset='v = v_reset" << (model == snn::Model::AdaptiveLIF ? "\\na += adapt_increment" : "") << "',";
-            // Ganglion holds v for n_refractory steps after the spike step; Brian2 counts that step too.
+            // Ganglion holds v for the n_refractory steps after the spike step; Brian2's state updater
+            // of step k integrates once k − spike step ≥ refractory / dt.
             if (refr) py << "\n        refractory=" << nref + 1 << " * dt,  # the spike step + n_refractory steps held at v_reset";
         }
         py << "\n        method='exact', name=" << pyString(g) << ",\n        namespace=dict(" << ns.str() << "))\n";
@@ -137,11 +138,15 @@ struct Writer {
         } else {
             py << "    G.v = 'v_reset'\n";
         }
+        // Ganglion adds the input of step n to v at step n+1 before that step's leak. The leak being
+        // linear, the same is the input added after the state update, decayed over the step; there
+        // the refractory flag is the one the update just set, and Brian2 discards the write (v is
+        // written only when not refractory), as Ganglion discards input while refractory.
         if (model != snn::Model::CubaLIF)
-            py << "    # Ganglion's order: input of step n reaches v at step n+1, before the leak, and is\n"
-                  "    # discarded while the neuron is refractory\n"
-               << "    others.append(G.run_regularly('v += r*jump" << (refr ? "*int(timestep(t - lastspike, dt) > n_refractory)" : "")
-               << "\\njump = 0', when='before_groups', name=" << pyString(g + "_input") << "))\n";
+            py << "    # Ganglion's order: input of step n reaches v at step n+1, before the leak (here after\n"
+                  "    # it, decayed by the leak of one step), and is discarded while the neuron is refractory\n"
+               << "    others.append(G.run_regularly('v += r*jump" << (model == snn::Model::IF ? "" : "*exp(-dt/tau_mem)")
+               << "\\njump = 0', when='groups', order=1, name=" << pyString(g + "_input") << "))\n";
     }
 
     void perNeuron(const std::string& g, const char* name, const std::vector<float>& values, double uniform) {

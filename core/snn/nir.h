@@ -85,7 +85,10 @@ struct Graph {
     std::string version = "1.0";  ///< written for the top-level graph only
     std::map<std::string, Node> nodes;
     std::vector<std::pair<std::string, std::string>> edges;
-    bool operator==(const Graph&) const = default;
+    /// What reading the file repaired (see repairEdgeNames), one sentence each, for the user to
+    /// see; neither written nor compared.
+    std::vector<std::string> notes;
+    bool operator==(const Graph& o) const { return version == o.version && nodes == o.nodes && edges == o.edges; }
 };
 
 inline bool Node::operator==(const Node&) const = default;
@@ -109,12 +112,21 @@ Graph flatten(const Graph& g);
 
 void write(const Graph& g, const std::string& path);
 
+/// Repairs edges that name a node by a shorter name than it has, which some NIR writers produce
+/// (the paper folder's `03_rnn/extras/*_subgraph.nir`: subgraph `lif1` holds node `lif1`, its
+/// edges say `lif`). In each graph and subgraph, an edge end naming no node is read as the one node
+/// that no edge names and whose name begins with it; when there is no such node or more than one,
+/// nothing changes and validate() reports the edge. Returns one note per repaired name, naming
+/// where ("subgraph 'lif1'"), what the edges said and what they are read as.
+std::vector<std::string> repairEdgeNames(Graph& g);
+
 /// Reads and validates a NIR file in a helper process (`ganglion-h5-reader`, see
 /// core/helper/), so a corrupt or hostile file cannot crash, hang or exhaust the caller: libhdf5
 /// is not hardened against such files. Every failure throws NirError starting with the path;
 /// a file that cannot be parsed says "not a valid NIR file" and the reason when known (also when
 /// the reader crashed, ran out of its memory limit or was stopped at the time limit). A missing
-/// helper executable is reported as such. This is what the NIRModel node and the GUI import use.
+/// helper executable is reported as such. Edge names are repaired first (repairEdgeNames; the
+/// notes are in Graph::notes). This is what the NIRModel node and the GUI import use.
 Graph read(const std::string& path);
 /// The same with explicit limits (wall-clock timeout, memory).
 Graph read(const std::string& path, const io::HelperLimits& limits);
@@ -122,7 +134,7 @@ Graph read(const std::string& path, const io::HelperLimits& limits);
 /// hang the caller. Only for the helper process itself and for fuzzing the parser.
 Graph readInProcess(const std::string& path);
 
-/// Lossless binary form of a graph, used between the helper process and the caller.
+/// Lossless binary form of a graph and its notes, used between the helper process and the caller.
 std::string serialize(const Graph& g);
 /// Inverse of serialize(); throws NirError on malformed or truncated input.
 Graph deserialize(const std::string& bytes);

@@ -268,6 +268,7 @@ Graph readInProcess(const std::string& path) {
         const std::string version = g.version;
         g = readGraph(node, "", 0);
         g.version = version;
+        g.notes = repairEdgeNames(g);
         validate(g);
         return g;
     } catch (const NirError& e) {

@@ -1,8 +1,8 @@
 // NIR import through the helper process (nir::read), and the binary form the helper sends back.
 //
 // Wire format (little-endian, as produced on this machine by the helper built with it):
-//   "GNIR2\n"  magic
-//   str version; graph
+//   "GNIR3\n"  magic
+//   str version; graph; u32 noteCount, str notes[noteCount] (the top-level graph's Graph::notes)
 // graph: u32 nodeCount; per node: str name, str type, u32 paramCount,
 //     per parameter: str name, u8 integer, u32 rank, u64 dims[rank], u64 count, f64 data[count]
 //     u8 hasSubgraph, [graph] (nested at most kMaxDepth deep)
@@ -25,7 +25,7 @@ namespace ganglion::nir {
 
 namespace {
 
-constexpr char kMagic[] = "GNIR2\n";
+constexpr char kMagic[] = "GNIR3\n";
 constexpr const char* kHelperName = "ganglion-h5-reader";
 constexpr const char* kHelperEnv = "GANGLION_H5_READER";
 
@@ -110,6 +110,8 @@ std::string serialize(const Graph& g) {
     std::string out(kMagic);
     putStr(out, g.version);
     putGraph(out, g);
+    put<std::uint32_t>(out, std::uint32_t(g.notes.size()));
+    for (const auto& n : g.notes) putStr(out, n);
     return out;
 }
 
@@ -119,6 +121,8 @@ Graph deserialize(const std::string& bytes) {
     const std::string version = r.str();
     Graph g = getGraph(r, 0);
     g.version = version;
+    const std::size_t notes = r.count(r.get<std::uint32_t>(), 4);
+    for (std::size_t i = 0; i < notes; ++i) g.notes.push_back(r.str());
     r.end();
     return g;
 }

@@ -1,7 +1,10 @@
-// Nested NIR graphs: edge endpoints into and out of subgraphs, and inlining (see nir.h).
+// Nested NIR graphs: edge endpoints into and out of subgraphs, inlining, and the repair of edges
+// that name a node by a shorter name (see nir.h).
 #include "core/snn/nir.h"
 
 #include "core/snn/nir_tensor_ops.h"
+
+#include <set>
 
 namespace ganglion::nir {
 
@@ -47,6 +50,57 @@ Endpoint resolve(const Graph& g, const std::string& name, bool asTarget) {
 }
 
 }  // namespace detail
+
+namespace {
+
+/// Whether an edge end `name` of graph g names one of its nodes, directly or as "G.port".
+bool namesNode(const Graph& g, const std::string& name) {
+    if (g.nodes.count(name)) return true;
+    for (std::size_t dot = name.rfind('.'); dot != std::string::npos && dot > 0; dot = name.rfind('.', dot - 1))
+        if (g.nodes.count(name.substr(0, dot))) return true;
+    return false;
+}
+
+void repairLevel(Graph& g, const std::string& where, int depth, std::vector<std::string>& notes) {
+    if (depth > kMaxDepth) return;  // validate() reports the depth
+    for (auto& [name, n] : g.nodes)
+        if (n.type == "NIRGraph" && n.subgraph.size() == 1)
+            repairLevel(n.subgraph[0], "subgraph '" + (where.empty() ? name : where + "." + name) + "'", depth + 1, notes);
+    std::set<std::string> unknown, named;
+    for (const auto& [a, b] : g.edges)
+        for (const std::string* end : {&a, &b}) {
+            if (!namesNode(g, *end)) unknown.insert(*end);
+            named.insert(end->substr(0, end->find('.')));
+            named.insert(*end);
+        }
+    std::map<std::string, std::string> as;
+    std::set<std::string> taken;
+    for (const std::string& u : unknown) {
+        std::vector<std::string> fits;
+        for (const auto& [name, n] : g.nodes)
+            if (!named.count(name) && name.size() > u.size() && name.compare(0, u.size(), u) == 0) fits.push_back(name);
+        if (fits.size() != 1 || !taken.insert(fits[0]).second) continue;
+        as[u] = fits[0];
+    }
+    for (const auto& [u, name] : as) {
+        int k = 0;
+        for (auto& [a, b] : g.edges) {
+            if (a == u) a = name, ++k;
+            if (b == u) b = name, ++k;
+        }
+        notes.push_back((where.empty() ? std::string("the graph") : where) + ": " + std::to_string(k) + " edge end" +
+                        (k == 1 ? "" : "s") + " named '" + u + "', which is no node; read as '" + name +
+                        "', the only node no edge names whose name begins with '" + u + "'");
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> repairEdgeNames(Graph& g) {
+    std::vector<std::string> notes;
+    repairLevel(g, "", 0, notes);
+    return notes;
+}
 
 Graph flatten(const Graph& g) {
     Graph f;

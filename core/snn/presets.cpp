@@ -1,5 +1,6 @@
 #include "core/snn/presets.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -59,6 +60,18 @@ Network buildStdpPattern(const StdpPatternConfig& c, double dt, std::uint64_t se
             for (double t = from + isi(rng); t < t0 + c.period; t += isi(rng)) spikes.push_back({t, n});
         }
     }
+    // Like any neuron, an afferent is refractory for 1 ms (at least one step) after it fires: where
+    // the noise or the pattern's edges would make it fire sooner, the later spike is dropped. So no
+    // afferent fires twice in one step, as Brian2's SpikeGeneratorGroup requires of an export.
+    const double deadTime = std::max(1e-3, dt);
+    std::sort(spikes.begin(), spikes.end(), [](const GeneratorSpike& a, const GeneratorSpike& b) {
+        return a.neuron != b.neuron ? a.neuron < b.neuron : a.t < b.t;
+    });
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < spikes.size(); ++i)
+        if (kept == 0 || spikes[kept - 1].neuron != spikes[i].neuron || spikes[i].t - spikes[kept - 1].t > deadTime)
+            spikes[kept++] = spikes[i];
+    spikes.resize(kept);
     NeuronParams in;
     in.model = Model::Generator;
     NeuronParams out;

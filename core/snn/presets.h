@@ -28,7 +28,8 @@ Network buildCuba(const CubaConfig& cfg, double dt, std::uint64_t seed);
 /// Poisson noise at `rate` Hz; every `period` s the same frozen `patternLength`-second spike
 /// pattern (drawn once at `patternRate` Hz for half of the afferents) is replayed. One LIF neuron "out" listens through a
 /// plastic projection "stdp" and, as STDP potentiates the pattern's afferents, fires at the
-/// pattern's onset. The input spike list covers `duration` seconds.
+/// pattern's onset. The input spike list covers `duration` seconds; an afferent is refractory
+/// for max(1 ms, dt) after each spike (a spike that would come sooner is dropped).
 struct StdpPatternConfig {
     int inputs = 200;
     double rate = 10.0;

@@ -3,7 +3,8 @@
 // halo and a highlighted view is raised and marked; a missing node is noted on its step; a
 // "play until" runs the session's engine and pauses it when the condition holds; the question's
 // check turns met when "Show me" applies its answer through the undo stack, and unmet on undo.
-// Opening an example that has a lesson offers it; a graph file carries its own lesson.
+// Opening an example that has a lesson offers it; a graph file carries its own lesson; a broken
+// lesson file is reported with its line, without a message box when the caller asks.
 #include "app/lesson_host.h"
 #include "app/lesson_panel.h"
 #include "app/main_window.h"
@@ -167,6 +168,16 @@ private slots:
         QVERIFY(w.lessonPanel()->running());
         QCOMPARE(w.lessonPanel()->runner()->lesson().title, std::string("Panel test"));
         QCOMPARE(session.filePath(), path);
+
+        // A broken lesson is reported with its line, in a message box or, for scripted runs
+        // (--lesson with --screenshot), to the caller: no box waits for a click.
+        const QString broken = dir.filePath("broken.lesson.md");
+        write(broken, "# Broken\n\n## One\nText.\n> frobnicate the canvas\n");
+        QString error;
+        QVERIFY(!w.openLesson(broken, &error));
+        QVERIFY2(error.contains("broken.lesson.md:5"), qPrintable(error));
+        QVERIFY(!QApplication::activeModalWidget());
+        QVERIFY(w.lessonPanel()->running());  // the lesson already running goes on
     }
 };
 

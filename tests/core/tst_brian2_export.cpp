@@ -2,8 +2,9 @@
 // the CUBA network gives per-population rates within 10% of Ganglion's run of the same network;
 // a generator spike through delayed projections reaches a LIF and a CubaLIF neuron at the same
 // steps (and a LIF input arriving while refractory is lost in both); a pair protocol changes an
-// STDP weight by the same amount; the fine-grained populations example exported from its graph
-// fires at Ganglion's rates; homeostasis and a non-spiking node are refused by name.
+// STDP weight by the same amount; the STDP example (snn_stdp) learns the same 200 weights over
+// 0.2 s; the fine-grained populations example exported from its graph fires at Ganglion's rates;
+// homeostasis and a non-spiking node are refused by name.
 // Skipped, with the reason, only when brian2 cannot be imported.
 // ctest-cost: 60
 #include "core/export/brian2_export.h"
@@ -118,6 +119,9 @@ class TestBrian2Export : public QObject {
     std::map<std::string, std::vector<long>> delaySteps_, graphDelaySteps_;
     std::vector<long> stdpPost_;
     double stdpWeight_ = 0;
+    std::vector<float> exampleWeights0_, exampleWeights_;
+    long examplePostSpikes_ = 0;
+    std::vector<long> examplePost_;  // steps the output neuron fired at
     std::vector<std::string> runs_;  // "DIR|ARGS" for the driver
 
     std::string dir(const char* name) const { return tmp_.path().toStdString() + "/" + name; }
@@ -192,6 +196,29 @@ class TestBrian2Export : public QObject {
         stdpWeight_ = net.projection(plastic).weights()[0];
     }
 
+    void prepareStdpExample() {
+        // The bundled example: 200 afferents replaying a frozen pattern into one plastic LIF.
+        Engine e;
+        e.build(loadGraphFile(example("snn_stdp.json")));
+        QVERIFY2(e.ok(), e.error().c_str());
+        const double duration = 0.2, dt = e.graph().settings().dt;
+        Brian2Options o;
+        o.duration = duration;
+        exported(exportBrian2(e, o), "stdp_example",
+                 "--weights '" + dir("stdp_example") + "/weights.npz' --spikes '" + dir("stdp_example") + "/spikes.npz'");
+        const Node& node = e.graph().nodes().front();
+        const snn::Network& net = *dynamic_cast<const SpikingExportable*>(e.kernel(node.id))->spikingParts(dt).network;
+        QCOMPARE(net.projectionCount(), 1);
+        exampleWeights0_ = net.projection(0).weights();
+        const long steps = std::lround(duration / dt);
+        for (long s = 0; s < steps; ++s) {
+            e.step();
+            if (!net.fired(1).empty()) examplePost_.push_back(s);
+        }
+        exampleWeights_ = net.projection(0).weights();
+        examplePostSpikes_ = long(net.spikeCount(1));
+    }
+
     void prepareGraph() {
         Engine e;
         e.build(loadGraphFile(example("snn_populations.json")));
@@ -248,6 +275,7 @@ private slots:
         prepareCuba();
         prepareDelay();
         prepareStdp();
+        prepareStdpExample();
         prepareGraph();
         prepareGraphDelay();
         const std::string script = dir("driver.py"), log = dir("driver.log");
@@ -297,6 +325,32 @@ private slots:
         QVERIFY(w.count("S_stdp"));
         qInfo("STDP weight 0.2 -> %.6f in Brian2", w.at("S_stdp").data.at(0));
         QVERIFY(std::abs(w.at("S_stdp").data.at(0) - stdpWeight_) < 1e-5);
+    }
+
+    void stdpExampleLearnsTheSameWeights() {
+        QCOMPARE(exampleWeights_.size(), std::size_t(200));
+        QVERIFY2(examplePostSpikes_ >= 5, qPrintable(QString("the output neuron fired %1 times").arg(examplePostSpikes_)));
+        double moved = 0;
+        for (std::size_t k = 0; k < exampleWeights_.size(); ++k) moved = std::max(moved, double(std::abs(exampleWeights_[k] - exampleWeights0_[k])));
+        QVERIFY2(moved > 1e-3, "STDP changed no weight: nothing to compare");
+        if (!brian2_) QSKIP(why_.c_str());
+        const std::string log = ran("stdp_example");
+        QVERIFY2(std::filesystem::exists(dir("stdp_example") + "/weights.npz"), tail(log, 600).c_str());
+        const auto spikes = io::readNpz(dir("stdp_example") + "/spikes.npz");
+        std::vector<long> theirPost;
+        for (const auto& [key, a] : spikes)
+            if (key.size() > 9 && key.compare(key.size() - 9, 9, "_out_step") == 0)
+                for (double st : a.data) theirPost.push_back(long(st));
+        QCOMPARE(theirPost, examplePost_);
+        const auto w = io::readNpz(dir("stdp_example") + "/weights.npz");
+        QCOMPARE(w.size(), std::size_t(1));  // the one plastic projection
+        const auto& theirs = w.begin()->second.data;
+        QCOMPARE(theirs.size(), exampleWeights_.size());
+        double worst = 0;
+        for (std::size_t k = 0; k < theirs.size(); ++k) worst = std::max(worst, std::abs(theirs[k] - double(exampleWeights_[k])));
+        qInfo("snn_stdp over 0.2 s: %ld output spikes, weights moved up to %.4f, Brian2 differs by at most %.2e", examplePostSpikes_,
+              moved, worst);
+        QVERIFY2(worst < 1e-5, qPrintable(QString("weights differ by %1").arg(worst)));
     }
 
     void graphOfPopulationsFiresAlike() {

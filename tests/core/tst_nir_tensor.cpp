@@ -2,7 +2,8 @@
 // SumPool2d/AvgPool2d and Delay against values computed by hand or by a naive formula here; a
 // convolutional spiking network and a graph with a nested subgraph round-trip through HDF5 with
 // identical spikes; a Sinabs-style CNN runs on a 2 x 34 x 34 event frame; bad convolutions,
-// strides and subgraph edges are refused naming the node.
+// strides and subgraph edges are refused naming the node; an edge naming a node by a shorter name
+// is repaired when only one node fits, with a note.
 #include "core/snn/nir.h"
 #include "kernel_harness.h"
 #include "nir_sample.h"
@@ -309,6 +310,45 @@ private slots:
         Simulator sim(g, 1e-3);
         QCOMPARE(sim.spikingNodes(), (std::vector<std::string>{"lif", "rec.cuba"}));
         QCOMPARE(outputSize(g, "rec"), std::size_t(5));
+    }
+
+    void edgeNamingARenamedNodeIsRepairedWithANote() {
+        // The paper folder's 03_rnn/extras files: subgraph 'lif1' holds node 'lif1', its edges say
+        // 'lif'. Here: subgraph 'rec' holds 'cuba1', its edges say 'cuba'.
+        const Graph g = recurrentNet(true);
+        const auto path = tmp("misnamed.nir").toStdString();
+        write(g, path);
+        hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+        QVERIFY(f >= 0);
+        QVERIFY(H5Lmove(f, "node/nodes/rec/nodes/cuba", f, "node/nodes/rec/nodes/cuba1", H5P_DEFAULT, H5P_DEFAULT) >= 0);
+        H5Fclose(f);
+        const Graph back = read(path);
+        QCOMPARE(back.notes.size(), std::size_t(1));
+        const QString note = QString::fromStdString(back.notes[0]);
+        QVERIFY2(note.contains("subgraph 'rec'") && note.contains("4 edge ends named 'cuba'") && note.contains("read as 'cuba1'"),
+                 qPrintable(note));
+        const Graph& sub = back.nodes.at("rec").subgraph.at(0);
+        QCOMPARE(sub.edges.front(), (std::pair<std::string, std::string>{"input", "cuba1"}));
+        QVERIFY(spikeTrace(back, 6, 200, 0.5) == spikeTrace(g, 6, 200, 0.5));
+        // Written back, the repaired graph reads again without anything to repair.
+        write(back, path);
+        const Graph again = read(path);
+        QVERIFY(again == back);
+        QVERIFY(again.notes.empty());
+
+        // Two nodes that could be meant: nothing is guessed, the edge is reported.
+        write(g, path);
+        f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+        QVERIFY(H5Lmove(f, "node/nodes/rec/nodes/cuba", f, "node/nodes/rec/nodes/cuba1", H5P_DEFAULT, H5P_DEFAULT) >= 0);
+        QVERIFY(H5Ocopy(f, "node/nodes/rec/nodes/cuba1", f, "node/nodes/rec/nodes/cuba2", H5P_DEFAULT, H5P_DEFAULT) >= 0);
+        H5Fclose(f);
+        try {
+            read(path);
+            QFAIL("an edge that could mean two nodes was accepted");
+        } catch (const NirError& e) {
+            QVERIFY2(QString(e.what()).contains("'cuba'"), e.what());
+        }
+        QFile::remove(QString::fromStdString(path));
     }
 
     void sinabsStyleCnnOnEventFrame() {

@@ -41,18 +41,9 @@ MetricChart::MetricChart(const QString& title, const QString& yLabel, QWidget* p
     chart->legend()->hide();  // our own wrapped legend below replaces the one that elides names
     chart->setMargins(QMargins(2, 2, 6, 2));
     chart->setBackgroundRoundness(0);
-    QFont titleFont = font();
-    titleFont.setBold(true);
-    chart->setTitleFont(titleFont);
-    QFont small = font();
-    small.setPointSizeF(small.pointSizeF() * 0.8);
     x_ = new QCategoryAxis(chart);
     y_ = new QCategoryAxis(chart);
-    for (QCategoryAxis* a : {x_, y_}) {
-        a->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
-        a->setLabelsFont(small);
-        a->setTitleFont(small);
-    }
+    for (QCategoryAxis* a : {x_, y_}) a->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     x_->setTitleText(tr("training step"));
     chart->addAxis(x_, Qt::AlignBottom);
     chart->addAxis(y_, Qt::AlignLeft);
@@ -65,9 +56,9 @@ MetricChart::MetricChart(const QString& title, const QString& yLabel, QWidget* p
     legend_->setWordWrap(true);
     legend_->setTextFormat(Qt::RichText);
     legend_->setAlignment(Qt::AlignHCenter | Qt::AlignTop);
-    legend_->setFont(small);
     legend_->setAutoFillBackground(true);
     legend_->hide();
+    applyFonts();
     fitTitles();
     rescale();
 }
@@ -351,6 +342,20 @@ void MetricChart::rescale() {
     setTicks(y_, niceTicks(lo, hi, yTicks));
 }
 
+void MetricChart::applyFonts() {
+    // QtCharts keeps the fonts it is given: derived from the widget's, set again when that changes
+    QFont titleFont = font();
+    titleFont.setBold(true);
+    chart()->setTitleFont(titleFont);
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.8);
+    for (QCategoryAxis* a : {x_, y_}) {
+        a->setLabelsFont(small);
+        a->setTitleFont(small);
+    }
+    legend_->setFont(small);
+}
+
 void MetricChart::changeEvent(QEvent* e) {
     QChartView::changeEvent(e);
     if (e->type() != QEvent::FontChange) return;
@@ -359,6 +364,10 @@ void MetricChart::changeEvent(QEvent* e) {
         pen.setWidthF(presentation::line(1.0));
         (*it)->setPen(pen);
     }
+    applyFonts();
+    fitTitles();
+    rescale();  // tick labels: how many fit depends on their font
+    layoutLegend();
 }
 
 }  // namespace ganglion

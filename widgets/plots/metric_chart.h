@@ -65,6 +65,7 @@ private:
     QLineSeries* seriesFor(const QString& name);
     void rescale();
     void layoutLegend();
+    void applyFonts();  ///< title, axes and legend fonts from the widget's font
     void setMarginsAndFit(int right, int bottom);
     void fitTitles();
     /// What `raw` points look like on the chart (x = log10(step) on a log axis), continuing the
