@@ -36,7 +36,8 @@ void exportNirFile(Session* session, const QString& path, std::function<void(QSt
         QString msg;
         bool ok = false;
         try {
-            const nir::Graph g = nir::exportLifChain(e.graph(), e.saveState(), e.options().dt);
+            const nir::Graph g =
+                nir::exportGraph(e.graph(), [&e](NodeId id) -> const Kernel* { return e.kernel(id); }, e.saveState(), e.options().dt);
             nir::write(g, path.toStdString());
             msg = QObject::tr("Exported %1 NIR nodes to %2").arg(g.nodes.size()).arg(path);
             ok = true;

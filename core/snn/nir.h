@@ -134,6 +134,15 @@ Graph read(const std::string& path, const io::HelperLimits& limits);
 /// hang the caller. Only for the helper process itself and for fuzzing the parser.
 Graph readInProcess(const std::string& path);
 
+/// Implemented by a kernel that runs a NIR graph (the NIRModel node), so that exporting the graph
+/// it belongs to writes that NIR graph back (see nir::exportGraph in nir_convert.h).
+class GraphHolder {
+public:
+    virtual ~GraphHolder() = default;
+    /// The graph being run; null before the kernel is built.
+    virtual const Graph* nirGraph() const = 0;
+};
+
 /// Lossless binary form of a graph and its notes, used between the helper process and the caller.
 std::string serialize(const Graph& g);
 /// Inverse of serialize(); throws NirError on malformed or truncated input.

@@ -34,6 +34,24 @@ const Matrix& take(const std::map<std::string, KernelState>& state, const std::s
 
 }  // namespace
 
+Graph exportGraph(const ganglion::Graph& g, const std::function<const Kernel*(NodeId)>& kernelOf,
+                  const std::map<std::string, KernelState>& state, double dt) {
+    const Graph* held = nullptr;
+    std::string holder;
+    for (const ganglion::Node& n : g.nodes()) {
+        const auto* h = dynamic_cast<const GraphHolder*>(kernelOf(n.id));
+        if (!h || !h->nirGraph()) continue;
+        if (held)
+            throw NirError("NIR export: nodes '" + holder + "' and '" + n.name +
+                           "' both run a NIR graph; a file holds one (delete one of them to export the other)");
+        held = h->nirGraph(), holder = n.name;
+    }
+    if (!held) return exportLifChain(g, state, dt);
+    Graph out = *held;
+    out.notes.clear();
+    return out;
+}
+
 Graph exportLifChain(const ganglion::Graph& g, const std::map<std::string, KernelState>& state, double dt) {
     const ganglion::Node* enc = nullptr;
     for (const auto& n : g.nodes())

@@ -19,6 +19,7 @@
 #include "core/model/kernel.h"
 #include "core/snn/nir.h"
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -27,6 +28,12 @@ namespace ganglion::nir {
 /// `state` is Engine::saveState() (node name → {"weight", "bias"}). Throws NirError naming the
 /// node when the graph has no such chain or a node in it cannot be represented.
 Graph exportLifChain(const ganglion::Graph& g, const std::map<std::string, KernelState>& state, double dt);
+
+/// What a NIR export writes for a built graph whose kernels `kernelOf` gives: the NIR graph that
+/// a node runs (a GraphHolder: the NIRModel node), written back as read (repairs included), or
+/// else exportLifChain(). Throws NirError when more than one node runs a NIR graph.
+Graph exportGraph(const ganglion::Graph& g, const std::function<const Kernel*(NodeId)>& kernelOf,
+                  const std::map<std::string, KernelState>& state, double dt);
 
 struct ImportedChain {
     ganglion::Graph graph;                        ///< SpikeEncoder + LIFLayer nodes, connected

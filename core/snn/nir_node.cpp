@@ -11,8 +11,10 @@ namespace ganglion {
 
 namespace {
 
-class NirModelKernel : public Kernel {
+class NirModelKernel : public Kernel, public nir::GraphHolder {
 public:
+    const nir::Graph* nirGraph() const override { return graph_.get(); }
+
     std::vector<Shape> build(const BuildContext& ctx) override {
         const std::string path = ctx.params.getString("file");
         if (path.empty()) throw BuildError("", "file: choose a NIR file (.nir / .h5)");

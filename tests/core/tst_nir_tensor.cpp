@@ -4,7 +4,9 @@
 // identical spikes; a Sinabs-style CNN runs on a 2 x 34 x 34 event frame; bad convolutions,
 // strides and subgraph edges are refused naming the node; an edge naming a node by a shorter name
 // is repaired when only one node fits, with a note.
+#include "core/engine/engine.h"
 #include "core/snn/nir.h"
+#include "core/snn/nir_convert.h"
 #include "kernel_harness.h"
 #include "nir_sample.h"
 
@@ -330,6 +332,18 @@ private slots:
         const Graph& sub = back.nodes.at("rec").subgraph.at(0);
         QCOMPARE(sub.edges.front(), (std::pair<std::string, std::string>{"input", "cuba1"}));
         QVERIFY(spikeTrace(back, 6, 200, 0.5) == spikeTrace(g, 6, 200, 0.5));
+        // Run by a NIRModel node and exported from the graph holding it: the repaired graph.
+        ganglion::Graph holder;
+        const ganglion::NodeId id = holder.addNode("NIRModel");
+        QVERIFY(!holder.setParam(id, "file", path));
+        ganglion::Engine e;
+        e.build(holder);
+        QVERIFY2(e.ok(), e.error().c_str());
+        for (int s = 0; s < 20; ++s) e.step();
+        const Graph exported = exportGraph(
+            e.graph(), [&e](ganglion::NodeId k) -> const ganglion::Kernel* { return e.kernel(k); }, e.saveState(), 1e-3);
+        QVERIFY(exported == back);
+        QVERIFY(exported.notes.empty());
         // Written back, the repaired graph reads again without anything to repair.
         write(back, path);
         const Graph again = read(path);
