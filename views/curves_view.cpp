@@ -4,6 +4,8 @@
 #include "widgets/plots/metric_chart.h"
 #include "widgets/plots/refresh_pacer.h"
 
+#include <algorithm>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
@@ -11,6 +13,7 @@
 #include <QHBoxLayout>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <map>
 
 namespace ganglion {
@@ -39,7 +42,7 @@ public:
         auto* lay = new QVBoxLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
         status_ = new QLabel(this);
-        // a long status (the model cost) is cut at the dock's edge instead of widening the dock
+        // a long status (the model cost) is elided at the dock's edge instead of widening the dock
         status_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
         loss_ = new MetricChart(tr("Loss"), tr("loss"), this);
         acc_ = new MetricChart(tr("Accuracy"), tr("accuracy"), this);
@@ -185,8 +188,10 @@ private:
         if (auto snap = session_->snapshot()) {
             // the model's cost; the step, the run's state and its speed are the run bar's and the
             // status bar's (saying them here too left the cost cut off in a narrow dock)
-            status_->setText(tr("model %1").arg(QString::fromStdString(formatCost(snap->cost))));
-            status_->setToolTip(status_->text());  // the line may be cut in a narrow dock
+            // elided to the label's width at each poll, so also after the dock or its font changed
+            const QString cost = tr("model %1").arg(QString::fromStdString(formatCost(snap->cost)));
+            status_->setText(status_->fontMetrics().elidedText(cost, Qt::ElideRight, std::max(40, status_->width())));
+            status_->setToolTip(cost);
         }
     }
 

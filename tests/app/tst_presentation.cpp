@@ -1,5 +1,6 @@
-// View > Presentation Mode (widgets/presentation.h): larger text, thicker chart lines, a canvas
-// without grid; persisted like the other layout settings and undone when turned off.
+// View > Presentation Mode (widgets/presentation.h): larger text (the charts' own fonts too),
+// thicker chart lines, a canvas without grid; persisted like the other layout settings and undone
+// when turned off.
 #include "app/main_window.h"
 #include "document/session.h"
 #include "widgets/canvas/graph_canvas.h"
@@ -9,6 +10,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QAbstractAxis>
 #include <QLineSeries>
 #include <QPainter>
 #include <QSettings>
@@ -58,6 +60,10 @@ private slots:
         auto* series = qobject_cast<QLineSeries*>(chart.chart()->series().first());
         QVERIFY(series);
         QCOMPARE(series->pen().widthF(), 1.0);
+        const double title = chart.chart()->titleFont().pointSizeF();
+        auto* yAxis = chart.chart()->axes(Qt::Vertical).value(0);
+        QVERIFY(yAxis);
+        const double ticks = yAxis->labelsFont().pointSizeF();
 
         act->trigger();
         QVERIFY(presentation::active());
@@ -66,6 +72,9 @@ private slots:
         QCOMPARE(backgroundColours(scene), std::size_t(1));  // a clean canvas
         QCoreApplication::sendPostedEvents();
         QCOMPARE(series->pen().widthF(), presentation::kLineScale);
+        // QtCharts' own fonts follow: title and tick labels grow by the same factor
+        QVERIFY(qAbs(chart.chart()->titleFont().pointSizeF() - title * presentation::kFontScale) < 0.05);
+        QVERIFY(qAbs(yAxis->labelsFont().pointSizeF() - ticks * presentation::kFontScale) < 0.05);
         QCOMPARE(QSettings().value("view/presentation").toBool(), true);
 
         act->trigger();
@@ -74,6 +83,7 @@ private slots:
         QVERIFY(backgroundColours(scene) >= 2);
         QCoreApplication::sendPostedEvents();
         QCOMPARE(series->pen().widthF(), 1.0);
+        QCOMPARE(chart.chart()->titleFont().pointSizeF(), title);
         QCOMPARE(QSettings().value("view/presentation").toBool(), false);
     }
 

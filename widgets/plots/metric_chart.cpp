@@ -118,13 +118,17 @@ void MetricChart::relabel() {
         const QString node = it.key().section('/', 0, 0), metric = it.key().section('/', 1);
         QString label = it.key();
         if (series_.size() > 1 && !common.isEmpty() && !metric.isEmpty()) {
-            QString tag = metric.startsWith(common) ? metric.mid(common.size()) : metric;
+            // "test_accuracy" beside "accuracy" is tagged "test"
+            QString tag = metric.startsWith(common) ? metric.mid(common.size())
+                          : metric.endsWith(common)  ? metric.left(metric.size() - common.size())
+                                                     : metric;
             while (tag.startsWith('_')) tag.remove(0, 1);
+            while (tag.endsWith('_')) tag.chop(1);
             label = metric == common ? node : node + " (" + tag.replace('_', ' ') + ")";
         }
         (*it)->setName(label);
         const QPen pen = (*it)->pen();
-        const QString swatch = pen.style() == Qt::DashLine ? QStringLiteral("- -") : QStringLiteral("——");
+        const QString swatch = pen.style() == Qt::DashLine ? QStringLiteral("-&nbsp;-") : QStringLiteral("——");
         // non-breaking inside an entry: the label wraps between entries only
         entries << QStringLiteral("<span style='color:%1'><b>%2</b></span>&nbsp;%3")
                        .arg(pen.color().name(), swatch, label.toHtmlEscaped().replace(' ', "&nbsp;").replace('-', QChar(0x2011)));  // no break inside a name
