@@ -71,6 +71,11 @@ int exportRecordedSeries(const HeadlessRecording& record, const QString& name, c
     }
     if (data.kind == io::ExportItem::Kind::Series)
         std::printf("exported %s (%zu points) to %s\n", qPrintable(name), data.points.size(), qPrintable(out));
+    else if (data.kind == io::ExportItem::Kind::Table) {
+        std::string columns;
+        for (const auto& c : data.table.columns) columns += (columns.empty() ? "" : ", ") + c;
+        std::printf("exported %s (%zu rows: %s) to %s\n", qPrintable(name), data.table.rows.size(), columns.c_str(), qPrintable(out));
+    }
     else
         std::printf("exported %s (%ldx%ld) to %s\n", qPrintable(name), long(data.array.rows()), long(data.array.cols()),
                     qPrintable(out));

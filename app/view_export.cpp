@@ -2,6 +2,7 @@
 
 #include "core/engine/pace.h"
 #include "core/io/data_export.h"
+#include "core/io/extra_tables.h"
 #include "document/session.h"
 #include "views/view_registry.h"
 #include "widgets/export/image_export.h"
@@ -66,6 +67,8 @@ QStringList viewArrays(const QWidget* view, const Session& session) {
         const Node* node = session.graph().node(n.id);
         if (!node || !nodeFeeds(*node, observables)) continue;
         for (const auto& [key, m] : n.obs.arrays) out << QString::fromStdString(n.name + "/" + key);
+        for (const auto& [key, value] : n.obs.extra)
+            if (io::extraTable(value)) out << QString::fromStdString(n.name + "/" + key);
     }
     return out;
 }
@@ -78,20 +81,28 @@ bool exportViewArrays(const QWidget* view, const Session& session, const QString
         if (error) *error = QObject::tr("the nodes of this view publish no arrays");
         return false;
     }
-    for (const NodeSnapshot& n : snap->nodes)
-        for (const auto& [key, m] : n.obs.arrays) {
-            if (!names.contains(QString::fromStdString(n.name + "/" + key))) continue;
-            QString file = QString::fromStdString(n.name + "_" + key);
-            file.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_-]")), QStringLiteral("_"));
-            const QString path = QDir(folder).filePath(file + ".npy");
-            try {
-                io::writeFileAtomically(path.toStdString(), io::matrixNpy(m));
-            } catch (const std::exception& e) {
-                if (error) *error = QString::fromUtf8(e.what());
-                return false;
-            }
-            if (written) *written << path;
+    // NODE_KEY.npy per array, NODE_KEY.csv per table (spikes, traces, events…: named columns)
+    auto write = [&](const NodeSnapshot& n, const std::string& key, const char* ext, const std::function<std::string()>& bytes) {
+        if (!names.contains(QString::fromStdString(n.name + "/" + key))) return true;
+        QString file = QString::fromStdString(n.name + "_" + key);
+        file.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_-]")), QStringLiteral("_"));
+        const QString path = QDir(folder).filePath(file + ext);
+        try {
+            io::writeFileAtomically(path.toStdString(), bytes());
+        } catch (const std::exception& e) {
+            if (error) *error = QString::fromUtf8(e.what());
+            return false;
         }
+        if (written) *written << path;
+        return true;
+    };
+    for (const NodeSnapshot& n : snap->nodes) {
+        for (const auto& [key, m] : n.obs.arrays)
+            if (!write(n, key, ".npy", [&m = m] { return io::matrixNpy(m); })) return false;
+        for (const auto& [key, value] : n.obs.extra)
+            if (auto t = io::extraTable(value))
+                if (!write(n, key, ".csv", [&t] { return io::tableCsv(*t); })) return false;
+    }
     return true;
 }
 
@@ -140,11 +151,12 @@ void addExportActions(QDockWidget* dock, Session* session) {
         if (!exportViewData(viewOf(dock), *session, path.endsWith(".csv", Qt::CaseInsensitive) ? path : path + ".csv", &error))
             QMessageBox::warning(dock, title, error);
     });
-    auto* arrays = new QAction(QObject::tr("Export arrays…"), dock);
+    auto* arrays = new QAction(QObject::tr("Export arrays and tables…"), dock);
     arrays->setObjectName(QStringLiteral("exportArrays"));
-    arrays->setToolTip(QObject::tr("Save every array this view's nodes publish (weights, masks, points…) as NumPy .npy files"));
+    arrays->setToolTip(QObject::tr("Save every array this view's nodes publish (weights, masks, points…) as NumPy .npy files, "
+                                   "and their spikes, traces, events, trails and edge functions as CSV tables"));
     QObject::connect(arrays, &QAction::triggered, dock, [dock, session] {
-        const QString title = QObject::tr("Export %1 arrays").arg(dock->windowTitle());
+        const QString title = QObject::tr("Export %1 arrays and tables").arg(dock->windowTitle());
         const QString folder = QFileDialog::getExistingDirectory(
             dock, title, QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation));
         if (folder.isEmpty()) return;

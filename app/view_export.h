@@ -26,17 +26,19 @@ QStringList viewSeries(const QWidget* view, const Session& session);
 /// False with *error when the view plots none or the file cannot be written.
 bool exportViewData(const QWidget* view, const Session& session, const QString& path, QString* error);
 
-/// The arrays ("<node>/<key>") that the nodes feeding `view` (those whose type publishes what the
-/// view draws, kViewObservables) publish in the latest snapshot.
+/// The arrays and tables ("<node>/<key>") that the nodes feeding `view` (those whose type
+/// publishes what the view draws, kViewObservables) publish in the latest snapshot: tables are the
+/// typed observables core/io/extra_tables.h converts (spike rasters, traces, events…).
 QStringList viewArrays(const QWidget* view, const Session& session);
 
-/// Writes each of viewArrays() to `folder` as "<node>_<key>.npy" (characters other than letters,
+/// Writes each of viewArrays() to `folder` as "<node>_<key>.npy" (an array) or "<node>_<key>.csv"
+/// (a table, its header naming the columns with their units; characters other than letters,
 /// digits, '-' and '_' become '_'); `written` gets the files. False with *error when there are
 /// none or a file cannot be written.
 bool exportViewArrays(const QWidget* view, const Session& session, const QString& folder, QStringList* written,
                       QString* error);
 
-/// Adds Export image…, Export data… and Export arrays… to `dock`'s context menu.
+/// Adds Export image…, Export data… and Export arrays and tables… to `dock`'s context menu.
 void addExportActions(QDockWidget* dock, Session* session);
 
 }  // namespace ganglion

@@ -1,8 +1,25 @@
 #include "core/events/event_window.h"
 
+#include "core/io/extra_tables.h"
+
 #include <algorithm>
 
 namespace ganglion::events {
+
+namespace {
+
+// Export table: the window's events, one row each (t_us, x, y, polarity 1 = ON, 0 = OFF).
+const bool kTableRegistered = io::registerExtraTable([](const std::any& v, io::ExtraTable& t) {
+    auto w = std::any_cast<std::shared_ptr<const EventWindow>>(&v);
+    if (!w || !*w) return false;
+    t.columns = {"t_us", "x", "y", "polarity"};
+    t.rows.reserve((*w)->size());
+    (*w)->forEach([&](const Event& e) { t.rows.push_back({double(e.t), double(e.x), double(e.y), double(e.p)}); });
+    return true;
+});
+
+}  // namespace
+
 
 Matrix thumbnailFrame(const EventWindow& w, std::int64_t spanUs, int maxSide) {
     if (w.width <= 0 || w.height <= 0) return {};

@@ -1,8 +1,29 @@
 #include "core/g2g/g2g_layer.h"
+#include "core/io/extra_tables.h"
 
 #include <cmath>
 
 namespace ganglion::g2g {
+
+namespace {
+
+// Export table: the live connections (output row, input column, their ensembles, weight).
+const bool kTableRegistered = io::registerExtraTable([](const std::any& v, io::ExtraTable& t) {
+    auto c = std::any_cast<std::shared_ptr<const G2GConnectivity>>(&v);
+    if (!c || !*c) return false;
+    const G2GConnectivity& g = **c;
+    t.columns = {"row", "col", "row_ensemble", "col_ensemble", "weight"};
+    for (std::size_t k = 0; k < g.liveRow.size(); ++k) {
+        const int r = g.liveRow[k], col = g.liveCol[k];
+        auto ens = [](const std::vector<int>& e, int i) { return i >= 0 && std::size_t(i) < e.size() ? double(e[std::size_t(i)]) : -1.0; };
+        t.rows.push_back({double(r), double(col), ens(g.rowEnsemble, r), ens(g.colEnsemble, col),
+                          k < g.liveWeight.size() ? double(g.liveWeight[k]) : 0.0});
+    }
+    return true;
+});
+
+}  // namespace
+
 
 void ActivationStats::update(const Matrix& a, float eps) {
     if (a.size() == 0) return;

@@ -25,6 +25,17 @@ std::vector<ExportItem> exportables(const MetricHistory& history, const Snapshot
                 it.cols = std::size_t(m.cols());
                 out.push_back(it);
             }
+    if (snap)
+        for (const auto& n : snap->nodes)
+            for (const auto& [key, value] : n.obs.extra)
+                if (auto t = extraTable(value)) {
+                    ExportItem it;
+                    it.name = n.name + "/" + key;
+                    it.kind = ExportItem::Kind::Table;
+                    it.rows = t->rows.size();
+                    it.cols = t->columns.size();
+                    out.push_back(it);
+                }
     return out;
 }
 
@@ -34,7 +45,8 @@ std::string describeExportables(const std::vector<ExportItem>& items) {
         if (!s.empty()) s += ", ";
         s += it.name;
         if (it.kind == ExportItem::Kind::Series) s += " (series, " + std::to_string(it.points) + " points)";
-        else s += " (array " + std::to_string(it.rows) + "x" + std::to_string(it.cols) + ")";
+        else s += std::string(it.kind == ExportItem::Kind::Array ? " (array " : " (table ") + std::to_string(it.rows) + "x" +
+                  std::to_string(it.cols) + ")";
     }
     return s.empty() ? std::string("nothing") : s;
 }
@@ -50,12 +62,18 @@ ExportData lookupExport(const std::string& name, const MetricHistory& history, c
             d.points = history.series(name);
             return d;
         }
-        for (const auto& n : snap->nodes)
+        for (const auto& n : snap->nodes) {
             for (const auto& [key, m] : n.obs.arrays)
-                if (n.name + "/" + key == name) {
+                if (it.kind == ExportItem::Kind::Array && n.name + "/" + key == name) {
                     d.array = m;
                     return d;
                 }
+            for (const auto& [key, value] : n.obs.extra)
+                if (it.kind == ExportItem::Kind::Table && n.name + "/" + key == name) {
+                    d.table = *extraTable(value);
+                    return d;
+                }
+        }
     }
     // Not found: say whether the node exists, and what there is.
     std::set<std::string> nodes;
@@ -74,7 +92,7 @@ ExportData lookupExport(const std::string& name, const MetricHistory& history, c
     std::vector<ExportItem> own;
     for (const auto& it : items)
         if (it.name.compare(0, slash + 1, node + "/") == 0) own.push_back(it);
-    throw ExportLookupError("node '" + node + "' publishes no series or array '" + name.substr(slash + 1) +
+    throw ExportLookupError("node '" + node + "' publishes no series, array or table '" + name.substr(slash + 1) +
                             "'; it publishes: " + describeExportables(own));
 }
 
@@ -85,9 +103,12 @@ void writeExport(const ExportData& data, const std::string& path, double dt) {
         writeFileAtomically(path, seriesCsv({{data.name, data.points}}, dt));
         return;
     }
-    if (hasExtension(path, ".npy")) writeFileAtomically(path, matrixNpy(data.array));
-    else if (hasExtension(path, ".csv")) writeFileAtomically(path, matrixCsv(data.array));
-    else throw std::runtime_error("cannot write " + path + ": the array " + data.name + " exports to .npy or .csv");
+    const bool table = data.kind == ExportItem::Kind::Table;
+    if (hasExtension(path, ".npy")) writeFileAtomically(path, table ? tableNpy(data.table) : matrixNpy(data.array));
+    else if (hasExtension(path, ".csv")) writeFileAtomically(path, table ? tableCsv(data.table) : matrixCsv(data.array));
+    else
+        throw std::runtime_error("cannot write " + path + ": the " + (table ? "table " : "array ") + data.name +
+                                 " exports to .npy or .csv");
 }
 
 }  // namespace ganglion::io

@@ -1,4 +1,5 @@
 #include "core/kan/kan_publish.h"
+#include "core/io/extra_tables.h"
 
 #include "core/kan/kan_symbolic.h"
 
@@ -6,6 +7,21 @@
 #include <cmath>
 
 namespace ganglion::kan {
+
+namespace {
+
+// Export table: every sampled edge function, one row per sample (in, out, x, phi).
+const bool kTableRegistered = io::registerExtraTable([](const std::any& v, io::ExtraTable& t) {
+    auto s = std::any_cast<std::shared_ptr<const KanLayerSamples>>(&v);
+    if (!s || !*s) return false;
+    t.columns = {"in", "out", "x", "phi"};
+    for (const auto& e : (*s)->edges)
+        for (std::size_t k = 0; k < e.x.size() && k < e.y.size(); ++k) t.rows.push_back({double(e.in), double(e.out), e.x[k], e.y[k]});
+    return true;
+});
+
+}  // namespace
+
 
 namespace {
 constexpr int kHistBins = 24;

@@ -1,9 +1,44 @@
 #include "core/snn/spike_history.h"
 
+#include "core/io/extra_tables.h"
+
 #include <algorithm>
 #include <stdexcept>
 
 namespace ganglion::snn {
+
+namespace {
+
+// Export tables: a raster as one row per spike (step, time_s, neuron, population index); traces
+// as one row per recorded step, a column per probed neuron.
+const bool kTablesRegistered = io::registerExtraTable([](const std::any& v, io::ExtraTable& t) {
+    if (auto r = std::any_cast<std::shared_ptr<const SpikeRaster>>(&v)) {
+        if (!*r) return false;
+        const SpikeRaster& raster = **r;
+        t.columns = {"step", "time_s", "neuron", "population"};
+        raster.forEach(raster.firstStep, raster.endStep, [&](std::uint64_t s, int n) {
+            t.rows.push_back({double(s), double(s + 1) * raster.dt, double(n), double(raster.populationOf(n))});
+        });
+        return true;
+    }
+    if (auto m = std::any_cast<std::shared_ptr<const MembraneTraces>>(&v)) {
+        if (!*m) return false;
+        const MembraneTraces& tr = **m;
+        t.columns = {"step", "time_s"};
+        for (int n : tr.neurons) t.columns.push_back("v_neuron_" + std::to_string(n));
+        for (Eigen::Index c = 0; c < tr.values.cols(); ++c) {
+            const std::uint64_t s = tr.firstStep + std::uint64_t(c);
+            std::vector<double> row{double(s), double(s + 1) * tr.dt};
+            for (Eigen::Index i = 0; i < tr.values.rows(); ++i) row.push_back(tr.values(i, c));
+            t.rows.push_back(std::move(row));
+        }
+        return true;
+    }
+    return false;
+});
+
+}  // namespace
+
 
 int SpikeRaster::populationOf(int neuron) const {
     for (size_t p = 0; p + 1 < populationStart.size(); ++p)

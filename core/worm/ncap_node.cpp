@@ -1,5 +1,6 @@
 // Node type "NcapCircuit": the NCAP swimmer circuit (see ncap_circuit.h) as a graph node.
 #include "core/model/node_spec.h"
+#include "core/io/extra_tables.h"
 #include "core/worm/ncap_circuit.h"
 #include "core/worm/ncap_parts.h"
 #include "core/worm/worm_observables.h"
@@ -9,6 +10,31 @@
 
 namespace ganglion {
 namespace {
+
+// Export table: the circuit's recent activity, one row per control step (time_s, the oscillator,
+// then per joint the B-neurons, muscles and torque).
+const bool kTraceTableRegistered = io::registerExtraTable([](const std::any& v, io::ExtraTable& t) {
+    auto p = std::any_cast<std::shared_ptr<const worm::CircuitTrace>>(&v);
+    if (!p || !*p) return false;
+    const worm::CircuitTrace& c = **p;
+    const Eigen::Index steps = c.oscDorsal.size();
+    t.columns = {"time_s", "osc_dorsal", "osc_ventral"};
+    const std::pair<const char*, const Eigen::MatrixXf*> parts[] = {
+        {"b_dorsal", &c.bDorsal}, {"b_ventral", &c.bVentral}, {"muscle_dorsal", &c.muscleDorsal},
+        {"muscle_ventral", &c.muscleVentral}, {"torque", &c.torque}};
+    for (const auto& part : parts)
+        for (Eigen::Index j = 0; j < part.second->rows(); ++j) t.columns.push_back(std::string(part.first) + "_" + std::to_string(j));
+    for (Eigen::Index s = 0; s < steps; ++s) {
+        const double time = std::round((c.time - double(steps - 1 - s) * c.dt) * 1e9) / 1e9;  // to the ns
+        std::vector<double> row{time, c.oscDorsal(s), s < c.oscVentral.size() ? c.oscVentral(s) : 0.0};
+        for (const auto& part : parts)
+            for (Eigen::Index j = 0; j < part.second->rows(); ++j)
+                row.push_back(s < part.second->cols() ? (*part.second)(j, s) : 0.0);
+        t.rows.push_back(std::move(row));
+    }
+    return true;
+});
+
 
 using worm::NcapCircuit;
 

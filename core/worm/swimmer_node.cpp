@@ -1,5 +1,6 @@
 // Node type "SwimmerBody": the planar link-chain swimmer (see swimmer_body.h) as a graph node.
 #include "core/model/node_spec.h"
+#include "core/io/extra_tables.h"
 #include "core/worm/swimmer_body.h"
 #include "core/worm/worm_observables.h"
 
@@ -9,6 +10,16 @@
 
 namespace ganglion {
 namespace {
+
+// Export table: the head's trail, oldest point first (positions in metres of the simulated body).
+const bool kSwimmerTableRegistered = io::registerExtraTable([](const std::any& v, io::ExtraTable& t) {
+    auto f = std::any_cast<std::shared_ptr<const worm::SwimmerFrame>>(&v);
+    if (!f || !*f) return false;
+    t.columns = {"point", "x_m", "y_m"};
+    for (Eigen::Index k = 0; k < (*f)->trail.cols(); ++k) t.rows.push_back({double(k), (*f)->trail(0, k), (*f)->trail(1, k)});
+    return true;
+});
+
 
 using worm::SwimmerBody;
 

@@ -159,9 +159,9 @@ private slots:
         QTest::addColumn<QString>("view");
         QTest::addColumn<QStringList>("shown");
         QTest::addColumn<QStringList>("hidden");
-        QTest::newRow("curves") << "Training curves" << QStringList{"Export image…", "Export data…", "Export arrays…"}
+        QTest::newRow("curves") << "Training curves" << QStringList{"Export image…", "Export data…", "Export arrays and tables…"}
                                 << QStringList{};
-        QTest::newRow("boundary") << "Decision boundary" << QStringList{"Export image…", "Export arrays…"}
+        QTest::newRow("boundary") << "Decision boundary" << QStringList{"Export image…", "Export arrays and tables…"}
                                   << QStringList{"Export data…"};
     }
 

@@ -1,11 +1,15 @@
 // Exporting recorded numbers (core/io/data_export.h, core/io/export_catalog.h): series CSV and
 // array CSV / .npy read back to the same numbers, .npy has the published layout (version 1.0,
 // '<f4', C order, 64-byte aligned data), names are resolved from what the nodes publish, and bad
-// names and paths are refused with messages naming what is wrong.
+// names and paths are refused with messages naming what is wrong; typed observables (spike rasters,
+// event windows, …) export as tables whose CSV and .npy read back to the hand-made records.
 #include "core/engine/engine.h"
 #include "core/graph/json_io.h"
 #include "core/io/data_export.h"
+#include "core/events/event_window.h"
 #include "core/io/export_catalog.h"
+#include "core/io/extra_tables.h"
+#include "core/snn/spike_history.h"
 
 #include <QtTest>
 
@@ -190,7 +194,7 @@ private slots:
                     QCOMPARE(std::stoull(rows[i + 1][0]), want[i].step);
                     QVERIFY(std::stod(rows[i + 1][1]) == want[i].value);
                 }
-            } else {
+            } else if (it.kind == io::ExportItem::Kind::Array) {
                 ++arrays;
                 const std::string path = dir.filePath("a.npy").toStdString();
                 io::writeExport(d, path);
@@ -226,6 +230,78 @@ private slots:
         } catch (const std::runtime_error& err) {
             QVERIFY2(QString(err.what()).contains(".csv"), err.what());
         }
+    }
+
+    void typedObservablesExportAsTables() {
+        // A raster of two populations (exc 0-2, inh 3-4): one row per spike, its time after the step.
+        snn::SpikeRecorder rec({"exc", "inh"}, {0, 3, 5}, 1e-3, 100);
+        rec.beginStep(0);
+        rec.add(0, {1});
+        rec.add(1, {0});
+        rec.endStep();
+        rec.beginStep(1);
+        rec.add(0, {2});
+        rec.endStep();
+        const auto raster = io::extraTable(std::any(rec.raster()));
+        QVERIFY(raster);
+        QCOMPARE(raster->columns, (std::vector<std::string>{"step", "time_s", "neuron", "population"}));
+        QCOMPARE(raster->rows, (std::vector<std::vector<double>>{{0, 1e-3, 1, 0}, {0, 1e-3, 3, 1}, {1, 2e-3, 2, 0}}));
+
+        // Events keep their microseconds exactly, also beyond float's 2^24.
+        auto window = std::make_shared<events::EventWindow>();
+        window->chunks.push_back(std::make_shared<const std::vector<Event>>(
+            std::vector<Event>{{50'000'001, 3, 4, 1}, {50'000'017, 300, 200, 0}}));
+        Snapshot snap;
+        NodeSnapshot n;
+        n.name = "Camera";
+        n.obs.extra["events"] = std::shared_ptr<const events::EventWindow>(window);
+        n.obs.extra["note"] = std::make_shared<const std::string>("not a table");
+        snap.nodes.push_back(n);
+        const MetricHistory none;
+        const auto items = io::exportables(none, &snap);
+        QCOMPARE(items.size(), std::size_t(1));  // the string converts to nothing
+        QCOMPARE(int(items[0].kind), int(io::ExportItem::Kind::Table));
+        QCOMPARE(items[0].rows, std::size_t(2));
+        const auto d = io::lookupExport("Camera/events", none, &snap);
+        QTemporaryDir dir;
+        io::writeExport(d, dir.filePath("e.csv").toStdString());
+        QCOMPARE(csvRows(readAll(dir.filePath("e.csv").toStdString())),
+                 (std::vector<std::vector<std::string>>{{"t_us", "x", "y", "polarity"}, {"50000001", "3", "4", "1"}, {"50000017", "300", "200", "0"}}));
+        io::writeExport(d, dir.filePath("e.npy").toStdString());
+        const auto a = io::parseNpy(readAll(dir.filePath("e.npy").toStdString()));
+        QCOMPARE(a.dtype, std::string("<f8"));
+        QCOMPARE(a.shape, (std::vector<std::size_t>{2, 4}));
+        QCOMPARE(a.data, (std::vector<double>{50000001, 3, 4, 1, 50000017, 300, 200, 0}));
+        try {
+            io::writeExport(d, dir.filePath("e.txt").toStdString());
+            QFAIL("a table written as .txt");
+        } catch (const std::runtime_error& err) {
+            QVERIFY2(QString(err.what()).contains("table Camera/events") && QString(err.what()).contains(".npy or .csv"), err.what());
+        }
+    }
+
+    void spikingRunExportsItsRaster() {
+        Engine e;
+        e.build(loadGraphFile(GANGLION_SOURCE_DIR "/resources/examples/snn_cuba.json"));
+        QVERIFY2(e.ok(), e.error().c_str());
+        MetricHistory h;
+        for (int k = 0; k < 200; ++k) QVERIFY(e.step());
+        const SnapshotPtr snap = e.makeSnapshot(&h);
+        const auto raster = snap->nodes.at(0).obs.get<snn::SpikeRaster>("spikes");
+        QVERIFY(raster && raster->spikeCount() > 100);
+        const auto d = io::lookupExport(snap->nodes.at(0).name + "/spikes", h, snap.get());
+        QCOMPARE(int(d.kind), int(io::ExportItem::Kind::Table));
+        QCOMPARE(d.table.rows.size(), raster->spikeCount());
+        QTemporaryDir dir;
+        io::writeExport(d, dir.filePath("r.csv").toStdString());
+        const auto rows = csvRows(readAll(dir.filePath("r.csv").toStdString()));
+        QCOMPARE(rows.size(), raster->spikeCount() + 1);
+        std::size_t k = 1;
+        raster->forEach(raster->firstStep, raster->endStep, [&](std::uint64_t step, int neuron) {
+            if (k < rows.size() && (std::stoull(rows[k][0]) != step || std::stoi(rows[k][2]) != neuron)) k = rows.size() + 1;
+            ++k;
+        });
+        QCOMPARE(k, rows.size());  // every spike, in order
     }
 };
 
