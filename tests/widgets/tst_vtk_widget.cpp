@@ -1,6 +1,10 @@
 // VtkWidget under a real X display (xvfb): a sphere must show up as non-background pixels, and
-// mouse drags / wheel must move the camera.
+// mouse drags / wheel must move the camera; a view holding it exports an image that shows it.
+#include "widgets/export/image_export.h"
 #include "widgets/vtk/vtk_widget.h"
+
+#include <QTemporaryDir>
+#include <QVBoxLayout>
 
 #include <QApplication>
 #include <QImage>
@@ -86,6 +90,32 @@ private slots:
                  qPrintable(QString("centre pixel %1").arg(centre, 8, 16)));
         QVERIFY(w.lastFrameMs() > 0.0);
         if (qEnvironmentVariableIsSet("GANGLION_SAVE_GRABS")) img.save("tst_vtk_widget.png");
+    }
+
+    void exportedImageShowsTheScene() {
+        // Export image… of a view (a panel with a margin around the 3D widget): the sphere is in it.
+        QWidget panel;
+        panel.resize(360, 280);
+        auto* lay = new QVBoxLayout(&panel);
+        lay->setContentsMargins(20, 20, 20, 20);
+        auto* w = new VtkWidget(&panel);
+        lay->addWidget(w);
+        addSphere(*w);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        (void)w->grabFramebuffer();
+        QVERIFY2(w->vtkReady(), qPrintable("VTK failed to initialise: " + w->vtkError()));
+        QTemporaryDir dir;
+        const QString path = dir.filePath("view.png");
+        QString error;
+        QVERIFY2(exportWidgetImage(&panel, path, 1, &error), qPrintable(error));
+        const QImage img(path);
+        QCOMPARE(img.size(), panel.size());
+        const QImage inside = img.copy(QRect(w->mapTo(&panel, QPoint(0, 0)), w->size()));
+        const int lit = countNonBackground(inside);
+        QVERIFY2(lit > inside.width() * inside.height() / 10, qPrintable(QString("%1 lit pixels").arg(lit)));
+        const QRgb centre = inside.pixel(inside.width() / 2, inside.height() / 2);
+        QVERIFY2(qRed(centre) > qBlue(centre) + 60, qPrintable(QString("centre pixel %1").arg(centre, 8, 16)));
     }
 
     void emptySceneIsBackground() {

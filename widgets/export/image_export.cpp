@@ -128,6 +128,7 @@ bool exportWidgetImage(QWidget* widget, const QString& path, int scale, QString*
     std::optional<ElideCutLabels> elide;
     if (formatOf(path) == Format::Svg) elide.emplace(widget);
     return exportPainted(widget->size(), path, scale, widget->palette().window().color(), error, [widget](QPainter& p) {
+        // (an OpenGL child, such as a VTK 3D view, comes with its last frame: tst_vtk_widget)
         widget->render(&p, QPoint(), QRegion(), QWidget::DrawWindowBackground | QWidget::DrawChildren);
     });
 }
