@@ -83,10 +83,17 @@ void WeightHistogram::paintEvent(QPaintEvent*) {
     p.setPen(text);
     p.drawLine(area.bottomLeft(), area.bottomRight());
     // value axis: nice ticks, never overlapping
-    const AxisTicks t = niceTicks(lo, hi, std::clamp(int(area.width() / 55), 2, 7));
+    // the fewest nice ticks that put at least two inside the range (a wide rounded-out step could
+    // leave only 0 inside)
+    AxisTicks t;
+    const auto inside = [&](double v) { return v >= lo - 1e-9 * (hi - lo) && v <= hi + 1e-9 * (hi - lo); };
+    for (int most = std::clamp(int(area.width() / 55), 2, 7); most <= 12; ++most) {
+        t = niceTicks(lo, hi, most);
+        if (std::count_if(t.values.begin(), t.values.end(), inside) >= 2) break;
+    }
     double freeFrom = area.left() - 8;
     for (double v : t.values) {
-        if (v < lo - 1e-9 * (hi - lo) || v > hi + 1e-9 * (hi - lo)) continue;
+        if (!inside(v)) continue;
         const double x = area.left() + (v - lo) / (hi - lo) * area.width();
         p.drawLine(QPointF(x, area.bottom()), QPointF(x, area.bottom() + 3));
         const QString label = compactNumber(v, t.step);
