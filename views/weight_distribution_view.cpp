@@ -3,9 +3,12 @@
 // histogram of its weights as it trains — of w, or of log10|w| where exponentiated gradient's
 // log-normal magnitudes make a bell and an additive optimiser's Gaussian weights a lopsided hump —
 // with the layer's excitatory / inhibitory fractions and its sign flips since the start (Dale's
-// law holds while they stay 0). The engine computes the histograms; this view only draws them.
+// law holds while they stay 0), and on a second page those flips over the training steps. The
+// engine computes the histograms; this view only draws them.
 #include "document/session.h"
+#include "views/metric_feed.h"
 #include "views/view_registry.h"
+#include "widgets/plots/metric_chart.h"
 #include "widgets/plots/refresh_pacer.h"
 #include "widgets/weights/weight_histogram.h"
 
@@ -14,6 +17,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QResizeEvent>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -29,7 +33,7 @@ QString swatch(const QColor& c) {
 
 class WeightDistributionView : public QWidget {
 public:
-    WeightDistributionView(Session* s, QWidget* parent) : QWidget(parent), session_(s) {
+    WeightDistributionView(Session* s, QWidget* parent) : QWidget(parent), session_(s), feed_(s) {
         setProperty(kViewObservables, QStringList{kWeightStats});
         auto* lay = new QVBoxLayout(this);
         lay->setContentsMargins(2, 2, 2, 2);
@@ -49,13 +53,23 @@ public:
         status_ = new QLabel(this);
         status_->setWordWrap(true);
         lay->addWidget(status_);
-        grid_ = new QGridLayout;
+        auto* tabs = new QTabWidget(this);
+        auto* page = new QWidget(tabs);
+        grid_ = new QGridLayout(page);
+        grid_->setContentsMargins(0, 0, 0, 0);
         grid_->setSpacing(4);
-        lay->addLayout(grid_, 1);
+        tabs->addTab(page, tr("Histograms"));
+        flips_ = new MetricChart(tr("Sign flips since the start, per layer"), tr("weights flipped"), tabs);
+        tabs->addTab(flips_, tr("Sign flips over training"));
+        lay->addWidget(tabs, 1);
         connect(log_, &QCheckBox::toggled, this, [this](bool on) {
             for (auto* t : tiles_) t->setLogAxis(on);
         });
-        connect(s, &Session::documentReplaced, this, [this] { last_ = nullptr; });
+        connect(s, &Session::documentReplaced, this, [this] {
+            last_ = nullptr;
+            flips_->clear();
+            feed_.reset();
+        });
         RefreshPacer::shared().whileVisible(this, 150, [this] { poll(); });
         showStatus();
     }
@@ -88,7 +102,23 @@ private:
                                           : tr("Waiting for the first weights of '%1'…").arg(feeder));
     }
 
+    /// Every layer's "sign_flips" history, each a series named after its layer.
+    void pullFlips() {
+        if (feed_.restarted()) flips_->clear();
+        for (const auto& name : session_->metrics().names()) {
+            const auto slash = name.rfind('/');
+            if (slash == std::string::npos || name.compare(slash + 1, std::string::npos, "sign_flips") != 0) continue;
+            const auto pts = feed_.fresh(name);
+            if (pts.empty()) continue;
+            std::vector<QPointF> q;
+            q.reserve(pts.size());
+            for (const auto& p : pts) q.emplace_back(double(p.step), p.value);
+            flips_->appendPoints(QString::fromStdString(name.substr(0, slash)), q);
+        }
+    }
+
     void poll() {
+        if (flips_->isVisible()) pullFlips();
         auto snap = session_->snapshot();
         if (!snap || snap == last_) {
             if (!snap) showStatus();
@@ -121,6 +151,8 @@ private:
     QLabel* status_;
     QGridLayout* grid_;
     std::vector<WeightHistogram*> tiles_;
+    MetricChart* flips_;
+    MetricFeed feed_;
     int cols_ = 0;
     SnapshotPtr last_;
 };
