@@ -19,7 +19,14 @@ NodeCost denseCost(int in, int units, bool bias) {
 std::vector<Shape> DenseKernel::build(const BuildContext& ctx) {
     const int in = ctx.inputs[0].features;
     if (in <= 0) throw BuildError("in", "input width is unknown (connect a data source first)");
-    return {Shape::tensor(initWeights(in, ctx.params, ctx.rng))};
+    const int units = initWeights(in, ctx.params, ctx.rng);
+    setParams(ctx.params);
+    signs_.start(W.data(), std::size_t(W.size()));
+    return {Shape::tensor(units)};
+}
+
+void DenseKernel::setParams(const ParamSet& params) {
+    watchWeights_ = params.has("weight_stats") && params.getBool("weight_stats");
 }
 
 int DenseKernel::initWeights(int in, const ParamSet& params, Rng& rng) {
@@ -66,6 +73,7 @@ std::vector<Parameter> DenseKernel::parameters() {
 void DenseKernel::observe(Observables& obs) const {
     obs.scalars["weight_rms"] = W.size() ? std::sqrt(double(W.squaredNorm()) / double(W.size())) : 0.0;
     obs.arrays["weights"] = W;
+    if (watchWeights_) signs_.publish(obs, W.data(), std::size_t(W.size()));
     thumb_.publish(obs);
 }
 
@@ -87,6 +95,7 @@ void DenseKernel::loadState(const KernelState& s) {
     const Matrix& bias = checkedEntry(s, "Dense", "bias", b.rows(), b.cols());
     W = w;
     b = bias;
+    signs_.start(W.data(), std::size_t(W.size()));
 }
 
 NodeSpec makeDenseSpec() {
@@ -94,8 +103,11 @@ NodeSpec makeDenseSpec() {
     s.type = "Dense";
     s.title = "Dense";
     s.category = "Layers";
-    s.observables = {"weights", "activations"};
-    s.help = "Fully connected layer: out = W·in + b with W of size units x inputs.";
+    s.observables = {"weights", "activations", kWeightStats};
+    s.observableWhen = {{kWeightStats, "weight_stats"}};
+    s.help = "Fully connected layer: out = W·in + b with W of size units x inputs. With weight_stats on "
+             "it publishes the distribution of its weights, their signs and the sign flips since the "
+             "start (the Weight distribution view).";
     s.inputs = {{"in", PortType::Tensor, "features x batch"}};
     s.outputs = {{"out", PortType::Tensor, "units x batch"}};
     s.params = {
@@ -103,6 +115,9 @@ NodeSpec makeDenseSpec() {
         boolParam("bias", true, "Learn a bias per neuron."),
         enumParam("init", "xavier", {"he", "xavier", "lecun"},
                   "Weight initialisation: He (ReLU), Xavier/Glorot (tanh, sigmoid) or LeCun (linear)."),
+        boolParam("weight_stats", false,
+                  "Publish the histogram of the weights (w and log10|w|), the fractions of excitatory "
+                  "(w > 0) and inhibitory (w < 0) weights and the sign flips since the start.", true),
     };
     s.create = [] { return std::make_unique<DenseKernel>(); };
     return s;

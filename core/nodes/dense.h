@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/export/torch_module.h"
+#include "core/model/weight_stats.h"
 
 namespace ganglion {
 
@@ -12,6 +13,7 @@ NodeCost denseCost(int in, int units, bool bias);
 class DenseKernel : public Kernel, public TorchExportable {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override;
+    void setParams(const ParamSet& params) override;
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override;
     bool differentiable() const override { return true; }
     void backward(const StepContext& ctx, std::span<const Value* const> in, std::span<const Value> out,
@@ -33,6 +35,8 @@ protected:
 
     bool useBias_ = true;
     ActivationThumbnail thumb_;
+    bool watchWeights_ = false;  ///< the "weight_stats" parameter: publish the weights' distribution
+    WeightSignWatch signs_;      ///< signs at build (or load): the flips are counted from them
 };
 
 }  // namespace ganglion

@@ -36,6 +36,7 @@ void NcapCircuit::setDefaultWeights() {
 }
 
 void NcapCircuit::projectWeights() {
+    if (!cfg_.signConstrained) return;
     w_.osc = w_.osc.max(0.f);
     w_.prop = w_.prop.max(0.f);
     w_.ipsi = w_.ipsi.max(0.f);

@@ -32,6 +32,9 @@ struct NcapConfig {
     int turnJoints = 1;           ///< joints (from the head) the turn units drive
     double period = 1.8;          ///< oscillator period, seconds (60 control steps of 0.03 s)
     double dt = 0.03;             ///< control step, seconds
+    /// Keep every weight in its sign (the circuit's prior). Off: the NCAP paper's "unconstrained"
+    /// ablation, where training may flip a weight from excitatory to inhibitory and back.
+    bool signConstrained = true;
 };
 
 /// Which neurons are silenced (output forced to 0). Indexed by joint.
@@ -53,7 +56,8 @@ public:
     void setDefaultWeights();
     NcapWeights& weights() { return w_; }
     const NcapWeights& weights() const { return w_; }
-    /// Clamp every weight to its sign constraint (excitatory >= 0, inhibitory <= 0).
+    /// Clamp every weight to its sign constraint (excitatory >= 0, inhibitory <= 0); nothing when
+    /// the circuit is not sign-constrained.
     void projectWeights();
     bool weightsRespectSigns() const;
 

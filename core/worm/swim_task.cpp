@@ -12,11 +12,13 @@ NcapController::NcapController(const NcapConfig& cfg) : circuit_(cfg) {
 }
 
 void NcapController::project(Eigen::VectorXf& p) const {
+    if (!circuit_.config().signConstrained) return;  // the unconstrained ablation
     for (Eigen::Index i = 0; i < p.size(); ++i)
         p(i) = signs_(i) > 0 ? std::max(p(i), 0.f) : std::min(p(i), 0.f);
 }
 
 bool NcapController::feasible(const Eigen::VectorXf& p) const {
+    if (!circuit_.config().signConstrained) return true;
     for (Eigen::Index i = 0; i < p.size(); ++i)
         if (p(i) * signs_(i) < 0) return false;
     return true;

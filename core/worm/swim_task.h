@@ -33,7 +33,8 @@ public:
     virtual std::unique_ptr<SwimController> clone() const = 0;
 };
 
-/// The NCAP circuit as a controller; parameters are its sign-constrained weights.
+/// The NCAP circuit as a controller; parameters are its weights, kept in sign unless the circuit's
+/// NcapConfig::signConstrained is off.
 class NcapController : public SwimController {
 public:
     explicit NcapController(const NcapConfig& cfg);

@@ -2,6 +2,7 @@
 // with an evolution strategy or random search; one generation per engine step. It also swims a
 // demo body with the current parameters so the body view can show the learner live.
 #include "core/model/node_spec.h"
+#include "core/model/weight_stats.h"
 #include "core/worm/ncap_parts.h"
 #include "core/worm/swim_trainer.h"
 #include "core/worm/worm_observables.h"
@@ -55,6 +56,7 @@ public:
             nc.joints = body.links - 1;
             nc.weightSharing = p.getBool("weight_sharing");
             nc.period = period;
+            nc.signConstrained = p.getBool("sign_constrained");
             auto ncap = std::make_unique<NcapController>(nc);
             Eigen::VectorXf w = ncap->parameters();
             if (p.getString("init") == "small") {
@@ -72,6 +74,7 @@ public:
         } catch (const std::exception& e) {
             throw BuildError("", e.what());
         }
+        signs_.start(trainer_->current().data(), std::size_t(trainer_->current().size()));
         demoCtl_ = trainer_->controller().clone();
         demoBody_ = SwimmerBody(body);
         demoTorque_.setZero(body.links - 1);
@@ -124,6 +127,7 @@ public:
         obs.scalars["parameters"] = trainer_->controller().parameterCount();
         const Eigen::VectorXf& cur = trainer_->current();
         if (cur.size() <= 64) obs.arrays["weights"] = cur;
+        signs_.publish(obs, cur.data(), std::size_t(cur.size()));
         // canvas thumbnail: forward speed per generation, on its own scale (zero included)
         const Matrix speeds = speedTrace_.ordered();
         obs.arrays["trace"] = speeds;
@@ -160,6 +164,7 @@ public:
         trainer_->setCurrent(it->second.reshaped());
         if (best != s.end()) trainer_->setBest(best->second.reshaped());
         trainer_->reseed(noiseSeed);
+        signs_.start(trainer_->current().data(), std::size_t(trainer_->current().size()));
         demoCtl_->setParameters(trainer_->current());
     }
 
@@ -203,6 +208,7 @@ private:
     GenerationStats last_;
     std::int64_t generations_ = 0;  // the run's end, 0 = none
     worm::TraceRing speedTrace_;  // forward speed of the current parameters, per generation
+    WeightSignWatch signs_;       // the controller's signs at the start: flips are counted from them
 };
 
 }  // namespace
@@ -212,12 +218,12 @@ NodeSpec makeWormTrainerSpec() {
     s.type = "WormTrainer";
     s.title = "Swimmer trainer (ES)";
     s.category = "C. elegans";
-    s.observables = {"swimmer", "trace", "trace_range", "weights"};
+    s.observables = {"swimmer", "trace", "trace_range", "weights", kWeightStats};
     s.thumbnail = Thumbnail::Trace;
     s.help = "Trains a swimming controller on forward speed, one generation per step: an evolution "
              "strategy (antithetic Gaussian perturbations, centred ranks, Adam) or greedy random "
              "search. The controller is the NCAP circuit (a handful of sign-constrained weights, kept "
-             "in sign by projection) or an MLP with orders of magnitude more parameters. A demo body "
+             "in sign by projection, unless sign_constrained is off) or an MLP with orders of magnitude more parameters. A demo body "
              "swims with the current parameters.";
     s.reference = "Salimans et al. (2017) Evolution Strategies as a Scalable Alternative to "
                   "Reinforcement Learning; Bhattasali, Zador & Engel (2022) NCAP, NeurIPS";
@@ -228,6 +234,9 @@ NodeSpec makeWormTrainerSpec() {
         enumParam("method", "es", {"es", "random"}, "Evolution strategy or random search.", true),
         intParam("joints", 5, 1, 30, "Swimmer joints (links − 1)."),
         boolParam("weight_sharing", true, "NCAP: one set of weights for all joints."),
+        boolParam("sign_constrained", true,
+                  "NCAP: keep every weight excitatory or inhibitory as the circuit says (off: the NCAP "
+                  "paper's unconstrained ablation, signs free to flip while it trains)."),
         enumParam("init", "small", {"paper", "small"},
                   "NCAP start: the paper's ±1 weights, or small random ones (to watch it learn)."),
         stringParam("hidden", "64, 64", "MLP hidden layer sizes."),

@@ -7,7 +7,9 @@
 #include "core/graph/json_io.h"
 #include "core/model/node_spec.h"
 #include "views/view_registry.h"
+#include "widgets/weights/weight_histogram.h"
 
+#include <QCheckBox>
 #include <QDockWidget>
 #include <QFile>
 #include <QLabel>
@@ -92,7 +94,8 @@ private slots:
         QTest::addColumn<QStringList>("shown");
         QTest::addColumn<QStringList>("hidden");
         QTest::newRow("spiral") << "spiral" << QStringList{"Training curves", "Decision boundary"}
-                                << QStringList{"Spikes", "Worm swimmer", "Event camera", "KAN splines"};
+                                << QStringList{"Spikes", "Worm swimmer", "Event camera", "KAN splines",
+                                               "Weight distribution"};
         QTest::newRow("snn_cuba") << "snn_cuba" << QStringList{"Spikes"} << QStringList{"Decision boundary", "Sparsity dashboard"};
         QTest::newRow("worm_neurons") << "worm_neurons" << QStringList{"Worm swimmer"} << QStringList{"Spikes", "Connectome"};
         QTest::newRow("events_rotating_dot") << "events_rotating_dot" << QStringList{"Event camera"}
@@ -108,6 +111,10 @@ private slots:
                                            << QStringList{"Spikes", "Sparsity dashboard"};
         QTest::newRow("rnn_delta_layer") << "rnn_delta_layer" << QStringList{"Activity through time", "Sparsity dashboard"}
                                          << QStringList{"Decision boundary"};
+        // the weight distribution: for layers asked to publish it (Dense's weight_stats) and the swimmer trainer
+        QTest::newRow("dale_eg_vs_adam") << "dale_eg_vs_adam" << QStringList{"Weight distribution", "Training curves"}
+                                         << QStringList{"Spikes", "Sparsity dashboard"};
+        QTest::newRow("worm_train") << "worm_train" << QStringList{"Weight distribution", "Worm swimmer"} << QStringList{"Spikes"};
         QTest::newRow("g2g_vs_dense") << "g2g_vs_dense" << QStringList{"Sparsity dashboard"} << QStringList{"Activity through time"};
     }
 
@@ -128,6 +135,58 @@ private slots:
             QDockWidget* d = dockTitled(w, t);
             QVERIFY2(d && !d->isVisible(), qPrintable(t + " is shown"));
         }
+    }
+
+    // Dale's law example: the weight distribution view shows each of the six layers as it trains,
+    // from what they publish, with their signs: EG's flips stay 0, Adam's hidden layers flip some.
+    void weightDistributionShowsEveryLayer() {
+        Session session;
+        MainWindow w(&session);
+        w.resize(1600, 1000);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(MainWindow::findExample("dale_eg_vs_adam"), true));
+        QDockWidget* dock = dockTitled(w, "Weight distribution");
+        QVERIFY(dock && dock->isVisible());
+        session.setSpeed(0);
+        session.play();
+        QTRY_VERIFY_WITH_TIMEOUT(session.snapshot() && session.snapshot()->step >= 300, 10000);
+        session.pause();
+        QTRY_VERIFY(!session.isRunning());
+        const auto tilesWithStats = [&] {
+            int n = 0;
+            for (auto* t : dock->findChildren<WeightHistogram*>()) n += t->stats() != nullptr;
+            return n;
+        };
+        QTRY_COMPARE(tilesWithStats(), 6);
+        const std::uint64_t step = session.snapshot()->step;
+        const auto flipsOf = [&](const QString& prefix) {
+            long long n = 0;
+            for (auto* t : dock->findChildren<WeightHistogram*>())
+                if (t->layer().startsWith(prefix)) n += t->stats()->flips;
+            return n;
+        };
+        // the view catches up with the last snapshot within a few polls
+        QTRY_VERIFY2(flipsOf("Adam") > 0, qPrintable(QString("no Adam weight flipped by step %1").arg(step)));
+        QStringList names;
+        for (auto* t : dock->findChildren<WeightHistogram*>()) {
+            names << t->layer();
+            QVERIFY(t->isVisible() && t->width() >= t->minimumWidth());
+            t->grab();  // paints: every text whole, none elided
+            QVERIFY2(t->textsFit(), qPrintable(t->layer() + ": " + t->drawnTexts().join(" | ")));
+            QVERIFY2(t->drawnTexts().join(' ').contains("log₁₀|w|"), qPrintable(t->drawnTexts().join(" | ")));
+        }
+        QVERIFY2(names.contains("EG hidden 1") && names.contains("Adam readout"), qPrintable(names.join(", ")));
+        QCOMPARE(flipsOf("EG"), 0LL);
+        // the linear axis: w's bins, labelled so
+        auto* log = dock->findChild<QCheckBox*>();
+        QVERIFY(log && log->isChecked());
+        log->setChecked(false);
+        auto* first = dock->findChildren<WeightHistogram*>().front();
+        QVERIFY(!first->logAxis());
+        first->grab();
+        QVERIFY2(first->drawnTexts().join(' ').contains("w ·") || first->drawnTexts().join(' ').contains("weight w"),
+                 qPrintable(first->drawnTexts().join(" | ")));
     }
 
     // A graph whose node cannot run (here: the connectome table is not where the file says) gets

@@ -7,10 +7,12 @@
 #include "core/engine/optimizer.h"
 #include "core/graph/graph.h"
 #include "core/graph/json_io.h"
+#include "core/model/weight_stats.h"
 
 #include <QtTest>
 
 #include <cmath>
+#include <numeric>
 #include <random>
 
 using namespace ganglion;
@@ -19,6 +21,8 @@ namespace {
 
 constexpr int kDaleSteps = 600;          // steps of the example checked
 constexpr double kDaleLossFall = 0.75;    // the EG loss after them, at most this share of the first
+constexpr int kDaleTailSteps = 2000;      // steps after which EG's weights are heavier-tailed than Adam's
+constexpr double kDaleKurtosisGap = 5.0;  // by at least this much excess kurtosis of w (measured 9, 13)
 
 Matrix randomMatrix(Eigen::Index rows, Eigen::Index cols, std::mt19937& rng, float scale) {
     std::normal_distribution<float> n(0.f, scale);
@@ -352,6 +356,71 @@ private slots:
         QVERIFY(e.step());
     }
 
+    void weightHistogramCountsLikeAHand() {
+        // 6 weights over [-1, 3] in 4 bins of width 1: [-1,0) holds -1 and -0.25, [0,1) holds 0, 0.5
+        // and 0.75, [2,3] holds 3
+        const float w[] = {-1.f, -0.25f, 0.f, 0.5f, 0.75f, 3.f};
+        const WeightStats s = computeWeightStats(w, 6, nullptr, 4);
+        QCOMPARE(s.counts, (std::vector<int>{2, 3, 0, 1}));
+        QCOMPARE(s.lo, -1.0);
+        QCOMPARE(s.hi, 3.0);
+        QCOMPARE(s.total, 6LL);
+        QCOMPARE(s.positive, 3LL);
+        QCOMPARE(s.negative, 2LL);
+        QCOMPARE(s.zero, 1LL);
+        QCOMPARE(s.excitatoryFraction(), 0.5);
+        QCOMPARE(s.flips, 0LL);  // no start signs given
+        // excess kurtosis by hand: mean 0.5, deviations -1.5 -0.75 -0.5 0 0.25 2.5
+        const double m2 = (2.25 + 0.5625 + 0.25 + 0 + 0.0625 + 6.25) / 6;
+        const double m4 = (5.0625 + 0.31640625 + 0.0625 + 0 + 0.00390625 + 39.0625) / 6;
+        QVERIFY(std::abs(s.kurtosis - (m4 / (m2 * m2) - 3)) < 1e-9);
+        // all weights equal: one bin around them, nothing lost
+        const float same[] = {0.5f, 0.5f, 0.5f};
+        const WeightStats e = computeWeightStats(same, 3, nullptr, 5);
+        QVERIFY(e.hi > e.lo);
+        QCOMPARE(std::accumulate(e.counts.begin(), e.counts.end(), 0), 3);
+        // a diverged weight (NaN, ±inf) is counted apart and binned nowhere
+        const float bad[] = {std::nanf(""), INFINITY, 1.f, -1.f};
+        const WeightStats d = computeWeightStats(bad, 4, nullptr, 2);
+        QCOMPARE(d.nonFinite, 2LL);
+        QCOMPARE(d.counts, (std::vector<int>{1, 1}));
+        QCOMPARE(d.logPositive[0] + d.logPositive[1] + d.logNegative[0] + d.logNegative[1], 2);
+        QVERIFY(std::isfinite(d.kurtosis) && std::isfinite(d.sdLog));
+    }
+
+    void weightHistogramBinsLogMagnitudesBySign() {
+        // log10|w| = -2, -1.52, -0.52, 0.48, 1.48, 2 over [-2, 2] in 4 bins of one decade each
+        const float w[] = {-0.01f, 0.03f, -0.3f, 3.f, 30.f, 100.f, 0.f};
+        const WeightStats s = computeWeightStats(w, 7, nullptr, 4);
+        QVERIFY(std::abs(s.logLo + 2) < 1e-6);
+        QVERIFY(std::abs(s.logHi - 2) < 1e-6);
+        QCOMPARE(s.logPositive, (std::vector<int>{1, 0, 1, 2}));  // 0.03 | – | 3 | 30, 100
+        QCOMPARE(s.logNegative, (std::vector<int>{1, 1, 0, 0}));  // -0.01 | -0.3
+        QCOMPARE(s.zero, 1LL);                                     // the zero has no logarithm
+        const double logs[] = {-2, std::log10(0.03), std::log10(0.3), std::log10(3.), std::log10(30.), 2};
+        double mean = 0;
+        for (double l : logs) mean += l / 6;
+        QVERIFY(std::abs(s.meanLog - mean) < 1e-6);
+    }
+
+    void signWatchCountsFlipsFromTheStart() {
+        // flips: +1 → -1 and -0.5 → +0.5; a weight that reaches 0 or leaves 0 flips nothing
+        const float start[] = {1.f, -1.f, 0.5f, -0.5f, 0.f};
+        const float now[] = {-1.f, -1.f, 0.f, 0.5f, 2.f};
+        WeightSignWatch watch;
+        watch.start(start, 5);
+        Observables obs;
+        watch.publish(obs, now, 5);
+        const auto s = obs.get<WeightStats>(kWeightStats);
+        QVERIFY(s);
+        QCOMPARE(s->flips, 2LL);
+        QCOMPARE(obs.scalars.at("sign_flips"), 2.0);
+        QCOMPARE(obs.scalars.at("excitatory_fraction"), 0.4);
+        Observables same;
+        watch.publish(same, start, 5);
+        QCOMPARE(same.scalars.at("sign_flips"), 0.0);
+    }
+
     void daleExampleKeepsSignsWhileLossFalls() {
         // The bundled example: every weight of the EG network keeps its sign at every one of the
         // first steps while its loss falls; the Adam network beside it flips signs freely.
@@ -376,6 +445,36 @@ private slots:
         const double last = e.scalars().at("EG loss/loss");
         QVERIFY2(last < kDaleLossFall * first, qPrintable(QString("EG loss %1 → %2").arg(first).arg(last)));
         QVERIFY(signsOf("Adam ") != adamSigns);
+        // what the Weight distribution view draws, computed by the layers: no EG weight flipped, Adam's
+        // did; EG's multiplicative steps spread log|w| into a long tail (heavy-tailed w), Adam's
+        // additive ones keep w near its Gaussian start
+        const SnapshotPtr snap = e.makeSnapshot();
+        int layers = 0;
+        for (const auto& n : snap->nodes) {
+            const auto st = n.obs.get<WeightStats>(kWeightStats);
+            if (!st) continue;
+            ++layers;
+            QCOMPARE(n.obs.scalars.at("sign_flips"), double(st->flips));
+            if (n.name.starts_with("EG ")) QCOMPARE(st->flips, 0LL);
+            else if (n.name != "Adam readout") QVERIFY2(st->flips > 0, n.name.c_str());
+        }
+        QCOMPARE(layers, 6);
+        // by step 2,000 EG's few growing weights make w heavy-tailed (a long right tail of log|w|):
+        // excess kurtosis about 9 and 22 in the hidden layers where Adam's are about 0 and 8
+        for (int s = kDaleSteps; s < kDaleTailSteps; ++s) QVERIFY2(e.step(), e.error().c_str());
+        const SnapshotPtr later = e.makeSnapshot();
+        const auto statsOf = [&](const std::string& name) {
+            for (const auto& n : later->nodes)
+                if (n.name == name) return n.obs.get<WeightStats>(kWeightStats);
+            return std::shared_ptr<const WeightStats>();
+        };
+        for (const char* layer : {"hidden 1", "hidden 2"}) {
+            const auto eg = statsOf(std::string("EG ") + layer), adam = statsOf(std::string("Adam ") + layer);
+            QVERIFY(eg && adam);
+            QCOMPARE(eg->flips, 0LL);
+            QVERIFY2(eg->kurtosis > adam->kurtosis + kDaleKurtosisGap,
+                     qPrintable(QString("%1: excess kurtosis of w, EG %2, Adam %3").arg(layer).arg(eg->kurtosis).arg(adam->kurtosis)));
+        }
     }
 };
 

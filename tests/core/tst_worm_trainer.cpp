@@ -3,6 +3,7 @@
 // code with orders of magnitude more parameters, and runs are reproducible from the seed.
 #include "core/worm/swim_trainer.h"
 #include "core/worm/worm_observables.h"
+#include "core/model/weight_stats.h"
 #include "kernel_harness.h"
 
 #include <QtTest>
@@ -34,6 +35,8 @@ private slots:
     void reproducibleFromSeed();
     void rejectsBadSettings();
     void trainerNodeReportsAndRoundTrips();
+    void unconstrainedAblationFlipsSigns_data();
+    void unconstrainedAblationFlipsSigns();
 };
 
 void TstWormTrainer::esImprovesSpeed() {
@@ -182,6 +185,44 @@ void TstWormTrainer::trainerNodeReportsAndRoundTrips() {
     } catch (const BuildError& e) {
         QVERIFY(QString(e.what()).contains("hidden"));
     }
+}
+
+void TstWormTrainer::unconstrainedAblationFlipsSigns_data() {
+    QTest::addColumn<bool>("constrained");
+    QTest::newRow("sign-constrained") << true;
+    QTest::newRow("unconstrained (ablation)") << false;
+}
+
+// The NCAP paper's ablation, as the trainer node's parameter: with sign_constrained on, no weight
+// of the circuit ever leaves its sign (the published flip count stays 0 and a quarter of the
+// weights, the contralateral ones, stay inhibitory); off, large ES steps from small weights flip some.
+void TstWormTrainer::unconstrainedAblationFlipsSigns() {
+    QFETCH(bool, constrained);
+    testing::KernelRig rig("WormTrainer", {{"sign_constrained", constrained}, {"weight_sharing", false},
+                                           {"init", std::string("small")}, {"sigma", 1.0}, {"learning_rate", 0.5},
+                                           {"episode_seconds", 1.0}, {"population", std::int64_t(8)}}, {});
+    const Matrix start = rig.kernel->saveState().at("current");
+    QCOMPARE(int(start.size()), 20);  // 4 weights for each of 5 joints
+    double maxFlips = 0;
+    for (int g = 0; g < 10; ++g) {
+        rig.forward();
+        Observables obs;
+        rig.kernel->observe(obs);
+        const auto stats = obs.get<WeightStats>(kWeightStats);
+        QVERIFY(stats);
+        QCOMPARE(stats->total, 20LL);
+        const Matrix now = rig.kernel->saveState().at("current");
+        long long flipped = 0;  // counted by hand against the start
+        for (Eigen::Index i = 0; i < now.size(); ++i) flipped += now(i) * start(i) < 0.f;
+        QCOMPARE(stats->flips, flipped);
+        QCOMPARE(obs.scalars.at("sign_flips"), double(flipped));
+        maxFlips = std::max(maxFlips, double(flipped));
+        if (constrained) {
+            QCOMPARE(flipped, 0LL);
+            QVERIFY(stats->negative <= 5 && stats->positive <= 15);
+        }
+    }
+    if (!constrained) QVERIFY2(maxFlips > 0, "no weight changed sign without the constraint");
 }
 
 QTEST_GUILESS_MAIN(TstWormTrainer)
