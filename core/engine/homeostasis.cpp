@@ -13,18 +13,18 @@ double Homeostat::update(double c) {
     if (!std::isfinite(c)) return m_;
     if (!started_) {
         started_ = true;
-        a_ = expected_ = c;
+        a_ = expected_ = float(c);
     } else {
-        a_ += (c - a_) / std::max(cfg_.window, 1.0);
-        expected_ += (c - expected_) / std::max(cfg_.memory, 1.0);
+        a_ = float(a_ + (c - a_) / std::max(cfg_.window, 1.0));
+        expected_ = float(expected_ + (c - expected_) / std::max(cfg_.memory, 1.0));
     }
-    m_ = std::min(1.0 + cfg_.gain * std::max(0.0, expected_ - a_), std::max(cfg_.maxModulation, 1.0));
+    m_ = float(std::min(1.0 + cfg_.gain * std::max(0.0, double(expected_) - double(a_)), std::max(cfg_.maxModulation, 1.0)));
     return m_;
 }
 
 KernelState Homeostat::saveState() const {
     Matrix s(4, 1);
-    s << float(started_), float(a_), float(expected_), float(m_);
+    s << float(started_), a_, expected_, m_;
     return {{kKey, s}};
 }
 

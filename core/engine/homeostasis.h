@@ -58,7 +58,8 @@ public:
 private:
     HomeostasisConfig cfg_;
     bool started_ = false;
-    double a_ = 0, expected_ = 0, m_ = 1;
+    // Kept as floats, the precision of the saved state, so a loaded homeostat continues exactly.
+    float a_ = 0, expected_ = 0, m_ = 1;
 };
 
 }  // namespace ganglion

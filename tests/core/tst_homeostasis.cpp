@@ -32,12 +32,225 @@ std::string examplePath() {
     return env ? env : kExample;
 }
 
+/// PlaygroundData (gauss, 2 classes) → [ConceptShift] → Dense(2) → cross-entropy Loss with plain SGD.
+struct SmallGraph {
+    Graph g;
+    NodeId data = 0, shift = 0, dense = 0, loss = 0;
+};
+
+SmallGraph smallGraph(bool homeostasis, bool withShift = false) {
+    SmallGraph s;
+    Graph& g = s.g;
+    s.data = g.addNode("PlaygroundData", 0, 0);
+    s.dense = g.addNode("Dense", 200, 0);
+    s.loss = g.addNode("Loss", 400, 0);
+    g.setParam(s.data, "dataset", std::string("gauss"));
+    g.setParam(s.data, "noise", 0.3);
+    g.setParam(s.dense, "units", std::int64_t(2));
+    g.setParam(s.loss, "optimizer", std::string("sgd"));
+    g.setParam(s.loss, "momentum", 0.0);
+    g.setParam(s.loss, "learning_rate", 0.05);
+    if (homeostasis) {
+        g.setParam(s.loss, "homeostasis", std::string("accuracy"));
+        g.setParam(s.loss, "homeostatic_max", 50.0);
+    }
+    g.connect({s.data, "x"}, {s.dense, "in"});
+    g.connect({s.dense, "out"}, {s.loss, "pred"});
+    Endpoint labels{s.data, "y"};
+    if (withShift) {
+        s.shift = g.addNode("ConceptShift", 200, 200);
+        g.setParam(s.shift, "shift_step", std::int64_t(5));
+        g.setParam(s.shift, "shift_every", std::int64_t(3));
+        g.connect({s.data, "y"}, {s.shift, "labels"});
+        labels = {s.shift, "labels"};
+    }
+    g.connect(labels, {s.loss, "target"});
+    return s;
+}
+
+Matrix weightOf(const Engine& e, const Graph& g, NodeId dense) { return e.saveState().at(g.node(dense)->name).at("weight"); }
+
 }  // namespace
 
 class TestHomeostasis : public QObject {
     Q_OBJECT
 
 private slots:
+    void modulationFollowsTheFormula() {
+        // W = 2, M = 4, G = 10: a and ā start at the first c; then a += (c − a)/2, ā += (c − ā)/4,
+        // m = min(1 + 10·max(0, ā − a), m_max), computed here by hand.
+        Homeostat h;
+        h.configure({2.0, 4.0, 10.0, 5.0});
+        QCOMPARE(h.update(1.0), 1.0);  // a = ā = 1
+        QCOMPARE(h.update(1.0), 1.0);
+        QCOMPARE(h.update(0.0), 3.5);  // a = 0.5, ā = 0.75: m = 1 + 10·0.25
+        QCOMPARE(h.running(), 0.5);
+        QCOMPARE(h.expected(), 0.75);
+        QCOMPARE(h.update(0.0), 4.125);    // a = 0.25, ā = 0.5625
+        QCOMPARE(h.update(0.0), 3.96875);  // a = 0.125, ā = 0.421875
+        QCOMPARE(h.update(1.0), 1.0390625);  // a = 0.5625, ā = 0.56640625: relaxing
+        QCOMPARE(h.update(1.0), 1.0);        // a = 0.78125 > ā = 0.6748046875: relaxed
+        h.configure({2.0, 4.0, 100.0, 5.0});
+        QCOMPARE(h.update(0.0), 5.0);  // capped at m_max
+    }
+
+    void optimiserStepIsScaled_data() {
+        QTest::addColumn<QString>("kind");
+        for (const char* k : {"sgd", "adam", "eg", "classp"}) QTest::newRow(k) << k;
+    }
+
+    void optimiserStepIsScaled() {
+        // The same gradient, one step at rate scale 1 and one at scale 3: SGD, Adam (first step) and
+        // CLASSP move the weights 3 times as far, EG's multiplicative step has a 3 times larger exponent.
+        QFETCH(QString, kind);
+        const Matrix w0 = (Matrix(2, 2) << 0.5f, -0.3f, 0.2f, -0.8f).finished();
+        const Matrix g = (Matrix(2, 2) << 0.1f, 0.2f, -0.3f, 0.05f).finished();
+        Matrix moved[2];
+        const double scales[2] = {1.0, 3.0};
+        for (int k = 0; k < 2; ++k) {
+            Matrix w = w0, grad;
+            OptimizerConfig c;
+            c.kind = kind.toStdString();
+            c.learningRate = 0.01;
+            c.momentum = kind == "sgd" ? 0.0 : 0.9;
+            Optimizer o({{"weight", &w, &grad}}, c);
+            grad = g;
+            o.step(scales[k]);
+            moved[k] = kind == "eg" ? Matrix((w.array() / w0.array()).log().matrix()) : Matrix(w - w0);
+        }
+        QVERIFY(moved[0].cwiseAbs().minCoeff() > 1e-5f);
+        QVERIFY2((moved[1] - 3.f * moved[0]).cwiseAbs().maxCoeff() < 1e-4f * moved[1].cwiseAbs().maxCoeff(),
+                 qPrintable(kind));
+    }
+
+    void engineScalesTheStepByM() {
+        // Two engines from one seed, one with homeostasis whose state says its accuracy just fell
+        // (a = 0.2, ā = 0.9): its first SGD step moves the weights m times as far as the plain one's,
+        // m being the rate_modulation the loss publishes.
+        SmallGraph plainG = smallGraph(false), homeoG = smallGraph(true);
+        Engine plain, homeo;
+        plain.build(plainG.g);
+        homeo.build(homeoG.g);
+        QVERIFY(plain.ok() && homeo.ok());
+        const std::string lossName = homeoG.g.node(homeoG.loss)->name;
+        homeo.loadState({{lossName, {{"homeostasis/state", (Matrix(4, 1) << 1.f, 0.2f, 0.9f, 1.f).finished()}}}});
+        const Matrix w0 = weightOf(plain, plainG.g, plainG.dense);
+        QCOMPARE(weightOf(homeo, homeoG.g, homeoG.dense), w0);
+        QVERIFY(plain.step() && homeo.step());
+        const double m = homeo.scalars().at(lossName + "/rate_modulation");
+        const double a = homeo.scalars().at(lossName + "/running_accuracy");
+        const double abar = homeo.scalars().at(lossName + "/expected_accuracy");
+        QCOMPARE(float(m), float(1.0 + 10.0 * (abar - a)));
+        QVERIFY2(m > 5.0, qPrintable(QString::number(m)));
+        const Matrix dPlain = weightOf(plain, plainG.g, plainG.dense) - w0;
+        const Matrix dHomeo = weightOf(homeo, homeoG.g, homeoG.dense) - w0;
+        QVERIFY(dPlain.cwiseAbs().maxCoeff() > 1e-4f);
+        QVERIFY2((dHomeo - float(m) * dPlain).cwiseAbs().maxCoeff() < 1e-3f * dHomeo.cwiseAbs().maxCoeff(),
+                 qPrintable(QString("m %1").arg(m)));
+    }
+
+    void labelsArePermutedFromTheShiftStep() {
+        // shift_step 5, shift_every 3: batches 0–4 pass the labels through, 5–7 carry the first
+        // permutation, 8–10 the second (with 2 classes every shift swaps them).
+        SmallGraph s = smallGraph(false, true);
+        Engine e;
+        const auto issues = e.build(s.g);
+        QVERIFY2(e.ok(), formatIssues(issues).c_str());
+        for (int b = 0; b < 11; ++b) {
+            QVERIFY(e.step());
+            const Matrix& y = e.output(s.data, 1)->tensor;
+            const Matrix& shifted = e.output(s.shift, 0)->tensor;
+            const int shifts = b < 5 ? 0 : 1 + (b - 5) / 3;
+            const Matrix expected = shifts % 2 ? Matrix((1.f - y.array()).matrix()) : y;
+            QVERIFY2(shifted == expected, qPrintable(QString("batch %1").arg(b)));
+            QCOMPARE(e.scalars().at(s.g.node(s.shift)->name + "/shifts"), double(shifts));
+        }
+        // Ten classes: a shift moving every class leaves none in place; one moving two swaps exactly
+        // two; the maps are fixed by the seed, and a second shift composes another permutation.
+        const auto all = conceptShiftMap(10, 0, 7, 1);
+        for (int c = 0; c < 10; ++c) QVERIFY(all[std::size_t(c)] != c);
+        QCOMPARE(conceptShiftMap(10, 0, 7, 1), all);
+        QVERIFY(conceptShiftMap(10, 0, 8, 1) != all);
+        QVERIFY(conceptShiftMap(10, 0, 7, 2) != all);
+        const auto two = conceptShiftMap(10, 2, 7, 1);
+        int movedClasses = 0;
+        for (int c = 0; c < 10; ++c) movedClasses += two[std::size_t(c)] != c;
+        QCOMPARE(movedClasses, 2);
+        std::vector<int> sorted = conceptShiftMap(10, 3, 7, 4);
+        std::sort(sorted.begin(), sorted.end());
+        for (int c = 0; c < 10; ++c) QCOMPARE(sorted[std::size_t(c)], c);  // still a permutation
+    }
+
+    void stateRoundTrip() {
+        // The homeostat's state (a, ā, m) and the shift's batch count survive save/load: a fresh
+        // engine loaded from a run holds the same modulation and continues the shift schedule.
+        SmallGraph s = smallGraph(true, true);
+        Engine a;
+        a.build(s.g);
+        QVERIFY(a.ok());
+        for (int k = 0; k < 12; ++k) QVERIFY(a.step());
+        const std::string lossName = s.g.node(s.loss)->name;
+        const auto saved = a.saveState();
+        QVERIFY(saved.at(lossName).count("homeostasis/state"));
+        Engine b;
+        b.build(s.g);
+        b.loadState(saved);
+        for (const char* key : {"/rate_modulation", "/running_accuracy", "/expected_accuracy"})
+            QCOMPARE(b.scalars().at(lossName + key), a.scalars().at(lossName + key));
+        QCOMPARE(weightOf(b, s.g, s.dense), weightOf(a, s.g, s.dense));
+        // The shift schedule continues where the run was.
+        const std::string shiftName = s.g.node(s.shift)->name;
+        for (int k = 0; k < 2; ++k) {
+            QVERIFY(a.step() && b.step());
+            QCOMPARE(b.scalars().at(shiftName + "/shifts"), a.scalars().at(shiftName + "/shifts"));
+            QCOMPARE(b.output(s.shift, 0)->tensor.size(), a.output(s.shift, 0)->tensor.size());
+        }
+        QCOMPARE(b.scalars().at(shiftName + "/shifts"), 3.0);  // batch 13: shifts at 5, 8 and 11
+        // A malformed entry is refused by name and changes nothing.
+        auto bad = saved;
+        bad[lossName]["homeostasis/state"] = Matrix::Ones(3, 1);
+        const double before = b.scalars().at(lossName + "/rate_modulation");
+        try {
+            b.loadState(bad);
+            QFAIL("a 3 x 1 homeostasis state was accepted");
+        } catch (const std::runtime_error& err) {
+            QVERIFY2(QString(err.what()).contains("homeostasis/state"), err.what());
+        }
+        QCOMPARE(b.scalars().at(lossName + "/rate_modulation"), before);
+    }
+
+    void badParametersAreNamed_data() {
+        QTest::addColumn<QString>("param");
+        QTest::addColumn<QVariant>("value");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("mse") << "loss" << QVariant("mse") << "needs cross-entropy";
+        QTest::newRow("lbfgs") << "optimizer" << QVariant("lbfgs") << "lbfgs has none";
+        QTest::newRow("memory") << "homeostatic_memory" << QVariant(5.0) << "homeostatic_memory";
+        QTest::newRow("moved 1") << "classes_moved" << QVariant(1) << "classes_moved = 1";
+        QTest::newRow("moved 3") << "classes_moved" << QVariant(3) << "only 2 classes";
+    }
+
+    void badParametersAreNamed() {
+        QFETCH(QString, param);
+        QFETCH(QVariant, value);
+        QFETCH(QString, message);
+        SmallGraph s = smallGraph(true, true);
+        const NodeId node = param == "classes_moved" ? s.shift : s.loss;
+        const ParamValue v = value.typeId() == QMetaType::QString ? ParamValue(value.toString().toStdString())
+                             : value.typeId() == QMetaType::Int   ? ParamValue(std::int64_t(value.toInt()))
+                                                                  : ParamValue(value.toDouble());
+        QVERIFY(!s.g.setParam(node, param.toStdString(), v));
+        if (param == "loss") s.g.setParam(s.dense, "units", std::int64_t(1));  // MSE: a 1-wide prediction
+        Engine e;
+        const auto issues = e.build(s.g);
+        QVERIFY(!e.ok());
+        QVERIFY2(QString::fromStdString(formatIssues(issues)).contains(message), formatIssues(issues).c_str());
+        // Out-of-range values are refused by the parameter's own check, naming it.
+        SmallGraph ok = smallGraph(true);
+        const auto err = ok.g.setParam(ok.loss, "homeostatic_gain", -1.0);
+        QVERIFY(err && QString::fromStdString(*err).contains("'homeostatic_gain'"));
+    }
+
     void exampleRecoversFasterAfterTheShift() {
         Graph g = loadGraphFile(examplePath());
         const NodeId shiftNode = g.nodeByName("Concept shift")->id;
