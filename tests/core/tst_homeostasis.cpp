@@ -15,7 +15,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 
 using namespace ganglion;
 
@@ -26,11 +25,6 @@ constexpr int kRecoverySteps = 300;    // batches after the shift that the examp
 constexpr int kEarly = 60;             // accuracy compared this many batches after the shift:
 constexpr double kEarlyMargin = 0.10;  // homeostatic above plain by at least this
 constexpr double kRecoveryRatio = 0.7; // batches until back at 90%: homeostatic below this share of plain's
-
-std::string examplePath() {
-    const char* env = std::getenv("GANGLION_HOMEOSTASIS_EXAMPLE");  // tuning the example: another file
-    return env ? env : kExample;
-}
 
 /// PlaygroundData (gauss, 2 classes) → [ConceptShift] → Dense(2) → cross-entropy Loss with plain SGD.
 struct SmallGraph {
@@ -252,7 +246,7 @@ private slots:
     }
 
     void exampleRecoversFasterAfterTheShift() {
-        Graph g = loadGraphFile(examplePath());
+        Graph g = loadGraphFile(kExample);
         const NodeId shiftNode = g.nodeByName("Concept shift")->id;
         const auto shiftStep = std::get<std::int64_t>(g.node(shiftNode)->params.get("shift_step"));
         Engine e;
