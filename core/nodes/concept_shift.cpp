@@ -72,10 +72,15 @@ public:
 
     void observe(Observables& obs) const override {
         obs.scalars["shifts"] = std::max(shifts_, 0);
-        Matrix m(1, classes_);
         const auto map = conceptShiftMap(classes_, moved_, seed_, std::max(shifts_, 0));
-        for (int c = 0; c < classes_; ++c) m(0, c) = float(map[std::size_t(c)]);
+        Matrix m(1, classes_);
+        Matrix onehot = Matrix::Zero(classes_, classes_);  // the thumbnail: row = label now, column = original class
+        for (int c = 0; c < classes_; ++c) {
+            m(0, c) = float(map[std::size_t(c)]);
+            onehot(map[std::size_t(c)], c) = 1.f;
+        }
         obs.arrays["label_map"] = m;
+        obs.arrays["activations"] = onehot;
     }
 
     KernelState saveState() const override { return {{"batches", seedState(std::uint64_t(batches_))}}; }
@@ -100,13 +105,14 @@ NodeSpec makeConceptShiftSpec() {
     s.type = "ConceptShift";
     s.title = "Concept shift";
     s.category = "Data";
-    s.observables = {"shifts", "label_map"};
+    s.observables = {"shifts", "label_map", "activations"};
     s.help = "Concept shift: the labels of a data source change meaning while the model learns. Labels pass "
              "through unchanged until training batch shift_step; from then on they are permuted (a fixed "
              "random permutation drawn from the seed), and with shift_every > 0 permuted again every "
              "shift_every batches. Each shift moves classes_moved classes along a cycle (0: all classes), so "
              "each moved class really gets another label. Test evaluations see the permutation in force. "
-             "Publishes 'shifts' (how many happened) and 'label_map' (the label each original class now has).";
+             "Publishes 'shifts' (how many happened) and 'label_map' (the label each original class now has); the "
+             "canvas draws the permutation (column: original class, row: its label now).";
     s.reference = "Man, Damasio & Neven, \"Need is all you need: homeostatic neural networks adapt to concept "
                   "shift\", arXiv:2205.08645, 2022";
     s.inputs = {{"labels", PortType::Tensor, "class indices (1 x batch)"}};
