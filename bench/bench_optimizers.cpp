@@ -1,15 +1,18 @@
 // Update cost of each optimiser the Loss node offers, on the parameters of a 784-512-512-10 MLP
 // (weights and biases, 669,706 numbers): the time of one Optimizer::step() (the update alone, no
-// forward or backward pass) relative to Adam's in the same run. Rounds interleave the optimisers
+// forward or backward pass) relative to Adam's in the same run. homeostatic_adam is Adam driven by
+// the Loss node's homeostat (core/engine/homeostasis.h): its update plus the modulation m. Rounds interleave the optimisers
 // (each round times every optimiser over the same number of updates) and the median round counts,
 // so a busy machine slows all of them alike. Single thread.
 //   figure: NAME_over_adam=R   time per update of NAME / time per update of Adam (lower is cheaper)
+#include "core/engine/homeostasis.h"
 #include "core/engine/optimizer.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -67,14 +70,17 @@ int main(int argc, char** argv) {
         c.classpThreshold = 1e-3;
         c.classpPower = 3.0;
     });
+    add("homeostatic_adam", "adam", [](OptimizerConfig&) {});  // Adam at the homeostat's rate η·m
 
     std::mt19937 rng(1);
     std::vector<Mlp> nets;
     std::vector<Optimizer> opts;
+    std::vector<std::unique_ptr<Homeostat>> homeostats;
     nets.reserve(variants.size());
     for (const auto& v : variants) {
         nets.push_back(makeMlp(rng));
         opts.emplace_back(nets.back().params, v.cfg, 7);
+        homeostats.push_back(v.name.starts_with("homeostatic") ? std::make_unique<Homeostat>() : nullptr);
     }
     // One fixed gradient per parameter (half the entries below CLASSP's threshold), copied in
     // before every update as a backward pass would write it.
@@ -87,7 +93,12 @@ int main(int argc, char** argv) {
             for (int u = 0; u < updates; ++u) {
                 opts[k].zeroGrad();
                 for (std::size_t i = 0; i < gradSource.values.size(); ++i) nets[k].grads[i] = gradSource.values[i];
-                opts[k].step();
+                if (homeostats[k]) {  // the Loss node's homeostasis: one batch's accuracy in, m out, once per update
+                    homeostats[k]->update(u % 4 ? 0.8 : 0.6);
+                    opts[k].step(homeostats[k]->modulation());
+                } else {
+                    opts[k].step();
+                }
             }
             const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count() / updates;
             if (r > 0) msPerUpdate[k].push_back(ms);

@@ -384,7 +384,8 @@ bool Engine::stepUnchecked(bool evaluateAfter) {
             if (supervised[k] && continual_[k])
                 continual_[k]->beforeUpdate(slots_[std::size_t(taskSlot_[k])]->kernel->task());
         for (std::size_t k = 0; k < optimizers_.size(); ++k)
-            if (supervised[k] && optimizers_[k]->config().kind != "lbfgs") optimizers_[k]->step();
+            if (supervised[k] && optimizers_[k]->config().kind != "lbfgs")
+                optimizers_[k]->step(slots_[lossSlot_[k]]->kernel->rateScale());
         for (std::size_t k = 0; k < optimizers_.size(); ++k)
             if (supervised[k] && optimizers_[k]->config().kind == "lbfgs") runLbfgs(k);
         for (std::size_t k = 0; k < continual_.size(); ++k)

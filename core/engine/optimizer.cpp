@@ -50,9 +50,9 @@ void Optimizer::zeroGrad() {
     for (auto& p : params_) p.grad->setZero(p.value->rows(), p.value->cols());
 }
 
-void Optimizer::step() {
+void Optimizer::step(double rateScale) {
     ++t_;
-    const float lr = float(cfg_.learningRate);
+    const float lr = float(cfg_.learningRate * rateScale);
     const float wd = float(cfg_.weightDecay);
     for (std::size_t i = 0; i < params_.size(); ++i) {
         Matrix& w = *params_[i].value;

@@ -41,7 +41,9 @@ public:
     void restart();
     const OptimizerConfig& config() const { return cfg_; }
     void zeroGrad();
-    void step();
+    /// One update; the learning rate is cfg.learningRate · rateScale (the Loss node's homeostatic
+    /// modulation, core/engine/homeostasis.h).
+    void step(double rateScale = 1.0);
     const std::vector<Parameter>& parameters() const { return params_; }
 
     /// State the current algorithm carries from step to step beyond the weights, keyed

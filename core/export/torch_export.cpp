@@ -180,6 +180,8 @@ TorchExport exportTorch(const Engine& e) {
             throw std::runtime_error(nodeLabel(n) + ": optimizer '" + opt + "' has no PyTorch equivalent in the export (adam and sgd do)");
         if (q.getString("continual") != "none")
             throw std::runtime_error(nodeLabel(n) + ": continual learning ('" + q.getString("continual") + "') has no PyTorch export");
+        if (q.getString("homeostasis") != "none")
+            throw std::runtime_error(nodeLabel(n) + ": the homeostatic learning rate ('" + q.getString("homeostasis") + "') has no PyTorch export");
         const std::string pred = inputExpr(g, p, n, "pred");
         if (pred == "x") throw std::runtime_error(nodeLabel(n) + ": the prediction comes straight from the data source; nothing to train");
         if (inputExpr(g, p, n, "target", true) != "y")

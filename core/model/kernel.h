@@ -56,6 +56,9 @@
 //     runs no backward pass and no optimiser step for the losses downstream of that source, and the
 //     nodes after it in the step see StepContext::supervised == false, so only forward-time (local,
 //     unsupervised) rules learn on that step.
+// 12. rateScale() (loss kernels): a factor on the learning rate of the optimiser this loss drives,
+//     read after the step's forward and backward, before the update (the Loss node's homeostatic
+//     modulation, core/engine/homeostasis.h). Default 1.
 #pragma once
 
 #include "core/model/cost.h"
@@ -194,6 +197,8 @@ public:
     /// which then reach upstream parameters. Part of the objective that line-searching optimisers
     /// (L-BFGS) evaluate. 0 when none.
     virtual double penalty() const { return 0.0; }
+    /// Loss kernels: factor on the optimiser's learning rate for this step's update (contract item 12).
+    virtual double rateScale() const { return 1.0; }
 
     virtual void observe(Observables& /*obs*/) const {}
 

@@ -31,7 +31,27 @@ std::vector<Shape> LossKernel::build(const BuildContext& ctx) {
         throw BuildError("target", "MSE target has " + std::to_string(target.features) +
                                        " rows but the prediction has " + std::to_string(pred.features));
     }
+    homeostasis_ = ctx.params.getString("homeostasis") == "accuracy";
+    if (homeostasis_ && !crossEntropy_)
+        throw BuildError("", "homeostasis 'accuracy' needs cross-entropy: an MSE loss makes no classifications");
+    if (homeostasis_ && ctx.params.getString("optimizer") == "lbfgs")
+        throw BuildError("", "homeostasis modulates a learning rate, and lbfgs has none (it line-searches its steps)");
+    if (homeostasis_ && ctx.params.getFloat("homeostatic_memory") <= ctx.params.getFloat("homeostatic_window"))
+        throw BuildError("", "homeostatic_memory (" + std::to_string(ctx.params.getFloat("homeostatic_memory")) +
+                                 ") must be longer than homeostatic_window (" +
+                                 std::to_string(ctx.params.getFloat("homeostatic_window")) + ")");
+    homeostat_.reset();
+    setParams(ctx.params);
     return {};
+}
+
+void LossKernel::setParams(const ParamSet& p) {
+    HomeostasisConfig c;
+    if (p.has("homeostatic_window")) c.window = p.getFloat("homeostatic_window");
+    if (p.has("homeostatic_memory")) c.memory = std::max(p.getFloat("homeostatic_memory"), c.window + 1);
+    if (p.has("homeostatic_gain")) c.gain = p.getFloat("homeostatic_gain");
+    if (p.has("homeostatic_max")) c.maxModulation = p.getFloat("homeostatic_max");
+    homeostat_.configure(c);
 }
 
 void LossKernel::forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value>) {
@@ -42,6 +62,7 @@ void LossKernel::forward(const StepContext& ctx, std::span<const Value* const> i
     const double n = double(std::max<Eigen::Index>(p.cols(), 1));
     if (crossEntropy_) {
         softmaxColumns(p, probs_);
+        int correct = 0;
         for (Eigen::Index j = 0; j < p.cols(); ++j) {
             const int c = int(t(0, j));
             if (c < 0 || c >= p.rows()) {  // a label outside the class range: make it visible
@@ -49,8 +70,14 @@ void LossKernel::forward(const StepContext& ctx, std::span<const Value* const> i
                 break;
             }
             value -= std::log(std::max(double(probs_(c, j)), 1e-12));
+            Eigen::Index guess = 0;
+            p.col(j).maxCoeff(&guess);
+            correct += guess == c;
         }
         value /= n;
+        // The consequence of its own classifications drives the learner's rate (homeostasis.h).
+        if (homeostasis_ && ctx.phase == Phase::Train && ctx.supervised && ctx.learning && std::isfinite(value))
+            homeostat_.update(double(correct) / n);
     } else {
         value = double((p - t).squaredNorm()) / double(std::max<Eigen::Index>(p.size(), 1));
     }
@@ -79,6 +106,11 @@ void LossKernel::backward(const StepContext&, std::span<const Value* const> in, 
 void LossKernel::observe(Observables& obs) const {
     obs.scalars["loss"] = smooth_ < 0 ? loss_ : smooth_;
     if (testLoss_ >= 0) obs.scalars["test_loss"] = testLoss_;
+    if (homeostasis_) {
+        obs.scalars["rate_modulation"] = homeostat_.modulation();
+        obs.scalars["running_accuracy"] = homeostat_.running();
+        obs.scalars["expected_accuracy"] = homeostat_.expected();
+    }
 }
 
 NodeSpec makeLossSpec() {
@@ -86,7 +118,8 @@ NodeSpec makeLossSpec() {
     s.type = "Loss";
     s.title = "Loss";
     s.category = "Training";
-    s.observables = {"loss", "test_loss", "hebbian_components"};
+    s.observables = {"loss", "test_loss", "hebbian_components", "rate_modulation", "running_accuracy",
+                     "expected_accuracy"};
     s.role = NodeRole::Loss;
     s.help = "Training objective. Back-propagation starts here and the optimiser chosen here updates "
              "every trainable parameter upstream. Cross-entropy takes class scores (logits) and class "
@@ -94,7 +127,8 @@ NodeSpec makeLossSpec() {
     s.reference = "Adam: Kingma & Ba, ICLR 2015; exponentiated gradient with multiplicative Langevin noise: "
                   "Shetty, Prasath & Seelamantula, \"Dale meets Langevin\", arXiv:2510.02730, 2025; CLASSP: "
                   "Ludwig, arXiv:2405.09637, 2024; Hebbian orthogonal projection (HLOP): Xiao, Meng, Zhang, He & Lin, "
-                  "ICLR 2024, arXiv:2402.11984";
+                  "ICLR 2024, arXiv:2402.11984; homeostatic learning rate: Man, Damasio & Neven, \"Need is all you need: "
+                  "homeostatic neural networks adapt to concept shift\", arXiv:2205.08645, 2022";
     s.inputs = {{"pred", PortType::Tensor, "logits (cross-entropy) or prediction (MSE)"},
                 {"target", PortType::Tensor, "class indices (1 x batch) or target values"}};
     s.params = {
@@ -135,6 +169,23 @@ NodeSpec makeLossSpec() {
         floatParam("hebbian_rate", 0.15, 1e-5, 1.0,
                    "hebbian_projection: rate η of the lateral weights' Oja rule, relative to the input power "
                    "(ΔV = η/P · mean of y·(r − Vᵀy)ᵀ, P the running mean of |r|²).",
+                   "", true),
+        enumParam("homeostasis", "none", {"none", "accuracy"},
+                  "Homeostatic learning rate (Man, Damasio & Neven 2022): 'accuracy' makes the consequences of the "
+                  "learner's own classifications set its plasticity, for any optimiser but L-BFGS. With c the "
+                  "fraction of a training batch it classified correctly, a its running accuracy over "
+                  "homeostatic_window batches and ā its expected accuracy over homeostatic_memory batches, the "
+                  "rate is η·m with m = min(1 + homeostatic_gain·max(0, ā − a), homeostatic_max): when its "
+                  "classifications suddenly go worse than it is used to (the concept shifted), it learns faster; "
+                  "as it recovers, m relaxes to 1. Publishes rate_modulation (m), running_accuracy and "
+                  "expected_accuracy. Cross-entropy only."),
+        floatParam("homeostatic_gain", 10.0, 0.0, 1000.0,
+                   "homeostasis: G, how strongly an accuracy shortfall (ā − a) raises the rate.", "", true),
+        floatParam("homeostatic_max", 5.0, 1.0, 1000.0, "homeostasis: the largest modulation m.", "", true),
+        floatParam("homeostatic_window", 10.0, 1.0, 1e6,
+                   "homeostasis: W, batches over which the running accuracy a averages.", "", true),
+        floatParam("homeostatic_memory", 200.0, 2.0, 1e7,
+                   "homeostasis: M, batches over which the expected accuracy ā averages (longer than the window).",
                    "", true),
     };
     s.create = [] { return std::make_unique<LossKernel>(); };
