@@ -1,6 +1,7 @@
 // Engine end to end: the spiral example trains, determinism for a seed, divergence is reported,
 // live parameter edits, save/load of trained state; the forward-forward training rule (layer-local
 // gradients, no gradient across layers, learning without backprop, its example, its refusals).
+// ctest-cost: 40 (seconds under the sanitizers in CI; the forward-forward example test trains two Fashion-MNIST networks)
 #include "core/engine/engine.h"
 #include "core/engine/forward_forward.h"
 #include "core/engine/optimizer.h"
