@@ -88,7 +88,8 @@ NodeSpec makeLossSpec() {
     s.category = "Training";
     s.observables = {"loss", "test_loss", "hebbian_components", "ff_loss"};
     s.role = NodeRole::Loss;
-    s.help = "Training objective. Back-propagation starts here and the optimiser chosen here updates "
+    s.help = "Training objective. Back-propagation starts here (or, with rule = forward_forward, each layer "
+             "upstream learns from a local objective of its own) and the optimiser chosen here updates "
              "every trainable parameter upstream. Cross-entropy takes class scores (logits) and class "
              "indices; MSE takes a prediction and a target of the same width.";
     s.reference = "Adam: Kingma & Ba, ICLR 2015; exponentiated gradient with multiplicative Langevin noise: "
