@@ -2,6 +2,7 @@
 #include "core/engine/engine_slot.h"
 
 #include "core/engine/continual.h"
+#include "core/engine/forward_forward.h"
 #include "core/engine/lbfgs.h"
 #include "core/engine/optimizer.h"
 #include "core/engine/sequence_steps.h"
@@ -63,6 +64,7 @@ void Engine::createKernels() {
     optimizerSources_.clear();
     lbfgs_.clear();
     continual_.clear();
+    forwardForward_.clear();
     taskSlot_.clear();
     const auto order = topologicalOrder(graph_);
     std::map<NodeId, int> index;
@@ -206,7 +208,7 @@ void Engine::createKernels() {
         optimizerSlots_.push_back(std::move(updated));
         optimizerSources_.push_back(std::move(sources));
         lbfgs_.emplace_back();
-        if (!addContinual(optimizers_.size() - 1, ancestors, params)) {
+        if (!addForwardForward(optimizers_.size() - 1) || !addContinual(optimizers_.size() - 1, ancestors, params)) {
             loss.kernel.reset();  // build() reports the slot without a kernel, with error_
             return;
         }
@@ -270,6 +272,7 @@ void Engine::runForward(Phase phase, bool skipSources) {
         if (s.perStep.active()) s.perStep.enter(s.sources, s.inPtrs);
         s.kernel->forward(ctx, s.inPtrs, s.outputs);
         if (s.perStep.active()) s.perStep.leaveForward(s.outputs, s.spec->outputs);
+        if (s.ffScores >= 0) forwardForward_[std::size_t(s.ffScores)]->predict(ctx, s.outputs[0].tensor);
         // a test-time stream: the nodes after it adapt without labels (contract item 9)
         if (phase == Phase::Train && s.spec->role == NodeRole::Source && !s.kernel->supervises())
             ctx.supervised = false;
@@ -380,6 +383,7 @@ bool Engine::stepUnchecked(bool evaluateAfter) {
     }
     if (anySupervised) {
         runBackward();
+        trainForwardForward(supervised);
         for (std::size_t k = 0; k < optimizers_.size(); ++k)
             if (supervised[k] && continual_[k])
                 continual_[k]->beforeUpdate(slots_[std::size_t(taskSlot_[k])]->kernel->task());
@@ -448,6 +452,7 @@ bool Engine::setParam(NodeId id, const std::string& name, const ParamValue& v) {
                 if (o.get() == s.get()) {
                     optimizers_[k]->configure(OptimizerConfig::fromParams(s->params));
                     if (continual_[k]) continual_[k]->configure(ContinualConfig::fromParams(s->params));
+                    if (forwardForward_[k]) forwardForward_[k]->configure(ForwardForwardConfig::fromParams(s->params));
                     lbfgs_[k].reset();  // its curvature history belongs to the previous run of updates
                 }
                 ++k;
@@ -505,6 +510,8 @@ SnapshotPtr Engine::makeSnapshot(MetricHistory* history) {
         publishThroughTime(*s->spec, s->outShapes, s->outputs, n.obs);
         if (const int k = lossIndex(*s); k >= 0 && continual_[std::size_t(k)])
             n.obs.scalars["hebbian_components"] = continual_[std::size_t(k)]->components();
+        if (const int k = lossIndex(*s); k >= 0 && forwardForward_[std::size_t(k)] && forwardForward_[std::size_t(k)]->localLoss() >= 0)
+            n.obs.scalars["ff_loss"] = forwardForward_[std::size_t(k)]->localLoss();
         if (history)
             for (const auto& [k, v] : n.obs.scalars)
                 if (std::isfinite(v)) history->append(s->name + "/" + k, step_, v);

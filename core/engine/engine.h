@@ -21,6 +21,7 @@ namespace ganglion {
 class Optimizer;
 class Lbfgs;
 class HebbianProjection;
+class ForwardForward;
 
 /// Engine options come from the graph's settings (seed, evalEvery, dt, gridSize).
 using EngineOptions = GraphSettings;
@@ -88,6 +89,8 @@ public:
     void recountCost() { countCosts(); }
 
     Kernel* kernel(NodeId id) const;
+    /// The forward-forward rule of loss node `lossId` (null when that loss back-propagates).
+    const ForwardForward* forwardForward(NodeId lossId) const;
     const Graph& graph() const { return graph_; }
 
     /// Learned state of every node keyed by node name (save/load of trained models). A loss
@@ -107,6 +110,10 @@ private:
     /// The Hebbian projection of loss `k` over the layers it trains; false (error_ set) when the
     /// loss asks for it but nothing upstream can take it.
     bool addContinual(std::size_t k, const std::set<int>& ancestors, const std::vector<Parameter>& params);
+    /// The forward-forward rule of loss `k` (core/engine/engine_ff.cpp); false (error_ set,
+    /// naming the node) when the loss asks for it and the layers upstream cannot take it.
+    bool addForwardForward(std::size_t k);
+    void trainForwardForward(const std::vector<bool>& supervised);
     void createKernels();
     bool stepUnchecked(bool evaluateAfter = true);
     void fail(const std::string& what);
@@ -121,6 +128,7 @@ private:
     std::vector<std::vector<int>> optimizerSources_;       // data-source slots upstream of each loss
     std::vector<std::unique_ptr<Lbfgs>> lbfgs_;            // created when a loss selects lbfgs
     std::vector<std::unique_ptr<HebbianProjection>> continual_;  // per optimiser, null unless continual is on
+    std::vector<std::unique_ptr<ForwardForward>> forwardForward_;  // per optimiser, null unless rule = forward_forward
     std::vector<int> taskSlot_;                            // the task stream each projection follows
     bool built_ = false;
     std::uint64_t step_ = 0;

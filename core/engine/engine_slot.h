@@ -22,6 +22,7 @@ struct Engine::Slot {
     std::vector<Value> outputs;
     std::vector<Value> previous;  ///< outputs of the previous step (sources of delayed edges)
     bool feedsDelayed = false;
+    int ffScores = -1;            ///< a forward-forward rule (its optimiser index) writes its class scores here
     bool reachesLoss = false;     ///< some loss is downstream: backward must run here
     std::vector<bool> wantsGradIn;
     std::vector<Matrix> gradOut;

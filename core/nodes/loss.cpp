@@ -119,16 +119,18 @@ NodeSpec makeLossSpec() {
     s.title = "Loss";
     s.category = "Training";
     s.observables = {"loss", "test_loss", "hebbian_components", "rate_modulation", "running_accuracy",
-                     "expected_accuracy"};
+                     "expected_accuracy", "ff_loss"};
     s.role = NodeRole::Loss;
-    s.help = "Training objective. Back-propagation starts here and the optimiser chosen here updates "
+    s.help = "Training objective. Back-propagation starts here (or, with rule = forward_forward, each layer "
+             "upstream learns from a local objective of its own) and the optimiser chosen here updates "
              "every trainable parameter upstream. Cross-entropy takes class scores (logits) and class "
              "indices; MSE takes a prediction and a target of the same width.";
     s.reference = "Adam: Kingma & Ba, ICLR 2015; exponentiated gradient with multiplicative Langevin noise: "
                   "Shetty, Prasath & Seelamantula, \"Dale meets Langevin\", arXiv:2510.02730, 2025; CLASSP: "
                   "Ludwig, arXiv:2405.09637, 2024; Hebbian orthogonal projection (HLOP): Xiao, Meng, Zhang, He & Lin, "
                   "ICLR 2024, arXiv:2402.11984; homeostatic learning rate: Man, Damasio & Neven, \"Need is all you need: "
-                  "homeostatic neural networks adapt to concept shift\", arXiv:2205.08645, 2022";
+                  "homeostatic neural networks adapt to concept shift\", arXiv:2205.08645, 2022; forward-forward: Hinton, \"The Forward-Forward Algorithm: Some Preliminary "
+                  "Investigations\", arXiv:2212.13345, 2022";
     s.inputs = {{"pred", PortType::Tensor, "logits (cross-entropy) or prediction (MSE)"},
                 {"target", PortType::Tensor, "class indices (1 x batch) or target values"}};
     s.params = {
@@ -156,6 +158,22 @@ NodeSpec makeLossSpec() {
                    "", true),
         floatParam("classp_power", 2.0, 0.5, 16.0,
                    "CLASSP only: exponent p of the accumulated past gradients (2: AdaGrad's).", "", true),
+        enumParam("rule", "backprop", {"backprop", "forward_forward"},
+                  "How the layers upstream learn. backprop: the gradient of this loss flows back through every "
+                  "layer. forward_forward (Hinton 2022): no backward pass through the network — each Dense layer "
+                  "(with the activation after it) of the chain from the data to this loss learns on its own to "
+                  "give high goodness G = mean h² to the input with its true label written over the first C "
+                  "features (one-hot, ff_label_value at the label) and low goodness to the same input with a wrong label: loss softplus(θ − G₊) + "
+                  "softplus(G₋ − θ); the next layer sees the activity length-normalised, without a gradient "
+                  "back. The class scores reaching this loss (and a Classifier beside it) are then the goodness "
+                  "summed over the layers for each embedded label; the loss publishes ff_loss, "
+                  "the mean local loss. Needs cross-entropy, a first-order optimiser and Dense layers only."),
+        floatParam("ff_threshold", 2.0, 0.0, 1e4,
+                   "forward_forward: goodness threshold θ (goodness is the mean square of a layer's output).", "", true),
+        floatParam("ff_label_value", 3.0, 0.0, 1e3,
+                   "forward_forward: value of the label's entry in the one-hot written over the first C inputs "
+                   "(the others are 0); larger than the data's own values makes the label easy to read.",
+                   "", true),
         enumParam("continual", "none", {"none", "hebbian_projection"},
                   "Continual learning on a task stream (e.g. TaskStream upstream). hebbian_projection (HLOP): "
                   "lateral neurons of every Dense or LIFLayer layer this loss trains learn, with Hebbian and "

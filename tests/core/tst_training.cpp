@@ -1,17 +1,83 @@
 // Engine end to end: the spiral example trains, determinism for a seed, divergence is reported,
-// live parameter edits, save/load of trained state.
+// live parameter edits, save/load of trained state; the forward-forward training rule (layer-local
+// gradients, no gradient across layers, learning without backprop, its example, its refusals).
+// ctest-cost: 40 (seconds under the sanitizers in CI; the forward-forward example test trains two Fashion-MNIST networks)
 #include "core/engine/engine.h"
+#include "core/engine/forward_forward.h"
 #include "core/engine/optimizer.h"
 #include "core/engine/runner.h"
+#include "core/g2g/fashion_mnist.h"
 #include "core/graph/json_io.h"
+#include "core/model/node_spec.h"
+#include "core/nodes/dense.h"
 
 #include <QtTest>
+
+#include <random>
 
 using namespace ganglion;
 
 namespace {
 Graph spiral() { return loadGraphFile(GANGLION_SOURCE_DIR "/resources/examples/spiral_classifier.json"); }
+
+constexpr int kFfExampleSteps = 150;       // steps of the forward-forward example checked
+constexpr double kFfExampleFloor = 0.50;   // FF test accuracy after them at least (chance 0.10; measured 0.61)
+constexpr double kFfBackpropSlack = 0.02;  // backprop at most this far below FF
+
+/// Forward-forward layers (Dense + activation each) built from the registered kernels, on data
+/// `x` (features x batch) with labels `y`.
+struct FfNet {
+    std::vector<std::unique_ptr<Kernel>> kernels;
+    std::vector<ParamSet> params;
+    Value x, y;
+    Rng rng{7};
+    std::unique_ptr<ForwardForward> ff;
+    FfNet(int features, int classes, const std::vector<int>& widths, const std::string& act, double theta) {
+        std::vector<ForwardForward::Layer> layers;
+        int in = features;
+        for (int w : widths) {
+            layers.push_back({{add("Dense", {{"units", std::int64_t(w)}}, in), add("Activation", {{"function", act}}, w)},
+                              "L" + std::to_string(layers.size())});
+            in = w;
+        }
+        ForwardForwardConfig cfg;
+        cfg.on = true;
+        cfg.threshold = theta;
+        ff = std::make_unique<ForwardForward>(std::move(layers), &x, &y, classes, cfg, 11);
+    }
+    Kernel* add(const std::string& type, const std::map<std::string, ParamValue>& set, int in) {
+        const NodeSpec* spec = NodeRegistry::instance().find(type);
+        params.reserve(16);
+        params.push_back(ParamSet::defaults(spec->params));
+        for (const auto& [k, v] : set) params.back().set(k, v);
+        kernels.push_back(spec->create());
+        BuildContext ctx{params.back(), {Shape::tensor(in)}, rng, type};
+        kernels.back()->build(ctx);
+        return kernels.back().get();
+    }
+    DenseKernel& dense(int layer) { return *static_cast<DenseKernel*>(kernels[std::size_t(2 * layer)].get()); }
+    void zeroGrad() {
+        for (auto& k : kernels)
+            for (auto& p : k->parameters()) p.grad->setZero();
+    }
+};
+
+/// Gaussian clusters, one per class, in `features` dimensions (the first `classes` rows zero: the
+/// label goes there).
+void clusters(int classes, int features, int n, std::uint64_t seed, Matrix& x, Matrix& y, const Matrix& means) {
+    std::mt19937 g{std::uint32_t(seed)};
+    std::normal_distribution<float> noise(0.f, 1.f);
+    x.setZero(features, n);
+    y.resize(1, n);
+    for (int j = 0; j < n; ++j) {
+        const int c = int(g() % std::uint32_t(classes));
+        y(0, j) = float(c);
+        for (int i = classes; i < features; ++i) x(i, j) = means(i, c) + noise(g);
+    }
 }
+
+Graph ffExample() { return loadGraphFile(GANGLION_SOURCE_DIR "/resources/examples/ff_vs_backprop.json"); }
+}  // namespace
 
 class TstTraining : public QObject {
     Q_OBJECT
@@ -267,6 +333,171 @@ private slots:
         const auto* data = snap->firstOfType("PlaygroundData");
         QCOMPARE(data->obs.arrays.at("train_points").rows(), Eigen::Index(3));
         QVERIFY(h.size("Loss/loss") == 1);
+    }
+
+    void forwardForwardGradientIsTheLocalLossGradient() {
+        // The gradient each layer accumulates equals a central difference of its own local loss.
+        FfNet net(9, 3, {6, 5}, "tanh", 0.4);
+        std::mt19937 g(5);
+        std::normal_distribution<float> n(0.f, 1.f);
+        net.x.tensor.resize(9, 7);
+        for (Eigen::Index i = 0; i < net.x.tensor.size(); ++i) net.x.tensor(i) = n(g);
+        net.y.tensor.resize(1, 7);
+        for (int j = 0; j < 7; ++j) net.y.tensor(0, j) = float(j % 3);
+        const StepContext ctx;
+        for (int layer = 0; layer < 2; ++layer) {
+            for (auto& p : net.kernels[std::size_t(2 * layer)]->parameters()) {
+                net.zeroGrad();
+                net.ff->train(ctx, 3);
+                const Matrix analytic = *p.grad;
+                Matrix numeric(analytic.rows(), analytic.cols());
+                for (Eigen::Index i = 0; i < p.value->size(); ++i) {
+                    const float keep = (*p.value)(i), h = 1e-2f;
+                    (*p.value)(i) = keep + h;
+                    net.ff->train(ctx, 3);
+                    const double up = net.ff->layerLosses()[std::size_t(layer)];
+                    (*p.value)(i) = keep - h;
+                    net.ff->train(ctx, 3);
+                    numeric(i) = float((up - net.ff->layerLosses()[std::size_t(layer)]) / (2 * h));
+                    (*p.value)(i) = keep;
+                }
+                const double rel = double((analytic - numeric).norm()) / double(numeric.norm());
+                QVERIFY2(numeric.norm() > 1e-3 && rel < 1e-2,
+                         qPrintable(QString("layer %1 %2: |numeric| %3, relative error %4").arg(layer).arg(p.name.c_str()).arg(numeric.norm()).arg(rel)));
+            }
+        }
+    }
+
+    void forwardForwardSendsNoGradientBack() {
+        // Layer 0's gradient is the same whatever layer 1 does (its weights scaled, or gone), and
+        // layer 1 does learn: no gradient crosses from a later layer to an earlier one.
+        FfNet net(8, 2, {5, 4}, "relu", 1.0);
+        std::mt19937 g(9);
+        std::normal_distribution<float> n(0.f, 1.f);
+        net.x.tensor.resize(8, 6);
+        for (Eigen::Index i = 0; i < net.x.tensor.size(); ++i) net.x.tensor(i) = n(g);
+        net.y.tensor = Matrix::Zero(1, 6);
+        const StepContext ctx;
+        net.zeroGrad();
+        net.ff->train(ctx, 1);
+        const Matrix first = net.dense(0).dW;
+        QVERIFY(first.norm() > 0 && net.dense(1).dW.norm() > 0);
+        net.dense(1).W *= 3.f;
+        net.zeroGrad();
+        net.ff->train(ctx, 1);
+        QCOMPARE(net.dense(0).dW, first);
+        QVERIFY(net.ff->layerLosses()[1] != 0.0);
+        ForwardForward alone({{{net.kernels[0].get(), net.kernels[1].get()}, "L0"}}, &net.x, &net.y, 2, net.ff->config(), 11);
+        net.zeroGrad();
+        alone.train(ctx, 1);
+        QCOMPARE(net.dense(0).dW, first);
+        QCOMPARE(net.dense(1).dW, Matrix(Matrix::Zero(4, 5)));
+    }
+
+    void forwardForwardLearnsClustersWithoutBackprop() {
+        // Four Gaussian clusters in 16 dimensions: after 200 Adam steps on the local losses the
+        // goodness prediction is far above chance (0.25).
+        const int C = 4, F = 20;
+        FfNet net(F, C, {32, 32}, "relu", 2.0);
+        std::mt19937 g(2);
+        std::normal_distribution<float> n(0.f, 1.f);
+        Matrix means(F, C);
+        for (Eigen::Index i = 0; i < means.size(); ++i) means(i) = 0.6f * n(g);
+        std::vector<Parameter> params;
+        for (auto& k : net.kernels)
+            for (auto& p : k->parameters()) params.push_back(p);
+        OptimizerConfig oc;
+        oc.learningRate = 0.01;
+        Optimizer opt(params, oc);
+        const StepContext ctx;
+        for (int s = 0; s < 200; ++s) {
+            clusters(C, F, 32, 100 + std::uint64_t(s), net.x.tensor, net.y.tensor, means);
+            opt.zeroGrad();
+            net.ff->train(ctx, std::uint64_t(s));
+            opt.step();
+        }
+        clusters(C, F, 1000, 99, net.x.tensor, net.y.tensor, means);
+        Matrix scores;
+        net.ff->predict(ctx, scores);
+        int correct = 0;
+        for (Eigen::Index j = 0; j < scores.cols(); ++j) {
+            Eigen::Index c;
+            scores.col(j).maxCoeff(&c);
+            correct += int(c) == int(net.y.tensor(0, j));
+        }
+        const double acc = correct / 1000.0;
+        qInfo("forward-forward on 4 clusters: test accuracy %.3f, local loss %.3f", acc, net.ff->localLoss());
+        QVERIFY2(acc > 0.8, qPrintable(QString("accuracy %1").arg(acc)));
+    }
+
+    void forwardForwardExampleTrainsWithoutBackprop() {
+        QVERIFY2(QFile::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"),
+                 "Fashion-MNIST not installed (./ganglion.sh installs dataset-fashion-mnist)");
+        Engine e;
+        auto issues = e.build(ffExample());
+        QVERIFY2(e.ok(), formatIssues(issues).c_str());
+        QVERIFY(e.forwardForward(e.graph().nodeByName("FF loss")->id));
+        QVERIFY(!e.forwardForward(e.graph().nodeByName("Backprop loss")->id));
+        for (int i = 0; i < kFfExampleSteps; ++i) QVERIFY2(e.step(), e.error().c_str());
+        e.evaluate();
+        const auto s = e.scalars();
+        const double ff = s.at("FF accuracy/test_accuracy"), bp = s.at("Backprop accuracy/test_accuracy");
+        qInfo("after %d steps: forward-forward %.3f, backprop %.3f test accuracy", kFfExampleSteps, ff, bp);
+        QVERIFY2(ff >= kFfExampleFloor, qPrintable(QString("FF test accuracy %1").arg(ff)));
+        QVERIFY2(bp >= ff - kFfBackpropSlack, qPrintable(QString("backprop %1, FF %2").arg(bp).arg(ff)));
+        const auto snap = e.makeSnapshot();
+        const auto* loss = snap->find(e.graph().nodeByName("FF loss")->id);
+        QVERIFY(loss && loss->obs.scalars.count("ff_loss") && loss->obs.scalars.at("ff_loss") > 0);
+        // save/load: an engine built from another seed and loaded predicts the same
+        Graph other = ffExample();
+        other.settings().seed = 5;
+        Engine b;
+        b.build(other);
+        b.loadState(e.saveState());
+        b.evaluate();
+        QCOMPARE(b.scalars().at("FF loss/test_loss"), s.at("FF loss/test_loss"));
+        QCOMPARE(b.scalars().at("FF accuracy/test_accuracy"), ff);
+    }
+
+    void forwardForwardRefusesWhatItCannotTrain_data() {
+        QTest::addColumn<QString>("param");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("mse") << "loss" << "mse" << "node 'FF loss' parameter 'rule': forward_forward trains classifiers: it needs loss = cross_entropy";
+        QTest::newRow("lbfgs") << "optimizer" << "lbfgs" << "not lbfgs";
+        QTest::newRow("continual") << "continual" << "hebbian_projection" << "continual-learning rule";
+        QTest::newRow("kan") << "kan" << "" << "trains Dense layers only (a weight acting on one input, and a bias); node 'KAN'";
+        QTest::newRow("narrow data") << "narrow" << "" << "writes the label over the first 2 input features, but node 'Spiral' gives only 2";
+    }
+    void forwardForwardRefusesWhatItCannotTrain() {
+        QFETCH(QString, param);
+        QFETCH(QString, value);
+        QFETCH(QString, expected);
+        static const auto fashion = g2g::FashionMnist::load();  // loaded once for all rows
+        QVERIFY(fashion);
+        Graph g;
+        const bool narrow = param == "narrow";
+        const NodeId data = g.addNode(narrow ? "PlaygroundData" : "FashionMNIST");
+        QVERIFY(!g.rename(data, narrow ? "Spiral" : "Data"));
+        const NodeId h = g.addNode(param == "kan" ? "KanLayer" : "Dense");
+        QVERIFY(!g.rename(h, param == "kan" ? "KAN" : "Hidden"));
+        const NodeId out = g.addNode("Dense");
+        const NodeId loss = g.addNode("Loss");
+        QVERIFY(!g.rename(loss, "FF loss"));
+        QVERIFY(!g.setParam(out, "units", std::int64_t(narrow ? 2 : 10)));
+        QVERIFY(!g.setParam(loss, "rule", std::string("forward_forward")));
+        if (!narrow && param != "kan") QVERIFY(!g.setParam(loss, param.toStdString(), value.toStdString()));
+        if (value == "mse") QVERIFY(!g.setParam(out, "units", std::int64_t(1)));
+        g.connect({data, "x"}, {h, "in"});
+        g.connect({h, "out"}, {out, "in"});
+        g.connect({out, "out"}, {loss, "pred"});
+        g.connect({data, "y"}, {loss, "target"});
+        Engine e;
+        const auto issues = e.build(g);
+        QVERIFY(!e.ok());
+        const std::string msg = formatIssues(issues);
+        QVERIFY2(msg.find(expected.toStdString()) != std::string::npos, msg.c_str());
+        QVERIFY(msg.find("'FF loss'") != std::string::npos);
     }
 };
 
