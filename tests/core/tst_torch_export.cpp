@@ -156,6 +156,12 @@ void TestTorchExport::matchesPyTorch() {
         if (std::string(file).find("fashion") != std::string::npos || std::string(file).find("g2g") != std::string::npos)
             for (const Node& n : graph.nodes())
                 if (n.type == "Loss") QVERIFY(!graph.setParam(n.id, "optimizer", std::string("sgd")));
+        if (c.file == "rnn_fashion_mnist.json")  // both directions and learned initial states as well
+            for (const Node& n : graph.nodes())
+                if (n.type == "LSTM" || n.type == "GRU") {
+                    QVERIFY(!graph.setParam(n.id, "learn_initial_state", true));
+                    QVERIFY(!graph.setParam(n.id, "bidirectional", n.type == "LSTM"));
+                }
         c.engine->build(graph);
         QVERIFY2(c.engine->ok(), c.engine->error().c_str());
         QVERIFY(c.engine->step());  // trained weights (and the RBF centres k-means places on the first batch)
