@@ -104,6 +104,12 @@ def loss_value(loss, outputs, y):
     return F.mse_loss(pred, y)
 
 
+def penalty(model):
+    """The training penalties of the last forward pass (a Delta layer's sparsity penalty), summed."""
+    ps = [m.penalty for m in model.modules() if m is not model and getattr(m, 'penalty', None) is not None]
+    return sum(ps) if ps else 0
+
+
 def project(model):
     """Constraints after an optimiser step (a sparse layer's mask)."""
     for m in model.modules():
@@ -183,7 +189,7 @@ def main():
                 opt.zero_grad()
             outputs = net(xb)
             losses = [gm.loss_value(loss, outputs, yb) for loss in gm.LOSSES]
-            sum(losses).backward()  # the losses train disjoint modules: one backward pass serves all
+            (sum(losses) + gm.penalty(model)).backward()  # the losses train disjoint modules: one pass serves all
             for opt in optimizers:
                 opt.step()
             gm.project(model)

@@ -11,8 +11,8 @@ TorchModule RecurrentKernel::torchModule() const {
     m.pyArgs = "units=" + std::to_string(H_) + ", steps=" + std::to_string(T_) + ", last=" + (lastOnly_ ? "True" : "False") +
                ", bidirectional=" + (reverse_ ? "True" : "False");
     m.steps = lastOnly_ ? 0 : T_;
-    for (const Parameter& p : params_)
-        m.tensors.push_back(p.value->cols() == 1 ? torch::vector(p.name, *p.value) : torch::matrix(p.name, *p.value));
+    for (const Parameter& p : params_)  // weights are matrices (also of one input), biases, states and τ vectors
+        m.tensors.push_back(p.name.find("weight") != std::string::npos ? torch::matrix(p.name, *p.value) : torch::vector(p.name, *p.value));
     addTorchBuffers(m.tensors, "");
     if (reverse_) reverse_->addTorchBuffers(m.tensors, "reverse_");
     return m;

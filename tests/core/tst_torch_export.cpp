@@ -1,7 +1,8 @@
 // PyTorch export and import (core/export/torch_export.h) and .npz archives (core/io/npz.h).
 // For the bundled MLP (spiral classifier), KAN (KAN vs MLP: B-splines; AF-KAN and adaptive RBF on
 // Fashion-MNIST, with layer norm), G2GNet (G2GNet vs dense) and spiking (SpikeEncoder + LIF layers
-// with surrogate gradients) and recurrent (LSTM, GRU and τ-RNN on rows of Fashion-MNIST) examples,
+// with surrogate gradients), recurrent (LSTM, GRU and τ-RNN on rows of Fashion-MNIST; GRUs around
+// Delta layers with their sparsity penalty) and quadratic-neuron examples,
 // after one training step in Ganglion:
 // the exported module, run by Debian's python3-torch on the same batch, gives every node's output
 // within 1e-5 (relative) of Ganglion's, and one optimiser step from the same weights and batch
@@ -47,7 +48,7 @@ for i, d in enumerate(sys.argv[1:]):
     out = model(x)
     res = {'out.' + k: v.detach().numpy() for k, v in out.items()}
     optimizers = gm.make_optimizers(model)
-    sum(gm.loss_value(l, out, y) for l in gm.LOSSES).backward()
+    (sum(gm.loss_value(l, out, y) for l in gm.LOSSES) + gm.penalty(model)).backward()
     for o in optimizers:
         o.step()
     gm.project(model)
@@ -143,7 +144,7 @@ void TestTorchExport::matchesPyTorch() {
     std::mt19937 rng(5);
     std::uniform_real_distribution<float> u(-1.f, 1.f);
     for (const char* file : {"spiral_classifier.json", "kan_vs_mlp.json", "g2g_vs_dense.json", "snn_classifier.json",
-                             "kan_af_rbf_fashion.json", "rnn_fashion_mnist.json", "quadratic_spiral.json"}) {
+                             "kan_af_rbf_fashion.json", "rnn_fashion_mnist.json", "quadratic_spiral.json", "rnn_delta_layer.json"}) {
         Case c;
         c.file = file;
         c.dir = tmp.path().toStdString() + "/" + file;
@@ -174,7 +175,7 @@ void TestTorchExport::matchesPyTorch() {
         const bool classes = std::any_of(g.nodes().begin(), g.nodes().end(), [](const Node& n) {
             return n.type == "Loss" && n.params.getString("loss") == "cross_entropy";
         });
-        const int features = source->type == "FashionMNIST" ? 784 : 2, batch = 6;
+        const int features = int(c.engine->output(source->id)->tensor.rows()), batch = 6;
         Matrix x(features, batch), y(1, batch);
         for (Eigen::Index k = 0; k < x.size(); ++k) x(k) = u(rng);
         for (int k = 0; k < batch; ++k) y(0, k) = classes ? float(k % (source->type == "FashionMNIST" ? 10 : 2)) : u(rng);
@@ -322,6 +323,20 @@ void TestTorchExport::refusesNodesWithoutEquivalent() {
     QVERIFY2(err.find("node 'Per step' (Dense) is applied to every step of the sequence node 'Encoder' (SpikeEncoder)") !=
                  std::string::npos,
              err.c_str());
+    // The growing curriculum of a SequenceTask (train.py reads a fixed data set) and the L2MU cell.
+    Graph seq = loadGraphFile(example("rnn_delta_layer.json"));
+    QVERIFY(!seq.setParam(seq.nodeByName("delayed match")->id, "curriculum", std::string("growing N")));
+    err = exportError(seq);
+    QVERIFY2(err.find("node 'delayed match' (SequenceTask): the 'growing N' curriculum") != std::string::npos, err.c_str());
+    Graph l2 = loadGraphFile(example("rnn_delta_layer.json"));
+    const NodeId gru = l2.nodeByName("GRU 2 on")->id, delta = l2.nodeByName("Δ on")->id;
+    l2.disconnect(l2.edgeIntoPort({gru, "in"})->id);
+    const NodeId cell = l2.addNode("L2MU");
+    QVERIFY(!l2.rename(cell, "Memory"));
+    l2.connect({delta, "out"}, {cell, "in"});
+    l2.connect({cell, "out"}, {gru, "in"});
+    err = exportError(l2);
+    QVERIFY2(err.find("node 'Memory' (L2MU) has no PyTorch equivalent") != std::string::npos, err.c_str());
     // A G2G layer with rewiring exports with a note that PyTorch keeps its connections fixed.
     Engine r;
     r.build(loadGraphFile(example("g2g_rewiring.json")));
