@@ -3,6 +3,8 @@
 #include "core/export/torch_hooks.h"
 #include "core/rnn/recurrent.h"
 
+#include <tuple>
+
 namespace ganglion {
 
 TorchModule RecurrentKernel::torchModule() const {
