@@ -13,7 +13,9 @@ import torch.nn.functional as F
 
 
 class GanglionModule(nn.Module):
-    """A graph node: registers its tensors (name, shape, trainable) and keeps its configuration."""
+    """A graph node: registers its tensors (name, shape, trainable) and keeps its configuration.
+    Optional members: project() (constraints after each optimiser step), lr_scale (parameter name ->
+    learning-rate factor) and penalty (a training penalty of the last forward pass, added to the loss)."""
 
     def __init__(self, tensors=(), **config):
         super().__init__()
