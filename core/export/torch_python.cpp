@@ -13,7 +13,9 @@ import torch.nn.functional as F
 
 
 class GanglionModule(nn.Module):
-    """A graph node: registers its tensors (name, shape, trainable) and keeps its configuration."""
+    """A graph node: registers its tensors (name, shape, trainable) and keeps its configuration.
+    Optional members: project() (constraints after each optimiser step), lr_scale (parameter name ->
+    learning-rate factor) and penalty (a training penalty of the last forward pass, added to the loss)."""
 
     def __init__(self, tensors=(), **config):
         super().__init__()
@@ -25,6 +27,40 @@ class GanglionModule(nn.Module):
                 self.register_buffer(name, t)
         for key, value in config.items():
             setattr(self, key, value)
+
+
+class GanglionRecurrent(GanglionModule):
+    """A recurrent layer (LSTM, GRU, TauRNN): x is (batch, steps*inputs), time-major as in Ganglion.
+    cell(p, state, r) runs one step from p = input_weight x_t + bias and returns the new state tuple,
+    h_t first; r is the tensors' prefix ('reverse_': the backward direction of a bidirectional layer).
+    Returns every step's h_t, (batch, steps*units), or the last one, (batch, units)."""
+
+    def start(self, batch, name):
+        if hasattr(self, name):
+            return getattr(self, name).expand(batch, -1)
+        return torch.zeros(batch, self.units)
+
+    def initial(self, batch, r):
+        return (self.start(batch, r + 'initial_state'),)
+
+    def run(self, xs, r):
+        pre = F.linear(xs, getattr(self, r + 'input_weight'), getattr(self, r + 'bias'))
+        state = self.initial(xs.shape[0], r)
+        hs = []
+        for t in range(self.steps):
+            state = self.cell(pre[:, t], state, r)
+            hs.append(state[0])
+        return hs
+
+    def forward(self, x):
+        xs = x.reshape(x.shape[0], self.steps, -1)
+        hs = self.run(xs, '')
+        if not self.bidirectional:
+            return hs[-1] if self.last else torch.stack(hs, 1).reshape(x.shape[0], -1)
+        rs = self.run(xs.flip(1), 'reverse_')
+        if self.last:
+            return torch.cat([hs[-1], rs[-1]], 1)
+        return torch.cat([torch.stack(hs, 1), torch.stack(rs[::-1], 1)], 2).reshape(x.shape[0], -1)
 )PY";
     return s;
 }
@@ -50,7 +86,9 @@ def make_optimizers(model):
     """One optimiser per Loss node over the modules it trains, as Ganglion's engine does."""
     optimizers = []
     for loss in LOSSES:
-        params = [p for name in loss['modules'] for p in getattr(model, name).parameters()]
+        # a module's lr_scale gives some of its tensors a smaller learning rate (a Quadratic layer's ReLinear)
+        params = [{'params': [p], 'lr': loss['lr'] * getattr(m, 'lr_scale', {}).get(pname, 1.0)}
+                  for m in (getattr(model, name) for name in loss['modules']) for pname, p in m.named_parameters()]
         if loss['optimizer'] == 'adam':
             optimizers.append(torch.optim.Adam(params, lr=loss['lr'], betas=(loss['momentum'], 0.999), eps=1e-8,
                                                weight_decay=loss['weight_decay']))
@@ -66,6 +104,12 @@ def loss_value(loss, outputs, y):
     if loss['kind'] == 'cross_entropy':
         return F.cross_entropy(pred, y)
     return F.mse_loss(pred, y)
+
+
+def penalty(model):
+    """The training penalties of the last forward pass (a Delta layer's sparsity penalty), summed."""
+    ps = [m.penalty for m in model.modules() if m is not model and getattr(m, 'penalty', None) is not None]
+    return sum(ps) if ps else 0
 
 
 def project(model):
@@ -147,7 +191,7 @@ def main():
                 opt.zero_grad()
             outputs = net(xb)
             losses = [gm.loss_value(loss, outputs, yb) for loss in gm.LOSSES]
-            sum(losses).backward()  # the losses train disjoint modules: one backward pass serves all
+            (sum(losses) + gm.penalty(model)).backward()  # the losses train disjoint modules: one pass serves all
             for opt in optimizers:
                 opt.step()
             gm.project(model)

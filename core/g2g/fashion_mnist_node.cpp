@@ -68,7 +68,7 @@ public:
 
     /// train.py reads the same IDX files from the same folder, scaled the same way.
     TorchData torchData() const override {
-        if (rowsAsSteps_) throw std::runtime_error("rows_as_steps (a sequence input) has no PyTorch export yet");
+        // rows_as_steps: the same 784 values per image are the sequence of its rows, time-major
         const auto [a, b] = pixelScale(norm_);
         TorchData d;
         d.batchSize = batch_;

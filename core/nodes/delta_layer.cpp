@@ -1,5 +1,6 @@
 #include "core/nodes/delta_layer.h"
 
+#include "core/export/torch_hooks.h"
 #include "core/model/node_spec.h"
 #include "core/nodes/step_slice.h"
 
@@ -92,6 +93,33 @@ NodeCost DeltaLayerKernel::cost() const {
     c.trainMacs = c.forwardMacs + 3 * n;  // straight-through copy, two sign terms of the penalty
     c.cacheBytes = n * sizeof(float);     // the transmitted deltas
     return c;
+}
+
+TorchModule DeltaLayerKernel::torchModule() const {
+    TorchModule m;
+    m.pyClass = "DeltaLayer";
+    m.pySource =
+        "class DeltaLayer(GanglionModule):\n"
+        "    def forward(self, x):\n"
+        "        a = x.reshape(x.shape[0], self.steps, -1)\n"
+        "        with torch.no_grad():  # the held values: a change is sent where it exceeds the threshold\n"
+        "            held, ys, sent = torch.zeros_like(a[:, 0]), [], []\n"
+        "            for t in range(self.steps):\n"
+        "                d = a[:, t] - held\n"
+        "                s = torch.where(d.abs() > self.threshold, d, torch.zeros_like(d))\n"
+        "                held = held + s\n"
+        "                ys.append(held)\n"
+        "                sent.append(s)\n"
+        "            y, s = torch.stack(ys, 1), torch.stack(sent, 1)\n"
+        "        self.penalty = None\n"
+        "        if self.training and self.sparsity_penalty > 0:\n"
+        "            # value: lambda * sum |sent| / batch; gradient on a_t: lambda / batch * (sign s_t - sign s_t+1)\n"
+        "            diff = a - torch.cat([torch.zeros_like(a[:, :1]), a[:, :-1]], 1)\n"
+        "            self.penalty = self.sparsity_penalty / x.shape[0] * (s.abs().sum() + (s.sign() * (diff - diff.detach())).sum())\n"
+        "        return (a + (y - a).detach()).reshape(x.shape[0], -1)  # straight through\n";
+    m.pyArgs = "steps=" + std::to_string(T_) + ", threshold=" + torch::pyFloat(theta_) + ", sparsity_penalty=" + torch::pyFloat(lambda_);
+    m.steps = T_;
+    return m;
 }
 
 NodeSpec makeDeltaLayerSpec() {

@@ -20,11 +20,12 @@
 // delta_penalty (λ·Σ|Δ| of that batch).
 #pragma once
 
+#include "core/export/torch_module.h"
 #include "core/model/kernel.h"
 
 namespace ganglion {
 
-class DeltaLayerKernel : public Kernel {
+class DeltaLayerKernel : public Kernel, public TorchExportable {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override;
     void setParams(const ParamSet& p) override;
@@ -37,6 +38,9 @@ public:
     /// Per step and feature: the difference, the comparison and the held update forward; the
     /// straight-through gradient and the penalty's sign terms in training. Caches the deltas.
     NodeCost cost() const override;
+    /// The same hold, the straight-through gradient and the penalty (module.penalty, which
+    /// model.py's penalty() adds to the training loss).
+    TorchModule torchModule() const override;
 
     /// The transmitted deltas of the last forward ((steps·features) x batch).
     const Matrix& deltas() const { return delta_; }

@@ -1,5 +1,6 @@
 #include "core/nodes/quadratic.h"
 
+#include "core/export/torch_hooks.h"
 #include "core/model/node_spec.h"
 
 #include <cmath>
@@ -146,6 +147,33 @@ void QuadraticKernel::observe(Observables& obs) const {
     obs.scalars["quadratic_norm"] = quadraticNorm();
     obs.arrays["weights"] = Wr;
     thumb_.publish(obs);
+}
+
+TorchModule QuadraticKernel::torchModule() const {
+    TorchModule m;
+    m.pyClass = "Quadratic";
+    m.pySource = "class Quadratic(GanglionModule):\n"
+                 "    def forward(self, x):\n"
+                 "        return (F.linear(x, self.weight, self.bias) * F.linear(x, self.gate_weight, self.gate_bias)\n"
+                 "                + F.linear(x * x, self.square_weight, self.output_bias))\n"
+                 "\n"
+                 "    def project(self):\n"
+                 "        if self.max_norm <= 0:\n"
+                 "            return\n"
+                 "        with torch.no_grad():  # each neuron's distance from linear within max_norm (ReLinear)\n"
+                 "            dev = self.gate_bias - 1\n"
+                 "            n = (self.gate_weight.square().sum(1) + self.square_weight.square().sum(1) + dev * dev).sqrt()\n"
+                 "            s = torch.where(n > self.max_norm, self.max_norm / n, torch.ones_like(n))\n"
+                 "            self.gate_weight.mul_(s[:, None])\n"
+                 "            self.square_weight.mul_(s[:, None])\n"
+                 "            self.gate_bias.copy_(1 + dev * s)\n";
+    const std::string rate = torch::pyFloat(quadRate_);
+    m.pyArgs = "max_norm=" + torch::pyFloat(maxNorm_) + ", lr_scale={'gate_weight': " + rate + ", 'gate_bias': " + rate +
+               ", 'square_weight': " + rate + "}";
+    m.tensors = {torch::matrix("weight", Wr),        torch::vector("bias", br),
+                 torch::matrix("gate_weight", Wg),   torch::vector("gate_bias", bg),
+                 torch::matrix("square_weight", Wb), torch::vector("output_bias", c)};
+    return m;
 }
 
 KernelState QuadraticKernel::saveState() const {

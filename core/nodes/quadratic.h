@@ -10,6 +10,7 @@
 // under L-BFGS each trial point's quadratic terms move by that fraction of the proposed change.
 #pragma once
 
+#include "core/export/torch_module.h"
 #include "core/model/kernel.h"
 
 namespace ganglion {
@@ -18,7 +19,7 @@ namespace ganglion {
 /// inputs and the element-wise products of the two linear parts.
 NodeCost quadraticCost(int in, int units);
 
-class QuadraticKernel : public Kernel {
+class QuadraticKernel : public Kernel, public TorchExportable {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override;
     void setParams(const ParamSet& params) override;
@@ -34,6 +35,9 @@ public:
     NodeCost cost() const override { return quadraticCost(int(Wr.cols()), int(Wr.rows())); }
     KernelState saveState() const override;
     void loadState(const KernelState& state) override;
+    /// The same product in PyTorch; ReLinear as a learning-rate factor on the quadratic terms
+    /// (lr_scale, read by model.py's make_optimizers) and the norm bound in project().
+    TorchModule torchModule() const override;
 
     /// ReLinear after an update of the quadratic terms: keeps quadratic_rate times their change since
     /// backward() and rescales each neuron's (W_g row, b_g − 1, W_b row) to the norm bound.

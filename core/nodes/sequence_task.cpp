@@ -1,6 +1,10 @@
 #include "core/nodes/sequence_task.h"
 
+#include "core/export/torch_hooks.h"
 #include "core/model/node_spec.h"
+
+#include <algorithm>
+#include <stdexcept>
 
 namespace ganglion {
 
@@ -80,6 +84,21 @@ void SequenceTaskKernel::record(const Matrix& pred) {
         seen_ = 0;
         regenerateTest();
     }
+}
+
+TorchData SequenceTaskKernel::torchData() const {
+    if (growing_) throw std::runtime_error("the 'growing N' curriculum has no PyTorch export (train.py reads a fixed data set)");
+    TorchData d;
+    d.batchSize = batch_;
+    d.pyLoader = torch::npzLoader(true);
+    Rng rng(seed_ ^ 0x5851f42d4c957f2dull);
+    Matrix x, y;
+    fill(rng, std::max(4096, 64 * batch_), x, y);
+    d.arrays["train_x"] = x.transpose();
+    d.arrays["train_y"] = y;
+    d.arrays["test_x"] = testX_.transpose();
+    d.arrays["test_y"] = testY_;
+    return d;
 }
 
 void SequenceTaskKernel::forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) {

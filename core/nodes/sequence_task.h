@@ -15,11 +15,12 @@
 // The current N and the averaged accuracy are published as scalars and saved with the seed.
 #pragma once
 
+#include "core/export/torch_module.h"
 #include "core/model/kernel.h"
 
 namespace ganglion {
 
-class SequenceTaskKernel : public Kernel {
+class SequenceTaskKernel : public Kernel, public TorchDataSource {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override;
     void setParams(const ParamSet& p) override;
@@ -27,6 +28,9 @@ public:
     void observe(Observables& obs) const override;
     KernelState saveState() const override;
     void loadState(const KernelState& state) override;
+    /// train.py's data: a fixed training set drawn once (Ganglion draws fresh sequences every
+    /// step) and the same test set; the growing curriculum is refused.
+    TorchData torchData() const override;
 
     int currentN() const { return n_; }
     /// The label of one ±1 sequence (x(t) = step t) for `task` ("parity" / "delayed_match") and n.

@@ -55,6 +55,19 @@ void GruKernel::backSteps(Lane& L) {
 
 void GruKernel::finishBackward() { dbh.noalias() += dHp_.rowwise().sum(); }
 
+std::pair<std::string, std::string> GruKernel::torchCell() const {
+    return {"GRU",
+            "class GRU(GanglionRecurrent):\n"
+            "    def cell(self, p, state, r):\n"
+            "        h = state[0]\n"
+            "        q = F.linear(h, getattr(self, r + 'recurrent_weight'), getattr(self, r + 'recurrent_bias'))\n"
+            "        pr, pz, pn = p.chunk(3, 1)\n"
+            "        qr, qz, qn = q.chunk(3, 1)\n"
+            "        z = torch.sigmoid(pz + qz)\n"
+            "        n = torch.tanh(pn + torch.sigmoid(pr + qr) * qn)\n"
+            "        return ((1 - z) * n + z * h,)\n"};
+}
+
 NodeSpec makeGruSpec() {
     NodeSpec s;
     s.type = "GRU";

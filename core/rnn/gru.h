@@ -18,6 +18,7 @@ protected:
     double elementwisePerUnit() const override { return 10; }
     double cachedPerUnit() const override { return 4; }  // W_hn h + b_hn and the recurrent gradient
     const char* typeName() const override { return "GRU"; }
+    std::pair<std::string, std::string> torchCell() const override;
     void buildCell(const BuildContext& ctx) override;
     void prepare(Eigen::Index B) override;
     void runSteps(Lane& L) override;

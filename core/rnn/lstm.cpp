@@ -68,6 +68,19 @@ void LstmKernel::finishBackward() {
         for (const Lane& L : lanes_) dc0.noalias() += L.m1.rowwise().sum();
 }
 
+std::pair<std::string, std::string> LstmKernel::torchCell() const {
+    return {"LSTM",
+            "class LSTM(GanglionRecurrent):\n"
+            "    def initial(self, batch, r):\n"
+            "        return (self.start(batch, r + 'initial_state'), self.start(batch, r + 'initial_cell'))\n"
+            "\n"
+            "    def cell(self, p, state, r):\n"
+            "        h, c = state\n"
+            "        i, f, g, o = (p + F.linear(h, getattr(self, r + 'recurrent_weight'))).chunk(4, 1)\n"
+            "        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)\n"
+            "        return torch.sigmoid(o) * torch.tanh(c), c\n"};
+}
+
 NodeSpec makeLstmSpec() {
     NodeSpec s;
     s.type = "LSTM";

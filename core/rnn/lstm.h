@@ -17,6 +17,7 @@ protected:
     double elementwisePerUnit() const override { return 12; }
     double cachedPerUnit() const override { return 2; }  // c_t and tanh(c_t)
     const char* typeName() const override { return "LSTM"; }
+    std::pair<std::string, std::string> torchCell() const override;
     void buildCell(const BuildContext& ctx) override;
     void prepare(Eigen::Index B) override;
     void runSteps(Lane& L) override;

@@ -19,10 +19,12 @@
 // Gate rows follow PyTorch's order (LSTM i,f,g,o; GRU r,z,n) so weights and results compare.
 #pragma once
 
+#include "core/export/torch_module.h"
 #include "core/model/kernel.h"
 #include "core/model/node_spec.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ganglion {
@@ -34,7 +36,7 @@ using StepMap = Eigen::Map<Matrix, 0, Eigen::OuterStride<>>;
 void setRecurrentThreads(int n);
 int recurrentThreads();
 
-class RecurrentKernel : public Kernel {
+class RecurrentKernel : public Kernel, public TorchExportable {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override;
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override;
@@ -49,6 +51,10 @@ public:
     NodeCost cost() const override;
     KernelState saveState() const override;
     void loadState(const KernelState& state) override;
+    /// A GanglionRecurrent subclass (model.py's preamble) running the same cell step by step; its
+    /// tensors carry the state's names (input_weight, recurrent_weight, bias, …), so the default
+    /// stateFromTorch() maps them back (core/rnn/recurrent_torch.cpp).
+    TorchModule torchModule() const override;
 
     int units() const { return H_; }
     int steps() const { return T_; }
@@ -88,6 +94,11 @@ protected:
     /// After the lanes and the shared weight gradients: the cell's own parameter gradients.
     virtual void finishBackward() {}
     virtual void observeCell(Observables&) const {}
+    /// The cell's class in model.py: its name and source (a GanglionRecurrent with cell()).
+    virtual std::pair<std::string, std::string> torchCell() const = 0;
+    /// Tensors the PyTorch cell needs that are not trained parameters (τ when fixed), named with
+    /// `prefix` ("reverse_" for the backward direction).
+    virtual void addTorchBuffers(std::vector<TorchTensor>&, const std::string& /*prefix*/) const {}
     /// Extra elements per unit and step kept for backward (besides pre_, states and hidden_).
     virtual double cachedPerUnit() const { return 0; }
 

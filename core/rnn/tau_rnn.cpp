@@ -1,5 +1,7 @@
 #include "core/rnn/tau_rnn.h"
 
+#include "core/export/torch_hooks.h"
+
 namespace ganglion {
 
 namespace {
@@ -47,6 +49,25 @@ void TauRnnKernel::finishBackward() {
 void TauRnnKernel::observeCell(Observables& obs) const {
     obs.arrays["tau"] = tau;
     obs.scalars["tau_mean"] = double(tau.mean());
+}
+
+std::pair<std::string, std::string> TauRnnKernel::torchCell() const {
+    return {"TauRNN",
+            "class TauRNN(GanglionRecurrent):\n"
+            "    def cell(self, p, state, r):\n"
+            "        h = state[0]\n"
+            "        a = torch.tanh(p + F.linear(h, getattr(self, r + 'recurrent_weight')))\n"
+            "        return (h + (a - h) * (1 / getattr(self, r + 'tau')),)\n"
+            "\n"
+            "    def project(self):\n"
+            "        with torch.no_grad():  # tau >= 1, as the engine keeps it after each update\n"
+            "            for name in ('tau', 'reverse_tau'):\n"
+            "                if hasattr(self, name):\n"
+            "                    getattr(self, name).clamp_(min=1)\n"};
+}
+
+void TauRnnKernel::addTorchBuffers(std::vector<TorchTensor>& tensors, const std::string& prefix) const {
+    if (!dtau.size()) tensors.push_back(torch::vector(prefix + "tau", tau, false));  // fixed τ
 }
 
 NodeSpec makeTauRnnSpec() {

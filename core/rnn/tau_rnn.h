@@ -17,6 +17,8 @@ protected:
     int gates() const override { return 1; }
     double elementwisePerUnit() const override { return 5; }
     const char* typeName() const override { return "TauRNN"; }
+    std::pair<std::string, std::string> torchCell() const override;
+    void addTorchBuffers(std::vector<TorchTensor>& tensors, const std::string& prefix) const override;
     void buildCell(const BuildContext& ctx) override;
     void prepare(Eigen::Index B) override;
     void runSteps(Lane& L) override;
