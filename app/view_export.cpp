@@ -68,7 +68,7 @@ QStringList viewArrays(const QWidget* view, const Session& session) {
         if (!node || !nodeFeeds(*node, observables)) continue;
         for (const auto& [key, m] : n.obs.arrays) out << QString::fromStdString(n.name + "/" + key);
         for (const auto& [key, value] : n.obs.extra)
-            if (io::extraTable(value)) out << QString::fromStdString(n.name + "/" + key);
+            if (io::hasExtraTable(value)) out << QString::fromStdString(n.name + "/" + key);  // not built: a menu check
     }
     return out;
 }

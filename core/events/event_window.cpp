@@ -9,9 +9,11 @@ namespace ganglion::events {
 namespace {
 
 // Export table: the window's events, one row each (t_us, x, y, polarity 1 = ON, 0 = OFF).
-const bool kTableRegistered = io::registerExtraTable([](const std::any& v, io::ExtraTable& t) {
+const bool kTableRegistered = io::registerExtraTable([](const std::any& v, io::ExtraTable* out) {
     auto w = std::any_cast<std::shared_ptr<const EventWindow>>(&v);
     if (!w || !*w) return false;
+    if (!out) return true;  // asked only whether it converts
+    io::ExtraTable& t = *out;
     t.columns = {"t_us", "x", "y", "polarity"};
     t.rows.reserve((*w)->size());
     (*w)->forEach([&](const Event& e) { t.rows.push_back({double(e.t), double(e.x), double(e.y), double(e.p)}); });

@@ -8,9 +8,11 @@ namespace ganglion::g2g {
 namespace {
 
 // Export table: the live connections (output row, input column, their ensembles, weight).
-const bool kTableRegistered = io::registerExtraTable([](const std::any& v, io::ExtraTable& t) {
+const bool kTableRegistered = io::registerExtraTable([](const std::any& v, io::ExtraTable* out) {
     auto c = std::any_cast<std::shared_ptr<const G2GConnectivity>>(&v);
     if (!c || !*c) return false;
+    if (!out) return true;  // asked only whether it converts
+    io::ExtraTable& t = *out;
     const G2GConnectivity& g = **c;
     t.columns = {"row", "col", "row_ensemble", "col_ensemble", "weight"};
     for (std::size_t k = 0; k < g.liveRow.size(); ++k) {

@@ -2,6 +2,7 @@
 
 #include "core/io/data_export.h"
 
+#include <algorithm>
 #include <set>
 
 namespace ganglion::io {
@@ -54,27 +55,29 @@ std::string describeExportables(const std::vector<ExportItem>& items) {
 ExportData lookupExport(const std::string& name, const MetricHistory& history, const Snapshot* snap) {
     ExportData d;
     d.name = name;
-    const auto items = exportables(history, snap);
-    for (const auto& it : items) {
-        if (it.name != name) continue;
-        d.kind = it.kind;
-        if (it.kind == ExportItem::Kind::Series) {
-            d.points = history.series(name);
-            return d;
-        }
-        for (const auto& n : snap->nodes) {
-            for (const auto& [key, m] : n.obs.arrays)
-                if (it.kind == ExportItem::Kind::Array && n.name + "/" + key == name) {
-                    d.array = m;
-                    return d;
-                }
-            for (const auto& [key, value] : n.obs.extra)
-                if (it.kind == ExportItem::Kind::Table && n.name + "/" + key == name) {
-                    d.table = *extraTable(value);
-                    return d;
-                }
-        }
+    // Found directly (building every node's tables is left to the message below)
+    const auto names = history.names();
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
+        d.points = history.series(name);
+        return d;
     }
+    if (snap)
+        for (const auto& n : snap->nodes) {
+            if (name.compare(0, n.name.size() + 1, n.name + "/") != 0) continue;
+            const std::string key = name.substr(n.name.size() + 1);
+            if (auto a = n.obs.arrays.find(key); a != n.obs.arrays.end()) {
+                d.kind = ExportItem::Kind::Array;
+                d.array = a->second;
+                return d;
+            }
+            if (auto x = n.obs.extra.find(key); x != n.obs.extra.end())
+                if (auto t = extraTable(x->second)) {
+                    d.kind = ExportItem::Kind::Table;
+                    d.table = std::move(*t);
+                    return d;
+                }
+        }
+    const auto items = exportables(history, snap);
     // Not found: say whether the node exists, and what there is.
     std::set<std::string> nodes;
     if (snap)

@@ -42,9 +42,17 @@ std::optional<ExtraTable> extraTable(const std::any& value) {
     std::lock_guard<std::mutex> lock(r.mutex);
     for (const auto& fn : r.fns) {
         ExtraTable t;
-        if (fn(value, t)) return t;
+        if (fn(value, &t)) return t;
     }
     return std::nullopt;
+}
+
+bool hasExtraTable(const std::any& value) {
+    Registry& r = registry();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    for (const auto& fn : r.fns)
+        if (fn(value, nullptr)) return true;
+    return false;
 }
 
 std::string tableCsv(const ExtraTable& t) {

@@ -20,8 +20,9 @@ struct ExtraTable {
     std::vector<std::vector<double>> rows;  ///< each of columns.size() values
 };
 
-/// Fills `table` and returns true when `value` holds the converter's type.
-using ExtraTableFn = std::function<bool(const std::any& value, ExtraTable& table)>;
+/// Returns true when `value` holds the converter's type, and then fills *table unless it is null
+/// (null: the caller only asks whether the value converts, which costs nothing).
+using ExtraTableFn = std::function<bool(const std::any& value, ExtraTable* table)>;
 
 /// Adds a converter; returns true, so a module can register at static initialisation:
 ///   const bool registered = io::registerExtraTable(...);
@@ -29,6 +30,8 @@ bool registerExtraTable(ExtraTableFn fn);
 
 /// The table of `value`, when a registered converter knows its type.
 std::optional<ExtraTable> extraTable(const std::any& value);
+/// Whether extraTable(value) would give a table, without building it.
+bool hasExtraTable(const std::any& value);
 
 /// The table as CSV: a header of the column names, then one line per row (numbers in their
 /// shortest exact form).

@@ -2,8 +2,7 @@
 #pragma once
 
 #include "core/kan/kan_layer.h"
-
-#include <thread>
+#include "core/model/run_parts.h"
 
 namespace ganglion::kan::detail {
 
@@ -11,14 +10,7 @@ namespace ganglion::kan::detail {
 /// to pay for a thread start; f must only write disjoint ranges.
 template <class F>
 void parallel(bool big, F&& f) {
-    const int parts = big ? threads() : 1;
-    if (parts <= 1) {
-        f(0, 1);
-        return;
-    }
-    std::thread t([&] { f(1, parts); });
-    f(0, parts);
-    t.join();
+    runParts(big ? threads() : 1, std::forward<F>(f));
 }
 
 inline bool bigWork(int in, int nb, int out, Eigen::Index n) { return double(in) * nb * out * double(n) > 2e6; }

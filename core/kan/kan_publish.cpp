@@ -11,9 +11,11 @@ namespace ganglion::kan {
 namespace {
 
 // Export table: every sampled edge function, one row per sample (in, out, x, phi).
-const bool kTableRegistered = io::registerExtraTable([](const std::any& v, io::ExtraTable& t) {
+const bool kTableRegistered = io::registerExtraTable([](const std::any& v, io::ExtraTable* out) {
     auto s = std::any_cast<std::shared_ptr<const KanLayerSamples>>(&v);
     if (!s || !*s) return false;
+    if (!out) return true;  // asked only whether it converts
+    io::ExtraTable& t = *out;
     t.columns = {"in", "out", "x", "phi"};
     for (const auto& e : (*s)->edges)
         for (std::size_t k = 0; k < e.x.size() && k < e.y.size(); ++k) t.rows.push_back({double(e.in), double(e.out), e.x[k], e.y[k]});

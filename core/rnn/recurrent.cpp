@@ -1,9 +1,10 @@
 #include "core/rnn/recurrent.h"
 
+#include "core/model/run_parts.h"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
-#include <thread>
 
 namespace ganglion {
 
@@ -13,17 +14,6 @@ namespace {
 int gThreads = 1;
 constexpr Eigen::Index kMinLane = 16;  // fewer samples per lane do not pay for a thread
 
-/// f(part, parts) on `parts` threads (the caller takes part 0).
-template <class F>
-void split(int parts, F&& f) {
-    if (parts <= 1) {
-        f(0, 1);
-        return;
-    }
-    std::thread t([&] { f(1, parts); });
-    f(0, parts);
-    t.join();
-}
 }  // namespace
 
 void setRecurrentThreads(int n) { gThreads = std::clamp(n, 1, 2); }
@@ -31,7 +21,7 @@ int recurrentThreads() { return gThreads; }
 
 template <class F>
 void RecurrentKernel::forLanes(F&& f) {
-    split(int(lanes_.size()), [&](int part, int) { f(lanes_[std::size_t(part)]); });
+    runParts(int(lanes_.size()), [&](int part, int) { f(lanes_[std::size_t(part)]); });
 }
 
 std::vector<ParamSpec> recurrentParams() {
@@ -230,7 +220,7 @@ void RecurrentKernel::backwardOne(const Matrix& x, const Matrix& g, Matrix* gIn)
     const Eigen::Map<const Matrix> X(x.data(), in_, TB);
     const Matrix& dRec = recurrentGrad();
     const bool wantIn = gIn != nullptr;
-    split(int(lanes_.size()), [&](int part, int parts) {
+    runParts(int(lanes_.size()), [&](int part, int parts) {
         const Eigen::Index G = dPre_.rows(), r0 = G * part / parts, nr = G * (part + 1) / parts - r0;
         dWx.middleRows(r0, nr).noalias() += dPre_.middleRows(r0, nr) * X.transpose();
         db.middleRows(r0, nr).noalias() += dPre_.middleRows(r0, nr).rowwise().sum();

@@ -11,9 +11,11 @@ namespace {
 
 // Export tables: a raster as one row per spike (step, time_s, neuron, population index); traces
 // as one row per recorded step, a column per probed neuron.
-const bool kTablesRegistered = io::registerExtraTable([](const std::any& v, io::ExtraTable& t) {
+const bool kTablesRegistered = io::registerExtraTable([](const std::any& v, io::ExtraTable* out) {
     if (auto r = std::any_cast<std::shared_ptr<const SpikeRaster>>(&v)) {
         if (!*r) return false;
+        if (!out) return true;  // asked only whether it converts
+        io::ExtraTable& t = *out;
         const SpikeRaster& raster = **r;
         t.columns = {"step", "time_s", "neuron", "population"};
         raster.forEach(raster.firstStep, raster.endStep, [&](std::uint64_t s, int n) {
@@ -23,6 +25,8 @@ const bool kTablesRegistered = io::registerExtraTable([](const std::any& v, io::
     }
     if (auto m = std::any_cast<std::shared_ptr<const MembraneTraces>>(&v)) {
         if (!*m) return false;
+        if (!out) return true;  // asked only whether it converts
+        io::ExtraTable& t = *out;
         const MembraneTraces& tr = **m;
         t.columns = {"step", "time_s"};
         for (int n : tr.neurons) t.columns.push_back("v_neuron_" + std::to_string(n));

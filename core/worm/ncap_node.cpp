@@ -13,9 +13,11 @@ namespace {
 
 // Export table: the circuit's recent activity, one row per control step (time_s, the oscillator,
 // then per joint the B-neurons, muscles and torque).
-const bool kTraceTableRegistered = io::registerExtraTable([](const std::any& v, io::ExtraTable& t) {
+const bool kTraceTableRegistered = io::registerExtraTable([](const std::any& v, io::ExtraTable* out) {
     auto p = std::any_cast<std::shared_ptr<const worm::CircuitTrace>>(&v);
     if (!p || !*p) return false;
+    if (!out) return true;  // asked only whether it converts
+    io::ExtraTable& t = *out;
     const worm::CircuitTrace& c = **p;
     const Eigen::Index steps = c.oscDorsal.size();
     t.columns = {"time_s", "osc_dorsal", "osc_ventral"};

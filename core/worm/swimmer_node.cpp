@@ -12,9 +12,11 @@ namespace ganglion {
 namespace {
 
 // Export table: the head's trail, oldest point first (positions in metres of the simulated body).
-const bool kSwimmerTableRegistered = io::registerExtraTable([](const std::any& v, io::ExtraTable& t) {
+const bool kSwimmerTableRegistered = io::registerExtraTable([](const std::any& v, io::ExtraTable* out) {
     auto f = std::any_cast<std::shared_ptr<const worm::SwimmerFrame>>(&v);
     if (!f || !*f) return false;
+    if (!out) return true;  // asked only whether it converts
+    io::ExtraTable& t = *out;
     t.columns = {"point", "x_m", "y_m"};
     for (Eigen::Index k = 0; k < (*f)->trail.cols(); ++k) t.rows.push_back({double(k), (*f)->trail(0, k), (*f)->trail(1, k)});
     return true;
