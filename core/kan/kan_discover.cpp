@@ -66,13 +66,15 @@ double refineConstants(Expr& e, const Eigen::MatrixXd& x, const Eigen::VectorXd&
     double cost = r.squaredNorm();
     double lambda = 1e-3;
     Eigen::MatrixXd J(n, P);
+    Eigen::VectorXd up, down;
     for (int it = 0; it < iterations && std::isfinite(cost); ++it) {
         for (Eigen::Index k = 0; k < P; ++k) {
             const double v = *p[size_t(k)], h = 1e-7 * std::max(1.0, std::abs(v));
             *p[size_t(k)] = v + h;
-            const Eigen::VectorXd up = evaluate(e, x);
+            evaluate(e, x, up);
             *p[size_t(k)] = v - h;
-            J.col(k) = (up - evaluate(e, x)) / (2 * h);
+            evaluate(e, x, down);
+            J.col(k) = (up - down) / (2 * h);
             *p[size_t(k)] = v;
         }
         const Eigen::MatrixXd A = J.transpose() * J;

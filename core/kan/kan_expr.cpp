@@ -4,6 +4,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <numbers>
 #include <stdexcept>
 
@@ -296,25 +297,54 @@ void recanonicalize(Expr& e) {
     e = std::move(out);
 }
 
-Eigen::VectorXd evaluate(const Expr& e, const Eigen::MatrixXd& x) {
+namespace {
+
+/// Scratch arrays of evaluate, two per nesting depth (a term's product and a factor's base), kept
+/// between calls: the constant refinement evaluates the same expression thousands of times, and an
+/// allocation per term and factor was most of its cost. A deque keeps references to its elements
+/// valid while deeper levels are added.
+Eigen::ArrayXd& scratch(std::deque<Eigen::ArrayXd>& ws, size_t k) {
+    while (ws.size() <= k) ws.emplace_back();
+    return ws[k];
+}
+
+/// out = value of e on every column of x. The same element-wise operations in the same order as a
+/// plain Eigen evaluation (the results must not change: symbolic recovery depends on them).
+void evaluateInto(const Expr& e, const Eigen::MatrixXd& x, Eigen::Ref<Eigen::ArrayXd> out,
+                  std::deque<Eigen::ArrayXd>& ws, size_t depth) {
     const Eigen::Index n = x.cols();
-    Eigen::VectorXd sum = Eigen::VectorXd::Zero(n);
+    out.setZero();
     for (const Term& t : e.terms) {
-        Eigen::ArrayXd v = Eigen::ArrayXd::Constant(n, t.coef);
+        Eigen::ArrayXd& v = scratch(ws, 2 * depth);
+        v.setConstant(n, t.coef);
         for (const Factor& f : t.factors) {
-            Eigen::ArrayXd base;
+            Eigen::ArrayXd& base = scratch(ws, 2 * depth + 1);
             if (f.fn == ExprFn::Var) {
                 if (f.var < 0 || f.var >= x.rows()) throw std::invalid_argument("expression variable out of range");
                 base = x.row(f.var).transpose().array();
             } else {
-                base = evaluate(f.arg.front(), x).array();
+                base.resize(n);
+                evaluateInto(f.arg.front(), x, base, ws, depth + 1);
                 for (Eigen::Index b = 0; b < n; ++b) base(b) = apply(f.fn, base(b));
             }
             for (int p = 0; p < f.power; ++p) v *= base;
         }
-        sum.array() += v;
+        out += v;
     }
-    return sum;
+}
+
+}  // namespace
+
+void evaluate(const Expr& e, const Eigen::MatrixXd& x, Eigen::VectorXd& out) {
+    thread_local std::deque<Eigen::ArrayXd> ws;
+    out.resize(x.cols());
+    evaluateInto(e, x, out.array(), ws, 0);
+}
+
+Eigen::VectorXd evaluate(const Expr& e, const Eigen::MatrixXd& x) {
+    Eigen::VectorXd out;
+    evaluate(e, x, out);
+    return out;
 }
 
 std::vector<double*> constants(Expr& e) {

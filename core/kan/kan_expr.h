@@ -65,6 +65,8 @@ void normalize(Expr& e);
 
 /// Values on every column of x (variables x n).
 Eigen::VectorXd evaluate(const Expr& e, const Eigen::MatrixXd& x);
+/// The same into `out` (resized), without allocating once the sizes are known.
+void evaluate(const Expr& e, const Eigen::MatrixXd& x, Eigen::VectorXd& out);
 
 /// Every coefficient of e, its inner expressions included (outer terms first).
 std::vector<double*> constants(Expr& e);
