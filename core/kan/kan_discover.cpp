@@ -66,17 +66,8 @@ double refineConstants(Expr& e, const Eigen::MatrixXd& x, const Eigen::VectorXd&
     double cost = r.squaredNorm();
     double lambda = 1e-3;
     Eigen::MatrixXd J(n, P);
-    Eigen::VectorXd up, down;
     for (int it = 0; it < iterations && std::isfinite(cost); ++it) {
-        for (Eigen::Index k = 0; k < P; ++k) {
-            const double v = *p[size_t(k)], h = 1e-7 * std::max(1.0, std::abs(v));
-            *p[size_t(k)] = v + h;
-            evaluate(e, x, up);
-            *p[size_t(k)] = v - h;
-            evaluate(e, x, down);
-            J.col(k) = (up - down) / (2 * h);
-            *p[size_t(k)] = v;
-        }
+        jacobian(e, x, p, J);
         const Eigen::MatrixXd A = J.transpose() * J;
         const Eigen::VectorXd g = J.transpose() * r;
         bool improved = false;

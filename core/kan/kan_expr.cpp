@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <deque>
 #include <numbers>
+#include <unordered_map>
 #include <stdexcept>
 
 namespace ganglion::kan {
@@ -308,24 +309,42 @@ Eigen::ArrayXd& scratch(std::deque<Eigen::ArrayXd>& ws, size_t k) {
     return ws[k];
 }
 
+/// Values of function factors (fn applied to the inner expression) kept from an earlier
+/// evaluation, for evaluations that change only constants outside them.
+struct FactorValues {
+    std::unordered_map<const Factor*, Eigen::ArrayXd> values;
+    bool record = false;                 ///< store every function factor's values
+    std::vector<const Factor*> changed;  ///< (when not recording) the factors to compute afresh
+    const Eigen::ArrayXd* reusable(const Factor& f) const {
+        if (record || std::find(changed.begin(), changed.end(), &f) != changed.end()) return nullptr;
+        return &values.at(&f);
+    }
+};
+
 /// out = value of e on every column of x. The same element-wise operations in the same order as a
-/// plain Eigen evaluation (the results must not change: symbolic recovery depends on them).
+/// plain Eigen evaluation (the results must not change: symbolic recovery depends on them); values
+/// reused from `known` are bit-identical to computing them again.
 void evaluateInto(const Expr& e, const Eigen::MatrixXd& x, Eigen::Ref<Eigen::ArrayXd> out,
-                  std::deque<Eigen::ArrayXd>& ws, size_t depth) {
+                  std::deque<Eigen::ArrayXd>& ws, size_t depth, FactorValues* known) {
     const Eigen::Index n = x.cols();
     out.setZero();
     for (const Term& t : e.terms) {
         Eigen::ArrayXd& v = scratch(ws, 2 * depth);
         v.setConstant(n, t.coef);
         for (const Factor& f : t.factors) {
+            if (const Eigen::ArrayXd* kept = known && f.fn != ExprFn::Var ? known->reusable(f) : nullptr) {
+                for (int p = 0; p < f.power; ++p) v *= *kept;
+                continue;
+            }
             Eigen::ArrayXd& base = scratch(ws, 2 * depth + 1);
             if (f.fn == ExprFn::Var) {
                 if (f.var < 0 || f.var >= x.rows()) throw std::invalid_argument("expression variable out of range");
                 base = x.row(f.var).transpose().array();
             } else {
                 base.resize(n);
-                evaluateInto(f.arg.front(), x, base, ws, depth + 1);
+                evaluateInto(f.arg.front(), x, base, ws, depth + 1, known);
                 for (Eigen::Index b = 0; b < n; ++b) base(b) = apply(f.fn, base(b));
+                if (known && known->record) known->values[&f] = base;
             }
             for (int p = 0; p < f.power; ++p) v *= base;
         }
@@ -333,18 +352,59 @@ void evaluateInto(const Expr& e, const Eigen::MatrixXd& x, Eigen::Ref<Eigen::Arr
     }
 }
 
+std::deque<Eigen::ArrayXd>& workspace() {
+    thread_local std::deque<Eigen::ArrayXd> ws;
+    return ws;
+}
+
+/// For every coefficient of e, the function factors that hold it (outermost first).
+void enclosingFactors(Expr& e, std::vector<const Factor*>& open, std::unordered_map<const double*, std::vector<const Factor*>>& out) {
+    for (Term& t : e.terms) {
+        out[&t.coef] = open;
+        for (Factor& f : t.factors) {
+            if (f.fn == ExprFn::Var) continue;
+            open.push_back(&f);
+            enclosingFactors(f.arg.front(), open, out);
+            open.pop_back();
+        }
+    }
+}
+
 }  // namespace
 
 void evaluate(const Expr& e, const Eigen::MatrixXd& x, Eigen::VectorXd& out) {
-    thread_local std::deque<Eigen::ArrayXd> ws;
     out.resize(x.cols());
-    evaluateInto(e, x, out.array(), ws, 0);
+    evaluateInto(e, x, out.array(), workspace(), 0, nullptr);
 }
 
 Eigen::VectorXd evaluate(const Expr& e, const Eigen::MatrixXd& x) {
     Eigen::VectorXd out;
     evaluate(e, x, out);
     return out;
+}
+
+void jacobian(Expr& e, const Eigen::MatrixXd& x, const std::vector<double*>& p, Eigen::MatrixXd& J) {
+    std::unordered_map<const double*, std::vector<const Factor*>> holders;
+    std::vector<const Factor*> open;
+    enclosingFactors(e, open, holders);
+    FactorValues known;
+    known.record = true;
+    Eigen::VectorXd up(x.cols()), down(x.cols());
+    evaluateInto(e, x, up.array(), workspace(), 0, &known);
+    known.record = false;
+    J.resize(x.cols(), Eigen::Index(p.size()));
+    for (size_t k = 0; k < p.size(); ++k) {
+        const auto h = holders.find(p[k]);
+        if (h == holders.end()) throw std::invalid_argument("jacobian: a constant that is not in the expression");
+        known.changed = h->second;
+        const double v = *p[k], step = 1e-7 * std::max(1.0, std::abs(v));
+        *p[k] = v + step;
+        evaluateInto(e, x, up.array(), workspace(), 0, &known);
+        *p[k] = v - step;
+        evaluateInto(e, x, down.array(), workspace(), 0, &known);
+        J.col(Eigen::Index(k)) = (up - down) / (2 * step);
+        *p[k] = v;
+    }
 }
 
 std::vector<double*> constants(Expr& e) {

@@ -68,6 +68,11 @@ Eigen::VectorXd evaluate(const Expr& e, const Eigen::MatrixXd& x);
 /// The same into `out` (resized), without allocating once the sizes are known.
 void evaluate(const Expr& e, const Eigen::MatrixXd& x, Eigen::VectorXd& out);
 
+/// Central-difference Jacobian of e's values on x with respect to the constants p (pointers into
+/// e, as constants() lists them): column k = (e(p_k + h) − e(p_k − h)) / 2h, h = 1e-7·max(1, |p_k|).
+/// Function values that do not hold p_k are computed once, not twice per constant.
+void jacobian(Expr& e, const Eigen::MatrixXd& x, const std::vector<double*>& p, Eigen::MatrixXd& J);
+
 /// Every coefficient of e, its inner expressions included (outer terms first).
 std::vector<double*> constants(Expr& e);
 
