@@ -1,7 +1,8 @@
 // The workbench as a user meets it (under Xvfb): it starts on the spiral example, trains while
 // the GUI stays responsive, saves and reopens the same graph, and never drops unsaved work
-// without asking (recovery after a crash: tst_recovery).
-// ctest-cost: 71 (seconds under the sanitizers in CI: started first, see tests/CMakeLists.txt)
+// without asking (recovery after a crash: tst_recovery). Every bundled example opening and
+// running in the full window is tst_views_readable's job (it also reads every view).
+// ctest-cost: 25 (seconds under the sanitizers in CI: started first, see tests/CMakeLists.txt)
 #include "document/graph_commands.h"
 #include "app/main_window.h"
 #include "widgets/canvas/graph_canvas.h"
@@ -175,33 +176,6 @@ private slots:
         // An unconnected Dense makes the graph invalid: the canvas learns which node and why.
         QTRY_VERIFY(!session.engineError().isEmpty());
         QVERIFY(session.engineError().contains("required input 'in'"));
-    }
-
-    void everyExampleRunsInTheWindow_data() {
-        QTest::addColumn<QString>("file");
-        for (const QFileInfo& f : QDir(GANGLION_EXAMPLES_DIR).entryInfoList({"*.json"}, QDir::Files, QDir::Name))
-            QTest::newRow(qPrintable(f.baseName())) << f.absoluteFilePath();
-    }
-
-    void everyExampleRunsInTheWindow() {
-        // Every bundled example opens in the full window with all its views, runs, and either
-        // steps or says why it cannot (e.g. data missing on this machine) — nothing throws.
-        QFETCH(QString, file);
-        Session session;
-        MainWindow w(&session);
-        w.resize(1500, 920);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(file, true));
-        QTest::qWait(100);
-        session.play();
-        // a long wait: under the sanitizers on a loaded machine worm_train's first steps took 50 s
-        QTRY_VERIFY_WITH_TIMEOUT(!session.engineError().isEmpty() || (session.snapshot() && session.snapshot()->step >= 3), 120000);
-        QTest::qWait(400);  // several view polls with live data
-        session.pause();
-        QTRY_VERIFY(!session.isRunning());
-        if (!session.engineError().isEmpty()) qInfo("%s: %s", qPrintable(file), qPrintable(session.engineError()));
-        QVERIFY(!w.grab().isNull());
     }
 
     void editMenuExpandsTheSelectedCircuit() {
