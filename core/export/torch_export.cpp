@@ -176,8 +176,11 @@ TorchExport exportTorch(const Engine& e) {
         if (n.type != "Loss") throw std::runtime_error(nodeLabel(n) + " has no PyTorch equivalent; the export refuses the graph");
         const ParamSet& q = n.params;
         const std::string opt = q.getString("optimizer");
-        if (opt != "adam" && opt != "sgd")
-            throw std::runtime_error(nodeLabel(n) + ": optimizer '" + opt + "' has no PyTorch equivalent in the export (adam and sgd do)");
+        if (opt != "adam" && opt != "sgd" && opt != "eg" && opt != "classp")
+            throw std::runtime_error(nodeLabel(n) + ": optimizer '" + opt + "' has no PyTorch equivalent in the export (adam, sgd, eg and classp do)");
+        if (opt == "eg" && q.getFloat("langevin_noise") > 0)
+            throw std::runtime_error(nodeLabel(n) + ": exponentiated gradient with Langevin noise (langevin_noise " +
+                                     torch::pyFloat(q.getFloat("langevin_noise")) + ") has no PyTorch export; set it to 0 to export");
         if (q.getString("continual") != "none")
             throw std::runtime_error(nodeLabel(n) + ": continual learning ('" + q.getString("continual") + "') has no PyTorch export");
         if (q.getString("homeostasis") != "none")
@@ -209,7 +212,9 @@ TorchExport exportTorch(const Engine& e) {
         losses << "    dict(name=" << torch::pyString(n.name) << ", pred=" << torch::pyString(pred.substr(3, pred.size() - 5))
                << ", kind=" << torch::pyString(q.getString("loss")) << ", optimizer=" << torch::pyString(opt)
                << ", lr=" << torch::pyFloat(q.getFloat("learning_rate")) << ", momentum=" << torch::pyFloat(q.getFloat("momentum"))
-               << ", weight_decay=" << torch::pyFloat(q.getFloat("weight_decay")) << ",\n         modules=[";
+               << ", weight_decay=" << torch::pyFloat(q.getFloat("weight_decay"))
+               << ", classp_power=" << torch::pyFloat(q.getFloat("classp_power"))
+               << ", classp_threshold=" << torch::pyFloat(q.getFloat("classp_threshold")) << ",\n         modules=[";
         for (std::size_t i = 0; i < mods.size(); ++i) losses << (i ? ", " : "") << torch::pyString(mods[i]);
         losses << "]),\n";
         ++lossCount;

@@ -82,19 +82,69 @@ def save_weights(model, path):
     np.savez(path, **{k: v.detach().cpu().numpy().astype(np.float32) for k, v in model.state_dict().items()})
 
 
+class ExponentiatedGradient(torch.optim.Optimizer):
+    """Ganglion's 'eg' optimiser ("Dale meets Langevin"): w <- sign(w) * max(|w| * exp(-lr * sign(w) * g), FLT_MIN),
+    a multiplicative step, so no weight changes sign; biases (parameters named ...bias) take plain SGD steps."""
+
+    def __init__(self, params, lr, weight_decay=0.0):
+        super().__init__(params, dict(lr=lr, weight_decay=weight_decay, is_bias=False))
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        tiny = torch.finfo(torch.float32).tiny
+        for group in self.param_groups:
+            for p in group['params']:
+                if p.grad is None:
+                    continue
+                g = p.grad + group['weight_decay'] * p if group['weight_decay'] else p.grad
+                if group['is_bias']:
+                    p.sub_(group['lr'] * g)
+                else:
+                    s = torch.sign(p)
+                    p.copy_(s * torch.clamp(p.abs() * torch.exp(-group['lr'] * s * g), min=tiny))
+
+
+class Classp(torch.optim.Optimizer):
+    """Ganglion's 'classp' optimiser (continual learning through adjustment suppression and sparsity promotion):
+    where |g| > threshold, S += |g|^p and w -= lr * g / (eps + S)^(1/p); elsewhere neither changes."""
+
+    def __init__(self, params, lr, power=2.0, threshold=0.0, eps=1e-8, weight_decay=0.0):
+        super().__init__(params, dict(lr=lr, power=power, threshold=threshold, eps=eps, weight_decay=weight_decay))
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        for group in self.param_groups:
+            for p in group['params']:
+                if p.grad is None:
+                    continue
+                g = p.grad + group['weight_decay'] * p if group['weight_decay'] else p.grad
+                s = self.state[p].setdefault('sum', torch.zeros_like(p))
+                on = (g.abs() > group['threshold']).to(p.dtype)
+                if group['power'] == 2.0:
+                    s.add_(on * g * g)
+                    p.sub_(group['lr'] * on * g / (s + group['eps']).sqrt())
+                else:
+                    s.add_(on * torch.exp(group['power'] * g.abs().log()))
+                    p.sub_(group['lr'] * on * g * torch.exp(-(s + group['eps']).log() / group['power']))
+
+
 def make_optimizers(model):
     """One optimiser per Loss node over the modules it trains, as Ganglion's engine does."""
     optimizers = []
     for loss in LOSSES:
         # a module's lr_scale gives some of its tensors a smaller learning rate (a Quadratic layer's ReLinear)
-        params = [{'params': [p], 'lr': loss['lr'] * getattr(m, 'lr_scale', {}).get(pname, 1.0)}
+        params = [{'params': [p], 'lr': loss['lr'] * getattr(m, 'lr_scale', {}).get(pname, 1.0), 'is_bias': pname.endswith('bias')}
                   for m in (getattr(model, name) for name in loss['modules']) for pname, p in m.named_parameters()]
-        if loss['optimizer'] == 'adam':
-            optimizers.append(torch.optim.Adam(params, lr=loss['lr'], betas=(loss['momentum'], 0.999), eps=1e-8,
-                                               weight_decay=loss['weight_decay']))
+        kind, wd = loss['optimizer'], loss['weight_decay']
+        if kind == 'adam':
+            optimizers.append(torch.optim.Adam(params, lr=loss['lr'], betas=(loss['momentum'], 0.999), eps=1e-8, weight_decay=wd))
+        elif kind == 'eg':
+            optimizers.append(ExponentiatedGradient(params, lr=loss['lr'], weight_decay=wd))
+        elif kind == 'classp':
+            optimizers.append(Classp(params, lr=loss['lr'], power=loss['classp_power'], threshold=loss['classp_threshold'],
+                                     weight_decay=wd))
         else:
-            optimizers.append(torch.optim.SGD(params, lr=loss['lr'], momentum=loss['momentum'],
-                                              weight_decay=loss['weight_decay']))
+            optimizers.append(torch.optim.SGD(params, lr=loss['lr'], momentum=loss['momentum'], weight_decay=wd))
     return optimizers
 
 

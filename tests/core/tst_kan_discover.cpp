@@ -1,7 +1,7 @@
 // Symbolic recovery: the canonical expression algebra (expansion, canonical functions, rounding)
 // and pykan's workflow end to end — train with a sparsity penalty, prune, snap, refine, simplify —
 // recovering planted formulas as exact strings with R² ≥ 0.9999 on test data.
-// ctest-cost: 175 (seconds under the sanitizers in CI: started first, see tests/CMakeLists.txt)
+// ctest-cost: 75 (seconds under the sanitizers in CI: started first, see tests/CMakeLists.txt)
 #include "core/kan/kan_discover.h"
 #include "core/kan/kan_optim.h"
 

@@ -2,7 +2,8 @@
 // For the bundled MLP (spiral classifier), KAN (KAN vs MLP: B-splines; AF-KAN and adaptive RBF on
 // Fashion-MNIST, with layer norm), G2GNet (G2GNet vs dense) and spiking (SpikeEncoder + LIF layers
 // with surrogate gradients), recurrent (LSTM, GRU and τ-RNN on rows of Fashion-MNIST; GRUs around
-// Delta layers with their sparsity penalty) and quadratic-neuron examples,
+// Delta layers with their sparsity penalty), quadratic-neuron and Dale's-law examples (exponentiated
+// gradient beside Adam, and beside CLASSP),
 // after one training step in Ganglion:
 // the exported module, run by Debian's python3-torch on the same batch, gives every node's output
 // within 1e-5 (relative) of Ganglion's, and one optimiser step from the same weights and batch
@@ -144,12 +145,22 @@ void TestTorchExport::matchesPyTorch() {
     std::mt19937 rng(5);
     std::uniform_real_distribution<float> u(-1.f, 1.f);
     for (const char* file : {"spiral_classifier.json", "kan_vs_mlp.json", "g2g_vs_dense.json", "snn_classifier.json",
-                             "kan_af_rbf_fashion.json", "rnn_fashion_mnist.json", "quadratic_spiral.json", "rnn_delta_layer.json"}) {
+                             "kan_af_rbf_fashion.json", "rnn_fashion_mnist.json", "quadratic_spiral.json", "rnn_delta_layer.json",
+                             "dale_eg_vs_adam.json", "dale_eg_vs_adam.json#classp"}) {
         Case c;
         c.file = file;
         c.dir = tmp.path().toStdString() + "/" + file;
         c.engine = std::make_unique<Engine>();
-        Graph graph = loadGraphFile(example(file));
+        Graph graph = loadGraphFile(example(c.file.substr(0, c.file.find('#')).c_str()));
+        // exponentiated gradient (EG) on one loss as the example has it; CLASSP with p = 3 and a
+        // threshold in place of the other loss's Adam
+        if (c.file.ends_with("#classp"))
+            for (const Node& n : graph.nodes())
+                if (n.type == "Loss" && n.params.getString("optimizer") == "adam") {
+                    QVERIFY(!graph.setParam(n.id, "optimizer", std::string("classp")));
+                    QVERIFY(!graph.setParam(n.id, "classp_power", 3.0));
+                    QVERIFY(!graph.setParam(n.id, "classp_threshold", 1e-3));
+                }
         // The one-step check uses each graph's optimiser (Adam), except on the 784-pixel Fashion-MNIST
         // graphs, which step with SGD: there many first-layer gradients are near Adam's ε, where its
         // first step lr·g/(|g| + ε) turns float rounding of g (PyTorch sums in another order) into
@@ -306,11 +317,16 @@ void TestTorchExport::refusesNodesWithoutEquivalent() {
     g.connect({adapt, "out"}, {hidden, "in"});
     std::string err = exportError(g);
     QVERIFY2(err.find("node 'Adapt' (SoftHebbian) has no PyTorch equivalent") != std::string::npos, err.c_str());
-    // An optimiser PyTorch lacks.
-    Graph eg = loadGraphFile(example("spiral_classifier.json"));
-    QVERIFY(!eg.setParam(eg.nodeByName("Loss")->id, "optimizer", std::string("eg")));
-    err = exportError(eg);
-    QVERIFY2(err.find("node 'Loss' (Loss): optimizer 'eg'") != std::string::npos, err.c_str());
+    // An optimiser the export lacks (L-BFGS), and EG's Langevin noise (its random stream is Ganglion's own).
+    Graph lbfgs = loadGraphFile(example("spiral_classifier.json"));
+    QVERIFY(!lbfgs.setParam(lbfgs.nodeByName("Loss")->id, "optimizer", std::string("lbfgs")));
+    err = exportError(lbfgs);
+    QVERIFY2(err.find("node 'Loss' (Loss): optimizer 'lbfgs' has no PyTorch equivalent") != std::string::npos, err.c_str());
+    QVERIFY(!lbfgs.setParam(lbfgs.nodeByName("Loss")->id, "optimizer", std::string("eg")));
+    QVERIFY(!lbfgs.setParam(lbfgs.nodeByName("Loss")->id, "langevin_noise", 0.1));
+    err = exportError(lbfgs);
+    QVERIFY2(err.find("node 'Loss' (Loss): exponentiated gradient with Langevin noise (langevin_noise 0.1") != std::string::npos,
+             err.c_str());
     // A per-step layer on a spike train (the engine applies it to every step) is refused, named.
     Graph snn = loadGraphFile(example("snn_classifier.json"));
     const NodeId lif = snn.nodeByName("Hidden LIF")->id, enc = snn.nodeByName("Encoder")->id;
