@@ -1,10 +1,10 @@
 // Every bundled example, opened in the full window as a user would (under Xvfb, 1600x1000),
-// runs a few hundred steps; then every view it shows (tabs brought to the front) must read: no
+// runs 150 steps (or 1.5 s); then every view it shows (tabs brought to the front) must read: no
 // chart legend, axis title or tick label elided or clipped, no two ticks of an axis printed
 // alike, every view drawing something, and the window title naming the example. Data-driven over
 // resources/examples, so a new example is covered without touching this file.
 // GANGLION_SAVE_GRABS=DIR saves each view as DIR/<example>__<view>.png for reading by eye.
-// ctest-cost: 120 (seconds under the sanitizers in CI: started first, see tests/CMakeLists.txt)
+// ctest-cost: 90 (seconds under the sanitizers in CI: started first, see tests/CMakeLists.txt)
 #include "document/graph_commands.h"
 #include "app/main_window.h"
 #include "widgets/canvas/graph_canvas.h"
@@ -151,7 +151,7 @@ private slots:
         QVERIFY(w.openFile(file, true));
         QVERIFY2(w.windowTitle().contains(title), qPrintable(w.windowTitle() + " does not name " + title));
 
-        // a few hundred steps at full speed (or what a slow model manages in 3 s)
+        // 150 steps at full speed (or what a slow model manages in 1.5 s)
         session.setSpeed(0);
         session.play();
         // (data sets load first: the clock starts at the first step; the wait is long because under
@@ -159,8 +159,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!session.engineError().isEmpty() || (session.snapshot() && session.snapshot()->step > 0), 120000);
         QElapsedTimer clock;
         clock.start();
-        QTRY_VERIFY_WITH_TIMEOUT(!session.engineError().isEmpty() || clock.elapsed() > 3000 ||
-                                     (session.snapshot() && session.snapshot()->step >= 300),
+        QTRY_VERIFY_WITH_TIMEOUT(!session.engineError().isEmpty() || clock.elapsed() > 1500 ||
+                                     (session.snapshot() && session.snapshot()->step >= 150),
                                  6000);
         QTest::qWait(350);  // the views poll every 100 ms
         session.pause();
