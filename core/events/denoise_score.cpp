@@ -55,10 +55,10 @@ bool sweptFilterFromName(const std::string& name, SweptFilter& out) {
 
 std::string sweptParameter(SweptFilter f) {
     switch (f) {
-    case SweptFilter::BackgroundActivity: return "background-activity window (ms)";
+    case SweptFilter::BackgroundActivity: return "BA window (ms)";
     case SweptFilter::Correlation: return "correlation window (ms)";
     case SweptFilter::Refractory: return "refractory period (ms)";
-    case SweptFilter::HotPixel: return "hot-pixel threshold k (std. dev.)";
+    case SweptFilter::HotPixel: return "hot-pixel k (std. dev.)";
     }
     return "";
 }

@@ -177,9 +177,9 @@ public:
         obs.arrays["roc"] = std::move(roc);
         auto panels = std::make_shared<std::vector<XYPanel>>(2);
         XYPanel& r = (*panels)[0];
-        r.title = "ROC of the noise filters (one point per swept parameter value; ring = live)";
-        r.xLabel = "FPR: noise kept / noise";
-        r.yLabel = "TPR: signal kept / signal";
+        r.title = "ROC: one point per swept value, ring = live";
+        r.xLabel = "FPR (noise kept)";
+        r.yLabel = "TPR (signal kept)";
         r.diagonal = "chance";
         r.unitSquare = true;
         XYCurve curve;
@@ -189,9 +189,9 @@ public:
         curve.markY = c.tpr();
         r.curves.push_back(curve);
         XYPanel& f = (*panels)[1];
-        f.title = "F1 against the " + ev::sweptParameter(kind_);
+        f.title = "F1 vs " + ev::sweptParameter(kind_);
         f.xLabel = ev::sweptParameter(kind_);
-        f.yLabel = "F1 (harmonic mean of precision and recall)";
+        f.yLabel = "F1 score";
         XYCurve f1;
         for (const auto& pt : roc_) f1.points.emplace_back(pt.value, pt.f1);
         f.curves.push_back(std::move(f1));
