@@ -20,3 +20,4 @@ GANGLION_VIEW(makeActivityView, "Activity through time", Qt::BottomDockWidgetAre
 GANGLION_VIEW(makeContinualView, "Continual learning", Qt::RightDockWidgetArea)
 GANGLION_VIEW(makeConvergentView, "Convergent learning", Qt::RightDockWidgetArea)
 GANGLION_VIEW(makeWeightDistributionView, "Weight distribution", Qt::BottomDockWidgetArea)
+GANGLION_VIEW(makeXYCurvesView, "X-Y curves", Qt::RightDockWidgetArea)

@@ -63,6 +63,7 @@ void EventEmulator::feed(const float* image, std::int64_t t, std::vector<Event>&
             e.x = std::uint16_t(i % W);
             e.y = std::uint16_t(i / W);
             e.p = onDir ? 1 : 0;
+            e.label = EventLabel::Signal;  // the emulator models no sensor noise
             scratch_.push_back(e);
         }
         ref_[i] += (onDir ? 1.f : -1.f) * c * float(crossings);

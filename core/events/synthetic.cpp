@@ -92,6 +92,7 @@ void SyntheticEventSource::signal(std::int64_t t0, std::int64_t t1, std::vector<
                     e.x = std::uint16_t(x);
                     e.y = std::uint16_t(y);
                     e.p = now;
+                    e.label = EventLabel::Signal;
                     out.push_back(e);
                     if (labels) labels->push_back(EventLabel::Signal);
                 }
@@ -137,6 +138,7 @@ void SyntheticEventSource::generate(std::int64_t t0, std::int64_t t1, std::vecto
         e.x = std::uint16_t(idx % std::uint32_t(cfg_.width));
         e.y = std::uint16_t(idx / std::uint32_t(cfg_.width));
         e.p = std::uint8_t(rng_() & 1);
+        e.label = label;
         scratch_.push_back(e);
         scratchLabels_.push_back(label);
     };

@@ -1,6 +1,6 @@
 // Synthetic event streams for teaching and tests: a moving bar or rotating dots seen by an ideal
 // sensor (one event per pixel per edge crossing), plus background-activity noise and hot pixels
-// at set rates. Deterministic for a seed; each event can carry a ground-truth label.
+// at set rates. Deterministic for a seed; every event carries its ground-truth label (Event::label).
 #pragma once
 
 #include "core/model/types.h"
@@ -11,7 +11,7 @@
 
 namespace ganglion::events {
 
-enum class EventLabel : std::uint8_t { Signal = 0, Noise = 1, Hot = 2 };
+using ganglion::EventLabel;
 
 struct SyntheticConfig {
     enum class Pattern : std::uint8_t { MovingBar, RotatingDots, None } pattern = Pattern::MovingBar;

@@ -22,13 +22,24 @@ enum class PortType : std::uint8_t {
 
 const char* portTypeName(PortType t);
 
-/// One event-camera event. t in microseconds, p is 0 (OFF) or 1 (ON).
+/// Ground truth of an event, set by sources that know it (emulator, synthetic source, noise
+/// injector); recordings read from files are Unlabelled. Filters copy whole events, so the label of
+/// every kept event travels on unchanged.
+enum class EventLabel : std::uint8_t { Unlabelled = 0, Signal = 1, Noise = 2, Hot = 3 };
+
+/// Noise for scoring: background activity, shot noise and hot pixels alike.
+inline bool isNoiseLabel(EventLabel l) { return l == EventLabel::Noise || l == EventLabel::Hot; }
+
+/// One event-camera event. t in microseconds, p is 0 (OFF) or 1 (ON). The label lives in what was
+/// padding: an Event is 16 bytes with or without it.
 struct Event {
     std::int64_t t = 0;
     std::uint16_t x = 0;
     std::uint16_t y = 0;
     std::uint8_t p = 0;
+    EventLabel label = EventLabel::Unlabelled;
 };
+static_assert(sizeof(Event) == 16, "the label must fit the padding of an event");
 
 struct EventPacket {
     int width = 0;

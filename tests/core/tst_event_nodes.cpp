@@ -5,12 +5,16 @@
 #include "core/events/event_nodes.h"
 #include "core/events/event_reader.h"
 #include "core/events/event_writer.h"
+#include "core/model/xy_curves.h"
 #include "kernel_harness.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
+#include <tuple>
 #include <fstream>
 #include <iterator>
 
@@ -179,6 +183,141 @@ private slots:
         Observables obs;
         rig.kernel->observe(obs);
         QVERIFY(obs.arrays.count("representation"));
+    }
+
+    void labelsSurviveFilterNodes_data() {
+        QTest::addColumn<QString>("type");
+        for (const char* t : {"BackgroundActivityFilter", "CorrelationFilter", "RefractoryFilter", "HotPixelFilter",
+                              "EventSelect", "EventDecimate"})
+            QTest::newRow(t) << t;
+    }
+    void labelsSurviveFilterNodes() {
+        // Labelled synthetic stream -> noise injector -> filter node: kept events and the windows
+        // the views draw carry the labels they came in with.
+        QFETCH(QString, type);
+        KernelRig src("SyntheticEvents", {{"width", 48}, {"height", 48}, {"speed", 10.0}, {"noise_rate", 0.0}}, {});
+        KernelRig noise("EventNoise", {{"ba_rate", 5.0}, {"hot_pixels", 2}}, {src.outShapes[0]});
+        KernelRig filter(type.toStdString(), {}, {noise.outShapes[0]});
+        noise.inputs.resize(1);
+        filter.inputs.resize(1);
+        std::map<std::tuple<std::int64_t, int, int, int>, EventLabel> truth;
+        std::size_t kept = 0;
+        for (int i = 0; i < 100; ++i) {
+            src.forward();
+            noise.inputs[0] = src.outputs[0];
+            noise.forward();
+            for (const Event& e : noise.outputs[0].events.events) {
+                QVERIFY(e.label != EventLabel::Unlabelled);
+                truth[{e.t, e.x, e.y, e.p}] = e.label;
+            }
+            filter.inputs[0] = noise.outputs[0];
+            filter.forward();
+            for (const Event& e : filter.outputs[0].events.events) QVERIFY(truth.at({e.t, e.x, e.y, e.p}) == e.label);
+            kept += filter.outputs[0].events.events.size();
+        }
+        QVERIFY(kept > 0);
+        Observables obs;
+        filter.kernel->observe(obs);
+        std::size_t noisy = 0;
+        obs.get<ev::EventWindow>("events")->forEach([&](const Event& e) {
+            QVERIFY(truth.at({e.t, e.x, e.y, e.p}) == e.label);
+            noisy += isNoiseLabel(e.label);
+        });
+        if (type == "EventSelect") QVERIFY(noisy > 0);  // passes everything: the noise is there, labelled
+    }
+
+    void noiseInjectorNode() {
+        KernelRig src("SyntheticEvents", {{"width", 32}, {"height", 32}, {"pattern", std::string("none")},
+                                          {"noise_rate", 0.0}, {"hot_pixels", 0}, {"speed", 10.0}}, {});
+        KernelRig a("EventNoise", {{"ba_rate", 10.0}}, {src.outShapes[0]}, 7);
+        KernelRig b("EventNoise", {{"ba_rate", 10.0}}, {src.outShapes[0]}, 7);
+        a.inputs.resize(1);
+        b.inputs.resize(1);
+        std::size_t n = 0;
+        for (int i = 0; i < 200; ++i) {  // 200 x 1 ms of stream time
+            src.forward();
+            a.inputs[0] = b.inputs[0] = src.outputs[0];
+            a.forward();
+            b.forward();
+            QCOMPARE(a.outputs[0].events.events.size(), b.outputs[0].events.events.size());
+            n += a.outputs[0].events.events.size();
+        }
+        // 10 Hz x 1024 pixels x 0.2 s = 2048 expected (sd 45).
+        QVERIFY2(std::abs(double(n) - 2048.0) < 5 * 45.3, qPrintable(QString::number(n)));
+        Observables obs;
+        a.kernel->observe(obs);
+        QVERIFY2(std::abs(obs.scalars.at("noise_rate_per_pixel") - 10.0) < 1.2,
+                 qPrintable(QString::number(obs.scalars.at("noise_rate_per_pixel"))));
+        try {
+            KernelRig bad("EventNoise", {{"hot_pixels", 5000}}, {sensor(32, 32)});
+            QFAIL("expected BuildError");
+        } catch (const BuildError& e) {
+            QVERIFY2(std::string(e.what()).find("hot_pixels") != std::string::npos, e.what());
+        }
+    }
+
+    void denoiseScoreNode() {
+        KernelRig src("SyntheticEvents", {{"width", 64}, {"height", 64}, {"speed", 10.0}, {"noise_rate", 0.0},
+                                          {"hot_pixels", 0}}, {});
+        KernelRig noise("EventNoise", {{"ba_rate", 5.0}}, {src.outShapes[0]});
+        KernelRig perfect("DenoiseScore", {{"window", 50.0}, {"roc_points", 6}}, {sensor(64, 64), sensor(64, 64)});
+        KernelRig identity("DenoiseScore", {{"window", 50.0}, {"roc_filter", std::string("none")}},
+                           {sensor(64, 64), sensor(64, 64)});
+        noise.inputs.resize(1);
+        perfect.inputs.resize(2);
+        identity.inputs.resize(2);
+        std::size_t sig = 0, all = 0;
+        for (int i = 0; i < 120; ++i) {
+            src.forward();
+            noise.inputs[0] = src.outputs[0];
+            noise.forward();
+            const Value& labelled = noise.outputs[0];
+            Value signalOnly = labelled;
+            auto& sigEv = signalOnly.events.events;
+            sigEv.erase(std::remove_if(sigEv.begin(), sigEv.end(), [](const Event& e) { return isNoiseLabel(e.label); }),
+                        sigEv.end());
+            perfect.inputs[0] = identity.inputs[0] = identity.inputs[1] = labelled;
+            perfect.inputs[1] = signalOnly;
+            perfect.forward();
+            identity.forward();
+            if (i >= 70) {  // the last 50 ms: the score's window
+                sig += sigEv.size();
+                all += labelled.events.events.size();
+            }
+        }
+        Observables p, id;
+        perfect.kernel->observe(p);
+        identity.kernel->observe(id);
+        QCOMPARE(p.scalars.at("tpr"), 1.0);
+        QCOMPARE(p.scalars.at("fpr"), 0.0);
+        QCOMPARE(p.scalars.at("f1"), 1.0);
+        QVERIFY(sig > 0 && sig < all);
+        QCOMPARE(id.scalars.at("precision"), double(sig) / double(all));
+        QCOMPARE(id.scalars.at("signal_fraction"), double(sig) / double(all));
+        QCOMPARE(id.scalars.at("tpr"), 1.0);
+        QCOMPARE(id.scalars.at("fpr"), 1.0);
+        // The ROC sweep ran on a full window: 6 points, TPR rising with the window.
+        const Matrix& roc = p.arrays.at("roc");
+        QCOMPARE(int(roc.rows()), 5);
+        QCOMPARE(int(roc.cols()), 6);
+        QVERIFY(roc(2, 5) > roc(2, 0));
+        auto panels = p.get<std::vector<XYPanel>>(kXYCurvesObservable);
+        QVERIFY(panels && panels->size() == 2);
+        QCOMPARE((*panels)[0].curves[0].points.size(), std::size_t(6));
+        QVERIFY(!id.extra.count(kXYCurvesObservable));
+        // Bad parameters and inputs name themselves.
+        auto expectError = [](std::vector<std::pair<std::string, ParamValue>> params, std::vector<Shape> in,
+                              const std::string& needle) {
+            try {
+                KernelRig bad("DenoiseScore", std::move(params), std::move(in));
+                QFAIL("expected BuildError");
+            } catch (const BuildError& e) {
+                QVERIFY2((std::string(e.what()) + " " + e.port).find(needle) != std::string::npos, e.what());
+            }
+        };
+        expectError({{"roc_from", 10.0}, {"roc_to", 1.0}}, {sensor(8, 8), sensor(8, 8)}, "roc_to");
+        expectError({}, {sensor(8, 8), sensor(9, 8)}, "differs");
+        expectError({}, {sensor(8, 8), Shape::tensor(3)}, "filtered");
     }
 
     void eventsToSpikesPooling() {

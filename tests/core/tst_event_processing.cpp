@@ -1,6 +1,8 @@
-// Synthetic sources, the emulator, filters on planted noise (exact counts), and representations
-// against their formulas.
+// Synthetic sources, the emulator, filters on planted noise (exact counts), representations
+// against their formulas, and scored denoising: labels, the noise injector, counts and ROC sweeps.
+#include "core/events/denoise_score.h"
 #include "core/events/emulator.h"
+#include "core/events/noise_injector.h"
 #include "core/events/filters.h"
 #include "core/events/representations.h"
 #include "core/events/synthetic.h"
@@ -8,7 +10,9 @@
 #include <QtTest>
 
 #include <cmath>
+#include <map>
 #include <set>
+#include <tuple>
 
 using namespace ganglion;
 using namespace ganglion::events;
@@ -268,6 +272,182 @@ private slots:
         float total = 0;
         for (float v : out) total += std::abs(v);
         QVERIFY(std::abs(total - 2.f) < 1e-6);  // the event before the window is dropped
+    }
+
+    void labelsFromSourcesAndThroughFilters() {
+        // Every synthetic event carries its label in the event itself, matching the label list.
+        SyntheticConfig c;
+        c.width = c.height = 64;
+        c.speed = 500;
+        c.noiseRate = 5.0;
+        c.hotPixels = 2;
+        c.hotRate = 500.0;
+        SyntheticEventSource s(c);
+        std::vector<Event> in;
+        std::vector<EventLabel> labels;
+        s.generate(0, 200000, in, &labels);
+        int counts[4] = {0, 0, 0, 0};
+        for (std::size_t i = 0; i < in.size(); ++i) {
+            QVERIFY(in[i].label == labels[i]);
+            ++counts[int(in[i].label)];
+        }
+        QCOMPARE(counts[int(EventLabel::Unlabelled)], 0);
+        QVERIFY(counts[1] > 100 && counts[2] > 100 && counts[3] > 50);
+        // Every filter keeps whole events: a kept event has the label it came in with.
+        std::map<std::tuple<std::int64_t, int, int, int>, EventLabel> truth;
+        for (const Event& e : in) truth[{e.t, e.x, e.y, e.p}] = e.label;
+        std::vector<std::unique_ptr<EventFilter>> filters;
+        filters.push_back(std::make_unique<BackgroundActivityFilter>(2000));
+        filters.push_back(std::make_unique<CorrelationFilter>(5000, 1, 1));
+        filters.push_back(std::make_unique<RefractoryFilter>(1000));
+        filters.push_back(std::make_unique<HotPixelFilter>(50000, 3.0, 5));
+        filters.push_back(std::make_unique<SelectFilter>());
+        filters.push_back(std::make_unique<DecimationFilter>(3));
+        for (auto& f : filters) {
+            f->reset(64, 64);
+            std::vector<Event> out;
+            f->process(in, out);
+            QVERIFY(!out.empty() && out.size() <= in.size());
+            for (const Event& e : out) QVERIFY(truth.at({e.t, e.x, e.y, e.p}) == e.label);
+        }
+        // The emulator's events are signal.
+        EmulatorConfig ec;
+        ec.width = 2;
+        ec.height = 1;
+        EventEmulator em;
+        em.configure(ec);
+        std::vector<Event> out;
+        const float f0[2] = {1.f, 1.f}, f1[2] = {1.f, 3.f};
+        em.feed(f0, 0, out);
+        em.feed(f1, 1000, out);
+        QVERIFY(!out.empty());
+        for (const Event& e : out) QVERIFY(e.label == EventLabel::Signal);
+        // A representation's window keeps whole events too (its frame is a tensor: no labels).
+        AccumulatedFrame a;
+        a.configure(64, 64, 0, in.size());
+        a.add(in);
+        QCOMPARE(a.eventsInWindow(), in.size());
+    }
+
+    void noiseInjectorRatesLabelsSeed() {
+        NoiseConfig c;
+        c.width = c.height = 32;
+        c.baRate = 20.0;   // Hz per pixel: 20480 leak events per second
+        c.shotRate = 5.0;  // 5120 per second
+        c.hotPixels = 3;
+        c.hotRate = 1000.0;
+        c.seed = 11;
+        NoiseInjector a, b;
+        a.configure(c);
+        b.configure(c);
+        const std::vector<Event> signal = {ev(10, 1, 1), ev(500000, 2, 2)};  // unlabelled input
+        std::vector<Event> ea, eb;
+        for (int k = 0; k < 10; ++k) {  // one second in 100 ms slices
+            const std::int64_t t0 = k * 100000, t1 = t0 + 100000;
+            std::vector<Event> slice;
+            for (const Event& e : signal)
+                if (e.t >= t0 && e.t < t1) slice.push_back(e);
+            a.inject(t0, t1, slice, ea);
+            b.inject(t0, t1, slice, eb);
+        }
+        QVERIFY(sorted(ea));
+        QCOMPARE(ea.size(), eb.size());
+        for (std::size_t i = 0; i < ea.size(); ++i) QVERIFY(ea[i].t == eb[i].t && ea[i].x == eb[i].x);
+        int on = 0, off = 0, hot = 0, sig = 0;
+        const std::set<std::uint32_t> hotSet(a.hotPixelIndices().begin(), a.hotPixelIndices().end());
+        QCOMPARE(hotSet.size(), std::size_t(3));
+        for (const Event& e : ea) {
+            if (e.label == EventLabel::Signal) ++sig;
+            else if (e.label == EventLabel::Hot) { ++hot; QVERIFY(hotSet.count(std::uint32_t(e.y) * 32u + e.x)); }
+            else if (e.label == EventLabel::Noise) (e.p ? on : off)++;
+            else QFAIL("unlabelled event after the injector");
+        }
+        QCOMPARE(sig, 2);
+        // Poisson: leak is ON only; shot noise splits evenly. Tolerance 5 standard deviations.
+        const double leakAndShotOn = 20480 + 2560, shotOff = 2560;
+        QVERIFY2(std::abs(on - leakAndShotOn) < 5 * std::sqrt(leakAndShotOn), qPrintable(QString::number(on)));
+        QVERIFY2(std::abs(off - shotOff) < 5 * std::sqrt(shotOff), qPrintable(QString::number(off)));
+        QVERIFY2(std::abs(hot - 3000) < 5 * std::sqrt(3000.0), qPrintable(QString::number(hot)));
+        QCOMPARE(a.injected(), std::uint64_t(on + off + hot));
+        // Bad parameters name themselves.
+        c.hotPixels = 5000;
+        QVERIFY(validateNoiseConfig(c).find("hot_pixels") != std::string::npos);
+        c.hotPixels = 0;
+        c.baRate = -1;
+        QVERIFY(validateNoiseConfig(c).find("ba_rate") != std::string::npos);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, a.configure(c));
+    }
+
+    void denoiseCountsHandComputed() {
+        auto lab = [](std::int64_t t, EventLabel l) {
+            Event e = ev(t, 0, 0);
+            e.label = l;
+            return e;
+        };
+        const std::vector<Event> in = {lab(1, EventLabel::Signal), lab(2, EventLabel::Noise), lab(3, EventLabel::Signal),
+                                       lab(4, EventLabel::Hot), lab(5, EventLabel::Signal), lab(6, EventLabel::Unlabelled)};
+        // A perfect filter keeps exactly the signal: TPR 1, FPR 0, F1 1.
+        DenoiseCounts perfect;
+        perfect.add(in, std::vector<Event>{in[0], in[2], in[4]});
+        QCOMPARE(perfect.tpr(), 1.0);
+        QCOMPARE(perfect.fpr(), 0.0);
+        QCOMPARE(perfect.precision(), 1.0);
+        QCOMPARE(perfect.f1(), 1.0);
+        QCOMPARE(perfect.unlabelled, std::uint64_t(1));
+        // The identity filter keeps everything: precision = signal fraction 3/5, F1 = 2·0.6/1.6.
+        DenoiseCounts identity;
+        identity.add(in, in);
+        QCOMPARE(identity.precision(), 0.6);
+        QCOMPARE(identity.fpr(), 1.0);
+        QVERIFY(std::abs(identity.f1() - 0.75) < 1e-12);
+        // One signal and one noise kept: TP 1, FN 2, FP 1, TN 1.
+        DenoiseCounts mixed;
+        mixed.add(in, std::vector<Event>{in[2], in[3]});
+        QCOMPARE(mixed.tp, std::uint64_t(1));
+        QCOMPARE(mixed.fn, std::uint64_t(2));
+        QCOMPARE(mixed.fp, std::uint64_t(1));
+        QCOMPARE(mixed.tn, std::uint64_t(1));
+        QCOMPARE(mixed.tpr(), 1.0 / 3.0);
+        QCOMPARE(mixed.fpr(), 0.5);
+    }
+
+    void rocOfBackgroundActivityIsMonotone() {
+        SyntheticConfig c;
+        c.width = c.height = 64;
+        c.speed = 1.0;
+        c.pattern = SyntheticConfig::Pattern::RotatingDots;
+        c.noiseRate = 5.0;
+        c.seed = 5;
+        SyntheticEventSource s(c);
+        std::vector<Event> in;
+        s.generate(0, 300000, in);
+        const auto values = sweepValues(0.05, 50.0, 8);
+        QCOMPARE(values.front(), 0.05);
+        QVERIFY(std::abs(values.back() - 50.0) < 1e-9);
+        const auto roc = rocSweep(SweptFilter::BackgroundActivity, values, in, 64, 64);
+        QCOMPARE(roc.size(), values.size());
+        // A longer window keeps a superset: TPR and FPR never fall, and they span a real range.
+        for (std::size_t i = 1; i < roc.size(); ++i) {
+            QVERIFY(roc[i].tpr >= roc[i - 1].tpr);
+            QVERIFY(roc[i].fpr >= roc[i - 1].fpr);
+        }
+        QVERIFY2(roc.front().tpr < 0.5 && roc.back().tpr > 0.9, qPrintable(QString::number(roc.back().tpr)));
+        QVERIFY2(roc.back().fpr > 0.2, qPrintable(QString::number(roc.back().fpr)));
+        // Somewhere in between the filter beats chance clearly.
+        double best = 0;
+        for (const auto& p : roc) best = std::max(best, p.tpr - p.fpr);
+        QVERIFY2(best > 0.6, qPrintable(QString::number(best)));
+        // The refractory filter goes the other way: a longer period keeps less.
+        const auto ref = rocSweep(SweptFilter::Refractory, sweepValues(0.1, 100.0, 4), in, 64, 64);
+        QVERIFY(ref.back().tpr <= ref.front().tpr && ref.back().fpr <= ref.front().fpr);
+        // Bad sweep parameters name themselves.
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, sweepValues(5.0, 1.0, 4));
+        try {
+            sweepValues(1.0, 2.0, 1);
+            QFAIL("expected invalid_argument");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY2(std::string(e.what()).find("roc_points") != std::string::npos, e.what());
+        }
     }
 
     void accumulatedFrameWindows() {

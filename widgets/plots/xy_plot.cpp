@@ -79,6 +79,15 @@ void XYPlot::setFixedYRange(double lo, double hi) {
     update();
 }
 
+void XYPlot::setMark(const QString& name, bool on, QPointF point) {
+    for (auto& s : series_)
+        if (s.name == name) {
+            s.hasMark = on;
+            s.mark = point;
+            update();
+        }
+}
+
 const std::vector<QPointF>* XYPlot::points(const QString& name) const {
     for (const auto& s : series_)
         if (s.name == name) return &s.points;
@@ -247,6 +256,11 @@ void XYPlot::paintEvent(QPaintEvent*) {
             p.setBrush(c);
             for (const QPointF& q : ser.points)
                 if (std::isfinite(q.x()) && std::isfinite(q.y())) p.drawEllipse(QPointF(px(q.x()), py(q.y())), 2.2, 2.2);
+            if (ser.hasMark && std::isfinite(ser.mark.x()) && std::isfinite(ser.mark.y())) {
+                p.setPen(QPen(ser.colour, presentation::line(2.0)));
+                p.setBrush(Qt::NoBrush);
+                p.drawEllipse(QPointF(px(ser.mark.x()), py(ser.mark.y())), 5.5, 5.5);
+            }
         } else {
             const double bw = std::max(1.0, 0.8 * slot / groups);
             for (const QPointF& q : ser.points) {

@@ -28,6 +28,9 @@ public:
     /// Replaces (or adds) a series. Points: (x, y) pairs. Bars: y of category i at x = i + 1.
     void setSeries(const QString& name, const QColor& colour, const std::vector<QPointF>& points);
     void removeSeriesNotIn(const QStringList& keep);
+    /// Points: an operating point of series `name`, drawn as a ring in its colour (not in the
+    /// legend); `on` false removes it.
+    void setMark(const QString& name, bool on, QPointF point = {});
     void clear();
     /// Points: draw y = x across the plot, named `label` in the legend ("" = no diagonal); the
     /// axes then share one range so the diagonal is at 45°.
@@ -51,6 +54,8 @@ private:
         QString name;
         QColor colour;
         std::vector<QPointF> points;
+        bool hasMark = false;
+        QPointF mark;
     };
     /// Legend rows (each a list of series indices, -1 = the diagonal) for the given width.
     std::vector<std::vector<int>> legendRows(double width) const;
