@@ -82,6 +82,16 @@ double CounterCurrent::pairLoss(const Matrix& u, const Matrix& v, bool normalise
     return loss / (B * n);
 }
 
+const Value* CounterCurrent::runChain(const StepContext& ctx, const std::vector<Kernel*>& ks, const Value* in,
+                                     std::vector<Value>& outs) {
+    for (std::size_t k = 0; k < ks.size(); ++k) {
+        const Value* const ptr[1] = {in};
+        ks[k]->forward(ctx, std::span<const Value* const>(ptr, 1), std::span<Value>(&outs[k], 1));
+        in = &outs[k];
+    }
+    return in;
+}
+
 void CounterCurrent::backThrough(const StepContext& ctx, const std::vector<Kernel*>& ks, const Value* in,
                                  const std::vector<Value>& outs, bool wantInput) {
     for (std::size_t k = ks.size(); k-- > 0;) {
@@ -106,13 +116,7 @@ void CounterCurrent::train(const StepContext& ctx) {
     const Matrix* from = &x;
     for (std::size_t l = 0; l < L; ++l) {
         ins_[l].tensor = *from;
-        const Value* v = &ins_[l];
-        for (std::size_t k = 0; k < layers_[l].kernels.size(); ++k) {
-            const Value* const ptr[1] = {v};
-            layers_[l].kernels[k]->forward(ctx, std::span<const Value* const>(ptr, 1), std::span<Value>(&acts_[l][k], 1));
-            v = &acts_[l][k];
-        }
-        from = &v->tensor;
+        from = &runChain(ctx, layers_[l].kernels, &ins_[l], acts_[l])->tensor;
     }
     // feedback network from the one-hot target down; each of its layers learns towards a_l
     const Matrix& top = acts_[L - 1].back().tensor;
@@ -128,15 +132,9 @@ void CounterCurrent::train(const StepContext& ctx) {
     for (std::size_t l = L - 1; l-- > 0;) {
         gIn_[l].tensor.noalias() = V_[l] * b_[l + 1];
         gIn_[l].tensor.colwise() += c_[l].col(0);
-        const Value* v = &gIn_[l];
         std::vector<Kernel*> ks;
-        for (std::size_t k = 0; k < gActs_[l].size(); ++k) {
-            const Value* const ptr[1] = {v};
-            gActs_[l][k]->forward(ctx, std::span<const Value* const>(ptr, 1), std::span<Value>(&gOuts_[l][k], 1));
-            v = &gOuts_[l][k];
-            ks.push_back(gActs_[l][k].get());
-        }
-        b_[l] = v->tensor;
+        for (auto& k : gActs_[l]) ks.push_back(k.get());
+        b_[l] = runChain(ctx, ks, &gIn_[l], gOuts_[l])->tensor;
         gLoss_[l] = pairLoss(b_[l], acts_[l].back().tensor, true, g_);
         backThrough(ctx, ks, &gIn_[l], gOuts_[l], true);
         dV_[l].noalias() += g_ * b_[l + 1].transpose();

@@ -83,6 +83,10 @@ private:
     /// ½·mean((u − v)²) per column averaged over the batch — with `normalised`, of u and v each
     /// rescaled to unit mean square per column — and its gradient with respect to u in `g`.
     static double pairLoss(const Matrix& u, const Matrix& v, bool normalised, Matrix& g);
+    /// Runs `ks` in turn from `in`, kernel k's output into outs[k]; returns the last output (`in`
+    /// when there is no kernel).
+    static const Value* runChain(const StepContext& ctx, const std::vector<Kernel*>& ks, const Value* in,
+                                 std::vector<Value>& outs);
     /// Back through `ks` (outputs `outs`, first input `in`) from gradient g_; the first kernel's
     /// input gradient is kept in gin_ only when `wantInput`.
     void backThrough(const StepContext& ctx, const std::vector<Kernel*>& ks, const Value* in,
