@@ -2,6 +2,7 @@
 #include "core/engine/engine_slot.h"
 
 #include "core/engine/continual.h"
+#include "core/engine/counter_current.h"
 #include "core/engine/forward_forward.h"
 #include "core/engine/lbfgs.h"
 #include "core/engine/optimizer.h"
@@ -65,6 +66,7 @@ void Engine::createKernels() {
     lbfgs_.clear();
     continual_.clear();
     forwardForward_.clear();
+    counterCurrent_.clear();
     taskSlot_.clear();
     const auto order = topologicalOrder(graph_);
     std::map<NodeId, int> index;
@@ -208,7 +210,8 @@ void Engine::createKernels() {
         optimizerSlots_.push_back(std::move(updated));
         optimizerSources_.push_back(std::move(sources));
         lbfgs_.emplace_back();
-        if (!addForwardForward(optimizers_.size() - 1) || !addContinual(optimizers_.size() - 1, ancestors, params)) {
+        if (!addForwardForward(optimizers_.size() - 1) || !addCounterCurrent(optimizers_.size() - 1) ||
+            !addContinual(optimizers_.size() - 1, ancestors, params)) {
             loss.kernel.reset();  // build() reports the slot without a kernel, with error_
             return;
         }
@@ -383,7 +386,7 @@ bool Engine::stepUnchecked(bool evaluateAfter) {
     }
     if (anySupervised) {
         runBackward();
-        trainForwardForward(supervised);
+        trainLocalRules(supervised);
         for (std::size_t k = 0; k < optimizers_.size(); ++k)
             if (supervised[k] && continual_[k])
                 continual_[k]->beforeUpdate(slots_[std::size_t(taskSlot_[k])]->kernel->task());
@@ -453,6 +456,8 @@ bool Engine::setParam(NodeId id, const std::string& name, const ParamValue& v) {
                     optimizers_[k]->configure(OptimizerConfig::fromParams(s->params));
                     if (continual_[k]) continual_[k]->configure(ContinualConfig::fromParams(s->params));
                     if (forwardForward_[k]) forwardForward_[k]->configure(ForwardForwardConfig::fromParams(s->params));
+                    if (counterCurrent_[k])
+                        counterCurrent_[k]->setFeedbackOptimizer(OptimizerConfig::fromParams(s->params), cclFeedbackRate(s->params));
                     lbfgs_[k].reset();  // its curvature history belongs to the previous run of updates
                 }
                 ++k;
@@ -512,6 +517,8 @@ SnapshotPtr Engine::makeSnapshot(MetricHistory* history) {
             n.obs.scalars["hebbian_components"] = continual_[std::size_t(k)]->components();
         if (const int k = lossIndex(*s); k >= 0 && forwardForward_[std::size_t(k)] && forwardForward_[std::size_t(k)]->localLoss() >= 0)
             n.obs.scalars["ff_loss"] = forwardForward_[std::size_t(k)]->localLoss();
+        if (const int k = lossIndex(*s); k >= 0 && counterCurrent_[std::size_t(k)] && counterCurrent_[std::size_t(k)]->localLoss() >= 0)
+            n.obs.scalars["ccl_loss"] = counterCurrent_[std::size_t(k)]->localLoss();
         if (history)
             for (const auto& [k, v] : n.obs.scalars)
                 if (std::isfinite(v)) history->append(s->name + "/" + k, step_, v);

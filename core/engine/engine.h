@@ -22,6 +22,7 @@ class Optimizer;
 class Lbfgs;
 class HebbianProjection;
 class ForwardForward;
+class CounterCurrent;
 
 /// Engine options come from the graph's settings (seed, evalEvery, dt, gridSize).
 using EngineOptions = GraphSettings;
@@ -91,6 +92,8 @@ public:
     Kernel* kernel(NodeId id) const;
     /// The forward-forward rule of loss node `lossId` (null when that loss back-propagates).
     const ForwardForward* forwardForward(NodeId lossId) const;
+    /// The counter-current rule of loss node `lossId` (null when that loss back-propagates).
+    const CounterCurrent* counterCurrent(NodeId lossId) const;
     const Graph& graph() const { return graph_; }
 
     /// Learned state of every node keyed by node name (save/load of trained models). A loss
@@ -113,7 +116,13 @@ private:
     /// The forward-forward rule of loss `k` (core/engine/engine_ff.cpp); false (error_ set,
     /// naming the node) when the loss asks for it and the layers upstream cannot take it.
     bool addForwardForward(std::size_t k);
-    void trainForwardForward(const std::vector<bool>& supervised);
+    /// The counter-current rule of loss `k` (core/engine/engine_ff.cpp), likewise.
+    bool addCounterCurrent(std::size_t k);
+    struct LocalChain;
+    /// The chain of Dense layers from the data to loss `k` that the layer-local rule `rule` trains;
+    /// false (error_ set, naming the node) when the graph upstream is not one.
+    bool localChain(std::size_t k, const std::string& rule, LocalChain& out);
+    void trainLocalRules(const std::vector<bool>& supervised);  ///< forward-forward and counter-current steps
     void createKernels();
     bool stepUnchecked(bool evaluateAfter = true);
     void fail(const std::string& what);
@@ -129,6 +138,7 @@ private:
     std::vector<std::unique_ptr<Lbfgs>> lbfgs_;            // created when a loss selects lbfgs
     std::vector<std::unique_ptr<HebbianProjection>> continual_;  // per optimiser, null unless continual is on
     std::vector<std::unique_ptr<ForwardForward>> forwardForward_;  // per optimiser, null unless rule = forward_forward
+    std::vector<std::unique_ptr<CounterCurrent>> counterCurrent_;  // per optimiser, null unless rule = counter_current
     std::vector<int> taskSlot_;                            // the task stream each projection follows
     bool built_ = false;
     std::uint64_t step_ = 0;

@@ -1,6 +1,7 @@
 // Engine: learned state (save, load, optimiser restart), per-node outputs and kernels, and the
 // cost count; the stepping itself is in engine.cpp.
 #include "core/engine/continual.h"
+#include "core/engine/counter_current.h"
 #include "core/engine/engine.h"
 #include "core/engine/engine_slot.h"
 #include "core/engine/lbfgs.h"
@@ -81,6 +82,7 @@ std::map<std::string, KernelState> Engine::saveState() const {
         auto st = s->kernel->saveState();
         if (const Optimizer* o = optimizerOf(*s)) st.merge(o->saveState());
         if (const int k = lossIndex(*s); k >= 0 && continual_[std::size_t(k)]) st.merge(continual_[std::size_t(k)]->saveState());
+        if (const int k = lossIndex(*s); k >= 0 && counterCurrent_[std::size_t(k)]) st.merge(counterCurrent_[std::size_t(k)]->saveState());
         if (!st.empty()) out[s->name] = std::move(st);
     }
     return out;
@@ -104,6 +106,7 @@ void Engine::loadState(const std::map<std::string, KernelState>& state) {
         s->kernel->loadState(it->second);
         if (Optimizer* o = optimizerOf(*s)) o->loadState(it->second);
         if (const int k = lossIndex(*s); k >= 0 && continual_[std::size_t(k)]) continual_[std::size_t(k)]->loadState(it->second);
+        if (const int k = lossIndex(*s); k >= 0 && counterCurrent_[std::size_t(k)]) counterCurrent_[std::size_t(k)]->loadState(it->second);
     }
 }
 

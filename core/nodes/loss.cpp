@@ -119,10 +119,10 @@ NodeSpec makeLossSpec() {
     s.title = "Loss";
     s.category = "Training";
     s.observables = {"loss", "test_loss", "hebbian_components", "rate_modulation", "running_accuracy",
-                     "expected_accuracy", "ff_loss"};
+                     "expected_accuracy", "ff_loss", "ccl_loss"};
     s.role = NodeRole::Loss;
-    s.help = "Training objective. Back-propagation starts here (or, with rule = forward_forward, each layer "
-             "upstream learns from a local objective of its own) and the optimiser chosen here updates "
+    s.help = "Training objective. Back-propagation starts here (or, with rule = forward_forward or counter_current, each "
+             "layer upstream learns from a local objective of its own) and the optimiser chosen here updates "
              "every trainable parameter upstream. Cross-entropy takes class scores (logits) and class "
              "indices; MSE takes a prediction and a target of the same width.";
     s.reference = "Adam: Kingma & Ba, ICLR 2015; exponentiated gradient with multiplicative Langevin noise: "
@@ -130,7 +130,8 @@ NodeSpec makeLossSpec() {
                   "Ludwig, arXiv:2405.09637, 2024; Hebbian orthogonal projection (HLOP): Xiao, Meng, Zhang, He & Lin, "
                   "ICLR 2024, arXiv:2402.11984; homeostatic learning rate: Man, Damasio & Neven, \"Need is all you need: "
                   "homeostatic neural networks adapt to concept shift\", arXiv:2205.08645, 2022; forward-forward: Hinton, \"The Forward-Forward Algorithm: Some Preliminary "
-                  "Investigations\", arXiv:2212.13345, 2022";
+                  "Investigations\", arXiv:2212.13345, 2022; counter-current learning: Kao & Hariharan, \"Counter-Current "
+                  "Learning: A Biologically Plausible Dual Network Approach for Deep Learning\", NeurIPS 2024, arXiv:2409.19841";
     s.inputs = {{"pred", PortType::Tensor, "logits (cross-entropy) or prediction (MSE)"},
                 {"target", PortType::Tensor, "class indices (1 x batch) or target values"}};
     s.params = {
@@ -158,7 +159,7 @@ NodeSpec makeLossSpec() {
                    "", true),
         floatParam("classp_power", 2.0, 0.5, 16.0,
                    "CLASSP only: exponent p of the accumulated past gradients (2: AdaGrad's).", "", true),
-        enumParam("rule", "backprop", {"backprop", "forward_forward"},
+        enumParam("rule", "backprop", {"backprop", "forward_forward", "counter_current"},
                   "How the layers upstream learn. backprop: the gradient of this loss flows back through every "
                   "layer. forward_forward (Hinton 2022): no backward pass through the network — each Dense layer "
                   "(with the activation after it) of the chain from the data to this loss learns on its own to "
@@ -167,12 +168,26 @@ NodeSpec makeLossSpec() {
                   "softplus(G₋ − θ); the next layer sees the activity length-normalised, without a gradient "
                   "back. The class scores reaching this loss (and a Classifier beside it) are then the goodness "
                   "summed over the layers for each embedded label; the loss publishes ff_loss, "
-                  "the mean local loss. Needs cross-entropy, a first-order optimiser and Dense layers only."),
+                  "the mean local loss. counter_current (Kao & Hariharan 2024): a feedback network held by the engine "
+                  "runs from the one-hot target down through layers anti-parallel to the Dense layers of the chain "
+                  "(each ending in a copy of the forward layer's activation); each forward layer learns to match "
+                  "its feedback partner's activity and each feedback layer its forward partner's (mean squared "
+                  "difference, the partner and the layer's input detached), so no gradient crosses a layer; the top "
+                  "layer learns towards the one-hot target and predicts. The same optimiser steps both networks; the "
+                  "feedback weights are saved with the trained state; the loss publishes ccl_loss, the forward "
+                  "layers' mean local loss. Hidden pairs are compared centred over the batch and rescaled to unit "
+                  "mean square per sample (so they cannot agree by fading out together); the top pair is plain. Both rules need cross-entropy, a first-order optimiser and Dense layers "
+                  "only."),
         floatParam("ff_threshold", 2.0, 0.0, 1e4,
                    "forward_forward: goodness threshold θ (goodness is the mean square of a layer's output).", "", true),
         floatParam("ff_label_value", 3.0, 0.0, 1e3,
                    "forward_forward: value of the label's entry in the one-hot written over the first C inputs "
                    "(the others are 0); larger than the data's own values makes the label easy to read.",
+                   "", true),
+        floatParam("ccl_feedback_rate", 0.1, 0.0, 10.0,
+                   "counter_current: learning rate of the feedback network relative to learning_rate (it has an "
+                   "optimiser of its own, of the same kind). Below 1 the forward network leads: when both learn "
+                   "as fast, the pairs agree on features that no longer tell the classes apart.",
                    "", true),
         enumParam("continual", "none", {"none", "hebbian_projection"},
                   "Continual learning on a task stream (e.g. TaskStream upstream). hebbian_projection (HLOP): "
