@@ -1,11 +1,13 @@
-// Event sources as graph nodes: a recording file, a synthetic generator and the image->event
-// emulator. Each engine step emits the slice of stream time [clock, clock + speed * dt).
+// Event sources as graph nodes: a recording file, a synthetic generator, the image->event
+// emulator and labelled saccade digits. Each engine step emits the slice of stream time [clock, clock + speed * dt).
+#include "core/events/digit_sample.h"
 #include "core/events/emulator.h"
 #include "core/events/event_nodes.h"
 #include "core/events/event_reader.h"
 #include "core/events/synthetic.h"
 #include "core/model/node_spec.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -232,6 +234,80 @@ private:
     ev::SyntheticEventSource gen_;
 };
 
+// ------------------------------------------------------------------ saccade digits
+
+/// N-MNIST-style digits (core/events/digit_sample.h) one after the other, 300 ms each, in an order
+/// drawn from the seed; recording k is a function of (seed, k), so the stream can seek. Each digit
+/// has `variants` recordings (emulator noise drawn from different seeds), made when first shown.
+class SaccadeDigitsKernel final : public SourceBase {
+public:
+    static constexpr std::int64_t kDigitUs = 300000;
+    std::vector<Shape> build(const BuildContext& ctx) override {
+        classes_ = int(ctx.params.getInt("classes"));
+        variants_ = int(ctx.params.getInt("variants"));
+        seed_ = ctx.rng();
+        cache_.assign(std::size_t(classes_ * variants_), {});
+        configureHistory(ctx.params, 34, 34);
+        seekTo(0);
+        return {eventShape(34, 34), Shape::labels(classes_)};
+    }
+    void forward(const StepContext& ctx, std::span<const Value* const>, std::span<Value> out) override {
+        if (ctx.phase != Phase::Train) return;
+        const std::int64_t t0 = std::int64_t(clock_), t1 = advance(ctx.dt);
+        for (std::int64_t k = t0 / kDigitUs; k * kDigitUs < t1; ++k) {
+            const std::vector<Event>& rec = recording(k);
+            const std::int64_t base = k * kDigitUs;
+            auto it = std::lower_bound(rec.begin(), rec.end(), t0 - base, [](const Event& e, std::int64_t t) { return e.t < t; });
+            for (; it != rec.end() && it->t + base < t1; ++it) {
+                buf_.push_back(*it);
+                buf_.back().t += base;
+            }
+        }
+        emit(buf_, t0, t1, out[0]);
+        digit_ = choice((t0 + t1) / 2 / kDigitUs) % classes_;  // the digit shown for most of the slice
+        out[1].tensor.setConstant(1, 1, float(digit_));
+    }
+    void seekTo(std::int64_t t) override {
+        clock_ = double(std::max<std::int64_t>(0, t));
+        history_.clear();
+    }
+    void observe(Observables& obs) const override {
+        SourceBase::observe(obs);
+        if (digit_ >= 0) obs.scalars["digit"] = digit_;
+    }
+    KernelState saveState() const override { return {{"seed", seedState(seed_)}}; }
+    void loadState(const KernelState& state) override {
+        const std::uint64_t seed = seedFromState(checkedEntry(state, "SaccadeDigits", "seed", 4, 1), "seed");
+        seed_ = seed;
+        cache_.assign(cache_.size(), {});
+        seekTo(0);
+    }
+    std::int64_t streamBegin() const override { return 0; }
+    std::int64_t streamEnd() const override { return 0; }
+
+private:
+    /// digit + classes · variant of recording k
+    int choice(std::int64_t k) const {
+        std::uint64_t h = (seed_ ^ std::uint64_t(k)) * 0x9e3779b97f4a7c15ull;
+        h ^= h >> 29;
+        h *= 0xbf58476d1ce4e5b9ull;
+        h ^= h >> 32;
+        return int(h % std::uint64_t(classes_ * variants_));
+    }
+    const std::vector<Event>& recording(std::int64_t k) {
+        const int c = choice(k);
+        std::vector<Event>& rec = cache_[std::size_t(c)];
+        if (rec.empty()) {
+            rec = ev::makeSaccadeDigits({c % classes_}, seed_ + std::uint64_t(c)).events;
+            while (!rec.empty() && rec.back().t >= kDigitUs) rec.pop_back();  // the next digit's time
+        }
+        return rec;
+    }
+    int classes_ = 10, variants_ = 4, digit_ = -1;
+    std::uint64_t seed_ = 0;
+    std::vector<std::vector<Event>> cache_;
+};
+
 // ------------------------------------------------------------------ emulator
 
 class EmulatorKernel final : public SourceBase {
@@ -361,6 +437,29 @@ NodeSpec makeEventEmulatorSpec() {
         image.height = 12;
         return NodeExample{{{"width", std::int64_t(16)}, {"height", std::int64_t(12)}}, {image}};
     };
+    return s;
+}
+
+NodeSpec makeSaccadeDigitsSpec() {
+    NodeSpec s;
+    s.type = "SaccadeDigits";
+    s.timed = true;  // advances simulated time by the graph's dt every step
+    s.title = "Saccade digits (labelled events)";
+    s.category = "Event camera";
+    s.role = NodeRole::Source;
+    s.observables = {"events", "activations", "digit"};
+    s.help = "N-MNIST-style event recordings made without a camera: seven-segment digits on a 34 x 34 sensor "
+             "moved along N-MNIST's three saccades (300 ms per digit) and turned into events by the ESIM-style "
+             "emulator, digits in a random order. 'label' is the class of the digit on the sensor.";
+    s.reference = "Orchard et al. 2015, Converting static image datasets to spiking neuromorphic datasets using "
+                  "saccades (the saccade pattern)";
+    s.outputs = {{"events", PortType::Events, "events of this step's time slice"},
+                 {"label", PortType::Tensor, "the digit shown (1 x 1 label)"}};
+    s.params = {intParam("classes", 10, 2, 10, "Digits 0 … classes−1."),
+                intParam("variants", 4, 1, 64, "Recordings per digit (emulator noise from different seeds).")};
+    for (auto& p : playbackParams()) s.params.push_back(p);
+    s.create = [] { return std::make_unique<SaccadeDigitsKernel>(); };
+    s.example = [](const std::string&) { return NodeExample{{{"classes", std::int64_t(2)}, {"variants", std::int64_t(1)}}, {}}; };
     return s;
 }
 

@@ -38,6 +38,22 @@ private slots:
         QCOMPARE(sc.at("Rotating dot/time_s"), 1.5);
     }
 
+    void digitFramesLstmLearns() {
+        // one 300 ms digit per step, binned into 10 frames, classified by an LSTM (batch 1)
+        Engine e;
+        const Graph g = load("events_digit_frames_lstm.json");
+        const auto problems = e.build(g);
+        QVERIFY2(e.ok(), issues(problems).c_str());
+        const int steps = 400;
+        for (int i = 0; i < steps; ++i) QVERIFY2(e.step(), e.error().c_str());
+        e.makeSnapshot();
+        const auto sc = e.scalars();
+        const double acc = sc.at("Digit/accuracy");  // running average over the latest digits, each seen before being learned from
+        qInfo("after %d digits: running accuracy %.3f (chance 0.1), %g events binned in the last one", steps, acc,
+              sc.at("Frames/events_binned"));
+        QVERIFY2(acc > 0.5, qPrintable(QString::number(acc)));
+    }
+
     void nmnistToSpikes() {
         Engine e;
         const Graph g = load("events_nmnist_spikes.json");
