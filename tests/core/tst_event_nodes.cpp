@@ -336,11 +336,11 @@ private slots:
     }
 
     void saccadeDigitsAreLabelled() {
-        // 300 ms per engine step: each step is one whole digit, its label the digit shown
-        KernelRig rig("SaccadeDigits", {{"classes", 2}, {"variants", 1}}, {});
+        // 300 ms per engine step: each step is one whole presentation, its label the digit shown
+        KernelRig rig("SaccadeDigits", {{"classes", 2}, {"shift", 0}, {"drop", 0.0}}, {});
         QCOMPARE(rig.outShapes[1], Shape::labels(2));
-        std::set<int> seen;
         std::map<int, std::size_t> events;
+        std::vector<std::size_t> sizes;
         for (int k = 0; k < 6; ++k) {
             StepContext ctx;
             ctx.dt = 0.3;
@@ -350,13 +350,28 @@ private slots:
             QCOMPARE(p.tBegin, std::int64_t(k) * 300000);
             const int d = int(rig.outputs[1].tensor(0, 0));
             QVERIFY(d == 0 || d == 1);
-            seen.insert(d);
             QVERIFY2(p.events.size() > 500, qPrintable(QString::number(p.events.size())));
-            if (events.count(d)) QCOMPARE(p.events.size(), events[d]);  // one variant: the same recording
+            if (events.count(d)) QCOMPARE(p.events.size(), events[d]);  // no shift, no drop: the same recording
             events[d] = p.events.size();
         }
-        QCOMPARE(int(seen.size()), 2);
+        QCOMPARE(int(events.size()), 2);
         QVERIFY(events[0] != events[1]);  // a 0 and a 1 are different recordings
+        // dropping: about the fraction asked; sliced finely the stream is the same events
+        KernelRig whole("SaccadeDigits", {{"classes", 2}, {"drop", 0.5}}, {});
+        KernelRig fine("SaccadeDigits", {{"classes", 2}, {"drop", 0.5}}, {});
+        StepContext big, small;
+        big.dt = 0.3;
+        small.dt = 0.001;
+        whole.kernel->forward(big, {}, whole.outputs);
+        std::size_t sliced = 0;
+        for (int i = 0; i < 300; ++i) {
+            fine.kernel->forward(small, {}, fine.outputs);
+            sliced += fine.outputs[0].events.events.size();
+        }
+        const std::size_t kept = whole.outputs[0].events.events.size();
+        QCOMPARE(sliced, kept);
+        const double full = double(events[int(whole.outputs[1].tensor(0, 0))]);
+        QVERIFY2(kept > 0.4 * full && kept < 0.6 * full, qPrintable(QString("%1 of %2").arg(kept).arg(full)));
     }
 
     void bundledSampleIsReproducible() {
