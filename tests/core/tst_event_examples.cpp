@@ -3,6 +3,7 @@
 // "N-MNIST to spikes" streams the bundled sample into spiking layers that fire. The engine's
 // scrub path (EventPlayback::seekTo through Engine::kernel) works on a running graph. "Event digits
 // into an LSTM" classifies saccade digits binned into frame sequences far above chance.
+// ctest-cost: 8
 #include "core/engine/engine.h"
 #include "core/events/event_nodes.h"
 #include "core/graph/json_io.h"
