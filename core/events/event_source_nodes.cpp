@@ -1,11 +1,13 @@
-// Event sources as graph nodes: a recording file, a synthetic generator and the image->event
-// emulator. Each engine step emits the slice of stream time [clock, clock + speed * dt).
+// Event sources as graph nodes: a recording file, a synthetic generator, the image->event
+// emulator and labelled saccade digits. Each engine step emits the slice of stream time [clock, clock + speed * dt).
+#include "core/events/digit_sample.h"
 #include "core/events/emulator.h"
 #include "core/events/event_nodes.h"
 #include "core/events/event_reader.h"
 #include "core/events/synthetic.h"
 #include "core/model/node_spec.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -232,6 +234,85 @@ private:
     ev::SyntheticEventSource gen_;
 };
 
+// ------------------------------------------------------------------ saccade digits
+
+/// N-MNIST-style digits (core/events/digit_sample.h) one after the other, 300 ms each, in an order
+/// drawn from the seed. Each digit is recorded once (when first shown); every presentation k
+/// shifts it by a random offset and drops a random fraction of its events, both drawn from
+/// (seed, k), so presentations differ and the stream can seek.
+class SaccadeDigitsKernel final : public SourceBase {
+public:
+    static constexpr std::int64_t kDigitUs = 300000;
+    std::vector<Shape> build(const BuildContext& ctx) override {
+        classes_ = int(ctx.params.getInt("classes"));
+        shift_ = int(ctx.params.getInt("shift"));
+        drop_ = ctx.params.getFloat("drop");
+        seed_ = ctx.rng();
+        cache_.assign(std::size_t(classes_), {});
+        configureHistory(ctx.params, 34, 34);
+        seekTo(0);
+        return {eventShape(34, 34), Shape::labels(classes_)};
+    }
+    void forward(const StepContext& ctx, std::span<const Value* const>, std::span<Value> out) override {
+        if (ctx.phase != Phase::Train) return;
+        const std::int64_t t0 = std::int64_t(clock_), t1 = advance(ctx.dt);
+        for (std::int64_t k = t0 / kDigitUs; k * kDigitUs < t1; ++k) present(k, t0, t1);
+        emit(buf_, t0, t1, out[0]);
+        digit_ = int(mix(std::uint64_t((t0 + t1) / 2 / kDigitUs)) % std::uint64_t(classes_));  // shown for most of the slice
+        out[1].tensor.setConstant(1, 1, float(digit_));
+    }
+    void seekTo(std::int64_t t) override {
+        clock_ = double(std::max<std::int64_t>(0, t));
+        history_.clear();
+    }
+    void observe(Observables& obs) const override {
+        SourceBase::observe(obs);
+        if (digit_ >= 0) obs.scalars["digit"] = digit_;
+    }
+    KernelState saveState() const override { return {{"seed", seedState(seed_)}}; }
+    void loadState(const KernelState& state) override {
+        seed_ = seedFromState(checkedEntry(state, "SaccadeDigits", "seed", 4, 1), "seed");
+        cache_.assign(cache_.size(), {});
+        seekTo(0);
+    }
+    std::int64_t streamBegin() const override { return 0; }
+    std::int64_t streamEnd() const override { return 0; }
+
+private:
+    static std::uint64_t splitmix(std::uint64_t h) {
+        h = (h + 0x9e3779b97f4a7c15ull) * 0xbf58476d1ce4e5b9ull;
+        h = (h ^ (h >> 30)) * 0x94d049bb133111ebull;
+        return h ^ (h >> 31);
+    }
+    std::uint64_t mix(std::uint64_t k) const { return splitmix(seed_ ^ splitmix(k)); }
+    /// Appends the events of presentation k (stream time [300k, 300(k+1)) ms) that fall in [t0, t1).
+    void present(std::int64_t k, std::int64_t t0, std::int64_t t1) {
+        const std::uint64_t h = mix(std::uint64_t(k));
+        std::vector<Event>& rec = cache_[std::size_t(h % std::uint64_t(classes_))];
+        if (rec.empty()) {
+            rec = ev::makeSaccadeDigits({int(h % std::uint64_t(classes_))}, seed_).events;
+            while (!rec.empty() && rec.back().t >= kDigitUs) rec.pop_back();  // the next digit's time
+        }
+        Rng rng(h);
+        std::uniform_int_distribution<int> off(-shift_, shift_);
+        const int dx = off(rng), dy = off(rng);
+        const std::int64_t base = k * kDigitUs;
+        // the drop decision of an event depends on its index only, so any slicing of the stream agrees
+        for (std::size_t i = 0; i < rec.size(); ++i) {
+            const Event& e = rec[i];
+            if (e.t + base < t0 || e.t + base >= t1) continue;
+            const double pick = double(splitmix(h ^ (std::uint64_t(i) * 0xd1b54a32d192ed03ull)) >> 11) * 0x1.0p-53;
+            const int x = e.x + dx, y = e.y + dy;
+            if (x < 0 || y < 0 || x >= 34 || y >= 34 || pick < drop_) continue;
+            buf_.push_back({e.t + base, std::uint16_t(x), std::uint16_t(y), e.p});
+        }
+    }
+    int classes_ = 10, shift_ = 2, digit_ = -1;
+    double drop_ = 0.1;
+    std::uint64_t seed_ = 0;
+    std::vector<std::vector<Event>> cache_;  ///< one recording per digit
+};
+
 // ------------------------------------------------------------------ emulator
 
 class EmulatorKernel final : public SourceBase {
@@ -361,6 +442,31 @@ NodeSpec makeEventEmulatorSpec() {
         image.height = 12;
         return NodeExample{{{"width", std::int64_t(16)}, {"height", std::int64_t(12)}}, {image}};
     };
+    return s;
+}
+
+NodeSpec makeSaccadeDigitsSpec() {
+    NodeSpec s;
+    s.type = "SaccadeDigits";
+    s.timed = true;  // advances simulated time by the graph's dt every step
+    s.title = "Saccade digits (labelled events)";
+    s.category = "Event camera";
+    s.role = NodeRole::Source;
+    s.observables = {"events", "activations", "digit"};
+    s.help = "N-MNIST-style event recordings made without a camera: seven-segment digits on a 34 x 34 sensor "
+             "moved along N-MNIST's three saccades (300 ms per digit) and turned into events by the ESIM-style "
+             "emulator, digits in a random order; each presentation is shifted by up to 'shift' pixels and loses a "
+             "random 'drop' fraction of its events. 'label' is the class of the digit on the sensor.";
+    s.reference = "Orchard et al. 2015, Converting static image datasets to spiking neuromorphic datasets using "
+                  "saccades (the saccade pattern)";
+    s.outputs = {{"events", PortType::Events, "events of this step's time slice"},
+                 {"label", PortType::Tensor, "the digit shown (1 x 1 label)"}};
+    s.params = {intParam("classes", 10, 2, 10, "Digits 0 … classes−1."),
+                intParam("shift", 2, 0, 8, "Largest random shift of a presentation, in pixels (each axis)."),
+                floatParam("drop", 0.1, 0.0, 0.9, "Fraction of a presentation's events dropped at random.")};
+    for (auto& p : playbackParams()) s.params.push_back(p);
+    s.create = [] { return std::make_unique<SaccadeDigitsKernel>(); };
+    s.example = [](const std::string&) { return NodeExample{{{"classes", std::int64_t(2)}}, {}}; };
     return s;
 }
 

@@ -19,6 +19,7 @@ std::vector<Shape> DeltaLayerKernel::build(const BuildContext& ctx) {
 void DeltaLayerKernel::setParams(const ParamSet& p) {
     theta_ = float(p.getFloat("threshold"));
     lambda_ = float(p.getFloat("sparsity_penalty"));
+    trunc_ = Truncation::from(p);
 }
 
 void DeltaLayerKernel::forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) {
@@ -69,7 +70,8 @@ void DeltaLayerKernel::backward(const StepContext&, std::span<const Value* const
     const Eigen::Index rows = delta_.rows();
     for (Eigen::Index b = 0; b < delta_.cols(); ++b)
         for (Eigen::Index r = 0; r < rows; ++r) {
-            const float next = r + f_ < rows ? sgn(delta_(r + f_, b)) : 0.f;
+            const int t = int(r / f_);  // Δ_{t+1} reaches a_t unless truncated BPTT cuts between them
+            const float next = r + f_ < rows && !trunc_.cutBelow(t + 1) ? sgn(delta_(r + f_, b)) : 0.f;
             gradIn[0](r, b) += scale * (sgn(delta_(r, b)) - next);
         }
 }
@@ -96,6 +98,7 @@ NodeCost DeltaLayerKernel::cost() const {
 }
 
 TorchModule DeltaLayerKernel::torchModule() const {
+    trunc_.requireFull(T_);
     TorchModule m;
     m.pyClass = "DeltaLayer";
     m.pySource =
@@ -139,7 +142,8 @@ NodeSpec makeDeltaLayerSpec() {
     s.params = {floatParam("threshold", 0.1, 0.0, 1e6, "θ: a change is transmitted only where |Δ| > θ.", {}, true),
                 floatParam("sparsity_penalty", 0.0, 0.0, 1e6,
                            "λ: weight of the training penalty λ·Σ|Δ_t| (summed over steps and features, mean over "
-                           "the batch).", {}, true)};
+                           "the batch).", {}, true),
+                bpttParam()};
     s.observables = {"spatial_sparsity", "temporal_sparsity", "delta_skipped_macs", "delta_penalty", "activations",
                      "through_time"};
     s.sequenceAware = true;

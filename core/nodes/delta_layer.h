@@ -22,6 +22,7 @@
 
 #include "core/export/torch_module.h"
 #include "core/model/kernel.h"
+#include "core/model/truncation.h"
 
 namespace ganglion {
 
@@ -48,6 +49,7 @@ public:
 private:
     int T_ = 0, f_ = 0;
     float theta_ = 0.f, lambda_ = 0.f;
+    Truncation trunc_;  ///< bptt_steps: the penalty's Δ_t does not reach a_{t−1} across a chunk boundary
     double penalty_ = 0;
     double spatial_ = -1, temporal_ = -1, skipped_ = -1;
     Matrix delta_;

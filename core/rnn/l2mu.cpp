@@ -66,6 +66,7 @@ void L2muKernel::setParams(const ParamSet& p) {
     thr_ = float(p.getFloat("threshold"));
     alpha_ = float(p.getFloat("synapse_decay"));
     k_ = float(p.getFloat("slope"));
+    trunc_ = Truncation::from(p);
 }
 
 void L2muKernel::popForward(bool hidden, const Matrix& a, Matrix& I, Eigen::Ref<Matrix> V, Eigen::Ref<Matrix> out,
@@ -211,6 +212,8 @@ void L2muKernel::backward(const StepContext&, std::span<const Value* const> in, 
             gx.noalias() = Ex.transpose() * daU;
             gx.noalias() += Wx.transpose() * daH;
         }
+        if (trunc_.cutBelow(t))  // truncated BPTT: the states entering step t held constant
+            for (Matrix* m : {&carryH, &carryM, &dVh, &dIh, &dVu, &dIu}) m->setZero();
     }
 }
 
@@ -324,6 +327,7 @@ NodeSpec makeL2muSpec() {
         floatParam("slope", 5.0, 0.01, 1000.0, "Surrogate slope k of σ'(u) = (k/2)/(1+k|u|)².", "", true),
         floatParam("init_scale", 1.0, 0.0, 100.0, "Initial hidden weights uniform in ±init_scale/√fan-in."),
         boolParam("smooth_forward", false, "Use the smooth sigmoid as spike function (gradient checks)."),
+        bpttParam(),
     };
     s.create = [] { return std::make_unique<L2muKernel>(); };
     s.example = [](const std::string&) {

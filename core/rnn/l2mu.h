@@ -16,6 +16,7 @@
 #pragma once
 
 #include "core/model/kernel.h"
+#include "core/model/truncation.h"
 
 namespace ganglion {
 
@@ -65,6 +66,7 @@ private:
     double theta_ = 1;
     bool lastOnly_ = false, smooth_ = false;
     float beta_ = 0.9f, thr_ = 1.f, alpha_ = 0.8f, k_ = 5.f;
+    Truncation trunc_;  ///< bptt_steps (core/model/truncation.h)
     Matrix Abar_, Bbar_;   // d x d, d x 1
     Eigen::VectorXf readP_;  // P̃_i((D + ½)/θ): reads u_{t−D} from the memory
     int recallDelay_ = 0;

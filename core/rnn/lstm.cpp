@@ -10,13 +10,15 @@ void LstmKernel::buildCell(const BuildContext&) {
 void LstmKernel::prepare(Eigen::Index B) {
     cells_.resize(H_, B * T_);
     tanhC_.resize(H_, B * T_);
+    if (carrying_ && !carried_) carryC_.resize(H_, B);
 }
 
 void LstmKernel::runSteps(Lane& L) {
     const Eigen::Index H = H_, B = L.n;
     Matrix& c0b = L.m2;  // c0 over the lane's samples
     c0b.resize(H, B);
-    c0b.colwise() = c0.col(0);
+    if (carried_) c0b = carryC_.middleCols(L.s0, B);
+    else c0b.colwise() = c0.col(0);
     for (int t = 0; t < T_; ++t) {
         StepMap g = stepOf(pre_, t, L);
         g.noalias() += Wh * state(t, L);
@@ -35,6 +37,7 @@ void LstmKernel::runSteps(Lane& L) {
         h.array() = o * tc.array();
         if (t + 1 < T_) state(t + 1, L) = h;
     }
+    if (carrying_) carryC_.middleCols(L.s0, B) = stepOf(cells_, T_ - 1, L);
 }
 
 void LstmKernel::backSteps(Lane& L) {
@@ -64,7 +67,7 @@ void LstmKernel::backSteps(Lane& L) {
 }
 
 void LstmKernel::finishBackward() {
-    if (learnInit_)
+    if (learnInit_ && !carried_)
         for (const Lane& L : lanes_) dc0.noalias() += L.m1.rowwise().sum();
 }
 

@@ -23,10 +23,12 @@ protected:
     void runSteps(Lane& L) override;
     void backSteps(Lane& L) override;
     void finishBackward() override;
+    void dropCarry(Lane& L) const override { L.m1.setZero(); }  // dc
 
 private:
     Matrix cells_;  // H x T·B: c_t
     Matrix tanhC_;  // H x T·B: tanh(c_t)
+    Matrix carryC_; // H x B: the final cell state kept (carry_state)
 };
 
 }  // namespace ganglion

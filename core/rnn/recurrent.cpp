@@ -33,6 +33,10 @@ std::vector<ParamSpec> recurrentParams() {
         boolParam("bidirectional", false,
                   "Add a second layer reading the sequence backwards: each step outputs both states (2·units rows); "
                   "the last-step output holds the final state of each direction."),
+        bpttParam(),
+        boolParam("carry_state", false,
+                  "The data is a continuing stream (each batch continues the previous one sample by sample): start "
+                  "each training batch from the state the previous one ended in; gradients stop at the batch boundary."),
     };
 }
 
@@ -80,6 +84,10 @@ std::vector<Shape> RecurrentKernel::build(const BuildContext& ctx) {
     T_ = x.steps;
     lastOnly_ = p.getString("output") == "last";
     learnInit_ = p.getBool("learn_initial_state");
+    trunc_ = Truncation::from(p);
+    carry_ = p.getBool("carry_state");
+    carryH_.resize(0, 0);
+    carried_ = carrying_ = false;
     const int G = gates();
     params_.clear();
     initUniform(Wx, Eigen::Index(G) * H_, in_, ctx.rng);
@@ -97,6 +105,7 @@ std::vector<Shape> RecurrentKernel::build(const BuildContext& ctx) {
     if (p.getBool("bidirectional")) {
         ParamSet one = p;
         one.set("bidirectional", false);
+        one.set("carry_state", false);  // the backward direction starts at the end: nothing to carry
         reverse_ = sibling();
         reverse_->build(BuildContext{one, ctx.inputs, ctx.rng, ctx.nodeName, ctx.dt, ctx.gridSize});
         for (const Parameter& q : reverse_->params_) {
@@ -107,6 +116,11 @@ std::vector<Shape> RecurrentKernel::build(const BuildContext& ctx) {
         width = 2 * H_;
     }
     return {lastOnly_ ? Shape::tensor(width) : Shape::sequence(width, T_)};
+}
+
+void RecurrentKernel::setParams(const ParamSet& p) {
+    trunc_ = Truncation::from(p);
+    if (reverse_) reverse_->trunc_ = trunc_;
 }
 
 void RecurrentKernel::forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) {
@@ -142,6 +156,10 @@ void RecurrentKernel::forwardOne(const StepContext& ctx, const Matrix& x, Matrix
     pre_.resize(Eigen::Index(gates()) * H_, TB);
     states_.resize(H_, TB);
     hidden_.resize(H_, TB);
+    const bool train = ctx.phase == Phase::Train;
+    carried_ = carry_ && train && carryH_.rows() == H_ && carryH_.cols() == B;
+    carrying_ = carry_ && train;
+    if (carrying_ && !carried_) carryH_.resize(H_, B);
     prepare(B);
     const int parts = gThreads > 1 && B >= 2 * kMinLane ? gThreads : 1;
     lanes_.resize(std::size_t(parts));
@@ -153,8 +171,10 @@ void RecurrentKernel::forwardOne(const StepContext& ctx, const Matrix& x, Matrix
         const Eigen::Index c0 = L.s0 * T_, nc = L.n * T_;
         pre_.middleCols(c0, nc).noalias() = Wx * X.middleCols(c0, nc);
         pre_.middleCols(c0, nc).colwise() += b.col(0);
-        state(0, L).colwise() = h0.col(0);
+        if (carried_) state(0, L) = carryH_.middleCols(L.s0, L.n);
+        else state(0, L).colwise() = h0.col(0);
         runSteps(L);
+        if (carrying_) carryH_.middleCols(L.s0, L.n) = stepOf(hidden_, T_ - 1, L);
     });
     if (lastOnly_) {
         y.resize(H_, B);
@@ -167,6 +187,10 @@ void RecurrentKernel::forwardOne(const StepContext& ctx, const Matrix& x, Matrix
 }
 
 void RecurrentKernel::addOutputGrad(Lane& L, int t) const {
+    if (trunc_.cutBelow(t + 1)) {
+        L.dh.setZero();
+        dropCarry(L);
+    }
     const Matrix& g = *dY_;
     if (lastOnly_) {
         if (t == T_ - 1) L.dh += g.middleCols(L.s0, L.n);
@@ -231,7 +255,7 @@ void RecurrentKernel::backwardOne(const Matrix& x, const Matrix& g, Matrix* gIn)
                 Wx.transpose() * dPre_.middleCols(c0, nc);
         }
     });
-    if (learnInit_)
+    if (learnInit_ && !carried_)  // a carried state is a constant
         for (const Lane& L : lanes_) dh0.noalias() += L.dh.rowwise().sum();
     finishBackward();
 }

@@ -16,12 +16,19 @@
 // Bidirectional: a second kernel of the same cell reads the sequence backwards; each step's output
 // stacks the forward state over the backward one (2H rows), and the last-step output stacks the
 // final states of both directions (PyTorch's h_n).
+// Continuing streams (carry_state): when consecutive training batches continue the same sequences
+// (sample b of a batch follows sample b of the previous one: an event stream binned window by
+// window), each training batch starts from the state the previous one ended in instead of the
+// initial state; the carried state is a constant, so gradients stop at the batch boundary (and the
+// learned initial state gets none). Test evaluations start from the initial state and leave the
+// carried one alone. Truncated BPTT within a batch: core/model/truncation.h.
 // Gate rows follow PyTorch's order (LSTM i,f,g,o; GRU r,z,n) so weights and results compare.
 #pragma once
 
 #include "core/export/torch_module.h"
 #include "core/model/kernel.h"
 #include "core/model/node_spec.h"
+#include "core/model/truncation.h"
 
 #include <string>
 #include <utility>
@@ -39,6 +46,7 @@ int recurrentThreads();
 class RecurrentKernel : public Kernel, public TorchExportable {
 public:
     std::vector<Shape> build(const BuildContext& ctx) override;
+    void setParams(const ParamSet& p) override;
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override;
     bool differentiable() const override { return true; }
     void backward(const StepContext& ctx, std::span<const Value* const> in, std::span<const Value> out,
@@ -110,8 +118,13 @@ protected:
     }
     /// h_{t−1} of step t (t = 0: the initial state, broadcast over the batch).
     StepMap state(int t, const Lane& L) { return stepOf(states_, t, L); }
-    /// The gradient reaching h_t from the output (during backward), added to L.dh.
+    /// The gradient reaching h_t from the output (during backward), added to L.dh. Where
+    /// truncated BPTT cuts between steps t and t + 1 (core/model/truncation.h) it first drops what
+    /// L.dh (and the cell's dropCarry()) brought back from step t + 1.
     void addOutputGrad(Lane& L, int t) const;
+    /// Truncated BPTT: zero the cell's own gradient carried from step t + 1 to t besides L.dh
+    /// (LSTM: the cell state's).
+    virtual void dropCarry(Lane&) const {}
     /// Runs f(lane) on every lane, each on its own thread.
     template <class F>
     void forLanes(F&& f);
@@ -121,6 +134,11 @@ protected:
 
     int H_ = 0, in_ = 0, T_ = 0;
     bool lastOnly_ = false, learnInit_ = false;
+    Truncation trunc_;
+    bool carry_ = false;    ///< carry_state: the data is a continuing stream
+    bool carried_ = false;  ///< this batch started from the previous batch's final state
+    bool carrying_ = false; ///< this batch's final state is kept for the next one
+    Matrix carryH_;         ///< H x B: the final hidden state kept
     Matrix pre_;     ///< G·H x T·B: Wx·x + b, then (cells' choice) the gate activations
     Matrix dPre_;    ///< its gradient
     Matrix states_;  ///< H x T·B: h_{t−1} at step t (the state each step starts from)
@@ -139,7 +157,7 @@ private:
     const Matrix* dY_ = nullptr;  ///< the output's gradient during backward
 };
 
-/// The parameters every cell shares, for its NodeSpec.
+/// The parameters every cell shares (bptt_steps included), for its NodeSpec.
 std::vector<ParamSpec> recurrentParams();
 /// Ports, category, observables and example shared by the cells' specs.
 void describeRecurrent(NodeSpec& s);

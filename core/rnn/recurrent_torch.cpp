@@ -3,11 +3,14 @@
 #include "core/export/torch_hooks.h"
 #include "core/rnn/recurrent.h"
 
+#include <stdexcept>
 #include <tuple>
 
 namespace ganglion {
 
 TorchModule RecurrentKernel::torchModule() const {
+    trunc_.requireFull(T_);
+    if (carry_) throw std::runtime_error("carry_state has no PyTorch export: train.py starts every batch afresh; turn it off");
     TorchModule m;
     std::tie(m.pyClass, m.pySource) = torchCell();
     m.pyArgs = "units=" + std::to_string(H_) + ", steps=" + std::to_string(T_) + ", last=" + (lastOnly_ ? "True" : "False") +

@@ -81,6 +81,7 @@ void LifLayerKernel::setParams(const ParamSet& p) {
     beta_ = beta;
     theta_ = theta;
     k_ = float(p.getFloat("slope"));
+    trunc_ = Truncation::from(p);
     if (learnBeta_) projectBeta(betas, this);
     if (learnTheta_) projectTheta(thresholds, this);
 }
@@ -197,7 +198,8 @@ void LifLayerKernel::backward(const StepContext&, std::span<const Value* const> 
         if (useBias_) db.noalias() += dU.rowwise().sum();
         if (recurrent_ && t > 0) dWrec.noalias() += dU * S_.middleRows(Eigen::Index(t - 1) * units_, units_).transpose();
         if (wantIn) gradIn[0].middleRows(Eigen::Index(t) * in_, in_).noalias() = W.transpose() * dU;
-        dUnext = dU;
+        if (trunc_.cutBelow(t)) dUnext.setZero();  // truncated BPTT: U_{t−1} and S_{t−1} held constant
+        else dUnext = dU;
     }
 }
 
@@ -359,6 +361,7 @@ NodeSpec makeLifLayerSpec() {
         floatParam("beta_min", 0.0, 0.0, 1.0, "Lower limit of a learned β."),
         floatParam("beta_max", 0.999, 0.0, 1.0, "Upper limit of a learned β (below 1: the membrane must leak)."),
         floatParam("threshold_min", 0.05, 1e-6, 1e6, "Lower limit of a learned θ."),
+        bpttParam(),
     };
     s.create = [] { return std::make_unique<LifLayerKernel>(); };
     // 4 steps of 3 inputs; the smooth forward makes the surrogate gradient the true one

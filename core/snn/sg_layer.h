@@ -24,6 +24,7 @@
 #pragma once
 
 #include "core/export/torch_module.h"
+#include "core/model/truncation.h"
 #include "core/snn/spike_history.h"
 
 namespace ganglion {
@@ -70,6 +71,7 @@ private:
     float betaMin_ = 0.f, betaMax_ = 0.999f, thetaMin_ = 0.05f;
     bool readout_ = false, smooth_ = false, useBias_ = true, recurrent_ = false;
     bool learnBeta_ = false, learnTheta_ = false;
+    Truncation trunc_;  ///< bptt_steps (core/model/truncation.h)
     static void projectBeta(Matrix& m, void* self);
     static void projectTheta(Matrix& m, void* self);
     Matrix U_;  // (T·units) x batch membrane after input, before threshold

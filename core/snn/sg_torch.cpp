@@ -83,6 +83,7 @@ TorchModule SpikeEncoderKernel::torchModule() const {
 }
 
 TorchModule LifLayerKernel::torchModule() const {
+    trunc_.requireFull(T_);
     TorchModule m;
     m.pyClass = "LIFLayer";
     m.pySource = kLifSource;

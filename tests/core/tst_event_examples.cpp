@@ -2,7 +2,9 @@
 // filter finds the 4 planted hot pixels, the background-activity filter removes events), and
 // "N-MNIST to spikes" streams the bundled sample into spiking layers that fire. The engine's
 // scrub path (EventPlayback::seekTo through Engine::kernel) works on a running graph. "Which noise
-// filter?" scores four filters by ROC and F1 on a labelled stream.
+// filter?" scores four filters by ROC and F1 on a labelled stream. "Event digits into an LSTM"
+// classifies saccade digits binned into frame sequences far above chance.
+// ctest-cost: 10
 #include "core/engine/engine.h"
 #include "core/events/event_nodes.h"
 #include "core/graph/json_io.h"
@@ -74,6 +76,24 @@ private slots:
         QVERIFY(bestJ("Hot-pixel score") < 0.2);
         QVERIFY(sc.at("BA score/f1") > sc.at("Refractory score/f1") + 0.2);
         QVERIFY(sc.at("STCF score/f1") > sc.at("Hot-pixel score/f1") + 0.2);
+    }
+
+    void digitFramesLstmLearns() {
+        // one 300 ms digit per step, binned into 10 frames, classified by an LSTM (batch 1); the
+        // Classifier's running accuracy scores each presentation (shifted, events dropped) before
+        // the network learns from it
+        Engine e;
+        const Graph g = load("events_digit_frames_lstm.json");
+        const auto problems = e.build(g);
+        QVERIFY2(e.ok(), issues(problems).c_str());
+        const int steps = 300;
+        for (int i = 0; i < steps; ++i) QVERIFY2(e.step(), e.error().c_str());
+        e.makeSnapshot();
+        const auto sc = e.scalars();
+        const double acc = sc.at("Digit/accuracy");  // running average over the latest digits, each seen before being learned from
+        qInfo("after %d digits: running accuracy %.3f (chance 0.1), %g events binned in the last one", steps, acc,
+              sc.at("Frames/events_binned"));
+        QVERIFY2(acc > 0.6, qPrintable(QString::number(acc)));
     }
 
     void nmnistToSpikes() {

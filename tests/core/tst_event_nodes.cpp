@@ -1,7 +1,12 @@
 // Event graph nodes through their registered specs: sources emit contiguous time slices at the
 // playback speed, filters count, representations and spikes have the right shapes, bad
 // parameters give named errors, and the bundled sample is what the project's writer produces.
+// EventFrames: counts preserved across its T frames, the label passed through, a T that does not
+// match the layer downstream refused by node and port; SaccadeDigits labels its stream.
+#include "core/engine/engine.h"
 #include "core/events/digit_sample.h"
+#include "core/events/event_frames.h"
+#include "core/graph/validate.h"
 #include "core/events/event_nodes.h"
 #include "core/events/event_reader.h"
 #include "core/events/event_writer.h"
@@ -14,6 +19,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <tuple>
 #include <fstream>
 #include <iterator>
@@ -29,6 +35,16 @@ Shape sensor(int w, int h) {
     s.width = w;
     s.height = h;
     return s;
+}
+Value eventValue(int w, int h, std::int64_t t0, std::int64_t t1, std::vector<Event> events) {
+    Value v;
+    v.type = PortType::Events;
+    v.events.width = w;
+    v.events.height = h;
+    v.events.tBegin = t0;
+    v.events.tEnd = t1;
+    v.events.events = std::move(events);
+    return v;
 }
 std::vector<char> slurp(const std::string& path) {
     std::ifstream f(path, std::ios::binary);
@@ -383,6 +399,117 @@ private slots:
         auto msg = obs.get<std::string>("decode_error");
         QVERIFY(msg);
         QVERIFY2(msg->find("truncated") != std::string::npos, msg->c_str());
+    }
+
+    void eventFramesPreserveCounts() {
+        // a 5 x 4 sensor, 2 x 2 pooling (3 x 2 frame pixels), T = 4 bins of 250 µs over [0, 1000)
+        const std::vector<Event> events{{0, 1, 1, 1},   {10, 0, 0, 1},  {249, 4, 3, 0}, {250, 4, 3, 0},
+                                        {600, 2, 2, 1}, {999, 3, 0, 0}, {999, 2, 1, 0}, {1000, 0, 0, 1}};
+        KernelRig rig("EventFrames", {{"steps", 4}, {"pool", 2}}, {sensor(5, 4), Shape()});
+        QVERIFY(rig.outShapes[0] == [] { Shape x = Shape::sequence(2 * 3 * 2, 4); x.width = 3; x.height = 4; return x; }());
+        rig.inputs = {eventValue(5, 4, 0, 1000, events), Value{}};
+        rig.forward();
+        const Matrix& x = rig.outputs[0].tensor;
+        QCOMPARE(x.rows(), Eigen::Index(4 * 12));
+        QCOMPARE(x.sum(), 7.f);  // every event of the window once; t = 1000 is the next window's
+        const auto at = [&](int t, int c, int y, int px) { return x(t * 12 + c * 6 + y * 3 + px, 0); };
+        QCOMPARE(at(0, 1, 0, 0), 2.f);  // two ON events in pixel block (0, 0) during bin 0
+        QCOMPARE(at(0, 0, 1, 2), 1.f);  // OFF at (4, 3), t = 249: bin 0 …
+        QCOMPARE(at(1, 0, 1, 2), 1.f);  // … and at t = 250: bin 1
+        QCOMPARE(at(2, 1, 1, 1), 1.f);
+        QCOMPARE(at(3, 0, 0, 1), 2.f);  // (3, 0) and (2, 1) share block (1, 0)
+        QCOMPARE(rig.outputs[1].tensor(0, 0), -1.f);  // no label connected
+        // binary frames and merged polarity: one channel, 1 where any event was
+        KernelRig bin("EventFrames", {{"steps", 4}, {"pool", 2}, {"frame", "binary"}, {"polarity", "merge"}},
+                      {sensor(5, 4), Shape()});
+        bin.inputs = rig.inputs;
+        bin.forward();
+        QCOMPARE(bin.outputs[0].tensor.rows(), Eigen::Index(4 * 6));
+        QCOMPARE(bin.outputs[0].tensor.sum(), 5.f);  // the pairs in one block and bin count once
+    }
+
+    void eventFramesWindowAndLabel() {
+        // window = 2 ms over 1 ms packets: each output bins the last two packets; the label passes
+        KernelRig rig("EventFrames", {{"steps", 2}, {"window", 2.0}}, {sensor(2, 2), Shape::labels(10)});
+        QVERIFY(rig.outShapes[1] == Shape::labels(10));
+        Matrix label(1, 1);
+        label(0, 0) = 7.f;
+        rig.inputs = {eventValue(2, 2, 0, 1000, {{100, 0, 0, 1}, {900, 1, 1, 0}}), tensorValue(label)};
+        rig.forward();
+        QCOMPARE(rig.outputs[0].tensor.sum(), 2.f);
+        rig.inputs[0] = eventValue(2, 2, 1000, 2000, {{1500, 1, 0, 1}});
+        rig.forward();
+        const Matrix& x = rig.outputs[0].tensor;  // bins [0, 1000) and [1000, 2000)
+        QCOMPARE(x.topRows(8).sum(), 2.f);
+        QCOMPARE(x(8 + 4 + 1, 0), 1.f);  // bin 1, ON, pixel (1, 0)
+        QCOMPARE(rig.outputs[1].tensor(0, 0), 7.f);
+        rig.inputs[0] = eventValue(2, 2, 2000, 3000, {});
+        rig.forward();
+        QCOMPARE(rig.outputs[0].tensor.sum(), 1.f);  // the first packet left the window
+        try {  // a sequence is no label
+            KernelRig bad("EventFrames", {}, {sensor(2, 2), Shape::sequence(1, 3)});
+            QFAIL("a sequence was taken for labels");
+        } catch (const BuildError& e) {
+            QCOMPARE(QString::fromStdString(e.port), QString("label"));
+        }
+    }
+
+    void eventFramesStepsMustMatchDownstream() {
+        Graph g;
+        const NodeId src = g.addNode("SaccadeDigits");
+        const NodeId frames = g.addNode("EventFrames");
+        g.setParam(frames, "steps", std::int64_t(8));
+        const NodeId lif = g.addNode("LIFLayer");
+        g.setParam(lif, "steps", std::int64_t(10));
+        g.connect({src, "events"}, {frames, "events"});
+        g.connect({frames, "x"}, {lif, "in"});
+        Engine e;
+        const std::string msg = formatIssues(e.build(g));
+        QVERIFY(!e.ok());
+        QVERIFY2(msg.find(g.node(lif)->name) != std::string::npos && msg.find("'in'") != std::string::npos &&
+                     msg.find("8 steps") != std::string::npos,
+                 msg.c_str());
+        g.setParam(lif, "steps", std::int64_t(8));  // matching T builds
+        QVERIFY2(Engine().build(g).empty(), "T = 8 on both sides");
+    }
+
+    void saccadeDigitsAreLabelled() {
+        // 300 ms per engine step: each step is one whole presentation, its label the digit shown
+        KernelRig rig("SaccadeDigits", {{"classes", 2}, {"shift", 0}, {"drop", 0.0}}, {});
+        QCOMPARE(rig.outShapes[1], Shape::labels(2));
+        std::map<int, std::size_t> events;
+        std::vector<std::size_t> sizes;
+        for (int k = 0; k < 6; ++k) {
+            StepContext ctx;
+            ctx.dt = 0.3;
+            std::vector<const Value*> none;
+            rig.kernel->forward(ctx, none, rig.outputs);
+            const EventPacket& p = rig.outputs[0].events;
+            QCOMPARE(p.tBegin, std::int64_t(k) * 300000);
+            const int d = int(rig.outputs[1].tensor(0, 0));
+            QVERIFY(d == 0 || d == 1);
+            QVERIFY2(p.events.size() > 500, qPrintable(QString::number(p.events.size())));
+            if (events.count(d)) QCOMPARE(p.events.size(), events[d]);  // no shift, no drop: the same recording
+            events[d] = p.events.size();
+        }
+        QCOMPARE(int(events.size()), 2);
+        QVERIFY(events[0] != events[1]);  // a 0 and a 1 are different recordings
+        // dropping: about the fraction asked; sliced finely the stream is the same events
+        KernelRig whole("SaccadeDigits", {{"classes", 2}, {"drop", 0.5}}, {});
+        KernelRig fine("SaccadeDigits", {{"classes", 2}, {"drop", 0.5}}, {});
+        StepContext big, small;
+        big.dt = 0.3;
+        small.dt = 0.001;
+        whole.kernel->forward(big, {}, whole.outputs);
+        std::size_t sliced = 0;
+        for (int i = 0; i < 300; ++i) {
+            fine.kernel->forward(small, {}, fine.outputs);
+            sliced += fine.outputs[0].events.events.size();
+        }
+        const std::size_t kept = whole.outputs[0].events.events.size();
+        QCOMPARE(sliced, kept);
+        const double full = double(events[int(whole.outputs[1].tensor(0, 0))]);
+        QVERIFY2(kept > 0.4 * full && kept < 0.6 * full, qPrintable(QString("%1 of %2").arg(kept).arg(full)));
     }
 
     void bundledSampleIsReproducible() {

@@ -1,6 +1,12 @@
 // Recurrent cells (LSTM, GRU, τ-RNN): gradients through time against finite differences, the LSTM
 // and GRU forward against a plain scalar implementation of PyTorch's equations written here, τ
-// kept ≥ 1, and saved state reproducing outputs in a kernel built from another seed.
+// kept ≥ 1, and saved state reproducing outputs in a kernel built from another seed. Truncated
+// BPTT (bptt_steps) of every node that carries state through time: exact full BPTT when the chunk
+// covers the sequence, an LSTM's K = 1 gradient written out by hand, contributions older than the
+// chunk absent while the ones inside it match finite differences, bad values refused by name; a
+// state carried across two batches equals one long sequence truncated at the batch boundary.
+#include "core/graph/graph.h"
+#include "core/graph/validate.h"
 #include "core/rnn/gru.h"
 #include "core/rnn/lstm.h"
 #include "core/rnn/tau_rnn.h"
@@ -31,6 +37,53 @@ void perturb(KernelRig& rig, unsigned seed) {
 
 /// x_t of sample b from a (T·in) x B time-major sequence.
 float xAt(const Matrix& x, int t, int i, int b) { return x(t * kIn + i, b); }
+
+using Overrides = std::vector<std::pair<std::string, ParamValue>>;
+
+/// Every node type that carries state through time, configured so its gradient is exact (smooth
+/// spikes), for a 6-step sequence of kIn features.
+constexpr int kLong = 6;
+Overrides statefulParams(const QString& type) {
+    if (type == "LIFLayer")
+        return {{"units", 3}, {"steps", kLong}, {"smooth_forward", true}, {"recurrent", true},
+                {"learn_beta", true}, {"learn_threshold", true}};
+    if (type == "L2MU") return {{"units", 3}, {"order", 3}, {"theta", 4.0}, {"smooth_forward", true}};
+    if (type == "DeltaLayer") return {{"threshold", 0.0}, {"sparsity_penalty", 0.3}};
+    return {{"units", 3}, {"learn_initial_state", true}};
+}
+
+struct Grads {
+    Matrix in;                  ///< dL/dx
+    std::vector<Matrix> param;  ///< dL/d(each parameter)
+};
+
+/// L = sum(y .* R) on the 6-step sequence x, with bptt_steps = K: the rig (for finite differences)
+/// and the analytic gradients.
+Grads truncatedGrads(const QString& type, int K, const Matrix& x, const Matrix& R, std::unique_ptr<KernelRig>* keep = nullptr) {
+    Overrides o = statefulParams(type);
+    o.push_back({"bptt_steps", K});
+    auto rig = std::make_unique<KernelRig>(type.toStdString(), o, std::vector<Shape>{Shape::sequence(kIn, kLong)}, 5);
+    perturb(*rig, 31);
+    rig->inputs = {tensorValue(x)};
+    rig->forward();
+    for (auto& p : rig->kernel->parameters()) p.grad->setZero(p.value->rows(), p.value->cols());
+    Grads g;
+    g.in = rig->backward({R})[0];
+    for (auto& p : rig->kernel->parameters()) g.param.push_back(*p.grad);
+    if (keep) *keep = std::move(rig);
+    return g;
+}
+
+void compareClose(const Matrix& a, const Matrix& b, const char* what) {
+    QVERIFY2(a.rows() == b.rows() && a.cols() == b.cols(), what);
+    const float diff = (a - b).cwiseAbs().maxCoeff(), scale = std::max(1.f, b.cwiseAbs().maxCoeff());
+    QVERIFY2(diff <= 1e-5f * scale, qPrintable(QString("%1 differs by %2").arg(what).arg(diff)));
+}
+
+double weightedSum(KernelRig& rig, const Matrix& R) {
+    rig.forward();
+    return double((rig.outputs[0].tensor.array() * R.array()).sum());
+}
 
 }  // namespace
 
@@ -232,6 +285,184 @@ private slots:
         for (std::size_t i = 0; i < n; ++i)
             QVERIFY2((grads[i] - grads[n + i]).cwiseAbs().maxCoeff() <= 1e-5f * std::max(1.f, grads[i].cwiseAbs().maxCoeff()),
                      qPrintable(QString("gradient %1").arg(i)));
+    }
+
+    void truncationCoveringTheSequenceIsFullBptt_data() {
+        QTest::addColumn<QString>("type");
+        for (const char* t : {"LSTM", "GRU", "TauRNN", "LIFLayer", "L2MU", "DeltaLayer"}) QTest::newRow(t) << t;
+    }
+    void truncationCoveringTheSequenceIsFullBptt() {
+        QFETCH(QString, type);
+        const Matrix x = randomMatrix(kIn * kLong, kBatch, 12, 1.f);
+        const int rows = type == "DeltaLayer" ? kIn : 3;
+        const Matrix R = randomMatrix(rows * kLong, kBatch, 13, 1.f);
+        const Grads full = truncatedGrads(type, 0, x, R);
+        for (int K : {kLong, kLong + 3}) {  // K ≥ T: bit for bit the full gradient
+            const Grads g = truncatedGrads(type, K, x, R);
+            QVERIFY2(g.in == full.in, qPrintable(QString("input gradient with K = %1").arg(K)));
+            QCOMPARE(g.param.size(), full.param.size());
+            for (std::size_t i = 0; i < g.param.size(); ++i)
+                QVERIFY2(g.param[i] == full.param[i], qPrintable(QString("parameter %1 with K = %2").arg(i).arg(K)));
+        }
+        const Grads cut = truncatedGrads(type, 2, x, R);  // and a shorter chunk changes it
+        QVERIFY((cut.in - full.in).cwiseAbs().maxCoeff() > 1e-4f);
+    }
+
+    void truncationDropsOlderContributions_data() {
+        QTest::addColumn<QString>("type");
+        for (const char* t : {"LSTM", "GRU", "TauRNN", "LIFLayer", "L2MU"}) QTest::newRow(t) << t;
+    }
+    void truncationDropsOlderContributions() {
+        // K = 2 and a loss on the last step only: steps 4 and 5 form its chunk
+        QFETCH(QString, type);
+        const Matrix x = randomMatrix(kIn * kLong, kBatch, 14, 1.f);
+        Matrix R = Matrix::Zero(3 * kLong, kBatch);
+        R.bottomRows(3) = randomMatrix(3, kBatch, 15, 1.f);
+        std::unique_ptr<KernelRig> rig;
+        const Grads g = truncatedGrads(type, 2, x, R, &rig);
+        double olderEffect = 0;
+        for (Eigen::Index k = 0; k < x.size(); ++k) {
+            Matrix& xi = rig->inputs[0].tensor;
+            const float old = xi(k);
+            xi(k) = old + 1e-3f;
+            const double lp = weightedSum(*rig, R);
+            xi(k) = old - 1e-3f;
+            const double lm = weightedSum(*rig, R);
+            xi(k) = old;
+            const double numeric = (lp - lm) / 2e-3;
+            const int step = int((k % x.rows()) / kIn);
+            if (step < kLong - 2) {  // older than the chunk: absent, though the loss does depend on it
+                QVERIFY2(g.in(k) == 0.f, qPrintable(QString("x of step %1 got %2").arg(step).arg(g.in(k))));
+                olderEffect = std::max(olderEffect, std::abs(numeric));
+            } else {  // inside it: the exact derivative
+                const double scale = std::max({1.0, std::abs(numeric), double(std::abs(g.in(k)))});
+                QVERIFY2(std::abs(numeric - g.in(k)) / scale < 2e-2,
+                         qPrintable(QString("x of step %1: analytic %2 vs numeric %3").arg(step).arg(g.in(k)).arg(numeric)));
+            }
+        }
+        QVERIFY2(olderEffect > 1e-3, qPrintable(QString("older steps barely matter (%1): the check proves nothing").arg(olderEffect)));
+    }
+
+    void lstmTruncatedToOneStepByHand() {
+        // K = 1, 2 units, 3 steps: each step's gradient stops at h_{t−1} and c_{t−1}
+        const int T = 3;
+        KernelRig rig("LSTM", {{"units", 2}, {"bptt_steps", 1}}, {Shape::sequence(kIn, T)}, 42);
+        auto& k = static_cast<LstmKernel&>(*rig.kernel);
+        const Matrix x = randomMatrix(kIn * T, kBatch, 8, 1.f), R = randomMatrix(2 * T, kBatch, 9, 1.f);
+        rig.inputs = {tensorValue(x)};
+        rig.forward();
+        for (auto& p : k.parameters()) p.grad->setZero(p.value->rows(), p.value->cols());
+        const Matrix dx = rig.backward({R})[0];
+        Eigen::MatrixXd dWx = Eigen::MatrixXd::Zero(8, kIn), dWh = Eigen::MatrixXd::Zero(8, 2), db = Eigen::MatrixXd::Zero(8, 1);
+        Eigen::MatrixXd dxRef = Eigen::MatrixXd::Zero(kIn * T, kBatch);
+        for (int b = 0; b < kBatch; ++b) {
+            double h[2] = {0, 0}, c[2] = {0, 0};
+            for (int t = 0; t < T; ++t) {
+                double a[8], gate[8], cn[2], d[8];
+                for (int r = 0; r < 8; ++r) {  // rows: i0 i1 f0 f1 g0 g1 o0 o1
+                    a[r] = k.b(r);
+                    for (int i = 0; i < kIn; ++i) a[r] += k.Wx(r, i) * xAt(x, t, i, b);
+                    for (int j = 0; j < 2; ++j) a[r] += k.Wh(r, j) * h[j];
+                    gate[r] = r / 2 == 2 ? std::tanh(a[r]) : 1 / (1 + std::exp(-a[r]));
+                }
+                for (int u = 0; u < 2; ++u) {
+                    const double i = gate[u], f = gate[2 + u], g = gate[4 + u], o = gate[6 + u];
+                    cn[u] = f * c[u] + i * g;
+                    const double tc = std::tanh(cn[u]), dh = R(t * 2 + u, b);  // only this step's output
+                    const double dc = dh * o * (1 - tc * tc);                 // nothing from step t + 1
+                    d[u] = dc * g * i * (1 - i);
+                    d[2 + u] = dc * c[u] * f * (1 - f);
+                    d[4 + u] = dc * i * (1 - g * g);
+                    d[6 + u] = dh * tc * o * (1 - o);
+                }
+                for (int r = 0; r < 8; ++r) {
+                    db(r) += d[r];
+                    for (int i = 0; i < kIn; ++i) {
+                        dWx(r, i) += d[r] * xAt(x, t, i, b);
+                        dxRef(t * kIn + i, b) += k.Wx(r, i) * d[r];
+                    }
+                    for (int j = 0; j < 2; ++j) dWh(r, j) += d[r] * h[j];
+                }
+                for (int u = 0; u < 2; ++u) {
+                    c[u] = cn[u];
+                    h[u] = gate[6 + u] * std::tanh(cn[u]);
+                }
+            }
+        }
+        const auto near = [](const Matrix& got, const Eigen::MatrixXd& want) {
+            return (got.cast<double>() - want).cwiseAbs().maxCoeff() < 1e-5;
+        };
+        QVERIFY2(near(k.dWx, dWx), "input weight gradient");
+        QVERIFY2(near(k.dWh, dWh), "recurrent weight gradient");
+        QVERIFY2(near(k.db, db), "bias gradient");
+        QVERIFY2(near(dx, dxRef), "input gradient");
+        // full BPTT differs from the hand-computed truncated gradient, so the comparison can fail
+        KernelRig full("LSTM", {{"units", 2}}, {Shape::sequence(kIn, T)}, 42);
+        full.inputs = {tensorValue(x)};
+        full.forward();
+        QVERIFY(!near(full.backward({R})[0], dxRef));
+    }
+
+    void carriedStateContinuesTheStream_data() {
+        QTest::addColumn<QString>("type");
+        for (const char* t : {"LSTM", "GRU", "TauRNN"}) QTest::newRow(t) << t;
+    }
+    void carriedStateContinuesTheStream() {
+        // two batches of 3 steps carried over = one 6-step sequence whose gradient stops at step 3
+        QFETCH(QString, type);
+        const int T = 3;
+        const Overrides base{{"units", 3}, {"learn_initial_state", true}};
+        Overrides carry = base, whole = base;
+        carry.push_back({"carry_state", true});
+        whole.push_back({"bptt_steps", T});
+        KernelRig c(type.toStdString(), carry, {Shape::sequence(kIn, T)}, 3);
+        KernelRig w(type.toStdString(), whole, {Shape::sequence(kIn, 2 * T)}, 3);
+        perturb(c, 41);
+        perturb(w, 41);
+        const Matrix x = randomMatrix(kIn * 2 * T, kBatch, 16, 1.f);
+        Matrix R = randomMatrix(3 * 2 * T, kBatch, 17, 1.f);
+        R.topRows(3 * T).setZero();  // the loss on the second half only
+        c.inputs = {tensorValue(x.topRows(kIn * T))};
+        c.forward();
+        c.inputs = {tensorValue(randomMatrix(kIn * T, 5, 18, 1.f))};  // a test evaluation in between
+        c.forward(Phase::Test);
+        c.inputs = {tensorValue(x.bottomRows(kIn * T))};
+        c.forward();
+        w.inputs = {tensorValue(x)};
+        w.forward();
+        compareClose(c.outputs[0].tensor, w.outputs[0].tensor.bottomRows(3 * T), "second batch's states");
+        for (auto* r : {&c, &w})
+            for (auto& p : r->kernel->parameters()) p.grad->setZero(p.value->rows(), p.value->cols());
+        const Matrix dxc = c.backward({R.bottomRows(3 * T)})[0];
+        const Matrix dxw = w.backward({R})[0];
+        compareClose(dxc, dxw.bottomRows(kIn * T), "input gradient");
+        QVERIFY(dxw.topRows(kIn * T).isZero(0));  // nothing crosses into the first batch
+        auto pc = c.kernel->parameters(), pw = w.kernel->parameters();
+        for (std::size_t i = 0; i < pc.size(); ++i) compareClose(*pc[i].grad, *pw[i].grad, pc[i].name.c_str());
+        // without carry_state the second batch starts afresh and differs
+        KernelRig fresh(type.toStdString(), base, {Shape::sequence(kIn, T)}, 3);
+        perturb(fresh, 41);
+        fresh.inputs = {tensorValue(x.bottomRows(kIn * T))};
+        fresh.forward();
+        QVERIFY((fresh.outputs[0].tensor - c.outputs[0].tensor).cwiseAbs().maxCoeff() > 1e-3f);
+    }
+
+    void badTruncationRefusedByName() {
+        for (const char* type : {"LSTM", "LIFLayer", "L2MU", "DeltaLayer"}) {
+            Graph g;
+            const NodeId id = g.addNode(type);
+            const auto err = g.setParam(id, "bptt_steps", std::int64_t(-3));
+            QVERIFY2(err && err->find("bptt_steps") != std::string::npos, type);
+            Node n = *g.node(id);
+            g.removeNode(id);
+            n.params.set("bptt_steps", std::int64_t(-3));  // e.g. a hand-edited file
+            g.insertNode(n);
+            std::string found;  // (the unconnected input is reported too)
+            for (const auto& i : validateStructure(g))
+                if (i.message.find("bptt_steps") != std::string::npos) found = i.message;
+            QVERIFY2(found.find("node '" + n.name + "'") != std::string::npos && found.find("-3") != std::string::npos,
+                     found.c_str());
+        }
     }
 
     void sequenceInputRequired() {
