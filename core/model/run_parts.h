@@ -25,7 +25,8 @@ void runParts(int parts, F&& f) {
 }
 
 /// A reusable barrier for `n` threads: spins briefly (a step of a few microseconds would lose
-/// more to a sleep), then yields the core (the other thread may be descheduled on a busy machine).
+/// more to a sleep), then sleeps until the last thread arrives (the other thread may be
+/// descheduled on a busy machine; a sleeping waiter leaves the core to it).
 class SpinBarrier {
 public:
     explicit SpinBarrier(int n) : n_(n) {}
@@ -35,6 +36,7 @@ public:
         if (count_.fetch_add(1, std::memory_order_acq_rel) == n_ - 1) {
             count_.store(0, std::memory_order_relaxed);
             gen_.store(gen + 1, std::memory_order_release);
+            gen_.notify_all();
             return;
         }
         for (int spins = 0; gen_.load(std::memory_order_acquire) == gen; ++spins) {
@@ -43,7 +45,7 @@ public:
                 __builtin_ia32_pause();
 #endif
             } else {
-                std::this_thread::yield();
+                gen_.wait(gen, std::memory_order_acquire);
             }
         }
     }

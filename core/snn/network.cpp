@@ -3,6 +3,7 @@
 #include "core/model/run_parts.h"
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 namespace ganglion::snn {
@@ -14,7 +15,11 @@ int gDefaultThreads = 1;
 void setDefaultThreads(int n) { gDefaultThreads = std::max(n, 1); }
 int defaultThreads() { return gDefaultThreads; }
 
-void Network::setThreads(int n) { threads_ = std::max(n, 1); }
+void Network::setThreads(int n, bool adaptive) {
+    threads_ = std::max(n, 1);
+    adaptive_ = adaptive;
+    perStep_[0] = perStep_[1] = 0;
+}
 
 int Network::addPopulation(Population p) {
     if (populationIndex(p.name()) >= 0)
@@ -163,13 +168,7 @@ void Network::stepPart(int part, int parts, std::uint64_t step, SpinBarrier& bar
     }
 }
 
-void Network::runSteps(std::uint64_t n) {
-    if (!(dt_ > 0)) throw std::logic_error("Network::step() before prepare()");
-    if (n == 0) return;
-    // A thread start (~50 µs) pays off from about a million neuron updates.
-    const int total = totalNeurons();
-    const bool worth = double(n) * total >= 1e6 && total >= 64 * threads_;
-    const int parts = worth ? threads_ : 1;
+void Network::runParallel(std::uint64_t n, int parts) {
     partition(parts);
     SpinBarrier bar(parts);
     const std::uint64_t first = step_;
@@ -177,6 +176,34 @@ void Network::runSteps(std::uint64_t n) {
         for (std::uint64_t s = 0; s < n; ++s) stepPart(part, parts, first + s, bar);
     });
     step_ = first + n;
+}
+
+void Network::runSteps(std::uint64_t n) {
+    if (!(dt_ > 0)) throw std::logic_error("Network::step() before prepare()");
+    // A thread start (~50 µs) pays off from about a million neuron updates.
+    const double total = totalNeurons();
+    if (threads_ < 2 || double(n) * total < 1e6 || total < 64.0 * threads_) {
+        runParallel(n, 1);
+        return;
+    }
+    if (!adaptive_) {
+        runParallel(n, threads_);
+        return;
+    }
+    // Lock-step threads only pay when both get a core: on a machine busy with other work a step
+    // can wait milliseconds for the other thread. The results do not depend on the thread count,
+    // so chunks of steps run on whichever count was faster per step lately (the other one is
+    // re-measured every 16th chunk).
+    const std::uint64_t chunk = std::max<std::uint64_t>(64, std::uint64_t(2e6 / total));
+    for (std::uint64_t done = 0; done < n;) {
+        const std::uint64_t m = std::min(chunk, n - done);
+        const int slot = perStep_[0] <= 0 ? 0 : perStep_[1] <= 0 ? 1 : (perStep_[1] < perStep_[0]) == (++chunks_ % 16 != 0);
+        const auto t0 = std::chrono::steady_clock::now();
+        runParallel(m, slot ? threads_ : 1);
+        const double per = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / double(m);
+        perStep_[slot] = perStep_[slot] <= 0 ? per : 0.5 * (perStep_[slot] + per);
+        done += m;
+    }
 }
 
 void Network::step() { runSteps(1); }

@@ -81,9 +81,12 @@ public:
     void runSteps(std::uint64_t n);
     /// Threads used by runSteps (≥ 1). Default defaultThreads(): 1, as the engine thread shares the
     /// machine's two cores with the GUI thread; benchmarks and batch runs ask for 2.
-    void setThreads(int n);
+    /// With `adaptive`, chunks of steps fall back to one thread while that is faster (a busy
+    /// machine); without, runSteps always splits work large enough to pay for a thread start.
+    void setThreads(int n, bool adaptive = true);
     int threads() const { return threads_; }
-    /// Threads the last runSteps() actually used (1 when the work was too small to split).
+    /// Threads the last chunk of runSteps() used (1 when the work was too small to split, or when
+    /// lock-step threads were slower on a busy machine).
     int threadsUsed() const { return parts_; }
 
     std::uint64_t steps() const { return step_; }
@@ -101,6 +104,7 @@ public:
 private:
     void applyStepCurrents(double t);
     void partition(int parts);
+    void runParallel(std::uint64_t n, int parts);
     void stepPart(int part, int parts, std::uint64_t step, SpinBarrier& bar);
 
     std::vector<Population> pops_;
@@ -117,6 +121,9 @@ private:
     bool anyPlastic_ = false;
     std::mt19937_64 rng_{1};
     int threads_ = defaultThreads(), parts_ = 0;
+    bool adaptive_ = true;
+    double perStep_[2] = {0, 0};  // recent wall time per step on 1 and on threads_ threads
+    std::uint64_t chunks_ = 0;
     std::vector<std::vector<int>> bounds_;  // per population: parts_+1 neuron range bounds
     // Fired lists per part, two sets used alternately by even and odd steps: [parity][part·P+pop],
     // and per projection's presynaptic population the parts' lists in order: [parity][pop·parts+q].

@@ -249,7 +249,7 @@ private slots:
         // and the membrane potentials and (plastic) weights bit for bit. Chaotic dynamics turn any
         // difference in a single sum into different spike trains within a few steps.
         QFETCH(bool, plastic);
-        auto build = [&](int threads) {
+        auto build = [&](int threads, bool adaptive) {
             Network net;
             if (!plastic) {
                 CubaConfig c;
@@ -287,10 +287,12 @@ private slots:
             std::uniform_real_distribution<float> f(0.9f, 1.1f);
             for (int k = 0; k < net.projectionCount(); ++k)
                 for (auto& w : net.projection(k).weights()) w *= f(jitter);
-            net.setThreads(threads);
+            net.setThreads(threads, adaptive);
             return net;
         };
-        Network one = build(1), two = build(2);
+        // `mixed` switches between 1 and 2 threads by chunk, whichever is faster on this machine.
+        Network one = build(1, false), two = build(2, false), mixed = build(2, true);
+        mixed.runSteps(2400);
         for (int chunk = 0; chunk < 6; ++chunk) {
             one.runSteps(400);
             two.runSteps(400);
@@ -304,6 +306,8 @@ private slots:
         }
         QCOMPARE(one.threadsUsed(), 1);
         QVERIFY(one.totalSpikes() > 1000);
+        QCOMPARE(mixed.totalSpikes(), one.totalSpikes());
+        QVERIFY(mixed.population(0).v() == one.population(0).v());
         for (int k = 0; k < one.projectionCount(); ++k)
             QVERIFY(two.projection(k).weights() == one.projection(k).weights());
         if (plastic) {  // STDP did change the weights
