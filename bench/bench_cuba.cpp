@@ -69,7 +69,10 @@ struct Peer {
 
 /// Runs the Brian2 peer; loop < 0 when unavailable.
 Peer runPeer(int n, int threads, double seconds, int repeats) {
-    const std::string script = std::string(GANGLION_SHARED_DIR) + "/peers/brian2_cuba.py";
+    // GANGLION_SHARED_DIR in the environment overrides the build's ../shared (a git worktree's
+    // parent has no shared/).
+    const char* env = std::getenv("GANGLION_SHARED_DIR");
+    const std::string script = std::string(env ? env : GANGLION_SHARED_DIR) + "/peers/brian2_cuba.py";
     if (!std::filesystem::exists(script)) return {};
     const std::string cmd = "python3 " + script + " --neurons " + std::to_string(n) + " --duration " +
                             std::to_string(seconds) + " --target cpp_standalone --threads " +
@@ -182,6 +185,7 @@ void benchMillion(bool withPeer) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
     bool withPeer = true, million = true;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
