@@ -194,7 +194,8 @@ void Network::runSteps(std::uint64_t n) {
     // can wait milliseconds for the other thread. The results do not depend on the thread count,
     // so chunks of steps run on whichever count was faster per step lately (the other one is
     // re-measured every 16th chunk).
-    const std::uint64_t chunk = std::max<std::uint64_t>(64, std::uint64_t(2e6 / total));
+    // Chunks of ~2·10⁷ neuron updates (a thread start each), at least 8 per run when possible.
+    const std::uint64_t chunk = std::max<std::uint64_t>(64, std::min<std::uint64_t>(std::uint64_t(2e7 / total), n / 8));
     for (std::uint64_t done = 0; done < n;) {
         const std::uint64_t m = std::min(chunk, n - done);
         const int slot = perStep_[0] <= 0 ? 0 : perStep_[1] <= 0 ? 1 : (perStep_[1] < perStep_[0]) == (++chunks_ % 16 != 0);
