@@ -186,8 +186,8 @@ void Network::runSteps(std::uint64_t n) {
         runParallel(n, 1);
         return;
     }
-    if (!adaptive_) {
-        runParallel(n, threads_);
+    if (!adaptive_ || total < 16384) {  // below ~16k neurons a step (< 10 µs) is too short to split
+        runParallel(n, adaptive_ ? 1 : threads_);
         return;
     }
     // Lock-step threads only pay when both get a core: on a machine busy with other work a step
