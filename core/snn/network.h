@@ -10,6 +10,14 @@
 //      homeostasis) when learning is on.
 // This is Brian2's default schedule (groups → thresholds → synapses → resets), so a network built
 // like Brian2's CUBA example has the same dynamics.
+//
+// Threads (setThreads): every population is cut into one range of neurons per thread (at
+// multiples of 16, so the vectorised update is the same); each thread updates its neurons and
+// delivers every spike of the step into its own targets only (a projection's rows are sorted by
+// target and split per range), so no two threads write the same value and each target sums its
+// inputs in the same order whatever the thread count. Source populations (Poisson, generators)
+// draw from the network's one generator on the first thread, and learning runs there too. The
+// results for a seed are therefore bit-identical for any thread count.
 #pragma once
 
 #include "core/snn/population.h"
@@ -21,6 +29,10 @@
 #include <string>
 #include <vector>
 
+namespace ganglion {
+class SpinBarrier;
+}
+
 namespace ganglion::snn {
 
 /// A current `amplitude` added to a population's bias during [t0, t1).
@@ -30,12 +42,16 @@ struct StepCurrent {
     double amplitude = 0.0;
 };
 
+/// Threads a new Network uses (1 or more; default 1).
+void setDefaultThreads(int n);
+int defaultThreads();
+
 class Network {
 public:
     /// Returns the population index. Throws std::invalid_argument on a duplicate name.
     int addPopulation(Population p);
     /// `channel` defaults to Inh for an inhibitory presynaptic population, else Exc.
-    int addProjection(const std::string& name, int pre, int post, const Synapses& syn,
+    int addProjection(const std::string& name, int pre, int post, Synapses syn,
                       std::optional<Channel> channel = std::nullopt);
     void addStepCurrent(const StepCurrent& c);
     const std::vector<StepCurrent>& stepCurrents() const { return currents_; }
@@ -61,6 +77,17 @@ public:
 
     void step();
     void run(double seconds);
+    /// Advances n steps (threads are started once for the n steps, when the work pays for them).
+    void runSteps(std::uint64_t n);
+    /// Threads used by runSteps (≥ 1). Default defaultThreads(): 1, as the engine thread shares the
+    /// machine's two cores with the GUI thread; benchmarks and batch runs ask for 2.
+    /// With `adaptive`, chunks of steps fall back to one thread while that is faster (a busy
+    /// machine); without, runSteps always splits work large enough to pay for a thread start.
+    void setThreads(int n, bool adaptive = true);
+    int threads() const { return threads_; }
+    /// Threads the last chunk of runSteps() used (1 when the work was too small to split, or when
+    /// lock-step threads were slower on a busy machine).
+    int threadsUsed() const { return parts_; }
 
     std::uint64_t steps() const { return step_; }
     double time() const { return double(step_) * dt_; }
@@ -76,6 +103,9 @@ public:
 
 private:
     void applyStepCurrents(double t);
+    void partition(int parts);
+    void runParallel(std::uint64_t n, int parts);
+    void stepPart(int part, int parts, std::uint64_t step, SpinBarrier& bar);
 
     std::vector<Population> pops_;
     std::vector<Projection> projs_;
@@ -88,7 +118,17 @@ private:
     std::uint64_t step_ = 0, events_ = 0;
     double dt_ = 0.0;
     bool learning_ = true;
+    bool anyPlastic_ = false;
     std::mt19937_64 rng_{1};
+    int threads_ = defaultThreads(), parts_ = 0;
+    bool adaptive_ = true;
+    double perStep_[2] = {0, 0};  // recent wall time per step on 1 and on threads_ threads
+    std::uint64_t chunks_ = 0;
+    std::vector<std::vector<int>> bounds_;  // per population: parts_+1 neuron range bounds
+    // Fired lists per part, two sets used alternately by even and odd steps: [parity][part·P+pop],
+    // and per projection's presynaptic population the parts' lists in order: [parity][pop·parts+q].
+    std::vector<std::vector<std::int32_t>> partFired_[2];
+    std::vector<const std::vector<std::int32_t>*> views_[2];
 };
 
 }  // namespace ganglion::snn

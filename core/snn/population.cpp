@@ -123,21 +123,22 @@ void Population::resetState() {
     genPos_ = 0;
 }
 
-void Population::collect(std::vector<std::int32_t>& fired, int from) {
-    // Scan the spike flags (1.0f or 0.0f) two at a time; almost all words are zero.
+void Population::collect(std::vector<std::int32_t>& fired, int from, int to) {
+    // Scan the spike flags (1.0f or 0.0f) two at a time; almost all words are zero. `to` is even
+    // or size_ (the flag array has two spare entries), so a pair never reaches another range.
     const float* f = flag_.data();
-    for (int i = from; i < size_; i += 2) {
+    for (int i = from; i < to; i += 2) {
         std::uint64_t w;
         std::memcpy(&w, f + i, 8);
         if (!w) continue;
         if (f[i] != 0.f) fired.push_back(i);
-        if (i + 1 < size_ && f[i + 1] != 0.f) fired.push_back(i + 1);
+        if (i + 1 < to && f[i + 1] != 0.f) fired.push_back(i + 1);
     }
 }
 
 template <bool Hetero>
-void Population::stepCuba(std::vector<std::int32_t>& fired) {
-    const int n = size_;
+void Population::stepCuba(std::vector<std::int32_t>& fired, int lo, int hi) {
+    const int n = hi;
     float* __restrict v = v_.data();
     float* __restrict ie = iExc_.data();
     float* __restrict ii = iInh_.data();
@@ -152,7 +153,7 @@ void Population::stepCuba(std::vector<std::int32_t>& fired) {
     const float* hvr = het_.vReset.empty() ? nullptr : het_.vReset.data();
     const float* hb = het_.bias.empty() ? nullptr : het_.bias.data();
     const float* ext = hasExt_ ? ext_.data() : nullptr;
-    int start = 0;
+    int start = lo;
 #ifdef __AVX512F__
     if constexpr (!Hetero) {
         // Hand-vectorised homogeneous path (the CUBA benchmark): update, threshold, reset and
@@ -208,12 +209,12 @@ void Population::stepCuba(std::vector<std::int32_t>& fired) {
         rc[i] = s > 0.f ? nref : std::max(rf - 1.f, 0.f);
         flag[i] = s;
     }
-    collect(fired, start);
+    collect(fired, start, n);
 }
 
 template <bool Hetero>
-void Population::stepLif(std::vector<std::int32_t>& fired) {
-    const int n = size_;
+void Population::stepLif(std::vector<std::int32_t>& fired, int lo, int hi) {
+    const int n = hi;
     const Model m = p_.model;
     float* __restrict v = v_.data();
     float* __restrict ie = iExc_.data();
@@ -231,7 +232,7 @@ void Population::stepLif(std::vector<std::int32_t>& fired) {
     const float* hvr = het_.vReset.empty() ? nullptr : het_.vReset.data();
     const float* hb = het_.bias.empty() ? nullptr : het_.bias.data();
     const float* ext = hasExt_ ? ext_.data() : nullptr;
-    for (int i = 0; i < n; ++i) {
+    for (int i = lo; i < n; ++i) {
         float vl = vl0, vt = vt0, vr = vr0, drive = b0;
         if constexpr (Hetero) {
             if (hvt) vt = hvt[i];
@@ -259,7 +260,7 @@ void Population::stepLif(std::vector<std::int32_t>& fired) {
         rc[i] = s > 0.f ? nref : std::max(rf - 1.f, 0.f);
         flag[i] = s;
     }
-    collect(fired);
+    collect(fired, lo, n);
 }
 
 void Population::stepPoisson(std::mt19937_64& rng, std::vector<std::int32_t>& fired) {
@@ -291,16 +292,23 @@ void Population::stepGenerator(double t, std::vector<std::int32_t>& fired) {
 }
 
 void Population::step(double t, std::mt19937_64& rng, std::vector<std::int32_t>& fired) {
+    stepRange(t, rng, fired, 0, size_);
+}
+
+void Population::stepRange(double t, std::mt19937_64& rng, std::vector<std::int32_t>& fired, int lo,
+                           int hi) {
     fired.clear();
+    if (isSource() && (lo != 0 || hi != size_))
+        throw std::logic_error("population '" + name_ + "': a source population steps whole");
     if (dt_ <= 0) throw std::logic_error("population '" + name_ + "': step() before prepare()");
     const bool hetero = hasExt_ || !het_.vThreshold.empty() || !het_.vLeak.empty() ||
                         !het_.vReset.empty() || !het_.bias.empty();
     switch (p_.model) {
-    case Model::CubaLIF: hetero ? stepCuba<true>(fired) : stepCuba<false>(fired); break;
+    case Model::CubaLIF: hetero ? stepCuba<true>(fired, lo, hi) : stepCuba<false>(fired, lo, hi); break;
     case Model::LIF:
     case Model::IF:
     case Model::LI:
-    case Model::AdaptiveLIF: hetero ? stepLif<true>(fired) : stepLif<false>(fired); break;
+    case Model::AdaptiveLIF: hetero ? stepLif<true>(fired, lo, hi) : stepLif<false>(fired, lo, hi); break;
     case Model::Poisson: stepPoisson(rng, fired); break;
     case Model::Generator: stepGenerator(t, fired); break;
     }

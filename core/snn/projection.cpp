@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 #include <unordered_set>
@@ -106,7 +107,7 @@ Synapses fromMatrix(const Eigen::MatrixXf& w) {
 }  // namespace connect
 
 Projection::Projection(std::string name, int prePop, int postPop, const Population& pre,
-                       const Population& post, const Synapses& syn, Channel channel)
+                       const Population& post, Synapses syn, Channel channel)
     : name_(std::move(name)), prePop_(prePop), postPop_(postPop), nPre_(pre.size()),
       nPost_(post.size()), channel_(channel), dale_(pre.dale()) {
     const std::size_t n = syn.size();
@@ -115,6 +116,9 @@ Projection::Projection(std::string name, int prePop, int postPop, const Populati
     if (post.isSource())
         throw std::invalid_argument("projection '" + name_ + "': target population '" + post.name() +
                                     "' is an input source and cannot receive synapses");
+    if (n > std::size_t(std::numeric_limits<std::int32_t>::max()))
+        throw std::invalid_argument("projection '" + name_ + "': more than 2^31 synapses");
+    bool byPre = true;
     for (std::size_t k = 0; k < n; ++k) {
         if (syn.pre[k] < 0 || syn.pre[k] >= nPre_ || syn.post[k] < 0 || syn.post[k] >= nPost_)
             throw std::invalid_argument("projection '" + name_ + "': synapse " + std::to_string(k) +
@@ -127,25 +131,72 @@ Projection::Projection(std::string name, int prePop, int postPop, const Populati
                                         " violates Dale's law of " +
                                         (dale_ == Dale::Excitatory ? "excitatory" : "inhibitory") +
                                         " population '" + pre.name() + "'");
+        if (k > 0 && syn.pre[k] < syn.pre[k - 1]) byPre = false;
     }
-    // Counting sort by presynaptic neuron (stable: keeps the given order within a row).
     rowStart_.assign(nPre_ + 1, 0);
     for (auto i : syn.pre) ++rowStart_[i + 1];
     for (int i = 0; i < nPre_; ++i) rowStart_[i + 1] += rowStart_[i];
-    std::vector<std::int32_t> pos(rowStart_.begin(), rowStart_.end() - 1);
-    target_.resize(n);
-    weight_.resize(n);
     bool anyDelay = false;
     for (auto d : syn.delay) anyDelay |= d != 0;
-    if (anyDelay) delay_.resize(n);
-    for (std::size_t k = 0; k < n; ++k) {
-        const auto at = pos[syn.pre[k]]++;
-        target_[at] = syn.post[k];
-        weight_[at] = syn.weight[k];
-        if (anyDelay) {
-            delay_[at] = syn.delay[k];
-            maxDelay_ = std::max<int>(maxDelay_, syn.delay[k]);
+    for (auto d : syn.delay) maxDelay_ = std::max<int>(maxDelay_, d);
+    if (byPre) {  // already CSR order: take the lists over
+        syn.pre = {};
+        target_ = std::move(syn.post);
+        weight_ = std::move(syn.weight);
+        if (anyDelay) delay_ = std::move(syn.delay);
+    } else {  // counting sort by presynaptic neuron (stable: keeps the given order within a row)
+        std::vector<std::int32_t> pos(rowStart_.begin(), rowStart_.end() - 1);
+        target_.resize(n);
+        weight_.resize(n);
+        if (anyDelay) delay_.resize(n);
+        for (std::size_t k = 0; k < n; ++k) {
+            const auto at = pos[syn.pre[k]]++;
+            target_[at] = syn.post[k];
+            weight_[at] = syn.weight[k];
+            if (anyDelay) delay_[at] = syn.delay[k];
         }
+    }
+    sortRows();
+}
+
+void Projection::sortRows() {
+    std::vector<std::int32_t> idx, t;
+    std::vector<float> w;
+    std::vector<std::uint16_t> d;
+    for (int i = 0; i < nPre_; ++i) {
+        const auto b = target_.begin() + rowStart_[i], e = target_.begin() + rowStart_[i + 1];
+        if (std::is_sorted(b, e)) continue;
+        const int len = int(e - b), at = rowStart_[i];
+        idx.resize(len);
+        std::iota(idx.begin(), idx.end(), at);
+        std::stable_sort(idx.begin(), idx.end(), [&](int x, int y) { return target_[x] < target_[y]; });
+        t.resize(len);
+        w.resize(len);
+        d.resize(delay_.empty() ? 0 : len);
+        for (int c = 0; c < len; ++c) {
+            t[c] = target_[idx[c]];
+            w[c] = weight_[idx[c]];
+            if (!delay_.empty()) d[c] = delay_[idx[c]];
+        }
+        std::copy(t.begin(), t.end(), target_.begin() + at);
+        std::copy(w.begin(), w.end(), weight_.begin() + at);
+        if (!delay_.empty()) std::copy(d.begin(), d.end(), delay_.begin() + at);
+    }
+}
+
+void Projection::setPartition(const std::vector<int>& postBounds) {
+    if (postBounds.size() < 2 || postBounds.front() != 0 || postBounds.back() != nPost_)
+        throw std::invalid_argument("projection '" + name_ + "': partition must cover 0.." +
+                                    std::to_string(nPost_));
+    if (postBounds == bounds_) return;
+    bounds_ = postBounds;
+    const int inner = parts() - 1;
+    split_.assign(std::size_t(nPre_) * std::size_t(inner), 0);
+    for (int i = 0; i < nPre_; ++i) {
+        const auto b = target_.begin() + rowStart_[i], e = target_.begin() + rowStart_[i + 1];
+        for (int p = 1; p <= inner; ++p)
+            split_[std::size_t(i) * inner + p - 1] =
+                std::int32_t(std::lower_bound(b, e, bounds_[p]) - target_.begin());
     }
 }
 
@@ -197,32 +248,62 @@ void Projection::resetState() {
     rate_.assign(homeo_.enabled ? nPost_ : 0, float(homeo_.targetRate));
 }
 
-void Projection::deliver(const std::vector<std::int32_t>& preFired, Population& post,
-                         std::uint64_t step) {
-    if (preFired.empty()) return;
-    const std::int32_t* __restrict rs = rowStart_.data();
+template <class Row>
+void Projection::deliverRows(const std::vector<std::int32_t>& preFired, Population& post,
+                             std::uint64_t step, Row row) {
     const std::int32_t* __restrict tg = target_.data();
     const float* __restrict w = weight_.data();
     if (maxDelay_ == 0) {
         float* __restrict in = channel_ == Channel::Exc ? post.inExc().data() : post.inInh().data();
-        for (auto i : preFired)
-            for (int k = rs[i], e = rs[i + 1]; k < e; ++k) in[tg[k]] += w[k];
+        for (auto i : preFired) {
+            const auto [b, e] = row(i);
+            for (std::int32_t k = b; k < e; ++k) in[tg[k]] += w[k];
+        }
         return;
     }
-    const int slots = maxDelay_ + 1;
-    for (auto i : preFired)
-        for (int k = rs[i], e = rs[i + 1]; k < e; ++k) {
-            const std::size_t slot = (step + delay_[k]) % slots;
-            ring_[slot * nPost_ + tg[k]] += w[k];
-        }
+    const std::size_t slots = std::size_t(maxDelay_ + 1);
+    float* __restrict ring = ring_.data();
+    for (auto i : preFired) {
+        const auto [b, e] = row(i);
+        for (std::int32_t k = b; k < e; ++k)
+            ring[((step + delay_[k]) % slots) * std::size_t(nPost_) + tg[k]] += w[k];
+    }
 }
 
-void Projection::flushDelayed(Population& post, std::uint64_t step) {
+void Projection::deliver(const std::vector<std::int32_t>& preFired, Population& post,
+                         std::uint64_t step) {
+    const std::int32_t* rs = rowStart_.data();
+    deliverRows(preFired, post, step, [rs](std::int32_t i) { return std::pair(rs[i], rs[i + 1]); });
+}
+
+void Projection::flushDelayed(Population& post, std::uint64_t step) { flushRange(post, step, 0, nPost_); }
+
+void Projection::deliverPart(std::span<const std::vector<std::int32_t>* const> preFired,
+                             Population& post, std::uint64_t step, int part) {
+    const int n = parts();
+    if (n <= 1) {
+        for (const auto* f : preFired) deliver(*f, post, step);
+        flushDelayed(post, step);
+        return;
+    }
+    const std::int32_t* rs = rowStart_.data();
+    const std::int32_t* sp = split_.data();
+    const std::size_t inner = std::size_t(n - 1);
+    auto row = [=](std::int32_t i) {
+        const std::int32_t b = part == 0 ? rs[i] : sp[std::size_t(i) * inner + std::size_t(part - 1)];
+        const std::int32_t e = part == n - 1 ? rs[i + 1] : sp[std::size_t(i) * inner + std::size_t(part)];
+        return std::pair(b, e);
+    };
+    for (const auto* f : preFired) deliverRows(*f, post, step, row);
+    flushRange(post, step, bounds_[std::size_t(part)], bounds_[std::size_t(part) + 1]);
+}
+
+void Projection::flushRange(Population& post, std::uint64_t step, int lo, int hi) {
     if (maxDelay_ == 0) return;
     const std::size_t slot = step % std::size_t(maxDelay_ + 1);
     float* __restrict r = ring_.data() + slot * nPost_;
     float* __restrict in = channel_ == Channel::Exc ? post.inExc().data() : post.inInh().data();
-    for (int j = 0; j < nPost_; ++j) {
+    for (int j = lo; j < hi; ++j) {
         in[j] += r[j];
         r[j] = 0.f;
     }

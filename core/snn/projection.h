@@ -1,5 +1,7 @@
 // Synaptic projections between populations: connectivity rules, sparse storage (CSR by
-// presynaptic neuron, so delivering a step's spikes costs O(spikes × fan-out)), optional
+// presynaptic neuron with 32-bit indices, each row sorted by target, so delivering a step's
+// spikes costs O(spikes × fan-out) and a row splits into one contiguous piece per range of
+// postsynaptic neurons: the threads of a Network each deliver into their own range), optional
 // per-synapse delays through a ring buffer, Dale's law, pair-based STDP and a homeostatic
 // synaptic-scaling rule.
 #pragma once
@@ -10,6 +12,7 @@
 
 #include <cstdint>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -61,9 +64,11 @@ struct HomeostasisParams {
 class Projection {
 public:
     /// Compiles `syn` (indices checked against the sizes; weights against Dale's law of the
-    /// presynaptic population). Throws std::invalid_argument naming the projection.
+    /// presynaptic population). Throws std::invalid_argument naming the projection. Synapses are
+    /// stored by presynaptic neuron, then target (stable: duplicates keep their order); a list
+    /// already in that order (the connection rules') is moved in without a copy.
     Projection(std::string name, int prePop, int postPop, const Population& pre,
-               const Population& post, const Synapses& syn, Channel channel);
+               const Population& post, Synapses syn, Channel channel);
 
     const std::string& name() const { return name_; }
     int prePop() const { return prePop_; }
@@ -87,6 +92,13 @@ public:
     void deliver(const std::vector<std::int32_t>& preFired, Population& post, std::uint64_t step);
     /// Moves delayed input due for the next update into `post` (call after deliver()).
     void flushDelayed(Population& post, std::uint64_t step);
+    /// Splits delivery into parts by postsynaptic ranges [bounds[p], bounds[p+1]).
+    void setPartition(const std::vector<int>& postBounds);
+    int parts() const { return int(bounds_.size()) - 1; }
+    /// deliver() then flushDelayed() for the targets of part `part` only; `preFired` is the step's
+    /// presynaptic spikes as consecutive lists (one per part of the presynaptic population).
+    void deliverPart(std::span<const std::vector<std::int32_t>* const> preFired, Population& post,
+                     std::uint64_t step, int part);
     /// STDP and homeostasis for one step, after both populations fired.
     void learn(const std::vector<std::int32_t>& preFired, const std::vector<std::int32_t>& postFired,
                std::uint64_t step);
@@ -107,6 +119,10 @@ public:
 private:
     void clip(float& w) const;
     void buildColumns();
+    void sortRows();
+    void flushRange(Population& post, std::uint64_t step, int lo, int hi);
+    template <class Row>
+    void deliverRows(const std::vector<std::int32_t>& preFired, Population& post, std::uint64_t step, Row row);
 
     std::string name_;
     int prePop_, postPop_, nPre_, nPost_;
@@ -117,6 +133,8 @@ private:
     std::vector<std::uint16_t> delay_;  // empty when every delay is 0
     int maxDelay_ = 0;
     std::vector<float> ring_;           // (maxDelay+1) × nPost
+    std::vector<int> bounds_;           // postsynaptic part bounds (setPartition)
+    std::vector<std::int32_t> split_;   // nPre × (parts−1): where each row's part p ≥ 1 starts
     // plasticity
     StdpParams stdp_;
     HomeostasisParams homeo_;

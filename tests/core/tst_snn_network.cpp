@@ -239,6 +239,83 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, [] { CubaConfig bad; bad.excFraction = 1.5; buildCuba(bad, 1e-4, 1); }());
     }
 
+    void threadsGiveIdenticalResults_data() {
+        QTest::addColumn<bool>("plastic");
+        QTest::newRow("CUBA") << false;
+        QTest::newRow("delays+STDP+Poisson") << true;
+    }
+    void threadsGiveIdenticalResults() {
+        // The same seed on 1 and 2 threads: every chunk's last spikes, the spike and event counts,
+        // and the membrane potentials and (plastic) weights bit for bit. Chaotic dynamics turn any
+        // difference in a single sum into different spike trains within a few steps.
+        QFETCH(bool, plastic);
+        auto build = [&](int threads, bool adaptive) {
+            Network net;
+            if (!plastic) {
+                CubaConfig c;
+                net = buildCuba(c, 1e-4, 7);
+            } else {
+                NeuronParams poisson;
+                poisson.model = Model::Poisson;
+                poisson.rate = 20.0;
+                NeuronParams cuba;
+                cuba.model = Model::CubaLIF;
+                cuba.tauMem = 10e-3;
+                cuba.refractory = 2e-3;
+                const int in = net.addPopulation(Population("in", 500, poisson, Dale::Excitatory));
+                const int out = net.addPopulation(Population("out", 2001, cuba, Dale::Excitatory));
+                std::mt19937_64 rng(3);
+                Synapses ff = connect::fixedProbability(500, 2001, 0.05, 0.3f, rng);
+                Synapses rec = connect::fixedInDegree(2001, 2001, 20, 0.05f, rng, false);
+                std::uniform_int_distribution<int> d(0, 6);
+                for (Synapses* s : {&ff, &rec}) {
+                    s->delay.resize(s->size());
+                    for (auto& x : s->delay) x = std::uint16_t(d(rng));
+                }
+                std::uniform_real_distribution<float> u(0.02f, 0.08f);
+                for (auto& w : rec.weight) w = u(rng);
+                const int k = net.addProjection("ff", in, out, ff);
+                net.addProjection("rec", out, out, rec);
+                StdpParams sp;
+                sp.enabled = true;
+                sp.wMax = 0.6;
+                net.projection(k).setStdp(sp);
+                net.prepare(1e-4, 11);
+            }
+            // Unequal weights, so that the order of a target's sum matters.
+            std::mt19937_64 jitter(5);
+            std::uniform_real_distribution<float> f(0.9f, 1.1f);
+            for (int k = 0; k < net.projectionCount(); ++k)
+                for (auto& w : net.projection(k).weights()) w *= f(jitter);
+            net.setThreads(threads, adaptive);
+            return net;
+        };
+        // `mixed` switches between 1 and 2 threads by chunk, whichever is faster on this machine.
+        Network one = build(1, false), two = build(2, false), mixed = build(2, true);
+        mixed.runSteps(2400);
+        for (int chunk = 0; chunk < 6; ++chunk) {
+            one.runSteps(400);
+            two.runSteps(400);
+            QCOMPARE(two.threadsUsed(), 2);
+            for (int p = 0; p < one.populationCount(); ++p) {
+                QCOMPARE(two.fired(p), one.fired(p));
+                QCOMPARE(two.spikeCount(p), one.spikeCount(p));
+                QVERIFY(two.population(p).v() == one.population(p).v());
+            }
+            QCOMPARE(two.synapticEvents(), one.synapticEvents());
+        }
+        QCOMPARE(one.threadsUsed(), 1);
+        QVERIFY(one.totalSpikes() > 1000);
+        QCOMPARE(mixed.totalSpikes(), one.totalSpikes());
+        QVERIFY(mixed.population(0).v() == one.population(0).v());
+        for (int k = 0; k < one.projectionCount(); ++k)
+            QVERIFY(two.projection(k).weights() == one.projection(k).weights());
+        if (plastic) {  // STDP did change the weights
+            const auto& w = one.projection(0).weights();
+            QVERIFY(*std::min_element(w.begin(), w.end()) < *std::max_element(w.begin(), w.end()));
+        }
+    }
+
     void recorderKeepsHistoryAndIsImmutable() {
         SpikeRecorder rec({"a", "b"}, {0, 10, 15}, 1e-3, 50, 20);
         for (std::uint64_t s = 0; s < 130; ++s) {
