@@ -54,13 +54,7 @@ public:
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override {
         if (ctx.phase != Phase::Train || !in[0]) return;
         const EventPacket& src = in[0]->events;
-        EventPacket& dst = out[0].events;
-        out[0].type = PortType::Events;
-        dst.width = src.width;
-        dst.height = src.height;
-        dst.tBegin = src.tBegin;
-        dst.tEnd = src.tEnd;
-        dst.events.clear();
+        EventPacket& dst = events::emptyPacketLike(src, out[0]);
         noise_.inject(src.tBegin, src.tEnd, src.events, dst.events);
         for (const Event& e : dst.events) (isNoiseLabel(e.label) ? noiseOut_ : signalOut_)++;
         streamUs_ += double(std::max<std::int64_t>(0, src.tEnd - src.tBegin));

@@ -35,13 +35,7 @@ public:
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override {
         if (ctx.phase != Phase::Train || !in[0]) return;
         const EventPacket& src = in[0]->events;
-        EventPacket& dst = out[0].events;
-        out[0].type = PortType::Events;
-        dst.width = src.width;
-        dst.height = src.height;
-        dst.tBegin = src.tBegin;
-        dst.tEnd = src.tEnd;
-        dst.events.clear();
+        EventPacket& dst = events::emptyPacketLike(src, out[0]);
         if (src.tEnd < lastEnd_) filter_->restartStream();  // seek or loop: old timestamps are meaningless
         lastEnd_ = src.tEnd;
         filter_->process(src.events, dst.events);

@@ -28,6 +28,19 @@ std::string resolveDataPath(const std::string& path);
 /// Parameters shared by every node that publishes an EventWindow.
 constexpr const char* kHistoryParam = "history";
 
+/// Makes `out` an empty event packet covering the same sensor and time window as `src` (what a
+/// node that passes, drops or adds events starts from) and returns it.
+inline EventPacket& emptyPacketLike(const EventPacket& src, Value& out) {
+    out.type = PortType::Events;
+    EventPacket& dst = out.events;
+    dst.width = src.width;
+    dst.height = src.height;
+    dst.tBegin = src.tBegin;
+    dst.tEnd = src.tEnd;
+    dst.events.clear();
+    return dst;
+}
+
 /// Node type names that filter events (for views that compare before/after).
 bool isEventFilterType(const std::string& type);
 
