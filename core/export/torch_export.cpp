@@ -181,6 +181,9 @@ TorchExport exportTorch(const Engine& e) {
         if (opt == "eg" && q.getFloat("langevin_noise") > 0)
             throw std::runtime_error(nodeLabel(n) + ": exponentiated gradient with Langevin noise (langevin_noise " +
                                      torch::pyFloat(q.getFloat("langevin_noise")) + ") has no PyTorch export; set it to 0 to export");
+        if (q.getString("rule") != "backprop")
+            throw std::runtime_error(nodeLabel(n) + ": the training rule '" + q.getString("rule") +
+                                     "' has no PyTorch export (train.py trains by backprop)");
         if (q.getString("continual") != "none")
             throw std::runtime_error(nodeLabel(n) + ": continual learning ('" + q.getString("continual") + "') has no PyTorch export");
         if (q.getString("homeostasis") != "none")

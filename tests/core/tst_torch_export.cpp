@@ -327,6 +327,15 @@ void TestTorchExport::refusesNodesWithoutEquivalent() {
     err = exportError(lbfgs);
     QVERIFY2(err.find("node 'Loss' (Loss): exponentiated gradient with Langevin noise (langevin_noise 0.1") != std::string::npos,
              err.c_str());
+    // A rule other than backprop (train.py would silently train the graph by backprop).
+    err = exportError(loadGraphFile(example("ff_vs_backprop.json")));
+    QVERIFY2(err.find("node 'FF loss' (Loss): the training rule 'forward_forward' has no PyTorch export") != std::string::npos,
+             err.c_str());
+    Graph ccl = loadGraphFile(example("ccl_vs_ff_vs_backprop.json"));
+    QVERIFY(!ccl.setParam(ccl.nodeByName("FF loss")->id, "rule", std::string("backprop")));
+    err = exportError(ccl);
+    QVERIFY2(err.find("node 'CCL loss' (Loss): the training rule 'counter_current' has no PyTorch export") != std::string::npos,
+             err.c_str());
     // A per-step layer on a spike train (the engine applies it to every step) is refused, named.
     Graph snn = loadGraphFile(example("snn_classifier.json"));
     const NodeId lif = snn.nodeByName("Hidden LIF")->id, enc = snn.nodeByName("Encoder")->id;
