@@ -17,14 +17,6 @@ namespace ev = events;
 
 namespace {
 
-Shape sensorShape(int w, int h) {
-    Shape s;
-    s.features = w * h;
-    s.width = w;
-    s.height = h;
-    return s;
-}
-
 // ------------------------------------------------------------------ noise injector
 
 class NoiseKernel final : public Kernel {

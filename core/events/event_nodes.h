@@ -28,6 +28,15 @@ std::string resolveDataPath(const std::string& path);
 /// Parameters shared by every node that publishes an EventWindow.
 constexpr const char* kHistoryParam = "history";
 
+/// The shape of an event port: a w x h sensor.
+inline Shape sensorShape(int w, int h) {
+    Shape s;
+    s.features = w * h;
+    s.width = w;
+    s.height = h;
+    return s;
+}
+
 /// Makes `out` an empty event packet covering the same sensor and time window as `src` (what a
 /// node that passes, drops or adds events starts from) and returns it.
 inline EventPacket& emptyPacketLike(const EventPacket& src, Value& out) {

@@ -43,14 +43,6 @@ bool isEventFilterType(const std::string& type) {
 
 namespace {
 
-Shape eventShape(int w, int h) {
-    Shape s;
-    s.features = w * h;
-    s.width = w;
-    s.height = h;
-    return s;
-}
-
 /// Common part of the sources: clock, speed, the published window and rate.
 class SourceBase : public Kernel, public ev::EventPlayback {
 public:
@@ -141,7 +133,7 @@ public:
             if (reader_->lastTimeSeen() != INT64_MIN) end_ = reader_->lastTimeSeen() + 1;
         }
         seekTo(begin_ + std::int64_t(ctx.params.getFloat("start") * 1000.0));
-        return {eventShape(reader_->width(), reader_->height())};
+        return {ev::sensorShape(reader_->width(), reader_->height())};
     }
     void setParams(const ParamSet& p) override {
         SourceBase::setParams(p);
@@ -203,7 +195,7 @@ public:
         gen_.configure(c);
         configureHistory(p, c.width, c.height);
         setParams(p);
-        return {eventShape(c.width, c.height)};
+        return {ev::sensorShape(c.width, c.height)};
     }
     void setParams(const ParamSet& p) override {
         SourceBase::setParams(p);
@@ -251,7 +243,7 @@ public:
         cache_.assign(std::size_t(classes_), {});
         configureHistory(ctx.params, 34, 34);
         seekTo(0);
-        return {eventShape(34, 34), Shape::labels(classes_)};
+        return {ev::sensorShape(34, 34), Shape::labels(classes_)};
     }
     void forward(const StepContext& ctx, std::span<const Value* const>, std::span<Value> out) override {
         if (ctx.phase != Phase::Train) return;
@@ -333,7 +325,7 @@ public:
         c.seed = ctx.rng();
         emu_.configure(c);
         configureHistory(p, c.width, c.height);
-        return {eventShape(c.width, c.height)};
+        return {ev::sensorShape(c.width, c.height)};
     }
     void forward(const StepContext& ctx, std::span<const Value* const> in, std::span<Value> out) override {
         if (ctx.phase != Phase::Train) return;

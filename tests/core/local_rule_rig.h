@@ -8,7 +8,11 @@
 #include "core/model/node_spec.h"
 #include "core/nodes/dense.h"
 
+#include <QtTest>
+
+#include <deque>
 #include <memory>
+#include <stdexcept>
 #include <random>
 #include <string>
 #include <vector>
@@ -19,7 +23,7 @@ namespace ganglion {
 /// `x` (features x batch) with labels `y`.
 struct FfNet {
     std::vector<std::unique_ptr<Kernel>> kernels;
-    std::vector<ParamSet> params;
+    std::deque<ParamSet> params;  ///< a deque: kernels keep references to their parameters
     Value x, y;
     Rng rng{7};
     std::unique_ptr<ForwardForward> ff;
@@ -31,6 +35,11 @@ struct FfNet {
                               "L" + std::to_string(layers.size())});
             in = w;
         }
+        // the chain is as asked: each Dense maps the previous width to its own
+        for (std::size_t l = 0; l < widths.size(); ++l) {
+            QCOMPARE(int(dense(int(l)).W.rows()), widths[l]);
+            QCOMPARE(int(dense(int(l)).W.cols()), l == 0 ? features : widths[l - 1]);
+        }
         ForwardForwardConfig cfg;
         cfg.on = true;
         cfg.threshold = theta;
@@ -38,12 +47,14 @@ struct FfNet {
     }
     Kernel* add(const std::string& type, const std::map<std::string, ParamValue>& set, int in) {
         const NodeSpec* spec = NodeRegistry::instance().find(type);
-        params.reserve(16);
+        if (!spec) throw std::invalid_argument("local_rule_rig: no node type '" + type + "'");
         params.push_back(ParamSet::defaults(spec->params));
         for (const auto& [k, v] : set) params.back().set(k, v);
         kernels.push_back(spec->create());
         BuildContext ctx{params.back(), {Shape::tensor(in)}, rng, type};
-        kernels.back()->build(ctx);
+        const std::vector<Shape> out = kernels.back()->build(ctx);
+        if (out.empty() || out.front().features != (type == "Dense" ? int(params.back().getInt("units")) : in))
+            throw std::logic_error("local_rule_rig: " + type + " built with an unexpected output shape");
         return kernels.back().get();
     }
     /// The counter-current rule over the same layers, its feedback activations `act` built here.
@@ -65,7 +76,7 @@ struct FfNet {
 
 /// Gaussian clusters, one per class, in `features` dimensions (the first `classes` rows zero: the
 /// label goes there).
-void clusters(int classes, int features, int n, std::uint64_t seed, Matrix& x, Matrix& y, const Matrix& means) {
+inline void clusters(int classes, int features, int n, std::uint64_t seed, Matrix& x, Matrix& y, const Matrix& means) {
     std::mt19937 g{std::uint32_t(seed)};
     std::normal_distribution<float> noise(0.f, 1.f);
     x.setZero(features, n);
